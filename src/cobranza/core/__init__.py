@@ -1,0 +1,1 @@
+"""The pure domain: money, terms, allocation, interest and aging (no database, web or clock)."""

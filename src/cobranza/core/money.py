@@ -1,0 +1,85 @@
+"""Money: Decimal amounts, ISO 4217 currencies and their minor units (shared/DOMAIN.md, Money).
+
+In the domain an amount is a `Decimal`; in storage it is an integer of minor units. Rounding is
+half-up to the currency's minor unit, once, where an amount is posted or shown.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+# Minor units per DOMAIN.md; the rest from ISO 4217 for currencies a customer may invoice in.
+MINOR_UNITS: dict[str, int] = {
+    "CLP": 0,
+    "MXN": 2,
+    "USD": 2,
+    "EUR": 2,
+    "CLF": 4,  # Unidad de Fomento (UF)
+    "UDI": 6,  # Unidad de Inversión (Mexico)
+    "ARS": 2,
+    "BRL": 2,
+    "COP": 2,
+    "PEN": 2,
+    "UYU": 2,
+    "GBP": 2,
+    "CAD": 2,
+    "CNY": 2,
+    "JPY": 0,
+}
+
+
+class UnknownCurrency(ValueError):
+    """The code is not a currency cobranza knows."""
+
+
+def is_currency(code: str) -> bool:
+    """True when `code` is a known ISO 4217 code (upper case)."""
+    return code in MINOR_UNITS
+
+
+def exponent(currency: str) -> int:
+    """Number of decimal places of the currency's minor unit."""
+    try:
+        return MINOR_UNITS[currency]
+    except KeyError:
+        raise UnknownCurrency(currency) from None
+
+
+def quantum(currency: str) -> Decimal:
+    """The smallest amount of the currency, e.g. Decimal('0.01') for MXN."""
+    return Decimal(1).scaleb(-exponent(currency))
+
+
+def round_money(amount: Decimal, currency: str) -> Decimal:
+    """Round half-up to the currency's minor unit."""
+    return amount.quantize(quantum(currency), rounding=ROUND_HALF_UP)
+
+
+def to_minor(amount: Decimal, currency: str) -> int:
+    """Decimal amount to integer minor units, rounding half-up."""
+    return int(round_money(amount, currency).scaleb(exponent(currency)))
+
+
+def from_minor(minor: int, currency: str) -> Decimal:
+    """Integer minor units to a Decimal carrying the currency's exponent."""
+    return Decimal(minor).scaleb(-exponent(currency))
+
+
+def fits_currency(amount: Decimal, currency: str) -> bool:
+    """True when `amount` has no more decimals than the currency allows (5000.5 CLP does not)."""
+    return amount == amount.quantize(quantum(currency)) if amount.is_finite() else False
+
+
+def minor_to_str(minor: int, currency: str) -> str:
+    """JSON form of an amount: a decimal string with the currency's exponent ("1234", "12.50")."""
+    return str(from_minor(minor, currency))
+
+
+def half_up_div(numerator: int, denominator: int) -> int:
+    """Exact integer division rounded half-up (away from zero on ties), for any signs."""
+    if denominator < 0:
+        numerator, denominator = -numerator, -denominator
+    quotient, remainder = divmod(abs(numerator), denominator)
+    if 2 * remainder >= denominator:
+        quotient += 1
+    return quotient if numerator >= 0 else -quotient
