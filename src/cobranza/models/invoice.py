@@ -1,0 +1,40 @@
+"""Invoices and posted late charges: the documents a customer owes."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from cobranza.models.base import Base, Day, UTCDateTime
+from cobranza.models.organisation import PK
+
+
+class Invoice(Base):
+    """A receivable document. Terms are copied onto it when it is recorded, as agreed at sale."""
+
+    __tablename__ = "invoices"
+    __table_args__ = (
+        UniqueConstraint("org_id", "number"),
+        Index("ix_invoices_org_id_customer_id", "org_id", "customer_id"),
+    )
+
+    id: Mapped[int] = mapped_column(PK, primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    number: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16), default="invoice")  # invoice|fee|interest
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"), nullable=True)
+    issue_date: Mapped[date] = mapped_column(Day())
+    due_date: Mapped[date] = mapped_column(Day())
+    currency: Mapped[str] = mapped_column(String(3))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    terms_id: Mapped[int | None] = mapped_column(ForeignKey("payment_terms.id"), nullable=True)
+    grace_days: Mapped[int] = mapped_column(Integer, default=0)
+    discount_pct_scaled: Mapped[int] = mapped_column(Integer, default=0)
+    discount_days: Mapped[int] = mapped_column(Integer, default=0)
+    late_interest_scaled: Mapped[int] = mapped_column(Integer, default=0)
+    day_basis: Mapped[int] = mapped_column(Integer, default=365)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
