@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from stdnum.cl import rut
 from stdnum.exceptions import ValidationError
 from stdnum.mx import rfc
@@ -28,9 +30,13 @@ def normalise(tax_id: str, *, country: str | None) -> str:
     return value
 
 
+# Punctuation people put in tax ids; removing it gives the key a lookup matches on.
+TAX_ID_PUNCTUATION = r"[\s.\-_/]"
+
+
 def lookup_key(value: str) -> str:
     """A key that matches a tax id however it was written (dots, dashes, spaces, case)."""
-    return "".join(ch for ch in value.upper() if ch.isalnum())
+    return re.sub(TAX_ID_PUNCTUATION, "", value.upper())
 
 
 def expected_format(country: str | None) -> str:

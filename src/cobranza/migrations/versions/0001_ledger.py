@@ -1,7 +1,7 @@
 """ledger: organisations, customers, documents, allocations, rates
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-22 11:02:19.357343
 """
 
@@ -11,7 +11,6 @@ import sqlalchemy as sa
 from alembic import op
 
 import cobranza.models.base
-
 
 revision = '0001'
 down_revision = None

@@ -1,0 +1,41 @@
+"""The JSON API: FastAPI application factory (OpenAPI at /docs and /openapi.json)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from fastapi import FastAPI, Request, Response
+
+from cobranza import __version__
+from cobranza.config import database_url
+from cobranza.customers.api import router as customers
+from cobranza.db import make_engine
+from cobranza.i18n import language, normalise_language
+from cobranza.invoices.api import router as invoices
+from cobranza.payments.api import router as payments
+from cobranza.reports.api import router as reports
+
+
+def create_app(db_url: str | None = None) -> FastAPI:
+    """An application bound to one database; every request is scoped to its key's organisation."""
+    app = FastAPI(
+        title="cobranza",
+        version=__version__,
+        description="Receivables ledger and collections API. Authenticate with "
+                    "`Authorization: Bearer <key>` (create one with `cobranza apikey create`). "
+                    "Amounts are decimal strings in the currency's minor unit; dates ISO 8601.",
+    )
+    app.state.engine = make_engine(database_url(db_url))
+
+    @app.middleware("http")
+    async def request_language(request: Request,
+                               call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        with language(normalise_language(request.headers.get("accept-language"))):
+            return await call_next(request)
+
+    # Statement lives under /customers/{id}; register reports before the catch-all customer id.
+    app.include_router(reports)
+    app.include_router(customers)
+    app.include_router(invoices)
+    app.include_router(payments)
+    return app

@@ -1,0 +1,137 @@
+"""Setting up: `init`, named payment `terms`, API keys and the HTTP server."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Annotated
+
+import typer
+
+from cobranza.cli.app import EXIT_INVALID, Context, app, console, fail, ledger, now
+from cobranza.core.terms import Terms, scaled_to_rate
+from cobranza.db import migrate, unit_of_work
+from cobranza.i18n import _
+from cobranza.organisations.service import (
+    SetupError,
+    TermsInput,
+    add_terms,
+    create_api_key,
+    ensure,
+    list_terms,
+)
+
+terms_app = typer.Typer(help="Named payment terms of the organisation (e.g. 30D, 2/10 net 30).",
+                        no_args_is_help=True)
+apikey_app = typer.Typer(help="Keys for the JSON API.", no_args_is_help=True)
+app.add_typer(terms_app, name="terms")
+app.add_typer(apikey_app, name="apikey")
+
+
+@app.command()
+def init(
+    ctx: typer.Context,
+    country: Annotated[str | None, typer.Option(help="Country of the business: CL, MX, ...")]
+        = None,
+    currency: Annotated[str | None, typer.Option(help="Base currency (default by country).")]
+        = None,
+    timezone: Annotated[str | None, typer.Option(help="IANA time zone, e.g. America/Santiago.")]
+        = None,
+    name: Annotated[str | None, typer.Option(help="Name of the business.")] = None,
+    locale: Annotated[str | None, typer.Option(help="Locale for amounts and dates, e.g. es_CL.")]
+        = None,
+) -> None:
+    """Create the ledger database, or bring it up to date. Safe to run again."""
+    context: Context = ctx.obj
+    engine = context.engine()
+    try:
+        migrate(engine)
+        with unit_of_work(engine) as session:
+            org = ensure(session, now=now(), name=name, country=country, currency=currency,
+                         timezone=timezone, locale=locale)
+            console.print(_("Ledger ready for {name} ({country}, {currency}, {timezone}).",
+                            name=org.name, country=org.country, currency=org.base_currency,
+                            timezone=org.timezone))
+    except SetupError as exc:
+        fail(str(exc), EXIT_INVALID)
+    finally:
+        engine.dispose()
+
+
+def _pct(value: str | None, option: str) -> Decimal:
+    if value is None:
+        return Decimal(0)
+    try:
+        return Decimal(value.replace(",", ".").rstrip("%"))
+    except InvalidOperation:
+        fail(_("{option}: '{value}' is not a number; expected a percentage such as 1.5",
+               option=option, value=value), EXIT_INVALID)
+
+
+@terms_app.command("add")
+def terms_add(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="Short code used in the invoices' terms column.")],
+    net_days: Annotated[int, typer.Option(help="Days from issue to due date.")] = 30,
+    grace_days: Annotated[int, typer.Option(help="Days after due before interest counts.")] = 0,
+    discount_pct: Annotated[str | None, typer.Option(help="Early-payment discount, %.")] = None,
+    discount_days: Annotated[int, typer.Option(help="Days from issue the discount lasts.")] = 0,
+    interest_pct: Annotated[str | None, typer.Option(
+        help="Late interest, annual %.")] = None,
+    interest_monthly_pct: Annotated[str | None, typer.Option(
+        help="Late interest as a monthly % (stored as 12 × monthly).")] = None,
+    day_basis: Annotated[int, typer.Option(help="Days in the interest year: 365 or 360.")] = 365,
+    name: Annotated[str | None, typer.Option(help="Description, e.g. '2/10 net 30'.")] = None,
+) -> None:
+    """Add or replace named payment terms."""
+    annual = _pct(interest_pct, "--interest-pct")
+    if interest_monthly_pct is not None:
+        annual = 12 * _pct(interest_monthly_pct, "--interest-monthly-pct")
+    terms = Terms(net_days=net_days, grace_days=grace_days,
+                  discount_pct=_pct(discount_pct, "--discount-pct"), discount_days=discount_days,
+                  late_interest_annual_pct=annual, day_basis=day_basis)
+    with ledger(ctx) as (session, org):
+        try:
+            add_terms(session, org=org, data=TermsInput(code, name or code, terms))
+        except SetupError as exc:
+            fail(str(exc), EXIT_INVALID)
+    console.print(_("Terms {code} saved.", code=code))
+
+
+@terms_app.command("list")
+def terms_list(ctx: typer.Context) -> None:
+    """Show the organisation's named terms."""
+    with ledger(ctx) as (session, org):
+        for t in list_terms(session, org=org):
+            console.print(f"{t.code}\t{t.name}\t" + _(
+                "net {net} days, grace {grace}, discount {disc}% in {ddays} days, "
+                "interest {rate}% a year (basis {basis})", net=t.net_days, grace=t.grace_days,
+                disc=scaled_to_rate(t.discount_pct_scaled), ddays=t.discount_days,
+                rate=scaled_to_rate(t.late_interest_scaled), basis=t.day_basis))
+
+
+@apikey_app.command("create")
+def apikey_create(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Option(help="Who or what will use the key.")] = "api",
+) -> None:
+    """Create a bearer key for the JSON API. It is shown once; keep it safe."""
+    with ledger(ctx) as (session, org):
+        token = create_api_key(session, org=org, name=name, now=now())
+    console.print(token, highlight=False, soft_wrap=True)
+
+
+@app.command()
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Start the JSON API (OpenAPI docs at /docs)."""
+    import uvicorn
+
+    from cobranza.app import create_app
+
+    context: Context = ctx.obj
+    with ledger(ctx):
+        pass  # refuse to start on an uninitialised database
+    uvicorn.run(create_app(context.db_url), host=host, port=port)

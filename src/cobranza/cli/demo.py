@@ -1,0 +1,119 @@
+"""`cobranza demo`: a realistic company in a fresh SQLite file, aged as of today."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+import typer
+from rich.table import Table as RichTable
+
+from cobranza.cli.app import EXIT_INVALID, app, console, fail, now
+from cobranza.customers.imports import prepare as prepare_customers
+from cobranza.db import make_engine, migrate, unit_of_work
+from cobranza.demo.generator import generate_company
+from cobranza.i18n import _
+from cobranza.importers.run import Preparer, run_import
+from cobranza.invoices.imports import prepare_credit_notes, prepare_invoices
+from cobranza.organisations.service import ensure
+from cobranza.payments.imports import prepare_payments
+from cobranza.reports import aging, render
+
+STEPS: tuple[tuple[str, Preparer], ...] = (
+    ("customers", prepare_customers),
+    ("invoices", prepare_invoices),
+    ("credit-notes", prepare_credit_notes),
+    ("payments", prepare_payments),
+)
+NAMES = {"CL": "Comercial Demo SpA", "MX": "Comercializadora Demo S.A. de C.V."}
+
+
+@app.command()
+def demo(
+    country: Annotated[str, typer.Option(help="CL (Chile, CLP) or MX (Mexico, MXN).")] = "CL",
+    seed: Annotated[int, typer.Option(help="Same seed, same company.")] = 7,
+    file: Annotated[Path, typer.Option(help="SQLite file to create (replaced if it exists).")]
+        = Path("cobranza-demo.db"),
+    customers: Annotated[int, typer.Option(help="How many customers.")] = 300,
+) -> None:
+    """Create a realistic demo company (12 months of invoices, payments of every kind of payer)
+    in a fresh SQLite file, and show its aging as of today. Works offline in seconds."""
+    code = country.upper()
+    if code not in NAMES:
+        fail(_("--country: '{value}' is not supported by the demo; expected CL or MX",
+               value=country), EXIT_INVALID)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{file}{suffix}").unlink(missing_ok=True)
+    url = f"sqlite:///{file}"
+    engine = make_engine(url)
+    migrate(engine)
+    stamp = now()
+    with unit_of_work(engine) as session:
+        org = ensure(session, now=stamp, name=NAMES[code], country=code, currency=None,
+                     timezone=None, locale=None)
+        today = stamp.astimezone(ZoneInfo(org.timezone)).date()
+        data = generate_company(today=today, country=code, seed=seed, customers=customers)
+        with tempfile.TemporaryDirectory() as tmp:
+            paths = data.write_csvs(Path(tmp))
+            for kind, prepare in STEPS:
+                outcome = run_import(session, kind=kind, path=paths[kind], org=org, now=stamp,
+                                     prepare=prepare, display_name=paths[kind].name)
+                if not outcome.ok:  # a generator bug, never the user's: show it plainly
+                    fail("\n".join(str(e) for e in outcome.errors[:20]))
+                console.print(_("Imported {kind}: {n} rows", kind=kind, n=outcome.new))
+        report = aging.compute(session, org_id=org.id, as_of=today)
+        locale = org.locale
+        base = org.base_currency
+    engine.dispose()
+    _summary(report, locale=locale, base=base)
+    _most_overdue(report, locale=locale, base=base)
+    _next_steps(url, today)
+
+
+def _summary(report: aging.AgingReport, *, locale: str, base: str) -> None:
+    table = RichTable(title=_("Aging as of {date}", date=report.as_of.isoformat()),
+                      header_style="bold")
+    table.add_column(_("Currency"))
+    for name in report.bucket_names:
+        table.add_column(_("current") if name == "current" else name, justify="right")
+    table.add_column(_("Total"), justify="right")
+    table.add_column(_("Customers"), justify="right")
+    for cur, group in report.currencies.items():
+        totals = group.totals()
+        table.add_row(cur, *[render.money(v, cur, locale) for v in totals.buckets],
+                      render.money(totals.total, cur, locale), str(len(group.customers)))
+    console.print(table)
+
+
+def _most_overdue(report: aging.AgingReport, *, locale: str, base: str) -> None:
+    group = report.currencies.get(base)
+    if group is None:
+        return
+    ranked = sorted(group.customers, key=lambda ln: (-(ln.total - ln.buckets[0]), ln.customer_id))
+    table = RichTable(title=_("10 most overdue customers ({currency})", currency=base),
+                      header_style="bold")
+    for head in (_("Customer"), _("Name"), _("Overdue"), _("Over 90 days"),
+                 _("Accrued interest")):
+        table.add_column(head, justify="left" if head in (_("Customer"), _("Name")) else "right")
+    for line in ranked[:10]:
+        table.add_row(line.customer_id, line.name,
+                      render.money(line.total - line.buckets[0], base, locale),
+                      render.money(sum(line.buckets[4:]), base, locale),
+                      render.money(line.accrued_interest, base, locale))
+    console.print(table)
+
+
+def _next_steps(url: str, today: date) -> None:
+    db = f"--db {url}"
+    console.print(_("What to try next:"), style="bold")
+    for line in (
+        f"cobranza {db} report aging --as-of {today.isoformat()}",
+        f"cobranza {db} report aging --as-of {today.isoformat()} --format xlsx --output aging.xlsx",
+        f"cobranza {db} statement C0001 --as-of {today.isoformat()}",
+        f"cobranza {db} report aging --as-of {today.replace(day=1).isoformat()} --buckets 30,60,90",
+        f"cobranza {db} serve   # " + _("JSON API, docs at http://127.0.0.1:8000/docs"),
+    ):
+        console.print(f"  {line}", highlight=False, markup=False)

@@ -1,0 +1,101 @@
+"""`cobranza import ...`: load customers, invoices, payments and credit notes from files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cobranza.cli.app import EXIT_INVALID, app, console, errors, fail, ledger, now
+from cobranza.customers.imports import prepare as prepare_customers
+from cobranza.i18n import _, ngettext
+from cobranza.importers.run import ImportOutcome, Preparer, run_import
+from cobranza.invoices.imports import prepare_credit_notes, prepare_invoices
+from cobranza.payments.imports import prepare_payments
+
+import_app = typer.Typer(
+    help="Load data exported from your accounting system (CSV or XLSX). Canonical or Spanish "
+         "headers, `,` or `;` delimiters, UTF-8 or Latin-1, decimal commas and dd-mm-yyyy "
+         "dates are recognised. A file with any invalid row imports nothing (exit status 2) "
+         "and every problem is listed as file:line: column: message.",
+    no_args_is_help=True)
+app.add_typer(import_app, name="import")
+
+MapOption = Annotated[list[str] | None, typer.Option(
+    "--map", metavar="COLUMN=HEADER",
+    help="Read COLUMN from the file's HEADER, e.g. --map 'amount=Monto Neto'. Repeatable.")]
+DryRun = Annotated[bool, typer.Option("--dry-run", help="Check the file; write nothing.")]
+FileArg = Annotated[Path, typer.Argument(help="CSV or XLSX file.", metavar="FILE")]
+
+
+def _mapping(pairs: list[str] | None) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for pair in pairs or []:
+        for item in pair.split(","):
+            column, sep, header = item.partition("=")
+            if not sep or not column.strip() or not header.strip():
+                fail(_("--map: '{value}' is not COLUMN=HEADER", value=item), EXIT_INVALID)
+            mapping[column.strip()] = header.strip()
+    return mapping
+
+
+def _run(ctx: typer.Context, kind: str, path: Path, prepare: Preparer, pairs: list[str] | None,
+         dry_run: bool) -> None:
+    mapping = _mapping(pairs)
+    with ledger(ctx) as (session, org):
+        outcome = run_import(session, kind=kind, path=path, org=org, now=now(),
+                             prepare=prepare, mapping=mapping, dry_run=dry_run,
+                             display_name=str(path))
+        if not outcome.ok:
+            session.rollback()
+    report(outcome)
+
+
+def report(outcome: ImportOutcome) -> None:
+    """Print the outcome; exit 2 when the file had errors (nothing was written)."""
+    for warning in outcome.warnings:
+        errors.print(f"{_('warning')}: {warning}", highlight=False, markup=False)
+    if outcome.errors:
+        for error in outcome.errors:
+            errors.print(str(error), highlight=False, markup=False, soft_wrap=True)
+        errors.print(ngettext("{n} error in {file}; nothing was imported.",
+                              "{n} errors in {file}; nothing was imported.",
+                              len(outcome.errors), file=outcome.file),
+                     highlight=False, markup=False)
+        raise typer.Exit(EXIT_INVALID)
+    summary = _("{new} new, {updated} updated, {unchanged} unchanged.", new=outcome.new,
+                updated=outcome.updated, unchanged=outcome.unchanged)
+    prefix = _("Dry run, nothing written") if outcome.dry_run else _("Imported")
+    console.print(f"{prefix}: {outcome.file}: {summary}", highlight=False, markup=False)
+
+
+@import_app.command("customers")
+def import_customers(ctx: typer.Context, file: FileArg, map_: MapOption = None,
+                     dry_run: DryRun = False) -> None:
+    """Customers: id,name,tax_id,email,phone,whatsapp,language,country,timezone,
+    preferred_channel,segment,credit_limit (RUT/RFC are checked)."""
+    _run(ctx, "customers", file, prepare_customers, map_, dry_run)
+
+
+@import_app.command("invoices")
+def import_invoices(ctx: typer.Context, file: FileArg, map_: MapOption = None,
+                    dry_run: DryRun = False) -> None:
+    """Invoices: number,customer_id,issue_date,due_date,currency,amount[,terms]
+    [,grace_days,late_interest_annual_pct,discount_pct,discount_days]."""
+    _run(ctx, "invoices", file, prepare_invoices, map_, dry_run)
+
+
+@import_app.command("payments")
+def import_payments(ctx: typer.Context, file: FileArg, map_: MapOption = None,
+                    dry_run: DryRun = False) -> None:
+    """Payments: id,customer_id,date,currency,amount[,invoice_numbers][,reference][,method];
+    invoice_numbers is `;`-separated."""
+    _run(ctx, "payments", file, prepare_payments, map_, dry_run)
+
+
+@import_app.command("credit-notes")
+def import_credit_notes(ctx: typer.Context, file: FileArg, map_: MapOption = None,
+                        dry_run: DryRun = False) -> None:
+    """Credit notes: number,customer_id,invoice_number,date,currency,amount."""
+    _run(ctx, "credit-notes", file, prepare_credit_notes, map_, dry_run)

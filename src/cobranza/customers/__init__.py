@@ -1,0 +1,1 @@
+"""Customers (deudores): who owes, their tax id, contacts, language and preferences."""

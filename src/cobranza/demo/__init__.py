@@ -1,0 +1,1 @@
+"""Demo data: a deterministic company with customers, invoices, payments and credit notes."""

@@ -1,0 +1,1 @@
+"""The organisation that collects: its settings, named payment terms and API keys."""

@@ -1,0 +1,151 @@
+"""Use cases of the organisation: set up, named terms, API keys."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cobranza.core.money import is_currency
+from cobranza.core.terms import DAY_BASES, Terms, rate_to_scaled
+from cobranza.i18n import _
+from cobranza.models import ApiKey, Organisation, PaymentTerms
+
+COUNTRY_DEFAULTS = {
+    "CL": ("CLP", "America/Santiago", "es_CL"),
+    "MX": ("MXN", "America/Mexico_City", "es_MX"),
+    "US": ("USD", "America/New_York", "en_US"),
+    "ES": ("EUR", "Europe/Madrid", "es_ES"),
+}
+
+
+class SetupError(ValueError):
+    """A setting the user gave is not valid; the message says which and what is expected."""
+
+
+class NoOrganisation(LookupError):
+    """The database has no organisation yet."""
+
+
+def current(session: Session, *, org_id: int | None = None) -> Organisation:
+    """The organisation commands act on: the one asked for, else the first one created."""
+    stmt = select(Organisation).order_by(Organisation.id)
+    if org_id is not None:
+        stmt = stmt.where(Organisation.id == org_id)
+    org = session.scalars(stmt.limit(1)).first()
+    if org is None:
+        raise NoOrganisation()
+    return org
+
+
+def ensure(session: Session, *, now: datetime, name: str | None, country: str | None,
+           currency: str | None, timezone: str | None, locale: str | None) -> Organisation:
+    """Create the organisation, or update the settings given explicitly (idempotent)."""
+    org = session.scalars(select(Organisation).order_by(Organisation.id).limit(1)).first()
+    code = (country or (org.country if org else "CL")).upper()
+    base, tz, loc = COUNTRY_DEFAULTS.get(code, ("USD", "UTC", "en_US"))
+    if org is None:
+        org = Organisation(name=name or _("My company"), country=code,
+                           base_currency=(currency or base).upper(), timezone=timezone or tz,
+                           locale=locale or loc, created_at=now)
+        session.add(org)
+    else:
+        org.name = name or org.name
+        org.country = code
+        org.base_currency = (currency or org.base_currency).upper()
+        org.timezone = timezone or org.timezone
+        org.locale = locale or org.locale
+    _check(org)
+    session.flush()
+    return org
+
+
+def _check(org: Organisation) -> None:
+    if not is_currency(org.base_currency):
+        raise SetupError(_("unknown currency '{value}'; expected an ISO 4217 code such as CLP, "
+                           "MXN or USD", value=org.base_currency))
+    try:
+        ZoneInfo(org.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SetupError(_("unknown time zone '{value}'; expected an IANA name such as "
+                           "America/Santiago", value=org.timezone)) from None
+    if len(org.country) != 2 or not org.country.isalpha():
+        raise SetupError(_("'{value}' is not a country; expected a two-letter ISO code such as "
+                           "CL or MX", value=org.country))
+
+
+@dataclass(frozen=True)
+class TermsInput:
+    """Named terms as a user gives them."""
+
+    code: str
+    name: str
+    terms: Terms
+
+
+def add_terms(session: Session, *, org: Organisation, data: TermsInput) -> PaymentTerms:
+    """Create or replace the organisation's named terms `data.code`."""
+    t = data.terms
+    if t.net_days < 0 or t.grace_days < 0 or t.discount_days < 0:
+        raise SetupError(_("days must be zero or more"))
+    if not Decimal(0) <= t.discount_pct < Decimal(100):
+        raise SetupError(_("the discount must be a percentage between 0 and 100"))
+    if t.day_basis not in DAY_BASES:
+        raise SetupError(_("the day basis must be 365 or 360"))
+    try:
+        discount = rate_to_scaled(t.discount_pct)
+        interest = rate_to_scaled(t.late_interest_annual_pct)
+    except ValueError:
+        raise SetupError(_("percentages take at most 4 decimal places")) from None
+    row = session.scalars(select(PaymentTerms).where(
+        PaymentTerms.org_id == org.id, PaymentTerms.code == data.code)).first()
+    if row is None:
+        row = PaymentTerms(org_id=org.id, code=data.code)
+        session.add(row)
+    row.name = data.name
+    row.net_days = t.net_days
+    row.grace_days = t.grace_days
+    row.discount_pct_scaled = discount
+    row.discount_days = t.discount_days
+    row.late_interest_scaled = interest
+    row.day_basis = t.day_basis
+    session.flush()
+    return row
+
+
+def list_terms(session: Session, *, org: Organisation) -> list[PaymentTerms]:
+    """The organisation's named terms, by code."""
+    return list(session.scalars(select(PaymentTerms).where(PaymentTerms.org_id == org.id)
+                                .order_by(PaymentTerms.code)))
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def create_api_key(session: Session, *, org: Organisation, name: str, now: datetime) -> str:
+    """A new bearer key `cbz_<prefix>_<secret>`; only its hash is stored, so show it once."""
+    prefix = secrets.token_hex(6)
+    secret = secrets.token_urlsafe(32)
+    session.add(ApiKey(org_id=org.id, name=name, prefix=prefix, secret_hash=_hash(secret),
+                       created_at=now))
+    session.flush()
+    return f"cbz_{prefix}_{secret}"
+
+
+def organisation_for_key(session: Session, *, token: str) -> int | None:
+    """The organisation id a bearer key belongs to, or None when it is unknown or revoked."""
+    parts = token.split("_", 2)
+    if len(parts) != 3 or parts[0] != "cbz":
+        return None
+    key = session.scalars(select(ApiKey).where(ApiKey.prefix == parts[1])).first()
+    if key is None or key.revoked_at is not None:
+        return None
+    return key.org_id if hmac.compare_digest(key.secret_hash, _hash(parts[2])) else None

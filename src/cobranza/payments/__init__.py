@@ -1,0 +1,1 @@
+"""Payments received: money in, and what it settles."""

@@ -1,0 +1,1 @@
+"""Tests of the demo data generator and the benchmark data writer."""
