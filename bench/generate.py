@@ -173,7 +173,8 @@ def _customers(shape: _Shape) -> pl.DataFrame:
         )
     frame = pl.DataFrame(rows, schema={c: pl.Utf8 for c in CUSTOMER_COLUMNS}, orient="row")
     currency = pl.select(_currency(pl.int_range(0, shape.customers), shape.seed)).to_series()
-    limit = pl.when(currency == "CLP").then(pl.lit("50000000")).otherwise(pl.lit("50000.00"))
+    # No currency column on customers: USD customers get no limit rather than an ambiguous one.
+    limit = pl.when(currency == "CLP").then(pl.lit("50000000"))
     return frame.with_columns(credit_limit=pl.select(limit).to_series())
 
 

@@ -99,7 +99,7 @@ def _tax_ids(table: Table, country: pl.Series) -> tuple[pl.Series, list[RowError
             what = "RUT" if code == "CL" else "RFC"
             errors.append(error_at(table, line, "tax_id", _(
                 "'{value}' is not a valid {what}; expected {expected}", value=raw, what=what,
-                expected=expected_format(code))))
+                expected=_(expected_format(code)))))
             values.append(None)
     return pl.Series("tax_id", values, dtype=pl.Utf8), errors
 

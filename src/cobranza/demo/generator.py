@@ -245,12 +245,14 @@ def _customer_row(
     phone = profile.phone_prefix + str(rng.randrange(10_000_000, 100_000_000))
     channel = rng.choices(_CHANNELS, weights=_CHANNEL_WEIGHTS)[0]
     whatsapp = phone if channel == "whatsapp" or rng.random() < 0.5 else None
-    english = customer.pricing is not profile.pricing or rng.random() < 0.03
+    foreign = customer.pricing is not profile.pricing
+    english = foreign or rng.random() < 0.03
     low, high = _INVOICES_PER_MONTH[customer.segment]
     gross = customer.base * customer.pricing.minor_per_major * (100 + customer.pricing.vat_pct)
     monthly = gross // 100 * (low + high) // 2
     credit_limit = None
-    if customer.segment != "persona" or rng.random() < 0.5:
+    # The customers file has no currency column, so a limit is only given in the local currency.
+    if (customer.segment != "persona" or rng.random() < 0.5) and not foreign:
         credit_limit = minor_to_str(_round_significant(monthly * 3), customer.pricing.currency)
     return (
         customer.id,

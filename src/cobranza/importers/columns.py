@@ -52,7 +52,7 @@ _DOCUMENT_NUMBER = (
 )
 _CURRENCY = ("moneda", "divisa", "tipo moneda", "currency code", "ccy")
 _AMOUNT = ("monto", "total", "monto total", "importe", "importe total", "valor", "total amount")
-_ISSUE_DATE = ("fecha emision", "fecha de emision", "fecha documento", "fecha")
+_ISSUE_DATE = ("fecha emision", "fecha de emision", "emision", "fecha documento", "fecha")
 
 KINDS: dict[str, tuple[ColumnSpec, ...]] = {
     # `id` is required, but a customers file may carry only the tax id: read_table then accepts
@@ -89,7 +89,7 @@ KINDS: dict[str, tuple[ColumnSpec, ...]] = {
         ColumnSpec("customer_id", True, _CUSTOMER_REF),
         ColumnSpec("issue_date", True, _ISSUE_DATE + ("date", "invoice date")),
         ColumnSpec("due_date", True, ("fecha vencimiento", "fecha de vencimiento", "vencimiento",
-                                      "fecha vcto", "vcto", "due")),
+                                      "fecha vcto", "vcto", "vence", "due")),
         ColumnSpec("currency", True, _CURRENCY),
         ColumnSpec("amount", True, _AMOUNT),
         ColumnSpec("terms", False, ("plazo", "condicion de pago", "condiciones",
@@ -159,9 +159,10 @@ def resolve_columns(
     normalised = [normalise_header(h) for h in headers]
     found: dict[str, int] = {}
     problems = _apply_mapping(specs, headers, normalised, mapping or {}, found)
+    reported = {p.column for p in problems}
     taken = set(found.values())
     for spec in specs:
-        if spec.name in found or spec.name in (mapping or {}):
+        if spec.name in found or spec.name in reported:
             continue
         scored = [(score, i) for i, h in enumerate(normalised)
                   if i not in taken and (score := _claims(spec, h)) is not None]
@@ -170,11 +171,12 @@ def resolve_columns(
         if len(positions) == 1:
             found[spec.name] = positions[0]
         elif len(positions) > 1:
+            reported.add(spec.name)
             problems.append(HeaderProblem(spec.name, _(
                 "columns {headers} all look like {column}; keep one or choose it with"
                 " --map {column}=HEADER",
                 headers=_quote_all([headers[i] for i in positions]), column=spec.name)))
-    problems.extend(_missing(specs, found, kind, skip=set(mapping or {})))
+    problems.extend(_missing(specs, found, kind, skip=reported))
     return found, problems
 
 

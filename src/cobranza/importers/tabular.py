@@ -96,14 +96,24 @@ def read_table(
         with source.open("rb") as fh:
             magic = fh.read(8)
     except OSError as exc:
-        reason = exc.strerror or str(exc)
-        return None, [RowError(file, 0, "", _("cannot open the file: {reason}", reason=reason))]
+        return None, [_cannot_open(file, exc)]
     if magic.startswith(_OLE_MAGIC):
         return None, [RowError(file, 1, "", _(
             "this is an Excel 97-2003 (.xls) workbook; save it as .xlsx or CSV and import that"))]
     if source.suffix.lower() in XLSX_SUFFIXES or magic.startswith(_ZIP_MAGIC):
         return _read_xlsx(source, file, kind, mapping)
     return _read_csv(source, file, kind, mapping)
+
+
+def _cannot_open(file: str, exc: OSError) -> RowError:
+    """The error for a file the system will not let us read (line 0: no line was read)."""
+    reason = exc.strerror or str(exc)
+    return RowError(file, 0, "", _("cannot open the file: {reason}", reason=reason))
+
+
+def _empty(file: str) -> RowError:
+    """The error for a file with no header row."""
+    return RowError(file, 1, "", _("the file is empty; expected a header row"))
 
 
 def _layout(
@@ -208,8 +218,7 @@ def _read_csv(
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        reason = exc.strerror or str(exc)
-        return None, [RowError(file, 0, "", _("cannot open the file: {reason}", reason=reason))]
+        return None, [_cannot_open(file, exc)]
     data, encoding = to_utf8(raw)
     del raw  # a 1,000,000-row file is 70 MB: never hold it twice
     records, errors = _parse_csv(data, file, kind, mapping)
@@ -239,7 +248,7 @@ def _parse_csv(
             break
         skipped += 1
     if not first.strip():
-        return None, [RowError(file, 1, "", _("the file is empty; expected a header row"))]
+        return None, [_empty(file)]
     delimiter = detect_delimiter(first)
     reader = csv.reader(itertools.chain([first], text), delimiter=delimiter, strict=True,
                         skipinitialspace=True)
@@ -396,7 +405,8 @@ class _Columns:
 
     def _pack(self) -> None:
         data = {name: pl.Series(name, cells, dtype=pl.String) for name, cells in self._cells.items()}
-        self._chunks.append(pl.DataFrame({**data, LINE: pl.Series(LINE, self._lines, dtype=pl.Int64)}))
+        lines = pl.Series(LINE, self._lines, dtype=pl.Int64)
+        self._chunks.append(pl.DataFrame({**data, LINE: lines}))
         self._cells = {name: [] for name in self._cells}
         self._lines = []
 
@@ -433,19 +443,23 @@ def _read_xlsx(
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (OSError, zipfile.BadZipFile, InvalidFileException, KeyError, ValueError) as exc:
-        return None, [RowError(file, 1, "", _(
-            "the file is not a readable Excel workbook ({reason}); save it again as .xlsx or CSV",
-            reason=str(exc) or type(exc).__name__))]
+        return None, [_not_a_workbook(file, exc)]
     try:
         sheet = workbook.worksheets[0]
         sheet.reset_dimensions()  # some writers record a wrong sheet size; read every row
         return _parse_sheet(sheet.iter_rows(min_row=1, values_only=True), file, kind, mapping)
     except (OSError, zipfile.BadZipFile, KeyError, ValueError, SyntaxError, IndexError) as exc:
-        return None, [RowError(file, 1, "", _(
-            "the file is not a readable Excel workbook ({reason}); save it again as .xlsx or CSV",
-            reason=str(exc) or type(exc).__name__))]
+        # A damaged sheet (truncated zip, broken XML) shows only once its rows are read.
+        return None, [_not_a_workbook(file, exc)]
     finally:
         workbook.close()
+
+
+def _not_a_workbook(file: str, exc: Exception) -> RowError:
+    """The error for a workbook openpyxl cannot read."""
+    return RowError(file, 1, "", _(
+        "the file is not a readable Excel workbook ({reason}); save it again as .xlsx or CSV",
+        reason=str(exc) or type(exc).__name__))
 
 
 def _parse_sheet(
@@ -456,7 +470,7 @@ def _parse_sheet(
     found = next(((n, texts) for n, values in numbered
                   if any(texts := [(cell_text(v) or "").strip() for v in values])), None)
     if found is None:
-        return None, [RowError(file, 1, "", _("the file is empty; expected a header row"))]
+        return None, [_empty(file)]
     layout, errors = _layout(found[1], found[0], file, kind, mapping)
     if layout is None:
         return None, errors

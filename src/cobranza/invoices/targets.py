@@ -37,7 +37,7 @@ def check_targets(session: Session, table: Table, *, org_id: int, column: str,
     can be imported in any order (DOMAIN.md).
     """
     rows = pl.DataFrame({"_line": table.frame["_line"], "_target": targets,
-                         "_customer": customer, "_currency": currency}).explode("_target")
+                         "_customer": customer, "_currency": currency}).explode("_target", empty_as_null=True)
     rows = rows.filter(pl.col("_target").is_not_null())
     if rows.is_empty():
         return [], []

@@ -95,15 +95,17 @@ def aging_sql(*, org_id: int, as_of: date, edges: Sequence[int],
     # then × rate / (100·10⁴·basis), half-up, split as q·rate + round(r·rate/K) so no
     # intermediate product overflows 64 bits.
     return f"""
+-- SUM of BIGINT is NUMERIC in PostgreSQL: cast back so "/" stays integer division.
 WITH alloc AS (
-  SELECT a.invoice_id AS invoice_id, SUM(a.amount) AS allocated, MAX(a.date) AS last_date,
-         SUM(a.amount * ({d} - CASE WHEN a.date > i.due_date THEN a.date ELSE i.due_date END))
-           AS weighted
+  SELECT a.invoice_id AS invoice_id, CAST(SUM(a.amount) AS BIGINT) AS allocated,
+         MAX(a.date) AS last_date,
+         CAST(SUM(a.amount * ({d} - CASE WHEN a.date > i.due_date THEN a.date ELSE i.due_date END))
+              AS BIGINT) AS weighted
   FROM allocations a JOIN invoices i ON i.id = a.invoice_id
   WHERE a.org_id = {org} AND a.date <= {d}
   GROUP BY a.invoice_id
 ), posted AS (
-  SELECT parent_id, SUM(amount) AS posted FROM invoices
+  SELECT parent_id, CAST(SUM(amount) AS BIGINT) AS posted FROM invoices
   WHERE org_id = {org} AND kind = 'interest' AND issue_date <= {d} GROUP BY parent_id
 ), docs AS (
   SELECT i.customer_id, i.currency, {d} - i.due_date AS dpd,
