@@ -88,7 +88,7 @@ KINDS: dict[str, tuple[ColumnSpec, ...]] = {
             "invoice", "invoice number", "invoice no")),
         ColumnSpec("customer_id", True, _CUSTOMER_REF),
         ColumnSpec("issue_date", True, _ISSUE_DATE + ("date", "invoice date")),
-        ColumnSpec("due_date", True, ("fecha vencimiento", "fecha de vencimiento", "vencimiento",
+        ColumnSpec("due_date", False, ("fecha vencimiento", "fecha de vencimiento", "vencimiento",
                                       "fecha vcto", "vcto", "vence", "due")),
         ColumnSpec("currency", True, _CURRENCY),
         ColumnSpec("amount", True, _AMOUNT),
@@ -103,7 +103,9 @@ KINDS: dict[str, tuple[ColumnSpec, ...]] = {
     "payments": (
         # In a payments file a bare "id" is the payment's own id, never the customer's.
         ColumnSpec("id", True, ("id pago", "numero pago", "nro pago", "folio pago", "n pago",
-                                "no pago", "comprobante", "payment id", "payment")),
+                                "no pago", "comprobante", "n comprobante", "nro comprobante",
+                                "numero comprobante", "numero de comprobante", "id transaccion",
+                                "payment id", "payment")),
         ColumnSpec("customer_id", True, _CUSTOMER_REF),
         ColumnSpec("date", True, ("fecha pago", "fecha de pago", "fecha", "payment date")),
         ColumnSpec("currency", True, _CURRENCY),

@@ -120,7 +120,7 @@ def test_a_lone_mark_before_three_digits_follows_the_files_convention() -> None:
 
 def test_bad_amounts_say_what_is_wrong_and_what_was_expected() -> None:
     written = ["abc", None, "0", "-5", "5000.5", "12,34.5", "1.234,567,8",
-               "99999999999999999999", "1.234"]
+               "99999999999999999999", "1.234", "12 abc", "1-2", "5%"]
     parsed, errors = amounts(written, "CLP")
     assert parsed == [None] * len(written)
     assert errors == [
@@ -136,6 +136,8 @@ def test_bad_amounts_say_what_is_wrong_and_what_was_expected() -> None:
         "1234.50 or 1.234,50",
         "in.csv:9: Monto: '99999999999999999999' is too large for an amount",
         "in.csv:10: Monto: '1.234' has more decimals than CLP allows (0)",
+        *(f"in.csv:{line}: Monto: '{value}' is not an amount; expected a number such as 1234, "
+          "1234.50 or 1.234,50" for line, value in [(11, "12 abc"), (12, "1-2"), (13, "5%")]),
     ]
 
 
@@ -202,16 +204,19 @@ def test_percentages_are_exact_decimals() -> None:
 
 
 def test_bad_decimals_are_located_and_explained() -> None:
-    cells = table("discount_pct", ["x", "1.23456", "-1", "150", None], header="Descuento")
+    cells = table("discount_pct", ["x", "1.23456", "-1", "150", None, "12x", "%5"],
+                  header="Descuento")
     values, errors = parse_decimals(cells, "discount_pct", required=True, minimum=Decimal(0),
                                     maximum=Decimal(100))
-    assert values == [None] * 5
+    assert values == [None] * 7
     assert [str(e) for e in errors] == [
         "in.csv:2: Descuento: 'x' is not a number; expected digits such as 24, 1.5 or 1,5",
         "in.csv:3: Descuento: '1.23456' has more than 4 decimal places",
         "in.csv:4: Descuento: '-1' must be at least 0",
         "in.csv:5: Descuento: '150' must be at most 100",
         "in.csv:6: Descuento: missing value; expected a number",
+        "in.csv:7: Descuento: '12x' is not a number; expected digits such as 24, 1.5 or 1,5",
+        "in.csv:8: Descuento: '%5' is not a number; expected digits such as 24, 1.5 or 1,5",
     ]
 
 
