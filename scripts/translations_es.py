@@ -128,6 +128,14 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
         "un RFC, p. ej. ABC680524P73 (12 caracteres, o 13 para una persona física)",
     "a tax id": "un identificador tributario",
     "Error": "Error",
+    "a rate must be greater than zero": "un valor debe ser mayor que cero",
+    "unknown payment or credit note '{value}'": "pago o nota de crédito desconocido '{value}'",
+    "invoice {number} is not an invoice of the same customer and currency":
+        "{number} no es una factura del mismo cliente y moneda",
+    "'{value}' is not an amount": "'{value}' no es un monto",
+    "'{value}' is not a positive amount in {currency}":
+        "'{value}' no es un monto positivo en {currency}",
+    "Pinned {amount} of {source} to {invoice}.": "Se asignaron {amount} de {source} a {invoice}.",
     "warning": "advertencia",
 }
 

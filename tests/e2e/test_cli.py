@@ -122,3 +122,21 @@ def test_the_installed_command_runs_the_demo(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "10 most overdue customers" in result.stdout
     assert (tmp_path / "cobranza-demo.db").exists()
+
+
+def test_a_pinned_manual_allocation_overrides_the_automatic_order(sqlite_url: str,
+                                                                  tmp_path: Path) -> None:
+    load(tmp_path, sqlite_url)
+    # A payment can only be pinned to an invoice of its own customer (F004 is C002's).
+    assert cli(sqlite_url, "allocate", "P002", "F004", "10000").exit_code == 2
+    path = write_csv(tmp_path / "more.csv", INVOICES,
+                     "F000,C001,2026-01-01,2026-01-20,CLP,30000,,,,,")
+    ok(sqlite_url, "import", "invoices", str(path))
+    # F000 is due first, so the automatic order now pays it before F001.
+    first = aging_json(sqlite_url, "2026-03-31")["currencies"]["CLP"]["customers"][0]
+    assert first["total"] == "70000"
+    ok(sqlite_url, "allocate", "P002", "F001", "60000", "--note", "customer asked")
+    statement = json.loads(ok(sqlite_url, "statement", "C001", "--as-of", "2026-03-31",
+                               "--format", "json").stdout)
+    docs = {d["number"]: d for d in statement["documents"]}
+    assert docs["F001"]["open"] == "40000" and docs["F000"]["open"] == "30000"

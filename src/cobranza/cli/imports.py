@@ -11,8 +11,11 @@ from cobranza.cli.app import EXIT_INVALID, app, console, errors, fail, ledger, n
 from cobranza.customers.imports import prepare as prepare_customers
 from cobranza.i18n import _, ngettext
 from cobranza.importers.run import ImportOutcome, Preparer, run_import
+from cobranza.importers.tabular import read_table
 from cobranza.invoices.imports import prepare_credit_notes, prepare_invoices
+from cobranza.ledger.pins import PinError, pin
 from cobranza.payments.imports import prepare_payments
+from cobranza.rates.imports import prepare_rates, write_rates
 
 import_app = typer.Typer(
     help="Load data exported from your accounting system (CSV or XLSX). Canonical or Spanish "
@@ -99,3 +102,44 @@ def import_credit_notes(ctx: typer.Context, file: FileArg, map_: MapOption = Non
                         dry_run: DryRun = False) -> None:
     """Credit notes: number,customer_id,invoice_number,date,currency,amount."""
     _run(ctx, "credit-notes", file, prepare_credit_notes, map_, dry_run)
+
+
+@import_app.command("rates")
+def import_rates(ctx: typer.Context, file: FileArg, map_: MapOption = None,
+                 dry_run: DryRun = False) -> None:
+    """Daily rates: code,date,value[,quote], e.g. UF,2026-01-02,39730.75,CLP (quote defaults
+    to the base currency). Values are kept exactly."""
+    mapping = _mapping(map_)
+    with ledger(ctx) as (session, org):
+        table, found = read_table(file, "rates", mapping=mapping, display_name=str(file))
+        outcome = ImportOutcome(kind="rates", file=str(file), dry_run=dry_run, errors=found)
+        if table is not None and not found:
+            prepared = prepare_rates(table, org)
+            outcome.errors = prepared.errors
+            if not prepared.errors:
+                outcome.new, outcome.updated, outcome.unchanged = write_rates(
+                    session, org=org, frame=prepared.frame, dry_run=dry_run)
+        if not outcome.ok:
+            session.rollback()
+    report(outcome)
+
+
+@app.command("allocate")
+def allocate(
+    ctx: typer.Context,
+    source: Annotated[str, typer.Argument(help="Payment id or credit note number.")],
+    invoice: Annotated[str, typer.Argument(help="Invoice number it settles.")],
+    amount: Annotated[str, typer.Argument(help="Amount, e.g. 150000 or 1234.50.")],
+    note: Annotated[str | None, typer.Option(help="Why (kept with the allocation).")] = None,
+) -> None:
+    """Pin part of a payment or credit note to an invoice by hand. The automatic allocation
+    respects it from then on."""
+    with ledger(ctx) as (session, org):
+        try:
+            pin(session, org=org, source=source, invoice_number=invoice, amount=amount,
+                note=note, now=now())
+        except PinError as exc:
+            session.rollback()
+            fail(str(exc), EXIT_INVALID)
+    console.print(_("Pinned {amount} of {source} to {invoice}.", amount=amount, source=source,
+                    invoice=invoice), highlight=False)

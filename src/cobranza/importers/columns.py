@@ -127,6 +127,13 @@ KINDS: dict[str, tuple[ColumnSpec, ...]] = {
         ColumnSpec("currency", True, _CURRENCY),
         ColumnSpec("amount", True, _AMOUNT),
     ),
+    # Per-day values of indexation units and exchange rates: UF 2026-01-02 = 39.730,75 CLP.
+    "rates": (
+        ColumnSpec("code", True, ("codigo", "unidad", "indicador", "moneda", "unit")),
+        ColumnSpec("date", True, ("fecha", "dia")),
+        ColumnSpec("value", True, ("valor", "tipo de cambio", "rate")),
+        ColumnSpec("quote", False, ("moneda cotizacion", "en", "quote currency")),
+    ),
 }
 
 

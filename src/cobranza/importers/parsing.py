@@ -19,7 +19,9 @@ from cobranza.importers.tabular import LINE, RowError, Table
 _RAW, _PROBLEM = "_raw", "_problem"
 _TIME = r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$"  # a midnight time some systems export with dates
 _DATE_SHAPE = r"^(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}-\d{1,2}-\d{4})$"
-_MARK = r"(?:[A-Za-z]{1,3}\$?|[$€£¥])"  # CLP, US$, $, €: a currency written beside the amount
+# A currency written beside the amount: an ISO code (CLP), a dollar sign with or without letters
+# (US$, R$, $) or a symbol; lower-case words are not currencies, so "12 abc" is no amount.
+_MARK = r"(?:[A-Z]{3}|[A-Za-z]{0,3}\$|[€£¥])"
 # A lone separator between 1-3 digits (no leading zero) and exactly three more: a thousand and
 # some in one convention, a little over one in the other; the file's convention decides.
 _AMBIGUOUS = r"^[1-9]\d{0,2}[.,]\d{3}$"

@@ -34,8 +34,8 @@ if TYPE_CHECKING:
 LINE = "_line"
 XLSX_SUFFIXES = frozenset({".xlsx", ".xlsm"})
 DELIMITERS = (",", ";", "\t", "|")
-# Columns whose values tell whether the file writes 1.234,50 or 1,234.50.
-AMOUNT_COLUMNS = ("amount", "credit_limit")
+# Columns whose values tell whether the file writes 1.234,50 or 1,234.50 (`value`: of a rate).
+AMOUNT_COLUMNS = ("amount", "credit_limit", "value")
 # Rows are read in small batches (few GC-tracked row lists alive at once, which keeps the cyclic
 # collector cheap) and packed into polars every _CHUNK_ROWS (few Python strings alive at once).
 _BATCH_ROWS = 1_000
@@ -183,6 +183,11 @@ def _decimal_evidence(column: str, sep: str, other: str) -> pl.Expr:
 
 def to_utf8(data: bytes) -> tuple[bytes, str]:
     """The file's bytes as UTF-8 without BOM, and the encoding they were written in."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:  # Excel's "Unicode text" export: UTF-16 with a BOM, tab-delimited
+            return data.decode("utf-16").encode("utf-8"), "utf-16"
+        except UnicodeDecodeError:
+            pass
     if data.startswith(codecs.BOM_UTF8):
         data, encoding = data[len(codecs.BOM_UTF8):], "utf-8-sig"
     else:

@@ -8,7 +8,7 @@ import polars as pl
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cobranza.core.terms import RATE_SCALE, rate_to_scaled
+from cobranza.core.terms import rate_to_scaled
 from cobranza.i18n import _
 from cobranza.importers.checks import (
     currencies,
@@ -107,14 +107,15 @@ def _inline_terms(table: Table, terms: pl.DataFrame) -> tuple[dict[str, pl.Serie
         out[column] = values.fill_null(terms[column]).fill_null(0)
     for column, target, top in (("discount_pct", "discount_pct_scaled", Decimal(100)),
                                 ("late_interest_annual_pct", "late_interest_scaled", None)):
-        values, found = parse_decimals(table, column, minimum=Decimal(0), maximum=top) \
-            if column in table.frame.columns else ([None] * table.frame.height, [])
-        errors += found
-        scaled = pl.Series([rate_to_scaled(v) if v is not None else None for v in values],
+        pcts: list[Decimal | None] = [None] * table.frame.height
+        if column in table.frame.columns:
+            pcts, found = parse_decimals(table, column, minimum=Decimal(0), maximum=top,
+                                         max_places=4)
+            errors += found
+        scaled = pl.Series([rate_to_scaled(v) if v is not None else None for v in pcts],
                            dtype=pl.Int64)
         out[target] = scaled.fill_null(terms[target]).fill_null(0)
     out["day_basis"] = terms["day_basis"].fill_null(365)
-    assert RATE_SCALE == 10_000  # parse_decimals allows 4 places, exactly what the scale keeps
     return out, errors
 
 
