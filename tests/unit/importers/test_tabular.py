@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import csv
 import io
+import re
 import tempfile
 from collections.abc import Iterator
 from datetime import date, datetime
@@ -13,6 +15,7 @@ from unittest import mock
 
 import openpyxl
 import pytest
+from babel.messages.pofile import read_po
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -437,3 +440,23 @@ def test_files_that_are_not_readable_workbooks_are_errors(
     assert table is None
     assert len(errors) == 1 and errors[0].line == 1
     assert errors[0].message.startswith(start)
+
+
+# Translations ------------------------------------------------------------------------------
+
+
+def test_every_message_of_these_modules_has_a_spanish_translation() -> None:
+    package = Path(tabular.__file__).parent
+    with (package.parent / "locale/es/LC_MESSAGES/importers.po").open("rb") as fh:
+        catalog = read_po(fh, locale="es")
+    translated = {str(m.id): str(m.string) for m in catalog if m.id and m.string}
+    for module in ("columns.py", "tabular.py", "parsing.py"):
+        tree = ast.parse((package / module).read_text(encoding="utf-8"))
+        msgids = [node.args[0].value for node in ast.walk(tree)
+                  if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "_"
+                  and isinstance(node.args[0], ast.Constant)]
+        assert msgids, module
+        for msgid in msgids:
+            assert msgid in translated, (module, msgid)
+            placeholders = set(re.findall(r"\{(\w+)\}", msgid))
+            assert set(re.findall(r"\{(\w+)\}", translated[msgid])) == placeholders, msgid
