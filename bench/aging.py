@@ -238,7 +238,7 @@ def _orm_aging(session: Session, *, org_id: int, customers: dict[int, str],
     lines: dict[tuple[int, str], list[int]] = {}
     for inv in invoices:
         allocations = session.scalars(
-            select(Allocation).where(Allocation.invoice_id == inv.id,
+            select(Allocation).where(Allocation.org_id == org_id, Allocation.invoice_id == inv.id,
                                      Allocation.date <= as_of)).all()
         line = lines.setdefault((inv.customer_id, inv.currency), [0] * 9)
         open_amount = inv.amount - sum(a.amount for a in allocations)
@@ -246,7 +246,8 @@ def _orm_aging(session: Session, *, org_id: int, customers: dict[int, str],
         if inv.kind == "invoice" and inv.late_interest_scaled > 0:
             line[8] += max(_interest(inv, allocations, as_of) - posted[inv.id], 0)
     for (customer_id, currency), line in lines.items():
-        line[7] = _unapplied(session, customer_id=customer_id, currency=currency, as_of=as_of)
+        line[7] = _unapplied(session, org_id=org_id, customer_id=customer_id, currency=currency,
+                             as_of=as_of)
         line[6] = sum(line[:6])
     figures = {(cur, customers[cust]): tuple(line) for (cust, cur), line in lines.items()
                if line[6] or line[7] or line[8]}
@@ -287,16 +288,19 @@ def _interest(inv: Invoice, allocations: list[Allocation], as_of: date) -> int:
     return quotient + (1 if 2 * remainder >= scale else 0)
 
 
-def _unapplied(session: Session, *, customer_id: int, currency: str, as_of: date) -> int:
+def _unapplied(session: Session, *, org_id: int, customer_id: int, currency: str,
+               as_of: date) -> int:
     received = 0
     for model in (Payment, CreditNote):
         received += session.scalar(
             select(func.coalesce(func.sum(model.amount), 0)).where(
-                model.customer_id == customer_id, model.currency == currency,
+                model.org_id == org_id, model.customer_id == customer_id,
+                model.currency == currency,
                 model.date <= as_of)) or 0
     applied = session.scalar(
         select(func.coalesce(func.sum(Allocation.amount), 0)).where(
-            Allocation.customer_id == customer_id, Allocation.currency == currency,
+            Allocation.org_id == org_id, Allocation.customer_id == customer_id,
+            Allocation.currency == currency,
             Allocation.date <= as_of, Allocation.source_kind != "discount")) or 0
     return received - applied
 

@@ -81,7 +81,7 @@ class Allocation:
 class _Open:
     doc: Document
     open: int
-    order: tuple[date, date, str, int, date, str]
+    order: tuple[date, date, str, int, date, date, str]
 
 
 @dataclass(slots=True)
@@ -95,17 +95,21 @@ class _Pooled:
 class _Replay:
     by_key: dict[str, _Open] = field(default_factory=dict)
     charges: dict[str, list[_Open]] = field(default_factory=dict)
-    heap: list[tuple[tuple[date, date, str, int, date, str], str]] = field(default_factory=list)
+    heap: list[tuple[tuple[date, date, str, int, date, date, str], str]] = field(
+        default_factory=list)
     pool: list[_Pooled] = field(default_factory=list)  # unapplied credit, oldest first
     out: list[Allocation] = field(default_factory=list)
 
 
-def _order(doc: Document, parents: dict[str, Document]) -> tuple[date, date, str, int, date, str]:
-    # Due date, then issue date, then id; a charge sorts with its invoice, before its principal.
+def _order(doc: Document,
+           parents: dict[str, Document]) -> tuple[date, date, str, int, date, date, str]:
+    # Due date, then issue date, then id; a charge sorts with its invoice, before its principal,
+    # and an invoice's charges among themselves by the same rule.
     parent = parents.get(doc.parent) if doc.parent else None
     head = parent or doc
     rank = 0 if parent else 1
-    return (head.due_date, head.issue_date, head.key, rank, doc.issue_date, doc.key)
+    return (head.due_date, head.issue_date, head.key, rank, doc.due_date, doc.issue_date,
+            doc.key)
 
 
 def replay(
@@ -119,7 +123,9 @@ def replay(
     parents = {d.key: d for d in docs if d.kind is DocumentKind.INVOICE}
     sources = sorted(credits, key=lambda c: (c.date, c.kind is SourceKind.PAYMENT, c.key))
     pins_by_source: dict[tuple[SourceKind, str], list[Pin]] = {}
-    for pin in pins:
+    # Pins apply in a fixed order, so pins that together exceed their payment give the same
+    # result however they were loaded (DOMAIN.md: any order gives the same allocations).
+    for pin in sorted(pins, key=lambda p: (p.document_key, p.amount)):
         pins_by_source.setdefault((pin.source_kind, pin.source_key), []).append(pin)
 
     state = _Replay()
@@ -140,11 +146,14 @@ def replay(
     return state.out
 
 
-def _issue(state: _Replay, doc: Document, order: tuple[date, date, str, int, date, str]) -> None:
+def _issue(state: _Replay, doc: Document,
+           order: tuple[date, date, str, int, date, date, str]) -> None:
     entry = _Open(doc=doc, open=doc.amount, order=order)
     state.by_key[doc.key] = entry
     if doc.parent:
-        state.charges.setdefault(doc.parent, []).append(entry)
+        charges = state.charges.setdefault(doc.parent, [])
+        charges.append(entry)
+        charges.sort(key=lambda e: e.order)
     heapq.heappush(state.heap, (order, doc.key))
 
 

@@ -67,7 +67,7 @@ def accrue(*, amount: int, due_date: date, grace_days: int, rate_scaled: int, da
     settled = settled_on(amount=amount, allocations=allocs)
     # Grace: settled in full by due + grace accrues nothing; past it, interest runs from due.
     if rate <= 0 or as_of <= grace_end or (settled is not None and settled <= grace_end):
-        return Accrual(0, 0, rate, capped)
+        return Accrual(0, 0, rate, False)  # a cap is reported only where it lowered interest
     days = principal_days(amount=amount, due_date=due_date, as_of=as_of, allocations=allocs)
     value = interest_minor(principal_days=days, rate_scaled=rate, day_basis=day_basis)
     return Accrual(max(value - posted, 0), days, rate, capped)

@@ -67,7 +67,14 @@ def from_minor(minor: int, currency: str) -> Decimal:
 
 def fits_currency(amount: Decimal, currency: str) -> bool:
     """True when `amount` has no more decimals than the currency allows (5000.5 CLP does not)."""
-    return amount == amount.quantize(quantum(currency)) if amount.is_finite() else False
+    if not amount.is_finite():
+        return False
+    # Read the digits rather than quantize: exact for any size (1E+30 has no decimals at all).
+    _sign, digits, exp = amount.as_tuple()
+    assert isinstance(exp, int)
+    text = "".join(map(str, digits))
+    trailing_zeros = len(text) - len(text.rstrip("0"))
+    return not text.strip("0") or exp + trailing_zeros >= -exponent(currency)
 
 
 def minor_to_str(minor: int, currency: str) -> str:

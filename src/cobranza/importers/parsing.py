@@ -17,7 +17,7 @@ from cobranza.i18n import _
 from cobranza.importers.tabular import LINE, RowError, Table
 
 _RAW, _PROBLEM = "_raw", "_problem"
-_TIME = r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$"  # a midnight time some systems export with dates
+_TIME = r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$"  # the time some systems append to a date: ignored
 _DATE_SHAPE = r"^(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}-\d{1,2}-\d{4})$"
 # A currency written beside the amount: an ISO code (CLP), a dollar sign with or without letters
 # (US$, R$, $) or a symbol; lower-case words are not currencies, so "12 abc" is no amount.

@@ -302,9 +302,7 @@ def test_a_charge_is_settled_with_its_invoice_not_by_its_own_later_due_date(
 
 @pytest.mark.parametrize("engine", [
     "oracle",
-    pytest.param("core", marks=pytest.mark.xfail(strict=True, reason=(
-        "core orders an invoice's charges by issue date, not by due date then issue date "
-        "(DOMAIN.md: auto-applied by due date ascending, then issue date, then document id)"))),
+    "core",
 ])
 def test_an_invoices_charges_settle_among_themselves_by_due_date(engine: str) -> None:
     docs = [invoice("F-1", issued=0, due=30, amount=1000),
@@ -331,10 +329,7 @@ def test_the_same_data_in_another_order_gives_the_same_allocations(replay: Repla
 
 @pytest.mark.parametrize("engine", [
     "oracle",
-    pytest.param("core", marks=pytest.mark.xfail(strict=True, reason=(
-        "pins of one payment that together exceed it are applied in input order, so the "
-        "result depends on the order pins are loaded (DOMAIN.md: importing the same data in "
-        "any order gives the same allocations)"))),
+    "core",
 ])
 def test_pins_exceeding_their_payment_give_the_same_allocations_in_any_order(
         engine: str) -> None:

@@ -156,3 +156,7 @@ def test_half_up_div_on_ties() -> None:
     assert half_up_div(7, 2) == 4
     assert half_up_div(1, 3) == 0
     assert half_up_div(2, 3) == 1
+
+
+def test_fits_currency_answers_for_an_amount_written_in_scientific_notation() -> None:
+    assert fits_currency(Decimal("1E+30"), "CLP") is True

@@ -48,6 +48,7 @@ class Customer:
     rules: dict[str, oracle.InterestRule]
     cap_pct: Decimal | None
     as_of: tuple[date, ...]
+    edges: tuple[int, ...] = oracle.DEFAULT_EDGES
 
 
 amounts = st.one_of(st.integers(1, 5_000_000),
@@ -147,7 +148,8 @@ def customers(draw: st.DrawFn) -> Customer:
         documents=tuple(invoices + _charges(draw, invoices)), credits=tuple(credits),
         pins=tuple(_pins(draw, credits, invoices)), rules=rules,
         cap_pct=draw(st.sampled_from([None, None, Decimal(30)])),
-        as_of=tuple(BASE + timedelta(days=n) for n in as_of))
+        as_of=tuple(BASE + timedelta(days=n) for n in as_of),
+        edges=draw(st.sampled_from([oracle.DEFAULT_EDGES, (30, 60, 90), (15, 45, 365)])))
 
 
 def core_replay(c: Customer, documents: Sequence[Document] | None = None,
@@ -244,8 +246,8 @@ def test_the_core_and_the_oracle_agree_on_allocations_and_aging(c: Customer) -> 
     cap_scaled = None if c.cap_pct is None else int(c.cap_pct * RATE_SCALE)
     for as_of in c.as_of:
         core = age_customer(documents=c.documents, credits=c.credits, allocations=allocations,
-                            interest=terms, as_of=as_of, cap_scaled=cap_scaled)
-        mine = oracle.age(ledger, as_of=as_of, rules=c.rules, cap_pct=c.cap_pct)
+                            interest=terms, as_of=as_of, cap_scaled=cap_scaled, edges=c.edges)
+        mine = oracle.age(ledger, as_of=as_of, rules=c.rules, cap_pct=c.cap_pct, edges=c.edges)
         assert core.by_document == mine.by_document, as_of
         assert core.buckets == mine.buckets, as_of
         assert core.unapplied == mine.unapplied, as_of
