@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from dataclasses import dataclass
 
 import polars as pl
 from sqlalchemy import select
@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from cobranza.core.money import MINOR_UNITS
 from cobranza.core.taxid import TAX_ID_PUNCTUATION
 from cobranza.i18n import _
+from cobranza.importers.parsing import parse_amounts, parse_dates
 from cobranza.importers.tabular import RowError, Table
 from cobranza.models import Customer
 
@@ -91,6 +92,35 @@ def resolve_customers(session: Session, table: Table, *, org_id: int,
     return ids, errors
 
 
-def exponents() -> Mapping[str, int]:
-    """Minor-unit exponents of every known currency."""
-    return MINOR_UNITS
+@dataclass
+class DocumentRows:
+    """The checks every ledger document file shares: key, customer, currency, amount, date."""
+
+    customer: pl.Series  # customer row ids
+    currency: pl.Series
+    amount: pl.Series  # minor units
+    day: pl.Series  # pl.Date
+    errors: list[RowError]
+
+
+def document_rows(session: Session, table: Table, *, org_id: int, key: str,
+                  date_column: str) -> DocumentRows:
+    """Check the columns shared by invoices, credit notes and payments, all at once."""
+    errors = [*required_text(table, key), *required_text(table, "customer_id"),
+              *duplicates(table, key)]
+    customer, found = resolve_customers(session, table, org_id=org_id)
+    errors += found
+    cur, found = currencies(table)
+    errors += found
+    amount, found = parse_amounts(table, "amount", cur, exponents=MINOR_UNITS)
+    errors += found
+    day, found = parse_dates(table, date_column)
+    errors += found
+    return DocumentRows(customer, cur, amount, day, errors)
+
+
+def optional_text(frame: pl.DataFrame, column: str) -> pl.Series:
+    """The column's values, or all nulls when the file has no such column."""
+    if column in frame.columns:
+        return frame[column]
+    return pl.Series(column, [None] * frame.height, dtype=pl.Utf8)

@@ -10,15 +10,8 @@ from sqlalchemy.orm import Session
 
 from cobranza.core.terms import rate_to_scaled
 from cobranza.i18n import _
-from cobranza.importers.checks import (
-    currencies,
-    duplicates,
-    error_at,
-    exponents,
-    required_text,
-    resolve_customers,
-)
-from cobranza.importers.parsing import parse_amounts, parse_dates, parse_decimals, parse_ints
+from cobranza.importers.checks import document_rows, error_at, optional_text
+from cobranza.importers.parsing import parse_dates, parse_decimals, parse_ints
 from cobranza.importers.run import Prepared
 from cobranza.importers.tabular import RowError, Table
 from cobranza.invoices.targets import check_targets
@@ -37,16 +30,8 @@ def _days(series: pl.Series) -> pl.Series:
 def prepare_invoices(session: Session, table: Table, org: Organisation) -> Prepared:
     """Check every row of an invoices file and put it in storage form."""
     frame = table.frame
-    errors = [*required_text(table, "number"), *required_text(table, "customer_id"),
-              *duplicates(table, "number")]
-    customer, found = resolve_customers(session, table, org_id=org.id)
-    errors += found
-    cur, found = currencies(table)
-    errors += found
-    amount, found = parse_amounts(table, "amount", cur, exponents=exponents())
-    errors += found
-    issued, found = parse_dates(table, "issue_date")
-    errors += found
+    rows = document_rows(session, table, org_id=org.id, key="number", date_column="issue_date")
+    errors, issued = rows.errors, rows.day
     terms, found = _named_terms(session, table, org)
     errors += found
     has_terms = terms["net_days"].is_not_null()
@@ -67,8 +52,9 @@ def prepare_invoices(session: Session, table: Table, org: Organisation) -> Prepa
     inline, found = _inline_terms(table, terms)
     errors += found
     out = pl.DataFrame({
-        "number": frame["number"], "customer_id": customer, "kind": "invoice",
-        "issue_date": _days(issued), "due_date": _days(due), "currency": cur, "amount": amount,
+        "number": frame["number"], "customer_id": rows.customer, "kind": "invoice",
+        "issue_date": _days(issued), "due_date": _days(due), "currency": rows.currency,
+        "amount": rows.amount,
         "terms_id": terms["id"], **inline,
     })
     return Prepared(model=Invoice, key="number", frame=out, columns=INVOICE_COLUMNS,
@@ -122,25 +108,16 @@ def _inline_terms(table: Table, terms: pl.DataFrame) -> tuple[dict[str, pl.Serie
 def prepare_credit_notes(session: Session, table: Table, org: Organisation) -> Prepared:
     """Check every row of a credit-notes file and put it in storage form."""
     frame = table.frame
-    errors = [*required_text(table, "number"), *required_text(table, "customer_id"),
-              *duplicates(table, "number")]
-    customer, found = resolve_customers(session, table, org_id=org.id)
-    errors += found
-    cur, found = currencies(table)
-    errors += found
-    amount, found = parse_amounts(table, "amount", cur, exponents=exponents())
-    errors += found
-    day, found = parse_dates(table, "date")
-    errors += found
-    target = (frame["invoice_number"] if "invoice_number" in frame.columns
-              else pl.Series([None] * frame.height, dtype=pl.Utf8))
+    rows = document_rows(session, table, org_id=org.id, key="number", date_column="date")
+    target = optional_text(frame, "invoice_number")
     as_list = pl.select(pl.when(target.is_not_null()).then(pl.concat_list(target))).to_series()
     found, warnings = check_targets(session, table, org_id=org.id, column="invoice_number",
-                                    targets=as_list, customer=customer, currency=cur)
-    errors += found
-    out = pl.DataFrame({"number": frame["number"], "customer_id": customer,
-                        "invoice_number": target, "date": _days(day), "currency": cur,
-                        "amount": amount})
+                                    targets=as_list, customer=rows.customer,
+                                    currency=rows.currency)
+    errors = rows.errors + found
+    out = pl.DataFrame({"number": frame["number"], "customer_id": rows.customer,
+                        "invoice_number": target, "date": _days(rows.day),
+                        "currency": rows.currency, "amount": rows.amount})
     return Prepared(model=CreditNote, key="number", frame=out,
                     columns=["customer_id", "invoice_number", "date", "currency", "amount"],
                     errors=errors, warnings=warnings)
