@@ -140,3 +140,16 @@ def test_a_pinned_manual_allocation_overrides_the_automatic_order(sqlite_url: st
                                "--format", "json").stdout)
     docs = {d["number"]: d for d in statement["documents"]}
     assert docs["F001"]["open"] == "40000" and docs["F000"]["open"] == "30000"
+
+
+def test_a_legal_maximum_rate_caps_late_interest(sqlite_url: str, tmp_path: Path) -> None:
+    load(tmp_path, sqlite_url)
+    ok(sqlite_url, "init", "--max-interest-pct", "12")
+    # F001 at 24% accrued 2,341 as of 2026-03-31; capped at 12% it is half: 1,170.4 -> 1,170.
+    c001 = aging_json(sqlite_url, "2026-03-31")["currencies"]["CLP"]["customers"][0]
+    assert c001["accrued_interest"] == "1170"
+    statement = json.loads(ok(sqlite_url, "statement", "C001", "--as-of", "2026-03-31",
+                              "--format", "json").stdout)
+    assert statement["totals"]["CLP"]["accrued_interest"] == "1170"
+    capped = {d["number"]: d["interest_capped"] for d in statement["documents"]}
+    assert capped == {"F001": True, "F002": False}

@@ -39,6 +39,9 @@ def init(
     name: Annotated[str | None, typer.Option(help="Name of the business.")] = None,
     locale: Annotated[str | None, typer.Option(help="Locale for amounts and dates, e.g. es_CL.")]
         = None,
+    max_interest_pct: Annotated[str | None, typer.Option(
+        help="Legal maximum late-interest rate, annual %, capping every invoice's rate "
+             "(0 removes the cap).")] = None,
 ) -> None:
     """Create the ledger database, or bring it up to date. Safe to run again."""
     context: Context = ctx.obj
@@ -46,8 +49,10 @@ def init(
     try:
         migrate(engine)
         with unit_of_work(engine) as session:
+            cap = None if max_interest_pct is None else _pct(max_interest_pct,
+                                                              "--max-interest-pct")
             org = ensure(session, now=now(), name=name, country=country, currency=currency,
-                         timezone=timezone, locale=locale)
+                         timezone=timezone, locale=locale, max_interest_pct=cap)
             console.print(_("Ledger ready for {name} ({country}, {currency}, {timezone}).",
                             name=org.name, country=org.country, currency=org.base_currency,
                             timezone=org.timezone))

@@ -46,7 +46,8 @@ def current(session: Session, *, org_id: int | None = None) -> Organisation:
 
 
 def ensure(session: Session, *, now: datetime, name: str | None, country: str | None,
-           currency: str | None, timezone: str | None, locale: str | None) -> Organisation:
+           currency: str | None, timezone: str | None, locale: str | None,
+           max_interest_pct: Decimal | None = None) -> Organisation:
     """Create the organisation, or update the settings given explicitly (idempotent)."""
     org = session.scalars(select(Organisation).order_by(Organisation.id).limit(1)).first()
     code = (country or (org.country if org else "CL")).upper()
@@ -62,6 +63,12 @@ def ensure(session: Session, *, now: datetime, name: str | None, country: str | 
         org.base_currency = (currency or org.base_currency).upper()
         org.timezone = timezone or org.timezone
         org.locale = locale or org.locale
+    if max_interest_pct is not None:
+        try:
+            org.max_interest_scaled = rate_to_scaled(max_interest_pct) if max_interest_pct \
+                else None
+        except ValueError:
+            raise SetupError(_("percentages take at most 4 decimal places")) from None
     _check(org)
     session.flush()
     return org

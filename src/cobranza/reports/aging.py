@@ -106,7 +106,7 @@ WITH alloc AS (
   GROUP BY a.invoice_id
 ), posted AS (
   SELECT parent_id, CAST(SUM(amount) AS BIGINT) AS posted FROM invoices
-  WHERE org_id = {org} AND kind = 'interest' AND issue_date <= {d} GROUP BY parent_id
+  WHERE +org_id = {org} AND kind = 'interest' AND issue_date <= {d} GROUP BY parent_id
 ), docs AS (
   SELECT i.customer_id, i.currency, {d} - i.due_date AS dpd,
          i.amount - COALESCE(x.allocated, 0) AS open_amount,
@@ -120,7 +120,7 @@ WITH alloc AS (
   FROM invoices i
   LEFT JOIN alloc x ON x.invoice_id = i.id
   LEFT JOIN posted p ON p.parent_id = i.id
-  WHERE i.org_id = {org} AND i.issue_date <= {d}
+  WHERE +i.org_id = {org} AND i.issue_date <= {d}
 ), interest AS (
   SELECT customer_id, currency, dpd, open_amount,
          (pdays / k) * rate + (2 * (pdays % k) * rate + k) / (2 * k) - posted AS accrued
@@ -139,12 +139,12 @@ def _unapplied_sql(*, org_id: int, as_of: date) -> str:
     org = int(org_id)
     return f"""
 SELECT customer_id, currency, SUM(amount) FROM (
-  SELECT customer_id, currency, amount FROM payments WHERE org_id = {org} AND date <= {d}
+  SELECT customer_id, currency, amount FROM payments WHERE +org_id = {org} AND date <= {d}
   UNION ALL
-  SELECT customer_id, currency, amount FROM credit_notes WHERE org_id = {org} AND date <= {d}
+  SELECT customer_id, currency, amount FROM credit_notes WHERE +org_id = {org} AND date <= {d}
   UNION ALL
   SELECT customer_id, currency, -amount FROM allocations
-  WHERE org_id = {org} AND date <= {d} AND source_kind <> 'discount'
+  WHERE +org_id = {org} AND date <= {d} AND source_kind <> 'discount'
 ) t GROUP BY customer_id, currency
 """
 

@@ -36,6 +36,7 @@ class StatementLine:
     days_past_due: int
     accrued_interest: int
     allocations: list[CoreAllocation] = field(default_factory=list)
+    interest_capped: bool = False  # a legal maximum rate lowered this invoice's interest
 
 
 @dataclass
@@ -115,16 +116,18 @@ def _assemble(customer: Customer, org: Organisation, invoices: list[Invoice],
                                     edges=DEFAULT_EDGES, cap_scaled=org.max_interest_scaled)
         for inv in docs:
             history = by_doc.get(inv.number, [])
-            interest = accrue(amount=inv.amount, due_date=inv.due_date,
-                              grace_days=inv.grace_days, rate_scaled=inv.late_interest_scaled,
-                              day_basis=inv.day_basis, as_of=as_of,
-                              allocations=[(a.date, a.amount) for a in history],
-                              cap_scaled=org.max_interest_scaled).amount \
-                if inv.kind == DocumentKind.INVOICE else 0
+            accrual = accrue(amount=inv.amount, due_date=inv.due_date,
+                             grace_days=inv.grace_days, rate_scaled=inv.late_interest_scaled,
+                             day_basis=inv.day_basis, as_of=as_of,
+                             allocations=[(a.date, a.amount) for a in history],
+                             cap_scaled=org.max_interest_scaled) \
+                if inv.kind == DocumentKind.INVOICE else None
             still_open = summary[cur].by_document[inv.number]
             late = max((as_of - inv.due_date).days, 0) if still_open else 0
             lines.append(StatementLine(inv.number, inv.kind, inv.issue_date, inv.due_date, cur,
-                                       inv.amount, still_open, late, interest, history))
+                                       inv.amount, still_open, late,
+                                       accrual.amount if accrual else 0, history,
+                                       bool(accrual and accrual.capped)))
     return Statement(customer.code, customer.name, customer.tax_id, as_of, lines, credits,
                      summary)
 
@@ -143,6 +146,7 @@ def to_json(statement: Statement) -> dict[str, Any]:
             "amount": amount(ln.amount, ln.currency), "open": amount(ln.open, ln.currency),
             "days_past_due": ln.days_past_due,
             "accrued_interest": amount(ln.accrued_interest, ln.currency),
+            "interest_capped": ln.interest_capped,
             "allocations": [{"date": a.date.isoformat(), "source": a.source_kind.value,
                              "source_id": a.source_key,
                              "amount": amount(a.amount, ln.currency)} for a in ln.allocations],
