@@ -29,7 +29,7 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from bench.common import best_of, ledger, log, sqlite_url, timed
+from bench.common import best_of, ledger, log, sqlite_url, timed, warm
 from bench.generate import BENCH_TODAY
 from cobranza.core.aging import DEFAULT_EDGES
 from cobranza.db import make_engine, session_factory
@@ -50,6 +50,7 @@ def main() -> None:
     n = args.invoices
     with timed("set-up (cached ledger or imports)"):
         path = ledger(n)
+    warm(path)
     engine = make_engine(sqlite_url(path))
     baseline_conn = sqlite3.connect(path)
     try:
@@ -103,11 +104,18 @@ def main() -> None:
 def baseline_sql(*, org_id: int, as_of: date) -> str:
     """Every figure of the aging in one statement (shared/DOMAIN.md, aging and late interest).
 
-    Written independently of `cobranza.reports.aging`: invoices are scanned in id order with
-    their allocations joined through the (org_id, invoice_id) index and grouped per invoice.
-    Interest uses Σ_d P(d) = amount·(D − due) − Σ_a amount_a·(D − max(due, date_a)), which is
-    the sum over days of the open principal, exact in integers; then × rate / (100·10⁴·basis),
-    rounded half-up once per invoice.
+    Written independently of `cobranza.reports.aging`, and tuned with EXPLAIN QUERY PLAN on the
+    1,000,000-invoice ledger, where it is the fastest form we found:
+    - whole tables are read in rowid order (NOT INDEXED): for one organisation an index on
+      org_id only adds a random row lookup per row;
+    - allocations are summed per invoice in the order of the (org_id, invoice_id) index, so
+      the grouping needs no sort, and the invoices they join are read in id order;
+    - what allocations applied (unapplied credit is received − applied) is summed per invoice
+      in the same pass instead of a second scan of allocations; this holds because the replay
+      only allocates to invoices of the payment's own customer and currency issued on or
+      before the allocation's date (the equality with ours is asserted on every run).
+    Interest: Σ_d P(d) = amount·(D − due) − Σ_a amount_a·(D − max(due, date_a)), the sum over
+    days of the open principal, exact in integers; × rate / (100·10⁴·basis), half-up once.
     """
     d, org = day_number(as_of), int(org_id)
     low = [1, *[e + 1 for e in DEFAULT_EDGES]]
@@ -115,46 +123,48 @@ def baseline_sql(*, org_id: int, as_of: date) -> str:
     buckets += [f"SUM(CASE WHEN dpd BETWEEN {lo} AND {hi} THEN open ELSE 0 END)"
                 for lo, hi in zip(low, DEFAULT_EDGES, strict=False)]
     buckets.append(f"SUM(CASE WHEN dpd >= {low[-1]} THEN open ELSE 0 END)")
-    buckets = [f"{sql} AS b{i}" for i, sql in enumerate(buckets)]
+    named = ", ".join(f"{sql} AS b{i}" for i, sql in enumerate(buckets))
     zeros = ", ".join(["0"] * len(buckets))
+    sums = ", ".join(f"SUM(l.b{i})" for i in range(len(buckets)))
     return f"""
-WITH posted AS (
-  SELECT parent_id, SUM(amount) AS posted FROM invoices
+WITH settled AS (
+  SELECT a.invoice_id, SUM(a.amount) AS amount, MAX(a.date) AS last_date,
+         SUM(a.amount * ({d} - MAX(a.date, i.due_date))) AS amount_days,
+         SUM(CASE WHEN a.source_kind <> 'discount' THEN a.amount ELSE 0 END) AS applied
+  FROM allocations a JOIN invoices i ON i.id = a.invoice_id
+  WHERE a.org_id = {org} AND a.date <= {d}
+  GROUP BY a.invoice_id
+), posted AS (
+  SELECT parent_id, SUM(amount) AS amount FROM invoices NOT INDEXED
   WHERE org_id = {org} AND kind = 'interest' AND issue_date <= {d} GROUP BY parent_id
-), per_invoice AS (
-  SELECT i.id, i.customer_id, i.currency, i.kind, i.amount, i.due_date, i.grace_days,
+), per_document AS (
+  SELECT i.customer_id, i.currency, {d} - i.due_date AS dpd,
+         i.amount - COALESCE(s.amount, 0) AS open, COALESCE(s.applied, 0) AS applied,
+         CASE WHEN i.kind = 'invoice' AND i.late_interest_scaled > 0
+                   AND {d} > i.due_date + i.grace_days
+                   AND NOT (COALESCE(s.amount, 0) >= i.amount
+                            AND s.last_date <= i.due_date + i.grace_days)
+              THEN i.amount * ({d} - i.due_date) - COALESCE(s.amount_days, 0)
+              ELSE 0 END AS principal_days,
          i.late_interest_scaled AS rate, 1000000 * i.day_basis AS k,
-         COALESCE(SUM(a.amount), 0) AS settled, MAX(a.date) AS last_date,
-         COALESCE(SUM(a.amount * ({d} - MAX(a.date, i.due_date))), 0) AS settled_days
-  FROM invoices i
-  LEFT JOIN allocations a ON a.org_id = i.org_id AND a.invoice_id = i.id AND a.date <= {d}
+         COALESCE(p.amount, 0) AS posted
+  FROM invoices i NOT INDEXED
+  LEFT JOIN settled s ON s.invoice_id = i.id
+  LEFT JOIN posted p ON p.parent_id = i.id
   WHERE i.org_id = {org} AND i.issue_date <= {d}
-  GROUP BY i.id
-), per_doc AS (
-  SELECT customer_id, currency, {d} - due_date AS dpd, amount - settled AS open,
-         CASE WHEN kind = 'invoice' AND rate > 0 AND {d} > due_date + grace_days
-                   AND NOT (settled >= amount AND last_date <= due_date + grace_days)
-              THEN amount * ({d} - due_date) - settled_days ELSE 0 END AS pdays,
-         rate, k, COALESCE(p.posted, 0) AS posted
-  FROM per_invoice LEFT JOIN posted p ON p.parent_id = per_invoice.id
 ), lines AS (
-  SELECT customer_id, currency, {", ".join(buckets)}, 0 AS unapplied,
-         SUM(MAX((pdays / k) * rate + (2 * (pdays % k) * rate + k) / (2 * k) - posted, 0))
-           AS interest
-  FROM per_doc GROUP BY customer_id, currency
+  SELECT customer_id, currency, {named}, -SUM(applied) AS unapplied,
+         SUM(MAX((principal_days / k) * rate
+                 + (2 * (principal_days % k) * rate + k) / (2 * k) - posted, 0)) AS interest
+  FROM per_document GROUP BY customer_id, currency
   UNION ALL
-  SELECT customer_id, currency, {zeros}, SUM(amount), 0 FROM payments
+  SELECT customer_id, currency, {zeros}, SUM(amount), 0 FROM payments NOT INDEXED
   WHERE org_id = {org} AND date <= {d} GROUP BY customer_id, currency
   UNION ALL
-  SELECT customer_id, currency, {zeros}, SUM(amount), 0 FROM credit_notes
+  SELECT customer_id, currency, {zeros}, SUM(amount), 0 FROM credit_notes NOT INDEXED
   WHERE org_id = {org} AND date <= {d} GROUP BY customer_id, currency
-  UNION ALL
-  SELECT customer_id, currency, {zeros}, -SUM(amount), 0 FROM allocations
-  WHERE org_id = {org} AND date <= {d} AND source_kind <> 'discount'
-  GROUP BY customer_id, currency
 )
-SELECT c.code, l.currency, {", ".join(f"SUM(l.b{i})" for i in range(len(buckets)))},
-       SUM(l.unapplied), SUM(l.interest)
+SELECT c.code, l.currency, {sums}, SUM(l.unapplied), SUM(l.interest)
 FROM lines l JOIN customers c ON c.id = l.customer_id
 GROUP BY l.customer_id, l.currency
 """

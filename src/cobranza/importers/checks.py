@@ -33,7 +33,10 @@ def required_text(table: Table, column: str) -> list[RowError]:
 
 def duplicates(table: Table, column: str) -> list[RowError]:
     """An error for every repeat of a key inside the file, naming the line it first appeared."""
-    frame = table.frame.select(column, "_line").filter(pl.col(column).is_not_null())
+    # Only the rows of repeated keys are grouped and joined: in a million-row file with no
+    # repeat, grouping every key cost hundreds of MB for nothing.
+    frame = table.frame.select(column, "_line").filter(
+        pl.col(column).is_not_null() & pl.col(column).is_duplicated())
     first = frame.group_by(column).agg(pl.col("_line").min().alias("_first"))
     repeats = (frame.join(first, on=column).filter(pl.col("_line") != pl.col("_first"))
                .sort("_line"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import polars as pl
@@ -56,10 +56,12 @@ def _existing(conn: Connection, *, table: str, org_id: int, key: str, columns: S
 
 
 def _stamp(model: type[Base], conn: Connection, now: datetime) -> Any:
-    """`now` as the driver expects it for the model's timestamp columns."""
-    column_type = model.__table__.c.updated_at.type
-    process = column_type.bind_processor(conn.dialect)
-    return process(now) if process else now
+    """`now` as the model's timestamp columns store it, computed once for every row."""
+    if conn.dialect.name == "sqlite":
+        # The text SQLAlchemy's SQLite DATETIME writes for ORM rows (UTC, no offset), so
+        # imported and ORM-written rows compare and sort alike.
+        return now.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    return now
 
 
 def upsert(session: Session, *, model: type[Base], org_id: int, key: str, frame: pl.DataFrame,

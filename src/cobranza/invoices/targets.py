@@ -12,21 +12,27 @@ from cobranza.importers.tabular import RowError, Table
 _IN_LIST_LIMIT = 5_000
 
 
+_SCHEMA = {"_target": pl.Utf8, "_inv_customer": pl.Int64, "_inv_currency": pl.Utf8}
+_FETCH = 100_000
+
+
 def _invoices(session: Session, *, org_id: int, numbers: list[str]) -> pl.DataFrame:
     conn = session.connection()
     sql = f"SELECT number, customer_id, currency FROM invoices WHERE org_id = {int(org_id)}"
-    rows = []
+    parts: list[pl.DataFrame] = []
     if len(numbers) > _IN_LIST_LIMIT:
-        rows = list(conn.exec_driver_sql(sql).all())
+        # Whole-ledger read, a slice at a time so a million invoices never sit as row objects.
+        result = conn.exec_driver_sql(sql)
+        while rows := result.fetchmany(_FETCH):
+            parts.append(pl.DataFrame([tuple(r) for r in rows], orient="row", schema=_SCHEMA))
     else:
         mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
         for start in range(0, len(numbers), 1000):
             part = numbers[start:start + 1000]
-            rows.extend(conn.exec_driver_sql(
-                f"{sql} AND number IN ({', '.join([mark] * len(part))})", tuple(part)).all())
-    return pl.DataFrame([tuple(r) for r in rows], orient="row", schema={
-        "_target": pl.Utf8, "_inv_customer": pl.Int64, "_inv_currency": pl.Utf8})
-
+            rows = conn.exec_driver_sql(
+                f"{sql} AND number IN ({', '.join([mark] * len(part))})", tuple(part)).all()
+            parts.append(pl.DataFrame([tuple(r) for r in rows], orient="row", schema=_SCHEMA))
+    return pl.concat(parts) if parts else pl.DataFrame(schema=_SCHEMA)
 
 def check_targets(session: Session, table: Table, *, org_id: int, column: str,
                   targets: pl.Series, customer: pl.Series,

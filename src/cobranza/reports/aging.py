@@ -70,7 +70,7 @@ class AgingReport:
         return bucket_names(self.edges)
 
 
-def _bucket_sql(edges: Sequence[int]) -> str:
+def _bucket_sql(edges: Sequence[int]) -> list[str]:
     # dpd = days past due as of D; a document with dpd <= 0 is current.
     parts = ["SUM(CASE WHEN dpd <= 0 THEN open_amount ELSE 0 END)"]
     low = 1
@@ -78,12 +78,15 @@ def _bucket_sql(edges: Sequence[int]) -> str:
         parts.append(f"SUM(CASE WHEN dpd BETWEEN {low} AND {edge} THEN open_amount ELSE 0 END)")
         low = edge + 1
     parts.append(f"SUM(CASE WHEN dpd >= {low} THEN open_amount ELSE 0 END)")
-    return ",\n       ".join(parts)
+    return [f"{sql} AS b{i}" for i, sql in enumerate(parts)]
 
 
 def aging_sql(*, org_id: int, as_of: date, edges: Sequence[int],
               cap_scaled: int | None = None) -> str:
-    """The one SQL pass; every value inlined is an int we computed, so it is injection-safe."""
+    """The one SQL pass; every value inlined is an int we computed, so it is injection-safe.
+
+    Rows: customer id, currency, one sum per bucket, accrued interest, unapplied credit.
+    """
     d = day_number(as_of)
     org = int(org_id)
     # A legal maximum rate caps the contractual one (DOMAIN.md, late interest).
@@ -91,16 +94,29 @@ def aging_sql(*, org_id: int, as_of: date, edges: Sequence[int],
             f"CASE WHEN i.late_interest_scaled > {int(cap_scaled)} THEN {int(cap_scaled)} "
             "ELSE i.late_interest_scaled END")
     scale = 100 * RATE_SCALE
+    buckets = _bucket_sql(edges)
+    zeros = ", ".join(["0"] * len(buckets))
+    sums = ", ".join(f"SUM(b{i})" for i in range(len(buckets)))
     # Interest (DOMAIN.md): Σ P(d) = amount·(D−due) − Σ alloc·(D − max(due, alloc date)),
     # then × rate / (100·10⁴·basis), half-up, split as q·rate + round(r·rate/K) so no
     # intermediate product overflows 64 bits.
+    # Unapplied credit = payments and credit notes received − what they applied (discount
+    # allowances are not credit). What they applied is summed per document in `alloc`: the
+    # replay only allocates to documents of the credit's own customer and currency, issued on
+    # or before the allocation's date, so this is what they applied as of D; it saves a second
+    # pass over every allocation.
+    # `+org_id` keeps SQLite from reading whole tables through the org_id index: for one
+    # organisation that index selects every row and adds a random lookup per row (5-8 times
+    # the cost of reading the table in order, measured on 1,000,000 invoices). `alloc` keeps
+    # its index on purpose: it yields allocations grouped by invoice, with no sort.
     return f"""
 -- SUM of BIGINT is NUMERIC in PostgreSQL: cast back so "/" stays integer division.
 WITH alloc AS (
   SELECT a.invoice_id AS invoice_id, CAST(SUM(a.amount) AS BIGINT) AS allocated,
          MAX(a.date) AS last_date,
          CAST(SUM(a.amount * ({d} - CASE WHEN a.date > i.due_date THEN a.date ELSE i.due_date END))
-              AS BIGINT) AS weighted
+              AS BIGINT) AS weighted,
+         SUM(CASE WHEN a.source_kind <> 'discount' THEN a.amount ELSE 0 END) AS applied
   FROM allocations a JOIN invoices i ON i.id = a.invoice_id
   WHERE a.org_id = {org} AND a.date <= {d}
   GROUP BY a.invoice_id
@@ -116,36 +132,28 @@ WITH alloc AS (
                    AND NOT (COALESCE(x.allocated, 0) >= i.amount
                             AND x.last_date <= i.due_date + i.grace_days)
               THEN i.amount * ({d} - i.due_date) - COALESCE(x.weighted, 0) ELSE 0 END AS pdays,
-         COALESCE(p.posted, 0) AS posted
+         COALESCE(p.posted, 0) AS posted, COALESCE(x.applied, 0) AS applied
   FROM invoices i
   LEFT JOIN alloc x ON x.invoice_id = i.id
   LEFT JOIN posted p ON p.parent_id = i.id
   WHERE +i.org_id = {org} AND i.issue_date <= {d}
 ), interest AS (
-  SELECT customer_id, currency, dpd, open_amount,
+  SELECT customer_id, currency, dpd, open_amount, applied,
          (pdays / k) * rate + (2 * (pdays % k) * rate + k) / (2 * k) - posted AS accrued
   FROM docs
+), lines AS (
+  SELECT customer_id, currency, {", ".join(buckets)},
+         SUM(CASE WHEN accrued > 0 THEN accrued ELSE 0 END) AS accrued, -SUM(applied) AS unapplied
+  FROM interest GROUP BY customer_id, currency
+  UNION ALL
+  SELECT customer_id, currency, {zeros}, 0, SUM(amount) FROM payments
+  WHERE +org_id = {org} AND date <= {d} GROUP BY customer_id, currency
+  UNION ALL
+  SELECT customer_id, currency, {zeros}, 0, SUM(amount) FROM credit_notes
+  WHERE +org_id = {org} AND date <= {d} GROUP BY customer_id, currency
 )
-SELECT customer_id, currency,
-       {_bucket_sql(edges)},
-       SUM(CASE WHEN accrued > 0 THEN accrued ELSE 0 END)
-FROM interest
-GROUP BY customer_id, currency
-"""
-
-
-def _unapplied_sql(*, org_id: int, as_of: date) -> str:
-    d = day_number(as_of)
-    org = int(org_id)
-    return f"""
-SELECT customer_id, currency, SUM(amount) FROM (
-  SELECT customer_id, currency, amount FROM payments WHERE +org_id = {org} AND date <= {d}
-  UNION ALL
-  SELECT customer_id, currency, amount FROM credit_notes WHERE +org_id = {org} AND date <= {d}
-  UNION ALL
-  SELECT customer_id, currency, -amount FROM allocations
-  WHERE +org_id = {org} AND date <= {d} AND source_kind <> 'discount'
-) t GROUP BY customer_id, currency
+SELECT customer_id, currency, {sums}, SUM(accrued), SUM(unapplied)
+FROM lines GROUP BY customer_id, currency
 """
 
 
@@ -156,12 +164,9 @@ def compute(session: Session, *, org_id: int, as_of: date,
     lines: dict[tuple[int, str], AgingLine] = {}
     sql = aging_sql(org_id=org_id, as_of=as_of, edges=edges, cap_scaled=cap_scaled)
     for row in session.execute(text(sql)):
-        cust, cur = row[0], row[1]
-        lines[(cust, cur)] = AgingLine("", "", [int(v or 0) for v in row[2:2 + width]],
-                                       accrued_interest=int(row[2 + width] or 0))
-    for cust, cur, value in session.execute(text(_unapplied_sql(org_id=org_id, as_of=as_of))):
-        line = lines.setdefault((cust, cur), AgingLine("", "", [0] * width))
-        line.unapplied = int(value or 0)
+        lines[(row[0], row[1])] = AgingLine(
+            "", "", [int(v or 0) for v in row[2:2 + width]],
+            accrued_interest=int(row[2 + width] or 0), unapplied=int(row[3 + width] or 0))
     return _named(session, lines=lines, org_id=org_id, as_of=as_of, edges=edges)
 
 
