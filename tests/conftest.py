@@ -12,7 +12,6 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 POSTGRES_ENV = "COBRANZA_TEST_POSTGRES_URL"
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 
 def _postgres_database() -> Iterator[str]:

@@ -20,7 +20,7 @@ from cobranza.organisations.service import (
     list_terms,
 )
 
-terms_app = typer.Typer(help="Named payment terms of the organisation (e.g. 30D, 2/10 net 30).",
+terms_app = typer.Typer(help="Named payment terms, such as 30D or 2/10 net 30.",
                         no_args_is_help=True)
 apikey_app = typer.Typer(help="Keys for the JSON API.", no_args_is_help=True)
 app.add_typer(terms_app, name="terms")

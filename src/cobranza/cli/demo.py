@@ -39,8 +39,10 @@ def demo(
         = Path("cobranza-demo.db"),
     customers: Annotated[int, typer.Option(help="How many customers.")] = 300,
 ) -> None:
-    """Create a realistic demo company (12 months of invoices, payments of every kind of payer)
-    in a fresh SQLite file, and show its aging as of today. Works offline in seconds."""
+    """Create a demo company and show its aging as of today.
+
+    A realistic company (12 months of invoices, every kind of payer) in a fresh SQLite file.
+    Works offline in seconds."""
     code = country.upper()
     if code not in NAMES:
         fail(_("--country: '{value}' is not supported by the demo; expected CL or MX",

@@ -76,15 +76,19 @@ def report(outcome: ImportOutcome) -> None:
 @import_app.command("customers")
 def import_customers(ctx: typer.Context, file: FileArg, map_: MapOption = None,
                      dry_run: DryRun = False) -> None:
-    """Customers: id,name,tax_id,email,phone,whatsapp,language,country,timezone,
-    preferred_channel,segment,credit_limit (RUT/RFC are checked)."""
+    """Import customers; RUTs and RFCs are checked.
+
+    Columns: id,name,tax_id,email,phone,whatsapp,language,country,timezone,preferred_channel,
+    segment,credit_limit[,preferred_payment_method,contact_hours,collector]."""
     _run(ctx, "customers", file, prepare_customers, map_, dry_run)
 
 
 @import_app.command("invoices")
 def import_invoices(ctx: typer.Context, file: FileArg, map_: MapOption = None,
                     dry_run: DryRun = False) -> None:
-    """Invoices: number,customer_id,issue_date,due_date,currency,amount[,terms]
+    """Import invoices, with named or inline payment terms.
+
+    Columns: number,customer_id,issue_date,due_date,currency,amount[,terms]
     [,grace_days,late_interest_annual_pct,discount_pct,discount_days]."""
     _run(ctx, "invoices", file, prepare_invoices, map_, dry_run)
 
@@ -92,7 +96,9 @@ def import_invoices(ctx: typer.Context, file: FileArg, map_: MapOption = None,
 @import_app.command("payments")
 def import_payments(ctx: typer.Context, file: FileArg, map_: MapOption = None,
                     dry_run: DryRun = False) -> None:
-    """Payments: id,customer_id,date,currency,amount[,invoice_numbers][,reference][,method];
+    """Import payments received; allocations are recomputed.
+
+    Columns: id,customer_id,date,currency,amount[,invoice_numbers][,reference][,method];
     invoice_numbers is `;`-separated."""
     _run(ctx, "payments", file, prepare_payments, map_, dry_run)
 
@@ -100,15 +106,19 @@ def import_payments(ctx: typer.Context, file: FileArg, map_: MapOption = None,
 @import_app.command("credit-notes")
 def import_credit_notes(ctx: typer.Context, file: FileArg, map_: MapOption = None,
                         dry_run: DryRun = False) -> None:
-    """Credit notes: number,customer_id,invoice_number,date,currency,amount."""
+    """Import credit notes.
+
+    Columns: number,customer_id,invoice_number,date,currency,amount."""
     _run(ctx, "credit-notes", file, prepare_credit_notes, map_, dry_run)
 
 
 @import_app.command("rates")
 def import_rates(ctx: typer.Context, file: FileArg, map_: MapOption = None,
                  dry_run: DryRun = False) -> None:
-    """Daily rates: code,date,value[,quote], e.g. UF,2026-01-02,39730.75,CLP (quote defaults
-    to the base currency). Values are kept exactly."""
+    """Import daily UF, UDI or exchange rates.
+
+    Columns: code,date,value[,quote], e.g. UF,2026-01-02,39730.75,CLP (quote defaults to the
+    base currency). Values are kept exactly."""
     mapping = _mapping(map_)
     with ledger(ctx) as (session, org):
         table, found = read_table(file, "rates", mapping=mapping, display_name=str(file))

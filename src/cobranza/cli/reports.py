@@ -41,8 +41,9 @@ def report_aging(
     output: Annotated[Path | None, typer.Option(help="Write to this file (needed for xlsx).")]
         = None,
 ) -> None:
-    """Accounts receivable aging: open amounts per customer by days past due, per currency,
-    with unapplied credit and accrued late interest."""
+    """Age receivables as of a date, per customer and currency.
+
+    Open amounts by days past due, with unapplied credit and accrued late interest."""
     day = parse_day(as_of, "--as-of")
     try:
         edges = parse_edges(buckets)
@@ -79,8 +80,9 @@ def statement_cmd(
                                        help="The statement as it stood at the end of this day.")],
     fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
 ) -> None:
-    """A customer's statement: documents, what settled them, open amounts, days past due and
-    accrued interest."""
+    """Show one customer's statement as of a date.
+
+    Documents, what settled them, open amounts, days past due and accrued interest."""
     day = parse_day(as_of, "--as-of")
     with ledger(ctx) as (session, org):
         try:
