@@ -39,15 +39,21 @@ def parse_edges(text: str) -> tuple[int, ...]:
     return edges
 
 
-def bucket_names(edges: Sequence[int] = DEFAULT_EDGES) -> list[str]:
-    """['current', '1-30', '31-60', ..., '121+'] for the given edges."""
-    names = ["current"]
+def bucket_ranges(edges: Sequence[int] = DEFAULT_EDGES) -> list[tuple[int | None, int | None]]:
+    """Days-past-due range of each bucket, ends inclusive: [(None, 0), (1, 30), ..., (121, None)]."""
+    ranges: list[tuple[int | None, int | None]] = [(None, 0)]
     low = 1
     for edge in edges:
-        names.append(f"{low}-{edge}")
+        ranges.append((low, edge))
         low = edge + 1
-    names.append(f"{low}+")
-    return names
+    ranges.append((low, None))
+    return ranges
+
+
+def bucket_names(edges: Sequence[int] = DEFAULT_EDGES) -> list[str]:
+    """['current', '1-30', '31-60', ..., '121+'] for the given edges."""
+    return ["current" if low is None else f"{low}+" if high is None else f"{low}-{high}"
+            for low, high in bucket_ranges(edges)]
 
 
 def bucket_index(days_past_due: int, edges: Sequence[int] = DEFAULT_EDGES) -> int:

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from cobranza.core.aging import DEFAULT_EDGES, bucket_names
+from cobranza.core.aging import DEFAULT_EDGES, bucket_names, bucket_ranges
 from cobranza.core.money import minor_to_str
 from cobranza.core.terms import RATE_SCALE
 from cobranza.models import Customer
@@ -72,13 +72,12 @@ class AgingReport:
 
 def _bucket_sql(edges: Sequence[int]) -> list[str]:
     # dpd = days past due as of D; a document with dpd <= 0 is current.
-    parts = ["SUM(CASE WHEN dpd <= 0 THEN open_amount ELSE 0 END)"]
-    low = 1
-    for edge in edges:
-        parts.append(f"SUM(CASE WHEN dpd BETWEEN {low} AND {edge} THEN open_amount ELSE 0 END)")
-        low = edge + 1
-    parts.append(f"SUM(CASE WHEN dpd >= {low} THEN open_amount ELSE 0 END)")
-    return [f"{sql} AS b{i}" for i, sql in enumerate(parts)]
+    parts = []
+    for i, (low, high) in enumerate(bucket_ranges(edges)):
+        test = (f"dpd <= {high}" if low is None else f"dpd >= {low}" if high is None
+                else f"dpd BETWEEN {low} AND {high}")
+        parts.append(f"SUM(CASE WHEN {test} THEN open_amount ELSE 0 END) AS b{i}")
+    return parts
 
 
 def aging_sql(*, org_id: int, as_of: date, edges: Sequence[int],
