@@ -70,12 +70,12 @@ def demo(
         locale = org.locale
         base = org.base_currency
     engine.dispose()
-    _summary(report, locale=locale, base=base)
+    _summary(report, locale=locale)
     _most_overdue(report, locale=locale, base=base)
     _next_steps(url, today)
 
 
-def _summary(report: aging.AgingReport, *, locale: str, base: str) -> None:
+def _summary(report: aging.AgingReport, *, locale: str) -> None:
     table = RichTable(title=_("Aging as of {date}", date=report.as_of.isoformat()),
                       header_style="bold")
     table.add_column(_("Currency"))

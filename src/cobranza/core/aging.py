@@ -19,7 +19,7 @@ from cobranza.core.allocation import (
     open_amounts,
     unapplied,
 )
-from cobranza.core.interest import accrue
+from cobranza.core.interest import Accrual, accrue
 
 DEFAULT_EDGES: tuple[int, ...] = (30, 60, 90, 120)
 
@@ -83,7 +83,8 @@ class CustomerAging:
     unapplied: int = 0
     accrued_interest: int = 0
     interest_capped: bool = False
-    by_document: dict[str, int] = field(default_factory=dict)
+    by_document: dict[str, int] = field(default_factory=dict)  # open amount per document
+    interest_by_document: dict[str, Accrual] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -123,6 +124,7 @@ def age_customer(*, documents: Sequence[Document], credits: Sequence[Credit],
                              rate_scaled=terms.rate_scaled, day_basis=terms.day_basis,
                              as_of=as_of, allocations=by_doc.get(doc.key, ()),
                              cap_scaled=cap_scaled, posted=posted.get(doc.key, 0))
+            result.interest_by_document[doc.key] = accrual
             result.accrued_interest += accrual.amount
             result.interest_capped |= accrual.capped
     result.unapplied = unapplied(credits, allocations, as_of=as_of)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from stdnum.cl import rut
 from stdnum.exceptions import ValidationError
 from stdnum.mx import rfc
@@ -30,13 +28,8 @@ def normalise(tax_id: str, *, country: str | None) -> str:
     return value
 
 
-# Punctuation people put in tax ids; removing it gives the key a lookup matches on.
+# Punctuation people put in tax ids; without it, upper-cased, a tax id is its lookup key.
 TAX_ID_PUNCTUATION = r"[\s.\-_/]"
-
-
-def lookup_key(value: str) -> str:
-    """A key that matches a tax id however it was written (dots, dashes, spaces, case)."""
-    return re.sub(TAX_ID_PUNCTUATION, "", value.upper())
 
 
 def expected_format(country: str | None) -> str:

@@ -9,9 +9,9 @@ import polars as pl
 from sqlalchemy.orm import Session
 
 from cobranza.core.money import exponent
-from cobranza.core.taxid import InvalidTaxId, expected_format, lookup_key, normalise
+from cobranza.core.taxid import InvalidTaxId, expected_format, normalise
 from cobranza.i18n import _, normalise_language
-from cobranza.importers.checks import duplicates, error_at, required_text
+from cobranza.importers.checks import duplicates, error_at, required_text, tax_keys
 from cobranza.importers.parsing import parse_amounts
 from cobranza.importers.run import Prepared
 from cobranza.importers.tabular import RowError, Table
@@ -45,8 +45,7 @@ def prepare(session: Session, table: Table, org: Organisation) -> Prepared:
     if "tax_id" in frame.columns:
         tax, tax_errors = _tax_ids(table, country.fill_null(org.country))
         errors += tax_errors
-        out = out.with_columns(tax_id=tax, tax_key=tax.map_elements(lookup_key,
-                                                                     return_dtype=pl.Utf8))
+        out = out.with_columns(tax_id=tax, tax_key=tax_keys(tax))
         if "id" not in table.frame.columns:  # the tax id is the customer id
             out = out.with_columns(code=tax.fill_null(pl.col("code")))
         columns += ["tax_id", "tax_key"]

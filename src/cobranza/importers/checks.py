@@ -66,6 +66,11 @@ def customer_index(session: Session, *, org_id: int) -> pl.DataFrame:
                         orient="row")
 
 
+def tax_keys(values: pl.Series) -> pl.Series:
+    """Tax-id lookup keys of a whole column: upper case, punctuation removed (76.086.428-5 -> 760864285)."""
+    return values.str.to_uppercase().str.replace_all(TAX_ID_PUNCTUATION, "")
+
+
 def resolve_customers(session: Session, table: Table, *, org_id: int,
                       column: str = "customer_id") -> tuple[pl.Series, list[RowError]]:
     """Customer row ids for a column holding customer ids or tax ids (with or without dots)."""
@@ -76,7 +81,7 @@ def resolve_customers(session: Session, table: Table, *, org_id: int,
               .rename({"tax_key": "_key"}))
     refs = table.frame.select(
         pl.col(column).alias("_ref"), "_line",
-        pl.col(column).str.to_uppercase().str.replace_all(TAX_ID_PUNCTUATION, "").alias("_key"),
+        tax_keys(table.frame[column]).alias("_key"),
     )
     joined = refs.join(by_code, on="_ref", how="left").join(by_tax, on="_key", how="left")
     ids = joined["_by_code"].fill_null(joined["_by_tax"]).alias("customer_ref")

@@ -11,6 +11,7 @@ from babel.numbers import format_currency
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 from rich.console import Console
 from rich.table import Table as RichTable
 
@@ -76,15 +77,20 @@ def write_xlsx(report: AgingReport, path: Path) -> None:
     book.remove(book.active)
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DDEBF7")
-    for cur, group in report.currencies.items() or {"-": None}.items():
-        sheet = book.create_sheet(title=cur)
-        heads = _columns(report)
+    heads = _columns(report)
+
+    def sheet_with_header(title: str) -> Worksheet:
+        sheet = book.create_sheet(title=title)
         sheet.append(heads)
         for cell in sheet[1]:
             cell.font, cell.fill = bold, fill
         sheet.freeze_panes = "C2"
-        if group is None:
-            continue
+        return sheet
+
+    if not report.currencies:  # nothing owed: still a valid workbook with its header
+        sheet_with_header(report.as_of.isoformat())
+    for cur, group in report.currencies.items():
+        sheet = sheet_with_header(cur)
         fmt = "#,##0" if exponent(cur) == 0 else "#,##0." + "0" * exponent(cur)
         for line in group.customers:
             sheet.append([line.customer_id, line.name,

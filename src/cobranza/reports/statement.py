@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 from cobranza.core.aging import DEFAULT_EDGES, CustomerAging, InterestTerms, age_customer
 from cobranza.core.allocation import Allocation as CoreAllocation
 from cobranza.core.allocation import Credit, Document, DocumentKind, SourceKind
-from cobranza.core.interest import accrue
 from cobranza.core.money import minor_to_str
 from cobranza.models import Allocation, CreditNote, Customer, Invoice, Organisation, Payment
 
@@ -115,18 +114,13 @@ def _assemble(customer: Customer, org: Organisation, invoices: list[Invoice],
                                     allocations=allocs.get(cur, []), interest=terms, as_of=as_of,
                                     edges=DEFAULT_EDGES, cap_scaled=org.max_interest_scaled)
         for inv in docs:
-            history = by_doc.get(inv.number, [])
-            accrual = accrue(amount=inv.amount, due_date=inv.due_date,
-                             grace_days=inv.grace_days, rate_scaled=inv.late_interest_scaled,
-                             day_basis=inv.day_basis, as_of=as_of,
-                             allocations=[(a.date, a.amount) for a in history],
-                             cap_scaled=org.max_interest_scaled) \
-                if inv.kind == DocumentKind.INVOICE else None
+            accrual = summary[cur].interest_by_document.get(inv.number)
             still_open = summary[cur].by_document[inv.number]
             late = max((as_of - inv.due_date).days, 0) if still_open else 0
             lines.append(StatementLine(inv.number, inv.kind, inv.issue_date, inv.due_date, cur,
                                        inv.amount, still_open, late,
-                                       accrual.amount if accrual else 0, history,
+                                       accrual.amount if accrual else 0,
+                                       by_doc.get(inv.number, []),
                                        bool(accrual and accrual.capped)))
     return Statement(customer.code, customer.name, customer.tax_id, as_of, lines, credits,
                      summary)
