@@ -1,12 +1,90 @@
-"""Settings read once at the edge: the database URL and the interface language."""
+"""Settings read once at the edge: the database, the queue, and each channel's provider.
+
+Every setting comes from an environment variable with the prefix `COBRANZA_`, or from the
+`cobranza.toml` file that `cobranza init` writes beside the working directory (or the file named
+by `COBRANZA_CONFIG`). The environment wins over the file. Secrets are never printed.
+"""
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
+
+from pydantic import SecretStr
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
 
 DEFAULT_DATABASE_URL = "sqlite:///./cobranza.db"
+CONFIG_FILE = "cobranza.toml"
 
 
 def database_url(explicit: str | None = None) -> str:
     """`--db URL`, else COBRANZA_DATABASE_URL, else the embedded SQLite file."""
     return explicit or os.environ.get("COBRANZA_DATABASE_URL") or DEFAULT_DATABASE_URL
+
+
+def config_path() -> Path:
+    """The settings file: $COBRANZA_CONFIG, else ./cobranza.toml."""
+    return Path(os.environ.get("COBRANZA_CONFIG") or CONFIG_FILE)
+
+
+class Settings(BaseSettings):
+    """Provider and queue settings (README, "Configuration")."""
+
+    model_config = SettingsConfigDict(env_prefix="COBRANZA_", extra="ignore")
+
+    # E-mail over SMTP.
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = True
+    smtp_ssl: bool = False  # implicit TLS (port 465)
+    smtp_timeout: float = 30.0
+    mail_from: str | None = None
+    mail_reply_to: str | None = None
+    unsubscribe_url: str | None = None  # https URL; else a mailto: to mail_from
+
+    # Twilio (SMS and WhatsApp).
+    twilio_account_sid: str | None = None
+    twilio_auth_token: SecretStr | None = None
+    twilio_from: str | None = None  # E.164 sender for SMS
+    twilio_whatsapp_from: str | None = None  # E.164 sender for WhatsApp
+    twilio_base_url: str = "https://api.twilio.com"
+    twilio_status_callback: str | None = None
+
+    # WhatsApp Cloud API (Meta), with approved templates.
+    whatsapp_token: SecretStr | None = None
+    whatsapp_phone_number_id: str | None = None
+    whatsapp_app_secret: SecretStr | None = None  # checks X-Hub-Signature-256
+    whatsapp_base_url: str = "https://graph.facebook.com/v21.0"
+    whatsapp_provider: str = "auto"  # auto | twilio | cloud
+
+    # Outgoing webhooks (the webhook action): signed with this secret.
+    webhook_secret: SecretStr | None = None
+
+    # The job queue: sqlite (default, a file beside the database), redis://..., or postgresql://...
+    queue_url: str | None = None
+    # Letters: where PDFs and print batches are written.
+    letters_dir: str = "letters"
+    # Agency hand-off files.
+    handoff_dir: str = "handoffs"
+
+    @classmethod
+    def settings_customise_sources(
+        cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource, dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Explicit values, then the environment, then cobranza.toml."""
+        return (init_settings, env_settings,
+                TomlConfigSettingsSource(settings_cls, toml_file=config_path()))
+
+
+def load_settings() -> Settings:
+    """The settings in force now (read at the edge and passed down)."""
+    return Settings()

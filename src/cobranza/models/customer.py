@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cobranza.models.base import Base, UTCDateTime
@@ -38,5 +38,11 @@ class Customer(Base):
     segment: Mapped[str | None] = mapped_column(String(64))
     credit_limit: Mapped[int | None] = mapped_column(BigInteger)  # minor units, base currency
     collector: Mapped[str | None] = mapped_column(String(120))
+    # Collection: an assigned strategy (else the segment's default), a cease request or
+    # opt-out that stops contact outright (DOMAIN.md, contact rules), and a credit block.
+    strategy_id: Mapped[int | None] = mapped_column(ForeignKey("strategies.id"), nullable=True)
+    do_not_contact: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    do_not_contact_reason: Mapped[str | None] = mapped_column(Text)
+    credit_blocked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

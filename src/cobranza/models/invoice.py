@@ -36,5 +36,8 @@ class Invoice(Base):
     discount_days: Mapped[int] = mapped_column(Integer, default=0)
     late_interest_scaled: Mapped[int] = mapped_column(Integer, default=0)
     day_basis: Mapped[int] = mapped_column(Integer, default=365)
+    # Set when the invoice was handed to an external agency: internal collection stops.
+    handoff_id: Mapped[int | None] = mapped_column(ForeignKey("agency_handoffs.id"),
+                                                   nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

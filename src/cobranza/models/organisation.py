@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cobranza.models.base import Base, UTCDateTime
@@ -25,6 +25,14 @@ class Organisation(Base):
     locale: Mapped[str] = mapped_column(String(16))
     # Legal maximum late-interest rate (annual %, scaled by 10,000) where the business sets one.
     max_interest_scaled: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # Letterhead and how debtors pay (printed in every reminder and letter).
+    tax_id: Mapped[str | None] = mapped_column(String(32))
+    address: Mapped[str | None] = mapped_column(Text)
+    email: Mapped[str | None] = mapped_column(String(320))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    payment_instructions: Mapped[str | None] = mapped_column(Text)
+    # The organisation's own business-day overrides: JSON {"closed": [days], "open": [days]}.
+    calendar_overrides: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

@@ -1,0 +1,1 @@
+"""Channel adapters (e-mail, SMS, WhatsApp, letters), each behind the protocol in `base`."""

@@ -1,0 +1,1 @@
+"""What the debtor reads: templates rendered per language, the outbox and the worker that sends it."""
