@@ -1,0 +1,1 @@
+"""The customer's timeline: an append-only, hash-chained activity log."""
