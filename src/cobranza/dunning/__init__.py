@@ -1,0 +1,1 @@
+"""Collection strategies and the daily run."""
