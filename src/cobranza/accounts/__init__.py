@@ -1,0 +1,1 @@
+"""The customer's collection state: promises, disputes, pauses, extensions, plans, contact."""

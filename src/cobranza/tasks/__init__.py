@@ -1,0 +1,1 @@
+"""Collectors' call and visit tasks: the work queue and the outcomes they log."""
