@@ -92,10 +92,13 @@ class WhatsAppCloudChannel:
         data = load_json(body)
         if not isinstance(data, dict) or not isinstance(data.get("entry"), list):
             raise MalformedWebhook(_("the WhatsApp webhook has no entry list"))
-        return [event for entry in data["entry"] if isinstance(entry, dict)
-                for change in entry.get("changes") or [] if isinstance(change, dict)
-                for status in (change.get("value") or {}).get("statuses") or []
-                if (event := _event(status)) is not None]
+        events = []
+        for entry in data["entry"]:
+            for change in _items(entry, "changes"):
+                for status in _items(change.get("value"), "statuses"):
+                    if (event := _event(status)) is not None:
+                        events.append(event)
+        return events
 
     def verify_signature(self, *, url: str, body: bytes, headers: Mapping[str, str]) -> bool:
         """X-Hub-Signature-256 is `sha256=` and the hex HMAC-SHA256 of the body (app secret)."""
@@ -111,9 +114,8 @@ def outcome(response: httpx.Response) -> SendResult:
     """What the Cloud API's answer to a message POST means."""
     data = json_object(response)
     if response.is_success:
-        messages = data.get("messages")
-        if isinstance(messages, list) and messages and isinstance(messages[0], dict) \
-                and isinstance(messages[0].get("id"), str):
+        messages = _items(data, "messages")
+        if messages and isinstance(messages[0].get("id"), str):
             return SendResult(Outcome.SENT, provider_id=messages[0]["id"])
         return SendResult(Outcome.FAILED, reason=_(
             "{provider} answered {status} without a message id", provider=PROVIDER,
@@ -136,12 +138,17 @@ def outcome(response: httpx.Response) -> SendResult:
     return SendResult(Outcome.FAILED, reason=reason)
 
 
-def _event(status: Any) -> DeliveryEvent | None:
+def _items(node: Any, name: str) -> list[dict[str, Any]]:
+    """The objects in `node[name]`, skipping whatever is not one (inbound messages have none)."""
+    found = node.get(name) if isinstance(node, dict) else None
+    return [item for item in found if isinstance(item, dict)] if isinstance(found, list) else []
+
+
+def _event(status: dict[str, Any]) -> DeliveryEvent | None:
     """One entry of `statuses`: a failure for a number that cannot receive is a bounce."""
-    if not isinstance(status, dict) or not isinstance(status.get("id"), str) \
-            or status.get("status") not in STATUSES:
+    if not isinstance(status.get("id"), str) or status.get("status") not in STATUSES:
         return None
-    errors = [error for error in status.get("errors") or [] if isinstance(error, dict)]
+    errors = _items(status, "errors")
     kind = status["status"]
     if kind == "failed" and any(error.get("code") in BAD_NUMBER_CODES for error in errors):
         kind = "bounced"
