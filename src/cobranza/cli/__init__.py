@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cobranza.cli import admin, demo, imports, reports  # noqa: F401  (each registers commands)
+from cobranza.cli import admin, demo, imports, reports, run  # noqa: F401  (each registers commands)
 from cobranza.cli.app import app
 
 
