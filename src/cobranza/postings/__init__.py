@@ -1,0 +1,1 @@
+"""Late charges posted as documents: fees (gastos de cobranza) and accrued interest."""

@@ -13,6 +13,8 @@ from cobranza.i18n import _
 _MESSAGES: dict[str, Callable[..., str]] = {
     "unknown_invoice": lambda **p: _(
         "there is no invoice with id {id} in this organisation", **p),
+    "not_customers_invoice": lambda **p: _(
+        "customer {customer} has no invoice with id {id}", **p),
     "not_an_invoice": lambda **p: _(
         "{number} is a posted charge, not an invoice", **p),
     "handed_off": lambda **p: _(

@@ -9,7 +9,7 @@ replayed, so unapplied credit settles the new documents (charges settle before p
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from cobranza.core.fees import ZERO, FeeRule, cap_fee, fee_amount
-from cobranza.core.interest import accrue
+from cobranza.core.interest import Accrual, accrue
 from cobranza.core.money import from_minor, to_minor
 from cobranza.ledger.replay import replay_customers
 from cobranza.models import Organisation
@@ -222,14 +222,29 @@ def post_fees(session: Session, *, org: Organisation, day: date, now: datetime,
     return _post(session, org=org, now=now, actor=actor, plans=plans)
 
 
-def _plan_interest(req: InterestRequest, *, org: Organisation, facts: InvoiceFacts, day: date,
-                   allocations: list[tuple[date, int]], now: datetime) -> Plan:
+def _accrual(*, org: Organisation, facts: InvoiceFacts, day: date,
+             allocations: list[tuple[date, int]]) -> Accrual:
     # The same figure as the aging's accrued interest: capped by the legal maximum rate and
     # less the interest already posted on or before `day` (DOMAIN.md, late interest).
-    accrual = accrue(amount=facts.amount, due_date=facts.due_date, grace_days=facts.grace_days,
-                     rate_scaled=facts.late_interest_scaled, day_basis=facts.day_basis,
-                     as_of=day, allocations=allocations, cap_scaled=org.max_interest_scaled,
-                     posted=facts.interest_posted)
+    return accrue(amount=facts.amount, due_date=facts.due_date, grace_days=facts.grace_days,
+                  rate_scaled=facts.late_interest_scaled, day_basis=facts.day_basis,
+                  as_of=day, allocations=allocations, cap_scaled=org.max_interest_scaled,
+                  posted=facts.interest_posted)
+
+
+def unposted_interest(session: Session, *, org: Organisation, day: date,
+                      facts: Mapping[int, InvoiceFacts]) -> dict[int, int]:
+    """Interest accrued and not yet posted on these invoices as of `day`, in minor units."""
+    invoices = {rid: f for rid, f in facts.items() if f.kind == "invoice"}
+    allocations = repository.principal_allocations(session, org_id=org.id, day=day,
+                                                   invoice_ids=invoices.keys())
+    return {rid: _accrual(org=org, facts=f, day=day, allocations=allocations.get(rid, [])).amount
+            for rid, f in invoices.items()}
+
+
+def _plan_interest(req: InterestRequest, *, org: Organisation, facts: InvoiceFacts, day: date,
+                   allocations: list[tuple[date, int]], now: datetime) -> Plan:
+    accrual = _accrual(org=org, facts=facts, day=day, allocations=allocations)
     if accrual.amount <= 0:
         return _skip(req, "no_interest", number=facts.number, date=day.isoformat())
     return _planned(req, org=org, facts=facts, kind="interest", day=day, amount=accrual.amount,

@@ -1,0 +1,1 @@
+"""External collection: hand-offs to agencies, their files, recalls, and credit blocks."""
