@@ -119,6 +119,20 @@ def _zone(name: str | None, fallback: ZoneInfo) -> ZoneInfo:
         return fallback
 
 
+def debtor_for(customer: repo.CustomerRow, *, org: Organisation,
+               overrides: tuple[set[date], set[date]], limits: Limits,
+               tz: ZoneInfo | None = None) -> Debtor:
+    """Where and when a customer may be reached: zone, pack, holidays, own hours, limits."""
+    country = customer.country or org.country
+    zone = tz or _zone(customer.timezone, ZoneInfo(org.timezone))
+    try:
+        hours = parse_hours(customer.contact_hours)
+    except ValueError:
+        hours = None  # malformed hours were refused at import; never block contact on them
+    return Debtor(timezone=zone, pack=pack_for(country),
+                  is_holiday=holiday_check(country, overrides), hours=hours, limits=limits)
+
+
 def _eligible(step: Step, *, customer: repo.CustomerRow, org_country: str,
               overdue: Mapping[str, int]) -> bool:
     cond = step.conditions
@@ -258,15 +272,8 @@ def _place(action: PlannedAction, ctx: _Context, tz: ZoneInfo, hour: time,
             Action.MESSAGE, Action.CALL):
         return Planned(action, customer, None, now_local, None, "skipped",
                        "no_usable_contact", strategy_id)
-    country = customer.country or ctx.org.country
-    try:
-        debtor = Debtor(timezone=tz, pack=pack_for(country),
-                        is_holiday=holiday_check(country, ctx.overrides),
-                        hours=parse_hours(customer.contact_hours),
-                        limits=ctx.book.limits.get(strategy_id or -1, Limits()))
-    except ValueError:
-        debtor = Debtor(timezone=tz, pack=pack_for(country),
-                        is_holiday=holiday_check(country, ctx.overrides))
+    debtor = debtor_for(customer, org=ctx.org, overrides=ctx.overrides,
+                        limits=ctx.book.limits.get(strategy_id or -1, Limits()), tz=tz)
     target = preferred_moment(today=now_local.date(), hour=hour, not_before=ctx.as_of, tz=tz)
     if action.channel not in (*MESSAGE_CHANNELS, Channel.LETTER, Channel.CALL, Channel.VISIT):
         return Planned(action, customer, contact, now_local, None, "queued", None, strategy_id)
