@@ -133,6 +133,10 @@ def main() -> int:
     """Write strategies.po from ES."""
     catalog = Catalog(locale="es", project="cobranza", fuzzy=False)
     for msgid, msgstr in ES.items():
+        if isinstance(msgstr, tuple):
+            # Babel >= 2.19 gives Spanish three plural forms (one, many, other); "many"
+            # (a multiple of a million) reads like "other". An empty form would show English.
+            msgstr = (msgstr[0], *[msgstr[1]] * (catalog.num_plurals - 1))
         catalog.add(msgid, msgstr)
     target = (Path(__file__).resolve().parents[1] / "src" / "cobranza" / "locale" / "es"
               / "LC_MESSAGES" / "strategies.po")

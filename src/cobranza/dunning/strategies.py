@@ -145,20 +145,38 @@ def import_strategy(session: Session, *, org: Organisation, text: str, source: s
     if dry_run:
         return ImportResult(strategy.code, existing.id if existing else None, existing is None,
                             len(strategy.steps), _changed_templates(checked.templates), checked)
-    row = existing or StrategyRow(org_id=org.id, code=strategy.code, created_at=now)
+    # Importing what is stored already writes nothing (an export, imported back, is a no-op).
+    created = existing is None
+    if existing is None or _stored_form(session, existing) != (strategy, checked.limits):
+        existing = _save_strategy(session, org_id=org.id, row=existing, parsed=checked, now=now)
+    stored = _store_templates(session, org_id=org.id, templates=checked.templates, now=now)
+    return ImportResult(strategy.code, existing.id, created, len(strategy.steps), stored,
+                        checked)
+
+
+def _save_strategy(session: Session, *, org_id: int, row: StrategyRow | None,
+                   parsed: ParsedStrategy, now: datetime) -> StrategyRow:
+    strategy = parsed.strategy
+    row = row or StrategyRow(org_id=org_id, code=strategy.code, created_at=now)
     row.name, row.is_default, row.updated_at = strategy.name, strategy.is_default, now
-    row.segments = _encode_segments(strategy.segments, checked.limits)
+    row.segments = _encode_segments(strategy.segments, parsed.limits)
     session.add(row)
     session.flush()
     if strategy.is_default:
         session.execute(update(StrategyRow).where(
-            StrategyRow.org_id == org.id, StrategyRow.id != row.id).values(is_default=False))
+            StrategyRow.org_id == org_id, StrategyRow.id != row.id).values(is_default=False))
     session.execute(delete(StrategyStep).where(StrategyStep.strategy_id == row.id))
-    session.execute(insert(StrategyStep), [_step_row(org.id, row.id, i, step)
+    session.execute(insert(StrategyStep), [_step_row(org_id, row.id, i, step)
                                            for i, step in enumerate(strategy.steps)])
-    stored = _store_templates(session, org_id=org.id, templates=checked.templates, now=now)
-    return ImportResult(strategy.code, row.id, existing is None, len(strategy.steps), stored,
-                        checked)
+    return row
+
+
+def _stored_form(session: Session, row: StrategyRow) -> tuple[Strategy, Limits]:
+    steps = session.scalars(select(StrategyStep).where(StrategyStep.strategy_id == row.id)
+                            .order_by(StrategyStep.position))
+    segments, limits = _decode_segments(row.segments)
+    return Strategy(code=row.code, name=row.name, steps=tuple(map(_step_from_row, steps)),
+                    segments=segments, is_default=row.is_default), limits
 
 
 def _step_row(org_id: int, strategy_id: int, position: int, step: Step) -> dict[str, Any]:
@@ -211,7 +229,8 @@ def _decode_segments(raw: str | None) -> tuple[tuple[str, ...], Limits]:
 
 
 def _segment_key(segment: str) -> str:
-    return segment.strip().casefold()
+    # lower(), as SQL does (SQLite folds ASCII letters only: segments are codes like "pyme").
+    return segment.strip().lower()
 
 
 def limits_for(strategy: StrategyRow) -> Limits:
@@ -289,11 +308,7 @@ def get_strategy(session: Session, *, org_id: int, code: str) -> StoredStrategy:
                                                     StrategyRow.code == code)).first()
     if row is None:
         raise UnknownStrategy(code)
-    steps = session.scalars(select(StrategyStep).where(StrategyStep.strategy_id == row.id)
-                            .order_by(StrategyStep.position))
-    segments, limits = _decode_segments(row.segments)
-    strategy = Strategy(code=row.code, name=row.name, steps=tuple(map(_step_from_row, steps)),
-                        segments=segments, is_default=row.is_default)
+    strategy, limits = _stored_form(session, row)
     codes = list(dict.fromkeys(s.template for s in strategy.steps if s.template))
     every = load_templates(session, org_id=org_id, codes=codes)
     return StoredStrategy(row.id, strategy, limits, {c: every[c] for c in codes if c in every})
@@ -374,9 +389,11 @@ def _store_templates(session: Session, *, org_id: int, templates: Mapping[str, T
                     session.delete(row)
                 continue
             stored += 1
+            texts = (parts.subject, parts.text, parts.html, parts.sms)
+            if row is not None and (row.subject, row.text, row.html, row.sms) == texts:
+                continue
             row = row or MessageTemplate(org_id=org_id, code=code, language=lang)
-            row.subject, row.text, row.html, row.sms = (parts.subject, parts.text, parts.html,
-                                                        parts.sms)
+            row.subject, row.text, row.html, row.sms = texts
             row.updated_at = now
             session.add(row)
     session.flush()
