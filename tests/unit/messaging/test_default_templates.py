@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -60,6 +61,16 @@ def test_messages_list_invoices_in_html_and_offer_the_opt_out(code: str, lang: s
     assert ctx.unsubscribe in out.text and ctx.unsubscribe in out.sms
     assert 0 < len(out.sms) <= 320 and "<" not in out.sms
     assert TOTALS[n] in out.sms
+
+
+@pytest.mark.parametrize("code", MESSAGES)
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_an_sms_about_many_invoices_counts_them_and_stays_short(code: str, lang: str) -> None:
+    ctx = context(lang, invoices=1)
+    many = tuple(replace(ctx.invoices[0], number=f"F-{100200 + n}") for n in range(12))
+    sms = render(TEMPLATES[code].parts_for(lang), replace(ctx, invoices=many)).sms
+    assert len(sms) <= 320 and "F-100200" not in sms
+    assert ("12 facturas" if lang == "es" else "12 invoices") in sms
 
 
 def test_without_an_opt_out_address_no_empty_opt_out_line_is_printed() -> None:
