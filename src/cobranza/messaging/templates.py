@@ -122,8 +122,7 @@ class Problem:
 
 
 # Filters that keep a list of invoices a list, or pick one invoice out of it.
-_LIST_FILTERS = frozenset({"sort", "reverse", "list", "selectattr", "rejectattr", "unique",
-                           "batch", "slice"})
+_LIST_FILTERS = frozenset({"sort", "reverse", "list", "selectattr", "rejectattr", "unique"})
 _ONE_FILTERS = frozenset({"first", "last", "min", "max"})
 # Filters naming an invoice field: attribute=... or, for these, the first argument.
 _ATTRIBUTE_ARG_FILTERS = frozenset({"selectattr", "rejectattr", "groupby"})
