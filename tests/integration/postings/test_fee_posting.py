@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from cobranza.core.fees import FeeRule
-from cobranza.models import ActivityEntry, Allocation, Invoice
+from cobranza.i18n import language
+from cobranza.models import ActivityEntry, Allocation, Extension, Invoice
 from cobranza.postings.repository import insert_charges
 from cobranza.postings.service import FeeRequest, InvalidPosting, post_fees
 from tests.integration.postings.ledger import NOW, build, d, import_uf, unit
@@ -28,7 +29,7 @@ def ledger(tmp_path: Path, db_url: str) -> str:
 def fee(db: str, day: str, number: str, rule: FeeRule = TEN_PCT, step: str = "fee30",
         cycle: int = 0) -> tuple[str, str | None, D | None, bool, str | None]:
     """Post one fee and return (status, reason, amount, capped, explanation)."""
-    with unit(db) as (session, org, ids):
+    with language("en"), unit(db) as (session, org, ids):
         outcome = post_fees(session, org=org, day=d(day), now=NOW, requests=[
             FeeRequest(ids[number], step, cycle, rule)])
     [result] = outcome.results
@@ -122,7 +123,8 @@ def test_outside_chile_the_fee_is_uncapped_or_follows_the_local_rule(ledger: str
 
 
 def test_a_malformed_request_is_refused_whole_and_writes_nothing(ledger: str) -> None:
-    with unit(ledger) as (session, org, ids), pytest.raises(InvalidPosting) as raised:
+    with language("en"), unit(ledger) as (session, org, ids), \
+            pytest.raises(InvalidPosting) as raised:
         post_fees(session, org=org, day=d("2026-03-05"), now=NOW, requests=[
             FeeRequest(ids["FM1"], "ok", 0, FeeRule(pct=D(1))),
             FeeRequest(ids["FE1"], "bad", 0, FeeRule(pct=D(-1)), due_in_days=-3)])
@@ -145,3 +147,18 @@ def test_unknown_and_charge_documents_are_skipped_with_a_reason(ledger: str) -> 
                           requests=[FeeRequest(charge_id, "fee30", 0, TEN_PCT)])
     assert [r.reason for r in outcome.skipped] == ["unknown_invoice"]
     assert [r.reason for r in again.results] == ["not_an_invoice"]
+
+
+def test_an_extension_moves_the_day_the_fee_may_be_charged(ledger: str, tmp_path: Path) -> None:
+    import_uf(tmp_path, ledger, "2026-03-20,37000", "2026-04-04,37000")
+    with unit(ledger) as (session, org, ids):
+        f200 = session.get(Invoice, ids["F200"])
+        assert f200 is not None
+        session.add(Extension(org_id=org.id, customer_id=f200.customer_id, invoice_id=f200.id,
+                              new_due_date=d("2026-03-15"), granted_by="ana",
+                              reason="cliente pidió plazo", created_at=NOW))
+    # 48 days after the original due date, but 5 after the extended one.
+    status, reason, _, _, text = fee(ledger, "2026-03-20", "F200")
+    assert (status, reason) == ("skipped", "cl.fee_before_day_20")
+    assert text is not None and "5 days overdue" in text
+    assert fee(ledger, "2026-04-04", "F200")[:3] == ("posted", None, D(9_000))

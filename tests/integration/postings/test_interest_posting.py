@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from cobranza.i18n import language
 from cobranza.models import Invoice
 from cobranza.postings.service import InterestRequest, PostingOutcome, post_interest
 from tests.integration.postings.ledger import NOW, build, d, unit
@@ -28,7 +29,7 @@ def c001(db: str, as_of: str) -> dict[str, Any]:
 
 
 def interest(db: str, day: str, *numbers: str, step: str = "int60") -> PostingOutcome:
-    with unit(db) as (session, org, ids):
+    with language("en"), unit(db) as (session, org, ids):
         return post_interest(session, org=org, day=d(day), now=NOW,
                              requests=[InterestRequest(ids[n], step, 0) for n in numbers])
 
