@@ -50,6 +50,8 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
         "un paso de cargo necesita un monto fijo (fixed) o un porcentaje (pct) mayor que cero",
     "'{value}' is not a percentage between 0 and {maximum}":
         "'{value}' no es un porcentaje entre 0 y {maximum}",
+    "a template needs its texts in at least one language; expected {expected}":
+        "una plantilla necesita sus textos en al menos un idioma; se esperaba {expected}",
     "'{value}' is not a web address; expected one starting with https://":
         "'{value}' no es una dirección web; se esperaba una que comience con https://",
     "unknown template '{value}'; expected one defined under templates, or one of {expected}":

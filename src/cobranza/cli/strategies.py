@@ -138,7 +138,7 @@ def import_cmd(
 ) -> None:
     """Create or replace a strategy from YAML; any error rejects the whole file."""
     try:
-        text = file.read_text(encoding="utf-8")
+        text = file.read_text(encoding="utf-8-sig")  # a BOM is not part of the YAML
     except (OSError, UnicodeDecodeError) as exc:
         fail(_("cannot read {file}: {problem}", file=str(file), problem=str(exc)), EXIT_INVALID)
     with ledger(ctx) as (session, org):

@@ -155,7 +155,8 @@ def _steps(reader: Reader, node: Node) -> tuple[Step, ...] | None:
     steps = [_step(reader, item, ("steps", i), first=i == 0) for i, item in enumerate(items)]
     seen: dict[str, int] = {}
     for i, item in enumerate(items):
-        code = _scalar_value(item, "code")
+        found = _value_node(item, "code")
+        code = str(found.value) if isinstance(found, ScalarNode) else None
         if code is not None and code in seen:
             reader.error(item, ("steps", i, "code"), _(
                 "step code '{value}' is already used by steps[{first}]; expected each step code "
@@ -167,24 +168,19 @@ def _steps(reader: Reader, node: Node) -> tuple[Step, ...] | None:
     return tuple(s for s in steps if s is not None)
 
 
-def _scalar_value(node: Node, key: str) -> str | None:
-    """The text under `key` of a mapping node, if it has one (no error recorded)."""
+def _value_node(node: Node, key: str) -> Node | None:
+    """The node under `key` of a mapping node, read ahead of the checks (nothing recorded)."""
     if not isinstance(node, MappingNode):
         return None
-    for key_node, value in node.value:
-        if getattr(key_node, "value", None) == key and isinstance(value, ScalarNode):
-            return str(value.value)
-    return None
+    found: Node | None = next((v for k, v in node.value if getattr(k, "value", None) == key),
+                              None)
+    return found
 
 
 def _action_of(reader: Reader, node: Node, path: Path) -> Action | None:
-    if not isinstance(node, MappingNode):
-        return None
-    for key, value in node.value:
-        if getattr(key, "value", None) == "action":
-            return reader.choice(value, (*path, "action"), Action, _(
-                "unknown action '{value}'; expected one of {expected}"))
-    return None
+    found = _value_node(node, "action")
+    return None if found is None else reader.choice(found, (*path, "action"), Action, _(
+        "unknown action '{value}'; expected one of {expected}"))
 
 
 def _step(reader: Reader, node: Node, path: Path, *, first: bool) -> Step | None:
@@ -193,6 +189,7 @@ def _step(reader: Reader, node: Node, path: Path, *, first: bool) -> Step | None
     allowed = (*_COMMON_STEP_KEYS, *_ACTION_KEYS[action]) if action else _ALL_STEP_KEYS
 
     def explain(key: str) -> str:
+        """Why `key` is refused: a typo, or a key of another action."""
         if key not in _ALL_STEP_KEYS or action is None:
             return unknown_key(key, allowed)
         return _("'{key}' does not apply to a {action} step; expected one of {expected}",
@@ -391,7 +388,10 @@ def _templates(reader: Reader, node: Node) -> dict[str, Template] | None:
         if reader.code(_key_node(node, code), path) is None:
             continue
         languages = reader.mapping(body, path, allowed=SUPPORTED)
-        if languages is None:
+        if languages == {}:
+            reader.error(body, path, _("a template needs its texts in at least one language; "
+                                       "expected {expected}", expected=", ".join(SUPPORTED)))
+        if not languages:
             continue
         parts = {lang: _parts(reader, code, lang, value, (*path, lang))
                  for lang, value in languages.items()}
@@ -402,7 +402,7 @@ def _templates(reader: Reader, node: Node) -> dict[str, Template] | None:
 
 def _key_node(mapping: Node, key: str) -> Node:
     found: Node = next(k for k, _v in mapping.value if getattr(k, "value", None) == key)
-    return found
+    return found  # the mapping was read already: the key is there
 
 
 def _parts(reader: Reader, code: str, language: str, node: Node, path: Path

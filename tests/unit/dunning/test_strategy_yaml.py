@@ -207,6 +207,9 @@ INVALID = [
      "action: webhook\n    params: {url: ftp://x}", 24, "steps[3].params.url",
      "not a web address"),
     ("  own:\n    es:", "  own:\n    fr:", 27, "templates.own.fr", "unknown key 'fr'"),
+    ("  own:\n    es:\n      subject: Aviso para {{ customer_name }}\n"
+     "      text: Saldo {{ total_open }}\n", "  own: {}\n", 26, "templates.own",
+     "at least one language"),
     ("name: Test", "name: [Test", 3, "-", "not valid YAML"),
 ]
 
