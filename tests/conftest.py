@@ -32,6 +32,14 @@ def _postgres_database() -> Iterator[str]:
         admin.dispose()
 
 
+@pytest.fixture(autouse=True)
+def _files_stay_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Settings file, letters and hand-off files of every test go to its own folder."""
+    monkeypatch.setenv("COBRANZA_CONFIG", str(tmp_path / "cobranza.toml"))
+    monkeypatch.setenv("COBRANZA_LETTERS_DIR", str(tmp_path / "letters"))
+    monkeypatch.setenv("COBRANZA_HANDOFF_DIR", str(tmp_path / "handoffs"))
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """An empty database URL on each engine (the PostgreSQL one is created and dropped)."""

@@ -7,13 +7,16 @@ from collections.abc import Awaitable, Callable
 from fastapi import FastAPI, Request, Response
 
 from cobranza import __version__
+from cobranza.accounts.api import router as accounts
 from cobranza.config import database_url
 from cobranza.customers.api import router as customers
 from cobranza.db import make_engine
+from cobranza.dunning.api import router as strategies
 from cobranza.i18n import language, normalise_language
 from cobranza.invoices.api import router as invoices
 from cobranza.payments.api import router as payments
 from cobranza.reports.api import router as reports
+from cobranza.tasks.api import router as tasks
 
 
 def create_app(db_url: str | None = None) -> FastAPI:
@@ -35,7 +38,10 @@ def create_app(db_url: str | None = None) -> FastAPI:
 
     # Statement lives under /customers/{id}; register reports before the catch-all customer id.
     app.include_router(reports)
+    app.include_router(accounts)  # /customers/{id}/promises... before the customer id route
     app.include_router(customers)
     app.include_router(invoices)
     app.include_router(payments)
+    app.include_router(strategies)
+    app.include_router(tasks)
     return app

@@ -88,3 +88,48 @@ class Settings(BaseSettings):
 def load_settings() -> Settings:
     """The settings in force now (read at the edge and passed down)."""
     return Settings()
+
+
+_TEMPLATE = """\
+# cobranza settings. Every key can also be set as an environment variable with the
+# prefix COBRANZA_ (e.g. COBRANZA_SMTP_HOST), which wins over this file.
+
+# E-mail over SMTP
+# smtp_host = "smtp.example.com"
+# smtp_port = 587
+# smtp_user = "cobranza@example.com"
+# smtp_password = "..."
+# smtp_starttls = true
+# mail_from = "Cobranza <cobranza@example.com>"
+# unsubscribe_url = "https://example.com/baja"
+
+# SMS and WhatsApp through Twilio
+# twilio_account_sid = "AC..."
+# twilio_auth_token = "..."
+# twilio_from = "+56900000000"
+# twilio_whatsapp_from = "+56900000000"
+
+# WhatsApp Cloud API (approved templates)
+# whatsapp_token = "..."
+# whatsapp_phone_number_id = "..."
+# whatsapp_app_secret = "..."
+
+# Outgoing webhooks are signed with this secret
+# webhook_secret = "..."
+
+# Job queue for `cobranza worker`: empty for SQLite beside the ledger, or redis://...
+# queue_url = "redis://127.0.0.1:6379/0"
+
+# Where letters (PDF) and agency hand-off files are written
+# letters_dir = "letters"
+# handoff_dir = "handoffs"
+"""
+
+
+def write_config_template(path: Path | None = None) -> Path | None:
+    """Write a commented settings file unless one exists; returns the path written, or None."""
+    target = path or config_path()
+    if target.exists():
+        return None
+    target.write_text(_TEMPLATE, encoding="utf-8")
+    return target

@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from cobranza.cli import admin, demo, imports, reports, run  # noqa: F401  (each registers commands)
+from cobranza.cli import (  # noqa: F401  (each registers its commands)
+    accounts,
+    admin,
+    channels,
+    demo,
+    imports,
+    outbox,
+    reports,
+    run,
+    strategies,
+    tasks,
+    timeline,
+)
 from cobranza.cli.app import app
 
 

@@ -8,10 +8,13 @@ from typing import Annotated
 import typer
 
 from cobranza.cli.app import EXIT_INVALID, Context, app, console, fail, ledger, now
+from cobranza.config import write_config_template
 from cobranza.core.terms import Terms, scaled_to_rate
 from cobranza.db import migrate, unit_of_work
+from cobranza.dunning.strategies import ensure_default_strategy
 from cobranza.i18n import _
 from cobranza.organisations.service import (
+    Letterhead,
     SetupError,
     TermsInput,
     add_terms,
@@ -42,8 +45,18 @@ def init(
     max_interest_pct: Annotated[str | None, typer.Option(
         help="Legal maximum late-interest rate, annual %, capping every invoice's rate "
              "(0 removes the cap).")] = None,
+    tax_id: Annotated[str | None, typer.Option(help="The business's RUT or RFC (letterhead).")]
+        = None,
+    address: Annotated[str | None, typer.Option(help="Postal address (letterhead).")] = None,
+    email: Annotated[str | None, typer.Option(help="Contact e-mail shown to debtors.")] = None,
+    phone: Annotated[str | None, typer.Option(help="Contact phone shown to debtors.")] = None,
+    payment_instructions: Annotated[str | None, typer.Option(
+        help="How debtors pay: bank, account, reference. Printed in every reminder.")] = None,
 ) -> None:
-    """Create the ledger database, or bring it up to date. Safe to run again."""
+    """Create the ledger database, or bring it up to date. Safe to run again.
+
+    Also installs the default collection strategy and writes a commented cobranza.toml with
+    every setting (e-mail, SMS and WhatsApp providers, queue) when there is none."""
     context: Context = ctx.obj
     engine = context.engine()
     try:
@@ -51,11 +64,20 @@ def init(
         with unit_of_work(engine) as session:
             cap = None if max_interest_pct is None else _pct(max_interest_pct,
                                                               "--max-interest-pct")
-            org = ensure(session, now=now(), name=name, country=country, currency=currency,
-                         timezone=timezone, locale=locale, max_interest_pct=cap)
+            stamp = now()
+            org = ensure(session, now=stamp, name=name, country=country, currency=currency,
+                         timezone=timezone, locale=locale, max_interest_pct=cap,
+                         letterhead=Letterhead(tax_id=tax_id, address=address, email=email,
+                                               phone=phone,
+                                               payment_instructions=payment_instructions))
+            ensure_default_strategy(session, org=org, now=stamp)
+            written = write_config_template()
             console.print(_("Ledger ready for {name} ({country}, {currency}, {timezone}).",
                             name=org.name, country=org.country, currency=org.base_currency,
                             timezone=org.timezone))
+            if written is not None:
+                console.print(_("Settings template written to {path}; edit it or use "
+                                "COBRANZA_* environment variables.", path=str(written)))
     except SetupError as exc:
         fail(str(exc), EXIT_INVALID)
     finally:

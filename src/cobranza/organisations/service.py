@@ -45,9 +45,21 @@ def current(session: Session, *, org_id: int | None = None) -> Organisation:
     return org
 
 
+@dataclass(frozen=True)
+class Letterhead:
+    """How the organisation signs its reminders and letters, and how debtors pay it."""
+
+    tax_id: str | None = None
+    address: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    payment_instructions: str | None = None
+
+
 def ensure(session: Session, *, now: datetime, name: str | None, country: str | None,
            currency: str | None, timezone: str | None, locale: str | None,
-           max_interest_pct: Decimal | None = None) -> Organisation:
+           max_interest_pct: Decimal | None = None,
+           letterhead: Letterhead | None = None) -> Organisation:
     """Create the organisation, or update the settings given explicitly (idempotent)."""
     org = session.scalars(select(Organisation).order_by(Organisation.id).limit(1)).first()
     code = (country or (org.country if org else "CL")).upper()
@@ -63,6 +75,9 @@ def ensure(session: Session, *, now: datetime, name: str | None, country: str | 
         org.base_currency = (currency or org.base_currency).upper()
         org.timezone = timezone or org.timezone
         org.locale = locale or org.locale
+    for attr, value in vars(letterhead or Letterhead()).items():
+        if value is not None:
+            setattr(org, attr, value.strip() or None)
     if max_interest_pct is not None:
         try:
             org.max_interest_scaled = rate_to_scaled(max_interest_pct) if max_interest_pct \
