@@ -12,8 +12,11 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from cobranza.config import Settings
 from cobranza.db import make_engine, session_factory
-from cobranza.models import CollectionAction, Customer, Invoice
+from cobranza.messaging.worker import WorkerReport, run_once
+from cobranza.models import ActivityEntry, CollectionAction, Customer, Invoice
+from tests.smtp_server import SmtpServer
 from tests.support import ok, write_csv
 
 # The moment the worker runs in these tests (a Friday, 09:00 in Santiago).
@@ -67,9 +70,9 @@ _keys = itertools.count(1)
 
 
 def add_action(session: Session, *, customer: str, invoices: list[str], channel: str = "email",
-               action: str = "message", template: str | None = "reminder_overdue_1",
+               action: str = "message", template: str | None = "first_overdue",
                scheduled_at: datetime = RUN_AT, status: str = "queued",
-               contact: str | None = None, step: str = "overdue_3", tone: str = "friendly",
+               contact: str | None = None, step: str = "first_overdue", tone: str = "friendly",
                key: str | None = None, strategy_id: int | None = None) -> CollectionAction:
     """One outbox row as the daily run writes it (amount: the invoices' open total then)."""
     cust = session.scalars(select(Customer).where(Customer.code == customer)).one()
@@ -101,3 +104,32 @@ def statuses(engine: Engine) -> dict[int, tuple[str, str | None]]:
         rows = conn.execute(select(CollectionAction.id, CollectionAction.status,
                                    CollectionAction.reason))
         return {i: (s, r) for i, s, r in rows}
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    """A real SMTP server (aiosmtpd) on a free local port."""
+    server = SmtpServer().start()
+    yield server
+    server.stop()
+
+
+def smtp_settings(server: SmtpServer, tmp: Path, **extra: object) -> Settings:
+    """Settings whose e-mail channel is the test server; letters go under `tmp`."""
+    fields: dict[str, object] = {key.removeprefix("COBRANZA_").lower(): value
+                                 for key, value in server.settings_env().items()}
+    fields.update(letters_dir=str(tmp / "letters"), **extra)
+    return Settings(**fields)  # type: ignore[arg-type]
+
+
+def drain(url: str, settings: Settings, *, at: datetime = NOW, **options: object) -> WorkerReport:
+    """One worker pass with the clock fixed at `at`."""
+    return run_once(url, now_fn=lambda: at, settings=settings, **options)  # type: ignore[arg-type]
+
+
+def timeline(engine: Engine) -> list[tuple[str, dict[str, object]]]:
+    """Every timeline entry as (kind, payload), oldest first."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(ActivityEntry.kind, ActivityEntry.payload)
+                            .order_by(ActivityEntry.id))
+        return [(kind, json.loads(payload)) for kind, payload in rows]
