@@ -186,6 +186,10 @@ def main() -> int:
     """Write accounts.po from ES."""
     catalog = Catalog(locale="es", project="cobranza", fuzzy=False)
     for msgid, msgstr in ES.items():
+        if isinstance(msgstr, tuple):
+            # Recent CLDR gives Spanish a third form ("many", for millions): it reads like the
+            # plural, and an empty form would leave the message untranslated.
+            msgstr = msgstr + (msgstr[-1],) * (catalog.num_plurals - len(msgstr))
         catalog.add(msgid, msgstr)
     target = (Path(__file__).resolve().parents[1] / "src" / "cobranza" / "locale" / "es"
               / "LC_MESSAGES" / "accounts.po")

@@ -317,8 +317,8 @@ def customer_codes(session: Session, *, org_id: int, ids: set[int]) -> dict[int,
     """Customer codes by id."""
     if not ids:
         return {}
-    return dict(session.execute(select(Customer.id, Customer.code).where(
-        Customer.org_id == org_id, Customer.id.in_(sorted(ids)))).tuples())
+    return {cid: code for cid, code in session.execute(select(Customer.id, Customer.code).where(
+        Customer.org_id == org_id, Customer.id.in_(sorted(ids))))}
 
 
 def api_key_name(session: Session, *, prefix: str) -> str | None:

@@ -70,7 +70,7 @@ def parse_instalment(value: str, field: str) -> tuple[date, Decimal]:
     try:
         return parse_date(day, field), parse_amount(amount, field)
     except InvalidInput as error:
-        raise InvalidInput(field, f"{value}: {error.message}") from None
+        raise InvalidInput(field, f"'{value}': {error.message}") from None
 
 
 class _In(BaseModel):

@@ -17,12 +17,13 @@ from typing import Annotated, NoReturn
 from zoneinfo import ZoneInfo
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from cobranza.accounts import service
 from cobranza.accounts.errors import InvalidInput
 from cobranza.accounts.schemas import parse_amount, parse_date, parse_instalment
-from cobranza.cli.app import EXIT_INVALID, app, console, fail, ledger, now
+from cobranza.cli.app import EXIT_INVALID, app, console, errors, ledger, now
 from cobranza.core.money import minor_to_str
 from cobranza.i18n import _, ngettext
 from cobranza.models import Organisation
@@ -74,7 +75,10 @@ def refuse(error: InvalidInput, options: dict[str, str] | None = None) -> NoRetu
     label = (options or {}).get(error.field)
     if label is None and error.field not in _POSITIONAL:
         label = "--" + error.field.replace("_", "-")
-    fail(f"{label}: {error.message}" if label else error.message, EXIT_INVALID)
+    text = f"{label}: {error.message}" if label else error.message
+    # The message quotes what the user typed: print it literally (no markup, no `:emoji:`).
+    errors.print(f"[bold red]{_('Error')}:[/] {escape(text)}", highlight=False, emoji=False)
+    raise typer.Exit(EXIT_INVALID)
 
 
 @contextmanager

@@ -10,8 +10,9 @@ import typer
 from rich.table import Table
 
 from cobranza.accounts import repository
-from cobranza.cli.accounts import CustomerArg, Format, FormatOption, say
-from cobranza.cli.app import EXIT_INVALID, app, console, errors, fail, ledger
+from cobranza.accounts.errors import NotFound
+from cobranza.cli.accounts import CustomerArg, Format, FormatOption, refuse, say
+from cobranza.cli.app import app, console, errors, ledger
 from cobranza.i18n import _, ngettext
 from cobranza.timeline import render
 from cobranza.timeline.log import verify
@@ -29,7 +30,7 @@ def timeline_cmd(
     with ledger(ctx) as (session, org):
         found = repository.customer_by_code(session, org_id=org.id, code=customer)
         if found is None:
-            fail(_("unknown customer '{value}'", value=customer), EXIT_INVALID)
+            refuse(NotFound("customer", _("unknown customer '{value}'", value=customer)))
         entries = repository.timeline_entries(session, org_id=org.id, customer_id=found.id)
         shown = render.lines(entries, zone=org.timezone)
     if fmt is Format.JSON:

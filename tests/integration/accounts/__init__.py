@@ -1,0 +1,1 @@
+"""Integration tests of the customer's collection state, collector tasks and the timeline."""

@@ -1,0 +1,105 @@
+"""The customer's timeline in order, and `cobranza audit verify` catching an edited payload, a
+deleted entry and a reordered pair (tampered with plain SQL, as an intruder would)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import text
+
+import cobranza.cli.timeline  # noqa: F401  (registers `timeline` and `audit`)
+from cobranza.accounts import service
+from cobranza.db import make_engine
+from cobranza.timeline.log import Event, append
+from tests.integration.accounts.helpers import NOW, customer_id, uow
+from tests.support import cli, ok
+
+
+@pytest.fixture
+def history(db: str) -> str:
+    """C001: a promise, a dispute, a sent message and a pause, an hour apart; C002: one entry."""
+    with uow(db) as (session, org):
+        service.record_promise(session, org=org, now=NOW, actor="ana", customer_code="C001",
+                               promised_date=date(2026, 4, 10), amount=Decimal(40000))
+        service.open_dispute(session, org=org, now=NOW + timedelta(hours=1), actor="ana",
+                             invoice_number="F001", reason="quality")
+        append(session, org_id=org.id, events=[Event(
+            customer_id(session, "C001"), NOW + timedelta(hours=2), "message_sent", "worker",
+            {"channel": "email", "step": "overdue_3", "invoices": ["F001"],
+             "subject": "Factura F001 vencida", "text": "Estimado cliente: su factura F001..."})])
+        service.pause(session, org=org, now=NOW + timedelta(hours=3), actor="jefe",
+                      customer_code="C001", reason="viaje", until=date(2026, 4, 20))
+        service.set_do_not_contact(session, org=org, now=NOW, actor="ana", customer_code="C002",
+                                   on=True, reason="cese")
+    return db
+
+
+def _sql(db: str, *statements: str) -> None:
+    engine = make_engine(db)
+    with engine.begin() as conn:
+        for statement in statements:
+            conn.execute(text(statement))
+    engine.dispose()
+
+
+def test_the_timeline_lists_entries_in_order_at_local_time(history: str) -> None:
+    entries = json.loads(ok(history, "timeline", "C001", "--format", "json").stdout)
+    assert [(e["seq"], e["kind"], e["actor"]) for e in entries] == [
+        (1, "promise", "ana"), (2, "dispute", "ana"), (3, "message_sent", "worker"),
+        (4, "pause", "jefe")]
+    assert [e["at"] for e in entries] == [
+        "2026-04-01T12:00:00-03:00", "2026-04-01T13:00:00-03:00", "2026-04-01T14:00:00-03:00",
+        "2026-04-01T15:00:00-03:00"]
+    assert entries[0]["summary"] == "promised 40000 CLP by 2026-04-10, taken by ana"
+    assert entries[2]["payload"]["subject"] == "Factura F001 vencida"
+
+
+def test_the_table_shows_message_content_only_on_request(history: str) -> None:
+    short = ok(history, "timeline", "C001").stdout
+    assert "email · overdue_3 · F001: Factura F001 vencida" in short
+    assert "Estimado cliente" not in short
+    assert "Estimado cliente" in ok(history, "timeline", "C001", "--full").stdout
+    spanish = cli(history, "timeline", "C001", lang="es").stdout
+    assert "disputa sobre F001 abierta por ana: calidad" in spanish
+
+
+def test_an_untouched_log_verifies(history: str) -> None:
+    assert ok(history, "audit", "verify").stdout.strip() == (
+        "OK: 5 entries in 2 timelines verified.")
+
+
+def test_an_edited_payload_is_detected(history: str) -> None:
+    _sql(history, "UPDATE activity_log SET payload = REPLACE(payload, '40000', '4000') "
+                  "WHERE seq = 1 AND kind = 'promise'")
+    result = cli(history, "audit", "verify")
+    assert result.exit_code == 1
+    assert "C001 entry 1: the entry was changed" in result.stderr
+    assert "1 problem found" in result.stderr
+
+
+def test_a_deleted_middle_entry_is_detected(history: str) -> None:
+    _sql(history, "DELETE FROM activity_log WHERE seq = 2 AND kind = 'dispute'")
+    result = cli(history, "audit", "verify", lang="es")
+    assert result.exit_code == 1
+    assert "C001 entrada 3: falta una entrada o está fuera de orden" in result.stderr
+
+
+def test_a_reordered_pair_is_detected(history: str) -> None:
+    # Swap entries 2 and 3 (through a free seq, as the unique index demands).
+    c001 = "(SELECT id FROM customers WHERE code = 'C001')"
+    _sql(history,
+         f"UPDATE activity_log SET seq = 99 WHERE seq = 2 AND customer_id = {c001}",
+         f"UPDATE activity_log SET seq = 2 WHERE seq = 3 AND customer_id = {c001}",
+         f"UPDATE activity_log SET seq = 3 WHERE seq = 99 AND customer_id = {c001}")
+    result = cli(history, "audit", "verify")
+    assert result.exit_code == 1
+    assert "C001 entry 2: the link to the previous entry is broken" in result.stderr
+    assert "C002" not in result.stderr
+
+
+def test_an_unknown_customer_is_refused(history: str) -> None:
+    result = cli(history, "timeline", "C404")
+    assert result.exit_code == 2 and "unknown customer 'C404'" in result.stderr
