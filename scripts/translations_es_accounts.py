@@ -83,6 +83,7 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "broken": "incumplida",
     "cancelled": "cancelada",
     "resolved": "resuelta",
+    "done": "hecha",
     "Status": "Estado",
     "Taken by": "Tomada por",
     "Kept rate": "Cumplimiento",

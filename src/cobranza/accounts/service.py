@@ -87,6 +87,11 @@ def _invoice(session: Session, org: Organisation, number: str) -> Invoice:
     return invoice
 
 
+def _who(by: str | None, actor: str) -> str:
+    """Who did it: the person named, else the actor recording it."""
+    return (by or "").strip() or actor
+
+
 def _required(value: str | None, field: str) -> str:
     text = (value or "").strip()
     if not text:
@@ -148,7 +153,7 @@ def record_promise(session: Session, *, org: Organisation, now: datetime, actor:
     cur = _owed_currency(session, org, customer, currency)
     minor = _minor(amount, cur, "amount")
     promise = Promise(org_id=org.id, customer_id=customer.id, promised_date=promised_date,
-                      amount=minor, currency=cur, taken_by=(taken_by or actor).strip(),
+                      amount=minor, currency=cur, taken_by=_who(taken_by, actor),
                       note=(note or "").strip() or None, status="open",
                       paid_before=repository.received_total(session, org_id=org.id,
                                                             customer_id=customer.id,
@@ -190,7 +195,7 @@ def open_disputes(session: Session, *, org: Organisation, now: datetime, actor: 
     already = repository.open_disputes(session, org_id=org.id,
                                        invoice_ids=[i.id for i in invoices])
     opened = [Dispute(org_id=org.id, customer_id=i.customer_id, invoice_id=i.id, reason=code,
-                      note=(note or "").strip() or None, opened_by=(opened_by or actor).strip(),
+                      note=(note or "").strip() or None, opened_by=_who(opened_by, actor),
                       opened_at=now) for i in invoices if i.id not in already]
     session.add_all(opened)
     session.flush()
@@ -229,7 +234,7 @@ def resolve_dispute(session: Session, *, org: Organisation, now: datetime, actor
                                         number=invoice.number))
     dispute = found[invoice.id]
     dispute.resolved_at = now
-    dispute.resolved_by = (resolved_by or actor).strip()
+    dispute.resolved_by = _who(resolved_by, actor)
     dispute.resolution = text
     _log(session, org, invoice.customer_id, now, actor, "dispute", {
         "event": "resolved", "dispute_id": dispute.id, "invoice": invoice.number,
@@ -265,7 +270,7 @@ def pause(session: Session, *, org: Organisation, now: datetime, actor: str,
     for old in replaced:
         old.lifted_at = now
     row = Pause(org_id=org.id, customer_id=customer.id, reason=text, until=until,
-                created_by=(created_by or actor).strip(), created_at=now)
+                created_by=_who(created_by, actor), created_at=now)
     session.add(row)
     session.flush()
     _log(session, org, customer.id, now, actor, "pause", {
@@ -311,7 +316,7 @@ def grant_extension(session: Session, *, org: Organisation, now: datetime, actor
                                          current=current.isoformat()))
     _not_past(new_due_date, local_today(org, now), "due_date")
     row = Extension(org_id=org.id, customer_id=invoice.customer_id, invoice_id=invoice.id,
-                    new_due_date=new_due_date, granted_by=(granted_by or actor).strip(),
+                    new_due_date=new_due_date, granted_by=_who(granted_by, actor),
                     reason=text, created_at=now)
     session.add(row)
     session.flush()
@@ -364,7 +369,7 @@ def record_payment_plan(session: Session, *, org: Organisation, now: datetime, a
     plan = PaymentPlan(org_id=org.id, customer_id=customer.id, currency=cur,
                        total=sum(m for _d, m in schedule),
                        instalments=json.dumps([[day_number(d), m] for d, m in schedule]),
-                       status="current", agreed_by=(agreed_by or actor).strip(), created_at=now)
+                       status="current", agreed_by=_who(agreed_by, actor), created_at=now)
     session.add(plan)
     session.flush()
     _log(session, org, customer.id, now, actor, "payment_plan", {

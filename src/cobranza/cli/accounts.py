@@ -127,9 +127,10 @@ def promise_add(
                date=promise.promised_date.isoformat()))
 
 
-def _status_label(status: str) -> str:
+def status_label(status: str) -> str:
+    """A status in the reader's language."""
     labels = {"open": _("open"), "kept": _("kept"), "broken": _("broken"),
-              "cancelled": _("cancelled"), "resolved": _("resolved")}
+              "cancelled": _("cancelled"), "resolved": _("resolved"), "done": _("done")}
     return labels.get(status, status)
 
 
@@ -161,7 +162,7 @@ def promise_list(
             rate = rates.get(r.customer_code)
             table.add_row(str(r.promise.id), r.customer_code, r.promise.promised_date.isoformat(),
                           money(r.promise.amount, r.promise.currency, org.locale),
-                          _status_label(r.promise.status), r.promise.taken_by,
+                          status_label(r.promise.status), r.promise.taken_by,
                           "" if rate is None else f"{rate[2] * 100:.0f}%", r.promise.note or "")
         console.print(table)
 
@@ -225,7 +226,7 @@ def dispute_list(
             table.add_row(str(d["id"]), r.invoice_number, r.customer_code,
                           service.dispute_reason_label(r.dispute.reason),
                           stamp(org, r.dispute.opened_at), r.dispute.opened_by,
-                          _status_label(str(d["status"])),
+                          status_label(str(d["status"])),
                           r.dispute.resolution or r.dispute.note or "")
         console.print(table)
 

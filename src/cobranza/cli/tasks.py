@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from cobranza.accounts.schemas import parse_amount, parse_date, parse_moment
-from cobranza.cli.accounts import By, Format, FormatOption, actor, refused, say
+from cobranza.cli.accounts import By, Format, FormatOption, actor, refused, say, status_label
 from cobranza.cli.app import app, console, ledger, now
 from cobranza.i18n import _
 from cobranza.reports.render import money
@@ -72,7 +72,7 @@ def tasks_list(
         row = [str(t.id), t.scheduled_at.strftime("%Y-%m-%d %H:%M %z"),
                f"{t.customer_code} {t.customer_name}", t.phone or "", kind, t.step,
                ", ".join(t.invoices), money(t.amount, t.currency, locale), t.collector or "",
-               t.status]
+               status_label(t.status)]
         table.add_row(*row, *([t.script] if script else []))
     console.print(table)
 

@@ -155,7 +155,8 @@ def _promise(session: Session, org: Organisation, now: datetime, actor: str,
                                  amount=details.amount, currency=action.currency,
                                  taken_by=actor, note=details.note)
     except InvalidInput as error:
-        field = "promise_date" if error.field == "date" else error.field
+        # The promise takes the task's currency: a refusal about it concerns the task itself.
+        field = {"date": "promise_date", "currency": "task"}.get(error.field, error.field)
         raise InvalidInput(field, error.message) from None
     return {"promise_id": promise.id}
 

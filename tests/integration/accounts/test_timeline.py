@@ -13,6 +13,8 @@ from sqlalchemy import text
 import cobranza.cli.timeline  # noqa: F401  (registers `timeline` and `audit`)
 from cobranza.accounts import service
 from cobranza.db import make_engine
+from cobranza.i18n import language
+from cobranza.timeline import render
 from cobranza.timeline.log import Event, append
 from tests.integration.accounts.helpers import NOW, customer_id, uow
 from tests.support import cli, ok
@@ -103,3 +105,24 @@ def test_a_reordered_pair_is_detected(history: str) -> None:
 def test_an_unknown_customer_is_refused(history: str) -> None:
     result = cli(history, "timeline", "C404")
     assert result.exit_code == 2 and "unknown customer 'C404'" in result.stderr
+
+
+def test_summaries_of_entries_other_parts_write() -> None:
+    posting = {"document": "F001-FEE-1", "kind": "fee", "invoice": "F001", "amount": "3600",
+               "currency": "CLP"}
+    bounced = {"channel": "email", "step": "overdue_3", "invoices": ["F001", "F002"],
+               "reason": "550 no such user"}
+    with language("es"):
+        assert render.summary("posting", posting) == "F001-FEE-1 cargado a F001: 3600 CLP"
+        assert render.kind_label("message_bounced") == "mensaje rebotado"
+        assert render.summary("payment_plan", {"event": "agreed", "total": "20000",
+                                               "currency": "CLP", "by": "ana",
+                                               "instalments": [[1, 2]]}) == (
+            "plan de pago de 20000 CLP en 1 cuota acordado con ana")
+    with language("en"):
+        assert render.summary("message_bounced", bounced) == (
+            "email · overdue_3 · F001, F002: 550 no such user")
+        assert render.summary("credit_block", {"blocked": True, "big": "x" * 100}) == (
+            "blocked=True")
+        assert render.content("message_bounced", bounced) is None
+        assert render.content("message_sent", {"subject": "S", "text": "T"}) == "S\nT"
