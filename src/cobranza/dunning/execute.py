@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from cobranza.agency.service import HandoffRequest, credit_block, hand_off
+from cobranza.agency.service import HandoffRequest, InvalidHandoff, credit_block, hand_off
 from cobranza.config import Settings
 from cobranza.core.fees import FeeRule
 from cobranza.core.money import to_minor
@@ -194,8 +194,16 @@ def _hand_off(session: Session, *, org: Organisation, plan: Plan, planned: list[
         agency=p.action.step.param("agency") or "agency",
         commission_pct=Decimal(p.action.step.param("commission_pct") or "0"),
         action_id=ids[p.action.key()]) for p in planned]
-    hand_off(session, org=org, day=plan.today, now=now, requests=requests,
-             out_dir=handoff_dir(settings))
+    try:
+        hand_off(session, org=org, day=plan.today, now=now, requests=requests,
+                 out_dir=handoff_dir(settings))
+    except InvalidHandoff as exc:  # a strategy edited by hand; the rest of the run stands
+        session.execute(update(CollectionAction).where(
+            CollectionAction.id.in_([ids[p.action.key()] for p in planned]))
+            .values(status="failed", reason=str(exc), updated_at=now))
+        for item in planned:
+            item.status, item.reason = "failed", str(exc)
+        return
     _mark_done(session, planned, ids, now=now)
 
 

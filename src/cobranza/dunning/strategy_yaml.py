@@ -74,7 +74,7 @@ _REQUIRED_KEYS: dict[Action, tuple[str, ...]] = {
 }
 _ALL_STEP_KEYS = (*_COMMON_STEP_KEYS, *_CONTACT_KEYS, "fee", "params")
 _PARAMS = {Action.AGENCY: ("agency", "commission_pct"), Action.WEBHOOK: ("url",)}
-_REQUIRED_PARAMS = {Action.AGENCY: ("agency",), Action.WEBHOOK: ("url",)}
+_REQUIRED_PARAMS = {Action.AGENCY: ("agency", "commission_pct"), Action.WEBHOOK: ("url",)}
 
 
 def parse_strategy(text: str, *, source: str, known_templates: Collection[str] = (),
@@ -362,6 +362,9 @@ def _params(reader: Reader, node: Node, path: Path, action: Action | None
         if key == "commission_pct":
             # DOMAIN.md, default strategy: an agency's commission is at most 50%.
             pct = _percentage(reader, value, (*path, key), MAX_COMMISSION_PCT)
+            if pct is not None and pct <= 0:
+                reader.error(value, (*path, key), _(
+                    "the commission must be more than 0 and at most 50 (%)"))
             params.append((key, str(pct)) if pct is not None else (key, ""))
             continue
         text = reader.text(value, (*path, key), max_length=2000)
