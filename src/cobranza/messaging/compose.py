@@ -114,6 +114,20 @@ def compose(session: Session, *, action_ids: Sequence[int], now: datetime,
     return out
 
 
+def contexts(session: Session, *, org: Organisation, actions: list[CollectionAction],
+             now: datetime, settings: Settings) -> dict[int, MessageContext]:
+    """The template variables of each action that still has an open invoice (call scripts)."""
+    batch = _load(session, org=org, actions=actions, now=now)
+    found: dict[int, MessageContext] = {}
+    for action in actions:
+        customer = batch.customers[action.customer_id]
+        ctx = context_for(action, batch=batch, customer=customer, settings=settings,
+                          lang=debtor_language(customer, org))
+        if ctx is not None:
+            found[action.id] = ctx
+    return found
+
+
 def _load(session: Session, *, org: Organisation, actions: list[CollectionAction],
           now: datetime) -> _Batch:
     customer_ids = sorted({a.customer_id for a in actions})

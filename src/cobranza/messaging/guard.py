@@ -20,16 +20,16 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from importlib import import_module
 from typing import TypeVar, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Table, bindparam, exists, func, select, update
 from sqlalchemy.orm import Session
 
+from cobranza.dunning.schedule import allowed_at
 from cobranza.i18n import _
 from cobranza.models import (
     Allocation,
@@ -49,7 +49,6 @@ CONTACT_ACTIONS = frozenset({"message", "letter"})
 _CHUNK = 500
 T = TypeVar("T")
 ACTIONS = cast(Table, CollectionAction.__table__)
-AllowedAt = Callable[..., tuple[datetime, str | None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,16 +163,6 @@ def _invoice_stop(numbers: list[str], states: dict[str, InvoiceState]) -> str | 
     return _("none of the invoices of this action is still open")
 
 
-def _schedule_rule() -> AllowedAt | None:
-    """The run's contact-rule check, once the dunning package provides it."""
-    try:
-        module = import_module("cobranza.dunning.schedule")
-    except ModuleNotFoundError:
-        return None
-    found = getattr(module, "allowed_at", None)
-    return found if callable(found) else None
-
-
 def guard(session: Session, *, ids: Sequence[int], now: datetime) -> GuardOutcome:
     """Cancel or defer what may not be sent now; the ids that may, in `ready`."""
     outcome = GuardOutcome()
@@ -206,9 +195,6 @@ def guard(session: Session, *, ids: Sequence[int], now: datetime) -> GuardOutcom
 
 def _defer(session: Session, *, outcome: GuardOutcome, actions: list[CollectionAction],
            now: datetime) -> None:
-    allowed_at = _schedule_rule()
-    if allowed_at is None:
-        return
     contact = {a.id for a in actions if a.action in CONTACT_ACTIONS}
     ready: list[int] = []
     for action_id in outcome.ready:

@@ -146,3 +146,19 @@ def test_a_webhook_is_not_contact_and_ignores_a_pause(engine: Engine) -> None:
         session.add(Pause(org_id=org_id, customer_id=ids["C001"], reason="x",
                           until=date(2026, 4, 30), created_by="ana", created_at=NOW))
     assert _guard(engine) == ([hook], {})
+
+
+def test_a_message_due_when_the_contact_rules_forbid_it_is_deferred_with_the_rule(
+        engine: Engine) -> None:
+    [action] = add_actions(engine, {"customer": "C001", "invoices": ["F001"]})
+    sunday = NOW + timedelta(days=2)  # Sunday 22 March, 09:00 in Santiago: no contact in Chile
+    with session_factory(engine).begin() as session:
+        ids = outbox.claim(session, org_id=None, now=sunday, limit=50, lease_seconds=600)
+    with session_factory(engine).begin() as session:
+        found = guard(session, ids=ids, now=sunday)
+    assert found.ready == [] and list(found.deferred) == [action]
+    with session_factory(engine)() as session:
+        row = session.get_one(CollectionAction, action)
+    assert (row.status, row.attempts) == ("queued", 0)
+    assert row.scheduled_at > sunday and row.deferred_by == found.deferred[action][1]
+    assert row.deferred_by and row.reason and row.deferred_by in row.reason
