@@ -63,8 +63,8 @@ def warning_lines(result: RunResult) -> list[str]:
                        "held back until they are", n=result.plan.unreconciled_statements))
     for held in result.held:
         if held.reason != "unreconciled_statements":
-            lines.append(_("{customer}: {step} waits ({reason})", customer=held.customer,
-                           step=held.step, reason=held.reason))
+            lines.append(_("{customer}: {step} waits: {reason}", customer=held.customer,
+                           step=held.step, reason=held.explanation or held.reason))
     return lines
 
 

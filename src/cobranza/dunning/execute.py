@@ -42,7 +42,8 @@ class Held:
 
     customer: str  # the customer's code
     step: str
-    reason: str
+    reason: str  # a code
+    explanation: str = ""  # the reason in the user's language
 
 
 def hold_charges(plan: Plan) -> list[Held]:
@@ -103,8 +104,9 @@ def _apply_results(plan: Plan, results: list, owner: dict[tuple[int, str], Plann
         if blocked:
             # Invoices whose posting must wait keep no progress for this step.
             plan.invoice_ids[key] = [(i, c) for i, c in plan.invoice_ids[key] if i not in blocked]
+            first = next(r for r in results if r.invoice_id in blocked)
             held.append(Held(planned.customer.code, planned.action.step.code,
-                             next(r.reason for r in results if r.invoice_id in blocked)))
+                             first.reason or "", first.explanation or ""))
             if not plan.invoice_ids[key]:
                 continue
         if planned.action.step.action in POSTINGS:

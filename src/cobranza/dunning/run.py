@@ -24,7 +24,7 @@ from cobranza.core.money import minor_to_str
 from cobranza.core.strategy import Action
 from cobranza.dunning import repository as repo
 from cobranza.dunning import writes
-from cobranza.dunning.execute import Held, hold_charges, perform, post_charges
+from cobranza.dunning.execute import Held, perform, post_charges
 from cobranza.dunning.planner import Plan, Planned, StrategyBook, plan_run
 from cobranza.dunning.strategies import (
     assignments,
@@ -65,8 +65,13 @@ def run(session: Session, *, org: Organisation, as_of: datetime, now: datetime,
     result = RunResult(plan=plan, dry_run=dry_run)
     hold = bool(plan.unreconciled_statements)
     if dry_run:
-        if hold:
-            result.held = hold_charges(plan)
+        # Postings are tried in a savepoint that is always rolled back, so a dry run shows
+        # exactly which fees the law lets through today, and writes nothing.
+        savepoint = session.begin_nested()
+        try:
+            result.held = post_charges(session, org=org, plan=plan, now=now, hold=hold)
+        finally:
+            savepoint.rollback()
         return result
     result.held = post_charges(session, org=org, plan=plan, now=now, hold=hold)
     result.created = _write(session, org=org, plan=plan, now=now)

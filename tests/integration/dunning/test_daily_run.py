@@ -196,3 +196,24 @@ def test_a_season_of_daily_runs_follows_the_default_strategy_within_chilean_law(
         assert all((b - a).days >= 2 for a, b in zip(days, days[1:], strict=False))
         for first in days:
             assert sum(1 for d in days if first <= d < first + timedelta(days=7)) <= 2
+
+
+def test_a_dry_run_shows_the_fees_the_law_lets_through_and_posts_none(
+        db_url: str, tmp_path: Path) -> None:
+    build(tmp_path, db_url)
+    before = snapshot(db_url)
+    actions = run(db_url, "2026-04-09T07:00", "--dry-run")
+    fee = next(a for a in actions if a["customer_id"] == "C1" and a["step"] == "late_fee")
+    assert fee["status"] == "done" and "F1-F-late_fee-0" in fee["reason"]
+    assert snapshot(db_url) == before  # the fee document was not kept
+    real = run(db_url, "2026-04-09T07:00")
+    assert next(a for a in real if a["customer_id"] == "C1" and a["step"] == "late_fee") == fee
+
+
+def test_without_the_days_uf_value_the_chilean_fee_waits_and_the_run_says_so(
+        db_url: str, tmp_path: Path) -> None:
+    build(tmp_path, db_url)
+    result = cli(db_url, "run", "--as-of", "2026-07-20T07:00", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert not any(a["step"] == "late_fee" for a in json.loads(result.stdout))
+    assert "C1: late_fee waits: no UF value in CLP for 2026-07-20" in result.stderr
