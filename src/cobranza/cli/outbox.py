@@ -110,8 +110,8 @@ def worker_cmd(
     batch: Annotated[int, typer.Option(min=1, help="Messages claimed at a time.")] = 50,
     as_of: Annotated[str | None, typer.Option(
         "--as-of", metavar="DATETIME",
-        help="With --once: act as if the clock read this ISO 8601 moment when the worker "
-             "started (replays and tests); default now.")] = None,
+        help="Act as if the clock read this ISO 8601 moment when the worker started, and run "
+             "on from it (replays and tests); default now.")] = None,
 ) -> None:
     """Send queued reminders, letters and webhooks: once, or as a service (Ctrl-C stops it)."""
     context: Context = ctx.obj
@@ -134,4 +134,5 @@ def worker_cmd(
 
     console.print(_("Worker started ({workers} threads); sending every minute. Ctrl-C stops it.",
                     workers=workers))
-    run_consumer(make_huey(settings, context.db_url), workers=workers)
+    run_consumer(make_huey(settings, context.db_url, now_fn=_clock(start), batch=batch,
+                           lease_seconds=lease), workers=workers)

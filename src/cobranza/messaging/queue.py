@@ -23,6 +23,7 @@ from huey import RedisHuey, SqliteHuey, crontab
 from sqlalchemy.engine import make_url
 
 from cobranza.config import Settings
+from cobranza.messaging.outbox import LEASE_SECONDS
 from cobranza.messaging.worker import run_once
 
 QUEUE_NAME = "cobranza"
@@ -64,26 +65,32 @@ def _storage(settings: Settings, db_url: str) -> Any:
     return SqliteHuey(QUEUE_NAME, filename=str(queue_file(db_url)))
 
 
-def make_huey(settings: Settings, db_url: str, *,
-              now_fn: Callable[[], datetime] = _utcnow) -> Queue:
+def make_huey(settings: Settings, db_url: str, *, now_fn: Callable[[], datetime] = _utcnow,
+              batch: int = 50, lease_seconds: float = LEASE_SECONDS) -> Queue:
     """The queue for a ledger, with the periodic drain (every minute) and `send_actions`."""
     huey = _storage(settings, db_url)
+    options: dict[str, Any] = {"now_fn": now_fn, "settings": settings, "batch": batch,
+                               "lease_seconds": lease_seconds}
 
     @huey.periodic_task(crontab(minute="*"), name="cobranza.drain")  # type: ignore[untyped-decorator]
     def drain() -> dict[str, int]:
         """Sweep, then send everything due, in batches, until nothing is."""
-        return run_once(db_url, now_fn=now_fn, settings=settings).as_dict()
+        return run_once(db_url, **options).as_dict()
 
     @huey.task(name="cobranza.send_actions")  # type: ignore[untyped-decorator]
     def send_actions(ids: list[int]) -> dict[str, int]:
         """Send these actions now, if they are due."""
-        return run_once(db_url, now_fn=now_fn, settings=settings, ids=ids).as_dict()
+        return run_once(db_url, ids=ids, **options).as_dict()
 
     return Queue(huey, drain, send_actions)
 
 
 def run_consumer(queue: Queue, *, workers: int) -> None:
-    """Run the consumer in the foreground; Ctrl-C (SIGINT) stops it once running tasks finish."""
+    """Run the consumer in the foreground; Ctrl-C (SIGINT) stops it once running tasks finish.
+
+    A drain is queued at start, so what is due goes out now rather than at the next minute.
+    """
     consumer = queue.huey.create_consumer(workers=workers, worker_type="thread", periodic=True,
                                           check_worker_health=True)
+    queue.drain()
     consumer.run()
