@@ -33,6 +33,7 @@ ES: dict[str, str] = {
     "recovered after an interrupted send": "recuperado tras un envío interrumpido",
     "the provider gave no reason": "el proveedor no indicó el motivo",
     "gave up after {n} attempts: {reason}": "se abandonó tras {n} intentos: {reason}",
+    "gave up after {n} interrupted attempts": "se abandonó tras {n} intentos interrumpidos",
     "fallback after {channel} to {address} failed":
         "alternativa tras fallar {channel} a {address}",
     "the provider reported the message {status}": "el proveedor informó el mensaje como {status}",

@@ -77,7 +77,8 @@ class _Batch:
     customers: dict[int, Customer]
     invoices: dict[str, InvoiceState]
     letters_sent: dict[tuple[int, int], int]
-    agencies: dict[int, str]
+    agencies: dict[int, str]  # strategy id -> the agency its hand-off step names
+    step_params: dict[tuple[int, str], dict[str, object]]  # (strategy id, step code) -> params
     broken: dict[int, date]
     letterhead: Letterhead
     templates: dict[str, Template]
@@ -143,19 +144,21 @@ def _load(session: Session, *, org: Organisation, actions: list[CollectionAction
                CollectionAction.status.in_(("sent", "delivered")))
         .group_by(CollectionAction.customer_id, CollectionAction.cycle))}
     strategy_ids = sorted({a.strategy_id for a in actions if a.strategy_id is not None})
+    steps: dict[tuple[int, str], dict[str, object]] = {}
     agencies: dict[int, str] = {}
-    for sid, params in session.execute(select(StrategyStep.strategy_id, StrategyStep.params)
-                                       .where(StrategyStep.strategy_id.in_(strategy_ids),
-                                              StrategyStep.action == "agency")):
+    for sid, code, action, params in session.execute(
+            select(StrategyStep.strategy_id, StrategyStep.code, StrategyStep.action,
+                   StrategyStep.params).where(StrategyStep.strategy_id.in_(strategy_ids))):
         found = json.loads(params or "{}")
-        name = found.get("agency") or found.get("agency_name") if isinstance(found, dict) else None
-        if name:
+        steps[(sid, code)] = found if isinstance(found, dict) else {}
+        name = steps[(sid, code)].get("agency") or steps[(sid, code)].get("agency_name")
+        if action == "agency" and name:
             agencies.setdefault(sid, str(name))
     broken = {cid: day for cid, day in session.execute(
         select(Promise.customer_id, func.max(Promise.promised_date))
         .where(Promise.org_id == org.id, Promise.customer_id.in_(customer_ids),
                Promise.status == "broken").group_by(Promise.customer_id))}
-    return _Batch(org, now, today, customers, invoices, letters, agencies, broken,
+    return _Batch(org, now, today, customers, invoices, letters, agencies, steps, broken,
                   Letterhead.from_organisation(org),
                   load_templates(session, org_id=org.id,
                                  codes=sorted({a.template for a in actions if a.template})), {})
@@ -230,7 +233,7 @@ def _compose_one(session: Session, *, action: CollectionAction, batch: _Batch,
     if action.channel == "email":
         return _email(session, action=action, batch=batch, customer=customer, to=to,
                       rendered=rendered, lang=lang, settings=settings)
-    name, params = _whatsapp_template(session, action, ctx)
+    name, params = _whatsapp_template(action, ctx, batch)
     return OutgoingMessage(key=action.key, to=to, subject=rendered.subject,
                            text=rendered.sms or rendered.text, language=lang,
                            unsubscribe=ctx.unsubscribe or None, template_name=name,
@@ -262,8 +265,8 @@ def _email(session: Session, *, action: CollectionAction, batch: _Batch, custome
                            unsubscribe=unsubscribe_url(settings) or None)
 
 
-def _whatsapp_template(session: Session, action: CollectionAction,
-                       ctx: MessageContext) -> tuple[str | None, tuple[str, ...]]:
+def _whatsapp_template(action: CollectionAction, ctx: MessageContext,
+                       batch: _Batch) -> tuple[str | None, tuple[str, ...]]:
     """WhatsApp's approved template, named by the step's `whatsapp_template` parameter.
 
     Its body parameters are, in order: customer name, total open, earliest due date,
@@ -271,10 +274,8 @@ def _whatsapp_template(session: Session, action: CollectionAction,
     """
     if action.channel != "whatsapp" or action.strategy_id is None:
         return None, ()
-    params = session.scalar(select(StrategyStep.params).where(
-        StrategyStep.strategy_id == action.strategy_id, StrategyStep.code == action.step_code))
-    found = json.loads(params or "{}")
-    name = found.get("whatsapp_template") if isinstance(found, dict) else None
+    name = batch.step_params.get((action.strategy_id, action.step_code), {}).get(
+        "whatsapp_template")
     if not name:
         return None, ()
     return str(name), (ctx.customer_name, ctx.total_open, ctx.earliest_due_date.isoformat(),

@@ -100,17 +100,28 @@ def claim(session: Session, *, org_id: int | None, now: datetime, limit: int,
     return sorted(claimed.scalars())
 
 
-def sweep(session: Session, *, now: datetime) -> int:
-    """Queue again what stayed `sending` past its lease (a worker died); how many."""
+def sweep(session: Session, *, now: datetime, max_attempts: int = MAX_ATTEMPTS) -> int:
+    """Queue again what stayed `sending` past its lease (a worker died); how many.
+
+    A message whose every attempt was interrupted (a worker that dies on it each time) is
+    failed after `max_attempts` instead of being tried forever.
+    """
+    expired = (CollectionAction.status == "sending", CollectionAction.lease_until < now)
+    given_up = session.execute(
+        update(CollectionAction).where(*expired, CollectionAction.attempts >= max_attempts)
+        .values(status="failed", lease_until=None, next_attempt_at=None, updated_at=now,
+                reason=_("gave up after {n} interrupted attempts", n=max_attempts))
+        .execution_options(synchronize_session=False))
     result = session.execute(
-        update(CollectionAction)
-        .where(CollectionAction.status == "sending", CollectionAction.lease_until < now)
+        update(CollectionAction).where(*expired)
         .values(status="queued", lease_until=None, next_attempt_at=None, updated_at=now,
                 reason=_("recovered after an interrupted send"))
         .execution_options(synchronize_session=False))
     count = int(getattr(result, "rowcount", 0) or 0)
-    if count:
-        log.warning("recovered %d actions left sending by an interrupted worker", count)
+    failed = int(getattr(given_up, "rowcount", 0) or 0)
+    if count or failed:
+        log.warning("recovered %d actions left sending by an interrupted worker; %d failed",
+                    count, failed)
     return count
 
 

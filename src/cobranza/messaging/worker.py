@@ -114,7 +114,8 @@ def run_once(db_url: str, *, now_fn: Callable[[], datetime], settings: Settings,
     try:
         while True:
             with work.sessions.begin() as session:
-                work.report.recovered += sweep(session, now=now_fn())
+                work.report.recovered += sweep(session, now=now_fn(),
+                                               max_attempts=max_attempts)
             with work.sessions.begin() as session:
                 claimed = claim(session, org_id=org_id, now=now_fn(), limit=batch,
                                 lease_seconds=lease_seconds, ids=ids)

@@ -222,3 +222,17 @@ def test_delivery_events_update_by_provider_id(engine: Engine) -> None:
         outbox.record_events(session, org_id=org_id, channel="email", events=events[1:2],
                              now=NOW)
     assert len(statuses(engine)) == 3
+
+
+def test_a_message_interrupted_on_every_attempt_is_failed_not_retried_forever(
+        engine: Engine) -> None:
+    [action_id] = add_actions(engine, {"customer": "C001", "invoices": ["F001"]})
+    at = NOW
+    for _attempt in range(3):
+        with session_factory(engine).begin() as session:
+            outbox.sweep(session, now=at, max_attempts=3)
+            outbox.claim(session, org_id=None, now=at, limit=5, lease_seconds=60)
+        at += timedelta(minutes=5)  # the worker died: the lease runs out
+    with session_factory(engine).begin() as session:
+        assert outbox.sweep(session, now=at, max_attempts=3) == 0
+    assert statuses(engine)[action_id] == ("failed", "gave up after 3 interrupted attempts")

@@ -156,3 +156,31 @@ def test_a_webhook_refused_with_a_4xx_fails_and_one_without_a_secret_waits(
     settings = smtp_settings(smtp, tmp_path, webhook_secret="s3cret")
     assert drain(ledger_url, settings, at=NOW + timedelta(hours=1)).failed == 1
     assert statuses(engine)[hook][1] == f"the webhook {fake.url}/nowhere answered 404"
+
+
+def test_whatsapp_cloud_gets_the_steps_approved_template_with_the_debtors_facts(
+        engine: Engine, ledger_url: str, smtp: SmtpServer, fake: FakeProviders,
+        tmp_path: Path) -> None:
+    with session_factory(engine).begin() as session:
+        org_id = session.scalars(select(Customer.org_id)).first()
+        strategy = Strategy(org_id=org_id, code="wa", name="WhatsApp", is_default=False,
+                            created_at=NOW, updated_at=NOW)
+        session.add(strategy)
+        session.flush()
+        session.add(StrategyStep(org_id=org_id, strategy_id=strategy.id, position=1,
+                                 code="first_overdue", anchor="due", offset_days=3,
+                                 action="message", channel="whatsapp",
+                                 params=json.dumps({"whatsapp_template": "cobranza_vencida"})))
+        strategy_id = strategy.id
+    settings = smtp_settings(smtp, tmp_path, **fake.whatsapp_settings())
+    [action] = add_actions(engine, {"customer": "C001", "invoices": ["F001", "F002"],
+                                    "channel": "whatsapp", "strategy_id": strategy_id})
+    assert drain(ledger_url, settings).sent == 1
+    [request] = fake.requests
+    template = request.json["template"]
+    assert (request.json["to"], template["name"], template["language"]) == (
+        "+56922222222", "cobranza_vencida", {"code": "es"})
+    assert [p["text"] for p in template["components"][0]["parameters"]] == [
+        "Comercial Uno SpA", "$165.500", "2026-02-09", "Ferretería Andes SpA"]
+    assert request.json["biz_opaque_callback_data"] == _row(engine, action).key
+    assert (_row(engine, action).provider_id or "").startswith("wamid.")
