@@ -51,6 +51,12 @@ ES: dict[str, str] = {
     'the step {step} has no webhook URL; expected params: {{"url": "https://..."}}':
         'el paso {step} no tiene URL de webhook; se esperaba params: {{"url": "https://..."}}',
     "the webhook {url} answered {status}": "el webhook {url} respondió {status}",
+    # Delivery reports from the providers (POST /webhooks/{channel}).
+    "unknown channel '{channel}'; expected one of {expected}":
+        "canal desconocido '{channel}'; se esperaba uno de {expected}",
+    "the webhook's signature does not match the configured secret":
+        "la firma del webhook no corresponde al secreto configurado",
+    "unknown organisation": "organización desconocida",
     # cobranza outbox / cobranza worker.
     "--status: unknown status '{value}'; expected one of {expected}":
         "--status: estado desconocido '{value}'; se esperaba uno de {expected}",
