@@ -1,7 +1,8 @@
 """What the benchmarks share: cached data sets, ledgers built through the real import use case.
 
-Everything is cached under `bench/.data/<N>/` (git-ignored): the generated CSVs and three
-SQLite ledgers, each a copy of the previous one plus one more import, so a benchmark can start
+Everything is cached under `bench/.data/<N>/` (git-ignored), or `bench/.data/<N>-<customers>/`
+when a customer count is given (the daily run's data, see `write_bench_csvs`): the generated CSVs
+and three SQLite ledgers, each a copy of the previous one plus one more import, so a benchmark can start
 from the state it needs:
 
 - `customers.db`: the organisation and its customers;
@@ -63,18 +64,19 @@ def timed(what: str) -> Iterator[None]:
     log(f"{what}: {time.perf_counter() - start:.1f} s")
 
 
-def data_dir(invoices: int) -> Path:
-    """The cache directory of the data set with `invoices` invoices."""
-    return DATA / str(invoices)
+def data_dir(invoices: int, customers: int | None = None) -> Path:
+    """The cache directory of the data set with `invoices` invoices (and `customers`, if given)."""
+    return DATA / (str(invoices) if customers is None else f"{invoices}-{customers}")
 
 
-def csv_paths(invoices: int) -> dict[str, Path]:
+def csv_paths(invoices: int, customers: int | None = None) -> dict[str, Path]:
     """The generated CSVs of the data set, written once."""
-    directory = data_dir(invoices)
+    directory = data_dir(invoices, customers)
     done = directory / "csv.ok"
     if not done.exists():
-        with timed(f"generate CSVs for {invoices:,} invoices"):
-            paths = write_bench_csvs(directory, invoices=invoices)
+        people = "" if customers is None else f" and {customers:,} customers"
+        with timed(f"generate CSVs for {invoices:,} invoices{people}"):
+            paths = write_bench_csvs(directory, invoices=invoices, customers=customers)
         done.write_text("ok\n")
         return paths
     return {kind: directory / name for kind, name in CSV_FILES.items()}
@@ -121,10 +123,10 @@ def import_one(session: Session, kind: str, path: Path) -> ImportOutcome:
     return outcome
 
 
-def ledger(invoices: int, stage: str = "ledger.db") -> Path:
+def ledger(invoices: int, stage: str = "ledger.db", customers: int | None = None) -> Path:
     """The cached ledger file `stage` of the data set, built (with the ones before it) if needed."""
-    directory = data_dir(invoices)
-    paths = csv_paths(invoices)
+    directory = data_dir(invoices, customers)
+    paths = csv_paths(invoices, customers)
     previous: Path | None = None
     for name, kinds in STAGES:
         target = directory / name

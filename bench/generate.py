@@ -31,13 +31,26 @@ _DAYS = 365
 
 
 def write_bench_csvs(
-    directory: Path, *, invoices: int, seed: int = 1, today: date = BENCH_TODAY
+    directory: Path,
+    *,
+    invoices: int,
+    customers: int | None = None,
+    seed: int = 1,
+    today: date = BENCH_TODAY,
 ) -> dict[str, Path]:
-    """Write customers, invoices, payments and credit notes CSVs for `invoices` invoices."""
+    """Write customers, invoices, payments and credit notes CSVs for `invoices` invoices.
+
+    Without `customers` there are N / 20 of them (at least 100) and the files are exactly the
+    aging and import benchmarks' data. With a count, the customers also carry the contact data
+    the daily run reads (`_with_contacts`); the invoices are spread over that many customers.
+    """
     directory.mkdir(parents=True, exist_ok=True)
     paths = {kind: directory / name for kind, name in CSV_FILES.items()}
-    shape = _Shape(invoices, max(100, invoices // 20), seed, today)
-    _customers(shape).write_csv(paths["customers"])
+    shape = _Shape(invoices, customers or max(100, invoices // 20), seed, today)
+    people = _customers(shape)
+    if customers is not None:
+        people = _with_contacts(people, shape)
+    people.write_csv(paths["customers"])
     with (
         paths["invoices"].open("wb") as invoice_file,
         paths["payments"].open("wb") as payment_file,
@@ -176,6 +189,33 @@ def _customers(shape: _Shape) -> pl.DataFrame:
     # No currency column on customers: USD customers get no limit rather than an ambiguous one.
     limit = pl.when(currency == "CLP").then(pl.lit("50000000"))
     return frame.with_columns(credit_limit=pl.select(limit).to_series())
+
+
+_CONTACT_HOURS = ("09:00-18:00", "08:30-13:30", "14:00-19:00", "10:00-17:00")
+
+
+def _with_contacts(frame: pl.DataFrame, shape: _Shape) -> pl.DataFrame:
+    """Contact data as the daily run meets it, each share drawn per customer from the seed.
+
+    E-mail for 96%, a phone for 97%, WhatsApp for 60% of those with a phone; the preferred
+    channel is e-mail 55%, WhatsApp 25%, SMS 10%, letter 10% (as `cobranza demo`); a quarter
+    set their own contact hours; every one is in America/Santiago.
+    """
+    seed = shape.seed
+    index = pl.int_range(0, pl.len(), dtype=pl.Int64)
+    prefer = _below(index, 100, seed=seed, stream=33)
+    phone = pl.when(_below(index, 100, seed=seed, stream=31) >= 3).then(pl.col("phone"))
+    return frame.with_columns(
+        email=pl.when(_below(index, 100, seed=seed, stream=30) >= 4).then(pl.col("email")),
+        phone=phone,
+        whatsapp=pl.when(_below(index, 100, seed=seed, stream=32) < 60).then(phone),
+        preferred_channel=pl.when(prefer < 55).then(pl.lit("email"))
+        .when(prefer < 80).then(pl.lit("whatsapp"))
+        .when(prefer < 90).then(pl.lit("sms"))
+        .otherwise(pl.lit("letter")),
+        contact_hours=pl.when(_below(index, 100, seed=seed, stream=34) < 25).then(
+            _pick(_below(index, len(_CONTACT_HOURS), seed=seed, stream=35), _CONTACT_HOURS)),
+    )
 
 
 def _invoice_chunk(shape: _Shape, start: int, stop: int) -> pl.DataFrame:
