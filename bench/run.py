@@ -1,0 +1,494 @@
+"""The daily run: planning a day as `cobranza run --dry-run` does, against one hand-written SQL pass.
+
+    python -m bench.run --invoices 1000000 --customers 200000
+
+Measured (best of `--runs`, interleaved with the baseline): `book_for` plus `plan_run` on a fresh
+session as of BENCH_TODAY at 07:00 in Santiago (a Wednesday), i.e. every action due for every
+customer: each invoice's step, the catch-up, consolidation per customer and the contact rules'
+`scheduled_at`. Peak memory of that planning alone is read in a child process of its own; the
+real (writing) run is measured once, in another child, on a copy of the ledger.
+
+Baseline: one SQL statement over the same SQLite file with the plain `sqlite3` module, selecting
+the same due actions on this fresh ledger (no progress yet): the latest due ladder step of the
+default strategy per invoice, the late fee at +30, grouped per customer, action kind, channel and
+currency as cobranza consolidates them. It does not schedule. Its selection is asserted equal to
+ours before anything is printed.
+
+The per-document loop is how ERPNext's and Invoice Ninja's reminder jobs work: load each invoice
+with the ORM, query its allocations, its customer, its extensions, disputes and reminders sent,
+decide its step in Python. It runs on `--orm-invoices` invoices (whole customers, so its
+selection is checked against ours too) and is extrapolated linearly to N.
+
+Prints one JSON line per benchmark on stdout (planning, then the writing run); progress on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+from datetime import time as clock
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import polars as pl
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from bench.common import (
+    BENCH_NOW,
+    best_of,
+    checkpoint,
+    copy_db,
+    ledger,
+    log,
+    sqlite_url,
+    timed,
+    warm,
+)
+from bench.generate import BENCH_TODAY
+from bench.imports import peak_rss_kb
+from cobranza.config import Settings
+from cobranza.core.strategy import Anchor, Conditions, Strategy
+from cobranza.db import make_engine, session_factory, unit_of_work
+from cobranza.dunning.planner import Plan, plan_run
+from cobranza.dunning.repository import Reads
+from cobranza.dunning.run import book_for, run
+from cobranza.dunning.strategies import DEFAULT_CODE, ensure_default_strategy
+from cobranza.models import (
+    Allocation,
+    Customer,
+    Dispute,
+    DunningProgress,
+    Extension,
+    Invoice,
+    Organisation,
+    Pause,
+    PaymentPlan,
+    Promise,
+)
+from cobranza.models.base import day_number
+from cobranza.organisations.service import current
+from cobranza.rates.imports import write_rates
+
+ROOT = Path(__file__).resolve().parent.parent
+# A weekday morning before the Chilean contact window opens (08:00): as a cron job would run it.
+AS_OF = datetime.combine(BENCH_TODAY, clock(7, 0), tzinfo=ZoneInfo("America/Santiago"))
+# shared/DOMAIN.md's default strategy, in the order of its steps (position = index):
+# (code, days from the due date, action). Checked against the seeded strategy on every run.
+STEPS = (
+    ("before_due", -7, "message"), ("due_today", 0, "message"), ("first_overdue", 3, "message"),
+    ("second_reminder", 10, "message"), ("call", 15, "call"), ("letter_1", 21, "letter"),
+    ("letter_2", 30, "letter"), ("late_fee", 30, "fee"), ("letter_3", 45, "letter"),
+    ("agency", 90, "agency"),
+)
+REQUIRES_PREVIOUS = {"agency"}  # the hand-off waits until the final notice was really done
+# The UF of the as-of day, as the organisation would have imported it: the Chilean fee cap
+# (shared/DOMAIN.md, late fees) needs it, else the run holds every fee back. Rounded values.
+UF_RATES = pl.DataFrame({"code": ["UF", "UF"], "quote": ["CLP", "USD"],
+                         "date": [BENCH_TODAY, BENCH_TODAY], "value": ["39727.74", "41.35"]})
+PROMISE_GRACE_DAYS = 2  # an open promise protects its customer until its date plus this
+
+# (customer id, action kind, channel, currency, step code, (invoice number, cycle)..., amount)
+Selected = tuple[int, str, str, str, str, tuple[tuple[str, int], ...], int]
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Parse the arguments; run the benchmark, or (with --child) one measured run."""
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
+    parser.add_argument("--invoices", type=int, default=1_000_000)
+    parser.add_argument("--customers", type=int, default=200_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--orm-invoices", type=int, default=20_000)
+    parser.add_argument("--child", nargs=2, metavar=("WHAT", "LEDGER"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        what, db = args.child
+        print(json.dumps(_child(what, Path(db))), flush=True)
+        return
+    for line in bench(invoices=args.invoices, customers=args.customers, runs=args.runs,
+                      orm_invoices=args.orm_invoices):
+        print(json.dumps(line), flush=True)
+
+
+def bench(*, invoices: int, customers: int, runs: int,
+          orm_invoices: int) -> list[dict[str, Any]]:
+    """Measure, check, and return the two result lines (planning, writing run)."""
+    with timed("set-up (cached ledger or imports, default strategy)"):
+        path = seeded_ledger(invoices, customers)
+    warm(path)
+    engine = make_engine(sqlite_url(path))
+    conn = sqlite3.connect(path)
+    try:
+        with session_factory(engine)() as session:
+            org = current(session)
+            check_strategy(book_for(session, org_id=org.id).strategies.values())
+        today = AS_OF.astimezone(ZoneInfo(org.timezone)).date()
+        results: dict[str, Any] = {}
+
+        def ours() -> float:
+            start = time.perf_counter()
+            with session_factory(engine)() as session:
+                plan = _plan(session, org_id=org.id)
+            seconds = time.perf_counter() - start
+            results["ours"] = plan
+            return seconds
+
+        def baseline() -> float:
+            start = time.perf_counter()
+            rows = conn.execute(baseline_sql(org_id=org.id, today=today)).fetchall()
+            seconds = time.perf_counter() - start
+            results["baseline"] = rows
+            return seconds
+
+        seconds, baseline_seconds = best_of(runs, ours, baseline)
+        plan: Plan = results["ours"]
+        expected = selection_of(plan)
+        found = baseline_selection(results["baseline"])
+        if found != expected:
+            raise AssertionError("baseline vs ours: " + describe_mismatch(expected, found))
+        log(f"baseline == ours on {len(expected):,} actions "
+            f"({sum(len(s[5]) for s in expected):,} invoice steps, "
+            f"{len(plan.skipped):,} steps skipped by the catch-up)")
+        orm_seconds, covered, checked = orm_loop(engine, org_id=org.id, today=today,
+                                                 limit=orm_invoices, expected=expected)
+        log(f"ORM loop: {covered:,} invoices in {orm_seconds:.2f} s; the actions of {checked:,} "
+            "customers equal ours")
+    finally:
+        conn.close()
+        engine.dispose()
+    peak = _run_child("plan", path)
+    log(f"planning in a child process: {peak['seconds']:.2f} s, "
+        f"peak {peak['maxrss_kb'] / 1024:.0f} MB")
+    written = _write_once(path)
+    per_invoice = orm_seconds / covered
+    common = {"n": invoices, "customers": customers, "actions": len(expected)}
+    return [
+        {"bench": "run-plan", **common, "seconds": round(seconds, 3),
+         "baseline_seconds": round(baseline_seconds, 3),
+         "ratio": round(seconds / baseline_seconds, 2),
+         "peak_rss_mb": round(peak["maxrss_kb"] / 1024),
+         "orm_loop_20000_seconds": round(per_invoice * 20_000, 2),
+         "orm_loop_extrapolated_seconds": round(per_invoice * invoices, 1)},
+        {"bench": "run-write", **common, "seconds": round(written["seconds"], 3),
+         "baseline_seconds": round(baseline_seconds, 3),
+         "ratio": round(written["seconds"] / baseline_seconds, 2),
+         "peak_rss_mb": round(written["maxrss_kb"] / 1024), "created": written["created"]},
+    ]
+
+
+def seeded_ledger(invoices: int, customers: int) -> Path:
+    """The cached ledger (payments replayed) plus the default strategy, as `run.db` beside it."""
+    source = ledger(invoices, customers=customers)
+    target = source.with_name("run.db")
+    if target.exists():
+        return target
+    work = target.with_suffix(".building")
+    with timed("set-up run.db (ledger.db plus the default strategy and the UF)"):
+        copy_db(source, work)
+        engine = make_engine(sqlite_url(work))
+        try:
+            with unit_of_work(engine) as session:
+                org = current(session)
+                ensure_default_strategy(session, org=org, now=BENCH_NOW)
+                write_rates(session, org=org, frame=UF_RATES)
+        finally:
+            engine.dispose()
+        checkpoint(work)
+    work.rename(target)
+    return target
+
+
+def check_strategy(strategies: Iterable[Strategy]) -> None:
+    """The seeded default strategy is the one the baseline and the ORM loop encode (STEPS)."""
+    default = next(s for s in strategies if s.code == DEFAULT_CODE)
+    seeded = [(s.code, s.offset_days, s.action.value) for s in default.steps]
+    required = {s.code for s in default.steps if s.requires_previous}
+    plain = all(s.anchor is Anchor.DUE and s.conditions == Conditions() for s in default.steps)
+    if seeded != list(STEPS) or required != REQUIRES_PREVIOUS or not plain:
+        raise AssertionError(f"the default strategy changed: {seeded}, requires {required}")
+
+
+def _plan(session: Session, *, org_id: int) -> Plan:
+    """What `cobranza run --dry-run` plans: the strategies, then the whole day's actions."""
+    org = session.get(Organisation, org_id)
+    assert org is not None
+    return plan_run(Reads(session, org_id), org=org, book=book_for(session, org_id=org_id),
+                    as_of=AS_OF)
+
+
+def selection_of(plan: Plan) -> list[Selected]:
+    """Our planned actions as comparable tuples, sorted."""
+    return sorted((p.action.customer_id, p.action.step.action.value, p.action.channel.value,
+                   p.action.currency, p.action.step.code, p.action.invoices, p.action.amount)
+                  for p in plan.actions)
+
+
+def describe_mismatch(ours: list[Selected], theirs: list[Selected]) -> str:
+    """The first few actions that differ."""
+    mine, other = set(ours), set(theirs)
+    diff = sorted(mine - other)[:5] + sorted(other - mine)[:5]
+    return (f"{len(mine - other)} only in ours, {len(other - mine)} only in the other:\n"
+            + "\n".join(map(str, diff)))
+
+
+# --- baseline: one SQL statement, plain sqlite3 -------------------------------------------------
+
+
+def baseline_sql(*, org_id: int, today: date) -> str:
+    """The due actions of a ledger with no progress yet, consolidated, in one statement.
+
+    Written from shared/DOMAIN.md and the issue, not from cobranza's queries. Per open invoice
+    (not a fee or interest document, not disputed, not handed off, of a customer with no open
+    promise, pause, current payment plan or do-not-contact): days past due against the latest
+    extension's date; the latest ladder step due (the hand-off at +90 waits for the final
+    notice to have been done, which on a fresh ledger it never was, so 45+ days is letter 3);
+    and the late fee at +30. Grouped per customer, kind, channel and currency at the firmest
+    step. Channels: the preferred message channel that has an address, else e-mail, else
+    WhatsApp (to the phone when no WhatsApp number); a call needs a phone.
+    """
+    d, org = day_number(today), int(org_id)
+    lead = -min(offset for _code, offset, _action in STEPS)
+    ladder = [(i, offset) for i, (code, offset, action) in enumerate(STEPS)
+              if action not in ("fee", "agency") and code not in REQUIRES_PREVIOUS]
+    pick = " ".join(f"WHEN dpd >= {offset} THEN {i}"
+                    for i, offset in sorted(ladder, key=lambda p: -p[1]))
+    fees = [(i, offset) for i, (_c, offset, action) in enumerate(STEPS) if action == "fee"]
+    postings = " UNION ALL ".join(
+        f"SELECT customer_id, number, cycle, currency, open, {i} FROM due WHERE dpd >= {offset}"
+        for i, offset in fees)
+    kind = " ".join(f"WHEN {i} THEN '{action}'" for i, (_c, _o, action) in enumerate(STEPS))
+    code = " ".join(f"WHEN {i} THEN '{c}'" for i, (c, _o, _a) in enumerate(STEPS))
+    return f"""
+WITH paid AS (
+  SELECT invoice_id, SUM(amount) AS paid FROM allocations
+  WHERE org_id = {org} AND date <= {d} GROUP BY invoice_id
+), ext AS (
+  SELECT invoice_id, MAX(new_due_date) AS due, COUNT(*) AS cycle FROM extensions
+  WHERE org_id = {org} GROUP BY invoice_id
+), held AS (
+  SELECT customer_id FROM promises
+  WHERE org_id = {org} AND status = 'open' AND promised_date + {PROMISE_GRACE_DAYS} >= {d}
+  UNION SELECT customer_id FROM pauses WHERE org_id = {org} AND lifted_at IS NULL AND until >= {d}
+  UNION SELECT customer_id FROM payment_plans WHERE org_id = {org} AND status = 'current'
+  UNION SELECT id FROM customers WHERE org_id = {org} AND do_not_contact
+), due AS (
+  SELECT i.customer_id, i.number, i.currency, COALESCE(e.cycle, 0) AS cycle,
+         i.amount - COALESCE(p.paid, 0) AS open, {d} - COALESCE(e.due, i.due_date) AS dpd
+  FROM invoices i
+  LEFT JOIN paid p ON p.invoice_id = i.id
+  LEFT JOIN ext e ON e.invoice_id = i.id
+  WHERE i.org_id = {org} AND i.kind = 'invoice' AND i.handoff_id IS NULL
+    AND i.issue_date <= {d} AND i.amount > COALESCE(p.paid, 0)
+    AND COALESCE(e.due, i.due_date) <= {d + lead}
+    AND i.customer_id NOT IN (SELECT customer_id FROM held)
+    AND NOT EXISTS (SELECT 1 FROM disputes x WHERE x.invoice_id = i.id AND x.resolved_at IS NULL)
+), steps AS (
+  SELECT customer_id, number, cycle, currency, open, CASE {pick} END AS step FROM due
+  UNION ALL {postings}
+), reach AS (
+  SELECT id,
+    CASE WHEN preferred_channel = 'email' AND email IS NOT NULL THEN 'email'
+         WHEN preferred_channel = 'whatsapp' AND COALESCE(whatsapp, phone) IS NOT NULL
+           THEN 'whatsapp'
+         WHEN preferred_channel = 'sms' AND phone IS NOT NULL THEN 'sms'
+         WHEN email IS NOT NULL THEN 'email'
+         WHEN COALESCE(whatsapp, phone) IS NOT NULL THEN 'whatsapp'
+         ELSE 'none' END AS message,
+    CASE WHEN COALESCE(phone, whatsapp) IS NOT NULL THEN 'call' ELSE 'none' END AS call
+  FROM customers WHERE org_id = {org}
+), kinds AS (
+  SELECT s.*, CASE s.step {kind} END AS kind FROM steps s
+)
+SELECT k.customer_id, k.kind,
+       CASE k.kind WHEN 'message' THEN r.message WHEN 'call' THEN r.call
+                   WHEN 'letter' THEN 'letter' ELSE 'none' END AS channel,
+       k.currency, CASE MAX(k.step) {code} END,
+       GROUP_CONCAT(k.number || ' ' || k.cycle, ','), SUM(k.open)
+FROM kinds k JOIN reach r ON r.id = k.customer_id
+WHERE k.step IS NOT NULL
+GROUP BY k.customer_id, k.kind, channel, k.currency
+"""
+
+
+def baseline_selection(rows: list[tuple[Any, ...]]) -> list[Selected]:
+    """The baseline's rows in the shape of `selection_of` (invoices sorted, as ours)."""
+    out: list[Selected] = []
+    for customer_id, kind, channel, currency, step, covered, amount in rows:
+        pairs = (item.split(" ") for item in covered.split(","))
+        invoices = tuple(sorted((number, int(cycle)) for number, cycle in pairs))
+        out.append((customer_id, kind, channel, currency, step, invoices, amount))
+    return sorted(out)
+
+
+# --- the per-document ORM loop -----------------------------------------------------------------
+
+
+def orm_loop(engine: Engine, *, org_id: int, today: date, limit: int,
+             expected: list[Selected]) -> tuple[float, int, int]:
+    """Time the invoice-by-invoice planning of about `limit` invoices (whole customers, in id
+    order); return the seconds, the invoices covered and the customers whose actions equal ours."""
+    with session_factory(engine)() as session:
+        chosen = _first_customers(session, org_id=org_id, limit=limit)
+    start = time.perf_counter()
+    with session_factory(engine)() as session:
+        found, covered = _orm_plan(session, org_id=org_id, customers=chosen, today=today)
+    seconds = time.perf_counter() - start
+    wanted = [s for s in expected if s[0] in chosen]
+    if found != wanted:
+        raise AssertionError("ORM loop vs ours: " + describe_mismatch(wanted, found))
+    return seconds, covered, len({s[0] for s in found})
+
+
+def _first_customers(session: Session, *, org_id: int, limit: int) -> set[int]:
+    """Customers in id order until together they hold at least `limit` invoices."""
+    counts = session.execute(select(Invoice.customer_id, func.count())
+                             .where(Invoice.org_id == org_id).group_by(Invoice.customer_id)
+                             .order_by(Invoice.customer_id)).all()
+    chosen: set[int] = set()
+    total = 0
+    for customer_id, count in counts:
+        if total >= limit:
+            break
+        chosen.add(customer_id)
+        total += count
+    return chosen
+
+
+def _orm_plan(session: Session, *, org_id: int, customers: set[int],
+              today: date) -> tuple[list[Selected], int]:
+    """Per invoice: its allocations, customer, extensions, disputes and reminders by query."""
+    invoices = session.scalars(
+        select(Invoice).where(Invoice.org_id == org_id, Invoice.customer_id.in_(customers),
+                              Invoice.issue_date <= today)
+        .order_by(Invoice.customer_id, Invoice.id)).all()
+    groups: dict[tuple[int, str, str, str], list[tuple[int, str, int, int]]] = {}
+    for inv in invoices:
+        allocations = session.scalars(select(Allocation).where(
+            Allocation.org_id == org_id, Allocation.invoice_id == inv.id,
+            Allocation.date <= today)).all()
+        open_amount = inv.amount - sum(a.amount for a in allocations)
+        if inv.kind != "invoice" or open_amount <= 0 or inv.handoff_id is not None:
+            continue
+        customer = session.scalars(select(Customer).where(Customer.id == inv.customer_id)).one()
+        extensions = session.scalars(select(Extension).where(Extension.invoice_id == inv.id)).all()
+        disputes = session.scalars(select(Dispute).where(Dispute.invoice_id == inv.id,
+                                                         Dispute.resolved_at.is_(None))).all()
+        sent = session.scalars(select(DunningProgress).where(
+            DunningProgress.invoice_id == inv.id, DunningProgress.cycle == len(extensions))).all()
+        if disputes or _held(session, customer, today):
+            continue
+        due = max([inv.due_date, *(e.new_due_date for e in extensions)])
+        for position in _steps_due((today - due).days, {p.step_code: p for p in sent}):
+            code, _offset, kind = STEPS[position]
+            channel = _channel_of(customer, kind)
+            groups.setdefault((customer.id, kind, channel, inv.currency), []).append(
+                (position, inv.number, len(extensions), open_amount))
+    found = [(cid, kind, channel, currency, STEPS[max(m[0] for m in members)][0],
+              tuple(sorted((m[1], m[2]) for m in members)), sum(m[3] for m in members))
+             for (cid, kind, channel, currency), members in groups.items()]
+    return sorted(found), len(invoices)
+
+
+def _held(session: Session, customer: Customer, today: date) -> bool:
+    """Whether collection must not reach this customer today (promise, pause, plan, opt-out)."""
+    if customer.do_not_contact:
+        return True
+    promises = session.scalars(select(Promise).where(
+        Promise.customer_id == customer.id, Promise.status == "open")).all()
+    pauses = session.scalars(select(Pause).where(
+        Pause.customer_id == customer.id, Pause.lifted_at.is_(None))).all()
+    plans = session.scalars(select(PaymentPlan).where(
+        PaymentPlan.customer_id == customer.id, PaymentPlan.status == "current")).all()
+    return (any((today - p.promised_date).days <= PROMISE_GRACE_DAYS for p in promises)
+            or any(p.until >= today for p in pauses) or bool(plans))
+
+
+def _steps_due(days_past_due: int, sent: dict[str, DunningProgress]) -> list[int]:
+    """Positions due: the latest ladder step past the last one sent (a step that requires the
+    previous waits for it to have been done), and each late fee not yet posted."""
+    last = max((i for i, (code, _o, _a) in enumerate(STEPS) if code in sent
+                and STEPS[i][2] != "fee"), default=-1)
+    ladder = None
+    for i, (code, offset, action) in enumerate(STEPS):
+        if action == "fee" or i <= last or days_past_due < offset:
+            continue
+        if code in REQUIRES_PREVIOUS and not (
+                (before := sent.get(STEPS[i - 1][0])) and before.status == "done"):
+            continue
+        ladder = i
+    fees = [i for i, (code, offset, action) in enumerate(STEPS)
+            if action == "fee" and code not in sent and days_past_due >= offset]
+    return ([ladder] if ladder is not None else []) + fees
+
+
+def _channel_of(customer: Customer, kind: str) -> str:
+    if kind == "letter":
+        return "letter"
+    if kind == "call":
+        return "call" if customer.phone or customer.whatsapp else "none"
+    if kind != "message":
+        return "none"
+    address = {"email": customer.email, "sms": customer.phone,
+               "whatsapp": customer.whatsapp or customer.phone}
+    for channel in (customer.preferred_channel, "email", "whatsapp", "sms"):
+        if channel in address and address[channel]:
+            return channel
+    return "none"
+
+
+# --- measured in child processes: peak memory of the planning; the writing run ----------------
+
+
+def _write_once(path: Path) -> dict[str, Any]:
+    """The real run once, on a fresh copy of the ledger (deleted afterwards)."""
+    copy = path.with_name("bench-run-write.db")
+    copy_db(path, copy)
+    try:
+        result = _run_child("write", copy)
+    finally:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{copy}{suffix}").unlink(missing_ok=True)
+    log(f"writing run: {result['seconds']:.2f} s, {result['created']:,} actions written, "
+        f"peak {result['maxrss_kb'] / 1024:.0f} MB")
+    return result
+
+
+def _run_child(what: str, db: Path) -> dict[str, Any]:
+    done = subprocess.run([sys.executable, "-m", "bench.run", "--child", what, str(db)],
+                          cwd=ROOT, check=True, stdout=subprocess.PIPE, text=True)
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _child(what: str, db: Path) -> dict[str, Any]:
+    """One planning (dry) or one writing run, committed; its seconds and this process's peak."""
+    engine = make_engine(sqlite_url(db))
+    try:
+        with session_factory(engine)() as session:
+            org_id = current(session).id
+        start = time.perf_counter()
+        if what == "plan":
+            with session_factory(engine)() as session:
+                created = len(_plan(session, org_id=org_id).actions)
+        else:
+            settings = Settings(handoff_dir=str(db.parent / "handoffs"))
+            with unit_of_work(engine) as session:
+                org = session.get(Organisation, org_id)
+                assert org is not None
+                created = run(session, org=org, as_of=AS_OF, now=AS_OF.astimezone(UTC),
+                              settings=settings).created
+        seconds = time.perf_counter() - start
+    finally:
+        engine.dispose()
+    return {"seconds": seconds, "maxrss_kb": peak_rss_kb(), "created": created}
+
+
+if __name__ == "__main__":
+    main()
