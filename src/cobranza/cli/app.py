@@ -10,6 +10,7 @@ from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
@@ -60,7 +61,8 @@ def root(
 
 def fail(message: str, code: int = 1) -> NoReturn:
     """Print an error for the user and stop with `code`."""
-    errors.print(f"[bold red]{_('Error')}:[/] {message}", highlight=False)
+    # The message is the user's own text (file names, values): never read it as markup or emoji.
+    errors.print(f"[bold red]{_('Error')}:[/] {escape(message)}", highlight=False, emoji=False)
     raise typer.Exit(code)
 
 

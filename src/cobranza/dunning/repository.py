@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from cobranza.accounts.repository import suppressed_customers
 from cobranza.core.dunning import Progress
 from cobranza.models import CollectionAction, CollectionTask, Promise, SatisfactionAnswer
 from cobranza.models.base import day_number, from_day_number
@@ -21,10 +22,9 @@ from cobranza.models.base import day_number, from_day_number
 PERFORMED = ("sent", "delivered", "done")
 LIVE = ("queued", "sending", "sent", "delivered", "done")
 CONVERSATION = ("reached", "promise", "dispute")
-_ACTIVE_PROMISE_GRACE_DAYS = 2  # a promise protects until its date plus this grace
 
-# Open invoices near or past their effective due date, not disputed, not handed off, of customers
-# collection may reach today; LEFT JOINed to the progress of their current dunning cycle.
+# Open invoices near or past their effective due date, not disputed, not handed off; LEFT JOINed
+# to the progress of their current dunning cycle.
 _CANDIDATES = """
 WITH alloc AS (
   SELECT invoice_id, SUM(amount) AS paid FROM allocations
@@ -32,13 +32,6 @@ WITH alloc AS (
 ), ext AS (
   SELECT invoice_id, MAX(new_due_date) AS due, COUNT(*) AS n FROM extensions
   WHERE org_id = :org GROUP BY invoice_id
-), held AS (
-  SELECT customer_id FROM promises
-  WHERE org_id = :org AND status = 'open' AND promised_date + {grace} >= :d
-  UNION SELECT customer_id FROM pauses
-  WHERE org_id = :org AND lifted_at IS NULL AND until >= :d
-  UNION SELECT customer_id FROM payment_plans WHERE org_id = :org AND status = 'current'
-  UNION SELECT id FROM customers WHERE org_id = :org AND do_not_contact = :true
 ), cand AS (
   SELECT i.id, i.customer_id, i.number, i.currency, COALESCE(e.due, i.due_date) AS due,
          COALESCE(e.n, 0) AS cycle, i.amount - COALESCE(a.paid, 0) AS open_amount
@@ -50,7 +43,6 @@ WITH alloc AS (
     AND COALESCE(e.due, i.due_date) <= :d + {lead}
     AND NOT EXISTS (SELECT 1 FROM disputes x
                     WHERE x.invoice_id = i.id AND x.resolved_at IS NULL)
-    AND i.customer_id NOT IN (SELECT customer_id FROM held)
 )
 SELECT c.id, c.customer_id, c.number, c.currency, c.due, c.cycle, c.open_amount,
        p.step_code, p.day, p.status, act.status
@@ -77,12 +69,19 @@ class OpenInvoice:
 
 def open_invoices(session: Session, *, org_id: int, today: date,
                   lead_days: int) -> Iterator[OpenInvoice]:
-    """Open, undisputed, not handed-off invoices of reachable customers due by today + lead."""
-    sql = _CANDIDATES.format(grace=_ACTIVE_PROMISE_GRACE_DAYS, lead=int(lead_days))
-    rows = session.execute(text(sql), {"org": org_id, "d": day_number(today), "true": True})
+    """Open, undisputed, not handed-off invoices of reachable customers due by today + lead.
+
+    Customers with an active promise, a current plan, a pause or a do-not-contact are left out
+    (`accounts.repository.suppressed_customers`: one query, a small set).
+    """
+    held = suppressed_customers(session, org_id=org_id, today=today)
+    sql = _CANDIDATES.format(lead=int(lead_days))
+    rows = session.execute(text(sql), {"org": org_id, "d": day_number(today)})
     current: OpenInvoice | None = None
     for (inv_id, customer_id, number, currency, due, cycle, open_amount,
          step_code, day, status, action_status) in rows:
+        if customer_id in held:
+            continue
         if current is None or current.id != inv_id:
             if current is not None:
                 yield current
