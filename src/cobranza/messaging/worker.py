@@ -53,7 +53,6 @@ from cobranza.models import CollectionAction
 log = logging.getLogger(__name__)
 FAULT_ENV = "COBRANZA_FAULT"
 FAULT_EXIT = 137  # what a shell reports for a process killed by SIGKILL
-AdapterFor = Callable[[str, Settings], ChannelAdapter]
 Item = OutgoingMessage | LetterJob | ComposeError | webhooks.WebhookRequest
 
 
@@ -88,7 +87,6 @@ class _Pass:
     sessions: sessionmaker[Session]
     now_fn: Callable[[], datetime]
     settings: Settings
-    adapter_for: AdapterFor
     max_attempts: int
     rng: random.Random
     report: WorkerReport
@@ -105,11 +103,10 @@ def fault(point: str) -> None:
 def run_once(db_url: str, *, now_fn: Callable[[], datetime], settings: Settings,
              batch: int = 50, lease_seconds: float = LEASE_SECONDS,
              max_attempts: int = MAX_ATTEMPTS, ids: Sequence[int] | None = None,
-             org_id: int | None = None, adapters: AdapterFor = adapter_for,
-             rng: random.Random | None = None) -> WorkerReport:
+             org_id: int | None = None, rng: random.Random | None = None) -> WorkerReport:
     """Send everything due up to now (or only `ids`, if given) and return what happened."""
     engine = make_engine(db_url)
-    work = _Pass(session_factory(engine), now_fn, settings, adapters, max_attempts,
+    work = _Pass(session_factory(engine), now_fn, settings, max_attempts,
                  rng or random.Random(), WorkerReport(), {})
     try:
         while True:
@@ -153,7 +150,7 @@ def send_claimed(work: _Pass, ids: Sequence[int]) -> None:
 def _adapter(work: _Pass, channel: str) -> ChannelAdapter | NotConfigured:
     if channel not in work.adapters:
         try:
-            work.adapters[channel] = work.adapter_for(channel, work.settings)
+            work.adapters[channel] = adapter_for(channel, work.settings)
         except NotConfigured as exc:
             work.adapters[channel] = exc
     return work.adapters[channel]
