@@ -14,6 +14,7 @@ from cobranza.db import make_engine
 from cobranza.dunning.api import router as strategies
 from cobranza.i18n import language, normalise_language
 from cobranza.invoices.api import router as invoices
+from cobranza.messaging.api import router as delivery
 from cobranza.payments.api import router as payments
 from cobranza.reports.api import router as reports
 from cobranza.tasks.api import router as tasks
@@ -44,4 +45,5 @@ def create_app(db_url: str | None = None) -> FastAPI:
     app.include_router(payments)
     app.include_router(strategies)
     app.include_router(tasks)
+    app.include_router(delivery)
     return app

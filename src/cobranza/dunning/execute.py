@@ -24,8 +24,7 @@ from cobranza.core.money import to_minor
 from cobranza.core.strategy import Action
 from cobranza.dunning import writes
 from cobranza.dunning.planner import Plan, Planned
-from cobranza.messaging.compose import _load, context_for, debtor_language
-from cobranza.messaging.context import MessageContext
+from cobranza.messaging.compose import contexts
 from cobranza.messaging.scripts import call_script, choose_situation
 from cobranza.messaging.templates import load_default_templates
 from cobranza.models import CollectionAction, CollectionTask, Organisation
@@ -137,33 +136,19 @@ def perform(session: Session, *, org: Organisation, plan: Plan, now: datetime,
     _block(session, org=org, planned=by_action[Action.CREDIT_BLOCK], ids=ids, now=now)
 
 
-def task_contexts(session: Session, *, org: Organisation, action_ids: list[int], now: datetime,
-                  settings: Settings) -> dict[int, MessageContext]:
-    """The facts a call script names, for each call or visit action (as a message would)."""
-    actions = list(session.scalars(select(CollectionAction).where(
-        CollectionAction.id.in_(action_ids))))
-    batch = _load(session, org=org, actions=actions, now=now)
-    found: dict[int, MessageContext] = {}
-    for action in actions:
-        customer = batch.customers[action.customer_id]
-        ctx = context_for(action, batch=batch, customer=customer, settings=settings,
-                          lang=debtor_language(customer, org))
-        if ctx is not None:
-            found[action.id] = ctx
-    return found
-
-
 def open_tasks(session: Session, *, org: Organisation, planned: list[Planned],
                ids: dict[str, int], now: datetime, settings: Settings) -> None:
     """A call or visit task per action, with its script in the customer's language."""
     if not planned:
         return
     action_ids = [ids[p.action.key()] for p in planned]
-    contexts = task_contexts(session, org=org, action_ids=action_ids, now=now, settings=settings)
+    actions = list(session.scalars(select(CollectionAction).where(
+        CollectionAction.id.in_(action_ids))))
+    found_contexts = contexts(session, org=org, actions=actions, now=now, settings=settings)
     templates = load_default_templates()
     rows = []
     for plan_item, action_id in zip(planned, action_ids, strict=True):
-        found = contexts.get(action_id)
+        found = found_contexts.get(action_id)
         if found is None:
             continue
         situation = choose_situation(broken_promise=found.broken_promise,
