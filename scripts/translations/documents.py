@@ -1,18 +1,7 @@
-"""Spanish for what the debtor reads: writes src/cobranza/locale/es/LC_MESSAGES/documents.po.
-
-Letters, statements, call scripts and template errors. The templates' own texts are per language
-in messaging/default_templates.yaml; this catalog holds the Python strings around them.
-Run after adding a message: `python scripts/translations_es_documents.py`. A msgid without a
-Spanish entry here fails tests/unit/test_i18n.py.
-"""
+"""Spanish for the documents catalog (src/cobranza/locale/es/LC_MESSAGES/documents.po)."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-from babel.messages.catalog import Catalog
-from babel.messages.pofile import write_po
 
 ES: dict[str, str] = {
     # Template checks and rendering errors (the strategy author reads them).
@@ -96,20 +85,3 @@ ES: dict[str, str] = {
     "Statement of account": "Estado de cuenta",
     "As of": "Al",
 }
-
-
-def main() -> int:
-    """Write documents.po from ES."""
-    catalog = Catalog(locale="es", project="cobranza", fuzzy=False)
-    for msgid, msgstr in ES.items():
-        catalog.add(msgid, msgstr)
-    target = (Path(__file__).resolve().parents[1] / "src" / "cobranza" / "locale" / "es"
-              / "LC_MESSAGES" / "documents.po")
-    with target.open("wb") as fh:
-        write_po(fh, catalog, omit_header=False, width=100)
-    print(f"wrote {len(ES)} messages to {target}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,17 +1,7 @@
-"""Spanish for fees, interest postings and agency hand-offs: writes postings.po.
-
-Run after adding a message: `python scripts/translations_es_postings.py`. It writes
-src/cobranza/locale/es/LC_MESSAGES/postings.po; tests/unit/test_i18n.py fails when a msgid in the
-code has no Spanish in any catalog. Words shared with other catalogs keep their translation.
-"""
+"""Spanish for the postings catalog (src/cobranza/locale/es/LC_MESSAGES/postings.po)."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-from babel.messages.catalog import Catalog
-from babel.messages.pofile import write_po
 
 ES: dict[str, str] = {
     # Why a posting or hand-off did nothing (cobranza.postings.explain).
@@ -107,20 +97,3 @@ ES: dict[str, str] = {
     "Hand-off date": "Fecha de entrega",
     "Hand-off": "Entrega a cobranza externa",
 }
-
-
-def main() -> int:
-    """Write postings.po from ES."""
-    catalog = Catalog(locale="es", project="cobranza", fuzzy=False)
-    for msgid, msgstr in ES.items():
-        catalog.add(msgid, msgstr)
-    target = (Path(__file__).resolve().parents[1] / "src" / "cobranza" / "locale" / "es"
-              / "LC_MESSAGES" / "postings.po")
-    with target.open("wb") as fh:
-        write_po(fh, catalog, omit_header=False, width=100)
-    print(f"wrote {len(ES)} messages to {target}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

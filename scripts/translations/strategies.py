@@ -1,16 +1,7 @@
-"""Spanish for strategies (YAML checks, CLI, API): writes locale/es/LC_MESSAGES/strategies.po.
-
-Run after adding a message: `python scripts/translations_es_strategies.py`.
-tests/unit/test_i18n.py fails when a msgid in the code has no Spanish in any catalog.
-"""
+"""Spanish for the strategies catalog (src/cobranza/locale/es/LC_MESSAGES/strategies.po)."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-from babel.messages.catalog import Catalog
-from babel.messages.pofile import write_po
 
 ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
     # Checking a strategy file (dunning/strategy_yaml.py, dunning/yaml_reader.py)
@@ -129,24 +120,3 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "unknown strategy '{value}'; `cobranza strategy list` shows the strategies":
         "estrategia desconocida '{value}'; `cobranza strategy list` muestra las estrategias",
 }
-
-
-def main() -> int:
-    """Write strategies.po from ES."""
-    catalog = Catalog(locale="es", project="cobranza", fuzzy=False)
-    for msgid, msgstr in ES.items():
-        if isinstance(msgstr, tuple):
-            # Babel >= 2.19 gives Spanish three plural forms (one, many, other); "many"
-            # (a multiple of a million) reads like "other". An empty form would show English.
-            msgstr = (msgstr[0], *[msgstr[1]] * (catalog.num_plurals - 1))
-        catalog.add(msgid, msgstr)
-    target = (Path(__file__).resolve().parents[1] / "src" / "cobranza" / "locale" / "es"
-              / "LC_MESSAGES" / "strategies.po")
-    with target.open("wb") as fh:
-        write_po(fh, catalog, omit_header=False, width=100)
-    print(f"wrote {len(ES)} messages to {target}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,17 +1,7 @@
-"""Spanish for the channel adapters' messages: writes src/cobranza/locale/es/LC_MESSAGES/channels.po.
-
-Run after adding a message in `cobranza.channels` or `cobranza.cli.channels`:
-`python scripts/translations_es_channels.py`. tests/unit/test_i18n.py fails when a msgid in the
-code has no Spanish entry in any catalog.
-"""
+"""Spanish for the channels catalog (src/cobranza/locale/es/LC_MESSAGES/channels.po)."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-from babel.messages.catalog import Catalog
-from babel.messages.pofile import write_po
 
 ES: dict[str, str] = {
     # Sending e-mail (reasons a collector reads in the outbox).
@@ -84,20 +74,3 @@ ES: dict[str, str] = {
     "No configured channel can reach {address}.":
         "Ningún canal configurado puede llegar a {address}.",
 }
-
-
-def main() -> int:
-    """Write channels.po from ES."""
-    catalog = Catalog(locale="es", project="cobranza", fuzzy=False)
-    for msgid, msgstr in ES.items():
-        catalog.add(msgid, msgstr)
-    target = (Path(__file__).resolve().parents[1] / "src" / "cobranza" / "locale" / "es"
-              / "LC_MESSAGES" / "channels.po")
-    with target.open("wb") as fh:
-        write_po(fh, catalog, omit_header=False, width=100)
-    print(f"wrote {len(ES)} messages to {target}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

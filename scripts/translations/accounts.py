@@ -1,17 +1,7 @@
-"""Spanish for promises, disputes, pauses, extensions, plans, tasks and the timeline: writes
-src/cobranza/locale/es/LC_MESSAGES/accounts.po.
-
-Run after adding a message: `python scripts/translations_es_accounts.py`. tests/unit/test_i18n.py
-fails when a msgid in the code has no Spanish in any catalog.
-"""
+"""Spanish for the accounts catalog (src/cobranza/locale/es/LC_MESSAGES/accounts.po)."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-from babel.messages.catalog import Catalog
-from babel.messages.pofile import write_po
 
 ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
     # Dispute reasons.
@@ -181,24 +171,3 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "call back": "volver a llamar",
     "{document} posted on {invoice}: {amount}": "{document} cargado a {invoice}: {amount}",
 }
-
-
-def main() -> int:
-    """Write accounts.po from ES."""
-    catalog = Catalog(locale="es", project="cobranza", fuzzy=False)
-    for msgid, msgstr in ES.items():
-        if isinstance(msgstr, tuple):
-            # Recent CLDR gives Spanish a third form ("many", for millions): it reads like the
-            # plural, and an empty form would leave the message untranslated.
-            msgstr = msgstr + (msgstr[-1],) * (catalog.num_plurals - len(msgstr))
-        catalog.add(msgid, msgstr)
-    target = (Path(__file__).resolve().parents[1] / "src" / "cobranza" / "locale" / "es"
-              / "LC_MESSAGES" / "accounts.po")
-    with target.open("wb") as fh:
-        write_po(fh, catalog, omit_header=False, width=100)
-    print(f"wrote {len(ES)} messages to {target}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

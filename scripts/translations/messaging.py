@@ -1,17 +1,7 @@
-"""Spanish for the outbox and the worker: writes src/cobranza/locale/es/LC_MESSAGES/messaging.po.
-
-Run after adding a message in `cobranza.messaging` (outbox, guard, compose, webhooks, worker) or
-`cobranza.cli.outbox`: `python scripts/translations_es_messaging.py`. tests/unit/test_i18n.py
-fails when a msgid in the code has no Spanish entry in any catalog.
-"""
+"""Spanish for the messaging catalog (src/cobranza/locale/es/LC_MESSAGES/messaging.po)."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-from babel.messages.catalog import Catalog
-from babel.messages.pofile import write_po
 
 ES: dict[str, str] = {
     # Why a queued message was held back just before sending (the outbox's reason column).
@@ -72,20 +62,3 @@ ES: dict[str, str] = {
     "Worker started ({workers} threads); sending every minute. Ctrl-C stops it.":
         "Envío iniciado ({workers} hilos); envía cada minuto. Ctrl-C lo detiene.",
 }
-
-
-def main() -> int:
-    """Write messaging.po from ES."""
-    catalog = Catalog(locale="es", project="cobranza", fuzzy=False)
-    for msgid, msgstr in ES.items():
-        catalog.add(msgid, msgstr)
-    target = (Path(__file__).resolve().parents[1] / "src" / "cobranza" / "locale" / "es"
-              / "LC_MESSAGES" / "messaging.po")
-    with target.open("wb") as fh:
-        write_po(fh, catalog, omit_header=False, width=100)
-    print(f"wrote {len(ES)} messages to {target}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
