@@ -23,4 +23,6 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "Settings template written to {path}; edit it or use COBRANZA_* environment variables.":
         "Plantilla de configuración escrita en {path}; edítela o use las variables de entorno "
         "COBRANZA_*.",
+    "Today's collection run (dry run: nothing is sent)":
+        "La cobranza de hoy (simulación: no se envía nada)",
 }

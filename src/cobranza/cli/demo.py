@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from collections import Counter
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -12,9 +13,13 @@ import typer
 from rich.table import Table as RichTable
 
 from cobranza.cli.app import EXIT_INVALID, app, console, fail, now
+from cobranza.config import load_settings
 from cobranza.customers.imports import prepare as prepare_customers
 from cobranza.db import make_engine, migrate, unit_of_work
 from cobranza.demo.generator import generate_company
+from cobranza.dunning.planner import Plan
+from cobranza.dunning.run import run
+from cobranza.dunning.strategies import ensure_default_strategy
 from cobranza.i18n import _
 from cobranza.importers.run import Preparer, run_import
 from cobranza.invoices.imports import prepare_credit_notes, prepare_invoices
@@ -69,9 +74,13 @@ def demo(
         report = aging.compute(session, org_id=org.id, as_of=today)
         locale = org.locale
         base = org.base_currency
+        ensure_default_strategy(session, org=org, now=stamp)
+        plan = run(session, org=org, as_of=stamp, now=stamp, settings=load_settings(),
+                   dry_run=True).plan
     engine.dispose()
     _summary(report, locale=locale)
     _most_overdue(report, locale=locale, base=base)
+    _collection_today(plan)
     _next_steps(url, today)
 
 
@@ -108,6 +117,19 @@ def _most_overdue(report: aging.AgingReport, *, locale: str, base: str) -> None:
     console.print(table)
 
 
+def _collection_today(plan: Plan) -> None:
+    """What today's collection run would do, step by step (nothing is sent by the demo)."""
+    counts: Counter[tuple[str, str, str]] = Counter(
+        (p.action.step.code, p.action.channel.value, p.status) for p in plan.actions)
+    table = RichTable(title=_("Today's collection run (dry run: nothing is sent)"),
+                      header_style="bold")
+    for head in (_("Step"), _("Channel"), _("Status"), _("Customers")):
+        table.add_column(head, justify="right" if head == _("Customers") else "left")
+    for (step, channel, status), n in sorted(counts.items()):
+        table.add_row(step, channel, status, str(n))
+    console.print(table)
+
+
 def _next_steps(url: str, today: date) -> None:
     db = f"--db {url}"
     console.print(_("What to try next:"), style="bold")
@@ -116,6 +138,9 @@ def _next_steps(url: str, today: date) -> None:
         f"cobranza {db} report aging --as-of {today.isoformat()} --format xlsx --output aging.xlsx",
         f"cobranza {db} statement C0001 --as-of {today.isoformat()}",
         f"cobranza {db} report aging --as-of {today.replace(day=1).isoformat()} --buckets 30,60,90",
+        f"cobranza {db} run --dry-run --format json",
+        f"cobranza {db} run && cobranza {db} tasks list --script",
+        f"cobranza {db} timeline C0001",
         f"cobranza {db} serve   # " + _("JSON API, docs at http://127.0.0.1:8000/docs"),
     ):
         console.print(f"  {line}", highlight=False, markup=False)
