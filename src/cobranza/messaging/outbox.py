@@ -24,8 +24,11 @@ connection right then). The row is swept and sent a second time, but with the SA
 key, so the copy is the same message to the receiving side:
 - e-mail carries `Message-ID: <key@cobranza>` (`cobranza.channels.email.message_id`); mail
   stores and clients treat two messages with one Message-ID as one;
-- Twilio gets `I-Twilio-Idempotency-Token: key` and accepts the repeat without sending again;
-- WhatsApp Cloud carries the key in `biz_opaque_callback_data`; webhooks carry
+- Twilio requests carry the key as `I-Twilio-Idempotency-Token`; Twilio does not document
+  that its Messages API drops a repeat on it, so an SMS or WhatsApp caught in that window may
+  reach the debtor twice (the timeline and the provider's id show it);
+- WhatsApp Cloud carries the key in `biz_opaque_callback_data` (echoed in its status webhooks,
+  not a deduplication either); webhooks carry
   `Idempotency-Key: key`; letters are written to a file named after the key, so a rewrite
   replaces the same file.
 The worker sends one message at a time and commits its outcome before the next, so a kill can
