@@ -25,4 +25,7 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
         "COBRANZA_*.",
     "Today's collection run (dry run: nothing is sent)":
         "La cobranza de hoy (simulación: no se envía nada)",
+    "closed": "cerrado",
+    "open": "abierto",
+    "{day} is now {kind} for collection.": "{day} queda {kind} para la cobranza.",
 }

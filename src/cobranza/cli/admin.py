@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 from decimal import Decimal, InvalidOperation
 from typing import Annotated
 
 import typer
 
-from cobranza.cli.app import EXIT_INVALID, Context, app, console, fail, ledger, now
-from cobranza.config import write_config_template
+from cobranza.cli.app import EXIT_INVALID, Context, app, console, fail, ledger, now, parse_day
+from cobranza.config import load_settings, write_config_template
 from cobranza.core.terms import Terms, scaled_to_rate
 from cobranza.db import migrate, unit_of_work
 from cobranza.dunning.strategies import ensure_default_strategy
@@ -18,9 +20,11 @@ from cobranza.organisations.service import (
     SetupError,
     TermsInput,
     add_terms,
+    calendar_days,
     create_api_key,
     ensure,
     list_terms,
+    set_calendar_day,
 )
 
 terms_app = typer.Typer(help="Named payment terms, such as 30D or 2/10 net 30.",
@@ -28,6 +32,7 @@ terms_app = typer.Typer(help="Named payment terms, such as 30D or 2/10 net 30.",
 apikey_app = typer.Typer(help="Keys for the JSON API.", no_args_is_help=True)
 app.add_typer(terms_app, name="terms")
 app.add_typer(apikey_app, name="apikey")
+log = logging.getLogger(__name__)
 
 
 @app.command()
@@ -152,6 +157,8 @@ def serve(
     ctx: typer.Context,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    worker: Annotated[bool, typer.Option(
+        "--worker", help="Also send what is due, every minute, inside this process.")] = False,
 ) -> None:
     """Start the JSON API (OpenAPI docs at /docs)."""
     import uvicorn
@@ -161,4 +168,61 @@ def serve(
     context: Context = ctx.obj
     with ledger(ctx):
         pass  # refuse to start on an uninitialised database
-    uvicorn.run(create_app(context.db_url), host=host, port=port)
+    stop = threading.Event()
+    if worker:
+        threading.Thread(target=_drain_every_minute, args=(context.db_url, stop),
+                         name="cobranza-worker", daemon=True).start()
+    try:
+        uvicorn.run(create_app(context.db_url), host=host, port=port)
+    finally:
+        stop.set()
+
+
+def _drain_every_minute(db_url: str, stop: threading.Event) -> None:
+    """The worker inside `serve --worker`: the same pass as `cobranza worker --once`."""
+    from cobranza.messaging.worker import run_once
+
+    settings = load_settings()
+    while not stop.is_set():
+        try:
+            run_once(db_url, now_fn=now, settings=settings)
+        except Exception:  # noqa: BLE001  (keep serving; the next pass retries, the log says why)
+            log.exception("worker pass failed")
+        stop.wait(60)
+
+
+calendar_app = typer.Typer(help="The organisation's own business days: closed and open days.",
+                           no_args_is_help=True)
+app.add_typer(calendar_app, name="calendar")
+
+
+@calendar_app.command("close")
+def calendar_close(ctx: typer.Context, day: Annotated[str, typer.Argument(
+        metavar="YYYY-MM-DD", help="A day nobody is contacted (e.g. a company holiday).")]) -> None:
+    """Mark a day closed: no reminder, call or letter goes out on it."""
+    _calendar(ctx, day, "closed")
+
+
+@calendar_app.command("open")
+def calendar_open(ctx: typer.Context, day: Annotated[str, typer.Argument(
+        metavar="YYYY-MM-DD", help="A holiday on which the business works after all.")]) -> None:
+    """Mark a public or bank holiday as a working day for collection."""
+    _calendar(ctx, day, "open")
+
+
+@calendar_app.command("list")
+def calendar_list(ctx: typer.Context) -> None:
+    """Show the closed and open days."""
+    with ledger(ctx) as (session, org):
+        overrides = calendar_days(org)
+    for kind, days in overrides.items():
+        for day in days:
+            console.print(f"{day}\t{_('closed') if kind == 'closed' else _('open')}")
+
+
+def _calendar(ctx: typer.Context, value: str, kind: str) -> None:
+    day = parse_day(value, "DAY")
+    with ledger(ctx) as (session, org):
+        set_calendar_day(org, day=day, kind=kind)
+    console.print(_("{day} is now {kind} for collection.", day=day.isoformat(),
+                    kind=_("closed") if kind == "closed" else _("open")))

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -171,3 +172,18 @@ def organisation_for_key(session: Session, *, token: str) -> int | None:
     if key is None or key.revoked_at is not None:
         return None
     return key.org_id if hmac.compare_digest(key.secret_hash, _hash(parts[2])) else None
+
+
+def calendar_days(org: Organisation) -> dict[str, list[str]]:
+    """The organisation's own closed and open days (ISO dates), sorted."""
+    found = json.loads(org.calendar_overrides or "{}")
+    return {kind: sorted(found.get(kind, [])) for kind in ("closed", "open")}
+
+
+def set_calendar_day(org: Organisation, *, day: date, kind: str) -> None:
+    """Mark `day` closed (nobody is contacted) or open (a holiday worked after all)."""
+    days = calendar_days(org)
+    other = "open" if kind == "closed" else "closed"
+    days[other] = [d for d in days[other] if d != day.isoformat()]
+    days[kind] = sorted({*days[kind], day.isoformat()})
+    org.calendar_overrides = json.dumps(days)

@@ -217,3 +217,14 @@ def test_without_the_days_uf_value_the_chilean_fee_waits_and_the_run_says_so(
     assert result.exit_code == 0, result.output
     assert not any(a["step"] == "late_fee" for a in json.loads(result.stdout))
     assert "C1: late_fee waits: no UF value in CLP for 2026-07-20" in result.stderr
+
+
+def test_the_organisations_closed_days_are_no_business_days(db_url: str, tmp_path: Path) -> None:
+    build(tmp_path, db_url)
+    ok(db_url, "calendar", "close", "2026-03-03")
+    c1 = next(a for a in run(db_url, "2026-03-03T07:00", "--dry-run") if a["customer_id"] == "C1")
+    assert c1["scheduled_at"] == "2026-03-04T10:00:00-03:00" and c1["deferred_by"] == "cl.holiday"
+    ok(db_url, "calendar", "open", "2026-03-03")
+    c1 = next(a for a in run(db_url, "2026-03-03T07:00", "--dry-run") if a["customer_id"] == "C1")
+    assert c1["scheduled_at"] == "2026-03-03T10:00:00-03:00"
+    assert "2026-03-03\topen" in ok(db_url, "calendar", "list").stdout
