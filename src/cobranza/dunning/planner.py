@@ -26,7 +26,7 @@ from cobranza.core.contact import (
     preferred_moment,
     schedule,
 )
-from cobranza.core.dunning import InvoiceStep, PlannedAction, consolidate, decide
+from cobranza.core.dunning import Decision, InvoiceStep, PlannedAction, consolidate, decide
 from cobranza.core.money import from_minor
 from cobranza.core.strategy import (
     FIXED_CHANNEL,
@@ -183,6 +183,9 @@ class _Context:
     bad: set[tuple[int, str, str]]
     broken: set[int]
     overrides: tuple[set[date], set[date]]
+    # Debtors and schedules repeat across customers: built and computed once per distinct case.
+    debtors: dict[tuple[object, ...], Debtor] = field(default_factory=dict)
+    schedules: dict[tuple[object, ...], tuple[datetime, str | None]] = field(default_factory=dict)
 
 
 def _decide_all(invoices: list[repo.OpenInvoice], ctx: _Context,
@@ -192,28 +195,44 @@ def _decide_all(invoices: list[repo.OpenInvoice], ctx: _Context,
     for inv in invoices:
         if inv.due_date < ctx.today:
             overdue[inv.customer_id][inv.currency] += inv.open_amount
+    positions = {sid: {s.code: i for i, s in enumerate(strategy.steps)}
+                 for sid, strategy in ctx.book.strategies.items()}
+    unconditional = {sid for sid, strategy in ctx.book.strategies.items()
+                     if not any(_has_conditions(s) for s in strategy.steps)}
+    # Many invoices share a due date and a progress: without conditions the decision depends on
+    # nothing else, so it is taken once per distinct case (hundreds, not hundreds of thousands).
+    decided: dict[tuple[object, ...], Decision] = {}
     chosen: list[tuple[InvoiceStep, int]] = []
     for inv in invoices:
         strategy_id = ctx.book.assignment.get(inv.customer_id)
         strategy = ctx.book.strategies.get(strategy_id) if strategy_id is not None else None
-        customer = ctx.customers[inv.customer_id]
-        if strategy is None:
+        if strategy is None or strategy_id is None:
             continue
-        positions = {s.code: i for i, s in enumerate(strategy.steps)}
-        amounts = overdue[inv.customer_id]
-        decision = decide(
-            strategy=strategy, due_date=inv.due_date, today=ctx.today, progress=inv.progress,
-            eligible=partial(_eligible, customer=customer, org_country=ctx.org.country,
-                             overdue=amounts),
-            broken_promise=inv.customer_id in ctx.broken)
-        plan.skipped.extend((inv.id, inv.cycle, s.code, positions[s.code])
-                            for s in decision.skipped)
+        customer = ctx.customers[inv.customer_id]
+        broken = inv.customer_id in ctx.broken
+        case = (strategy_id, inv.due_date, frozenset(inv.progress.items()), broken)
+        decision = decided.get(case) if strategy_id in unconditional else None
+        if decision is None:
+            decision = decide(
+                strategy=strategy, due_date=inv.due_date, today=ctx.today,
+                progress=inv.progress, broken_promise=broken,
+                eligible=partial(_eligible, customer=customer, org_country=ctx.org.country,
+                                 overdue=overdue[inv.customer_id]))
+            if strategy_id in unconditional:
+                decided[case] = decision
+        at = positions[strategy_id]
+        plan.skipped.extend((inv.id, inv.cycle, s.code, at[s.code]) for s in decision.skipped)
         for step in ([decision.chosen] if decision.chosen else []) + list(decision.postings):
             channel, _address = _channel(step, customer, ctx.bad)
             chosen.append((InvoiceStep(inv.customer_id, inv.number, inv.cycle, inv.currency,
-                                       inv.open_amount, positions[step.code], step, channel),
+                                       inv.open_amount, at[step.code], step, channel),
                            inv.id))
     return chosen
+
+
+def _has_conditions(step: Step) -> bool:
+    cond = step.conditions
+    return bool(cond.segments or cond.countries or cond.min_overdue)
 
 
 def plan_run(reads: repo.Reads, *, org: Organisation, book: StrategyBook,
@@ -272,14 +291,23 @@ def _place(action: PlannedAction, ctx: _Context, tz: ZoneInfo, hour: time,
             Action.MESSAGE, Action.CALL):
         return Planned(action, customer, None, now_local, None, "skipped",
                        "no_usable_contact", strategy_id)
-    debtor = debtor_for(customer, org=ctx.org, overrides=ctx.overrides,
-                        limits=ctx.book.limits.get(strategy_id or -1, Limits()), tz=tz)
+    limits = ctx.book.limits.get(strategy_id or -1, Limits())
+    who = (tz.key, customer.country or ctx.org.country, customer.contact_hours, limits)
+    debtor = ctx.debtors.get(who)
+    if debtor is None:
+        debtor = ctx.debtors[who] = debtor_for(customer, org=ctx.org, overrides=ctx.overrides,
+                                               limits=limits, tz=tz)
     target = preferred_moment(today=now_local.date(), hour=hour, not_before=ctx.as_of, tz=tz)
     if action.channel not in (*MESSAGE_CHANNELS, Channel.LETTER, Channel.CALL, Channel.VISIT):
         return Planned(action, customer, contact, now_local, None, "queued", None, strategy_id)
+    case = (target, action.channel, who, hour, tuple(history.written), tuple(history.voice),
+            tuple(history.conversations))
     try:
-        when, rule = schedule(target, channel=action.channel, debtor=debtor, history=history,
-                              hour=hour)
+        found = ctx.schedules.get(case)
+        if found is None:
+            found = ctx.schedules[case] = schedule(target, channel=action.channel,
+                                                   debtor=debtor, history=history, hour=hour)
+        when, rule = found
     except NeverAllowed:
         return Planned(action, customer, contact, now_local, None, "skipped",
                        "never_allowed", strategy_id)

@@ -24,11 +24,13 @@ LIVE = ("queued", "sending", "sent", "delivered", "done")
 CONVERSATION = ("reached", "promise", "dispute")
 
 # Open invoices near or past their effective due date, not disputed, not handed off; LEFT JOINed
-# to the progress of their current dunning cycle.
+# to the progress of their current dunning cycle. `+org_id` keeps SQLite from reading whole
+# tables through the org_id index (a random lookup per row; see reports/aging.py), and open
+# disputes are one list, not a correlated scan per invoice (measured in docs/benchmarks.md).
 _CANDIDATES = """
 WITH alloc AS (
   SELECT invoice_id, SUM(amount) AS paid FROM allocations
-  WHERE org_id = :org AND date <= :d GROUP BY invoice_id
+  WHERE +org_id = :org AND date <= :d GROUP BY invoice_id
 ), ext AS (
   SELECT invoice_id, MAX(new_due_date) AS due, COUNT(*) AS n FROM extensions
   WHERE org_id = :org GROUP BY invoice_id
@@ -38,11 +40,11 @@ WITH alloc AS (
   FROM invoices i
   LEFT JOIN alloc a ON a.invoice_id = i.id
   LEFT JOIN ext e ON e.invoice_id = i.id
-  WHERE i.org_id = :org AND i.kind = 'invoice' AND i.handoff_id IS NULL AND i.issue_date <= :d
+  WHERE +i.org_id = :org AND i.kind = 'invoice' AND i.handoff_id IS NULL AND i.issue_date <= :d
     AND i.amount - COALESCE(a.paid, 0) > 0
     AND COALESCE(e.due, i.due_date) <= :d + {lead}
-    AND NOT EXISTS (SELECT 1 FROM disputes x
-                    WHERE x.invoice_id = i.id AND x.resolved_at IS NULL)
+    AND i.id NOT IN (SELECT invoice_id FROM disputes
+                     WHERE org_id = :org AND resolved_at IS NULL)
 )
 SELECT c.id, c.customer_id, c.number, c.currency, c.due, c.cycle, c.open_amount,
        p.step_code, p.day, p.status, act.status

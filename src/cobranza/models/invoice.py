@@ -18,6 +18,8 @@ class Invoice(Base):
     __table_args__ = (
         UniqueConstraint("org_id", "number"),
         Index("ix_invoices_org_id_customer_id", "org_id", "customer_id"),
+        # Posted fees and interest are found by the invoice they belong to.
+        Index("ix_invoices_org_id_parent_id", "org_id", "parent_id"),
     )
 
     id: Mapped[int] = mapped_column(PK, primary_key=True)

@@ -323,6 +323,7 @@ def upgrade() -> None:
     with op.batch_alter_table('invoices', schema=None) as batch_op:
         batch_op.add_column(sa.Column('handoff_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True))
         batch_op.create_foreign_key(batch_op.f('fk_invoices_handoff_id_agency_handoffs'), 'agency_handoffs', ['handoff_id'], ['id'])
+        batch_op.create_index('ix_invoices_org_id_parent_id', ['org_id', 'parent_id'], unique=False)
 
     with op.batch_alter_table('organisations', schema=None) as batch_op:
         batch_op.add_column(sa.Column('tax_id', sa.String(length=32), nullable=True))
@@ -346,6 +347,7 @@ def downgrade() -> None:
         batch_op.drop_column('tax_id')
 
     with op.batch_alter_table('invoices', schema=None) as batch_op:
+        batch_op.drop_index('ix_invoices_org_id_parent_id')
         batch_op.drop_constraint(batch_op.f('fk_invoices_handoff_id_agency_handoffs'), type_='foreignkey')
         batch_op.drop_column('handoff_id')
 
