@@ -20,6 +20,7 @@ decide its step in Python. It runs on `--orm-invoices` invoices (whole customers
 selection is checked against ours too) and is extrapolated linearly to N.
 
 Prints one JSON line per benchmark on stdout (planning, then the writing run); progress on stderr.
+A writing run still going after `--write-timeout` seconds is stopped and reported as such.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
 from datetime import time as clock
 from pathlib import Path
@@ -106,6 +107,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--customers", type=int, default=200_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--orm-invoices", type=int, default=20_000)
+    parser.add_argument("--write-timeout", type=float, default=1_800,
+                        help="seconds the writing run may take before it is stopped")
     parser.add_argument("--child", nargs=2, metavar=("WHAT", "LEDGER"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -113,16 +116,45 @@ def main(argv: list[str] | None = None) -> None:
         print(json.dumps(_child(what, Path(db))), flush=True)
         return
     for line in bench(invoices=args.invoices, customers=args.customers, runs=args.runs,
-                      orm_invoices=args.orm_invoices):
+                      orm_invoices=args.orm_invoices, write_timeout=args.write_timeout):
         print(json.dumps(line), flush=True)
 
 
-def bench(*, invoices: int, customers: int, runs: int,
-          orm_invoices: int) -> list[dict[str, Any]]:
-    """Measure, check, and return the two result lines (planning, writing run)."""
+def bench(*, invoices: int, customers: int, runs: int, orm_invoices: int,
+          write_timeout: float) -> Iterator[dict[str, Any]]:
+    """Measure and check; yield the planning's line, then the writing run's."""
     with timed("set-up (cached ledger or imports, default strategy)"):
         path = seeded_ledger(invoices, customers)
     warm(path)
+    seconds, baseline_seconds, expected, per_invoice = measure_planning(
+        path, runs=runs, orm_invoices=orm_invoices)
+    peak = _run_child("plan", path, timeout=None)
+    assert peak is not None
+    log(f"planning in a child process: {peak['seconds']:.2f} s, "
+        f"peak {peak['maxrss_kb'] / 1024:.0f} MB")
+    common = {"n": invoices, "customers": customers, "actions": len(expected)}
+    yield {"bench": "run-plan", **common, "seconds": round(seconds, 3),
+           "baseline_seconds": round(baseline_seconds, 3),
+           "ratio": round(seconds / baseline_seconds, 2),
+           "peak_rss_mb": round(peak["maxrss_kb"] / 1024),
+           "orm_loop_20000_seconds": round(per_invoice * 20_000, 2),
+           "orm_loop_extrapolated_seconds": round(per_invoice * invoices, 1)}
+    written = _write_once(path, timeout=write_timeout)
+    if written is None:
+        yield {"bench": "run-write", **common, "seconds": None,
+               "baseline_seconds": round(baseline_seconds, 3), "ratio": None,
+               "timed_out_after_seconds": write_timeout}
+        return
+    yield {"bench": "run-write", **common, "seconds": round(written["seconds"], 3),
+           "baseline_seconds": round(baseline_seconds, 3),
+           "ratio": round(written["seconds"] / baseline_seconds, 2),
+           "peak_rss_mb": round(written["maxrss_kb"] / 1024), "created": written["created"]}
+
+
+def measure_planning(path: Path, *, runs: int,
+                     orm_invoices: int) -> tuple[float, float, list[Selected], float]:
+    """Best-of-`runs` seconds of ours and of the baseline, interleaved, their common selection
+    (asserted equal), and the ORM loop's seconds per invoice (its selection checked too)."""
     engine = make_engine(sqlite_url(path))
     conn = sqlite3.connect(path)
     try:
@@ -164,24 +196,7 @@ def bench(*, invoices: int, customers: int, runs: int,
     finally:
         conn.close()
         engine.dispose()
-    peak = _run_child("plan", path)
-    log(f"planning in a child process: {peak['seconds']:.2f} s, "
-        f"peak {peak['maxrss_kb'] / 1024:.0f} MB")
-    written = _write_once(path)
-    per_invoice = orm_seconds / covered
-    common = {"n": invoices, "customers": customers, "actions": len(expected)}
-    return [
-        {"bench": "run-plan", **common, "seconds": round(seconds, 3),
-         "baseline_seconds": round(baseline_seconds, 3),
-         "ratio": round(seconds / baseline_seconds, 2),
-         "peak_rss_mb": round(peak["maxrss_kb"] / 1024),
-         "orm_loop_20000_seconds": round(per_invoice * 20_000, 2),
-         "orm_loop_extrapolated_seconds": round(per_invoice * invoices, 1)},
-        {"bench": "run-write", **common, "seconds": round(written["seconds"], 3),
-         "baseline_seconds": round(baseline_seconds, 3),
-         "ratio": round(written["seconds"] / baseline_seconds, 2),
-         "peak_rss_mb": round(written["maxrss_kb"] / 1024), "created": written["created"]},
-    ]
+    return seconds, baseline_seconds, expected, orm_seconds / covered
 
 
 def seeded_ledger(invoices: int, customers: int) -> Path:
@@ -465,23 +480,31 @@ def _channel_of(customer: Customer, kind: str) -> str:
 # --- measured in child processes: peak memory of the planning; the writing run ----------------
 
 
-def _write_once(path: Path) -> dict[str, Any]:
-    """The real run once, on a fresh copy of the ledger (deleted afterwards)."""
+def _write_once(path: Path, *, timeout: float) -> dict[str, Any] | None:
+    """The real run once, on a fresh copy of the ledger (deleted afterwards); None if it was
+    stopped after `timeout` seconds."""
     copy = path.with_name("bench-run-write.db")
     copy_db(path, copy)
     try:
-        result = _run_child("write", copy)
+        result = _run_child("write", copy, timeout=timeout)
     finally:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{copy}{suffix}").unlink(missing_ok=True)
+    if result is None:
+        log(f"writing run: stopped after {timeout:.0f} s")
+        return None
     log(f"writing run: {result['seconds']:.2f} s, {result['created']:,} actions written, "
         f"peak {result['maxrss_kb'] / 1024:.0f} MB")
     return result
 
 
-def _run_child(what: str, db: Path) -> dict[str, Any]:
-    done = subprocess.run([sys.executable, "-m", "bench.run", "--child", what, str(db)],
-                          cwd=ROOT, check=True, stdout=subprocess.PIPE, text=True)
+def _run_child(what: str, db: Path, *, timeout: float | None) -> dict[str, Any] | None:
+    try:
+        done = subprocess.run([sys.executable, "-m", "bench.run", "--child", what, str(db)],
+                              cwd=ROOT, check=True, stdout=subprocess.PIPE, text=True,
+                              timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return None  # subprocess.run has killed the child
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
 
