@@ -25,7 +25,8 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
         "COBRANZA_*.",
     "Today's collection run (dry run: nothing is sent)":
         "La cobranza de hoy (simulación: no se envía nada)",
-    "closed": "cerrado",
-    "open": "abierto",
-    "{day} is now {kind} for collection.": "{day} queda {kind} para la cobranza.",
+    "closed for collection": "cerrado para la cobranza",
+    "open for collection": "abierto para la cobranza",
+    "{day} is now closed for collection.": "{day} queda cerrado para la cobranza.",
+    "{day} is now open for collection.": "{day} queda abierto para la cobranza.",
 }

@@ -40,3 +40,19 @@ def test_spanish_is_the_default_and_english_is_available() -> None:
         assert _("Customer") == "Customer"
     with language("es_CL.UTF-8"):
         assert _("{n} customers", n=3) == "3 clientes"
+
+
+def test_no_message_is_translated_two_ways_in_two_catalogs() -> None:
+    """Catalogs are merged: the same msgid with two translations would depend on file order."""
+    seen: dict[str, tuple[str, str]] = {}
+    clashes = []
+    for po in sorted((SRC / "locale" / "es" / "LC_MESSAGES").glob("*.po")):
+        for message in read_po(io.BytesIO(po.read_bytes())):
+            if not message.id or not message.string:
+                continue
+            key = message.id if isinstance(message.id, str) else message.id[0]
+            text = message.string if isinstance(message.string, str) else message.string[0]
+            if key in seen and seen[key][1] != text:
+                clashes.append((key, seen[key], (po.name, text)))
+            seen.setdefault(key, (po.name, text))
+    assert clashes == []

@@ -215,14 +215,16 @@ def calendar_list(ctx: typer.Context) -> None:
     """Show the closed and open days."""
     with ledger(ctx) as (session, org):
         overrides = calendar_days(org)
+    labels = {"closed": _("closed for collection"), "open": _("open for collection")}
     for kind, days in overrides.items():
         for day in days:
-            console.print(f"{day}\t{_('closed') if kind == 'closed' else _('open')}")
+            console.print(f"{day}\t{labels[kind]}")
 
 
 def _calendar(ctx: typer.Context, value: str, kind: str) -> None:
     day = parse_day(value, "DAY")
     with ledger(ctx) as (session, org):
         set_calendar_day(org, day=day, kind=kind)
-    console.print(_("{day} is now {kind} for collection.", day=day.isoformat(),
-                    kind=_("closed") if kind == "closed" else _("open")))
+    message = (_("{day} is now closed for collection.") if kind == "closed"
+               else _("{day} is now open for collection."))
+    console.print(message.format(day=day.isoformat()))

@@ -227,4 +227,5 @@ def test_the_organisations_closed_days_are_no_business_days(db_url: str, tmp_pat
     ok(db_url, "calendar", "open", "2026-03-03")
     c1 = next(a for a in run(db_url, "2026-03-03T07:00", "--dry-run") if a["customer_id"] == "C1")
     assert c1["scheduled_at"] == "2026-03-03T10:00:00-03:00"
-    assert ok(db_url, "calendar", "list").stdout.split() == ["2026-03-03", "open"]
+    assert ok(db_url, "calendar", "list").stdout.split() == ["2026-03-03", "open", "for",
+                                                              "collection"]
