@@ -14,10 +14,9 @@ default strategy per invoice, the late fee at +30, grouped per customer, action 
 currency as cobranza consolidates them. It does not schedule. Its selection is asserted equal to
 ours before anything is printed.
 
-The per-document loop is how ERPNext's and Invoice Ninja's reminder jobs work: load each invoice
-with the ORM, query its allocations, its customer, its extensions, disputes and reminders sent,
-decide its step in Python. It runs on `--orm-invoices` invoices (whole customers, so its
-selection is checked against ours too) and is extrapolated linearly to N.
+The per-document loop (`bench.run_orm`) is how ERPNext's and Invoice Ninja's reminder jobs work.
+It runs on `--orm-invoices` invoices (whole customers, so its selection is checked against ours
+too) and is extrapolated linearly to N.
 
 Prints one JSON line per benchmark on stdout (planning, then the writing run); progress on stderr.
 A writing run still going after `--write-timeout` seconds is stopped and reported as such.
@@ -40,7 +39,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import polars as pl
-from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from bench.common import (
@@ -56,6 +54,7 @@ from bench.common import (
 )
 from bench.generate import BENCH_TODAY
 from bench.imports import peak_rss_kb
+from bench.run_orm import Ladder, Selected, orm_loop
 from cobranza.config import Settings
 from cobranza.core.strategy import Anchor, Conditions, Strategy
 from cobranza.db import make_engine, session_factory, unit_of_work
@@ -63,18 +62,7 @@ from cobranza.dunning.planner import Plan, plan_run
 from cobranza.dunning.repository import Reads
 from cobranza.dunning.run import book_for, run
 from cobranza.dunning.strategies import DEFAULT_CODE, ensure_default_strategy
-from cobranza.models import (
-    Allocation,
-    Customer,
-    Dispute,
-    DunningProgress,
-    Extension,
-    Invoice,
-    Organisation,
-    Pause,
-    PaymentPlan,
-    Promise,
-)
+from cobranza.models import Base, Organisation
 from cobranza.models.base import day_number
 from cobranza.organisations.service import current
 from cobranza.rates.imports import write_rates
@@ -96,8 +84,6 @@ UF_RATES = pl.DataFrame({"code": ["UF", "UF"], "quote": ["CLP", "USD"],
                          "date": [BENCH_TODAY, BENCH_TODAY], "value": ["39727.74", "41.35"]})
 PROMISE_GRACE_DAYS = 2  # an open promise protects its customer until its date plus this
 
-# (customer id, action kind, channel, currency, step code, (invoice number, cycle)..., amount)
-Selected = tuple[int, str, str, str, str, tuple[tuple[str, int], ...], int]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -125,6 +111,7 @@ def bench(*, invoices: int, customers: int, runs: int, orm_invoices: int,
     """Measure and check; yield the planning's line, then the writing run's."""
     with timed("set-up (cached ledger or imports, default strategy)"):
         path = seeded_ledger(invoices, customers)
+    check_schema(path)
     warm(path)
     seconds, baseline_seconds, expected, per_invoice = measure_planning(
         path, runs=runs, orm_invoices=orm_invoices)
@@ -188,11 +175,14 @@ def measure_planning(path: Path, *, runs: int,
         log(f"baseline == ours on {len(expected):,} actions "
             f"({sum(len(s[5]) for s in expected):,} invoice steps, "
             f"{len(plan.skipped):,} steps skipped by the catch-up)")
-        orm_seconds, covered, checked = orm_loop(engine, org_id=org.id, today=today,
-                                                 gated=gated, limit=orm_invoices,
-                                                 expected=expected)
-        log(f"ORM loop: {covered:,} invoices in {orm_seconds:.2f} s; the actions of {checked:,} "
-            "customers equal ours")
+        orm_seconds, covered, chosen, loop = orm_loop(
+            engine, org_id=org.id, today=today, limit=orm_invoices,
+            ladder=Ladder(STEPS, gated, PROMISE_GRACE_DAYS))
+        wanted = [s for s in expected if s[0] in chosen]
+        if loop != wanted:
+            raise AssertionError("ORM loop vs ours: " + describe_mismatch(wanted, loop))
+        log(f"ORM loop: {covered:,} invoices in {orm_seconds:.2f} s; the actions of "
+            f"{len(chosen):,} customers equal ours")
     finally:
         conn.close()
         engine.dispose()
@@ -219,6 +209,20 @@ def seeded_ledger(invoices: int, customers: int) -> Path:
         checkpoint(work)
     work.rename(target)
     return target
+
+
+def check_schema(path: Path) -> None:
+    """Stop when the cached ledger lacks an index the models declare: it was built before a
+    schema change, and would be measured without it."""
+    with sqlite3.connect(path) as conn:
+        found = {name for (name,) in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index'")}
+    conn.close()
+    missing = sorted({str(ix.name) for table in Base.metadata.tables.values()
+                      for ix in table.indexes} - found)
+    if missing:
+        raise SystemExit(f"{path.parent} was built with an older schema (no {', '.join(missing)})"
+                         f": delete its *.db files and run again")
 
 
 def check_strategy(strategies: Iterable[Strategy]) -> frozenset[str]:
@@ -356,125 +360,6 @@ def baseline_selection(rows: list[tuple[Any, ...]]) -> list[Selected]:
         invoices = tuple(sorted((number, int(cycle)) for number, cycle in pairs))
         out.append((customer_id, kind, channel, currency, step, invoices, amount))
     return sorted(out)
-
-
-# --- the per-document ORM loop -----------------------------------------------------------------
-
-
-def orm_loop(engine: Engine, *, org_id: int, today: date, gated: frozenset[str], limit: int,
-             expected: list[Selected]) -> tuple[float, int, int]:
-    """Time the invoice-by-invoice planning of about `limit` invoices (whole customers, in id
-    order); return the seconds, the invoices covered and the customers whose actions equal ours."""
-    with session_factory(engine)() as session:
-        chosen = _first_customers(session, org_id=org_id, limit=limit)
-    start = time.perf_counter()
-    with session_factory(engine)() as session:
-        found, covered = _orm_plan(session, org_id=org_id, customers=chosen, today=today,
-                                   gated=gated)
-    seconds = time.perf_counter() - start
-    wanted = [s for s in expected if s[0] in chosen]
-    if found != wanted:
-        raise AssertionError("ORM loop vs ours: " + describe_mismatch(wanted, found))
-    return seconds, covered, len({s[0] for s in found})
-
-
-def _first_customers(session: Session, *, org_id: int, limit: int) -> set[int]:
-    """Customers in id order until together they hold at least `limit` invoices."""
-    counts = session.execute(select(Invoice.customer_id, func.count())
-                             .where(Invoice.org_id == org_id).group_by(Invoice.customer_id)
-                             .order_by(Invoice.customer_id)).all()
-    chosen: set[int] = set()
-    total = 0
-    for customer_id, count in counts:
-        if total >= limit:
-            break
-        chosen.add(customer_id)
-        total += count
-    return chosen
-
-
-def _orm_plan(session: Session, *, org_id: int, customers: set[int], today: date,
-              gated: frozenset[str]) -> tuple[list[Selected], int]:
-    """Per invoice: its allocations, customer, extensions, disputes and reminders by query."""
-    invoices = session.scalars(
-        select(Invoice).where(Invoice.org_id == org_id, Invoice.customer_id.in_(customers),
-                              Invoice.issue_date <= today)
-        .order_by(Invoice.customer_id, Invoice.id)).all()
-    groups: dict[tuple[int, str, str, str], list[tuple[int, str, int, int]]] = {}
-    for inv in invoices:
-        allocations = session.scalars(select(Allocation).where(
-            Allocation.org_id == org_id, Allocation.invoice_id == inv.id,
-            Allocation.date <= today)).all()
-        open_amount = inv.amount - sum(a.amount for a in allocations)
-        if inv.kind != "invoice" or open_amount <= 0 or inv.handoff_id is not None:
-            continue
-        customer = session.scalars(select(Customer).where(Customer.id == inv.customer_id)).one()
-        extensions = session.scalars(select(Extension).where(Extension.invoice_id == inv.id)).all()
-        disputes = session.scalars(select(Dispute).where(Dispute.invoice_id == inv.id,
-                                                         Dispute.resolved_at.is_(None))).all()
-        sent = session.scalars(select(DunningProgress).where(
-            DunningProgress.invoice_id == inv.id, DunningProgress.cycle == len(extensions))).all()
-        if disputes or _held(session, customer, today):
-            continue
-        due = max([inv.due_date, *(e.new_due_date for e in extensions)])
-        for position in _steps_due((today - due).days, {p.step_code: p for p in sent},
-                                   gated):
-            code, _offset, kind = STEPS[position]
-            channel = _channel_of(customer, kind)
-            groups.setdefault((customer.id, kind, channel, inv.currency), []).append(
-                (position, inv.number, len(extensions), open_amount))
-    found = [(cid, kind, channel, currency, STEPS[max(m[0] for m in members)][0],
-              tuple(sorted((m[1], m[2]) for m in members)), sum(m[3] for m in members))
-             for (cid, kind, channel, currency), members in groups.items()]
-    return sorted(found), len(invoices)
-
-
-def _held(session: Session, customer: Customer, today: date) -> bool:
-    """Whether collection must not reach this customer today (promise, pause, plan, opt-out)."""
-    if customer.do_not_contact:
-        return True
-    promises = session.scalars(select(Promise).where(
-        Promise.customer_id == customer.id, Promise.status == "open")).all()
-    pauses = session.scalars(select(Pause).where(
-        Pause.customer_id == customer.id, Pause.lifted_at.is_(None))).all()
-    plans = session.scalars(select(PaymentPlan).where(
-        PaymentPlan.customer_id == customer.id, PaymentPlan.status == "current")).all()
-    return (any((today - p.promised_date).days <= PROMISE_GRACE_DAYS for p in promises)
-            or any(p.until >= today for p in pauses) or bool(plans))
-
-
-def _steps_due(days_past_due: int, sent: dict[str, DunningProgress],
-               gated: frozenset[str]) -> list[int]:
-    """Positions due: the latest ladder step past the last one sent (a step that requires the
-    previous waits for it to have been done), and each late fee not yet posted."""
-    last = max((i for i, (code, _o, _a) in enumerate(STEPS) if code in sent
-                and STEPS[i][2] != "fee"), default=-1)
-    ladder = None
-    for i, (code, offset, action) in enumerate(STEPS):
-        if action == "fee" or i <= last or days_past_due < offset:
-            continue
-        if code in gated and not (
-                (before := sent.get(STEPS[i - 1][0])) and before.status == "done"):
-            continue
-        ladder = i
-    fees = [i for i, (code, offset, action) in enumerate(STEPS)
-            if action == "fee" and code not in sent and days_past_due >= offset]
-    return ([ladder] if ladder is not None else []) + fees
-
-
-def _channel_of(customer: Customer, kind: str) -> str:
-    if kind == "letter":
-        return "letter"
-    if kind == "call":
-        return "call" if customer.phone or customer.whatsapp else "none"
-    if kind != "message":
-        return "none"
-    address = {"email": customer.email, "sms": customer.phone,
-               "whatsapp": customer.whatsapp or customer.phone}
-    for channel in (customer.preferred_channel, "email", "whatsapp", "sms"):
-        if channel in address and address[channel]:
-            return channel
-    return "none"
 
 
 # --- measured in child processes: peak memory of the planning; the writing run ----------------
