@@ -146,26 +146,31 @@ def _eligible(step: Step, *, customer: repo.CustomerRow, org_country: str,
     return True
 
 
+def _address(channel: Channel, customer: repo.CustomerRow) -> str | None:
+    """Where a channel reaches the customer (letters and visits need no address here)."""
+    return {Channel.EMAIL: customer.email, Channel.SMS: customer.phone,
+            Channel.WHATSAPP: customer.whatsapp or customer.phone,
+            Channel.CALL: customer.phone or customer.whatsapp}.get(channel)
+
+
 def _channel(step: Step, customer: repo.CustomerRow,
              bad: set[tuple[int, str, str]]) -> tuple[Channel, str | None]:
     """The channel and address an action uses; (NONE, None) when the customer has none usable."""
     if step.action in FIXED_CHANNEL:
         channel = FIXED_CHANNEL[step.action]
         if channel in (Channel.CALL,):
-            phone = customer.phone or customer.whatsapp
+            phone = _address(Channel.CALL, customer)
             usable = phone and (customer.id, "sms", phone) not in bad \
                 and (customer.id, "call", phone) not in bad
             return (channel, phone) if usable else (Channel.NONE, None)
         return channel, None
     if step.action is not Action.MESSAGE:
         return Channel.NONE, None
-    address = {Channel.EMAIL: customer.email, Channel.SMS: customer.phone,
-               Channel.WHATSAPP: customer.whatsapp or customer.phone}
     wanted = [step.channel] if step.channel else []
     if customer.preferred_channel in {c.value for c in MESSAGE_CHANNELS}:
         wanted.append(Channel(customer.preferred_channel))
     for channel in [*wanted, *_FALLBACK_ORDER]:
-        value = address.get(channel)
+        value = _address(channel, customer)
         if value and (customer.id, channel.value, value) not in bad:
             return channel, value
     return Channel.NONE, None
@@ -284,7 +289,7 @@ def _schedule_all(actions: list[PlannedAction], ctx: _Context, plan: Plan,
 def _place(action: PlannedAction, ctx: _Context, tz: ZoneInfo, hour: time,
            history: History) -> Planned:
     customer = ctx.customers[action.customer_id]
-    _channel_found, contact = _channel(action.step, customer, ctx.bad)
+    contact = _address(action.channel, customer)  # the channel was chosen per invoice step
     strategy_id = ctx.book.assignment.get(action.customer_id)
     now_local = ctx.as_of.astimezone(tz)
     if action.channel is Channel.NONE and action.step.action in (
