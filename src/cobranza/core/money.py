@@ -7,6 +7,9 @@ half-up to the currency's minor unit, once, where an amount is posted or shown.
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
+
+from babel.numbers import get_currency_precision, list_currencies
 
 # Minor units per DOMAIN.md; the rest from ISO 4217 for currencies a customer may invoice in.
 MINOR_UNITS: dict[str, int] = {
@@ -32,9 +35,20 @@ class UnknownCurrency(ValueError):
     """The code is not a currency cobranza knows."""
 
 
+# ISO 4217 codes that are not money anyone invoices in: metals, bond units, "testing", "none".
+_NOT_MONEY = frozenset({"XAG", "XAU", "XBA", "XBB", "XBC", "XBD", "XDR", "XPD", "XPT", "XSU",
+                        "XTS", "XUA", "XXX"})
+
+
+@cache
+def _iso_4217() -> frozenset[str]:
+    # CLDR's list (through Babel): every ISO 4217 code a bank statement may carry (CHF, SEK...).
+    return frozenset(list_currencies()) - _NOT_MONEY
+
+
 def is_currency(code: str) -> bool:
-    """True when `code` is a known ISO 4217 code (upper case)."""
-    return code in MINOR_UNITS
+    """True when `code` is an ISO 4217 code (upper case), or UDI."""
+    return code in MINOR_UNITS or (code.isupper() and code in _iso_4217())
 
 
 def exponent(currency: str) -> int:
@@ -42,7 +56,9 @@ def exponent(currency: str) -> int:
     try:
         return MINOR_UNITS[currency]
     except KeyError:
-        raise UnknownCurrency(currency) from None
+        if not is_currency(currency):
+            raise UnknownCurrency(currency) from None
+        return int(get_currency_precision(currency))
 
 
 def quantum(currency: str) -> Decimal:

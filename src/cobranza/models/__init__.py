@@ -12,11 +12,18 @@ from cobranza.models.account import (
     SatisfactionAnswer,
 )
 from cobranza.models.allocation import Allocation, PinnedAllocation
+from cobranza.models.bank import (
+    BankStatement,
+    BankTransaction,
+    CustomerAlias,
+    PaymentReference,
+    ReconciliationMatch,
+)
 from cobranza.models.base import Base
 from cobranza.models.change import ChangeRecord, ImportRun
 from cobranza.models.credit_note import CreditNote
 from cobranza.models.customer import Customer
-from cobranza.models.dunning import BankStatement, CollectionAction, CollectionTask, DunningProgress
+from cobranza.models.dunning import CollectionAction, CollectionTask, DunningProgress
 from cobranza.models.invoice import Invoice
 from cobranza.models.organisation import ApiKey, Organisation, PaymentTerms
 from cobranza.models.payment import Payment
@@ -30,11 +37,13 @@ __all__ = [
     "ApiKey",
     "BadContact",
     "BankStatement",
+    "BankTransaction",
     "Base",
     "ChangeRecord",
     "CollectionAction",
     "CollectionTask",
     "CreditNote",
+    "CustomerAlias",
     "Customer",
     "Dispute",
     "DunningProgress",
@@ -46,10 +55,12 @@ __all__ = [
     "Pause",
     "Payment",
     "PaymentPlan",
+    "PaymentReference",
     "PaymentTerms",
     "PinnedAllocation",
     "Promise",
     "Rate",
+    "ReconciliationMatch",
     "SatisfactionAnswer",
     "Strategy",
     "StrategyStep",

@@ -32,5 +32,6 @@ class CreditNote(Base):
     date: Mapped[date] = mapped_column(Day())
     currency: Mapped[str] = mapped_column(String(3))
     amount: Mapped[int] = mapped_column(BigInteger)
+    fiscal_id: Mapped[str | None] = mapped_column(String(64), nullable=True)  # CFDI UUID, DTE
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

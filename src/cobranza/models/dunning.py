@@ -98,20 +98,3 @@ class CollectionTask(Base):
     note: Mapped[str | None] = mapped_column(Text)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     done_by: Mapped[str | None] = mapped_column(String(120))
-
-
-class BankStatement(Base):
-    """An imported bank statement; the run holds fee and interest posting while any is unreconciled.
-
-    Money in (reconciliation) fills this table; the collection run only reads it.
-    """
-
-    __tablename__ = "bank_statements"
-
-    id: Mapped[int] = mapped_column(PK, primary_key=True)
-    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
-    account: Mapped[str] = mapped_column(String(64))
-    file: Mapped[str] = mapped_column(Text)
-    period_end: Mapped[date] = mapped_column(Day())
-    imported_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    reconciled_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from cobranza.models.base import Base, Day, UTCDateTime
+from cobranza.models.base import Base, Day, DecimalText, UTCDateTime
 from cobranza.models.organisation import PK
 
 
@@ -20,6 +21,7 @@ class Invoice(Base):
         Index("ix_invoices_org_id_customer_id", "org_id", "customer_id"),
         # Posted fees and interest are found by the invoice they belong to.
         Index("ix_invoices_org_id_parent_id", "org_id", "parent_id"),
+        Index("ix_invoices_org_id_fiscal_id", "org_id", "fiscal_id"),
     )
 
     id: Mapped[int] = mapped_column(PK, primary_key=True)
@@ -41,5 +43,10 @@ class Invoice(Base):
     # Set when the invoice was handed to an external agency: internal collection stops.
     handoff_id: Mapped[int | None] = mapped_column(ForeignKey("agency_handoffs.id"),
                                                    nullable=True)
+    # Electronic invoices: the CFDI UUID or the DTE key ("33-1234" with the issuer's RUT
+    # implied), CFDI MetodoPago (PUE paid at once, PPD in instalments) and TipoCambio.
+    fiscal_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    fiscal_payment_method: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    exchange_rate: Mapped[Decimal | None] = mapped_column(DecimalText(), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

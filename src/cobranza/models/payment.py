@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cobranza.models.base import Base, Day, UTCDateTime
@@ -18,6 +18,7 @@ class Payment(Base):
     __table_args__ = (
         UniqueConstraint("org_id", "code"),
         Index("ix_payments_org_id_customer_id", "org_id", "customer_id"),
+        Index("ix_payments_org_id_match_id", "org_id", "match_id"),
     )
 
     id: Mapped[int] = mapped_column(PK, primary_key=True)
@@ -30,5 +31,11 @@ class Payment(Base):
     invoice_numbers: Mapped[str | None] = mapped_column(Text)
     reference: Mapped[str | None] = mapped_column(String(200))
     method: Mapped[str | None] = mapped_column(String(32))
+    # A CFDI Pagos 2.0 complement: its UUID and the instalment (NumParcialidad) it pays.
+    fiscal_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    installment: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # Created by reconciling a bank line; reversing the match deletes it.
+    match_id: Mapped[int | None] = mapped_column(ForeignKey("reconciliation_matches.id"),
+                                                 nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

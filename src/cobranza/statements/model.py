@@ -1,0 +1,78 @@
+"""The one statement-line model every bank format is normalised onto, and the format protocol.
+
+A format reader is thin: it lets a well-kept parser (or a hardened XML reader) read the file and
+maps what it read onto `ParsedStatement`/`StatementLine`. Checks that hold for every format
+(balances add up, currency is ISO 4217, amounts fit the currency) live in `checks.py`, so every
+reader gets them the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class StatementError(Exception):
+    """A located problem with a bank file: file, line (1-based, 0 when not known), field, what."""
+
+    file: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    """One booked movement. `amount` is signed: positive money in (credit), negative out."""
+
+    booking_date: date
+    amount: Decimal
+    currency: str
+    value_date: date | None = None
+    counterparty_name: str | None = None
+    counterparty_account: str | None = None  # IBAN, CLABE, account number as written
+    counterparty_tax_id: str | None = None  # RFC, RUT, ...
+    remittance: str = ""  # unstructured text, all parts joined with " / "
+    end_to_end_id: str | None = None
+    creditor_reference: str | None = None  # structured: ISO 11649 RF, QR/ESR reference ...
+    spei_reference: str | None = None  # SPEI clave de rastreo or referencia numérica
+    transaction_id: str | None = None  # the bank's own id: AcctSvcrRef, :61: bank ref, FITID
+    bank_code: str | None = None  # the bank's transaction type/code, as written
+    line: int = 0  # where the movement starts in the file, for located errors
+
+
+@dataclass
+class ParsedStatement:
+    """One statement (one account, one period) as read from a file; a file may hold several."""
+
+    format: str  # camt|mt940|ofx|bai2|csv|cep
+    account: str
+    currency: str | None
+    lines: list[StatementLine] = field(default_factory=list)
+    statement_ref: str | None = None
+    opening_balance: Decimal | None = None
+    closing_balance: Decimal | None = None
+    period_start: date | None = None
+    period_end: date | None = None
+    line: int = 0  # where the statement starts in the file
+
+
+class StatementFormat(Protocol):
+    """What every format module provides (beangulp's identify / extract)."""
+
+    name: str
+
+    def identify(self, head: bytes) -> bool:
+        """True when the first bytes of a file look like this format."""
+        ...
+
+    def extract(self, data: bytes, *, file: str) -> list[ParsedStatement]:
+        """Read every statement of the file; raise `StatementError` on anything unreadable."""
+        ...
