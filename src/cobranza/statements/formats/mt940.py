@@ -1,0 +1,311 @@
+"""SWIFT MT940 statements and MT942 interim reports, read by the `mt-940` library.
+
+The library parses each tag; this module finds the statements and their tags (with the line each
+starts on), checks what the library lets pass (a second :25:, a balance without its currency, a
+file cut before its closing balance) and maps the result onto `ParsedStatement`. The :86:
+details come structured from the library when they use the German/Polish ?NN sub-fields; the
+/KEY/value layout of Dutch and SWIFT-structured :86: is read here.
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import mt940
+from mt940.models import Balance, Transaction, Transactions
+
+from cobranza.i18n import _
+from cobranza.statements.formats._text import clean, decode, join, optional, rf_reference
+from cobranza.statements.model import ParsedStatement, StatementError, StatementLine
+
+name = "mt940"
+
+# The tag pattern the library uses (a tag may start with ":" alone on its line), and the tags it
+# knows: text that looks like an unknown tag (":12:" in a wrapped timestamp) stays in the field.
+_TAG = re.compile(r"^:\n?(?P<tag>(?P<id>\d{2}|NS)[A-Z]?):", re.MULTILINE)
+_KNOWN = {str(key) for key in mt940.tags.TAG_BY_ID} | {"28C", "13D", "34F"}
+_OPENING, _CLOSING = ("60F", "60M", "60"), ("62F", "62M", "62")
+_BALANCE = re.compile(r"[DC]\d{6}[A-Z]{3}\d[\d,]*")
+_OPTIONS = mt940.Options.all()
+# :61: layouts the library ships besides the standard one, tried in turn when a :61: does not
+# match: ASN Bank's 34-character reference, then the long GLS/Atruvia customer reference.
+_STATEMENT_TAGS: tuple[dict[int | str, mt940.tags.Tag], ...] = (
+    {}, {61: mt940.tags.StatementASNB()}, {61: mt940.tags.StatementGLS()})
+_PLACEHOLDERS = {"", "NONREF", "NOTPROVIDED", "NOT PROVIDED"}
+# /KEY/value fields of structured :86: texts (Rabobank, ING, ABN AMRO, SWIFT MT940 guidelines).
+_FIELD = re.compile(
+    r"/(EREF|PREF|MARF|CSID|RTRN|REMI|NAME|IBAN|BIC|CNTP|ORDP|BENM|ISDT|ULTC|ULTD|PURP|"
+    r"CDTRREFTP|CDTRREF|ADDR|TRCD|BUSP)(?=/)")
+
+
+def identify(head: bytes) -> bool:
+    """True for MT940/MT942 text: a :20: reference and an account, balance or movement tag."""
+    text = head.decode("latin-1")
+    return bool(re.search(r"(?m)^:20:", text)) and bool(
+        re.search(r"(?m)^:(25|28C?|60[FM]?|61|34F):", text))
+
+
+@dataclass(frozen=True)
+class _Tag:
+    """One tag of the file: its id as written (60F), its value and the line it starts on."""
+
+    tag: str
+    value: str
+    line: int
+    start: int
+
+
+def extract(data: bytes, *, file: str) -> list[ParsedStatement]:
+    """Read every statement (every :20: block) of an MT940 or MT942 file."""
+    text = _unwrap_envelope(decode(data))
+    tags = _tags(text)
+    if not tags or tags[0].tag != "20":
+        line = tags[0].line if tags else 1
+        raise StatementError(file, line, ":20:", _(
+            "no MT940 statement found; a statement starts with the :20: reference tag"))
+    starts = [i for i, t in enumerate(tags) if t.tag == "20"] + [len(tags)]
+    statements = []
+    for first, end in zip(starts, starts[1:], strict=False):
+        block = tags[first:end]
+        _check_block(block, file)
+        stop = tags[end].start if end < len(tags) else len(text)
+        parsed = _parse_block(text[block[0].start:stop], block, file)
+        statements.append(_statement(parsed, block, file))
+    return statements
+
+
+def _unwrap_envelope(text: str) -> str:
+    """The text with \\n line ends, SWIFT envelope lines and bank headers between messages blanked."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    out, between = [], False
+    for raw in lines:
+        line = "".join(c for c in raw if c == "\t" or c >= " ")
+        if line.startswith("{1:") or line.startswith(("-}", "}")):
+            line = ""
+        if line.strip() == "-":  # a message ends: what follows until the next tag is a header
+            between, line = True, ""
+        elif between and line.startswith(":") and _TAG.match(line):
+            between = False
+        elif between:
+            line = ""
+        out.append(line)  # one output line per input line keeps line numbers right
+    return "\n".join(out)
+
+
+def _tags(text: str) -> list[_Tag]:
+    """The known tags of the text, each with its value and line."""
+    starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    found = [m for m in _TAG.finditer(text) if m.group("tag") in _KNOWN or m.group("id") in _KNOWN]
+    tags = []
+    for i, match in enumerate(found):
+        end = found[i + 1].start() if i + 1 < len(found) else len(text)
+        value = "\n".join(s.rstrip() for s in text[match.end():end].strip().split("\n"))
+        line = bisect.bisect_right(starts, match.start())
+        tags.append(_Tag(match.group("tag"), value, line, match.start()))
+    return tags
+
+
+def _check_block(block: list[_Tag], file: str) -> None:
+    """What the library lets pass: one account, both balances, movements inside them."""
+    head, ids = block[0], [t.tag for t in block]
+    accounts = [t for t in block if t.tag == "25"]
+    if not accounts:
+        raise StatementError(file, head.line, ":25:", _(
+            "the statement has no :25: account identification"))
+    if len(accounts) > 1 or "\n" in accounts[0].value:
+        bad = accounts[1] if len(accounts) > 1 else accounts[0]
+        raise StatementError(file, bad.line, ":25:", _(
+            "a second or multi-line :25: account identification in one statement; the file"
+            " is damaged"))
+    for tag in block:
+        if tag.tag[:2] in {"60", "62", "64", "65"} and not _BALANCE.fullmatch(tag.value):
+            raise StatementError(file, tag.line, f":{tag.tag}:", _(
+                "'{value}' is not a balance; expected D or C, the date as YYMMDD, the currency"
+                " and the amount, as in C240131EUR1234,56", value=tag.value))
+    opening = any(t in _OPENING for t in ids)
+    closing = next((i for i, t in enumerate(ids) if t in _CLOSING), None)
+    if not opening and "34F" not in ids and "34" not in ids:
+        raise StatementError(file, head.line, ":60F:", _(
+            "the statement has no opening balance (:60F:) nor, as an MT942 report, a floor"
+            " limit (:34F:)"))
+    if opening and closing is None:
+        raise StatementError(file, block[-1].line, ":62F:", _(
+            "the statement has no closing balance (:62F:); the file may be truncated"))
+    late = next((t for t in block[(closing or len(block)):] if t.tag == "61"), None)
+    if late is not None:
+        raise StatementError(file, late.line, ":61:", _(
+            "a movement after the closing balance; expected a new statement (:20:) first"))
+
+
+def _keep_raw(_t: Transactions, _tag: Any, tag_dict: dict[str, Any], result: dict[str, Any]) -> (
+        dict[str, Any]):
+    """Keep the :86: text as written before the library splits its sub-fields."""
+    result["details_raw"] = tag_dict.get("transaction_details") or ""
+    return result
+
+
+_PROCESSORS: dict[str, list[Callable[..., dict[str, Any]]]] = {"post_transaction_details": [
+    _keep_raw, mt940.processors.transaction_details_post_processor]}
+
+
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """Silence the library's error log while layouts are tried: a miss is expected, not a fault."""
+    logger = logging.getLogger("mt940")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _parse_block(text: str, block: list[_Tag], file: str) -> Transactions:
+    """The library's reading of one statement, trying its :61: variants; located errors."""
+    with _quiet():
+        for tags in _STATEMENT_TAGS:
+            parsed = Transactions(processors=_PROCESSORS, tags=tags, options=_OPTIONS)
+            try:
+                parsed.parse(text)
+                return parsed
+            except (RuntimeError, ValueError, ArithmeticError, KeyError, TypeError, IndexError):
+                continue
+        raise _located(block, file)
+
+
+def _located(block: list[_Tag], file: str) -> StatementError:
+    """The error for the first tag of the block the library cannot read on its own."""
+    for tag in block:
+        try:
+            for tags in _STATEMENT_TAGS:
+                try:
+                    Transactions(tags=tags, options=_OPTIONS).parse(f":{tag.tag}:{tag.value}")
+                    break
+                except RuntimeError:
+                    if tags is _STATEMENT_TAGS[-1]:
+                        raise
+        except (RuntimeError, ValueError, ArithmeticError, KeyError, TypeError, IndexError):
+            return StatementError(file, tag.line, f":{tag.tag}:", _(
+                "'{value}' cannot be read; check the date (YYMMDD), the D/C mark and the amount"
+                " (digits with a decimal comma)", value=clean(tag.value)))
+    return StatementError(file, block[0].line, ":20:", _(
+        "the statement cannot be read as MT940"))
+
+
+def _statement(parsed: Transactions, block: list[_Tag], file: str) -> ParsedStatement:
+    """One `ParsedStatement` from the library's reading of a :20: block."""
+    currency = parsed.currency
+    if currency is None and len(parsed):
+        raise StatementError(file, block[0].line, ":60F:", _(
+            "the statement states no currency (no balance and no floor limit)"))
+    data = parsed.data
+    opening = _first(data, "final_opening_balance", "intermediate_opening_balance",
+                     "opening_balance")
+    closing = _first(data, "final_closing_balance", "intermediate_closing_balance",
+                     "closing_balance")
+    lines_61 = [t.line for t in block if t.tag == "61"]
+    account = next(t.value for t in block if t.tag == "25")
+    return ParsedStatement(
+        format=name, account=clean(account), currency=currency,
+        lines=[_line(tx, currency or "", line) for tx, line in zip(parsed, lines_61, strict=True)],
+        statement_ref=optional(data.get("transaction_reference")),
+        opening_balance=_amount(opening), closing_balance=_amount(closing),
+        period_start=opening.date if opening else None,
+        period_end=closing.date if closing else None, line=block[0].line)
+
+
+def _first(data: dict[str, Any], *keys: str) -> Balance | None:
+    """The first of the balances present."""
+    return next((data[k] for k in keys if isinstance(data.get(k), Balance)), None)
+
+
+def _amount(balance: Balance | None) -> Decimal | None:
+    """The signed amount of a balance (D is negative)."""
+    if balance is None or isinstance(balance.amount, str) or balance.amount is None:
+        return None
+    return balance.amount.amount
+
+
+def _line(tx: Transaction, currency: str, line: int) -> StatementLine:
+    """One movement: :61: for dates, amount and references, :86: for who paid and why."""
+    d = tx.data
+    details = _details(d)
+    own_ref = clean(d.get("customer_reference"))
+    bank_ref = clean(d.get("bank_reference"))
+    remittance = join([details.get("remittance"),
+                       None if own_ref.upper() in _PLACEHOLDERS else own_ref,
+                       d.get("extra_details")])
+    code = join([d.get("id"), d.get("transaction_code")]).replace(" / ", " ")
+    return StatementLine(
+        booking_date=d.get("entry_date") or d["date"], value_date=d["date"],
+        amount=d["amount"].amount, currency=currency,
+        counterparty_name=optional(details.get("name")),
+        counterparty_account=optional(details.get("account")),
+        remittance=remittance,
+        end_to_end_id=details.get("end_to_end"),
+        creditor_reference=details.get("creditor_reference")
+        or rf_reference(remittance, d.get("details_raw")),
+        transaction_id=None if bank_ref.upper() in _PLACEHOLDERS else bank_ref,
+        bank_code=code or None, line=line)
+
+
+def _details(d: dict[str, Any]) -> dict[str, str | None]:
+    """Name, account, remittance and references from the :86: details, however structured."""
+    if "transaction_details" not in d:  # the library read ?NN sub-fields
+        end_to_end = clean(d.get("end_to_end_reference"))
+        return {
+            "name": d.get("applicant_name"),
+            "account": d.get("applicant_iban") or d.get("gvc_applicant_iban"),
+            "remittance": join([d.get("posting_text"), d.get("purpose"),
+                                d.get("additional_purpose")]),
+            "end_to_end": None if end_to_end.upper() in _PLACEHOLDERS else end_to_end,
+        }
+    text = _unwrap(d.get("details_raw") or d.get("transaction_details") or "")
+    fields = _fields(text)
+    if not fields:
+        return {"remittance": text}
+    return _from_fields(fields)
+
+
+def _unwrap(text: str) -> str:
+    """:86: lines joined: straight on where a full 65-character line was cut, else a space."""
+    lines = text.split("\n")
+    out = lines[0]
+    width = len(lines[0]) + 4  # the first line shares its 65 characters with ":86:"
+    for line in lines[1:]:
+        out += line if width >= 64 else " " + line
+        width = len(line)
+    return out
+
+
+def _fields(text: str) -> dict[str, str]:
+    """The /KEY/value fields of a structured :86: text, or {} when it is free text."""
+    matches = list(_FIELD.finditer(text))
+    if not matches or matches[0].start() != 0:
+        return {}
+    fields: dict[str, str] = {}
+    for i, match in enumerate(matches):
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
+        fields.setdefault(match.group(1), text[match.end() + 1:end].strip())
+    return fields
+
+
+def _from_fields(fields: dict[str, str]) -> dict[str, str | None]:
+    """Name, account, remittance and references from /KEY/value fields."""
+    party = (fields.get("CNTP") or "").split("/")
+    remittance = re.sub(r"^(USTD//?|STRD/[A-Z]*/)", "", fields.get("REMI", ""))
+    end_to_end = clean(fields.get("EREF"))
+    return {
+        "name": fields.get("NAME") or (party[2] if len(party) > 2 else None),
+        "account": fields.get("IBAN") or (party[0] if party[0] else None),
+        "remittance": remittance,
+        "end_to_end": None if end_to_end.upper() in _PLACEHOLDERS else end_to_end,
+        "creditor_reference": optional(fields.get("CDTRREF")),
+    }
