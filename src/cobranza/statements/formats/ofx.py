@@ -1,0 +1,212 @@
+"""OFX 1.x (SGML), OFX 2.x (XML) and Quicken's QFX bank and credit-card statements.
+
+ofxtools' tag-soup lexer (`ofxtools.Parser.TreeBuilder`) turns the body into an element tree; it
+reads SGML and XML alike with a regular expression and never hands the text to an XML parser, so
+no DTD is read and no entity, external or internal, is ever resolved. Its validating `convert()`
+step is not used: it refuses common real-world files (a blank line in the header, a 10-digit bank
+id, no sign-on block), so the few elements a statement needs are read here from the tree.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+
+from ofxtools.Parser import ParseError, TreeBuilder
+
+from cobranza.i18n import _
+from cobranza.statements.formats._text import clean, decode, join, optional, rf_reference
+from cobranza.statements.model import ParsedStatement, StatementError, StatementLine
+
+name = "ofx"
+
+_STATEMENTS = ("STMTRS", "CCSTMTRS")
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_DECLARATION = re.compile(r"<![A-Z][^>]*>", re.IGNORECASE)  # <!DOCTYPE ...>, <!ENTITY ...>
+_AMOUNT = re.compile(r"[-+]?(\d+([.,]\d*)?|[.,]\d+)")
+_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
+_CHARSET = re.compile(r"^CHARSET:\s*(\S+)", re.MULTILINE | re.IGNORECASE)
+_XML_ENCODING = re.compile(r"<\?xml[^>]*encoding=[\"']([\w.-]+)[\"']", re.IGNORECASE)
+# What a non-bank OFX file holds instead of a bank statement, for the error message.
+_OTHER = {"INVSTMTRS": "investment statement", "ACCTINFORS": "account list",
+          "PROFRS": "profile", "SONRS": "sign-on response", "TAX1099RS": "tax form",
+          "BILLPAYMSGSRSV1": "bill payment"}
+
+
+def identify(head: bytes) -> bool:
+    """True for OFX/QFX: an OFXHEADER line, an OFX processing instruction or an <OFX> root."""
+    text = head.decode("latin-1").upper()
+    return "OFXHEADER" in text or "<OFX>" in text
+
+
+def extract(data: bytes, *, file: str) -> list[ParsedStatement]:
+    """Read every bank and credit-card statement of an OFX file."""
+    text = _decode(data)
+    start = text.upper().find("<OFX>")
+    if start < 0:
+        raise StatementError(file, 1, "", _("not an OFX file: there is no <OFX> element"))
+    offset = text.count("\n", 0, start)
+    # Comments and declarations are blanked, not removed, so offsets keep their line numbers.
+    body = _DECLARATION.sub(_blank, _COMMENT.sub(_blank, text[start:]))
+    root = _tree(body, file, offset)
+    found = [(e, kind) for kind in _STATEMENTS for e in root.iter(kind)]
+    if not found:
+        raise _no_statement(root, file)
+    starts = {kind: iter(_lines(body, kind, offset)) for kind in _STATEMENTS}
+    transactions = iter(_lines(body, "STMTTRN", offset))
+    statements = []
+    for element, kind in sorted(found, key=lambda f: _order(root, f[0])):
+        line = next(starts[kind], 0)
+        statements.append(_statement(element, kind, file, line, transactions))
+    return statements
+
+
+def _blank(match: re.Match[str]) -> str:
+    """The matched text replaced by its line ends only."""
+    return "\n" * match.group(0).count("\n")
+
+
+def _decode(data: bytes) -> str:
+    """The file's text in the charset its header declares (OFX 1: CHARSET; OFX 2: XML encoding)."""
+    try:
+        return data.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    head = data[:1024].decode("latin-1")
+    declared = _XML_ENCODING.search(head) or _CHARSET.search(head)
+    if declared:
+        charset = declared.group(1)
+        codec = f"cp{charset}" if charset.isdigit() else charset
+        try:
+            return data.decode(codec)
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return decode(data)
+
+
+def _tree(body: str, file: str, offset: int) -> ET.Element:
+    """The element tree ofxtools' lexer builds, or a located error."""
+    builder = TreeBuilder()
+    try:
+        builder.feed(body)
+        return builder.close()
+    except ParseError as exc:
+        position = re.search(r"position=\[(\d+):", str(exc))
+        line = offset + 1 + (body.count("\n", 0, int(position.group(1))) if position else 0)
+        raise StatementError(file, line, "", _(
+            "the OFX markup cannot be read ({reason})", reason=str(exc).split(" - ")[0])) from exc
+    except (AssertionError, IndexError) as exc:  # ElementTree's end-tag checks
+        raise StatementError(file, 0, "", _(
+            "the OFX elements are not properly closed; the file may be truncated")) from exc
+
+
+def _no_statement(root: ET.Element, file: str) -> StatementError:
+    """The error for an OFX file without a bank statement: the bank's error, or what it holds."""
+    for wrapper in ("STMTTRNRS", "CCSTMTTRNRS"):
+        for status in root.iter(wrapper):
+            if _text(status, "STATUS/SEVERITY") == "ERROR":
+                return StatementError(file, 0, "", _(
+                    "the bank sent an error instead of a statement: {message} (code {code})",
+                    message=_text(status, "STATUS/MESSAGE") or "-",
+                    code=_text(status, "STATUS/CODE") or "-"))
+    kinds = sorted({label for tag, label in _OTHER.items() if root.find(f".//{tag}") is not None})
+    return StatementError(file, 0, "", _(
+        "no bank statement in this OFX file (it holds: {kinds})",
+        kinds=", ".join(kinds) or _("nothing")))
+
+
+def _lines(body: str, tag: str, offset: int) -> list[int]:
+    """The line of every <tag> start in the body, in order."""
+    return [offset + 1 + body.count("\n", 0, m.start()) for m in re.finditer(f"<{tag}>", body)]
+
+
+def _order(root: ET.Element, element: ET.Element) -> int:
+    """The position of `element` in document order."""
+    return next(i for i, e in enumerate(root.iter()) if e is element)
+
+
+def _text(element: ET.Element | None, path: str) -> str | None:
+    """The stripped text at `path`, entities unescaped, or None when absent or empty."""
+    found = None if element is None else element.find(path)
+    if found is None or found.text is None:
+        return None
+    return html.unescape(found.text).strip() or None
+
+
+def _statement(element: ET.Element, kind: str, file: str, line: int,
+               lines: Iterator[int]) -> ParsedStatement:
+    """One statement (STMTRS or CCSTMTRS) with its transactions and ledger balance."""
+    currency = (_text(element, "CURDEF") or "").upper()
+    if not currency:
+        raise StatementError(file, line, "CURDEF", _("the statement has no currency (CURDEF)"))
+    account_path = "BANKACCTFROM" if kind == "STMTRS" else "CCACCTFROM"
+    account = _text(element, f"{account_path}/ACCTID")
+    if not account:
+        raise StatementError(file, line, "ACCTID", _(
+            "the statement has no account number ({path}/ACCTID)", path=account_path))
+    found = list(element.iter("STMTTRN"))
+    starts = [next(lines, 0) for _t in found]
+    balance = element.find("LEDGERBAL")
+    return ParsedStatement(
+        format=name, account=account, currency=currency,
+        lines=[_line(t, currency, file, n) for t, n in zip(found, starts, strict=True)],
+        closing_balance=None if balance is None else _amount(balance, "BALAMT", file, line),
+        period_start=_date(element, "BANKTRANLIST/DTSTART", file, line, required=False),
+        period_end=_date(element, "BANKTRANLIST/DTEND", file, line, required=False),
+        line=line)
+
+
+def _line(t: ET.Element, currency: str, file: str, line: int) -> StatementLine:
+    """One STMTTRN: DTPOSTED, TRNAMT and FITID, with payee, memo and references."""
+    name_ = _text(t, "PAYEE/NAME") or _text(t, "NAME")
+    memo = _text(t, "MEMO")
+    remittance = join([memo, _text(t, "EXTDNAME"), _text(t, "CHECKNUM"), _text(t, "REFNUM")])
+    account = _text(t, "BANKACCTTO/ACCTID") or _text(t, "CCACCTTO/ACCTID")
+    return StatementLine(
+        booking_date=_required_date(t, "DTPOSTED", file, line),
+        value_date=_date(t, "DTAVAIL", file, line, required=False),
+        amount=_amount(t, "TRNAMT", file, line),
+        currency=(_text(t, "CURRENCY/CURSYM") or currency).upper(),
+        counterparty_name=optional(name_), counterparty_account=optional(account),
+        remittance=remittance, creditor_reference=rf_reference(remittance, name_),
+        transaction_id=_text(t, "FITID"), bank_code=_text(t, "TRNTYPE"), line=line)
+
+
+def _amount(element: ET.Element, tag: str, file: str, line: int) -> Decimal:
+    """An OFX amount (a point or a comma for decimals), exactly as written."""
+    value = _text(element, tag)
+    if value is None:
+        raise StatementError(file, line, tag, _("missing value; expected an amount"))
+    if not _AMOUNT.fullmatch(value):
+        raise StatementError(file, line, tag, _(
+            "'{value}' is not an amount; expected a number such as 1234.50", value=value))
+    return Decimal(value.replace(",", "."))
+
+
+def _required_date(element: ET.Element, tag: str, file: str, line: int) -> date:
+    """A date the transaction must have."""
+    found = _date(element, tag, file, line, required=True)
+    assert found is not None  # required=True raises instead
+    return found
+
+
+def _date(element: ET.Element, tag: str, file: str, line: int, *, required: bool) -> date | None:
+    """The calendar date an OFX datetime (YYYYMMDD[HHMMSS[.XXX][TZ]]) is written for."""
+    value = _text(element, tag)
+    field = tag.rsplit("/", 1)[-1]
+    if value is None:
+        if required:
+            raise StatementError(file, line, field, _("missing value; expected a date (YYYYMMDD)"))
+        return None
+    match = _DATE.match(value)
+    try:
+        if match is None:
+            raise ValueError(value)
+        return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    except ValueError as exc:
+        raise StatementError(file, line, field, _(
+            "'{value}' is not a date; expected YYYYMMDD", value=clean(value))) from exc
