@@ -1,0 +1,117 @@
+"""Payment references the bank line carries back: ISO 11649 RF references and Mexican CLABEs.
+
+An invoice's RF reference is a pure function of the invoice's id, and a customer's fixed
+reference of the customer's id, so printing and matching always agree and nothing has to be
+stored for them: the matcher decodes the reference back to the id. A virtual CLABE is an account
+number of the organisation's bank, one per customer; it is stored (`payment_references`)
+because it depends on the bank's prefix, which may change.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from stdnum import iso11649
+from stdnum.iso7064 import mod_97_10
+
+# The first character of an RF body says what the number after it identifies.
+_INVOICE, _CUSTOMER = "1", "2"
+_MIN_DIGITS = 6  # ids are zero-padded so every reference has the same look and some length
+
+# Printed form "RF18 0000 0001 23" or electronic "RF18000000012 3": up to 25 characters,
+# spaces allowed every four. Found in free remittance text, so bounded by non-alphanumerics.
+_RF_IN_TEXT = re.compile(r"(?<![A-Z0-9])RF\s?\d{2}(?:\s?[A-Z0-9]){1,21}(?![A-Z0-9])")
+_DIGITS_18 = re.compile(r"(?<!\d)\d{18}(?!\d)")
+
+CLABE_WEIGHTS = (3, 7, 1)
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """What a valid cobranza RF reference identifies."""
+
+    kind: str  # invoice | customer
+    id: int
+
+
+def rf_reference(body: str) -> str:
+    """The electronic form of the ISO 11649 reference for `body` (A-Z, 0-9, ≤ 21 characters)."""
+    body = body.upper()
+    if not body or len(body) > 21 or not body.isalnum() or not body.isascii():
+        raise ValueError(f"an RF reference body is 1 to 21 letters or digits, not {body!r}")
+    return f"RF{mod_97_10.calc_check_digits(body + 'RF')}{body}"
+
+
+def invoice_reference(invoice_id: int) -> str:
+    """The RF reference printed on an invoice's reminders and letters."""
+    return rf_reference(_INVOICE + str(invoice_id).zfill(_MIN_DIGITS))
+
+
+def customer_reference(customer_id: int) -> str:
+    """The customer's fixed RF reference, for payments that cover whatever they owe."""
+    return rf_reference(_CUSTOMER + str(customer_id).zfill(_MIN_DIGITS))
+
+
+def printed(reference: str) -> str:
+    """The printed form: groups of four characters ("RF18 0000 0001 23")."""
+    return iso11649.format(reference)
+
+
+def is_rf(reference: str) -> bool:
+    """True when `reference` (printed or electronic) has valid ISO 11649 check digits."""
+    return bool(iso11649.is_valid(reference))
+
+
+def decode(reference: str) -> Decoded | None:
+    """The invoice or customer a valid cobranza reference names; None for anyone else's."""
+    if not is_rf(reference):
+        return None
+    body = iso11649.compact(reference)[4:]
+    if len(body) < 2 or not body.isdigit() or body[0] not in (_INVOICE, _CUSTOMER):
+        return None
+    return Decoded("invoice" if body[0] == _INVOICE else "customer", int(body[1:]))
+
+
+def find_rf(text: str) -> list[str]:
+    """Every valid RF reference in free text, in electronic form, in order of appearance."""
+    found = []
+    for match in _RF_IN_TEXT.finditer(text.upper()):
+        candidate = re.sub(r"\s", "", match.group())
+        # The greedy match may have swallowed a following word: shorten until valid.
+        while len(candidate) > 4 and not is_rf(candidate):
+            candidate = candidate[:-1]
+        if len(candidate) > 4:
+            found.append(candidate)
+    return found
+
+
+def clabe_check_digit(first17: str) -> str:
+    """The 18th digit of a CLABE: weights 3, 7, 1 over the first 17 digits, modulo 10 (Banxico)."""
+    if len(first17) != 17 or not first17.isdigit():
+        raise ValueError(f"a CLABE check digit needs 17 digits, not {first17!r}")
+    total = sum(int(d) * CLABE_WEIGHTS[i % 3] % 10 for i, d in enumerate(first17))
+    return str((10 - total % 10) % 10)
+
+
+def is_clabe(value: str) -> bool:
+    """True when `value` is 18 digits with a valid check digit."""
+    return (len(value) == 18 and value.isdigit()
+            and clabe_check_digit(value[:17]) == value[17])
+
+
+def virtual_clabe(prefix: str, customer_id: int) -> str:
+    """The customer's virtual CLABE: the bank's prefix (bank, plaza, account start), the id."""
+    if not prefix.isdigit() or not 6 <= len(prefix) <= 12:
+        raise ValueError(f"a CLABE prefix is 6 to 12 digits (bank, plaza, account), not {prefix!r}")
+    room = 17 - len(prefix)
+    number = str(customer_id)
+    if len(number) > room:
+        raise ValueError(f"customer id {customer_id} does not fit in a CLABE after {prefix}")
+    first17 = prefix + number.zfill(room)
+    return first17 + clabe_check_digit(first17)
+
+
+def find_clabes(text: str) -> list[str]:
+    """Every valid CLABE in free text."""
+    return [m for m in _DIGITS_18.findall(text) if is_clabe(m)]

@@ -1,0 +1,1 @@
+"""Reconciliation: matching bank lines to customers and invoices, the review queue, learning."""

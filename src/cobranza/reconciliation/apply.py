@@ -1,0 +1,132 @@
+"""Turning a decided match into money on the ledger, and taking it back exactly.
+
+A match creates one payment (dated the booking date, targeting its invoices in order: the
+ledger's explicit targets settle them up to their open amounts, DOMAIN.md allocation) and, when
+the bank's fee was deducted within tolerance, a write-off credit note for the shortfall naming the
+last invoice. The early-payment discount needs nothing here: the replay grants it itself when
+the payment brings an invoice down to its discount in time. Reversing deletes what the match
+created and replays the customer, which restores every invoice to exactly what it was.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, cast
+
+from sqlalchemy import TableClause, bindparam, insert, update
+from sqlalchemy.orm import Session
+
+from cobranza.ledger.replay import replay_customers
+from cobranza.models import CreditNote, Payment, ReconciliationMatch
+from cobranza.models.base import Base, from_day_number
+from cobranza.reconciliation.repository import CHUNK, LineRow, execute_many, fetch
+from cobranza.timeline.log import Event, append
+
+
+@dataclass(frozen=True)
+class Application:
+    """One part of a bank line applied to one customer."""
+
+    line: LineRow
+    customer_id: int
+    amount: int
+    invoice_numbers: tuple[str, ...]
+    confidence: Decimal
+    method: str  # auto | confirmed | picked | split | manual
+    evidence: dict[str, object] = field(default_factory=dict)
+    write_off: int = 0  # deducted bank fee written off against the last invoice
+
+
+def apply_all(session: Session, *, org_id: int, applications: Sequence[Application],
+              now: datetime, user: str | None) -> None:
+    """Write matches, payments and write-offs for every application, then replay once."""
+    if not applications:
+        return
+    match_ids = _insert_returning(session, ReconciliationMatch, [{
+        "org_id": org_id, "transaction_id": a.line.id, "customer_id": a.customer_id,
+        "amount": a.amount, "currency": a.line.currency,
+        "invoice_numbers": ";".join(a.invoice_numbers) or None,
+        "confidence": int(a.confidence * 1000), "method": a.method,
+        "evidence": json.dumps(a.evidence, sort_keys=True), "created_at": now,
+        "created_by": user} for a in applications])
+    day = {a.line.booking_day: from_day_number(a.line.booking_day) for a in applications}
+    _insert_returning(session, Payment, [{
+        "org_id": org_id, "customer_id": a.customer_id, "code": f"BANK-{a.line.id}-{mid}",
+        "date": day[a.line.booking_day], "currency": a.line.currency, "amount": a.amount,
+        "invoice_numbers": ";".join(a.invoice_numbers) or None,
+        "reference": a.line.transaction_id, "method": "bank", "match_id": mid,
+        "created_at": now, "updated_at": now} for a, mid in zip(applications, match_ids,
+                                                                 strict=True)])
+    owed = [(a, mid) for a, mid in zip(applications, match_ids, strict=True)
+            if a.write_off and a.invoice_numbers]
+    if owed:
+        notes = _insert_returning(session, CreditNote, [{
+            "org_id": org_id, "customer_id": a.customer_id, "number": f"WO-BANK-{mid}",
+            "invoice_number": a.invoice_numbers[-1], "date": day[a.line.booking_day],
+            "currency": a.line.currency, "amount": a.write_off, "created_at": now,
+            "updated_at": now} for a, mid in owed])
+        table = cast(TableClause, ReconciliationMatch.__table__)
+        session.connection().execute(
+            update(table).where(table.c.id == bindparam("mid"))
+            .values(write_off_id=bindparam("cn")),
+            [{"mid": mid, "cn": cn} for (_a, mid), cn in zip(owed, notes, strict=True)])
+    replay_customers(session, org_id=org_id,
+                     customer_ids=sorted({a.customer_id for a in applications}))
+    append(session, org_id=org_id, events=[_event(a, now, user) for a in applications])
+
+
+def _insert_returning(session: Session, model: type[Base],
+                      rows: list[dict[str, Any]]) -> list[int]:
+    """Insert rows in chunks; their new ids in the order given."""
+    ids: list[int] = []
+    table = cast(TableClause, model.__table__)
+    for start in range(0, len(rows), CHUNK):
+        result = session.execute(
+            insert(table).returning(table.c.id, sort_by_parameter_order=True),
+            rows[start:start + CHUNK])
+        ids.extend(int(r[0]) for r in result)
+    return ids
+
+
+def _event(a: Application, now: datetime, user: str | None) -> Event:
+    return Event(customer_id=a.customer_id, at=now, kind="payment_matched",
+                 actor=user or "reconcile",
+                 payload={"transaction": a.line.transaction_id or str(a.line.id),
+                          "date": from_day_number(a.line.booking_day).isoformat(),
+                          "amount": a.amount, "currency": a.line.currency,
+                          "invoices": list(a.invoice_numbers), "method": a.method,
+                          "confidence": str(a.confidence)})
+
+
+def reverse_line(session: Session, *, org_id: int, line_id: int, now: datetime,
+                 user: str | None) -> int:
+    """Undo every active match of a line; returns how many. The line goes back to review."""
+    rows = fetch(session, "SELECT id, customer_id, write_off_id FROM reconciliation_matches "
+                          "WHERE org_id = {m} AND transaction_id = {m} AND reversed_at IS NULL",
+                 (org_id, line_id))
+    if not rows:
+        return 0
+    match_ids = [r[0] for r in rows]
+    for mid, _customer, write_off in rows:
+        execute_many(session, "DELETE FROM allocations WHERE payment_id IN "
+                              "(SELECT id FROM payments WHERE match_id = {m})", [(mid,)])
+        execute_many(session, "DELETE FROM payments WHERE match_id = {m}", [(mid,)])
+        if write_off is not None:
+            execute_many(session, "UPDATE reconciliation_matches SET write_off_id = NULL "
+                                  "WHERE id = {m}", [(mid,)])
+            execute_many(session, "DELETE FROM allocations WHERE credit_note_id = {m}",
+                         [(write_off,)])
+            execute_many(session, "DELETE FROM credit_notes WHERE id = {m}", [(write_off,)])
+    session.execute(update(ReconciliationMatch).where(ReconciliationMatch.id.in_(match_ids))
+                    .values(reversed_at=now, reversed_by=user),
+                    execution_options={"synchronize_session": False})
+    customers = sorted({r[1] for r in rows})
+    replay_customers(session, org_id=org_id, customer_ids=customers)
+    append(session, org_id=org_id, events=[
+        Event(customer_id=c, at=now, kind="payment_unmatched", actor=user or "reconcile",
+              payload={"line": line_id}) for c in customers])
+    return len(match_ids)

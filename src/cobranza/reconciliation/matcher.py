@@ -1,0 +1,115 @@
+"""Per bank line: gather the evidence from the index, score each candidate customer, decide."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from cobranza.core import references
+from cobranza.core.matching import (
+    STRENGTH,
+    Candidate,
+    Suggestion,
+    decide,
+    name_strength,
+    suggest,
+)
+from cobranza.reconciliation.index import LedgerIndex, compact, name_key
+from cobranza.reconciliation.repository import LineRow
+
+_MAX_CANDIDATES = 12
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the matcher says about one line."""
+
+    line: LineRow
+    status: str  # applied | review | unmatched | ignored
+    suggestions: list[Suggestion]
+
+
+def _references(line: LineRow, index: LedgerIndex, owners: dict[int, int],
+                found: dict[int, Candidate]) -> None:
+    for ref in references.find_rf(line.text):
+        decoded = references.decode(ref)
+        if decoded is None:
+            continue
+        if decoded.kind == "customer" and decoded.id in index.customers:
+            _candidate(found, decoded.id).add("rf_customer", STRENGTH["rf_customer"])
+        elif decoded.kind == "invoice":
+            owner = owners.get(decoded.id)
+            if owner is not None:
+                named = decoded.id if decoded.id in index.item else None
+                _candidate(found, owner).add("rf_invoice", STRENGTH["rf_invoice"],
+                                             invoice_id=named)
+    accounts = references.find_clabes(line.text) + [line.account]
+    if line.counterparty_account:
+        accounts.append(line.counterparty_account)
+    for clabe in accounts:
+        customer = index.clabes.get(clabe)
+        if customer is not None:
+            _candidate(found, customer).add("clabe", STRENGTH["clabe"])
+
+
+def _candidate(found: dict[int, Candidate], customer: int) -> Candidate:
+    candidate = found.get(customer)
+    if candidate is None:
+        candidate = found[customer] = Candidate(customer)
+    return candidate
+
+
+def _numbers(line: LineRow, index: LedgerIndex, found: dict[int, Candidate]) -> None:
+    for token in index.tokens(line.text):
+        hits = index.by_number.get(token)
+        kind = "invoice_number"
+        if not hits:
+            hits = index.by_digits.get(token.lstrip("0")) if token.isdigit() else None
+            kind = "invoice_digits"
+        if not hits:
+            continue
+        owners = {h.customer_id for h in hits}
+        strength = STRENGTH[kind] if len(owners) == 1 else STRENGTH[kind] / 2
+        for hit in hits[:_MAX_CANDIDATES]:
+            _candidate(found, hit.customer_id).add(kind, strength, invoice_id=hit.invoice_id)
+
+
+def _parties(line: LineRow, index: LedgerIndex, found: dict[int, Candidate]) -> None:
+    tax = (line.counterparty_tax_id or "").upper().replace("-", "").replace(".", "")
+    if tax and tax in index.by_tax:
+        _candidate(found, index.by_tax[tax]).add("tax_id", STRENGTH["tax_id"])
+    if line.counterparty_account:
+        for customer in index.accounts.get(compact(line.counterparty_account), ()):
+            _candidate(found, customer).add("account", STRENGTH["account"])
+    if line.counterparty_name:
+        for customer, score in index.names(line.counterparty_name):
+            if customer in index.name_aliases.get(name_key(line.counterparty_name), ()):
+                _candidate(found, customer).add("alias", STRENGTH["alias"])
+            strength = name_strength(score)
+            if strength:
+                _candidate(found, customer).add("name", strength)
+
+
+def _amount_only(line: LineRow, index: LedgerIndex, found: dict[int, Candidate]) -> None:
+    hits = index.by_amount.get(line.amount, [])
+    if 0 < len(hits) <= 3:
+        for hit in hits:
+            _candidate(found, hit.customer_id).add("amount_only", STRENGTH["amount_only"])
+
+
+def match_line(line: LineRow, index: LedgerIndex, *, owners: dict[int, int],
+               fee_pct: Decimal) -> Verdict:
+    """Score every customer the line's evidence points to; applied, review or unmatched."""
+    if line.amount <= 0:
+        return Verdict(line, "ignored", [])  # money out is not a customer's payment
+    found: dict[int, Candidate] = {}
+    _references(line, index, owners, found)
+    _numbers(line, index, found)
+    _parties(line, index, found)
+    if not found or max(c.identity() for c in found.values()) < 0.5:
+        _amount_only(line, index, found)
+    ranked = sorted(found.values(), key=lambda c: -c.identity())[:_MAX_CANDIDATES]
+    suggestions = [suggest(c, index.items.get(c.customer_id, []), amount=line.amount,
+                           day=line.booking_day, fee_pct=fee_pct) for c in ranked]
+    status, top = decide(suggestions)
+    return Verdict(line, status, top)

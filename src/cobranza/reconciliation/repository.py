@@ -1,0 +1,155 @@
+"""Every query of reconciliation: whole sets in, read through the driver's cursor."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection
+from sqlalchemy.orm import Session
+
+from cobranza.core.matching import OpenItem
+
+CHUNK = 20_000
+
+
+@dataclass(frozen=True)
+class LineRow:
+    """A bank line waiting to be reconciled, as stored."""
+
+    id: int
+    statement_id: int
+    account: str
+    transaction_id: str | None
+    booking_day: int
+    amount: int
+    currency: str
+    counterparty_name: str | None
+    counterparty_account: str | None
+    counterparty_tax_id: str | None
+    text: str  # remittance, end-to-end id and structured references, upper case
+    status: str
+
+
+@dataclass(frozen=True)
+class CustomerRow:
+    """What the matcher needs of a customer."""
+
+    id: int
+    code: str
+    name: str
+    tax_key: str | None
+
+
+def mark(conn: Connection) -> str:
+    """The driver's parameter marker."""
+    return "?" if conn.dialect.paramstyle == "qmark" else "%s"
+
+
+def fetch(session: Session, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+    """All rows as the driver's tuples (`{m}` in `sql` stands for the parameter marker)."""
+    conn = session.connection()
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(sql.format(m=mark(conn)), tuple(params))
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
+
+
+def execute_many(session: Session, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+    """Run `sql` for every row, in chunks, through the driver."""
+    if not rows:
+        return
+    conn = session.connection()
+    cursor = conn.connection.cursor()
+    try:
+        text = sql.format(m=mark(conn))
+        for start in range(0, len(rows), CHUNK):
+            cursor.executemany(text, [tuple(r) for r in rows[start:start + CHUNK]])
+    finally:
+        cursor.close()
+
+
+_LINES = """
+SELECT id, statement_id, account, transaction_id, booking_date, amount, currency,
+       counterparty_name, counterparty_account, counterparty_tax_id,
+       COALESCE(remittance, '') || ' ' || COALESCE(end_to_end_id, '') || ' ' ||
+       COALESCE(creditor_reference, '') || ' ' || COALESCE(spei_reference, ''), status
+FROM bank_transactions WHERE org_id = {m} AND status IN ('new', 'review', 'unmatched')
+ORDER BY id"""
+
+
+def pending_lines(session: Session, *, org_id: int) -> list[LineRow]:
+    """Lines not yet applied nor ignored, oldest first."""
+    return [LineRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9],
+                    r[10].upper(), r[11])
+            for r in fetch(session, _LINES, (org_id,))]
+
+
+# Open amount = amount − allocations so far (DOMAIN.md: open amount); the early-payment
+# discount is what the replay forgives when a payment brings the open amount down to it.
+_OPEN = """
+SELECT i.id, i.number, i.customer_id, i.currency, i.amount - COALESCE(a.paid, 0),
+       i.due_date, i.issue_date, i.amount, i.discount_pct_scaled, i.discount_days
+FROM invoices i
+LEFT JOIN (SELECT invoice_id, SUM(amount) AS paid FROM allocations WHERE org_id = {m}
+           GROUP BY invoice_id) a ON a.invoice_id = i.id
+WHERE i.org_id = {m} AND i.handoff_id IS NULL AND i.amount - COALESCE(a.paid, 0) > 0"""
+
+
+def open_items(session: Session, *, org_id: int,
+               currencies: set[str]) -> dict[str, list[OpenItem]]:
+    """Open documents per currency (only the currencies the lines are in)."""
+    out: dict[str, list[OpenItem]] = {c: [] for c in currencies}
+    for (inv_id, number, customer, currency, open_, due, issue, amount, pct,
+         days) in fetch(session, _OPEN, (org_id, org_id)):
+        bucket = out.get(currency)
+        if bucket is None:
+            continue
+        # round(amount × pct / 100) with pct in 1/10,000 % (DOMAIN.md, early-payment discount)
+        discount = (amount * pct + 500_000) // 1_000_000 if pct else 0
+        bucket.append(OpenItem(inv_id, number, customer, open_, due, issue, discount,
+                               issue + days if pct else -1))
+    return out
+
+
+def customers(session: Session, *, org_id: int) -> list[CustomerRow]:
+    """Every customer of the organisation (id, code, name, tax key)."""
+    return [CustomerRow(*r) for r in fetch(
+        session, "SELECT id, code, name, tax_key FROM customers WHERE org_id = {m}", (org_id,))]
+
+
+def aliases(session: Session, *, org_id: int) -> list[tuple[str, str, int]]:
+    """Learnt (kind, value, customer id) triples."""
+    return fetch(session, "SELECT kind, value, customer_id FROM customer_aliases "
+                          "WHERE org_id = {m}", (org_id,))
+
+
+def clabes(session: Session, *, org_id: int) -> dict[str, int]:
+    """Virtual CLABE -> customer id."""
+    return dict(fetch(session, "SELECT value, customer_id FROM payment_references "
+                               "WHERE org_id = {m} AND kind = 'clabe'", (org_id,)))
+
+
+def invoice_owners(session: Session, *, org_id: int, ids: Sequence[int]) -> dict[int, int]:
+    """Invoice id -> customer id, for invoices named by reference but no longer open."""
+    out: dict[int, int] = {}
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start:start + 500])
+        marks = ", ".join(["{m}"] * len(chunk))
+        out.update(fetch(session, f"SELECT id, customer_id FROM invoices WHERE org_id = {{m}} "
+                                  f"AND id IN ({marks})", (org_id, *chunk)))
+    return out
+
+
+def invoice_numbers(session: Session, *, org_id: int, ids: Sequence[int]) -> dict[int, str]:
+    """Invoice id -> number."""
+    out: dict[int, str] = {}
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start:start + 500])
+        marks = ", ".join(["{m}"] * len(chunk))
+        out.update(fetch(session, f"SELECT id, number FROM invoices WHERE org_id = {{m}} "
+                                  f"AND id IN ({marks})", (org_id, *chunk)))
+    return out

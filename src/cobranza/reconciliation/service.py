@@ -1,0 +1,245 @@
+"""Reconciliation use cases: match the pending bank lines, and the review queue's decisions."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from cobranza.core import references
+from cobranza.core.matching import Suggestion
+from cobranza.core.money import to_minor
+from cobranza.models import BankStatement, BankTransaction, Customer, CustomerAlias
+from cobranza.models.base import day_number
+from cobranza.reconciliation import repository as repo
+from cobranza.reconciliation.apply import Application, apply_all, reverse_line
+from cobranza.reconciliation.index import LedgerIndex, compact, name_key
+from cobranza.reconciliation.matcher import Verdict, match_line
+from cobranza.reconciliation.repository import LineRow
+
+DEFAULT_FEE_PCT = Decimal("1.5")
+
+
+class ReviewError(ValueError):
+    """A review decision that cannot be carried out (unknown line, amounts that don't add up)."""
+
+
+@dataclass
+class Outcome:
+    """What a reconcile call did to each line it handled."""
+
+    verdicts: list[Verdict] = field(default_factory=list)
+    codes: dict[int, str] = field(default_factory=dict)  # customer id -> code
+    numbers: dict[int, str] = field(default_factory=dict)  # invoice id -> number
+
+
+def reconcile(session: Session, *, org_id: int, now: datetime, auto: bool,
+              fee_pct: Decimal = DEFAULT_FEE_PCT, user: str | None = None) -> Outcome:
+    """Match every pending line; with `auto`, apply those above the threshold."""
+    lines = repo.pending_lines(session, org_id=org_id)
+    outcome = Outcome()
+    if not lines:
+        return outcome
+    customers = repo.customers(session, org_id=org_id)
+    outcome.codes = {c.id: c.code for c in customers}
+    aliases = repo.aliases(session, org_id=org_id)
+    clabes = repo.clabes(session, org_id=org_id)
+    items = repo.open_items(session, org_id=org_id, currencies={ln.currency for ln in lines})
+    owners = _owners(session, org_id=org_id, lines=lines)
+    for currency, open_ in items.items():
+        index = LedgerIndex(customers=customers, items=open_, aliases=aliases, clabes=clabes)
+        outcome.numbers.update((i.invoice_id, i.number) for i in open_)
+        outcome.verdicts.extend(match_line(ln, index, owners=owners, fee_pct=fee_pct)
+                                for ln in lines if ln.currency == currency)
+    outcome.verdicts.sort(key=lambda v: v.line.id)
+    _name_missing(session, org_id=org_id, outcome=outcome)
+    if not auto:
+        outcome.verdicts = [Verdict(v.line, "review", v.suggestions)
+                            if v.status == "applied" else v for v in outcome.verdicts]
+    _record(session, org_id=org_id, outcome=outcome, now=now, user=user)
+    return outcome
+
+
+def _owners(session: Session, *, org_id: int, lines: Sequence[LineRow]) -> dict[int, int]:
+    ids = {d.id for ln in lines for ref in references.find_rf(ln.text)
+           if (d := references.decode(ref)) is not None and d.kind == "invoice"}
+    return repo.invoice_owners(session, org_id=org_id, ids=sorted(ids))
+
+
+def _name_missing(session: Session, *, org_id: int, outcome: Outcome) -> None:
+    wanted = {i for v in outcome.verdicts for s in v.suggestions for i in s.invoice_ids
+              if i not in outcome.numbers}
+    outcome.numbers.update(repo.invoice_numbers(session, org_id=org_id, ids=sorted(wanted)))
+
+
+def suggestion_json(s: Suggestion, outcome: Outcome) -> dict[str, object]:
+    """A suggestion as stored and shown: customer code, invoice numbers, confidence, evidence."""
+    return {"customer_id": outcome.codes.get(s.customer_id, str(s.customer_id)),
+            "invoice_numbers": [outcome.numbers.get(i, str(i)) for i in s.invoice_ids],
+            "confidence": str(s.confidence), "fit": s.fit.kind,
+            "evidence": {k: round(v, 3) for k, v in s.evidence}}
+
+
+def _record(session: Session, *, org_id: int, outcome: Outcome, now: datetime,
+            user: str | None) -> None:
+    applications = [_application(v, outcome) for v in outcome.verdicts if v.status == "applied"]
+    apply_all(session, org_id=org_id, applications=applications, now=now, user=user)
+    rows = []
+    for v in outcome.verdicts:
+        best = v.suggestions[0] if v.suggestions else None
+        rows.append((v.status, best.customer_id if best and v.status == "applied" else None,
+                     int(best.confidence * 1000) if best else None,
+                     json.dumps([suggestion_json(s, outcome) for s in v.suggestions]),
+                     v.line.id))
+    repo.execute_many(session, "UPDATE bank_transactions SET status = {m}, customer_id = {m}, "
+                               "confidence = {m}, suggestions = {m} WHERE id = {m}", rows)
+    mark_statements(session, org_id=org_id, now=now)
+
+
+def _application(v: Verdict, outcome: Outcome, method: str = "auto",
+                 pick: int = 0) -> Application:
+    s = v.suggestions[pick]
+    return Application(line=v.line, customer_id=s.customer_id, amount=v.line.amount,
+                       invoice_numbers=tuple(outcome.numbers[i] for i in s.invoice_ids),
+                       confidence=s.confidence, method=method,
+                       evidence={"fit": s.fit.kind, **dict(s.evidence)},
+                       write_off=s.fit.write_off)
+
+
+def mark_statements(session: Session, *, org_id: int, now: datetime) -> None:
+    """A statement is reconciled once none of its lines is new or waiting in review."""
+    waiting = (select(BankTransaction.statement_id)
+               .where(BankTransaction.org_id == org_id,
+                      BankTransaction.status.in_(("new", "review"))))
+    session.execute(update(BankStatement)
+                    .where(BankStatement.org_id == org_id, BankStatement.reconciled_at.is_(None),
+                           BankStatement.id.not_in(waiting))
+                    .values(reconciled_at=now), execution_options={"synchronize_session": False})
+    session.execute(update(BankStatement)
+                    .where(BankStatement.org_id == org_id,
+                           BankStatement.reconciled_at.is_not(None),
+                           BankStatement.id.in_(waiting))
+                    .values(reconciled_at=None), execution_options={"synchronize_session": False})
+
+
+# --- the review queue -------------------------------------------------------------------------
+
+def _line(session: Session, *, org_id: int, line_id: int) -> BankTransaction:
+    line = session.get(BankTransaction, line_id)
+    if line is None or line.org_id != org_id:
+        raise ReviewError(f"no bank line {line_id}")
+    return line
+
+
+def _row(t: BankTransaction) -> LineRow:
+    text = " ".join(x or "" for x in (t.remittance, t.end_to_end_id, t.creditor_reference,
+                                      t.spei_reference)).upper()
+    return LineRow(t.id, t.statement_id, t.account, t.transaction_id,
+                   day_number(t.booking_date), t.amount, t.currency, t.counterparty_name,
+                   t.counterparty_account, t.counterparty_tax_id, text, t.status)
+
+
+@dataclass(frozen=True)
+class Part:
+    """A user's decision for (part of) a line: a customer, optionally invoices, an amount."""
+
+    customer: str  # customer code
+    invoices: tuple[str, ...] = ()
+    amount: Decimal | None = None  # None: the whole line
+
+
+def decide_line(session: Session, *, org_id: int, line_id: int, parts: Sequence[Part],
+                method: str, now: datetime, user: str | None) -> None:
+    """Apply a line as the user says (confirm, pick, assign or split), and learn from it."""
+    t = _line(session, org_id=org_id, line_id=line_id)
+    if t.status in ("applied", "ignored"):
+        raise ReviewError(f"bank line {line_id} is already {t.status}; reverse it first")
+    if t.amount <= 0:
+        raise ReviewError(f"bank line {line_id} is money out, not a customer's payment")
+    row = _row(t)
+    apps = []
+    for part in parts:
+        customer = session.scalar(select(Customer).where(Customer.org_id == org_id,
+                                                         Customer.code == part.customer))
+        if customer is None:
+            raise ReviewError(f"no customer {part.customer}")
+        amount = t.amount if part.amount is None else to_minor(part.amount, t.currency)
+        apps.append(Application(line=row, customer_id=customer.id, amount=amount,
+                                invoice_numbers=part.invoices, confidence=Decimal(1),
+                                method=method))
+    if sum(a.amount for a in apps) != t.amount:
+        raise ReviewError(f"the parts add up to {sum(a.amount for a in apps)}, "
+                          f"the line is {t.amount} (minor units)")
+    apply_all(session, org_id=org_id, applications=apps, now=now, user=user)
+    t.status, t.handled_at, t.handled_by = "applied", now, user
+    t.customer_id = apps[0].customer_id if len(apps) == 1 else None
+    for a in apps:
+        learn(session, org_id=org_id, line=t, customer_id=a.customer_id, now=now)
+    session.flush()
+    mark_statements(session, org_id=org_id, now=now)
+
+
+def confirm(session: Session, *, org_id: int, line_id: int, pick: int, now: datetime,
+            user: str | None) -> None:
+    """Apply the line's suggestion number `pick` (1 = the best)."""
+    t = _line(session, org_id=org_id, line_id=line_id)
+    stored = json.loads(t.suggestions or "[]")
+    if not 1 <= pick <= len(stored):
+        raise ReviewError(f"bank line {line_id} has {len(stored)} suggestions, not {pick}")
+    chosen = stored[pick - 1]
+    decide_line(session, org_id=org_id, line_id=line_id,
+                parts=[Part(chosen["customer_id"], tuple(chosen["invoice_numbers"]))],
+                method="confirmed" if pick == 1 else "picked", now=now, user=user)
+
+
+def ignore(session: Session, *, org_id: int, line_id: int, now: datetime,
+           user: str | None) -> None:
+    """Mark a line as not a customer payment."""
+    t = _line(session, org_id=org_id, line_id=line_id)
+    if t.status == "applied":
+        raise ReviewError(f"bank line {line_id} is applied; reverse it first")
+    t.status, t.handled_at, t.handled_by = "ignored", now, user
+    session.flush()
+    mark_statements(session, org_id=org_id, now=now)
+
+
+def reverse(session: Session, *, org_id: int, line_id: int, now: datetime,
+            user: str | None) -> int:
+    """Take back a line's matches exactly; the line returns to the review queue."""
+    t = _line(session, org_id=org_id, line_id=line_id)
+    undone = reverse_line(session, org_id=org_id, line_id=line_id, now=now, user=user)
+    if not undone and t.status != "ignored":
+        raise ReviewError(f"bank line {line_id} has no match to reverse")
+    t.status, t.customer_id, t.handled_at, t.handled_by = "review", None, now, user
+    session.flush()
+    mark_statements(session, org_id=org_id, now=now)
+    return undone
+
+
+def learn(session: Session, *, org_id: int, line: BankTransaction, customer_id: int,
+          now: datetime) -> None:
+    """A confirmed match teaches the payer's name and account as this customer's aliases."""
+    taught = []
+    if line.counterparty_name and name_key(line.counterparty_name):
+        taught.append(("name", name_key(line.counterparty_name)))
+    if line.counterparty_account and compact(line.counterparty_account):
+        taught.append(("account", compact(line.counterparty_account)))
+    for kind, value in taught:
+        known = session.scalar(select(CustomerAlias.id).where(
+            CustomerAlias.org_id == org_id, CustomerAlias.kind == kind,
+            CustomerAlias.value == value, CustomerAlias.customer_id == customer_id))
+        if known is None:
+            session.add(CustomerAlias(org_id=org_id, customer_id=customer_id, kind=kind,
+                                      value=value, source="confirmed", created_at=now))
+
+
+def review_queue(session: Session, *, org_id: int) -> list[BankTransaction]:
+    """Lines waiting for a person, oldest first."""
+    return list(session.scalars(select(BankTransaction).where(
+        BankTransaction.org_id == org_id, BankTransaction.status == "review")
+        .order_by(BankTransaction.booking_date, BankTransaction.id)))

@@ -1,0 +1,244 @@
+"""Reconciling bank lines: what is applied without a person, what waits for review, what the
+review decides, what a confirmed match teaches, and that reversing restores invoices exactly."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cobranza.core.references import invoice_reference, printed
+from cobranza.db import make_engine, unit_of_work
+from cobranza.models import (
+    BankStatement,
+    BankTransaction,
+    CustomerAlias,
+    Invoice,
+    Organisation,
+    PaymentReference,
+)
+from cobranza.organisations.service import current
+from cobranza.reconciliation.service import Part, confirm, decide_line, ignore, reconcile, reverse
+from cobranza.reconciliation.service import ReviewError
+from tests.support import ok, write_csv
+
+NOW = datetime(2026, 4, 1, 15, 0, tzinfo=UTC)
+CUSTOMERS = "id,name,tax_id,country"
+INVOICES = "number,customer_id,issue_date,due_date,currency,amount,discount_pct,discount_days"
+
+
+@pytest.fixture
+def db(tmp_path: Path, db_url: str) -> str:
+    """Three Mexican customers with open invoices in MXN."""
+    ok(db_url, "init", "--country", "MX")
+    ok(db_url, "import", "customers", str(write_csv(
+        tmp_path / "c.csv", CUSTOMERS,
+        "M001,Abarrotes La Esperanza SA de CV,AES970101ABA,MX",
+        "M002,Ferretería Hernández Hermanos,FHH850505AB0,MX",
+        "M003,Distribuidora del Bajío SA de CV,DBA000303AB6,MX")))
+    ok(db_url, "import", "invoices", str(write_csv(
+        tmp_path / "i.csv", INVOICES,
+        "A-1001,M001,2026-02-01,2026-03-03,MXN,1160.00,,",
+        "A-1002,M001,2026-02-15,2026-03-17,MXN,2320.50,,",
+        "A-1003,M001,2026-03-01,2026-03-31,MXN,580.00,,",
+        "B-2001,M002,2026-02-10,2026-03-12,MXN,9999.99,,",
+        "B-2002,M002,2026-03-25,2026-04-24,MXN,5000.00,2,10",
+        "C-3001,M003,2026-01-05,2026-02-04,MXN,7500.00,,")))
+    return db_url
+
+
+@contextmanager
+def uow(db: str) -> Iterator[tuple[Session, Organisation]]:
+    engine = make_engine(db)
+    try:
+        with unit_of_work(engine) as session:
+            yield session, current(session)
+    finally:
+        engine.dispose()
+
+
+def add_lines(db: str, *lines: dict[str, object]) -> list[int]:
+    """A statement with these lines, as the statement import stores them."""
+    with uow(db) as (session, org):
+        st = BankStatement(org_id=org.id, account="012180001234567897", file="feed.xml",
+                           period_end=date(2026, 4, 1), imported_at=NOW, format="camt")
+        session.add(st)
+        session.flush()
+        rows = []
+        for n, fields in enumerate(lines):
+            row = BankTransaction(org_id=org.id, statement_id=st.id, account=st.account,
+                                  dedupe_key=f"k{st.id}-{n}", transaction_id=f"TX{st.id}-{n}",
+                                  booking_date=date(2026, 3, 30), currency="MXN",
+                                  status="new", created_at=NOW, **fields)
+            session.add(row)
+            rows.append(row)
+        session.flush()
+        return [r.id for r in rows]
+
+
+def open_amounts(db: str) -> dict[str, int]:
+    with uow(db) as (session, org):
+        rows = session.execute(select(Invoice.number, Invoice.amount, Invoice.id)).all()
+        from cobranza.models import Allocation
+        paid: dict[int, int] = {}
+        for inv, amount in session.execute(select(Allocation.invoice_id, Allocation.amount)):
+            paid[inv] = paid.get(inv, 0) + amount
+        return {n: a - paid.get(i, 0) for n, a, i in rows}
+
+
+def run(db: str, *, auto: bool = True) -> dict[int, tuple[str, str | None, list[str]]]:
+    with uow(db) as (session, org):
+        out = reconcile(session, org_id=org.id, now=NOW, auto=auto)
+        result = {}
+        for v in out.verdicts:
+            best = v.suggestions[0] if v.suggestions else None
+            result[v.line.id] = (v.status,
+                                 out.codes[best.customer_id] if best else None,
+                                 [out.numbers[i] for i in best.invoice_ids] if best else [])
+        return result
+
+
+def invoice_id(db: str, number: str) -> int:
+    with uow(db) as (session, _org):
+        return session.scalar(select(Invoice.id).where(Invoice.number == number)) or 0
+
+
+def test_references_invoice_numbers_and_names_with_amounts_are_applied(db: str) -> None:
+    ref = printed(invoice_reference(invoice_id(db, "A-1002")))
+    ids = add_lines(
+        db,
+        # an RF reference, paid in full
+        {"amount": 232050, "remittance": f"PAGO {ref}", "counterparty_name": "X"},
+        # an invoice number in the text, paid by a third party
+        {"amount": 999999, "remittance": "PAGO FACTURA B-2001", "counterparty_name": "JUAN P"},
+        # the name with a typo, and the exact amount of one invoice
+        {"amount": 750000, "counterparty_name": "DISTRIBUIDORA DEL BAJIO SA DE CV"},
+    )
+    before = open_amounts(db)
+    result = run(db)
+    assert result[ids[0]] == ("applied", "M001", ["A-1002"])
+    assert result[ids[1]] == ("applied", "M002", ["B-2001"])
+    assert result[ids[2]] == ("applied", "M003", ["C-3001"])
+    after = open_amounts(db)
+    assert (after["A-1002"], after["B-2001"], after["C-3001"]) == (0, 0, 0)
+    assert after["A-1001"] == before["A-1001"]
+
+
+def test_one_payment_for_several_invoices_and_a_deducted_bank_fee(db: str) -> None:
+    ids = add_lines(
+        db,
+        # A-1001 + A-1003 = 1,740.00 (a subset, not the oldest two)
+        {"amount": 174000, "counterparty_name": "ABARROTES LA ESPERANZA"},
+        # 9,999.99 less a 15.00 wire fee, with the invoice number
+        {"amount": 998499, "remittance": "FACT B 2001", "counterparty_name": "FERRETERIA HDZ"},
+    )
+    result = run(db)
+    assert result[ids[0]] == ("applied", "M001", ["A-1001", "A-1003"])
+    assert result[ids[1]] == ("applied", "M002", ["B-2001"])
+    after = open_amounts(db)
+    assert (after["A-1001"], after["A-1003"], after["B-2001"]) == (0, 0, 0)
+
+
+def test_amount_or_name_alone_waits_for_review_with_suggestions(db: str) -> None:
+    ids = add_lines(
+        db,
+        {"amount": 750000, "counterparty_name": "PAGOS VARIOS SA"},  # amount only
+        {"amount": 12345, "counterparty_name": "Abarrotes La Esperanza"},  # name only
+        {"amount": 5000, "counterparty_name": "BANCO COMISION"},  # nothing
+        {"amount": -25000, "remittance": "COMISION MANEJO CUENTA"},  # money out
+    )
+    before = open_amounts(db)
+    result = run(db)
+    assert result[ids[0]] == ("review", "M003", ["C-3001"])
+    assert result[ids[1]][:2] == ("review", "M001")
+    assert result[ids[2]] == ("unmatched", None, [])
+    assert result[ids[3]] == ("ignored", None, [])
+    assert open_amounts(db) == before
+
+
+def test_without_auto_nothing_is_applied(db: str) -> None:
+    ref = printed(invoice_reference(invoice_id(db, "A-1002")))
+    ids = add_lines(db, {"amount": 232050, "remittance": ref})
+    before = open_amounts(db)
+    assert run(db, auto=False)[ids[0]] == ("review", "M001", ["A-1002"])
+    assert open_amounts(db) == before
+
+
+def test_confirming_learns_the_payer_and_the_next_payment_is_applied(db: str) -> None:
+    first, = add_lines(db, {"amount": 116000, "counterparty_name": "JUAN PEREZ LOPEZ",
+                            "counterparty_account": "021180040012345678"})
+    assert run(db)[first][0] == "review"
+    with uow(db) as (session, org):
+        decide_line(session, org_id=org.id, line_id=first, parts=[Part("M001", ("A-1001",))],
+                    method="manual", now=NOW, user="ana")
+    with uow(db) as (session, _org):
+        taught = {(a.kind, a.value) for a in session.scalars(select(CustomerAlias))}
+    assert taught == {("name", "JUAN PEREZ LOPEZ"), ("account", "021180040012345678")}
+    second, = add_lines(db, {"amount": 58000, "counterparty_name": "JUAN PEREZ LOPEZ",
+                             "counterparty_account": "021180040012345678"})
+    assert run(db)[second] == ("applied", "M001", ["A-1003"])
+
+
+def test_reversing_restores_the_invoices_exactly(db: str) -> None:
+    before = open_amounts(db)
+    line, = add_lines(db, {"amount": 998499, "remittance": "B-2001", "counterparty_name": "X"})
+    assert run(db)[line][0] == "applied"
+    assert open_amounts(db) != before
+    with uow(db) as (session, org):
+        assert reverse(session, org_id=org.id, line_id=line, now=NOW, user="ana") == 1
+    assert open_amounts(db) == before
+    with uow(db) as (session, _org):
+        assert session.get(BankTransaction, line).status == "review"  # type: ignore[union-attr]
+
+
+def test_review_decisions_split_pick_and_ignore(db: str) -> None:
+    split, other = add_lines(db, {"amount": 1116000, "counterparty_name": "GRUPO"},
+                             {"amount": 750000, "counterparty_name": "PAGOS SA"})
+    run(db)
+    with uow(db) as (session, org):
+        with pytest.raises(ReviewError, match="add up"):
+            decide_line(session, org_id=org.id, line_id=split,
+                        parts=[Part("M002", ("B-2001",), Decimal("9999.99"))],
+                        method="split", now=NOW, user="ana")
+        decide_line(session, org_id=org.id, line_id=split,
+                    parts=[Part("M002", ("B-2001",), Decimal("9999.99")),
+                           Part("M001", ("A-1001",), Decimal("1160.01"))],
+                    method="split", now=NOW, user="ana")
+        confirm(session, org_id=org.id, line_id=other, pick=1, now=NOW, user="ana")
+    after = open_amounts(db)
+    assert (after["B-2001"], after["A-1001"], after["C-3001"]) == (0, 0, 0)
+    noise, = add_lines(db, {"amount": 100, "counterparty_name": "INTERESES"})
+    run(db)
+    with uow(db) as (session, org):
+        ignore(session, org_id=org.id, line_id=noise, now=NOW, user="ana")
+        assert session.get(BankTransaction, noise).status == "ignored"  # type: ignore[union-attr]
+
+
+def test_a_virtual_clabe_names_the_customer(db: str) -> None:
+    with uow(db) as (session, org):
+        m3 = session.scalar(select(Invoice.customer_id).where(Invoice.number == "C-3001"))
+        session.add(PaymentReference(org_id=org.id, kind="clabe", value="646180000000000423",
+                                     customer_id=m3, created_at=NOW))
+    line, = add_lines(db, {"amount": 300000, "counterparty_name": "SPEI",
+                           "remittance": "646180000000000423"})
+    assert run(db)[line] == ("applied", "M003", ["C-3001"])
+    assert open_amounts(db)["C-3001"] == 450000
+
+
+def test_statements_are_reconciled_once_nothing_waits(db: str) -> None:
+    ref = printed(invoice_reference(invoice_id(db, "A-1002")))
+    add_lines(db, {"amount": 232050, "remittance": ref})
+    run(db)
+    with uow(db) as (session, _org):
+        assert all(s.reconciled_at is not None for s in session.scalars(select(BankStatement)))
+    add_lines(db, {"amount": 1, "counterparty_name": "Abarrotes La Esperanza"})
+    run(db)
+    with uow(db) as (session, _org):
+        assert [s.reconciled_at is None for s in session.scalars(
+            select(BankStatement).order_by(BankStatement.id))] == [False, True]
