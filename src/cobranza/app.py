@@ -17,6 +17,7 @@ from cobranza.invoices.api import router as invoices
 from cobranza.messaging.api import router as delivery
 from cobranza.payments.api import router as payments
 from cobranza.reports.api import router as reports
+from cobranza.statements.api import router as statements
 from cobranza.tasks.api import router as tasks
 
 
@@ -46,4 +47,5 @@ def create_app(db_url: str | None = None) -> FastAPI:
     app.include_router(strategies)
     app.include_router(tasks)
     app.include_router(delivery)
+    app.include_router(statements)
     return app

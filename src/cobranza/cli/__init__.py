@@ -11,6 +11,7 @@ from cobranza.cli import (  # noqa: F401  (each registers its commands)
     outbox,
     reports,
     run,
+    statements,
     strategies,
     tasks,
     timeline,

@@ -1,0 +1,103 @@
+"""JSON endpoint for importing a bank statement file."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
+
+from cobranza.deps import OrgDep, SessionDep
+from cobranza.i18n import _
+from cobranza.statements.model import StatementError
+from cobranza.statements.service import MAX_BYTES, StatementImport, import_statement
+
+router = APIRouter(prefix="/statements", tags=["statements"])
+
+
+class StatementOut(BaseModel):
+    """One statement of the uploaded file and what importing it did."""
+
+    account: str
+    currency: str | None
+    period_start: str | None
+    period_end: str | None
+    statement_ref: str | None
+    lines_new: int
+    lines_known: int
+    already_imported: bool
+
+
+class StatementImportOut(BaseModel):
+    """The file's format and its statements."""
+
+    file: str
+    format: str | None
+    statements: list[StatementOut]
+    lines_new: int
+    lines_known: int
+
+
+async def _body(request: Request, *, file: str) -> bytes:
+    """The uploaded bytes, refused past the size limit before all of them are read."""
+    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+        # Multipart parsing needs python-multipart, which cobranza does not depend on.
+        raise _refused([StatementError(file, 0, "", _(
+            "send the file as the request body (Content-Type: application/octet-stream), "
+            "not as a form"))], 415)
+    if int(request.headers.get("content-length") or 0) > MAX_BYTES:
+        raise _too_large(file)
+    data = bytearray()
+    async for chunk in request.stream():
+        data.extend(chunk)
+        if len(data) > MAX_BYTES:
+            raise _too_large(file)
+    return bytes(data)
+
+
+def _too_large(file: str) -> HTTPException:
+    return _refused([StatementError(file, 0, "", _(
+        "the file is larger than {limit} MB; bank statements are far smaller",
+        limit=MAX_BYTES // (1024 * 1024)))], 413)
+
+
+@router.post("")
+async def upload_statement(
+    request: Request, session: SessionDep, org: OrgDep,
+    format: Annotated[str, Query(description="auto, camt, mt940, ofx, bai2, csv or cep")]
+    = "auto",
+    account: Annotated[str | None, Query(description="the account, when the file names none")]
+    = None,
+    filename: Annotated[str | None, Query(description="name shown in errors")] = None,
+) -> StatementImportOut:
+    """Import a bank statement sent as the request body; any error imports nothing (422)."""
+    name = filename or "upload"
+    data = await _body(request, file=name)
+    # The import is synchronous database work: keep it off the event loop.
+    outcome = await run_in_threadpool(
+        import_statement, session, org_id=org.id, data=data, file=name, now=datetime.now(UTC),
+        format=format, account=account)
+    if not outcome.ok:
+        raise _refused(outcome.errors, 422)
+    return _out(outcome)
+
+
+def _refused(errors: list[StatementError], code: int) -> HTTPException:
+    # Raising rolls the request's unit of work back: nothing of the file is written.
+    return HTTPException(code, detail=[
+        {"file": e.file, "line": e.line, "field": e.field, "message": e.message}
+        for e in errors])
+
+
+def _out(outcome: StatementImport) -> StatementImportOut:
+    return StatementImportOut(
+        file=outcome.file, format=outcome.format, lines_new=outcome.lines_new,
+        lines_known=outcome.lines_known,
+        statements=[StatementOut(
+            account=s.account, currency=s.currency, statement_ref=s.statement_ref,
+            period_start=s.period_start.isoformat() if s.period_start else None,
+            period_end=s.period_end.isoformat() if s.period_end else None,
+            lines_new=s.lines_new, lines_known=s.lines_known,
+            already_imported=s.already_imported) for s in outcome.statements])

@@ -1,0 +1,127 @@
+"""Which bank format a file is, from its first bytes, and how its text is encoded.
+
+Every format module under `statements/formats/` is named in `FORMATS`, in the order they are
+asked: specific signatures first (XML namespaces, OFX headers, SWIFT tags, BAI2 record codes),
+CSV last because almost any text could be CSV. Modules are imported lazily by name, so a format
+whose module is absent (not installed, not yet written) is simply not offered.
+"""
+
+from __future__ import annotations
+
+import codecs
+import importlib
+from typing import cast
+
+from charset_normalizer import from_bytes
+
+from cobranza.i18n import _
+from cobranza.statements.model import ParsedStatement, StatementError, StatementFormat
+from cobranza.statements.safexml import XmlError, parse_xml
+
+FORMATS = ("camt", "cep", "ofx", "mt940", "bai2", "csv")
+HEAD = 8192  # enough for every signature, including an OFX header and a long XML prologue
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+         (codecs.BOM_UTF16_BE, "utf-16"))
+_PACKAGE = "cobranza.statements.formats"
+
+
+def load(name: str) -> StatementFormat | None:
+    """The format module called `name`, or None when it is not available."""
+    if name not in FORMATS:
+        return None
+    module_name = f"{_PACKAGE}.{name}"
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name == module_name:
+            return None
+        raise
+    # A module may expose a reader object as FORMAT, or be the reader itself.
+    return cast(StatementFormat, getattr(module, "FORMAT", module))
+
+
+def available() -> list[str]:
+    """The formats this installation reads."""
+    return [name for name in FORMATS if load(name) is not None]
+
+
+def head_of(data: bytes) -> bytes:
+    """The first bytes as UTF-8 for signature checks (BOMs removed, UTF-16/32 re-encoded)."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            chunk = data[:HEAD * 4]
+            text = chunk.decode(encoding, errors="ignore")
+            return text.encode("utf-8", errors="ignore")[:HEAD]
+    return data[:HEAD]
+
+
+def decode_text(data: bytes, *, file: str) -> str:
+    """The file's text: a BOM's encoding, else UTF-8, else what charset-normalizer recognises."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise _encoding_error(data, file, exc.start, encoding) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    if b"\x00" in data[:HEAD]:
+        raise _encoding_error(data, file, utf8_error.start, "utf-8")
+    best = from_bytes(data[:1 << 20]).best()
+    # Banks' legacy exports are Latin-1 or Windows-1252 almost always; charset-normalizer
+    # tells them from other single-byte code pages, and Latin-1 decodes any byte as a last resort.
+    encoding = best.encoding if best is not None else "latin-1"
+    try:
+        return data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return data.decode("latin-1")
+
+
+def _encoding_error(data: bytes, file: str, offset: int, encoding: str) -> StatementError:
+    line = data.count(b"\n", 0, offset) + 1
+    return StatementError(file, line, "", _(
+        "the text is not valid {encoding} at byte {offset}; expected UTF-8 or Latin-1 text",
+        encoding=encoding.upper(), offset=offset))
+
+
+def detect(data: bytes, *, file: str) -> StatementFormat:
+    """The reader of the first format whose signature the file carries."""
+    head = head_of(data)
+    if not head.strip():
+        raise StatementError(file, 0, "", _("the file is empty"))
+    for name in FORMATS:
+        reader = load(name)
+        if reader is not None and reader.identify(head):
+            return reader
+    if head.lstrip().startswith(b"<"):
+        # An XML document no reader claims: parse it safely first, so an attack is named as one.
+        try:
+            root = parse_xml(data, file=file)
+        except XmlError as exc:
+            raise StatementError(exc.file, exc.line, "", exc.message) from None
+        raise StatementError(file, root.sourceline or 0, "", _(
+            "an XML document <{root}> is not a bank statement; expected camt.052/053/054, "
+            "OFX or a Banxico CEP", root=str(root.tag).rpartition("}")[2]))
+    raise StatementError(file, 0, "", _(
+        "not a bank statement format cobranza reads; expected {formats}",
+        formats=", ".join(available())))
+
+
+def read_statements(data: bytes, *, file: str, format: str = "auto") -> list[ParsedStatement]:
+    """Detect (or take) the format and read every statement of the file."""
+    if format == "auto":
+        reader = detect(data, file=file)
+    else:
+        found = load(format)
+        if found is None:
+            raise StatementError(file, 0, "format", _(
+                "'{value}' is not a format cobranza reads; expected {formats}", value=format,
+                formats=", ".join(available())))
+        if not found.identify(head_of(data)):
+            raise StatementError(file, 0, "format", _(
+                "the file does not look like {format}; try --format auto", format=format))
+        reader = found
+    return reader.extract(data, file=file)

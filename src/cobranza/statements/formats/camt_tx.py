@@ -1,0 +1,140 @@
+"""camt entries (`Ntry`) and their transaction details (`TxDtls`) onto statement lines.
+
+A batch entry (one booking for many payments, e.g. a direct-debit collection or a pile of
+incoming transfers) becomes one line per `TxDtls` when every `TxDtls` states its own amount in
+the entry's currency and those amounts add up to the entry: that is what lets reconciliation
+match each payer. Otherwise the entry is one line, carrying the details of its first `TxDtls`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+
+from lxml import etree
+
+from cobranza.i18n import _
+from cobranza.statements.formats.xmlread import Tree, amount, day
+from cobranza.statements.model import StatementLine
+
+_NOT_PROVIDED = {"NOTPROVIDED", "NONREF", "NONE", "NA"}
+# Party identifier schemes that carry a tax id (ISO 20022 ExternalOrganisationIdentification /
+# PersonIdentification codes; banks in Mexico and Chile put RFC/RUT under TXID or a Prtry name).
+_TAX_SCHEMES = {"TXID", "RFC", "RUT", "TAX", "TAXID", "NIF", "VAT"}
+
+
+def entry_lines(tree: Tree, entry: etree._Element, *, created: str | None) -> list[StatementLine]:
+    """The line(s) one booked entry makes."""
+    amt = tree.find(entry, "Amt")
+    if amt is None:
+        raise tree.error(entry, "Ntry/Amt", _("the entry has no amount"))
+    value = amount(amt.text, tree=tree, element=amt, field="Ntry/Amt")
+    currency = (amt.get("Ccy") or "").strip()
+    credit = _is_credit(tree, entry, "Ntry/CdtDbtInd")
+    booked = tree.text(entry, "BookgDt/Dt", "BookgDt/DtTm", "ValDt/Dt", "ValDt/DtTm") or created
+    valued = tree.text(entry, "ValDt/Dt", "ValDt/DtTm")
+    base = StatementLine(
+        booking_date=day(booked, tree=tree, element=entry, field="Ntry/BookgDt"),
+        value_date=day(valued, tree=tree, element=entry, field="Ntry/ValDt") if valued else None,
+        amount=value if credit else -value, currency=currency,
+        transaction_id=_ref(tree.text(entry, "AcctSvcrRef")),
+        bank_code=_bank_code(tree, entry),
+        remittance=tree.text(entry, "AddtlNtryInf") or "",
+        line=entry.sourceline or 0)
+    details = tree.findall(entry, "NtryDtls/TxDtls")
+    if not details:
+        return [base]
+    split = _split_amounts(tree, details, currency, value, credit=credit)
+    if split is None:
+        return [_with_details(tree, base, details[0], credit=credit)]
+    lines = []
+    for index, (detail, (part, part_credit)) in enumerate(zip(details, split, strict=True)):
+        own_id = _ref(tree.text(detail, "Refs/AcctSvcrRef"))
+        line = replace(base, amount=part if part_credit else -part, line=detail.sourceline or 0,
+                       transaction_id=own_id or _nth(base.transaction_id, index))
+        lines.append(_with_details(tree, line, detail, credit=part_credit))
+    return lines
+
+
+def _split_amounts(tree: Tree, details: list[etree._Element], currency: str, total: Decimal,
+                   *, credit: bool) -> list[tuple[Decimal, bool]] | None:
+    if len(details) < 2:
+        return None
+    parts = []
+    for detail in details:
+        amt = tree.find(detail, "Amt")
+        if amt is None:  # before version 3 the part's amount sits only in AmtDtls
+            amt = tree.find(detail, "AmtDtls/TxAmt/Amt")
+        if amt is None or (amt.get("Ccy") or "").strip() != currency:
+            return None
+        part = amount(amt.text, tree=tree, element=amt, field="TxDtls/Amt")
+        indicator = tree.text(detail, "CdtDbtInd")
+        # A detail without its own indicator goes the entry's way.
+        parts.append((part, indicator != "DBIT" if indicator else credit))
+    net = sum((part if part_credit else -part for part, part_credit in parts), Decimal(0))
+    return parts if net == (total if credit else -total) else None
+
+
+def account_paths(account: str) -> tuple[str, ...]:
+    """Where an account's id sits under `account`: IBAN, other id, or version 01's forms."""
+    return tuple(f"{account}/Id/{form}" for form in ("IBAN", "Othr/Id", "PrtryAcct/Id", "BBAN",
+                                                    "UPIC"))
+
+
+def _with_details(tree: Tree, line: StatementLine, detail: etree._Element, *,
+                  credit: bool) -> StatementLine:
+    # Money in: the counterparty is the debtor; money out: the creditor.
+    party, account = ("Dbtr", "DbtrAcct") if credit else ("Cdtr", "CdtrAcct")
+    parties = tree.find(detail, "RltdPties")
+    name = tax_id = counterparty_account = None
+    if parties is not None:
+        name = tree.text(parties, f"{party}/Nm", f"{party}/Pty/Nm", f"Ultmt{party}/Nm",
+                         f"Ultmt{party}/Pty/Nm")
+        counterparty_account = tree.text(parties, *account_paths(account))
+        tax_id = _tax_id(tree, parties, party)
+    unstructured = [part.text.strip() for part in tree.findall(detail, "RmtInf/Ustrd")
+                    if part.text and part.text.strip()]
+    extra = tree.text(detail, "AddtlTxInf")
+    remittance = " / ".join(unstructured) or line.remittance or extra or ""
+    return replace(
+        line, counterparty_name=name, counterparty_account=counterparty_account,
+        counterparty_tax_id=tax_id, remittance=remittance,
+        end_to_end_id=_ref(tree.text(detail, "Refs/EndToEndId")),
+        creditor_reference=_ref(tree.text(detail, "RmtInf/Strd/CdtrRefInf/Ref")),
+        bank_code=_bank_code(tree, detail) or line.bank_code)
+
+
+def _tax_id(tree: Tree, parties: etree._Element, party: str) -> str | None:
+    for base in (f"{party}/Id", f"{party}/Pty/Id", f"Ultmt{party}/Id", f"Ultmt{party}/Pty/Id"):
+        for other in (tree.findall(parties, f"{base}/OrgId/Othr")
+                      + tree.findall(parties, f"{base}/PrvtId/Othr")):
+            scheme = (tree.text(other, "SchmeNm/Cd", "SchmeNm/Prtry") or "").upper()
+            if scheme.replace(" ", "") in _TAX_SCHEMES:
+                return tree.text(other, "Id")
+    return None
+
+
+def _is_credit(tree: Tree, element: etree._Element, field: str) -> bool:
+    indicator = tree.text(element, "CdtDbtInd")
+    if indicator not in ("CRDT", "DBIT"):
+        raise tree.error(element, field, _("'{value}' is not CRDT or DBIT",
+                                           value=indicator or ""))
+    return indicator == "CRDT"
+
+
+def _bank_code(tree: Tree, element: etree._Element) -> str | None:
+    domain = tree.find(element, "BkTxCd/Domn")
+    if domain is not None:
+        parts = [tree.text(domain, "Cd"), tree.text(domain, "Fmly/Cd"),
+                 tree.text(domain, "Fmly/SubFmlyCd")]
+        return "/".join(part for part in parts if part) or None
+    return tree.text(element, "BkTxCd/Prtry/Cd")
+
+
+def _ref(value: str | None) -> str | None:
+    return None if value is None or value.upper() in _NOT_PROVIDED else value
+
+
+def _nth(reference: str | None, index: int) -> str | None:
+    # Parts of one booking share the entry's reference; the part number keeps each one unique.
+    return f"{reference}/{index + 1}" if reference else None

@@ -1,0 +1,64 @@
+"""Banxico's CEP (Comprobante Electrónico de Pago): the receipt of one SPEI transfer, as XML.
+
+A customer sends it as evidence of a payment, or the organisation downloads it from Banxico. It
+is read as a one-line statement of the beneficiary's account (money in, MXN: SPEI moves pesos
+only), with the payer (Ordenante) as counterparty and the clave de rastreo as the transfer's id.
+It states no balances. Banxico writes "NA" where a field does not apply.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from cobranza.i18n import _
+from cobranza.statements.formats.xmlread import Tree, amount, day, root_of
+from cobranza.statements.model import ParsedStatement, StatementLine
+
+name = "cep"
+
+_ROOTS = (b"<SPEI_Tercero", b"<SPEI_Participante")
+
+
+def identify(head: bytes) -> bool:
+    """A CEP's root element, SPEI_Tercero (or SPEI_Participante between banks)."""
+    return any(root in head for root in _ROOTS)
+
+
+def extract(data: bytes, *, file: str) -> list[ParsedStatement]:
+    """The one transfer the receipt proves."""
+    root = root_of(data, file=file)
+    tree = Tree(root, file=file)
+    if not etree.QName(root).localname.startswith("SPEI_"):
+        raise tree.error(root, "SPEI_Tercero", _("not a Banxico CEP; expected a SPEI_Tercero "
+                                                 "root element"))
+    beneficiary = _child(tree, root, "Beneficiario")
+    payer = _child(tree, root, "Ordenante")
+    trace = _attr(root, "claveRastreo")
+    if trace is None:
+        raise tree.error(root, "claveRastreo", _("the receipt has no clave de rastreo"))
+    # Some receipts omit the beneficiary's account ("NA"): the import's --account names it.
+    account = _attr(beneficiary, "Cuenta") or ""
+    when = day(root.get("FechaOperacion"), tree=tree, element=root, field="FechaOperacion")
+    value = amount(beneficiary.get("MontoPago"), tree=tree, element=beneficiary,
+                   field="Beneficiario/MontoPago")
+    line = StatementLine(
+        booking_date=when, value_date=when, amount=value, currency="MXN",
+        counterparty_name=_attr(payer, "Nombre"), counterparty_account=_attr(payer, "Cuenta"),
+        counterparty_tax_id=_attr(payer, "RFC"), remittance=_attr(beneficiary, "Concepto") or "",
+        spei_reference=trace, transaction_id=trace, bank_code="SPEI",
+        line=beneficiary.sourceline or 0)
+    return [ParsedStatement(format=name, account=account, currency="MXN", lines=[line],
+                            statement_ref=trace, period_start=when, period_end=when,
+                            line=root.sourceline or 0)]
+
+
+def _child(tree: Tree, root: etree._Element, tag: str) -> etree._Element:
+    found = tree.find(root, tag)
+    if found is None:
+        raise tree.error(root, tag, _("missing; a CEP names the beneficiary and the payer"))
+    return found
+
+
+def _attr(element: etree._Element, attribute: str) -> str | None:
+    value = (element.get(attribute) or "").strip()
+    return None if value in ("", "NA") else value

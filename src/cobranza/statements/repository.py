@@ -1,0 +1,80 @@
+"""Every query of the statement import: known statements, known lines, set-based writes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Table, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from cobranza.models.bank import BankStatement, BankTransaction
+
+CHUNK = 5_000  # rows per executemany
+_IN_CHUNK = 1_000  # keys per IN (...) list: under every driver's parameter limit
+
+_STATEMENTS: Table = BankStatement.__table__  # type: ignore[assignment]
+_LINES: Table = BankTransaction.__table__  # type: ignore[assignment]
+
+
+def find_statement(session: Session, *, org_id: int, file_sha256: str, account: str,
+                   statement_ref: str | None) -> int | None:
+    """The id of the same statement imported before from the same file, if any."""
+    ref = (_STATEMENTS.c.statement_ref.is_(None) if statement_ref is None
+           else _STATEMENTS.c.statement_ref == statement_ref)
+    query = select(_STATEMENTS.c.id).where(
+        _STATEMENTS.c.org_id == org_id, _STATEMENTS.c.file_sha256 == file_sha256,
+        _STATEMENTS.c.account == account, ref).limit(1)
+    return session.execute(query).scalar_one_or_none()
+
+
+def known_keys(session: Session, *, org_id: int, keys: Sequence[str]) -> set[str]:
+    """Which of `keys` are already stored as bank transactions of the organisation."""
+    found: set[str] = set()
+    column = _LINES.c.dedupe_key
+    for start in range(0, len(keys), _IN_CHUNK):
+        part = keys[start:start + _IN_CHUNK]
+        query = select(column).where(_LINES.c.org_id == org_id, column.in_(part))
+        found.update(session.execute(query).scalars())
+    return found
+
+
+def add_statement(session: Session, values: dict[str, Any]) -> int:
+    """Insert one statement row; its id."""
+    result = session.execute(insert(_STATEMENTS).values(**values).returning(_STATEMENTS.c.id))
+    return int(result.scalar_one())
+
+
+def set_counts(session: Session, *, statement_id: int, new: int, known: int) -> None:
+    """Record how many of the statement's lines were new and how many already known."""
+    session.execute(update(_STATEMENTS).where(_STATEMENTS.c.id == statement_id)
+                    .values(lines_new=new, lines_known=known))
+
+
+def add_lines(session: Session, rows: Iterable[dict[str, Any]], *, created_at: datetime) -> None:
+    """Insert bank transactions in chunks; a key stored meanwhile by another import is skipped."""
+    batch: list[dict[str, Any]] = []
+    for row in rows:
+        batch.append({**row, "created_at": created_at, "status": "new"})
+        if len(batch) == CHUNK:
+            _insert_ignore(session, batch)
+            batch = []
+    if batch:
+        _insert_ignore(session, batch)
+
+
+def _insert_ignore(session: Session, rows: list[dict[str, Any]]) -> None:
+    # One executemany per chunk; ON CONFLICT DO NOTHING keeps two concurrent imports of
+    # overlapping statements from failing on the (org_id, dedupe_key) constraint.
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        statement: Any = postgresql.insert(_LINES).on_conflict_do_nothing(
+            index_elements=["org_id", "dedupe_key"])
+    elif dialect == "sqlite":
+        statement = sqlite.insert(_LINES).on_conflict_do_nothing(
+            index_elements=["org_id", "dedupe_key"])
+    else:
+        statement = insert(_LINES)
+    session.execute(statement, rows)

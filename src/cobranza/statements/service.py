@@ -1,0 +1,230 @@
+"""Importing a bank statement file: read, detect, parse, check, then write all or nothing.
+
+Each bank transaction is stored once however many files bring it (the same statement again, an
+overlapping one, an intraday report then the day's statement): its key is the bank's own
+transaction id where the format gives one, else a fingerprint of the movement. The caller's unit
+of work commits; nothing here does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from sqlalchemy.orm import Session
+
+from cobranza.core.money import to_minor
+from cobranza.i18n import _
+from cobranza.statements import repository
+from cobranza.statements.checks import check_statement
+from cobranza.statements.detect import read_statements
+from cobranza.statements.model import ParsedStatement, StatementError, StatementLine
+
+MAX_BYTES = 50 * 1024 * 1024  # bank statements are kilobytes to a few megabytes
+_READ_CHUNK = 1 << 20
+# Column widths of bank_transactions: longer free text is cut, never refused.
+_WIDTHS = {"transaction_id": 120, "counterparty_name": 300, "counterparty_account": 64,
+           "counterparty_tax_id": 32, "end_to_end_id": 120, "creditor_reference": 64,
+           "spei_reference": 64, "bank_code": 64}
+
+
+@dataclass
+class StatementOutcome:
+    """What importing one statement of the file did."""
+
+    account: str
+    currency: str | None
+    period_start: date | None
+    period_end: date | None
+    statement_ref: str | None
+    lines_new: int = 0
+    lines_known: int = 0
+    already_imported: bool = False
+
+
+@dataclass
+class StatementImport:
+    """What importing one file did; with errors, nothing was written."""
+
+    file: str
+    format: str | None = None
+    statements: list[StatementOutcome] = field(default_factory=list)
+    errors: list[StatementError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when the file was imported (no errors)."""
+        return not self.errors
+
+    @property
+    def lines_new(self) -> int:
+        """Lines stored for the first time."""
+        return sum(s.lines_new for s in self.statements)
+
+    @property
+    def lines_known(self) -> int:
+        """Lines an earlier import had already stored."""
+        return sum(s.lines_known for s in self.statements)
+
+
+def read_file(path: Path, *, file: str, max_bytes: int = MAX_BYTES) -> bytes:
+    """The file's bytes, refusing one over `max_bytes` before reading it."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise _too_large(file, size, max_bytes)
+        with path.open("rb") as stream:
+            return read_stream(stream, file=file, max_bytes=max_bytes)
+    except OSError as exc:
+        raise StatementError(file, 0, "", _("cannot read the file: {reason}",
+                                            reason=exc.strerror or str(exc))) from None
+
+
+def read_stream(stream: BinaryIO, *, file: str, max_bytes: int = MAX_BYTES) -> bytes:
+    """Read at most `max_bytes` from a stream (an upload), refusing anything longer."""
+    parts: list[bytes] = []
+    total = 0
+    while chunk := stream.read(_READ_CHUNK):
+        total += len(chunk)
+        if total > max_bytes:
+            raise _too_large(file, total, max_bytes)
+        parts.append(chunk)
+    return b"".join(parts)
+
+
+def _too_large(file: str, size: int, max_bytes: int) -> StatementError:
+    return StatementError(file, 0, "", _(
+        "the file is larger than {limit} MB ({size} bytes); bank statements are far smaller — "
+        "split it, or raise the limit", limit=max_bytes // (1024 * 1024), size=size))
+
+
+def import_statement(session: Session, *, org_id: int, data: bytes, file: str, now: datetime,
+                     format: str = "auto", account: str | None = None) -> StatementImport:
+    """Import every statement of a file; with any error, write nothing and say why."""
+    outcome = StatementImport(file=file)
+    try:
+        statements = read_statements(data, file=file, format=format)
+    except StatementError as error:
+        outcome.errors.append(error)
+        return outcome
+    if not statements:
+        outcome.errors.append(StatementError(file, 0, "", _(
+            "the file holds no bank statement; nothing to import")))
+        return outcome
+    if account:
+        statements = [replace(s, account=account.strip()) for s in statements]
+    outcome.format = statements[0].format
+    for statement in statements:
+        outcome.errors.extend(check_statement(statement, file=file))
+    if outcome.errors:
+        return outcome
+    sha256 = hashlib.sha256(data).hexdigest()
+    seen: set[str] = set()  # keys written by an earlier statement of this same file
+    for statement in statements:
+        outcome.statements.append(_write(session, statement, org_id=org_id, file=file,
+                                         sha256=sha256, now=now, seen=seen))
+    return outcome
+
+
+def _write(session: Session, statement: ParsedStatement, *, org_id: int, file: str,
+           sha256: str, now: datetime, seen: set[str]) -> StatementOutcome:
+    result = StatementOutcome(
+        account=statement.account, currency=_currency(statement),
+        period_start=statement.period_start or _first(statement.lines),
+        period_end=statement.period_end or _last(statement.lines),
+        statement_ref=statement.statement_ref)
+    if repository.find_statement(session, org_id=org_id, file_sha256=sha256,
+                                 account=statement.account,
+                                 statement_ref=_clip(statement.statement_ref, 120)) is not None:
+        result.already_imported = True
+        result.lines_known = len(statement.lines)
+        return result
+    keys = dedupe_keys(statement)
+    known = repository.known_keys(session, org_id=org_id, keys=sorted(set(keys))) | seen
+    statement_id = repository.add_statement(session, _statement_row(
+        statement, result, org_id=org_id, file=file, sha256=sha256, now=now))
+    rows = []
+    for line, key in zip(statement.lines, keys, strict=True):
+        if key in known:
+            continue
+        known.add(key)
+        rows.append(_line_row(line, key=key, org_id=org_id, statement_id=statement_id,
+                              account=statement.account))
+    repository.add_lines(session, rows, created_at=now)
+    seen.update(keys)
+    result.lines_new, result.lines_known = len(rows), len(statement.lines) - len(rows)
+    repository.set_counts(session, statement_id=statement_id, new=result.lines_new,
+                          known=result.lines_known)
+    return result
+
+
+def dedupe_keys(statement: ParsedStatement) -> list[str]:
+    """One key per line: the bank's transaction id where given and unique, else a fingerprint."""
+    ids = Counter(line.transaction_id for line in statement.lines if line.transaction_id)
+    occurrences: Counter[tuple[str, ...]] = Counter()
+    keys = []
+    for line in statement.lines:
+        # An id the file repeats (a "NONREF" placeholder, a batch's shared id) names no one line.
+        if line.transaction_id and ids[line.transaction_id] == 1:
+            keys.append("t:" + _digest(statement.account, line.transaction_id))
+            continue
+        fingerprint = (statement.account, line.booking_date.isoformat(), str(line.amount),
+                       line.currency, line.counterparty_name or "",
+                       line.counterparty_account or "", " ".join(line.remittance.split()))
+        # Two equal transfers on one day are two payments: the occurrence number keeps both.
+        occurrences[fingerprint] += 1
+        keys.append("f:" + _digest(*fingerprint, str(occurrences[fingerprint])))
+    return keys
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def _statement_row(statement: ParsedStatement, result: StatementOutcome, *, org_id: int,
+                   file: str, sha256: str, now: datetime) -> dict[str, Any]:
+    currency = result.currency
+
+    def minor(value: Any) -> int | None:
+        return None if value is None or currency is None else to_minor(value, currency)
+
+    return {
+        "org_id": org_id, "account": statement.account, "file": file,
+        "period_start": result.period_start, "period_end": result.period_end or now.date(),
+        "imported_at": now, "format": statement.format,
+        "statement_ref": _clip(statement.statement_ref, 120), "currency": currency,
+        "opening_balance": minor(statement.opening_balance),
+        "closing_balance": minor(statement.closing_balance), "file_sha256": sha256,
+        "lines_new": 0, "lines_known": 0}
+
+
+def _line_row(line: StatementLine, *, key: str, org_id: int, statement_id: int,
+              account: str) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "org_id": org_id, "statement_id": statement_id, "account": account,
+        "dedupe_key": key, "booking_date": line.booking_date, "value_date": line.value_date,
+        "amount": to_minor(line.amount, line.currency), "currency": line.currency,
+        "remittance": line.remittance or None}
+    for name, width in _WIDTHS.items():
+        row[name] = _clip(getattr(line, name), width)
+    return row
+
+
+def _clip(value: str | None, width: int) -> str | None:
+    return value[:width] if value else None
+
+
+def _currency(statement: ParsedStatement) -> str | None:
+    return statement.currency or (statement.lines[0].currency if statement.lines else None)
+
+
+def _first(lines: list[StatementLine]) -> date | None:
+    return min((line.booking_date for line in lines), default=None)
+
+
+def _last(lines: list[StatementLine]) -> date | None:
+    return max((line.booking_date for line in lines), default=None)
