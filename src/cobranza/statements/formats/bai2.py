@@ -1,0 +1,138 @@
+"""BAI2 cash management balance reports (US and UK banks), read by the `bai2` library.
+
+The library reads the record hierarchy (file, group, account, transaction detail) and checks
+its control totals and record counts. This module first puts the text in the one-record-a-line
+shape the library expects (several records on a line, a record cut across lines, an account
+record continued with 88 records), then maps each account onto a `ParsedStatement`: the 010
+opening and 015 closing ledger balances, and each 16 detail signed by its type code.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from bai2 import bai2 as library  # type: ignore[import-untyped]
+from bai2.constants import FundsType, TypeCodeTransaction  # type: ignore[import-untyped]
+from bai2.exceptions import (  # type: ignore[import-untyped]
+    IntegrityException,
+    NotSupportedYetException,
+    ParsingException,
+)
+
+from cobranza.core.money import UnknownCurrency, from_minor
+from cobranza.i18n import _
+from cobranza.statements.formats._text import decode, join, optional, rf_reference
+from cobranza.statements.model import ParsedStatement, StatementError, StatementLine
+
+name = "bai2"
+
+_RECORD = re.compile(r"\d{2},")
+_SPLIT = re.compile(r"(?<=/)\s+(?=\d{2},)")
+_OPENING_LEDGER, _CLOSING_LEDGER = "010", "015"
+_LIBRARY_ERRORS = (ParsingException, IntegrityException, NotSupportedYetException, ValueError,
+                   KeyError, IndexError, TypeError, StopIteration, AttributeError)
+
+
+def identify(head: bytes) -> bool:
+    """True for BAI2: the file starts with a 01 file header record."""
+    return bool(re.match(rb"\s*01,[^,\n]*,[^,\n]*,\d{6},", head))
+
+
+def extract(data: bytes, *, file: str) -> list[ParsedStatement]:
+    """Read every account of every group of a BAI2 file, one statement each."""
+    records = _records(decode(data))
+    if not records or not records[0][1].startswith("01,"):
+        raise StatementError(file, records[0][0] if records else 1, "01", _(
+            "not a BAI2 file: it must start with a 01 file header record"))
+    if not records[-1][1].startswith("99,"):
+        raise StatementError(file, records[-1][0], "99", _(
+            "the file ends without its 99 file trailer record; it may be truncated"))
+    try:
+        parsed = library.parse_from_lines([text for _line, text in records])
+    except _LIBRARY_ERRORS as exc:
+        raise StatementError(file, 0, "", _(
+            "the BAI2 file cannot be read ({reason}); check the record field counts and amounts",
+            reason=str(exc) or type(exc).__name__)
+        ) from exc
+    accounts = iter([n for n, text in records if text.startswith("03,")])
+    details = iter([n for n, text in records if text.startswith("16,")])
+    statements = []
+    for group in parsed.children:
+        for account in group.children:
+            statements.append(_statement(group, account, next(accounts, 0), details, file))
+    for statement in statements:
+        statement.statement_ref = optional(parsed.header.file_id)
+    return statements
+
+
+def _records(text: str) -> list[tuple[int, str]]:
+    """One (line, record) per physical record, an 03's 88 continuations joined onto it."""
+    records: list[tuple[int, str]] = []
+    account = -1  # the index of the account record being continued
+    for number, raw in enumerate(text.splitlines(), start=1):
+        for part in _SPLIT.split(raw.strip()):
+            if not part:
+                continue
+            if records and not _RECORD.match(part):
+                # A record cut across lines: its text field runs on.
+                records[-1] = (records[-1][0], f"{records[-1][1]} {part}")
+                continue
+            if part.startswith("88,") and account >= 0:
+                # The library splits an account record's continuation at the wrong field; a
+                # record ends at "/" after a whole field, so its 88 carries on after a comma.
+                # An empty 88 keeps the record count the trailers check.
+                line, joined = records[account]
+                records[account] = (line, joined.rstrip("/") + "," + part[3:])
+                part = "88,"
+            else:
+                account = len(records) if part.startswith("03,") else -1
+            records.append((number, part))
+    return records
+
+
+def _statement(group: Any, account: Any, line: int, details: Any, file: str) -> ParsedStatement:
+    """One account of a group: balances from its summaries, one line per 16 detail."""
+    header = account.header
+    currency = header.currency or group.header.currency or "USD"
+    as_of: date = group.header.as_of_date
+    summaries = {s.type_code.code: s for s in header.summary_items if s.type_code is not None}
+    opening, closing = summaries.get(_OPENING_LEDGER), summaries.get(_CLOSING_LEDGER)
+    try:
+        lines = [_line(d, currency, as_of, next(details, 0)) for d in account.children]
+        return ParsedStatement(
+            format=name, account=str(header.customer_account_number), currency=currency,
+            lines=lines,
+            opening_balance=_balance(opening, currency), closing_balance=_balance(closing, currency),
+            period_start=as_of, period_end=as_of, line=line)
+    except UnknownCurrency as exc:
+        raise StatementError(file, line, "currency", _(
+            "'{value}' is not an ISO 4217 currency code", value=currency)) from exc
+
+
+def _balance(summary: Any, currency: str) -> Decimal | None:
+    """A status summary's amount (signed as written), or None when absent or empty."""
+    if summary is None or summary.amount is None:
+        return None
+    return from_minor(int(summary.amount), currency)
+
+
+def _line(detail: Any, currency: str, as_of: date, line: int) -> StatementLine:
+    """One 16 detail: the group's as-of date, the amount signed by its type code."""
+    code = detail.type_code
+    amount = from_minor(int(detail.amount or 0), currency)
+    if code is not None and code.transaction == TypeCodeTransaction.debit:
+        amount = -amount
+    value_date = None
+    if detail.funds_type == FundsType.value_dated and detail.availability:
+        value_date = detail.availability.get("date")
+    text = optional(detail.text)
+    customer_ref = optional(detail.customer_reference)
+    return StatementLine(
+        booking_date=as_of, value_date=value_date, amount=amount, currency=currency,
+        remittance=join([text, customer_ref]),
+        creditor_reference=rf_reference(text, customer_ref),
+        transaction_id=optional(detail.bank_reference),
+        bank_code=code.code if code is not None else None, line=line)
