@@ -14,9 +14,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from bai2 import bai2 as library  # type: ignore[import-untyped]
-from bai2.constants import FundsType, TypeCodeTransaction  # type: ignore[import-untyped]
-from bai2.exceptions import (  # type: ignore[import-untyped]
+from bai2 import bai2 as library
+from bai2.constants import FundsType, TypeCodeTransaction
+from bai2.exceptions import (
     IntegrityException,
     NotSupportedYetException,
     ParsingException,
