@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from cobranza.cli.app import EXIT_INVALID, app, console, errors, fail, ledger, now
+from cobranza.cli.einvoices import import_path, is_einvoice_path
 from cobranza.customers.imports import prepare as prepare_customers
 from cobranza.i18n import _, ngettext
 from cobranza.importers.run import ImportOutcome, Preparer, run_import
@@ -84,12 +85,27 @@ def import_customers(ctx: typer.Context, file: FileArg, map_: MapOption = None,
 
 
 @import_app.command("invoices")
-def import_invoices(ctx: typer.Context, file: FileArg, map_: MapOption = None,
-                    dry_run: DryRun = False) -> None:
-    """Import invoices, with named or inline payment terms.
+def import_invoices(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(
+        help="CSV or XLSX file; or a CFDI 4.0 / SII DTE XML file, or a folder of them.",
+        metavar="FILE|DIR")],
+    map_: MapOption = None, dry_run: DryRun = False,
+    terms: Annotated[str | None, typer.Option(
+        help="E-invoices: terms (code) for invoices whose file gives no due date (CFDI PPD, "
+             "DTE without FchVenc); default: the organisation's terms when it has one set.")]
+    = None,
+) -> None:
+    """Import invoices, with named or inline payment terms; or e-invoices (CFDI, DTE).
 
     Columns: number,customer_id,issue_date,due_date,currency,amount[,terms]
-    [,grace_days,late_interest_annual_pct,discount_pct,discount_days]."""
+    [,grace_days,late_interest_annual_pct,discount_pct,discount_days].
+    XML: CFDI ingreso/egreso/pago (Pagos 2.0) and DTE 33/34/56/61; customers are found by tax
+    id or created."""
+    # E-invoices (XML, a folder, an SII RCV export) have their own reader: cli/einvoices.py.
+    if is_einvoice_path(file):
+        import_path(ctx, file, terms=terms, dry_run=dry_run)
+        return
     _run(ctx, "invoices", file, prepare_invoices, map_, dry_run)
 
 

@@ -11,7 +11,7 @@ import polars as pl
 from sqlalchemy.orm import Session
 
 from cobranza.importers.tabular import RowError, Table, read_table
-from cobranza.importers.upsert import changes_json, upsert
+from cobranza.importers.upsert import WriteResult, changes_json, upsert
 from cobranza.ledger.replay import replay_customers
 from cobranza.models import ChangeRecord, ImportRun, Organisation
 from cobranza.models.base import Base
@@ -75,19 +75,33 @@ def import_table(session: Session, *, kind: str, table: Table, org: Organisation
     if prepared.errors:
         outcome.errors = sorted(prepared.errors, key=lambda e: (e.line, e.column))
         return outcome
-    result = upsert(session, model=prepared.model, org_id=org.id, key=prepared.key,
-                    frame=prepared.frame, columns=prepared.columns, now=now, dry_run=dry_run)
+    result = write_prepared(session, kind=kind, file=table.file, prepared=prepared, org=org,
+                            now=now, dry_run=dry_run)
     outcome.new, outcome.updated, outcome.unchanged = result.new, result.updated, result.unchanged
     if dry_run:
         return outcome
-    run = ImportRun(org_id=org.id, kind=kind, file=table.file, new=result.new,
+    if prepared.replay and result.customers:
+        replay_customers(session, org_id=org.id, customer_ids=result.customers)
+    session.flush()
+    return outcome
+
+
+def write_prepared(session: Session, *, kind: str, file: str, prepared: Prepared,
+                   org: Organisation, now: datetime, dry_run: bool = False) -> WriteResult:
+    """Upsert checked rows and record the run and every change; the caller replays allocations.
+
+    Shared by `import_table` and by imports that write several tables in one unit of work
+    (e-invoices: customers, invoices, credit notes, payments), which replay once at the end.
+    """
+    result = upsert(session, model=prepared.model, org_id=org.id, key=prepared.key,
+                    frame=prepared.frame, columns=prepared.columns, now=now, dry_run=dry_run)
+    if dry_run:
+        return result
+    run = ImportRun(org_id=org.id, kind=kind, file=file, new=result.new,
                     updated=result.updated, unchanged=result.unchanged, at=now)
     session.add(run)
     session.flush()
     session.add_all(ChangeRecord(org_id=org.id, import_run_id=run.id, entity=kind, key=key,
                                  changes=changes_json(diff), at=now)
                     for key, diff in result.changes)
-    if prepared.replay and result.customers:
-        replay_customers(session, org_id=org.id, customer_ids=result.customers)
-    session.flush()
-    return outcome
+    return result

@@ -1,0 +1,131 @@
+"""Spanish for the e-invoice import (CFDI 4.0, Pagos 2.0, SII DTE): einvoices.po."""
+
+from __future__ import annotations
+
+ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
+    "a CFDI of type {value} is not a receivable; expected I (ingreso), E (egreso) or P (pago)":
+        "un CFDI de tipo {value} no es una cuenta por cobrar; se esperaba I (ingreso), "
+        "E (egreso) o P (pago)",
+    "missing element; a CFDI names its issuer and its receiver":
+        "falta el elemento; un CFDI indica su emisor y su receptor",
+    "the CFDI is not stamped (no TimbreFiscalDigital, hence no UUID); expected the stamped XML "
+    "your PAC returned":
+        "el CFDI no está timbrado (no tiene TimbreFiscalDigital ni, por tanto, UUID); se "
+        "esperaba el XML timbrado que devolvió su PAC",
+    "'{value}' is not a payment method; expected PUE or PPD":
+        "'{value}' no es un método de pago; se esperaba PUE o PPD",
+    "Total {total} does not match SubTotal {sub} − Descuento {discount} + taxes moved {moved} − "
+    "taxes withheld {withheld} = {expected}; the file was altered or badly generated":
+        "el Total {total} no coincide con SubTotal {sub} − Descuento {discount} + impuestos "
+        "trasladados {moved} − impuestos retenidos {withheld} = {expected}; el archivo fue "
+        "alterado o mal generado",
+    "Pagos 1.0 is not supported; expected Pagos 2.0":
+        "Pagos 1.0 no está soportado; se esperaba Pagos 2.0",
+    "a CFDI of type P without a Pagos 2.0 complement; expected pago20:Pagos":
+        "un CFDI de tipo P sin complemento de Pagos 2.0; se esperaba pago20:Pagos",
+    "MontoTotalPagos {stated} does not match the payments' Monto × TipoCambioP, {expected} MXN; "
+    "the file was altered or badly generated":
+        "MontoTotalPagos {stated} no coincide con Monto × TipoCambioP de los pagos, "
+        "{expected} MXN; el archivo fue alterado o mal generado",
+    "the complement pays no document; expected a DoctoRelacionado":
+        "el complemento no paga ningún documento; se esperaba un DoctoRelacionado",
+    "the related documents are paid {applied} {currency} in all, more than the payment's Monto "
+    "{amount}":
+        "a los documentos relacionados se les pagan {applied} {currency} en total, más que el "
+        "Monto del pago, {amount}",
+    "the amount paid is zero; expected an amount greater than zero":
+        "el importe pagado es cero; se esperaba un importe mayor que cero",
+    "ImpSaldoAnt {before} − ImpPagado {paid} is not ImpSaldoInsoluto {after}":
+        "ImpSaldoAnt {before} − ImpPagado {paid} no es ImpSaldoInsoluto {after}",
+    "document {number} ({fiscal_id}) is also in {file} line {line} with other contents; "
+    "expected each document once":
+        "el documento {number} ({fiscal_id}) también está en {file}, línea {line}, con otro "
+        "contenido; se esperaba cada documento una sola vez",
+    "payment complement {uuid} is also in {file} with other contents; expected each complement "
+    "once":
+        "el complemento de pago {uuid} también está en {file} con otro contenido; se esperaba "
+        "cada complemento una sola vez",
+    "the organisation has no tax id, so who issued each document is not checked; set it to "
+    "refuse purchases imported by mistake":
+        "la organización no tiene RUT/RFC, así que no se comprueba quién emitió cada documento; "
+        "regístrelo para rechazar compras importadas por error",
+    "issued by {issuer}, not by the organisation ({own}); this is a purchase, not a receivable":
+        "emitido por {issuer}, no por la organización ({own}); es una compra, no una cuenta "
+        "por cobrar",
+    "the credit note relates to CFDI {uuid}, which is neither in the ledger nor in this import; "
+    "import that invoice first":
+        "la nota de crédito se relaciona con el CFDI {uuid}, que no está en el libro ni en "
+        "esta importación; importe primero esa factura",
+    "credit note {number} relates to {n} invoices; it settles the first, and the rest of its "
+    "amount is applied like a payment":
+        "la nota de crédito {number} se relaciona con {n} facturas; salda la primera y el resto "
+        "de su monto se aplica como un pago",
+    "the payment is for CFDI {uuid}, which is neither in the ledger nor in this import; import "
+    "that invoice first":
+        "el pago es del CFDI {uuid}, que no está en el libro ni en esta importación; importe "
+        "primero esa factura",
+    "number {number} is already in the ledger for another document ({fiscal_id}); expected a "
+    "new number or the same document":
+        "el número {number} ya está en el libro para otro documento ({fiscal_id}); se esperaba "
+        "un número nuevo o el mismo documento",
+    "this is an AEC (cesión): the invoice in it was assigned to a factoring company, which "
+    "collects it now; it is not a DTE to collect. Import the DTE itself if the assignment was "
+    "undone":
+        "esto es un AEC (cesión): la factura que contiene fue cedida a una empresa de factoring, "
+        "que ahora la cobra; no es un DTE por cobrar. Importe el DTE mismo si la cesión se "
+        "deshizo",
+    "'{value}' is not a DTE; expected a DTE, EnvioDTE or Documento of the SII":
+        "'{value}' no es un DTE; se esperaba un DTE, EnvioDTE o Documento del SII",
+    "the file holds no Documento; expected a factura, nota de débito or nota de crédito":
+        "el archivo no contiene ningún Documento; se esperaba una factura, nota de débito o "
+        "nota de crédito",
+    "the signature's {what} is not base64; the file was damaged or altered":
+        "el {what} de la firma no está en base64; el archivo está dañado o fue alterado",
+    "missing element; a DTE has an Encabezado":
+        "falta el elemento; un DTE tiene un Encabezado",
+    "DTE type {value} is not a document cobranza collects; expected 33 (factura), 34 (factura "
+    "exenta), 56 (nota de débito) or 61 (nota de crédito)":
+        "el DTE de tipo {value} no es un documento que cobranza cobre; se esperaba 33 "
+        "(factura), 34 (factura exenta), 56 (nota de débito) o 61 (nota de crédito)",
+    "MntTotal {total} does not match MntNeto + MntExe + IVA = {expected}; the file was altered "
+    "or badly generated":
+        "MntTotal {total} no coincide con MntNeto + MntExe + IVA = {expected}; el archivo fue "
+        "alterado o mal generado",
+    "missing value; this field is required": "falta el valor; este campo es obligatorio",
+    "'{value}' is not a number": "'{value}' no es un número",
+    "'{value}' is negative; expected an amount of zero or more":
+        "'{value}' es negativo; se esperaba un importe de cero o más",
+    "{file}: skipped, not an XML file": "{file}: omitido, no es un archivo XML",
+    "the folder holds no CFDI or DTE XML file; expected .xml files":
+        "la carpeta no contiene archivos XML de CFDI ni de DTE; se esperaban archivos .xml",
+    "this is an SII RCV export (registro de compras y ventas), a register of documents, not the "
+    "documents; import the DTE XML files instead":
+        "esto es una exportación del RCV del SII (registro de compras y ventas), un registro "
+        "de documentos y no los documentos; importe en su lugar los XML de los DTE",
+    "CFDI 3.3 is not supported; expected CFDI 4.0":
+        "CFDI 3.3 no está soportado; se esperaba CFDI 4.0",
+    "this XML is not a CFDI or a DTE (its root is {root}); expected a CFDI 4.0 Comprobante or "
+    "an SII DTE":
+        "este XML no es un CFDI ni un DTE (su raíz es {root}); se esperaba un Comprobante CFDI "
+        "4.0 o un DTE del SII",
+    ("{n} invoice gives no due date and no terms apply: due on its issue date; use --terms CODE "
+     "to give one",
+     "{n} invoices give no due date and no terms apply: due on their issue date; use --terms "
+     "CODE to give one"):
+        ("{n} factura no indica vencimiento y no hay condiciones que lo den: vence en su fecha "
+         "de emisión; use --terms CÓDIGO para darle uno",
+         "{n} facturas no indican vencimiento y no hay condiciones que lo den: vencen en su "
+         "fecha de emisión; use --terms CÓDIGO para darles uno"),
+    "the file is not well-formed XML ({reason}); expected a complete CFDI or DTE (was it cut "
+    "short?)":
+        "el archivo no es XML bien formado ({reason}); se esperaba un CFDI o DTE completo "
+        "(¿quedó cortado?)",
+    "the file declares a DOCTYPE (entities or a DTD), which CFDI and DTE files never do; refused "
+    "for safety":
+        "el archivo declara un DOCTYPE (entidades o una DTD), algo que los CFDI y DTE nunca "
+        "hacen; se rechaza por seguridad",
+    "customers": "clientes",
+    "invoices": "facturas",
+    "credit notes": "notas de crédito",
+    "payments": "pagos",
+}

@@ -1,0 +1,51 @@
+"""`cobranza import invoices FILE.xml|DIR`: Mexican CFDI 4.0 and Chilean DTE e-invoices."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from cobranza.cli.app import EXIT_INVALID, console, errors, ledger, now
+from cobranza.einvoices.read import is_einvoice_path
+from cobranza.einvoices.service import KINDS, EInvoiceOutcome, import_einvoices
+from cobranza.i18n import _, ngettext
+
+__all__ = ["import_path", "is_einvoice_path"]
+
+
+
+def _kind_name(kind: str) -> str:
+    return {"customers": _("customers"), "invoices": _("invoices"),
+            "credit-notes": _("credit notes"), "payments": _("payments")}[kind]
+
+
+def import_path(ctx: typer.Context, path: Path, *, terms: str | None, dry_run: bool) -> None:
+    """Import one e-invoice file or a folder of them, all or nothing, and report."""
+    with ledger(ctx) as (session, org):
+        outcome = import_einvoices(session, path=path, org=org, now=now(), terms=terms,
+                                   dry_run=dry_run, display_name=str(path))
+        if not outcome.ok:
+            session.rollback()
+    report(outcome)
+
+
+def report(outcome: EInvoiceOutcome) -> None:
+    """Print what was imported per kind of row; exit 2 with every error when nothing was."""
+    for warning in outcome.warnings:
+        errors.print(f"{_('warning')}: {warning}", highlight=False, markup=False)
+    if outcome.errors:
+        for error in outcome.errors:
+            errors.print(str(error), highlight=False, markup=False, soft_wrap=True)
+        errors.print(ngettext("{n} error in {file}; nothing was imported.",
+                              "{n} errors in {file}; nothing was imported.",
+                              len(outcome.errors), file=outcome.file),
+                     highlight=False, markup=False)
+        raise typer.Exit(EXIT_INVALID)
+    prefix = _("Dry run, nothing written") if outcome.dry_run else _("Imported")
+    for kind in KINDS:
+        new, updated, unchanged = outcome.counts.get(kind, (0, 0, 0))
+        summary = _("{new} new, {updated} updated, {unchanged} unchanged.", new=new,
+                    updated=updated, unchanged=unchanged)
+        console.print(f"{prefix}: {outcome.file}: {_kind_name(kind)}: {summary}",
+                      highlight=False, markup=False)

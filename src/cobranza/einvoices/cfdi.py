@@ -1,0 +1,241 @@
+"""Mexican CFDI 4.0: ingreso -> invoice, egreso -> credit note, pago (Pagos 2.0) -> payments.
+
+Only what collection needs is read (UUID, serie/folio, RFCs, totals, currency, exchange rate,
+MetodoPago, dates, related documents, paid amounts); the sums the SAT requires to agree are
+checked, because a file whose totals disagree was altered or badly generated.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from cobranza.core.money import quantum, round_money
+from cobranza.einvoices.fields import Fields
+from cobranza.einvoices.model import Document, Parsed, Party, PaymentLine
+from cobranza.einvoices.xmlsafe import Element
+from cobranza.i18n import _
+
+CFDI = "http://www.sat.gob.mx/cfd/4"
+CFDI33 = "http://www.sat.gob.mx/cfd/3"
+PAGOS = "http://www.sat.gob.mx/Pagos20"
+PAGOS10 = "http://www.sat.gob.mx/Pagos"
+TFD = "http://www.sat.gob.mx/TimbreFiscalDigital"
+IMPLOCAL = "http://www.sat.gob.mx/implocal"
+NS = {"cfdi": CFDI, "pago20": PAGOS, "tfd": TFD, "implocal": IMPLOCAL, "pago10": PAGOS10}
+ZERO = Decimal(0)
+# SAT's generic RFCs: sales to the general public and to foreign residents without an RFC.
+PUBLIC_RFC, FOREIGN_RFC = "XAXX010101000", "XEXX010101000"
+# Egreso relations that reduce the related invoice: 01 nota de crédito, 03 devolución,
+# 07 aplicación de anticipo (Anexo 20, c_TipoRelacion).
+CREDIT_RELATIONS = frozenset({"01", "03", "07"})
+_NOT_RECEIVABLE = {"T": "T (traslado)", "N": "N (nómina)"}
+
+
+def read_cfdi(root: Element, file: str) -> Parsed:
+    """The invoice, credit note or payments of one CFDI 4.0 `Comprobante`."""
+    out = Parsed()
+    f = Fields(file, out.errors)
+    kind = root.get("TipoDeComprobante")
+    if kind not in ("I", "E", "P"):
+        f.error(root, "TipoDeComprobante", _(
+            "a CFDI of type {value} is not a receivable; expected I (ingreso), E (egreso) or "
+            "P (pago)", value=_NOT_RECEIVABLE.get(kind or "", kind or "?")))
+        return out
+    uuid = _uuid(root, f)
+    emisor, receptor = root.find("cfdi:Emisor", NS), root.find("cfdi:Receptor", NS)
+    if emisor is None or receptor is None:
+        f.error(root, "Emisor" if emisor is None else "Receptor",
+                _("missing element; a CFDI names its issuer and its receiver"))
+        return out
+    issuer = f.tax_id(emisor.get("Rfc"), emisor, "Emisor/Rfc", "MX")
+    customer = _party(receptor, f)
+    if out.errors or uuid is None or issuer is None or customer is None:
+        return out
+    if kind == "P":
+        out.payments = _payments(root, f, uuid=uuid, issuer=issuer, customer=customer)
+    else:
+        document = _document(root, f, kind=kind, uuid=uuid, issuer=issuer, customer=customer)
+        if document is not None and not out.errors:
+            out.documents.append(document)
+    return out
+
+
+def _uuid(root: Element, f: Fields) -> str | None:
+    stamp = root.find("cfdi:Complemento/tfd:TimbreFiscalDigital", NS)
+    if stamp is None:
+        # Only a stamped CFDI is a fiscal document (CFF art. 29): until a PAC certifies it there
+        # is no UUID, which is how payment complements and credit notes name an invoice.
+        f.error(root, "TimbreFiscalDigital", _(
+            "the CFDI is not stamped (no TimbreFiscalDigital, hence no UUID); expected the "
+            "stamped XML your PAC returned"))
+        return None
+    value = f.required(stamp.get("UUID"), stamp, "TimbreFiscalDigital/UUID")
+    return None if value is None else value.upper()
+
+
+def _party(receptor: Element, f: Fields) -> Party | None:
+    raw = (receptor.get("Rfc") or "").strip().upper()
+    name = (receptor.get("Nombre") or "").strip() or raw
+    if raw == FOREIGN_RFC and receptor.get("NumRegIdTrib"):
+        # A foreign customer: the generic RFC is shared by all of them, their own tax id is not.
+        tax_id = receptor.get("NumRegIdTrib", "").strip()
+        return Party(code=f"{FOREIGN_RFC}-{tax_id}"[:64], tax_id=tax_id, name=name, country=None)
+    if raw in (PUBLIC_RFC, FOREIGN_RFC):
+        return Party(code=raw, tax_id=raw, name=name, country="MX")
+    tax_id = f.tax_id(receptor.get("Rfc"), receptor, "Receptor/Rfc", "MX")
+    return None if tax_id is None else Party(code=tax_id, tax_id=tax_id, name=name, country="MX")
+
+
+def _number(root: Element, uuid: str) -> str:
+    """serie-folio as the issuer numbers its invoices ("A-123"), else the folio, else the UUID."""
+    serie, folio = (root.get("Serie") or "").strip(), (root.get("Folio") or "").strip()
+    number = f"{serie}-{folio}" if serie and folio else folio
+    return number if number and len(number) <= 64 else uuid
+
+
+def _document(root: Element, f: Fields, *, kind: str, uuid: str, issuer: str,
+              customer: Party) -> Document | None:
+    currency = f.currency(root.get("Moneda"), root, "Moneda")
+    total = f.money(root.get("Total"), root, "Total", currency)
+    day = f.day(root.get("Fecha"), root, "Fecha")
+    rate = None
+    if currency is not None and currency != "MXN":
+        rate = f.decimal(root.get("TipoCambio"), root, "TipoCambio")
+    method = (root.get("MetodoPago") or "").strip().upper() or None
+    if kind == "I" and method not in ("PUE", "PPD"):
+        f.error(root, "MetodoPago", _("'{value}' is not a payment method; expected PUE or PPD",
+                                      value=method or ""))
+    if currency is None or total is None or day is None:
+        return None
+    _check_totals(root, f, currency=currency, total=total)
+    related = _related(root) if kind == "E" else ()
+    # PUE: paid in one exhibition at or before issue, so due on issue. PPD: a sale on credit
+    # whose term the CFDI does not carry; None lets the organisation's terms decide.
+    due = day if kind == "I" and method == "PUE" else None
+    return Document(kind="invoice" if kind == "I" else "credit_note", scheme="cfdi",
+                    number=_number(root, uuid),
+                    fiscal_id=uuid, issuer_tax_id=issuer, customer=customer, issue_date=day,
+                    due_date=due, currency=currency, amount=total, at=f.at(root),
+                    payment_method=method, exchange_rate=rate, related=related)
+
+
+def _related(root: Element) -> tuple[str, ...]:
+    uuids: list[str] = []
+    for group in root.findall("cfdi:CfdiRelacionados", NS):
+        if group.get("TipoRelacion") in CREDIT_RELATIONS:
+            uuids += [(r.get("UUID") or "").strip().upper()
+                      for r in group.findall("cfdi:CfdiRelacionado", NS) if r.get("UUID")]
+    return tuple(uuids)
+
+
+def _check_totals(root: Element, f: Fields, *, currency: str, total: Decimal) -> None:
+    """Total = SubTotal − Descuento + traslados − retenciones (+ local taxes), Anexo 20."""
+    sub = f.decimal(root.get("SubTotal"), root, "SubTotal")
+    discount = f.decimal(root.get("Descuento"), root, "Descuento", default=ZERO)
+    taxes = root.find("cfdi:Impuestos", NS)
+    moved = withheld = ZERO
+    if taxes is not None:
+        moved = f.decimal(taxes.get("TotalImpuestosTrasladados"), taxes,
+                          "Impuestos/TotalImpuestosTrasladados", default=ZERO) or ZERO
+        withheld = f.decimal(taxes.get("TotalImpuestosRetenidos"), taxes,
+                             "Impuestos/TotalImpuestosRetenidos", default=ZERO) or ZERO
+    local = root.find("cfdi:Complemento/implocal:ImpuestosLocales", NS)
+    if local is not None:
+        moved += f.decimal(local.get("TotaldeTraslados"), local, "TotaldeTraslados",
+                           default=ZERO) or ZERO
+        withheld += f.decimal(local.get("TotaldeRetenciones"), local, "TotaldeRetenciones",
+                              default=ZERO) or ZERO
+    if sub is None or discount is None:
+        return
+    expected = round_money(sub - discount + moved - withheld, currency)
+    if expected != total:
+        f.error(root, "Total", _(
+            "Total {total} does not match SubTotal {sub} − Descuento {discount} + taxes moved "
+            "{moved} − taxes withheld {withheld} = {expected}; the file was altered or badly "
+            "generated", total=total, sub=sub, discount=discount, moved=moved,
+            withheld=withheld, expected=expected))
+
+
+def _payments(root: Element, f: Fields, *, uuid: str, issuer: str,
+              customer: Party) -> list[PaymentLine]:
+    pagos = root.find("cfdi:Complemento/pago20:Pagos", NS)
+    if pagos is None:
+        old = root.find("cfdi:Complemento/pago10:Pagos", NS) is not None
+        f.error(root, "Complemento", _("Pagos 1.0 is not supported; expected Pagos 2.0") if old
+                else _("a CFDI of type P without a Pagos 2.0 complement; expected pago20:Pagos"))
+        return []
+    lines: list[PaymentLine] = []
+    in_mxn = ZERO
+    for pago in pagos.findall("pago20:Pago", NS):
+        found, amount_mxn = _pago(pago, f, uuid=uuid, issuer=issuer, customer=customer,
+                                  first=len(lines) + 1, reference=_number(root, uuid))
+        lines += found
+        in_mxn += amount_mxn
+    totals = pagos.find("pago20:Totales", NS)
+    if totals is not None:
+        stated = f.decimal(totals.get("MontoTotalPagos"), totals, "Totales/MontoTotalPagos")
+        if stated is not None and stated != round_money(in_mxn, "MXN"):
+            f.error(totals, "Totales/MontoTotalPagos", _(
+                "MontoTotalPagos {stated} does not match the payments' Monto × TipoCambioP, "
+                "{expected} MXN; the file was altered or badly generated", stated=stated,
+                expected=round_money(in_mxn, "MXN")))
+    if not lines and not f.errors:
+        f.error(pagos, "Pago", _("the complement pays no document; expected a DoctoRelacionado"))
+    return lines
+
+
+def _pago(pago: Element, f: Fields, *, uuid: str, issuer: str, customer: Party, first: int,
+          reference: str) -> tuple[list[PaymentLine], Decimal]:
+    """One Pago's lines (one per DoctoRelacionado) and its amount in MXN for the totals."""
+    currency = f.currency(pago.get("MonedaP"), pago, "Pago/MonedaP")
+    amount = f.money(pago.get("Monto"), pago, "Pago/Monto", currency)
+    rate = f.decimal(pago.get("TipoCambioP"), pago, "Pago/TipoCambioP", default=Decimal(1))
+    day = f.day(pago.get("FechaPago"), pago, "Pago/FechaPago")
+    if currency is None or amount is None or rate is None or day is None:
+        return [], ZERO
+    lines: list[PaymentLine] = []
+    applied = ZERO
+    for doc in pago.findall("pago20:DoctoRelacionado", NS):
+        line = _docto(doc, f, code=f"{uuid}/{first + len(lines)}", uuid=uuid, issuer=issuer,
+                      customer=customer, day=day, method=pago.get("FormaDePagoP"),
+                      reference=pago.get("NumOperacion") or reference)
+        if line is None:
+            continue
+        lines.append(line)
+        equivalence = f.decimal(doc.get("EquivalenciaDR"), doc, "EquivalenciaDR",
+                                default=Decimal(1))
+        if equivalence:  # ImpPagado is in the document's currency; EquivalenciaDR per MonedaP
+            applied += line.amount / equivalence
+    # The documents may take less than the payment (the rest is the customer's credit) but
+    # not more; each conversion may round by one unit (Anexo 20, Pagos 2.0, Monto).
+    if round_money(applied, currency) > amount + quantum(currency) * len(lines):
+        f.error(pago, "Pago/Monto", _(
+            "the related documents are paid {applied} {currency} in all, more than the "
+            "payment's Monto {amount}", applied=round_money(applied, currency),
+            currency=currency, amount=amount))
+    return lines, amount * rate
+
+
+def _docto(doc: Element, f: Fields, *, code: str, uuid: str, issuer: str, customer: Party,
+           day: date, method: str | None, reference: str) -> PaymentLine | None:
+    target = f.required(doc.get("IdDocumento"), doc, "DoctoRelacionado/IdDocumento")
+    currency = f.currency(doc.get("MonedaDR"), doc, "DoctoRelacionado/MonedaDR")
+    paid = f.money(doc.get("ImpPagado"), doc, "DoctoRelacionado/ImpPagado", currency)
+    installment = f.integer(doc.get("NumParcialidad"), doc, "DoctoRelacionado/NumParcialidad")
+    if paid == 0:
+        f.error(doc, "DoctoRelacionado/ImpPagado", _("the amount paid is zero; expected an "
+                                                     "amount greater than zero"))
+    if target is None or currency is None or paid is None or paid == 0:
+        return None
+    before = f.decimal(doc.get("ImpSaldoAnt"), doc, "ImpSaldoAnt", default=paid)
+    after = f.decimal(doc.get("ImpSaldoInsoluto"), doc, "ImpSaldoInsoluto", default=ZERO)
+    if before is not None and after is not None and doc.get("ImpSaldoInsoluto") is not None \
+            and before - paid != after:
+        f.error(doc, "DoctoRelacionado/ImpSaldoInsoluto", _(
+            "ImpSaldoAnt {before} − ImpPagado {paid} is not ImpSaldoInsoluto {after}",
+            before=before, paid=paid, after=after))
+    return PaymentLine(code=code, fiscal_id=uuid, installment=installment, issuer_tax_id=issuer,
+                       customer=customer, day=day, currency=currency, amount=paid,
+                       target=target.upper(), at=f.at(doc), method=method,
+                       reference=reference)

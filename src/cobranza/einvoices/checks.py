@@ -1,0 +1,191 @@
+"""Checks of parsed e-invoices against each other and the ledger, before anything is written."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cobranza.core.taxid import TAX_ID_PUNCTUATION
+from cobranza.einvoices.model import At, Document, Parsed, PaymentLine
+from cobranza.i18n import _
+from cobranza.importers.tabular import RowError
+from cobranza.models import CreditNote, Customer, Invoice, Organisation
+
+
+def tax_key(tax_id: str) -> str:
+    """The lookup key of a tax id: upper case, no punctuation (as customers.tax_key)."""
+    return re.sub(TAX_ID_PUNCTUATION, "", tax_id.upper())
+
+
+def _issuer_field(scheme: str) -> str:
+    return "Emisor/Rfc" if scheme == "cfdi" else "Emisor/RUTEmisor"
+
+
+def distinct(parsed: Parsed) -> tuple[list[Document], list[PaymentLine], list[RowError]]:
+    """Each document once: a copy of the same file is dropped, a different one is an error."""
+    errors: list[RowError] = []
+    documents: list[Document] = []
+    seen: dict[tuple[str, str], Document] = {}
+    for doc in parsed.documents:
+        keys = [(doc.kind, doc.number), ("fiscal", doc.fiscal_id)]
+        first = next((seen[k] for k in keys if k in seen), None)
+        if first is None:
+            seen.update(dict.fromkeys(keys, doc))
+            documents.append(doc)
+        elif replace(first, at=doc.at) != doc:
+            errors.append(doc.at.error("UUID" if doc.scheme == "cfdi" else "Folio", _(
+                "document {number} ({fiscal_id}) is also in {file} line {line} with other "
+                "contents; expected each document once", number=doc.number,
+                fiscal_id=doc.fiscal_id, file=first.at.file, line=first.at.line)))
+    lines: dict[str, PaymentLine] = {}
+    for line in parsed.payments:
+        other = lines.get(line.code)
+        if other is None:
+            lines[line.code] = line
+        elif replace(other, at=line.at) != line:
+            errors.append(line.at.error("UUID", _(
+                "payment complement {uuid} is also in {file} with other contents; expected "
+                "each complement once", uuid=line.fiscal_id, file=other.at.file)))
+    return documents, list(lines.values()), errors
+
+
+def issuers(documents: list[Document], payments: list[PaymentLine],
+            org: Organisation) -> tuple[list[RowError], list[str]]:
+    """Errors for documents the organisation did not issue: a purchase is not a receivable."""
+    if not org.tax_id:
+        return [], [_("the organisation has no tax id, so who issued each document is not "
+                      "checked; set it to refuse purchases imported by mistake")] \
+            if documents or payments else []
+    own = tax_key(org.tax_id)
+    found = [(d.at, d.issuer_tax_id, _issuer_field(d.scheme)) for d in documents]
+    found += [(p.at, p.issuer_tax_id, "Emisor/Rfc") for p in payments]
+    errors = [at.error(column, _(
+        "issued by {issuer}, not by the organisation ({own}); this is a purchase, not a "
+        "receivable", issuer=issuer, own=org.tax_id))
+        for at, issuer, column in found if tax_key(issuer) != own]
+    return errors, []
+
+
+@dataclass
+class Target:
+    """An invoice a credit note or payment names: its number, customer and currency."""
+
+    number: str
+    customer_key: str
+    currency: str
+
+
+@dataclass
+class Links:
+    """Where each credit note and payment line goes, or why it cannot."""
+
+    targets: dict[str, Target] = field(default_factory=dict)  # by fiscal id
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def targets(session: Session, *, org: Organisation, documents: list[Document],
+            payments: list[PaymentLine]) -> Links:
+    """The invoices named by fiscal id, from this import first, then from the ledger."""
+    links = Links()
+    for doc in documents:
+        if doc.kind == "invoice":
+            links.targets[doc.fiscal_id] = Target(doc.number, tax_key(doc.customer.tax_id),
+                                                  doc.currency)
+    wanted = {key for doc in documents for key in doc.related} | {p.target for p in payments}
+    missing = sorted(wanted - links.targets.keys())
+    for start in range(0, len(missing), 1000):
+        rows = session.execute(
+            select(Invoice.fiscal_id, Invoice.number, Customer.tax_key, Customer.code,
+                   Invoice.currency)
+            .join(Customer, Customer.id == Invoice.customer_id)
+            .where(Invoice.org_id == org.id, Invoice.fiscal_id.in_(missing[start:start + 1000]))
+        ).all()
+        for fiscal_id, number, key, code, currency in rows:
+            links.targets[str(fiscal_id)] = Target(number, key or tax_key(code), currency)
+    return links
+
+
+def credit_note_targets(documents: list[Document], links: Links) -> dict[str, str | None]:
+    """The invoice number each credit note settles first (DOMAIN.md: it names one invoice)."""
+    chosen: dict[str, str | None] = {}
+    for doc in documents:
+        if doc.kind != "credit_note":
+            continue
+        chosen[doc.number] = None
+        for key in doc.related[:1]:
+            target = links.targets.get(key)
+            if target is None and doc.scheme == "dte":
+                # A DTE's invoice number is its key: settled when the invoice is imported.
+                chosen[doc.number] = key
+                links.warnings.append(f"{doc.at.file}:{doc.at.line}: Referencia: " + _(
+                    "invoice {number} is not in the ledger yet; it will be settled when it is "
+                    "imported", number=key))
+            elif target is None:
+                links.errors.append(doc.at.error("CfdiRelacionado/UUID", _(
+                    "the credit note relates to CFDI {uuid}, which is neither in the ledger nor "
+                    "in this import; import that invoice first", uuid=key)))
+            elif _mismatch(doc.at, target, doc.customer.tax_id, doc.currency, links):
+                continue
+            else:
+                chosen[doc.number] = target.number
+        if len(doc.related) > 1:
+            links.warnings.append(f"{doc.at.file}:{doc.at.line}: " + _(
+                "credit note {number} relates to {n} invoices; it settles the first, and the "
+                "rest of its amount is applied like a payment", number=doc.number,
+                n=len(doc.related)))
+    return chosen
+
+
+def payment_targets(payments: list[PaymentLine], links: Links) -> dict[str, str]:
+    """The invoice number each payment line pays; an unknown UUID is an error."""
+    chosen: dict[str, str] = {}
+    for line in payments:
+        target = links.targets.get(line.target)
+        if target is None:
+            links.errors.append(line.at.error("DoctoRelacionado/IdDocumento", _(
+                "the payment is for CFDI {uuid}, which is neither in the ledger nor in this "
+                "import; import that invoice first", uuid=line.target)))
+        elif not _mismatch(line.at, target, line.customer.tax_id, line.currency, links):
+            chosen[line.code] = target.number
+    return chosen
+
+
+def _mismatch(at: At, target: Target, customer_tax_id: str, currency: str,
+              links: Links) -> bool:
+    if target.customer_key != tax_key(customer_tax_id):
+        links.errors.append(at.error("Receptor/Rfc", _(
+            "invoice {number} belongs to another customer; expected an invoice of this customer",
+            number=target.number)))
+        return True
+    if target.currency != currency:
+        links.errors.append(at.error("MonedaDR", _(
+            "invoice {number} is in {invoice_currency}, not {currency}; expected an invoice in "
+            "the same currency", number=target.number, invoice_currency=target.currency,
+            currency=currency)))
+        return True
+    return False
+
+
+def taken_numbers(session: Session, *, org: Organisation,
+                  documents: list[Document]) -> list[RowError]:
+    """Errors for numbers the ledger already gives to another electronic document."""
+    errors: list[RowError] = []
+    for model, kind in ((Invoice, "invoice"), (CreditNote, "credit_note")):
+        mine = {d.number: d for d in documents if d.kind == kind}
+        numbers = sorted(mine)
+        for start in range(0, len(numbers), 1000):
+            rows = session.execute(select(model.number, model.fiscal_id).where(
+                model.org_id == org.id, model.number.in_(numbers[start:start + 1000]),
+                model.fiscal_id.is_not(None))).all()
+            for number, fiscal_id in rows:
+                doc = mine[number]
+                if fiscal_id != doc.fiscal_id:
+                    errors.append(doc.at.error("Folio", _(
+                        "number {number} is already in the ledger for another document "
+                        "({fiscal_id}); expected a new number or the same document",
+                        number=number, fiscal_id=fiscal_id)))
+    return errors

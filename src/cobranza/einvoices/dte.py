@@ -1,0 +1,152 @@
+"""Chilean SII DTE: facturas 33/34 and notas de débito 56 -> invoices, notas de crédito 61.
+
+A file may hold one DTE, a bare Documento, or an EnvioDTE (the batch an issuer sends to the SII
+or to its customer). An AEC is refused: it records that the invoice was assigned (cedida) to a
+factoring company, which collects it from then on, so it is not the organisation's receivable.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Callable
+from decimal import Decimal
+
+from cobranza.einvoices.fields import Fields
+from cobranza.einvoices.model import Document, Parsed, Party
+from cobranza.einvoices.xmlsafe import Element, local, namespace
+from cobranza.i18n import _
+
+SII = "http://www.sii.cl/SiiDte"
+DSIG = "http://www.w3.org/2000/09/xmldsig#"
+INVOICE_TYPES = frozenset({"33", "34", "56"})  # factura, factura exenta, nota de débito
+CREDIT_NOTE = "61"
+# Totales that only a plain document carries; with any other (withholdings, additional taxes,
+# commissions) the sum rule is the SII's long list, and MntTotal is taken as stated.
+_PLAIN_TOTALS = frozenset({"MntNeto", "MntExe", "TasaIVA", "IVA", "MntTotal", "SaldoAnterior",
+                           "VlrPagar", "MontoPeriodo", "TpoMoneda"})
+
+
+def read_sii(root: Element, file: str) -> Parsed:
+    """The documents of a DTE, Documento or EnvioDTE root; anything else is refused."""
+    out = Parsed()
+    f = Fields(file, out.errors)
+    name = local(root)
+    if name == "AEC":
+        f.error(root, "AEC", _(
+            "this is an AEC (cesión): the invoice in it was assigned to a factoring company, "
+            "which collects it now; it is not a DTE to collect. Import the DTE itself if the "
+            "assignment was undone"))
+        return out
+    if name not in ("DTE", "Documento", "EnvioDTE"):
+        f.error(root, name, _("'{value}' is not a DTE; expected a DTE, EnvioDTE or Documento "
+                              "of the SII", value=name))
+        return out
+    _check_signatures(root, f)
+    q = _qualifier(root)
+    if name == "Documento":
+        documents = [root]
+    elif name == "DTE":
+        documents = root.findall(q("Documento"))
+    else:
+        documents = root.findall(f"{q('SetDTE')}/{q('DTE')}/{q('Documento')}")
+    if not documents:
+        f.error(root, "Documento", _("the file holds no Documento; expected a factura, nota "
+                                     "de débito or nota de crédito"))
+    for element in documents:
+        document = _document(element, f, q)
+        if document is not None:
+            out.documents.append(document)
+    if out.errors:
+        out.documents = []
+    return out
+
+
+def _qualifier(root: Element) -> Callable[[str], str]:
+    """Names in the file's namespace: the SII's, or none (older issuers omit it)."""
+    ns = namespace(root)
+    return (lambda tag: f"{{{ns}}}{tag}") if ns else (lambda tag: tag)
+
+
+def _check_signatures(root: Element, f: Fields) -> None:
+    """A certificate or signature value that is not base64 means the file was damaged."""
+    for tag in ("X509Certificate", "SignatureValue"):
+        for element in root.iter(f"{{{DSIG}}}{tag}"):
+            try:
+                base64.b64decode("".join((element.text or "").split()), validate=True)
+            except (binascii.Error, ValueError):
+                f.error(element, tag, _("the signature's {what} is not base64; the file was "
+                                        "damaged or altered", what=tag))
+
+
+def _text(element: Element | None, path: str, q: Callable[[str], str]) -> str | None:
+    if element is None:
+        return None
+    found = element.find("/".join(q(part) for part in path.split("/")))
+    return None if found is None or found.text is None else found.text.strip()
+
+
+def _document(doc: Element, f: Fields, q: Callable[[str], str]) -> Document | None:
+    header = doc.find(q("Encabezado"))
+    if header is None:
+        f.error(doc, "Encabezado", _("missing element; a DTE has an Encabezado"))
+        return None
+    kind = f.required(_text(header, "IdDoc/TipoDTE", q), header, "IdDoc/TipoDTE")
+    folio = f.required(_text(header, "IdDoc/Folio", q), header, "IdDoc/Folio")
+    if kind is not None and kind not in INVOICE_TYPES and kind != CREDIT_NOTE:
+        f.error(header, "IdDoc/TipoDTE", _(
+            "DTE type {value} is not a document cobranza collects; expected 33 (factura), 34 "
+            "(factura exenta), 56 (nota de débito) or 61 (nota de crédito)", value=kind))
+        return None
+    issued = f.day(_text(header, "IdDoc/FchEmis", q), header, "IdDoc/FchEmis")
+    due = f.day(_text(header, "IdDoc/FchVenc", q), header, "IdDoc/FchVenc", required=False)
+    issuer = f.tax_id(_text(header, "Emisor/RUTEmisor", q), header, "Emisor/RUTEmisor", "CL")
+    rut = f.tax_id(_text(header, "Receptor/RUTRecep", q), header, "Receptor/RUTRecep", "CL")
+    totals = header.find(q("Totales"))
+    amount = f.money(_text(header, "Totales/MntTotal", q), header, "Totales/MntTotal", "CLP")
+    if None in (kind, folio, issued, issuer, rut, amount) or totals is None:
+        return None
+    assert kind is not None and issued is not None and rut is not None and amount is not None
+    _check_totals(totals, f, q, amount)
+    if due is not None and due < issued:
+        f.error(header, "IdDoc/FchVenc", _(
+            "due date {due} is before the issue date {issued}; expected a due date on or "
+            "after it", due=due, issued=issued))
+    if due is None and _text(header, "IdDoc/FmaPago", q) == "1":
+        due = issued  # FmaPago 1 (contado): paid on issue
+    name = _text(header, "Receptor/RznSocRecep", q) or rut
+    key = f"{kind}-{folio}"
+    # A nota de débito adds to what the customer owes: it is collected as an invoice of its
+    # own (its Referencia names the document it corrects, which it does not change).
+    return Document(kind="credit_note" if kind == CREDIT_NOTE else "invoice", scheme="dte",
+                    number=key,
+                    fiscal_id=key, issuer_tax_id=str(issuer),
+                    customer=Party(code=rut, tax_id=rut, name=name, country="CL"),
+                    issue_date=issued, due_date=due, currency="CLP", amount=amount,
+                    at=f.at(doc), related=_references(doc, q) if kind == CREDIT_NOTE else ())
+
+
+def _references(doc: Element, q: Callable[[str], str]) -> tuple[str, ...]:
+    """The invoices a nota de crédito corrects ("33-170"), in the order it names them."""
+    keys: list[str] = []
+    for ref in doc.findall(q("Referencia")):
+        kind, folio = _text(ref, "TpoDocRef", q), _text(ref, "FolioRef", q)
+        if kind in INVOICE_TYPES and folio:
+            keys.append(f"{kind}-{folio}")
+    return tuple(keys)
+
+
+def _check_totals(totals: Element, f: Fields, q: Callable[[str], str], amount: Decimal) -> None:
+    """MntNeto + MntExe + IVA = MntTotal for a document without other taxes."""
+    present = {local(child) for child in totals if isinstance(child.tag, str)}
+    if not present <= _PLAIN_TOTALS:
+        return
+    parts = [f.decimal(_text(totals, tag, q), totals, f"Totales/{tag}", default=Decimal(0))
+             for tag in ("MntNeto", "MntExe", "IVA")]
+    if any(p is None for p in parts):
+        return
+    expected = sum((p for p in parts if p is not None), Decimal(0))
+    if expected != amount:
+        f.error(totals, "Totales/MntTotal", _(
+            "MntTotal {total} does not match MntNeto + MntExe + IVA = {expected}; the file was "
+            "altered or badly generated", total=amount, expected=expected))

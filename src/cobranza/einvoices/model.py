@@ -1,0 +1,89 @@
+"""What an e-invoice file says, in the ledger's words: documents and payments, with where."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+from cobranza.importers.tabular import RowError
+
+
+@dataclass(frozen=True)
+class At:
+    """Where a value was read: the file and the line of its element."""
+
+    file: str
+    line: int
+
+    def error(self, field_name: str, message: str) -> RowError:
+        """A located error, printed as file:line: field: message."""
+        return RowError(self.file, self.line, field_name, message)
+
+
+@dataclass(frozen=True)
+class Party:
+    """The customer a document is addressed to (the receptor)."""
+
+    code: str  # the customer id the ledger will know it by: its tax id
+    tax_id: str  # normalised (RUT 76123456-7, RFC upper case)
+    name: str
+    country: str | None
+
+
+@dataclass(frozen=True)
+class Document:
+    """An invoice or a credit note read from a CFDI or a DTE."""
+
+    kind: Literal["invoice", "credit_note"]
+    scheme: Literal["cfdi", "dte"]
+    number: str  # the ledger's number: serie-folio, the UUID, or DTE type-folio ("33-170")
+    fiscal_id: str  # CFDI UUID (upper case) or the DTE key ("33-170")
+    issuer_tax_id: str
+    customer: Party
+    issue_date: date
+    # None when the file gives none: the organisation's terms decide (see service._due_dates).
+    due_date: date | None
+    currency: str
+    amount: Decimal
+    at: At
+    payment_method: str | None = None  # CFDI MetodoPago: PUE paid at once, PPD deferred
+    exchange_rate: Decimal | None = None
+    # The fiscal ids of the invoices a credit note corrects, in the order the file names them.
+    related: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PaymentLine:
+    """One related document of a Pagos 2.0 complement: a payment of one invoice."""
+
+    code: str  # complement UUID / position, unique per line
+    fiscal_id: str  # the complement's UUID
+    installment: int | None  # NumParcialidad
+    issuer_tax_id: str
+    customer: Party
+    day: date
+    currency: str  # the paid document's currency (MonedaDR)
+    amount: Decimal  # ImpPagado, in the document's currency
+    target: str  # the paid invoice's UUID (IdDocumento, upper case)
+    at: At
+    method: str | None = None  # FormaDePagoP
+    reference: str | None = None
+
+
+@dataclass
+class Parsed:
+    """Everything read from one file or folder, or why it cannot be read."""
+
+    documents: list[Document] = field(default_factory=list)
+    payments: list[PaymentLine] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def extend(self, other: Parsed) -> None:
+        """Add what another file gave."""
+        self.documents += other.documents
+        self.payments += other.payments
+        self.errors += other.errors
+        self.warnings += other.warnings
