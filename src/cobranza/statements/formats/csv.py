@@ -1,0 +1,217 @@
+"""Bank statements exported as CSV: a generic preset of English and Spanish headers, or a mapping.
+
+The text is decoded, the delimiter found and cells parsed with the ledger imports' helpers
+(`importers.tabular`, `importers.parsing`), so dates, decimal commas and thousands separators are
+read the same way everywhere. A bank's export carries no account or currency of its own most of
+the time: the caller passes them (`--account`, `--currency`) or the file has a currency column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import polars as pl
+
+from cobranza.core.money import exponent, from_minor, is_currency
+from cobranza.i18n import _
+from cobranza.importers.columns import normalise_header
+from cobranza.importers.parsing import parse_amounts, parse_dates
+from cobranza.importers.tabular import LINE, RowError, Table, detect_delimiter, to_utf8
+from cobranza.statements.formats._text import join, optional, rf_reference
+from cobranza.statements.model import ParsedStatement, StatementError, StatementLine
+
+name = "csv"
+
+# The generic preset: the statement-line field each header (normalised: lower case, no accents)
+# fills. Banks in Chile and Mexico export "Fecha, Descripción, Cargo, Abono, Saldo"; others one
+# signed "Monto"/"Amount".
+PRESET: dict[str, tuple[str, ...]] = {
+    "date": ("fecha", "fecha operacion", "fecha movimiento", "fecha contable", "fecha de operacion",
+             "date", "booking date", "transaction date", "posting date"),
+    "value_date": ("fecha valor", "value date"),
+    "amount": ("monto", "importe", "amount", "valor"),
+    "debit": ("cargo", "cargos", "debito", "debitos", "retiro", "retiros", "debit", "withdrawal"),
+    "credit": ("abono", "abonos", "credito", "creditos", "deposito", "depositos", "credit",
+               "deposit"),
+    "description": ("descripcion", "concepto", "detalle", "glosa", "description", "details",
+                    "memo", "narrative"),
+    "reference": ("referencia", "referencia numerica", "n documento", "numero documento",
+                  "reference", "ref"),
+    "counterparty_name": ("nombre", "ordenante", "beneficiario", "payee", "counterparty", "name"),
+    "counterparty_account": ("cuenta", "cuenta origen", "clabe", "cuenta ordenante",
+                             "counterparty account"),
+    "counterparty_tax_id": ("rut", "rfc", "rut ordenante", "rfc ordenante", "tax id"),
+    "spei_reference": ("clave de rastreo", "clave rastreo", "tracking key"),
+    "transaction_id": ("id transaccion", "numero operacion", "n operacion", "folio",
+                       "transaction id"),
+    "currency": ("moneda", "divisa", "currency"),
+    "balance": ("saldo", "balance"),
+}
+FIELDS = tuple(PRESET)
+
+
+def identify(head: bytes) -> bool:
+    """True when the first line is a header with a date column and an amount, debit or credit."""
+    text = to_utf8(head)[0].decode("utf-8", "replace")
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    try:
+        columns = _columns(_header(first), None, "")
+    except StatementError:
+        return False
+    return "date" in columns
+
+
+def extract(data: bytes, *, file: str) -> list[ParsedStatement]:
+    """Read a CSV statement laid out as the generic preset expects."""
+    return extract_csv(data, file=file)
+
+
+def extract_csv(data: bytes, *, file: str, mapping: Mapping[str, str] | None = None,
+                account: str | None = None, currency: str | None = None) -> list[ParsedStatement]:
+    """Read a CSV statement; `mapping` names the header of a field (`amount=Importe MXN`)."""
+    text = to_utf8(data)[0].decode("utf-8")
+    lines = text.splitlines()
+    start = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if start is None:
+        raise StatementError(file, 1, "", _("the file is empty; expected a header row"))
+    delimiter = detect_delimiter(lines[start])
+    rows = list(csv.reader(io.StringIO("\n".join(lines[start:])), delimiter=delimiter))
+    header = [h.strip() for h in rows[0]]
+    columns = _columns(header, mapping, file, line=start + 1)
+    table = _table(file, header, rows[1:], columns, first_line=start + 2, delimiter=delimiter)
+    code = (currency or "").strip().upper()
+    if not code and "currency" not in columns:
+        raise StatementError(file, start + 1, "currency", _(
+            "the file has no currency column; give the account's currency (--currency)"))
+    statement_lines = _lines(table, columns, code, file)
+    return [ParsedStatement(format=name, account=(account or "").strip(),
+                            currency=code or None, lines=statement_lines, line=start + 1)]
+
+
+def _header(line: str) -> list[str]:
+    """The cells of a header line."""
+    return [h.strip() for h in next(csv.reader([line], delimiter=detect_delimiter(line)), [])]
+
+
+def _columns(header: list[str], mapping: Mapping[str, str] | None, file: str,
+             line: int = 1) -> dict[str, int]:
+    """Which position holds each field: the mapping first, then the preset's spellings."""
+    normalised = [normalise_header(h) for h in header]
+    found: dict[str, int] = {}
+    for field, wanted in (mapping or {}).items():
+        if field not in PRESET:
+            raise StatementError(file, line, field, _(
+                "--map: '{field}' is not a statement field; expected one of {fields}",
+                field=field, fields=", ".join(FIELDS)))
+        if normalise_header(wanted) not in normalised:
+            raise StatementError(file, line, field, _(
+                "--map: the file has no column '{header}'", header=wanted))
+        found[field] = normalised.index(normalise_header(wanted))
+    for field, spellings in PRESET.items():
+        if field in found:
+            continue
+        position = next((i for i, h in enumerate(normalised)
+                         if h in spellings and i not in found.values()), None)
+        if position is not None:
+            found[field] = position
+    if "date" not in found or not {"amount", "debit", "credit"} & found.keys():
+        raise StatementError(file, line, "", _(
+            "the header has no date and amount columns (such as Fecha and Monto, or Cargo and"
+            " Abono); name them with --map date=HEADER --map amount=HEADER"))
+    return found
+
+
+def _table(file: str, header: list[str], rows: list[list[str]], columns: dict[str, int], *,
+           first_line: int, delimiter: str) -> Table:
+    """The rows as the ledger imports' Table: stripped strings, empty as null, line numbers."""
+    data: dict[str, list[str | None]] = {field: [] for field in columns}
+    lines: list[int] = []
+    for offset, row in enumerate(rows):
+        if not any(cell.strip() for cell in row):
+            continue
+        for field, i in columns.items():
+            cell = row[i].strip() if i < len(row) else ""
+            data[field].append(cell or None)
+        lines.append(first_line + offset)
+    frame = pl.DataFrame({**{f: pl.Series(f, v, dtype=pl.String) for f, v in data.items()},
+                          LINE: pl.Series(LINE, lines, dtype=pl.Int64)})
+    headers = {field: header[i] for field, i in columns.items()}
+    return Table(file, frame, headers, delimiter, "utf-8", _decimal_comma(frame, delimiter))
+
+
+def _decimal_comma(frame: pl.DataFrame, delimiter: str) -> bool:
+    """True when the amounts are written 1.234,50; a ";" file uses a comma unless they show not."""
+    cells = [c for f in ("amount", "debit", "credit", "balance") if f in frame.columns
+             for c in frame[f].drop_nulls().to_list()]
+    comma = any(_ends_with(c, ",") for c in cells)
+    point = any(_ends_with(c, ".") for c in cells)
+    return comma if comma != point else delimiter == ";"
+
+
+def _ends_with(cell: str, mark: str) -> bool:
+    """True when `mark` stands before the last one or two digits of the cell (a decimal mark)."""
+    digits = cell.rstrip().rstrip("%")
+    return len(digits) >= 2 and (digits[-2] == mark or (len(digits) >= 3 and digits[-3] == mark))
+
+
+def _lines(table: Table, columns: dict[str, int], currency: str, file: str) -> list[StatementLine]:
+    """One line per row: signed amount (amount, or credit minus debit), dates and references."""
+    frame = table.frame
+    codes = frame["currency"].str.to_uppercase() if "currency" in columns else None
+    codes = codes.fill_null(currency) if codes is not None else pl.Series([currency] * frame.height)
+    for code, line in zip(codes.to_list(), frame[LINE].to_list(), strict=True):
+        if not code or not is_currency(code):
+            raise StatementError(file, line, table.header("currency"), _(
+                "'{value}' is not an ISO 4217 currency code", value=code or ""))
+    exponents = {c: exponent(c) for c in set(codes.to_list())}
+    dates, errors = parse_dates(table, "date")
+    values, more = (parse_dates(table, "value_date", required=False) if "value_date" in columns
+                    else (pl.Series([None] * frame.height), []))
+    amounts = _amounts(table, columns, codes, exponents, errors)
+    errors = sorted(errors + more, key=lambda e: e.line)
+    if errors:
+        first = errors[0]
+        raise StatementError(file, first.line, first.column, first.message)
+    out = []
+    for i, row in enumerate(frame.iter_rows(named=True)):
+        code = codes[i]
+        out.append(_line(row, dates[i], values[i], from_minor(amounts[i], code), code))
+    return out
+
+
+def _amounts(table: Table, columns: dict[str, int], codes: pl.Series,
+             exponents: dict[str, int], errors: list[RowError]) -> list[int]:
+    """Signed minor units: the amount column as written, else credit minus debit."""
+    if "amount" in columns:
+        amounts, found = parse_amounts(table, "amount", codes, exponents=exponents, positive=False)
+        errors.extend(found)
+        return [a or 0 for a in amounts.to_list()]
+    total = [0] * table.frame.height
+    for field, sign in (("credit", 1), ("debit", -1)):
+        if field not in columns:
+            continue
+        values, found = parse_amounts(table, field, codes, exponents=exponents,
+                                      required=False, positive=False)
+        errors.extend(found)
+        total = [t + sign * abs(v or 0) for t, v in zip(total, values.to_list(), strict=True)]
+    return total
+
+
+def _line(row: dict[str, Any], booked: date, value: date | None, amount: Decimal,
+          currency: str) -> StatementLine:
+    """One statement line from a row whose date and amount are parsed."""
+    description, reference = row.get("description"), row.get("reference")
+    return StatementLine(
+        booking_date=booked, value_date=value, amount=amount, currency=currency,
+        counterparty_name=optional(row.get("counterparty_name")),
+        counterparty_account=optional(row.get("counterparty_account")),
+        counterparty_tax_id=optional(row.get("counterparty_tax_id")),
+        remittance=join([description, reference]),
+        creditor_reference=rf_reference(reference, description),
+        spei_reference=optional(row.get("spei_reference")),
+        transaction_id=optional(row.get("transaction_id")), line=row[LINE])
