@@ -32,9 +32,15 @@ _DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _CHARSET = re.compile(r"^CHARSET:\s*(\S+)", re.MULTILINE | re.IGNORECASE)
 _XML_ENCODING = re.compile(r"<\?xml[^>]*encoding=[\"']([\w.-]+)[\"']", re.IGNORECASE)
 # What a non-bank OFX file holds instead of a bank statement, for the error message.
-_OTHER = {"INVSTMTRS": "investment statement", "ACCTINFORS": "account list",
-          "PROFRS": "profile", "SONRS": "sign-on response", "TAX1099RS": "tax form",
-          "BILLPAYMSGSRSV1": "bill payment"}
+_OTHER = ("INVSTMTRS", "ACCTINFORS", "PROFRS", "SONRS", "TAX1099RS", "BILLPAYMSGSRSV1")
+
+
+def _other_label(tag: str) -> str:
+    """The user's word for a non-bank OFX response."""
+    labels = {"INVSTMTRS": _("investment statement"), "ACCTINFORS": _("account list"),
+              "PROFRS": _("profile"), "SONRS": _("sign-on response"),
+              "TAX1099RS": _("tax form"), "BILLPAYMSGSRSV1": _("bill payment")}
+    return labels[tag]
 
 
 def identify(head: bytes) -> bool:
@@ -113,7 +119,7 @@ def _no_statement(root: ET.Element, file: str) -> StatementError:
                     "the bank sent an error instead of a statement: {message} (code {code})",
                     message=_text(status, "STATUS/MESSAGE") or "-",
                     code=_text(status, "STATUS/CODE") or "-"))
-    kinds = sorted({label for tag, label in _OTHER.items() if root.find(f".//{tag}") is not None})
+    kinds = sorted({_other_label(t) for t in _OTHER if root.find(f".//{t}") is not None})
     return StatementError(file, 0, "", _(
         "no bank statement in this OFX file (it holds: {kinds})",
         kinds=", ".join(kinds) or _("nothing")))

@@ -1,0 +1,71 @@
+"""Spanish for the bank statement formats catalog (MT940, OFX, BAI2 and CSV readers)."""
+
+from __future__ import annotations
+
+
+ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
+    "'{value}' is not an amount; expected a number such as 1234.50":
+        "'{value}' no es un monto; se esperaba un número como 1234.50",
+    "no MT940 statement found; a statement starts with the :20: reference tag":
+        "no se encontró una cartola MT940; una cartola comienza con la etiqueta de referencia :20:",
+    "the statement has no :25: account identification":
+        "la cartola no tiene la identificación de cuenta :25:",
+    "a second or multi-line :25: account identification in one statement; the file is damaged":
+        "una segunda identificación de cuenta :25: (o una de varias líneas) en una misma"
+        " cartola; el archivo está dañado",
+    "'{value}' is not a balance; expected D or C, the date as YYMMDD, the currency and the "
+    "amount, as in C240131EUR1234,56":
+        "'{value}' no es un saldo; se esperaba D o C, la fecha como AAMMDD, la moneda y el"
+        " monto, como en C240131EUR1234,56",
+    "the statement has no opening balance (:60F:) nor, as an MT942 report, a floor limit (:34F:)":
+        "la cartola no tiene saldo inicial (:60F:) ni, como informe MT942, un límite mínimo"
+        " (:34F:)",
+    "the statement has no closing balance (:62F:); the file may be truncated":
+        "la cartola no tiene saldo final (:62F:); puede que el archivo esté truncado",
+    "a movement after the closing balance; expected a new statement (:20:) first":
+        "un movimiento después del saldo final; se esperaba antes una nueva cartola (:20:)",
+    "'{value}' cannot be read; check the date (YYMMDD), the D/C mark and the amount (digits "
+    "with a decimal comma)":
+        "'{value}' no se puede leer; revise la fecha (AAMMDD), la marca D/C y el monto (dígitos"
+        " con coma decimal)",
+    "the statement cannot be read as MT940": "la cartola no se puede leer como MT940",
+    "the statement states no currency (no balance and no floor limit)":
+        "la cartola no indica la moneda (no tiene saldos ni límite mínimo)",
+    "not an OFX file: there is no <OFX> element": "no es un archivo OFX: no tiene el elemento <OFX>",
+    "the OFX markup cannot be read ({reason})": "las etiquetas OFX no se pueden leer ({reason})",
+    "the OFX elements are not properly closed; the file may be truncated":
+        "los elementos OFX no están bien cerrados; puede que el archivo esté truncado",
+    "the bank sent an error instead of a statement: {message} (code {code})":
+        "el banco envió un error en lugar de una cartola: {message} (código {code})",
+    "no bank statement in this OFX file (it holds: {kinds})":
+        "este archivo OFX no contiene una cartola bancaria (contiene: {kinds})",
+    "nothing": "nada",
+    "investment statement": "estado de inversiones",
+    "account list": "lista de cuentas",
+    "profile": "perfil",
+    "sign-on response": "respuesta de inicio de sesión",
+    "tax form": "formulario tributario",
+    "bill payment": "pago de cuentas",
+    "the statement has no currency (CURDEF)": "la cartola no tiene moneda (CURDEF)",
+    "the statement has no account number ({path}/ACCTID)":
+        "la cartola no tiene número de cuenta ({path}/ACCTID)",
+    "missing value; expected a date (YYYYMMDD)": "falta el valor; se esperaba una fecha (AAAAMMDD)",
+    "'{value}' is not a date; expected YYYYMMDD": "'{value}' no es una fecha; se esperaba AAAAMMDD",
+    "not a BAI2 file: it must start with a 01 file header record":
+        "no es un archivo BAI2: debe comenzar con un registro de encabezado 01",
+    "the file ends without its 99 file trailer record; it may be truncated":
+        "el archivo termina sin su registro de cierre 99; puede que esté truncado",
+    "the BAI2 file cannot be read ({reason}); check the record field counts and amounts":
+        "el archivo BAI2 no se puede leer ({reason}); revise la cantidad de campos de los"
+        " registros y los montos",
+    "'{value}' is not an ISO 4217 currency code": "'{value}' no es un código de moneda ISO 4217",
+    "the file has no currency column; give the account's currency (--currency)":
+        "el archivo no tiene columna de moneda; indique la moneda de la cuenta (--currency)",
+    "--map: '{field}' is not a statement field; expected one of {fields}":
+        "--map: '{field}' no es un campo de cartola; se esperaba uno de {fields}",
+    "--map: the file has no column '{header}'": "--map: el archivo no tiene la columna '{header}'",
+    "the header has no date and amount columns (such as Fecha and Monto, or Cargo and Abono); "
+    "name them with --map date=HEADER --map amount=HEADER":
+        "el encabezado no tiene columnas de fecha y monto (como Fecha y Monto, o Cargo y Abono);"
+        " indíquelas con --map date=ENCABEZADO --map amount=ENCABEZADO",
+}
