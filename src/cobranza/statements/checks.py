@@ -28,6 +28,8 @@ def check_statement(statement: ParsedStatement, *, file: str) -> list[StatementE
         errors.append(_unknown_currency(file, statement.line, currency))
         currency = None
     for line in statement.lines:
+        if currency is None and line.currency == statement.currency:
+            continue  # the unknown currency was reported once, on the statement
         errors.extend(_check_line(line, statement_currency=currency, file=file))
     if statement.period_end is None and not statement.lines:
         errors.append(StatementError(file, statement.line, "date", _(

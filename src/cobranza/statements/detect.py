@@ -24,6 +24,7 @@ _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
          (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
          (codecs.BOM_UTF16_BE, "utf-16"))
 _PACKAGE = "cobranza.statements.formats"
+_LEGACY = ("cp1252", "latin_1", "iso8859_15", "cp850", "mac_roman")
 
 
 def load(name: str) -> StatementFormat | None:
@@ -70,9 +71,10 @@ def decode_text(data: bytes, *, file: str) -> str:
         utf8_error = exc
     if b"\x00" in data[:HEAD]:
         raise _encoding_error(data, file, utf8_error.start, "utf-8")
-    best = from_bytes(data[:1 << 20]).best()
-    # Banks' legacy exports are Latin-1 or Windows-1252 almost always; charset-normalizer
-    # tells them from other single-byte code pages, and Latin-1 decodes any byte as a last resort.
+    # Banks' legacy exports in Chile and Mexico are Windows-1252, Latin-1 or a DOS code page;
+    # left free, charset-normalizer reads a short Spanish text as Big5 or Korean, so it only
+    # chooses among those. Latin-1 decodes any byte, as the last resort.
+    best = from_bytes(data[:1 << 20], cp_isolation=list(_LEGACY)).best()
     encoding = best.encoding if best is not None else "latin-1"
     try:
         return data.decode(encoding)

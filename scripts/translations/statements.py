@@ -1,0 +1,80 @@
+"""Spanish for the bank statements catalog (src/cobranza/locale/es/LC_MESSAGES/statements.po)."""
+
+from __future__ import annotations
+
+
+ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
+    "cannot read the file: {reason}": "no se puede leer el archivo: {reason}",
+    "the file is larger than {limit} MB ({size} bytes); bank statements are far smaller — "
+    "split it, or raise the limit":
+        "el archivo supera los {limit} MB ({size} bytes); las cartolas bancarias son mucho más "
+        "pequeñas: divídalo o aumente el límite",
+    "the file holds no bank statement; nothing to import":
+        "el archivo no contiene ningún estado de cuenta; no hay nada que importar",
+    "send the file as the request body (Content-Type: application/octet-stream), not as a form":
+        "envíe el archivo como cuerpo de la solicitud (Content-Type: "
+        "application/octet-stream), no como formulario",
+    "the file is larger than {limit} MB; bank statements are far smaller":
+        "el archivo supera los {limit} MB; las cartolas bancarias son mucho más pequeñas",
+    "the XML declares entities (<!ENTITY>); refused as a possible XML bomb or external entity "
+    "attack":
+        "el XML declara entidades (<!ENTITY>); se rechaza como posible bomba XML o ataque de "
+        "entidad externa",
+    "not well-formed XML (truncated or damaged?): {detail}":
+        "XML mal formado (¿truncado o dañado?): {detail}",
+    "not readable XML: {detail}": "XML ilegible: {detail}",
+    "the file is empty": "el archivo está vacío",
+    "the XML has a DOCTYPE; refused as a possible external entity attack":
+        "el XML tiene un DOCTYPE; se rechaza como posible ataque de entidad externa",
+    "the text is not valid {encoding} at byte {offset}; expected UTF-8 or Latin-1 text":
+        "el texto no es {encoding} válido en el byte {offset}; se esperaba texto UTF-8 o Latin-1",
+    "an XML document <{root}> is not a bank statement; expected camt.052/053/054, OFX or a "
+    "Banxico CEP":
+        "un documento XML <{root}> no es un estado de cuenta; se esperaba camt.052/053/054, OFX "
+        "o un CEP de Banxico",
+    "not a bank statement format cobranza reads; expected {formats}":
+        "no es un formato de estado de cuenta que cobranza lea; se esperaba {formats}",
+    "'{value}' is not a format cobranza reads; expected {formats}":
+        "'{value}' no es un formato que cobranza lea; se esperaba {formats}",
+    "the file does not look like {format}; try --format auto":
+        "el archivo no parece {format}; pruebe --format auto",
+    "the statement names no account; give one with --account":
+        "el estado de cuenta no indica la cuenta; indíquela con --account",
+    "'{value}' is longer than {n} characters": "'{value}' tiene más de {n} caracteres",
+    "the statement states no period and has no movements; expected dates":
+        "el estado de cuenta no indica período ni tiene movimientos; se esperaban fechas",
+    "opening balance {opening} + movements {movements} = {expected}, but the closing balance is "
+    "{closing}: they differ by {difference} {currency}":
+        "saldo inicial {opening} + movimientos {movements} = {expected}, pero el saldo final es "
+        "{closing}: difieren en {difference} {currency}",
+    "a movement in {currency} on a {statement} account; expected {statement}":
+        "un movimiento en {currency} en una cuenta en {statement}; se esperaba {statement}",
+    "'{value}' is not an ISO 4217 currency code; expected e.g. MXN, CLP, USD, EUR":
+        "'{value}' no es un código de moneda ISO 4217; se esperaba p. ej. MXN, CLP, USD, EUR",
+    "{amount} has more decimals than {currency} allows ({n})":
+        "{amount} tiene más decimales de los que admite {currency} ({n})",
+    "the message holds no {element}; nothing to import":
+        "el mensaje no contiene ningún {element}; no hay nada que importar",
+    "{message} is not an account statement; expected camt.052, camt.053 or camt.054":
+        "{message} no es un estado de cuenta; se esperaba camt.052, camt.053 o camt.054",
+    "no bank-to-customer message (BkToCstmrStmt, BkToCstmrAcctRpt or BkToCstmrDbtCdtNtfctn); "
+    "expected a camt.052, camt.053 or camt.054 document":
+        "no hay mensaje del banco al cliente (BkToCstmrStmt, BkToCstmrAcctRpt o "
+        "BkToCstmrDbtCdtNtfctn); se esperaba un documento camt.052, camt.053 o camt.054",
+    "the account has no IBAN or other id": "la cuenta no tiene IBAN ni otro identificador",
+    "the entry has no amount": "el movimiento no tiene monto",
+    "'{value}' is not CRDT or DBIT": "'{value}' no es CRDT ni DBIT",
+    "not a Banxico CEP; expected a SPEI_Tercero root element":
+        "no es un CEP de Banxico; se esperaba un elemento raíz SPEI_Tercero",
+    "the receipt has no clave de rastreo": "el comprobante no tiene clave de rastreo",
+    "missing; a CEP names the beneficiary and the payer":
+        "falta; un CEP indica el beneficiario y el ordenante",
+    "'{value}' is not an amount; expected digits with a decimal point, such as 1234.50":
+        "'{value}' no es un monto; se esperaban dígitos con punto decimal, como 1234.50",
+    "'{value}' is not a date; expected YYYY-MM-DD":
+        "'{value}' no es una fecha; se esperaba AAAA-MM-DD",
+    "--format: '{value}' is not a format cobranza reads; expected {formats}":
+        "--format: '{value}' no es un formato que cobranza lea; se esperaba {formats}",
+    "{account} ({currency}) {period}: {new} new, {known} already imported.":
+        "{account} ({currency}) {period}: {new} nuevos, {known} ya importados.",
+}

@@ -1,0 +1,129 @@
+"""camt.052/053/054 onto statement lines: any version, signs, batches, references, parties."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from cobranza.statements.formats import camt
+from cobranza.statements.model import StatementError
+
+NS = "urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"
+
+
+def document(entries: str, *, balances: str = "", ns: str | None = NS,
+             message: str = "BkToCstmrStmt", kind: str = "Stmt") -> bytes:
+    xmlns = f' xmlns="{ns}"' if ns else ""
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<Document{xmlns}><{message}><GrpHdr><MsgId>M1</MsgId><CreDtTm>2026-03-31T18:00:00</CreDtTm>
+</GrpHdr><{kind}><Id>STMT-1</Id><CreDtTm>2026-03-31T18:00:00</CreDtTm>
+<Acct><Id><IBAN>MX00TEST</IBAN></Id><Ccy>MXN</Ccy></Acct>{balances}{entries}</{kind}>
+</{message}></Document>""".encode()
+
+
+def balance(code: str, amount: str, indicator: str = "CRDT") -> str:
+    return (f"<Bal><Tp><CdOrPrtry><Cd>{code}</Cd></CdOrPrtry></Tp><Amt Ccy=\"MXN\">{amount}"
+            f"</Amt><CdtDbtInd>{indicator}</CdtDbtInd><Dt><Dt>2026-03-31</Dt></Dt></Bal>")
+
+
+def entry(amount: str, indicator: str = "CRDT", *, details: str = "", ref: str = "REF-1",
+          status: str = "<Sts><Cd>BOOK</Cd></Sts>") -> str:
+    return (f"<Ntry><Amt Ccy=\"MXN\">{amount}</Amt><CdtDbtInd>{indicator}</CdtDbtInd>{status}"
+            f"<BookgDt><Dt>2026-03-02</Dt></BookgDt><ValDt><Dt>2026-03-03</Dt></ValDt>"
+            f"<AcctSvcrRef>{ref}</AcctSvcrRef><NtryDtls>{details}</NtryDtls></Ntry>")
+
+
+TX = """<TxDtls><Refs><EndToEndId>E2E-7</EndToEndId></Refs>{amount}
+<RltdPties><Dbtr><Pty><Nm>Abarrotes La Esperanza</Nm><Id><OrgId><Othr><Id>AES970101AB1</Id>
+<SchmeNm><Cd>TXID</Cd></SchmeNm></Othr></OrgId></Id></Pty></Dbtr>
+<DbtrAcct><Id><Othr><Id>012180001234567891</Id></Othr></Id></DbtrAcct></RltdPties>
+<RmtInf><Ustrd>Factura A-1001</Ustrd><Ustrd>y A-1002</Ustrd>
+<Strd><CdtrRefInf><Ref>RF18539007547034</Ref></CdtrRefInf></Strd></RmtInf></TxDtls>"""
+
+
+def test_a_credit_carries_the_payer_and_every_reference() -> None:
+    [statement] = camt.extract(document(entry("1160.00", details=TX.format(amount=""))),
+                               file="s.xml")
+    [line] = statement.lines
+    assert (statement.account, statement.currency, statement.statement_ref) == (
+        "MX00TEST", "MXN", "STMT-1")
+    assert line.amount == Decimal("1160.00") and line.currency == "MXN"
+    assert (line.booking_date, line.value_date) == (date(2026, 3, 2), date(2026, 3, 3))
+    assert line.counterparty_name == "Abarrotes La Esperanza"
+    assert line.counterparty_account == "012180001234567891"
+    assert line.counterparty_tax_id == "AES970101AB1"
+    assert line.remittance == "Factura A-1001 / y A-1002"
+    assert (line.end_to_end_id, line.creditor_reference, line.transaction_id) == (
+        "E2E-7", "RF18539007547034", "REF-1")
+
+
+def test_a_debit_is_negative_and_balances_are_signed() -> None:
+    data = document(entry("100.00", "DBIT"),
+                    balances=balance("OPBD", "50.00", "DBIT") + balance("CLBD", "150.00", "DBIT"))
+    [statement] = camt.extract(data, file="s.xml")
+    assert statement.lines[0].amount == Decimal("-100.00")
+    assert (statement.opening_balance, statement.closing_balance) == (Decimal("-50.00"),
+                                                                      Decimal("-150.00"))
+
+
+def test_previous_closing_counts_as_opening_and_interim_balances_are_not_a_closing() -> None:
+    data = document(entry("1.00"), balances=balance("PRCD", "10.00") + balance("ITBD", "99.00"))
+    [statement] = camt.extract(data, file="s.xml")
+    assert (statement.opening_balance, statement.closing_balance) == (Decimal("10.00"), None)
+
+
+def test_a_batch_entry_with_amounts_per_transaction_becomes_one_line_each() -> None:
+    details = (TX.format(amount='<Amt Ccy="MXN">100.00</Amt>')
+               + TX.format(amount='<Amt Ccy="MXN">50.00</Amt>'))
+    [statement] = camt.extract(document(entry("150.00", details=details)), file="s.xml")
+    assert [line.amount for line in statement.lines] == [Decimal("100.00"), Decimal("50.00")]
+    assert [line.transaction_id for line in statement.lines] == ["REF-1/1", "REF-1/2"]
+
+
+def test_a_batch_whose_parts_do_not_add_up_stays_one_line() -> None:
+    details = (TX.format(amount='<Amt Ccy="USD">100.00</Amt>')
+               + TX.format(amount='<Amt Ccy="MXN">50.00</Amt>'))
+    [statement] = camt.extract(document(entry("150.00", details=details)), file="s.xml")
+    assert [line.amount for line in statement.lines] == [Decimal("150.00")]
+
+
+def test_pending_entries_are_not_booked_lines() -> None:
+    data = document(entry("5.00", status="<Sts>PDNG</Sts>") + entry("7.00", ref="R2"))
+    [statement] = camt.extract(data, file="s.xml")
+    assert [line.amount for line in statement.lines] == [Decimal("7.00")]
+
+
+@pytest.mark.parametrize(("ns", "message", "kind"), [
+    ("urn:iso:std:iso:20022:tech:xsd:camt.052.001.02", "BkToCstmrAcctRpt", "Rpt"),
+    ("urn:iso:std:iso:20022:tech:xsd:camt.052.001.01", "BkToCstmrAcctRptV01", "Rpt"),
+    ("urn:iso:std:iso:20022:tech:xsd:camt.054.001.04", "BkToCstmrDbtCdtNtfctn", "Ntfctn"),
+    (None, "BkToCstmrStmt", "Stmt"),
+])
+def test_every_message_type_and_version_reads_alike(ns: str | None, message: str,
+                                                    kind: str) -> None:
+    data = document(entry("3.00"), ns=ns, message=message, kind=kind)
+    assert camt.identify(data[:4096])
+    [statement] = camt.extract(data, file="s.xml")
+    assert statement.lines[0].amount == Decimal("3.00")
+
+
+def test_a_garbled_amount_is_a_located_error() -> None:
+    with pytest.raises(StatementError) as caught:
+        camt.extract(document(entry("12..34")), file="s.xml")
+    assert caught.value.field == "Ntry/Amt" and caught.value.line == 4
+    assert "12..34" in caught.value.message
+
+
+def test_another_iso_20022_message_is_not_a_statement() -> None:
+    data = document("", ns="urn:iso:std:iso:20022:tech:xsd:camt.055.001.09")
+    with pytest.raises(StatementError, match="camt.055 is not an account statement"):
+        camt.extract(data, file="s.xml")
+
+
+def test_a_truncated_document_says_so_with_its_line() -> None:
+    data = document(entry("1.00"))
+    with pytest.raises(StatementError) as caught:
+        camt.extract(data[:-40], file="s.xml")
+    assert "not well-formed" in caught.value.message and caught.value.line > 0

@@ -1,0 +1,53 @@
+"""Banxico CEP receipts: one SPEI transfer in, the payer as counterparty."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from cobranza.statements.formats import cep
+from cobranza.statements.model import StatementError
+
+CEP = """<?xml version="1.0" encoding="UTF-8"?>
+<SPEI_Tercero FechaOperacion="2026-03-05" Hora="10:53:36" ClaveSPEI="90723"
+ claveRastreo="BNET01002603050000123">
+  <Beneficiario BancoReceptor="BANORTE" Nombre="Comercial Norte SA" TipoCuenta="40"
+   Cuenta="{account}" RFC="CNO010101AA1" Concepto="Factura A-1001" IVA="0.00"
+   MontoPago="{amount}"/>
+  <Ordenante BancoEmisor="BBVA MEXICO" Nombre="Abarrotes La Esperanza" TipoCuenta="40"
+   Cuenta="012180001234567891" RFC="NA"/>
+</SPEI_Tercero>"""
+
+
+def receipt(amount: str = "1160.5", account: str = "072180000000000011") -> bytes:
+    return CEP.format(amount=amount, account=account).encode()
+
+
+def test_a_receipt_is_one_transfer_into_the_beneficiary_account() -> None:
+    data = receipt()
+    assert cep.identify(data)
+    [statement] = cep.extract(data, file="cep.xml")
+    [line] = statement.lines
+    assert (statement.account, statement.currency, statement.format) == (
+        "072180000000000011", "MXN", "cep")
+    assert line.amount == Decimal("1160.5") and line.booking_date == date(2026, 3, 5)
+    assert line.spei_reference == line.transaction_id == "BNET01002603050000123"
+    assert (line.counterparty_name, line.counterparty_account) == (
+        "Abarrotes La Esperanza", "012180001234567891")
+    assert line.counterparty_tax_id is None  # Banxico writes NA
+    assert line.remittance == "Factura A-1001"
+    assert statement.opening_balance is None and statement.closing_balance is None
+
+
+def test_a_receipt_without_the_beneficiary_account_leaves_it_to_the_import() -> None:
+    [statement] = cep.extract(receipt(account="NA"), file="cep.xml")
+    assert statement.account == ""
+
+
+def test_a_bad_amount_is_located() -> None:
+    with pytest.raises(StatementError) as caught:
+        cep.extract(receipt(amount="1,160.50"), file="cep.xml")
+    # libxml2 places an element at the end of its start tag: the line of MontoPago here.
+    assert caught.value.field == "Beneficiario/MontoPago" and caught.value.line == 6

@@ -1,0 +1,62 @@
+"""Which format a file is, from its first bytes, and how its text is encoded."""
+
+from __future__ import annotations
+
+import codecs
+
+import pytest
+
+from cobranza.statements.detect import FORMATS, available, decode_text, detect, read_statements
+from cobranza.statements.model import StatementError
+from tests.unit.statements.test_camt import document, entry
+from tests.unit.statements.test_cep import receipt
+
+
+def test_xml_formats_are_told_apart() -> None:
+    assert detect(document(entry("1.00")), file="a.xml").name == "camt"
+    assert detect(receipt(), file="b.xml").name == "cep"
+
+
+def test_a_byte_order_mark_does_not_hide_the_format() -> None:
+    data = document(entry("1.00"))
+    assert detect(codecs.BOM_UTF8 + data, file="a.xml").name == "camt"
+    utf16 = data.decode().replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16")
+    [statement] = read_statements(utf16, file="a.xml")
+    assert statement.lines[0].currency == "MXN"
+
+
+def test_unknown_xml_is_parsed_safely_before_it_is_refused() -> None:
+    with pytest.raises(StatementError, match="<Invoice> is not a bank statement"):
+        detect(b"<?xml version='1.0'?><Invoice/>", file="i.xml")
+    with pytest.raises(StatementError, match="XML bomb"):
+        detect(b'<!DOCTYPE x [<!ENTITY a "b">]><x>&a;</x>', file="i.xml")
+
+
+def test_an_empty_file_is_refused() -> None:
+    with pytest.raises(StatementError, match="empty"):
+        detect(b"  \n", file="e.txt")
+
+
+def test_a_forced_format_that_does_not_fit_is_refused() -> None:
+    with pytest.raises(StatementError, match="does not look like cep"):
+        read_statements(document(entry("1.00")), file="a.xml", format="cep")
+    with pytest.raises(StatementError, match="'pdf' is not a format"):
+        read_statements(b"%PDF", file="a.pdf", format="pdf")
+
+
+def test_the_registry_offers_what_is_installed_in_detection_order() -> None:
+    assert {"camt", "cep"} <= set(available())
+    assert available() == [name for name in FORMATS if name in available()]
+
+
+def test_text_is_decoded_from_a_bom_utf8_or_latin1() -> None:
+    text = "Fecha;Monto;Glosa\n2026-03-02;1.160,50;Pago Peñalolén Ñuñoa\n"
+    assert decode_text(codecs.BOM_UTF8 + text.encode(), file="a.csv") == text
+    assert decode_text(text.encode("utf-16"), file="a.csv") == text
+    assert decode_text(text.encode("utf-8"), file="a.csv") == text
+    assert decode_text(text.encode("latin-1"), file="a.csv") == text
+
+
+def test_binary_data_is_not_text() -> None:
+    with pytest.raises(StatementError, match="not valid UTF-8"):
+        decode_text(b"PK\x03\x04\x00\x00\xff\xfe\x00", file="a.zip")
