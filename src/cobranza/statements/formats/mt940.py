@@ -177,7 +177,9 @@ def _parse_block(text: str, block: list[_Tag], file: str) -> Transactions:
                 return parsed
             except (RuntimeError, ValueError, ArithmeticError, KeyError, TypeError, IndexError):
                 continue
-        raise _located(block, file)
+        error = _located(block, file)
+    # Raised outside the block: a context manager cannot re-raise a frozen exception.
+    raise error
 
 
 def _located(block: list[_Tag], file: str) -> StatementError:
