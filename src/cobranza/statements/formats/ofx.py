@@ -58,6 +58,9 @@ def extract(data: bytes, *, file: str) -> list[ParsedStatement]:
     offset = text.count("\n", 0, start)
     # Comments and declarations are blanked, not removed, so offsets keep their line numbers.
     body = _DECLARATION.sub(_blank, _COMMENT.sub(_blank, text[start:]))
+    if "</OFX>" not in body.upper():
+        raise StatementError(file, offset + 1 + body.count("\n"), "", _(
+            "the OFX elements are not properly closed; the file may be truncated"))
     root = _tree(body, file, offset)
     found = [(e, kind) for kind in _STATEMENTS for e in root.iter(kind)]
     if not found:

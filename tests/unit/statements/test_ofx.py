@@ -1,0 +1,122 @@
+"""OFX/QFX: bank and card statements become statement lines; anything else is refused clearly."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from cobranza.i18n import language
+from cobranza.statements.formats import ofx
+from cobranza.statements.model import StatementError
+
+CORPUS = Path(__file__).resolve().parents[3].parent / "shared" / "corpus" / "ofx"
+
+SGML = b"""OFXHEADER:100
+DATA:OFXSGML
+VERSION:102
+SECURITY:NONE
+
+ENCODING:USASCII
+CHARSET:1252
+
+<OFX>
+<BANKMSGSRSV1><STMTTRNRS><TRNUID>1<STATUS><CODE>0<SEVERITY>INFO</STATUS>
+<STMTRS><CURDEF>MXN
+<BANKACCTFROM><BANKID>0123456789<ACCTID>012180001234567890<ACCTTYPE>CHECKING</BANKACCTFROM>
+<BANKTRANLIST><DTSTART>20260301<DTEND>20260331
+<STMTTRN><TRNTYPE>CREDIT<DTPOSTED>20260302120000[-6:CST]<DTAVAIL>20260303<TRNAMT>1234.50
+<FITID>F-1<NAME>Cliente Uno &amp; Cia<MEMO>Pago RF18 5390 0754 7034
+<BANKACCTTO><BANKID>002<ACCTID>002180009876543210<ACCTTYPE>CHECKING</BANKACCTTO>
+</STMTTRN>
+<STMTTRN><TRNTYPE>DEBIT<DTPOSTED>20260305<TRNAMT>-34,50<FITID>F-2<NAME>Comision</STMTTRN>
+</BANKTRANLIST>
+<LEDGERBAL><BALAMT>5200.00<DTASOF>20260331</LEDGERBAL>
+</STMTRS></STMTTRNRS></BANKMSGSRSV1>
+</OFX>
+"""
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """Messages in English, so the tests can quote them."""
+    with language("en"):
+        yield
+
+
+def test_an_sgml_statement_reads_lines_references_and_the_ledger_balance() -> None:
+    [statement] = ofx.extract(SGML, file="s.ofx")
+    assert (statement.account, statement.currency) == ("012180001234567890", "MXN")
+    assert statement.opening_balance is None and statement.closing_balance == Decimal("5200.00")
+    assert (statement.period_start, statement.period_end) == (date(2026, 3, 1), date(2026, 3, 31))
+    credit, debit = statement.lines
+    assert (credit.amount, debit.amount) == (Decimal("1234.50"), Decimal("-34.50"))
+    assert (credit.booking_date, credit.value_date) == (date(2026, 3, 2), date(2026, 3, 3))
+    assert (credit.transaction_id, credit.bank_code) == ("F-1", "CREDIT")
+    assert credit.counterparty_name == "Cliente Uno & Cia"
+    assert credit.counterparty_account == "002180009876543210"
+    assert credit.creditor_reference == "RF18539007547034"
+    assert (credit.line, debit.line) == (14, 18)
+
+
+def test_xml_ofx_never_resolves_entities() -> None:
+    secret = Path(__file__)
+    data = (b'<?xml version="1.0"?>\n<?OFX OFXHEADER="200" VERSION="211"?>\n'
+            b'<!DOCTYPE OFX [<!ENTITY x SYSTEM "file://' + str(secret).encode() + b'">]>\n'
+            + SGML[SGML.index(b"<OFX>"):].replace(b"<NAME>Comision", b"<NAME>&x;"))
+    debit = ofx.extract(data, file="x.ofx")[0].lines[1]
+    assert debit.counterparty_name == "&x;"
+
+
+@pytest.mark.parametrize(("data", "field", "words"), [
+    (SGML.replace(b"<TRNAMT>1234.50", b"<TRNAMT>$1234"), "TRNAMT", "not an amount"),
+    (SGML.replace(b"<DTPOSTED>20260305", b"<DTPOSTED>20260231"), "DTPOSTED", "not a date"),
+    (SGML.replace(b"<CURDEF>MXN", b""), "CURDEF", "no currency"),
+    (SGML[:SGML.index(b"</BANKTRANLIST>")], "", "truncated"),
+    (b"OFXHEADER:100\n\n<OFX><SIGNONMSGSRSV1><SONRS><STATUS><CODE>0<SEVERITY>INFO</STATUS>"
+     b"</SONRS></SIGNONMSGSRSV1><INVSTMTMSGSRSV1><INVSTMTTRNRS><INVSTMTRS><CURDEF>USD"
+     b"</INVSTMTRS></INVSTMTTRNRS></INVSTMTMSGSRSV1></OFX>", "", "no bank statement"),
+])
+def test_unreadable_files_are_rejected_with_a_reason(data: bytes, field: str, words: str) -> None:
+    with pytest.raises(StatementError) as caught:
+        ofx.extract(data, file="bad.ofx")
+    assert caught.value.field == field and words in caught.value.message
+
+
+def _corpus() -> list[Path]:
+    return sorted(CORPUS.glob("*/*")) if CORPUS.is_dir() else []
+
+
+# Corpus files that hold no bank statement: sign-on, profile, account list and investment
+# responses, and an empty <OFX></OFX>.
+_NO_STATEMENT = {"account_listing_aggregation", "bank_small", "fidelity", "investment_medium",
+                 "signon_success", "signon_success_no_message", "vanguard", "vanguard401k",
+                 "profrs"}
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="shared/corpus/ofx is not present")
+@pytest.mark.parametrize("path", _corpus(), ids=lambda p: p.name)
+def test_corpus_file_is_read_fully_or_rejected_clearly(path: Path) -> None:
+    stem = path.stem.rsplit("__", 1)[-1]
+    rejected = any(w in path.name for w in ("invalid", "error", "wrong", "bad", "fail"))
+    if rejected or stem in _NO_STATEMENT:
+        with pytest.raises(StatementError) as caught:
+            ofx.extract(path.read_bytes(), file=path.name)
+        assert caught.value.message
+        if stem in _NO_STATEMENT:
+            assert "no bank statement" in caught.value.message
+        return
+    data = path.read_bytes()
+    assert ofx.identify(data[:1024])
+    statements = ofx.extract(data, file=path.name)
+    raw = data.upper()
+    assert sum(len(s.lines) for s in statements) == raw.count(b"<STMTTRN>")
+    for statement in statements:
+        assert statement.account and statement.currency and len(statement.currency) == 3
+        for line in statement.lines:
+            assert line.transaction_id and line.line > 0
+            assert f"<FITID>{line.transaction_id}".encode() in data.replace(b"\n", b"").replace(
+                b" ", b"") or line.transaction_id.encode() in data
