@@ -1,0 +1,174 @@
+"""`cobranza import invoices FILE.xml|DIR` on SQLite and PostgreSQL: all or nothing, idempotent."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from cobranza.db import make_engine
+from tests.support import cli, ok, snapshot
+from tests.unit.einvoices.builders import (
+    CUSTOMER_RFC,
+    ORG_RFC,
+    ORG_RUT,
+    OTHER_RFC,
+    UUID_A,
+    UUID_B,
+    UUID_NC,
+    UUID_PAY,
+    Docto,
+    Pago,
+    cfdi,
+    dte,
+    pagos,
+)
+
+LOCATED = re.compile(r"^(?P<file>[^:]+\.xml):(?P<line>\d+): (?P<column>[^:]*): (?P<message>.+)$")
+WRITTEN = ("customers", "invoices", "credit_notes", "payments", "allocations")
+
+
+@pytest.fixture
+def ledger(db_url: str) -> str:
+    ok(db_url, "init", "--country", "MX", "--tax-id", ORG_RFC)
+    return db_url
+
+
+def rows(db_url: str, sql: str) -> list[tuple[object, ...]]:
+    engine = make_engine(db_url)
+    with engine.connect() as conn:
+        found = [tuple(r) for r in conn.execute(text(sql)).all()]
+    engine.dispose()
+    return found
+
+
+def folder(tmp_path: Path, **files: bytes) -> Path:
+    target = tmp_path / "xml"
+    target.mkdir(exist_ok=True)
+    for name, data in files.items():
+        (target / f"{name}.xml").write_bytes(data)
+    return target
+
+
+def month(tmp_path: Path) -> Path:
+    """Two PPD invoices, a credit note on the first, a complement paying part of both."""
+    return folder(
+        tmp_path,
+        a=cfdi(uuid=UUID_A, folio="1"),
+        b=cfdi(uuid=UUID_B, folio="2", subtotal="500.00", traslados="80.00", total="580.00"),
+        nc=cfdi(uuid=UUID_NC, tipo="E", serie="NC", folio="1", subtotal="100.00",
+                traslados="16.00", total="116.00", metodo="PUE", related=[UUID_A],
+                fecha="2026-01-15T09:00:00"),
+        pay=pagos(payments=[Pago("700.00", [Docto(UUID_A, "500.00", "1044.00", 1),
+                                            Docto(UUID_B, "200.00", "580.00", 1)])]))
+
+
+def test_a_month_of_cfdi_imports_customers_documents_and_split_payments(
+        ledger: str, tmp_path: Path) -> None:
+    ok(ledger, "terms", "add", "30D", "--net-days", "30")
+    result = ok(ledger, "import", "invoices", str(month(tmp_path)))
+    assert "invoices: 2 new" in result.stdout and "payments: 2 new" in result.stdout
+    assert rows(ledger, "SELECT code, tax_id, country FROM customers") == [
+        (CUSTOMER_RFC, CUSTOMER_RFC, "MX")]
+    invoices = rows(ledger, "SELECT number, amount, fiscal_id, fiscal_payment_method, "
+                            "due_date - issue_date FROM invoices ORDER BY number")
+    assert invoices == [("A-1", 116000, UUID_A, "PPD", 30), ("A-2", 58000, UUID_B, "PPD", 30)]
+    assert rows(ledger, "SELECT number, invoice_number, amount, fiscal_id FROM credit_notes") \
+        == [("NC-1", "A-1", 11600, UUID_NC)]
+    payments = rows(ledger, "SELECT code, invoice_numbers, amount, fiscal_id, installment "
+                            "FROM payments ORDER BY code")
+    assert payments == [(f"{UUID_PAY}/1", "A-1", 50000, UUID_PAY, 1),
+                        (f"{UUID_PAY}/2", "A-2", 20000, UUID_PAY, 1)]
+    # Each invoice receives exactly what the complement says it was paid.
+    settled = rows(ledger, "SELECT i.number, a.source_kind, SUM(a.amount) FROM allocations a "
+                           "JOIN invoices i ON i.id = a.invoice_id "
+                           "GROUP BY i.number, a.source_kind ORDER BY i.number, a.source_kind")
+    assert settled == [("A-1", "credit_note", 11600), ("A-1", "payment", 50000),
+                       ("A-2", "payment", 20000)]
+
+
+def test_importing_the_same_folder_again_changes_nothing(ledger: str, tmp_path: Path) -> None:
+    path = month(tmp_path)
+    ok(ledger, "import", "invoices", str(path))
+    before = {t: d for t, d in snapshot(ledger).items() if t in WRITTEN}
+    result = ok(ledger, "import", "invoices", str(path))
+    assert "invoices: 0 new, 0 updated, 2 unchanged" in result.stdout
+    assert {t: d for t, d in snapshot(ledger).items() if t in WRITTEN} == before
+
+
+def test_an_existing_customer_is_found_by_tax_id(ledger: str, tmp_path: Path) -> None:
+    customers = tmp_path / "c.csv"
+    customers.write_text("id,name,tax_id,country\nK1,Kij SA,KIJ0906199R1,MX\n")
+    ok(ledger, "import", "customers", str(customers))
+    ok(ledger, "import", "invoices", str(folder(tmp_path, a=cfdi(metodo="PUE"))))
+    assert rows(ledger, "SELECT c.code FROM invoices i JOIN customers c "
+                        "ON c.id = i.customer_id") == [("K1",)]
+
+
+def test_a_complement_for_an_invoice_imported_earlier_is_allocated(
+        ledger: str, tmp_path: Path) -> None:
+    ok(ledger, "import", "invoices", str(folder(tmp_path, a=cfdi())))
+    (tmp_path / "pay.xml").write_bytes(
+        pagos(payments=[Pago("300.00", [Docto(UUID_A.lower(), "300.00", "1160.00")])]))
+    ok(ledger, "import", "invoices", str(tmp_path / "pay.xml"))
+    assert rows(ledger, "SELECT SUM(amount) FROM allocations") == [(30000,)]
+
+
+def test_chilean_dte_and_credit_note(db_url: str, tmp_path: Path) -> None:
+    ok(db_url, "init", "--country", "CL", "--tax-id", ORG_RUT)
+    path = folder(tmp_path, f=dte(), nc=dte(tipo="61", folio="7", neto=10000, iva=1900,
+                                           emitted="2026-01-20", refs=[("33", "100")]))
+    ok(db_url, "import", "invoices", str(path))
+    assert rows(db_url, "SELECT number, amount, currency FROM invoices") == [
+        ("33-100", 119000, "CLP")]
+    assert rows(db_url, "SELECT number, invoice_number, amount FROM credit_notes") == [
+        ("61-7", "33-100", 11900)]
+
+
+BAD = {
+    "inconsistent totals": (cfdi(total="1200.00"), "Total", "does not match"),
+    "payments total": (pagos(payments=[Pago("500.00", [Docto(UUID_A, "500.00", "1160.00")])],
+                             total="600.00"), "Totales/MontoTotalPagos", "does not match"),
+    "xml bomb": (b'<?xml version="1.0"?>\n<!DOCTYPE z [<!ENTITY a "aaaaaaaaaa">'
+                 b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>\n<z>&b;&b;</z>', "DOCTYPE",
+                 "refused for safety"),
+    "external entity": (b'<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY e SYSTEM '
+                        b'"http://127.0.0.1:9/x">]>\n<r>&e;</r>', "DOCTYPE",
+                        "refused for safety"),
+    "truncated": (cfdi()[:-40], "", "not well-formed"),
+    "unknown currency": (cfdi(moneda="ABC"), "Moneda", "unknown currency"),
+    "not a CFDI or DTE": (b"<?xml version='1.0'?>\n<html><body/></html>", "html",
+                          "not a CFDI or a DTE"),
+    "too many decimals": (cfdi(total="1160.005", traslados="160.005"), "Total",
+                          "more decimals than MXN"),
+    "complement for an unknown invoice": (
+        pagos(payments=[Pago("100.00", [Docto(UUID_B, "100.00", "580.00")])]),
+        "DoctoRelacionado/IdDocumento", "neither in the ledger nor in this import"),
+    "a purchase": (cfdi(emisor=OTHER_RFC, receptor=ORG_RFC), "Emisor/Rfc", "purchase"),
+}
+
+
+@pytest.mark.parametrize("case", BAD, ids=list(BAD))
+def test_a_folder_with_one_bad_file_imports_nothing(case: str, ledger: str,
+                                                   tmp_path: Path) -> None:
+    data, column, message = BAD[case]
+    # A valid invoice beside it proves that nothing of the folder is written.
+    path = folder(tmp_path, good=cfdi(uuid=UUID_NC, folio="9"), zbad=data)
+    before = snapshot(ledger)
+    result = cli(ledger, "import", "invoices", str(path))
+    assert result.exit_code == 2, result.output
+    hits = [m for m in map(LOCATED.match, result.stderr.splitlines()) if m]
+    assert any(m["file"].endswith("zbad.xml") and m["column"] == column
+               and message in m["message"] for m in hits), result.stderr
+    assert "nothing was imported" in result.stderr
+    assert snapshot(ledger) == before
+
+
+def test_a_csv_file_still_takes_the_csv_path(ledger: str, tmp_path: Path) -> None:
+    path = tmp_path / "i.csv"
+    path.write_text("number,customer_id,issue_date,due_date,currency,amount\n"
+                    "F1,NOBODY,2026-01-01,2026-01-31,MXN,10\n")
+    result = cli(ledger, "import", "invoices", str(path))
+    assert result.exit_code == 2 and "unknown customer" in result.stderr

@@ -1,0 +1,140 @@
+"""Small synthetic CFDI 4.0, Pagos 2.0 and SII DTE documents, written for these tests."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+ORG_RFC, CUSTOMER_RFC, OTHER_RFC = "EKU9003173C9", "KIJ0906199R1", "XIQB891116QE4"
+ORG_RUT, CUSTOMER_RUT = "76354771-K", "96790240-3"
+UUID_A = "11111111-1111-4111-8111-111111111111"
+UUID_B = "22222222-2222-4222-8222-222222222222"
+UUID_NC = "33333333-3333-4333-8333-333333333333"
+UUID_PAY = "44444444-4444-4444-8444-444444444444"
+
+_NS = ('xmlns:cfdi="http://www.sat.gob.mx/cfd/4" '
+       'xmlns:tfd="http://www.sat.gob.mx/TimbreFiscalDigital" '
+       'xmlns:pago20="http://www.sat.gob.mx/Pagos20"')
+
+
+def _stamp(uuid: str | None) -> str:
+    if uuid is None:
+        return ""
+    return (f'<tfd:TimbreFiscalDigital Version="1.1" UUID="{uuid}" '
+            'FechaTimbrado="2026-01-10T10:05:00"/>')
+
+
+def cfdi(*, uuid: str | None = UUID_A, tipo: str = "I", serie: str = "A", folio: str = "1",
+         emisor: str = ORG_RFC, receptor: str = CUSTOMER_RFC, moneda: str = "MXN",
+         subtotal: str = "1000.00", traslados: str = "160.00", total: str = "1160.00",
+         metodo: str = "PPD", fecha: str = "2026-01-10T10:00:00", extra: str = "",
+         related: Sequence[str] = (), complement: str = "") -> bytes:
+    """A CFDI ingreso (or egreso with `tipo="E"` and `related` UUIDs)."""
+    relations = ""
+    if related:
+        relations = ('<cfdi:CfdiRelacionados TipoRelacion="01">'
+                     + "".join(f'<cfdi:CfdiRelacionado UUID="{u}"/>' for u in related)
+                     + "</cfdi:CfdiRelacionados>")
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<cfdi:Comprobante {_NS} Version="4.0" Serie="{serie}" Folio="{folio}" Fecha="{fecha}"
+  SubTotal="{subtotal}" Moneda="{moneda}" Total="{total}" TipoDeComprobante="{tipo}"
+  Exportacion="01" MetodoPago="{metodo}" LugarExpedicion="01000" {extra}>
+  {relations}
+  <cfdi:Emisor Rfc="{emisor}" Nombre="ESCUELA KEMPER URGATE" RegimenFiscal="601"/>
+  <cfdi:Receptor Rfc="{receptor}" Nombre="KIJ, S.A. DE C.V." DomicilioFiscalReceptor="59820"
+    RegimenFiscalReceptor="601" UsoCFDI="G03"/>
+  <cfdi:Conceptos><cfdi:Concepto ClaveProdServ="80131502" Cantidad="1" ClaveUnidad="E48"
+    Descripcion="Servicio" ValorUnitario="{subtotal}" Importe="{subtotal}" ObjetoImp="02"/>
+  </cfdi:Conceptos>
+  <cfdi:Impuestos TotalImpuestosTrasladados="{traslados}"/>
+  <cfdi:Complemento>{complement}{_stamp(uuid)}</cfdi:Complemento>
+</cfdi:Comprobante>
+""".encode()
+
+
+@dataclass
+class Docto:
+    """One DoctoRelacionado of a payment."""
+
+    uuid: str
+    paid: str
+    before: str
+    installment: int = 1
+    currency: str = "MXN"
+    equivalence: str = "1"
+
+
+@dataclass
+class Pago:
+    """One Pago of a complement."""
+
+    amount: str
+    docs: list[Docto] = field(default_factory=list)
+    date: str = "2026-02-01T12:00:00"
+    currency: str = "MXN"
+    rate: str = "1"
+
+
+def pagos(*, uuid: str | None = UUID_PAY, receptor: str = CUSTOMER_RFC,
+          payments: Sequence[Pago], total: str | None = None) -> bytes:
+    """A CFDI of type P with a Pagos 2.0 complement."""
+    body = ""
+    for pago in payments:
+        docs = "".join(
+            f'<pago20:DoctoRelacionado IdDocumento="{d.uuid}" MonedaDR="{d.currency}" '
+            f'EquivalenciaDR="{d.equivalence}" NumParcialidad="{d.installment}" '
+            f'ImpSaldoAnt="{d.before}" ImpPagado="{d.paid}" '
+            f'ImpSaldoInsoluto="{_minus(d.before, d.paid)}" ObjetoImpDR="01"/>'
+            for d in pago.docs)
+        body += (f'<pago20:Pago FechaPago="{pago.date}" FormaDePagoP="03" '
+                 f'MonedaP="{pago.currency}" TipoCambioP="{pago.rate}" Monto="{pago.amount}">'
+                 f"{docs}</pago20:Pago>")
+    stated = total if total is not None else _sum(payments)
+    complement = (f'<pago20:Pagos Version="2.0"><pago20:Totales MontoTotalPagos="{stated}"/>'
+                  f"{body}</pago20:Pagos>")
+    return cfdi(uuid=uuid, tipo="P", serie="P", folio="1", moneda="XXX", subtotal="0",
+                traslados="0", total="0", metodo="", receptor=receptor,
+                complement=complement).replace(b' MetodoPago=""', b"")
+
+
+def _minus(a: str, b: str) -> str:
+    from decimal import Decimal
+    return str(Decimal(a) - Decimal(b))
+
+
+def _sum(payments: Sequence[Pago]) -> str:
+    from decimal import Decimal
+    total = sum((Decimal(p.amount) * Decimal(p.rate) for p in payments), Decimal(0))
+    return str(total.quantize(Decimal("0.01")))
+
+
+def dte(*, tipo: str = "33", folio: str = "100", emisor: str = ORG_RUT,
+        receptor: str = CUSTOMER_RUT, neto: int = 100000, iva: int = 19000,
+        total: str | None = None, emitted: str = "2026-01-05", due: str | None = "2026-02-04",
+        refs: Sequence[tuple[str, str]] = (), namespace: bool = True) -> bytes:
+    """A signed-looking SII DTE (the signature is not checked, only its base64)."""
+    ns = ' xmlns="http://www.sii.cl/SiiDte"' if namespace else ""
+    venc = f"<FchVenc>{due}</FchVenc>" if due else ""
+    references = "".join(
+        f"<Referencia><NroLinRef>{i}</NroLinRef><TpoDocRef>{kind}</TpoDocRef>"
+        f"<FolioRef>{number}</FolioRef><CodRef>1</CodRef></Referencia>"
+        for i, (kind, number) in enumerate(refs, start=1))
+    amount = total if total is not None else str(neto + iva)
+    return f"""<?xml version="1.0" encoding="ISO-8859-1"?>
+<DTE{ns} version="1.0">
+<Documento ID="F{folio}T{tipo}">
+<Encabezado>
+<IdDoc><TipoDTE>{tipo}</TipoDTE><Folio>{folio}</Folio><FchEmis>{emitted}</FchEmis>
+<FmaPago>2</FmaPago>{venc}</IdDoc>
+<Emisor><RUTEmisor>{emisor}</RUTEmisor><RznSoc>INGENIERIA ENACON SPA</RznSoc></Emisor>
+<Receptor><RUTRecep>{receptor}</RUTRecep><RznSocRecep>MINERA LOS PELAMBRES</RznSocRecep>
+</Receptor>
+<Totales><MntNeto>{neto}</MntNeto><TasaIVA>19</TasaIVA><IVA>{iva}</IVA>
+<MntTotal>{amount}</MntTotal></Totales>
+</Encabezado>
+<Detalle><NroLinDet>1</NroLinDet><NmbItem>Tableros</NmbItem><MontoItem>{neto}</MontoItem>
+</Detalle>
+{references}
+</Documento>
+</DTE>
+""".encode("latin-1")

@@ -1,0 +1,174 @@
+"""Reading CFDI 4.0, Pagos 2.0 and DTE files into documents and payments, or located errors."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from cobranza.einvoices.read import read_path
+from cobranza.i18n import language
+from tests.unit.einvoices.builders import (
+    CUSTOMER_RFC,
+    CUSTOMER_RUT,
+    UUID_A,
+    UUID_B,
+    UUID_NC,
+    UUID_PAY,
+    Docto,
+    Pago,
+    cfdi,
+    dte,
+    pagos,
+)
+
+
+@pytest.fixture(autouse=True)
+def _english() -> object:
+    with language("en"):
+        yield
+
+
+def read(tmp_path: Path, data: bytes, name: str = "doc.xml"):  # type: ignore[no-untyped-def]
+    path = tmp_path / name
+    path.write_bytes(data)
+    return read_path(path)
+
+
+def test_a_ppd_ingreso_is_an_invoice_numbered_serie_folio_and_due_by_terms(
+        tmp_path: Path) -> None:
+    parsed = read(tmp_path, cfdi(uuid=UUID_A.lower()))
+    assert parsed.errors == []
+    [doc] = parsed.documents
+    assert (doc.kind, doc.number, doc.fiscal_id) == ("invoice", "A-1", UUID_A)
+    assert (doc.customer.tax_id, doc.customer.country) == (CUSTOMER_RFC, "MX")
+    assert (doc.amount, doc.currency, doc.issue_date) == (Decimal("1160.00"), "MXN",
+                                                          date(2026, 1, 10))
+    assert doc.due_date is None and doc.payment_method == "PPD"
+
+
+def test_a_pue_ingreso_is_due_on_issue(tmp_path: Path) -> None:
+    [doc] = read(tmp_path, cfdi(metodo="PUE")).documents
+    assert doc.due_date == date(2026, 1, 10)
+
+
+def test_without_serie_the_folio_and_without_either_the_uuid_numbers_the_invoice(
+        tmp_path: Path) -> None:
+    assert read(tmp_path, cfdi(serie="")).documents[0].number == "1"
+    assert read(tmp_path, cfdi(serie="", folio="")).documents[0].number == UUID_A
+
+
+def test_a_foreign_currency_invoice_keeps_its_exchange_rate(tmp_path: Path) -> None:
+    [doc] = read(tmp_path, cfdi(moneda="USD", extra='TipoCambio="17.1234"')).documents
+    assert (doc.currency, doc.exchange_rate) == ("USD", Decimal("17.1234"))
+
+
+def test_an_egreso_is_a_credit_note_naming_its_related_invoice(tmp_path: Path) -> None:
+    [doc] = read(tmp_path, cfdi(uuid=UUID_NC, tipo="E", serie="NC", related=[UUID_A],
+                                metodo="PUE")).documents
+    assert (doc.kind, doc.number, doc.related) == ("credit_note", "NC-1", (UUID_A,))
+
+
+def test_a_payment_complement_gives_one_line_per_paid_document(tmp_path: Path) -> None:
+    data = pagos(payments=[Pago("700.00", [Docto(UUID_A, "500.00", "1160.00", 1),
+                                           Docto(UUID_B, "200.00", "580.00", 2)])])
+    parsed = read(tmp_path, data)
+    assert parsed.errors == []
+    assert [(p.code, p.target, p.amount, p.installment, p.day) for p in parsed.payments] == [
+        (f"{UUID_PAY}/1", UUID_A, Decimal("500.00"), 1, date(2026, 2, 1)),
+        (f"{UUID_PAY}/2", UUID_B, Decimal("200.00"), 2, date(2026, 2, 1))]
+
+
+def test_a_dollar_payment_of_peso_invoices_pays_in_the_invoices_currency(tmp_path: Path) -> None:
+    # 50 USD at 17.00 = 850 MXN; EquivalenciaDR is MXN per USD.
+    data = pagos(payments=[Pago("50.00", [Docto(UUID_A, "850.00", "1160.00",
+                                                equivalence="17.00")],
+                                currency="USD", rate="17.00")])
+    parsed = read(tmp_path, data)
+    assert parsed.errors == []
+    [line] = parsed.payments
+    assert (line.currency, line.amount) == ("MXN", Decimal("850.00"))
+
+
+def test_a_dte_factura_and_its_credit_note(tmp_path: Path) -> None:
+    [invoice] = read(tmp_path, dte()).documents
+    assert (invoice.kind, invoice.number, invoice.amount, invoice.currency) == (
+        "invoice", "33-100", Decimal(119000), "CLP")
+    assert (invoice.customer.tax_id, invoice.due_date) == (CUSTOMER_RUT, date(2026, 2, 4))
+    [note] = read(tmp_path, dte(tipo="61", folio="7", refs=[("33", "100")])).documents
+    assert (note.kind, note.number, note.related) == ("credit_note", "61-7", ("33-100",))
+
+
+def test_a_dte_without_namespace_or_due_date_still_reads(tmp_path: Path) -> None:
+    [doc] = read(tmp_path, dte(namespace=False, due=None)).documents
+    assert doc.due_date is None
+
+
+def test_a_debit_note_is_an_invoice(tmp_path: Path) -> None:
+    [doc] = read(tmp_path, dte(tipo="56", folio="3", refs=[("33", "100")])).documents
+    assert (doc.kind, doc.number) == ("invoice", "56-3")
+
+
+BAD = {
+    "inconsistent totals": (cfdi(total="1200.00"), 4, "Total", "does not match SubTotal"),
+    "payments total": (pagos(payments=[Pago("500.00", [Docto(UUID_A, "500.00", "1160.00")])],
+                             total="600.00"), None, "Totales/MontoTotalPagos",
+                       "does not match"),
+    "documents paid more than the payment": (
+        pagos(payments=[Pago("100.00", [Docto(UUID_A, "500.00", "1160.00")])]), None,
+        "Pago/Monto", "more than the payment"),
+    "unknown currency": (cfdi(moneda="ABC"), 4, "Moneda", "unknown currency"),
+    "too many decimals": (cfdi(total="1160.001", traslados="160.001"), 4, "Total",
+                          "more decimals than MXN"),
+    "unstamped": (cfdi(uuid=None), 4, "TimbreFiscalDigital", "not stamped"),
+    "nómina": (cfdi(tipo="N"), 4, "TipoDeComprobante", "not a receivable"),
+    "bad RFC": (cfdi(receptor="NOTANRFC"), None, "Receptor/Rfc", "not a valid RFC"),
+    "bad RUT": (dte(receptor="96790240-4"), None, "Receptor/RUTRecep", "not a valid RUT"),
+    "DTE totals": (dte(total="119001"), None, "Totales/MntTotal", "does not match"),
+    "CLP decimals": (dte(neto=100000, iva=19000, total="119000.5"), None, "Totales/MntTotal",
+                     "more decimals than CLP"),
+    "guía de despacho": (dte(tipo="52"), None, "IdDoc/TipoDTE", "not a document"),
+    "truncated": (cfdi()[:300], None, "", "not well-formed"),
+    "not a CFDI": (b"<?xml version='1.0'?><Invoice xmlns='urn:oasis'/>", 1, "Invoice",
+                   "not a CFDI or a DTE"),
+    "billion laughs": (b'<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
+                       b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>\n'
+                       b"<lolz>&lol2;</lolz>", 2, "DOCTYPE", "refused for safety"),
+    "external entity": (b'<!DOCTYPE r [<!ENTITY e SYSTEM "file:///etc/passwd">]><r>&e;</r>', 1,
+                        "DOCTYPE", "refused for safety"),
+    "RCV export": (b"Nro;Tipo Doc;Tipo Venta;Rut cliente\n1;33;Del Giro;12345678-5\n", 1, "",
+                   "RCV"),
+}
+
+
+@pytest.mark.parametrize("case", BAD, ids=list(BAD))
+def test_bad_input_is_a_located_error(case: str, tmp_path: Path) -> None:
+    # lxml places an element on the line where its start tag ends.
+    data, line, column, message = BAD[case]
+    parsed = read(tmp_path, data, "bad.csv" if case == "RCV export" else "bad.xml")
+    assert parsed.documents == [] or parsed.errors
+    hits = [e for e in parsed.errors if e.column == column and message in e.message]
+    assert hits, parsed.errors
+    assert hits[0].file.endswith(("bad.xml", "bad.csv"))
+    if line is not None:
+        assert hits[0].line == line
+
+
+def test_an_aec_is_refused_because_the_invoice_was_assigned(tmp_path: Path) -> None:
+    data = (b'<?xml version="1.0"?><AEC xmlns="http://www.sii.cl/SiiDte" version="1.0">'
+            b"<DocumentoAEC/></AEC>")
+    [error] = read(tmp_path, data).errors
+    assert error.column == "AEC" and "factoring" in error.message
+
+
+def test_a_folder_reads_every_xml_and_skips_other_files(tmp_path: Path) -> None:
+    (tmp_path / "a.xml").write_bytes(cfdi())
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.xml").write_bytes(dte())
+    (tmp_path / "notes.txt").write_text("hello")
+    parsed = read_path(tmp_path)
+    assert parsed.errors == []
+    assert sorted(d.number for d in parsed.documents) == ["33-100", "A-1"]
+    assert any("notes.txt" in w for w in parsed.warnings)
