@@ -14,8 +14,8 @@ from decimal import Decimal
 from typing import Protocol
 
 
-@dataclass(frozen=True)
-class StatementError(Exception):
+@dataclass
+class StatementError(Exception):  # not frozen: raising sets __traceback__ on it
     """A located problem with a bank file: file, line (1-based, 0 when not known), field, what."""
 
     file: str
