@@ -31,7 +31,9 @@ def check_statement(statement: ParsedStatement, *, file: str) -> list[StatementE
         if currency is None and line.currency == statement.currency:
             continue  # the unknown currency was reported once, on the statement
         errors.extend(_check_line(line, statement_currency=currency, file=file))
-    if statement.period_end is None and not statement.lines:
+    if statement.period_end is None and not statement.lines and (
+            statement.opening_balance is not None or statement.closing_balance is not None):
+        # Balances without a date say nothing checkable; an empty, dateless one is just skipped.
         errors.append(StatementError(file, statement.line, "date", _(
             "the statement states no period and has no movements; expected dates")))
     if currency is not None:

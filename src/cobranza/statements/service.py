@@ -137,6 +137,8 @@ def _write(session: Session, statement: ParsedStatement, *, org_id: int, file: s
         period_start=statement.period_start or _first(statement.lines),
         period_end=statement.period_end or _last(statement.lines),
         statement_ref=statement.statement_ref)
+    if result.period_end is None:
+        return result  # no movement and no date: nothing to record (an empty account listing)
     if repository.find_statement(session, org_id=org_id, file_sha256=sha256,
                                  account=statement.account,
                                  statement_ref=_clip(statement.statement_ref, 120)) is not None:
@@ -194,7 +196,7 @@ def _statement_row(statement: ParsedStatement, result: StatementOutcome, *, org_
 
     return {
         "org_id": org_id, "account": statement.account, "file": file,
-        "period_start": result.period_start, "period_end": result.period_end or now.date(),
+        "period_start": result.period_start, "period_end": result.period_end,
         "imported_at": now, "format": statement.format,
         "statement_ref": _clip(statement.statement_ref, 120), "currency": currency,
         "opening_balance": minor(statement.opening_balance),

@@ -56,9 +56,10 @@ def test_a_movement_in_another_currency_than_the_account_is_refused() -> None:
     assert error.line == 10 and "a movement in USD on a MXN account" in error.message
 
 
-def test_a_statement_without_any_date_is_refused() -> None:
-    [error] = check_statement(statement(opening=None, closing=None), file="s")
+def test_balances_without_any_date_are_refused() -> None:
+    [error] = check_statement(statement(opening="1.00", closing="1.00"), file="s")
     assert error.field == "date"
+    assert check_statement(statement(opening=None, closing=None), file="s") == []
 
 
 def test_a_statement_without_an_account_asks_for_one() -> None:

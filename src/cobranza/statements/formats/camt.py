@@ -93,7 +93,7 @@ def _statement(tree: Tree, element: etree._Element, *, created: str | None) -> P
         statement_ref=tree.text(element, "Id"),
         opening_balance=opening[0] if opening else None,
         closing_balance=closing[0] if closing else None,
-        period_start=start or (opening[1] if opening else None) or _first(lines),
+        period_start=start or _earliest(opening[1] if opening else None, _first(lines)),
         period_end=(end or (closing[1] if closing else None) or _last(lines)
                     or (day(created, tree=tree, element=element, field="CreDtTm")
                         if created else None)),
@@ -137,6 +137,10 @@ def _period(tree: Tree, element: etree._Element) -> tuple[date | None, date | No
     end = tree.text(span, "ToDtTm", "ToDt")
     return (day(start, tree=tree, element=span, field="FrToDt") if start else None,
             day(end, tree=tree, element=span, field="FrToDt") if end else None)
+
+
+def _earliest(*days: date | None) -> date | None:
+    return min((d for d in days if d is not None), default=None)
 
 
 def _first(lines: list[StatementLine]) -> date | None:

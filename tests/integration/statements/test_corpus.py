@@ -1,0 +1,171 @@
+"""The shared corpus of real bank files: every one is read fully or refused with a clear error.
+
+Files whose names say invalid, error, wrong, garbled, bad, broken or attack must be refused. The
+others must read, except where their stated balances do not add up (refused, saying by how
+much: several projects' samples carry placeholder balances) or where they are not a statement
+at all (listed below with the reason). Formats whose reader is not installed are skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from cobranza.core.money import exponent
+from cobranza.db import make_engine, unit_of_work
+from cobranza.organisations.service import current
+from cobranza.statements.checks import check_statement
+from cobranza.statements.detect import load, read_statements
+from cobranza.statements.model import ParsedStatement, StatementError
+from cobranza.statements.service import import_statement
+from tests.support import ok
+
+CORPUS = Path(__file__).resolve().parents[3] / ".." / "shared" / "corpus"
+FOLDERS = {"camt": "camt", "mt940": "mt940", "ofx": "ofx", "bai2": "bai2", "spei_cep": "cep"}
+SIDECARS = {".json", ".yml", ".yaml", ".pydata", ".zip", ".md"}
+BAD_NAME = re.compile(r"invalid|error|wrong|garbled|bad|broken|attack", re.IGNORECASE)
+ACCOUNT = "CORPUS-ACCOUNT"  # for receipts that name no account of ours, as --account would
+# Files that are not what their folder holds, and the refusal that says so.
+NOT_STATEMENTS = {
+    "camt/moov-io/test__testdata__valid_camt_v09.xml": "camt.055 is not an account statement",
+}
+# Sample data whose entries are in another currency than the account they are booked on.
+INCONSISTENT = {
+    "camt/genkgo/test__data__camt053.v2.with-account-name.xml": "a movement in EUR on a JPY",
+    "camt/pyiso20022/example_files__gs_camt__camt053_001_02.xml": "a movement in EUR on a USD",
+}
+
+
+def _files() -> list[object]:
+    if not CORPUS.is_dir():
+        return [pytest.param(None, marks=pytest.mark.skip(
+            reason=f"corpus not found at {CORPUS} (a clone without ../shared/corpus)"))]
+    found = sorted(path for folder in FOLDERS for path in (CORPUS / folder).rglob("*")
+                   if path.is_file() and path.suffix.lower() not in SIDECARS)
+    return [pytest.param(path, id=str(path.relative_to(CORPUS))) for path in found]
+
+
+def _name(path: Path) -> str:
+    return path.relative_to(CORPUS).as_posix()
+
+
+def _read(path: Path) -> tuple[list[ParsedStatement], list[StatementError]]:
+    """Read and check a file as the import does, without a database."""
+    name = _name(path)
+    reader = FOLDERS[path.relative_to(CORPUS).parts[0]]
+    if load(reader) is None:
+        pytest.skip(f"the {reader} reader is not installed")
+    try:
+        statements = read_statements(path.read_bytes(), file=name)
+    except StatementError as error:
+        return [], [error]
+    for statement in statements:
+        if not statement.account:
+            statement.account = ACCOUNT
+    return statements, [e for s in statements for e in check_statement(s, file=name)]
+
+
+@pytest.mark.parametrize("path", _files())
+def test_every_corpus_file_is_read_fully_or_refused_clearly(path: Path) -> None:
+    name = _name(path)
+    statements, errors = _read(path)
+    if BAD_NAME.search(path.name):
+        assert errors, f"{name} should have been refused"
+        assert all(e.file == name and e.message for e in errors)
+        return
+    if name in NOT_STATEMENTS or name in INCONSISTENT:
+        expected = NOT_STATEMENTS.get(name) or INCONSISTENT[name]
+        assert any(expected in e.message for e in errors), errors
+        return
+    for error in errors:
+        assert error.field == "balance", f"{name} refused: {error}"
+    for statement in statements:
+        _assert_balances_checked(statement, errors)
+        for line in statement.lines:
+            assert isinstance(line.amount, Decimal) and line.currency and line.booking_date
+
+
+def _assert_balances_checked(statement: ParsedStatement, errors: list[StatementError]) -> None:
+    """Stated balances add up, or the file was refused saying by how much."""
+    if statement.opening_balance is None or statement.closing_balance is None:
+        return
+    moved = sum((line.amount for line in statement.lines), Decimal(0))
+    difference = statement.closing_balance - statement.opening_balance - moved
+    if difference:
+        assert any(f"differ by {difference}" in e.message for e in errors), errors
+
+
+def _genkgo_pairs() -> list[object]:
+    folder = CORPUS / "camt" / "genkgo"
+    pairs = sorted(p for p in folder.glob("*.xml") if p.with_suffix(".json").exists()) \
+        if folder.is_dir() else []
+    return [pytest.param(p, id=p.name) for p in pairs] or [pytest.param(None, marks=
+            pytest.mark.skip(reason="corpus not found"))]
+
+
+@pytest.mark.parametrize("path", _genkgo_pairs())
+def test_camt_amounts_match_the_genkgo_reading(path: Path) -> None:
+    """Another project's parse of the same file: booked entries, signed, in the same total."""
+    expected = json.loads(path.with_suffix(".json").read_text())
+    booked = [e for e in expected["getEntries"] if (e.get("getStatus") or "BOOK") == "BOOK"]
+    total = sum((Decimal(e["getAmount"]["getAmount"]).scaleb(
+        -exponent(e["getAmount"]["getCurrency"]["getCode"])) for e in booked), Decimal(0))
+    statements = read_statements(path.read_bytes(), file=path.name)
+    if len(statements) > 1:
+        pytest.skip("genkgo's message-level entries hold one statement of several")
+    lines = [line for s in statements for line in s.lines]
+    assert sum((line.amount for line in lines), Decimal(0)) == total
+    assert len(lines) >= len(booked)  # a batch entry may be split into its transactions
+
+
+def _cep_notes() -> dict[str, dict[str, str]]:
+    sources = CORPUS / "spei_cep" / "SOURCES.md"
+    notes: dict[str, dict[str, str]] = {}
+    if sources.exists():
+        for row in sources.read_text().splitlines():
+            cells = [c.strip(" `") for c in row.split("|")]
+            if len(cells) > 6 and cells[1].endswith(".xml"):
+                note = re.match(r"claveRastreo=(\S+) Concepto=(.*) Monto=(\S+)", cells[6])
+                if note:
+                    notes[cells[1]] = {"trace": note[1], "concept": note[2], "amount": note[3]}
+    return notes
+
+
+def test_cep_receipts_say_what_their_sources_note_says() -> None:
+    notes = _cep_notes()
+    if not notes:
+        pytest.skip(f"corpus not found at {CORPUS}")
+    for file, note in notes.items():
+        [statement] = read_statements((CORPUS / "spei_cep" / file).read_bytes(), file=file)
+        [line] = statement.lines
+        assert (line.spei_reference, line.remittance, line.amount) == (
+            note["trace"], note["concept"], Decimal(note["amount"])), file
+
+
+def test_the_readable_corpus_imports_once_however_often_it_is_imported(tmp_path: Path) -> None:
+    """Every file that reads is imported into one ledger, twice: the second time adds nothing."""
+    readable = [p.values[0] for p in _files() if p.values[0] is not None]  # type: ignore[attr-defined]
+    if not readable:
+        pytest.skip(f"corpus not found at {CORPUS}")
+    db = f"sqlite:///{tmp_path / 'ledger.db'}"
+    ok(db, "init", "--country", "MX")
+    engine = make_engine(db)
+    totals = []
+    for _round in range(2):
+        new = 0
+        with unit_of_work(engine) as session:
+            org = current(session)
+            for path in readable:
+                outcome = import_statement(session, org_id=org.id, data=path.read_bytes(),
+                                           file=_name(path), now=_NOW, account=None)
+                new += outcome.lines_new
+        totals.append(new)
+    engine.dispose()
+    assert totals[0] > 0 and totals[1] == 0
+
+
+_NOW = __import__("datetime").datetime(2026, 4, 1, tzinfo=__import__("datetime").UTC)

@@ -1,0 +1,154 @@
+"""Importing statements: each bank transaction once, and a bad file changes nothing."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from cobranza.db import make_engine
+from tests.support import cli, ok
+from tests.unit.statements.test_camt import TX, balance, document, entry
+from tests.unit.statements.test_cep import receipt
+
+TABLES = ("bank_statements", "bank_transactions")
+
+
+@pytest.fixture
+def db(db_url: str) -> str:
+    ok(db_url, "init", "--country", "MX")
+    return db_url
+
+
+def rows(db: str, sql: str) -> list[tuple[object, ...]]:
+    engine = make_engine(db)
+    with engine.connect() as conn:
+        found = [tuple(row) for row in conn.execute(text(sql)).all()]
+    engine.dispose()
+    return found
+
+
+def digest(db: str) -> str:
+    return hashlib.sha256(repr([rows(db, f"SELECT * FROM {t} ORDER BY id") for t in TABLES])
+                          .encode()).hexdigest()
+
+
+def write(path: Path, data: bytes) -> str:
+    path.write_bytes(data)
+    return str(path)
+
+
+def march(*entries: str, opening: str = "1000.00", closing: str | None = None) -> bytes:
+    closing = closing or str(sum(float(e.split('">')[1].split("<")[0]) * (
+        -1 if "DBIT" in e else 1) for e in entries) + float(opening))
+    return document("".join(entries), balances=balance("OPBD", opening)
+                    + balance("CLBD", f"{float(closing):.2f}"))
+
+
+def test_a_statement_imports_its_lines_once(tmp_path: Path, db: str) -> None:
+    data = march(entry("1160.00", details=TX.format(amount="")),
+                 entry("200.00", "DBIT", ref="REF-2"))
+    path = write(tmp_path / "march.xml", data)
+    first = ok(db, "import", "statement", path)
+    assert "MX00TEST (MXN) 2026-03-02..2026-03-31: 2 new, 0 already imported." in first.stdout
+    stored = rows(db, "SELECT amount, currency, counterparty_name, counterparty_tax_id, "
+                      "creditor_reference, transaction_id, status FROM bank_transactions "
+                      "ORDER BY amount")
+    assert stored == [(-20000, "MXN", None, None, None, "REF-2", "new"),
+                      (116000, "MXN", "Abarrotes La Esperanza", "AES970101AB1",
+                       "RF18539007547034", "REF-1", "new")]
+    assert rows(db, "SELECT opening_balance, closing_balance, lines_new, lines_known, format "
+                    "FROM bank_statements") == [(100000, 196000, 2, 0, "camt")]
+    before = digest(db)
+    again = ok(db, "import", "statement", path)
+    assert "0 new, 2 already imported." in again.stdout
+    assert digest(db) == before  # not even a second statement row
+
+
+def test_an_overlapping_statement_adds_only_what_is_new(tmp_path: Path, db: str) -> None:
+    ok(db, "import", "statement", write(tmp_path / "a.xml", march(
+        entry("10.00", ref="A"), entry("20.00", ref="B"))))
+    result = ok(db, "import", "statement", write(tmp_path / "b.xml", march(
+        entry("20.00", ref="B"), entry("30.00", ref="C"), opening="1030.00")))
+    assert "1 new, 1 already imported." in result.stdout
+    assert rows(db, "SELECT transaction_id FROM bank_transactions ORDER BY id") == [
+        ("A",), ("B",), ("C",)]
+
+
+def test_lines_without_a_bank_id_are_fingerprinted_and_equal_ones_kept(tmp_path: Path,
+                                                                       db: str) -> None:
+    same = entry("4.50", "DBIT", ref="NONREF")
+    ok(db, "import", "statement", write(tmp_path / "a.xml", march(same, same)))
+    assert rows(db, "SELECT count(*) FROM bank_transactions") == [(2,)]
+    # The same two lines in a longer, overlapping file are the same two payments.
+    result = ok(db, "import", "statement", write(tmp_path / "b.xml", march(
+        same, same, same, opening="991.00")))
+    assert "1 new, 2 already imported." in result.stdout
+
+
+def test_a_cep_needs_the_account_when_it_names_none(tmp_path: Path, db: str) -> None:
+    path = write(tmp_path / "cep.xml", receipt(account="NA"))
+    refused = cli(db, "import", "statement", path)
+    assert refused.exit_code == 2 and "give one with --account" in refused.stderr
+    ok(db, "import", "statement", path, "--account", "072180000000000011")
+    assert rows(db, "SELECT account, amount, spei_reference FROM bank_transactions") == [
+        ("072180000000000011", 116050, "BNET01002603050000123")]
+
+
+BAD = {
+    "truncated": (lambda: document(entry("1.00"))[:-60], "not well-formed XML"),
+    "wrong-format": (lambda: b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\x00\x01\x02",
+                     "not a bank statement format"),
+    "wrong-encoding": (lambda: document(entry("1.00", details=TX.format(amount="")))
+                       .replace(b"Esperanza", "Peñalolén".encode("latin-1")),
+                       "not well-formed XML"),
+    "unbalanced": (lambda: march(entry("10.00"), closing="1020.00"),
+                   "balance: opening balance 1000.00 + movements 10.00 = 1010.00, but the "
+                   "closing balance is 1020.00: they differ by 10.00 MXN"),
+    "three-decimals": (lambda: document(entry("10.005")), "amount: 10.005 has more decimals "
+                                                          "than MXN allows (2)"),
+    "unknown-currency": (lambda: document(entry("10.00")).replace(b"MXN", b"XYZ"),
+                         "'XYZ' is not an ISO 4217 currency code"),
+    "xml-bomb": (lambda: b'<?xml version="1.0"?>\n<!DOCTYPE l [<!ENTITY a "aaaa">\n'
+                         b'<!ENTITY b "&a;&a;&a;&a;">]>\n<l>&b;</l>', "XML bomb"),
+    "second-bad-statement": (lambda: march(entry("1.00"))
+                             .replace(b"</Stmt>", b"</Stmt><Stmt><Id>2</Id><Acct><Id><IBAN>X"
+                                      b"</IBAN></Id></Acct>" + entry("1.005").encode()
+                                      + b"</Stmt>"), "more decimals"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_a_bad_file_is_a_located_error_and_changes_nothing(tmp_path: Path, db: str,
+                                                           case: str) -> None:
+    ok(db, "import", "statement", write(tmp_path / "good.xml", march(entry("5.00", ref="G"))))
+    before = digest(db)
+    make, expected = BAD[case]
+    path = write(tmp_path / f"{case}.xml", make())
+    result = cli(db, "import", "statement", path)
+    assert result.exit_code == 2, result.output
+    assert expected in result.stderr
+    assert result.stderr.startswith(f"{path}:")
+    assert "nothing was imported" in result.stderr
+    assert digest(db) == before
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path: Path,
+                                                                 db: str) -> None:
+    big = tmp_path / "huge.xml"
+    with big.open("wb") as handle:
+        handle.truncate(200 * 1024 * 1024)  # sparse: 200 MB that take no disk
+    before = digest(db)
+    result = cli(db, "import", "statement", str(big))
+    assert result.exit_code == 2 and "larger than 50 MB" in result.stderr
+    assert digest(db) == before
+    small = write(tmp_path / "s.xml", march(entry("5.00")))
+    assert "larger than 1 MB" not in cli(db, "import", "statement", small, "--max-mb", "1").stderr
+
+
+def test_spanish_is_spoken_to_a_spanish_user(tmp_path: Path, db: str) -> None:
+    path = write(tmp_path / "u.xml", march(entry("10.00"), closing="1020.00"))
+    result = cli(db, "import", "statement", path, lang="es")
+    assert "difieren en 10.00 MXN" in result.stderr
