@@ -15,9 +15,10 @@ Pure rules of the daily run (issue "collection engine", item 2):
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from operator import itemgetter
 
 from cobranza.core.strategy import LADDER_ACTIONS, Channel, Step, Strategy, step_day
 
@@ -119,26 +120,51 @@ class PlannedAction:
         return hashlib.sha256(material.encode()).hexdigest()
 
 
-def _group(step: Step, channel: Channel, currency: str) -> tuple[str, str, str]:
-    # Contacts and hand-offs consolidate whatever their step (one message a day, at the firmest
-    # step); postings, blocks and webhooks stay one action per step.
-    kind = step.action.value if step.action in LADDER_ACTIONS else f"{step.action}:{step.code}"
-    return kind, channel.value, currency
+def action_kind(step: Step) -> str:
+    """What an action groups by besides channel and currency.
+
+    Contacts and hand-offs consolidate whatever their step (one message a day, at the firmest
+    step); postings, blocks and webhooks stay one action per step.
+    """
+    return step.action.value if step.action in LADDER_ACTIONS else f"{step.action}:{step.code}"
+
+
+# One invoice's step as consolidation sees it:
+# (position of the step, step, invoice number, cycle, open amount, invoice id).
+Member = tuple[int, Step, str, int, int, int]
+
+
+def consolidated(customer_id: int, channel: Channel, currency: str,
+                 members: Sequence[Member]) -> tuple[PlannedAction, list[tuple[int, int]]]:
+    """One customer's action out of its members (one kind, channel and currency), at the firmest
+    step; with the (invoice id, cycle) of each invoice it covers, in the order of `invoices`."""
+    if len(members) == 1:  # most actions cover one invoice
+        position, step, number, cycle, amount, invoice_id = members[0]
+        return (PlannedAction(customer_id=customer_id, step=step, position=position,
+                              channel=channel, currency=currency, invoices=((number, cycle),),
+                              amount=amount), [(invoice_id, cycle)])
+    top = max(members, key=itemgetter(0))
+    covered = {(number, cycle): invoice_id for _p, _s, number, cycle, _a, invoice_id in members}
+    invoices = tuple(sorted(covered))
+    action = PlannedAction(customer_id=customer_id, step=top[1], position=top[0],
+                           channel=channel, currency=currency, invoices=invoices,
+                           amount=sum(m[4] for m in members))
+    return action, [(covered[pair], pair[1]) for pair in invoices]
+
+
+def action_order(action: PlannedAction) -> tuple[int, int, str, str]:
+    """The order actions are planned in: customer, step position, channel, currency."""
+    return action.customer_id, action.position, action.channel.value, action.currency
 
 
 def consolidate(items: Iterable[InvoiceStep]) -> list[PlannedAction]:
     """One action per customer, action kind, channel and currency, at the firmest step."""
-    groups: dict[tuple[int, tuple[str, str, str]], list[InvoiceStep]] = {}
+    groups: dict[tuple[int, str, Channel, str], list[Member]] = {}
     for item in items:
-        groups.setdefault((item.customer_id, _group(item.step, item.channel, item.currency)),
-                          []).append(item)
-    actions = []
-    for (customer_id, _kind), members in groups.items():
-        top = max(members, key=lambda m: m.position)
-        actions.append(PlannedAction(
-            customer_id=customer_id, step=top.step, position=top.position, channel=top.channel,
-            currency=top.currency,
-            invoices=tuple(sorted({(m.invoice_number, m.cycle) for m in members})),
-            amount=sum(m.open_amount for m in members)))
-    actions.sort(key=lambda a: (a.customer_id, a.position, a.channel.value, a.currency))
+        groups.setdefault((item.customer_id, action_kind(item.step), item.channel, item.currency),
+                          []).append((item.position, item.step, item.invoice_number, item.cycle,
+                                      item.open_amount, 0))
+    actions = [consolidated(customer_id, channel, currency, members)[0]
+               for (customer_id, _kind, channel, currency), members in groups.items()]
+    actions.sort(key=action_order)
     return actions

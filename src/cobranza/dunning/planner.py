@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import cache, partial
+from operator import attrgetter
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
@@ -26,7 +27,14 @@ from cobranza.core.contact import (
     preferred_moment,
     schedule,
 )
-from cobranza.core.dunning import Decision, InvoiceStep, PlannedAction, consolidate, decide
+from cobranza.core.dunning import (
+    Member,
+    PlannedAction,
+    action_kind,
+    action_order,
+    consolidated,
+    decide,
+)
 from cobranza.core.money import from_minor
 from cobranza.core.strategy import (
     FIXED_CHANNEL,
@@ -40,6 +48,7 @@ from cobranza.core.strategy import (
 from cobranza.dunning import repository as repo
 from cobranza.dunning.best_hour import best_hours
 from cobranza.models import Organisation
+from cobranza.models.base import day_number, from_day_number
 
 _FALLBACK_ORDER = (Channel.EMAIL, Channel.WHATSAPP, Channel.SMS)
 
@@ -56,20 +65,42 @@ class Planned:
     status: str  # queued | skipped (no usable contact)
     reason: str | None = None
     strategy_id: int | None = None
+    # (invoice id, cycle) of each invoice it covers, in the order of `action.invoices`
+    invoice_ids: list[tuple[int, int]] = field(default_factory=list)
+
+
+# Per invoice: its id, its cycle, and the (step code, position) of each step the catch-up skips.
+Skips = tuple[int, int, tuple[tuple[str, int], ...]]
 
 
 @dataclass(slots=True)
 class Plan:
-    """Everything a run would do."""
+    """Everything a run would do.
+
+    What only a writing run needs (the skipped steps one by one, the actions' keys) is expanded
+    on first use, so a dry run does not build it.
+    """
 
     as_of: datetime
     today: date
     actions: list[Planned] = field(default_factory=list)
-    # (invoice id, cycle, step code, position) recorded as skipped by the catch-up
-    skipped: list[tuple[int, int, str, int]] = field(default_factory=list)
-    # invoice ids covered per (action key): to record each invoice's progress
-    invoice_ids: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    skips: list[Skips] = field(default_factory=list)
     unreconciled_statements: int = 0
+    _invoice_ids: dict[str, list[tuple[int, int]]] | None = field(default=None, init=False,
+                                                                  repr=False)
+
+    @property
+    def skipped(self) -> list[tuple[int, int, str, int]]:
+        """(invoice id, cycle, step code, position) recorded as skipped by the catch-up."""
+        return [(invoice_id, cycle, code, position)
+                for invoice_id, cycle, steps in self.skips for code, position in steps]
+
+    @property
+    def invoice_ids(self) -> dict[str, list[tuple[int, int]]]:
+        """The (invoice id, cycle) covered per action key, to record each invoice's progress."""
+        if self._invoice_ids is None:
+            self._invoice_ids = {p.action.key(): p.invoice_ids for p in self.actions}
+        return self._invoice_ids
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,34 +177,47 @@ def _eligible(step: Step, *, customer: repo.CustomerRow, org_country: str,
     return True
 
 
+# Where each channel reaches a customer (letters and visits need no address here). Enum member
+# lookups and `.value` cost a Python call each, so the hot paths below use these constants.
+_ADDRESS: dict[Channel, Callable[[repo.CustomerRow], str | None]] = {
+    Channel.EMAIL: attrgetter("email"), Channel.SMS: attrgetter("phone"),
+    Channel.WHATSAPP: lambda c: c.whatsapp or c.phone,
+    Channel.CALL: lambda c: c.phone or c.whatsapp,
+}
+_MESSAGE_BY_VALUE = {c.value: c for c in MESSAGE_CHANNELS}
+_NEEDS_CONTACT = frozenset({Action.MESSAGE, Action.CALL})
+_SCHEDULED = frozenset({*MESSAGE_CHANNELS, Channel.LETTER, Channel.CALL, Channel.VISIT})
+_NO_CHANNEL: tuple[Channel, str | None] = (Channel.NONE, None)
+
+
 def _address(channel: Channel, customer: repo.CustomerRow) -> str | None:
     """Where a channel reaches the customer (letters and visits need no address here)."""
-    return {Channel.EMAIL: customer.email, Channel.SMS: customer.phone,
-            Channel.WHATSAPP: customer.whatsapp or customer.phone,
-            Channel.CALL: customer.phone or customer.whatsapp}.get(channel)
+    found = _ADDRESS.get(channel)
+    return found(customer) if found is not None else None
 
 
 def _channel(step: Step, customer: repo.CustomerRow,
              bad: set[tuple[int, str, str]]) -> tuple[Channel, str | None]:
     """The channel and address an action uses; (NONE, None) when the customer has none usable."""
-    if step.action in FIXED_CHANNEL:
-        channel = FIXED_CHANNEL[step.action]
-        if channel in (Channel.CALL,):
+    fixed = FIXED_CHANNEL.get(step.action)
+    if fixed is not None:
+        if fixed is Channel.CALL:
             phone = _address(Channel.CALL, customer)
             usable = phone and (customer.id, "sms", phone) not in bad \
                 and (customer.id, "call", phone) not in bad
-            return (channel, phone) if usable else (Channel.NONE, None)
-        return channel, None
+            return (fixed, phone) if usable else _NO_CHANNEL
+        return fixed, None
     if step.action is not Action.MESSAGE:
-        return Channel.NONE, None
+        return _NO_CHANNEL
     wanted = [step.channel] if step.channel else []
-    if customer.preferred_channel in {c.value for c in MESSAGE_CHANNELS}:
-        wanted.append(Channel(customer.preferred_channel))
+    preferred = _MESSAGE_BY_VALUE.get(customer.preferred_channel or "")
+    if preferred is not None:
+        wanted.append(preferred)
     for channel in [*wanted, *_FALLBACK_ORDER]:
         value = _address(channel, customer)
         if value and (customer.id, channel.value, value) not in bad:
             return channel, value
-    return Channel.NONE, None
+    return _NO_CHANNEL
 
 
 @dataclass(slots=True)
@@ -191,48 +235,104 @@ class _Context:
     # Debtors and schedules repeat across customers: built and computed once per distinct case.
     debtors: dict[tuple[object, ...], Debtor] = field(default_factory=dict)
     schedules: dict[tuple[object, ...], tuple[datetime, str | None]] = field(default_factory=dict)
+    moments: dict[tuple[ZoneInfo, time], tuple[datetime, datetime]] = field(default_factory=dict)
 
 
-def _decide_all(invoices: list[repo.OpenInvoice], ctx: _Context,
-                plan: Plan) -> list[tuple[InvoiceStep, int]]:
-    """Each invoice's step today; skipped steps go straight into the plan."""
+# What one invoice does today: the steps it takes, as (position, step, action kind), and the
+# (code, position) of each ladder step the catch-up skips.
+_Taken = tuple[tuple[tuple[int, Step, str], ...], tuple[tuple[str, int], ...]]
+# Invoice steps grouped as they consolidate: (customer id, action kind, channel, currency).
+_Groups = dict[tuple[int, str, Channel, str], list[Member]]
+
+
+@dataclass(slots=True)
+class _Decider:
+    """Each invoice's decision, taken once per distinct case when no step has conditions.
+
+    Many invoices share a due date and a progress: without conditions the decision depends on
+    nothing else, so it is taken once per distinct case (hundreds, not hundreds of thousands).
+    """
+
+    ctx: _Context
+    overdue: Mapping[int, Mapping[str, int]]
+    positions: dict[int, dict[str, int]] = field(init=False)
+    unconditional: set[int] = field(init=False)
+    cases: dict[tuple[object, ...], _Taken] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        strategies = self.ctx.book.strategies
+        self.positions = {sid: {s.code: i for i, s in enumerate(strategy.steps)}
+                          for sid, strategy in strategies.items()}
+        self.unconditional = {sid for sid, strategy in strategies.items()
+                              if not any(_has_conditions(s) for s in strategy.steps)}
+
+    def taken(self, strategy_id: int, customer_id: int, due: int,
+              progress: frozenset[repo.StepRecord]) -> _Taken:
+        """The steps an invoice takes today and the ones it skips."""
+        broken = customer_id in self.ctx.broken
+        if strategy_id not in self.unconditional:
+            return self._decide(strategy_id, customer_id, due, progress, broken)
+        case = (strategy_id, due, progress, broken)
+        found = self.cases.get(case)
+        if found is None:
+            found = self.cases[case] = self._decide(strategy_id, customer_id, due, progress,
+                                                    broken)
+        return found
+
+    def _decide(self, strategy_id: int, customer_id: int, due: int,
+                progress: frozenset[repo.StepRecord], broken: bool) -> _Taken:
+        ctx = self.ctx
+        decision = decide(
+            strategy=ctx.book.strategies[strategy_id], due_date=from_day_number(due),
+            today=ctx.today, progress=repo.progress_of(progress), broken_promise=broken,
+            eligible=partial(_eligible, customer=ctx.customers[customer_id],
+                             org_country=ctx.org.country,
+                             overdue=self.overdue.get(customer_id, {})))
+        at = self.positions[strategy_id]
+        steps = ([decision.chosen] if decision.chosen else []) + list(decision.postings)
+        return (tuple((at[s.code], s, action_kind(s)) for s in steps),
+                tuple((s.code, at[s.code]) for s in decision.skipped))
+
+
+def _overdue(invoices: list[repo.Candidate], ctx: _Context,
+             customers: set[int]) -> dict[int, dict[str, int]]:
+    """The amount overdue per currency of each of `customers` (for min_overdue conditions)."""
+    today = day_number(ctx.today)
     overdue: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for inv in invoices:
-        if inv.due_date < ctx.today:
-            overdue[inv.customer_id][inv.currency] += inv.open_amount
-    positions = {sid: {s.code: i for i, s in enumerate(strategy.steps)}
-                 for sid, strategy in ctx.book.strategies.items()}
-    unconditional = {sid for sid, strategy in ctx.book.strategies.items()
-                     if not any(_has_conditions(s) for s in strategy.steps)}
-    # Many invoices share a due date and a progress: without conditions the decision depends on
-    # nothing else, so it is taken once per distinct case (hundreds, not hundreds of thousands).
-    decided: dict[tuple[object, ...], Decision] = {}
-    chosen: list[tuple[InvoiceStep, int]] = []
-    for inv in invoices:
-        strategy_id = ctx.book.assignment.get(inv.customer_id)
-        strategy = ctx.book.strategies.get(strategy_id) if strategy_id is not None else None
-        if strategy is None or strategy_id is None:
+    for _id, customer_id, _number, currency, due, _cycle, open_amount, _p in invoices:
+        if customer_id in customers and due < today:
+            overdue[customer_id][currency] += open_amount
+    return overdue
+
+
+def _decide_all(invoices: list[repo.Candidate], ctx: _Context, plan: Plan) -> _Groups:
+    """Each invoice's steps today, grouped as they consolidate; skipped steps go to the plan."""
+    assignment, strategies = ctx.book.assignment, ctx.book.strategies
+    decider = _Decider(ctx, {})
+    if len(decider.unconditional) < len(strategies):
+        conditional = {cid for cid, sid in assignment.items()
+                       if sid in strategies and sid not in decider.unconditional}
+        decider.overdue = _overdue(invoices, ctx, conditional)
+    # The channel depends only on the customer and the step (its position in the strategy).
+    channels: dict[tuple[int, int], Channel] = {}
+    groups: _Groups = {}
+    for invoice_id, customer_id, number, currency, due, cycle, amount, progress in invoices:
+        strategy_id = assignment.get(customer_id)
+        if strategy_id is None or strategy_id not in strategies:
             continue
-        customer = ctx.customers[inv.customer_id]
-        broken = inv.customer_id in ctx.broken
-        case = (strategy_id, inv.due_date, frozenset(inv.progress.items()), broken)
-        decision = decided.get(case) if strategy_id in unconditional else None
-        if decision is None:
-            decision = decide(
-                strategy=strategy, due_date=inv.due_date, today=ctx.today,
-                progress=inv.progress, broken_promise=broken,
-                eligible=partial(_eligible, customer=customer, org_country=ctx.org.country,
-                                 overdue=overdue[inv.customer_id]))
-            if strategy_id in unconditional:
-                decided[case] = decision
-        at = positions[strategy_id]
-        plan.skipped.extend((inv.id, inv.cycle, s.code, at[s.code]) for s in decision.skipped)
-        for step in ([decision.chosen] if decision.chosen else []) + list(decision.postings):
-            channel, _address = _channel(step, customer, ctx.bad)
-            chosen.append((InvoiceStep(inv.customer_id, inv.number, inv.cycle, inv.currency,
-                                       inv.open_amount, at[step.code], step, channel),
-                           inv.id))
-    return chosen
+        steps, skipped = decider.taken(strategy_id, customer_id, due, progress)
+        if skipped:
+            plan.skips.append((invoice_id, cycle, skipped))
+        for position, step, kind in steps:
+            channel = channels.get((customer_id, position))
+            if channel is None:
+                channel = channels[(customer_id, position)] = _channel(
+                    step, ctx.customers[customer_id], ctx.bad)[0]
+            members = groups.get((customer_id, kind, channel, currency))
+            if members is None:
+                members = groups[(customer_id, kind, channel, currency)] = []
+            members.append((position, step, number, cycle, amount, invoice_id))
+    return groups
 
 
 def _has_conditions(step: Step) -> bool:
@@ -246,31 +346,28 @@ def plan_run(reads: repo.Reads, *, org: Organisation, book: StrategyBook,
     org_tz = ZoneInfo(org.timezone)
     today = as_of.astimezone(org_tz).date()
     plan = Plan(as_of=as_of, today=today)
-    invoices = list(reads.open_invoices(today=today, lead_days=lead_days(book)))
-    ids = {inv.customer_id for inv in invoices}
+    invoices = reads.candidates(today=today, lead_days=lead_days(book))
     ctx = _Context(org=org, book=book, today=today, as_of=as_of,
-                   customers=reads.customers(ids=ids), bad=reads.bad_contacts(),
-                   broken=reads.broken_promise_customers(),
+                   customers=reads.customers(ids={inv[1] for inv in invoices}),
+                   bad=reads.bad_contacts(), broken=reads.broken_promise_customers(),
                    overrides=repo.calendar_overrides(org.calendar_overrides))
     plan.unreconciled_statements = reads.unreconciled_statements()
-    chosen = _decide_all(invoices, ctx, plan)
-    by_key: dict[tuple[int, str, int], int] = {
-        (item.customer_id, item.invoice_number, item.cycle): inv_id for item, inv_id in chosen}
-    actions = consolidate(item for item, _ in chosen)
+    groups = _decide_all(invoices, ctx, plan)
+    actions = [consolidated(customer_id, channel, currency, members)
+               for (customer_id, _kind, channel, currency), members in groups.items()]
+    actions.sort(key=lambda pair: action_order(pair[0]))
     _schedule_all(actions, ctx, plan, reads)
-    for planned in plan.actions:
-        act = planned.action
-        plan.invoice_ids[act.key()] = [
-            (by_key[(act.customer_id, number, cycle)], cycle) for number, cycle in act.invoices]
     return plan
 
 
-def _schedule_all(actions: list[PlannedAction], ctx: _Context, plan: Plan,
-                  reads: repo.Reads) -> None:
+def _schedule_all(actions: list[tuple[PlannedAction, list[tuple[int, int]]]], ctx: _Context,
+                  plan: Plan, reads: repo.Reads) -> None:
     org_tz = ZoneInfo(ctx.org.timezone)
-    zones = {cid: _zone(c.timezone, org_tz) for cid, c in ctx.customers.items()}
+    zone = cache(partial(_zone, fallback=org_tz))  # a few distinct names for many customers
+    zones = {cid: zone(c.timezone) for cid, c in ctx.customers.items()}
     hours = best_hours(
-        customer_ids=sorted({a.customer_id for a in actions}), replies=reads.reply_hours(),
+        customer_ids=sorted({a.customer_id for a, _ids in actions}),
+        replies=reads.reply_hours(),
         segment_of=lambda cid: ctx.customers[cid].segment if cid in ctx.customers else None,
         timezone_of=lambda cid: zones.get(cid, org_tz))
     histories: dict[int, History] = defaultdict(History)
@@ -281,40 +378,60 @@ def _schedule_all(actions: list[PlannedAction], ctx: _Context, plan: Plan,
     for cid, when in reads.conversations(since=since):
         if cid in zones:
             histories[cid].conversations.append(when.astimezone(zones[cid]).date())
-    for action in actions:
-        plan.actions.append(_place(action, ctx, zones[action.customer_id],
-                                   hours[action.customer_id], histories[action.customer_id]))
+    for action, invoice_ids in actions:
+        planned = _place(action, ctx, zones[action.customer_id], hours[action.customer_id],
+                         histories[action.customer_id])
+        planned.invoice_ids = invoice_ids
+        plan.actions.append(planned)
+
+
+def _moment(ctx: _Context, tz: ZoneInfo, hour: time) -> tuple[datetime, datetime]:
+    """Now in the debtor's zone, and the debtor's preferred moment today (once per zone, hour)."""
+    found = ctx.moments.get((tz, hour))
+    if found is None:
+        now_local = ctx.as_of.astimezone(tz)
+        found = ctx.moments[(tz, hour)] = (now_local, preferred_moment(
+            today=now_local.date(), hour=hour, not_before=ctx.as_of, tz=tz))
+    return found
 
 
 def _place(action: PlannedAction, ctx: _Context, tz: ZoneInfo, hour: time,
            history: History) -> Planned:
     customer = ctx.customers[action.customer_id]
-    contact = _address(action.channel, customer)  # the channel was chosen per invoice step
+    channel = action.channel
+    contact = _address(channel, customer)  # the channel was chosen per invoice step
     strategy_id = ctx.book.assignment.get(action.customer_id)
-    now_local = ctx.as_of.astimezone(tz)
-    if action.channel is Channel.NONE and action.step.action in (
-            Action.MESSAGE, Action.CALL):
-        return Planned(action, customer, None, now_local, None, "skipped",
-                       "no_usable_contact", strategy_id)
-    limits = ctx.book.limits.get(strategy_id or -1, Limits())
-    who = (tz.key, customer.country or ctx.org.country, customer.contact_hours, limits)
-    debtor = ctx.debtors.get(who)
-    if debtor is None:
-        debtor = ctx.debtors[who] = debtor_for(customer, org=ctx.org, overrides=ctx.overrides,
-                                               limits=limits, tz=tz)
-    target = preferred_moment(today=now_local.date(), hour=hour, not_before=ctx.as_of, tz=tz)
-    if action.channel not in (*MESSAGE_CHANNELS, Channel.LETTER, Channel.CALL, Channel.VISIT):
+    now_local, target = _moment(ctx, tz, hour)
+    if channel not in _SCHEDULED:
+        if action.step.action in _NEEDS_CONTACT:  # a message or call that reaches nobody
+            return Planned(action, customer, None, now_local, None, "skipped",
+                           "no_usable_contact", strategy_id)
         return Planned(action, customer, contact, now_local, None, "queued", None, strategy_id)
-    case = (target, action.channel, who, hour, tuple(history.written), tuple(history.voice),
+    # The debtor (zone, country, hours, the strategy's limits) and its schedule repeat across
+    # customers: each is built or computed once per distinct case.
+    who = (tz.key, customer.country or ctx.org.country, customer.contact_hours, strategy_id)
+    case = (who, hour, channel, tuple(history.written), tuple(history.voice),
             tuple(history.conversations))
     try:
         found = ctx.schedules.get(case)
         if found is None:
-            found = ctx.schedules[case] = schedule(target, channel=action.channel,
-                                                   debtor=debtor, history=history, hour=hour)
+            found = ctx.schedules[case] = schedule(target, channel=channel,
+                                                   debtor=_debtor(ctx, who, customer, tz,
+                                                                  strategy_id),
+                                                   history=history, hour=hour)
         when, rule = found
     except NeverAllowed:
         return Planned(action, customer, contact, now_local, None, "skipped",
                        "never_allowed", strategy_id)
-    history.add(action.channel, when.date())
+    history.add(channel, when.date())
     return Planned(action, customer, contact, when, rule, "queued", None, strategy_id)
+
+
+def _debtor(ctx: _Context, who: tuple[object, ...], customer: repo.CustomerRow, tz: ZoneInfo,
+            strategy_id: int | None) -> Debtor:
+    debtor = ctx.debtors.get(who)
+    if debtor is None:
+        limits = ctx.book.limits.get(strategy_id or -1, Limits())
+        debtor = ctx.debtors[who] = debtor_for(customer, org=ctx.org, overrides=ctx.overrides,
+                                               limits=limits, tz=tz)
+    return debtor

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any, NamedTuple
 
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
@@ -27,74 +28,106 @@ CONVERSATION = ("reached", "promise", "dispute")
 # to the progress of their current dunning cycle. `+org_id` keeps SQLite from reading whole
 # tables through the org_id index (a random lookup per row; see reports/aging.py), and open
 # disputes are one list, not a correlated scan per invoice (measured in docs/benchmarks.md).
+# Amounts are cast because PostgreSQL's SUM of a bigint is a numeric (a Decimal in Python).
 _CANDIDATES = """
 WITH alloc AS (
   SELECT invoice_id, SUM(amount) AS paid FROM allocations
-  WHERE +org_id = :org AND date <= :d GROUP BY invoice_id
+  WHERE +org_id = {org} AND date <= {d} GROUP BY invoice_id
 ), ext AS (
   SELECT invoice_id, MAX(new_due_date) AS due, COUNT(*) AS n FROM extensions
-  WHERE org_id = :org GROUP BY invoice_id
+  WHERE org_id = {org} GROUP BY invoice_id
 ), cand AS (
   SELECT i.id, i.customer_id, i.number, i.currency, COALESCE(e.due, i.due_date) AS due,
          COALESCE(e.n, 0) AS cycle, i.amount - COALESCE(a.paid, 0) AS open_amount
   FROM invoices i
   LEFT JOIN alloc a ON a.invoice_id = i.id
   LEFT JOIN ext e ON e.invoice_id = i.id
-  WHERE +i.org_id = :org AND i.kind = 'invoice' AND i.handoff_id IS NULL AND i.issue_date <= :d
+  WHERE +i.org_id = {org} AND i.kind = 'invoice' AND i.handoff_id IS NULL AND i.issue_date <= {d}
     AND i.amount - COALESCE(a.paid, 0) > 0
-    AND COALESCE(e.due, i.due_date) <= :d + {lead}
+    AND COALESCE(e.due, i.due_date) <= {d} + {lead}
     AND i.id NOT IN (SELECT invoice_id FROM disputes
-                     WHERE org_id = :org AND resolved_at IS NULL)
+                     WHERE org_id = {org} AND resolved_at IS NULL)
 )
-SELECT c.id, c.customer_id, c.number, c.currency, c.due, c.cycle, c.open_amount,
-       p.step_code, p.day, p.status, act.status
+SELECT c.id, c.customer_id, c.number, c.currency, c.due, CAST(c.cycle AS BIGINT),
+       CAST(c.open_amount AS BIGINT), p.step_code, p.day, p.status, act.status
 FROM cand c
 LEFT JOIN dunning_progress p ON p.invoice_id = c.id AND p.cycle = c.cycle
 LEFT JOIN collection_actions act ON act.id = p.action_id
 ORDER BY c.id
 """
 
+# What the run knows of a step already recorded for an invoice: (step code, day number, done).
+StepRecord = tuple[str, int, bool]
+NO_PROGRESS: frozenset[StepRecord] = frozenset()
 
-@dataclass(slots=True)
-class OpenInvoice:
-    """An invoice the run may act on, with the progress of its current cycle."""
+
+class Candidate(NamedTuple):
+    """An invoice the run may act on, with the progress of its current cycle.
+
+    A plain tuple: the run reads hundreds of thousands of them, and only the distinct
+    (due date, progress) cases are turned into dates and `Progress` (`progress_of`).
+    """
 
     id: int
     customer_id: int
     number: str
     currency: str
-    due_date: date
+    due: int  # the effective due date, as a day number (`models.base.day_number`)
     cycle: int
     open_amount: int
-    progress: dict[str, Progress] = field(default_factory=dict)
+    progress: frozenset[StepRecord]
 
 
-def open_invoices(session: Session, *, org_id: int, today: date,
-                  lead_days: int) -> Iterator[OpenInvoice]:
-    """Open, undisputed, not handed-off invoices of reachable customers due by today + lead.
+def progress_of(records: frozenset[StepRecord]) -> dict[str, Progress]:
+    """The `Progress` per step code of an invoice's recorded steps."""
+    return {code: Progress(from_day_number(day), done) for code, day, done in records}
+
+
+def _raw_rows(session: Session, sql: str) -> list[tuple[Any, ...]]:
+    """All rows of a statement with no parameters, straight from the driver's cursor.
+
+    The whole-ledger reads skip SQLAlchemy's Result and Row layers (a Python call per row);
+    the caller's transaction is kept, since the cursor is the session's own connection's.
+    """
+    cursor = session.connection().connection.cursor()
+    try:
+        cursor.execute(sql)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
+
+
+def candidates(session: Session, *, org_id: int, today: date, lead_days: int) -> list[Candidate]:
+    """Open, undisputed, not handed-off invoices of reachable customers due by today + lead,
+    in invoice id order.
 
     Customers with an active promise, a current plan, a pause or a do-not-contact are left out
     (`accounts.repository.suppressed_customers`: one query, a small set).
     """
     held = suppressed_customers(session, org_id=org_id, today=today)
-    sql = _CANDIDATES.format(lead=int(lead_days))
-    rows = session.execute(text(sql), {"org": org_id, "d": day_number(today)})
-    current: OpenInvoice | None = None
-    for (inv_id, customer_id, number, currency, due, cycle, open_amount,
-         step_code, day, status, action_status) in rows:
-        if customer_id in held:
+    rows = _raw_rows(session, _CANDIDATES.format(org=int(org_id), d=day_number(today),
+                                                 lead=int(lead_days)))
+    found: list[Candidate] = []
+    head: tuple[Any, ...] | None = None  # the invoice whose progress rows are being read
+    records: list[StepRecord] = []
+    for row in rows:
+        if row[1] in held:
             continue
-        if current is None or current.id != inv_id:
-            if current is not None:
-                yield current
-            current = OpenInvoice(inv_id, customer_id, number, currency, from_day_number(due),
-                                  int(cycle), int(open_amount))
-        if step_code is not None:
-            performed = (action_status in PERFORMED if action_status is not None
-                         else status == "done")
-            current.progress[step_code] = Progress(from_day_number(day), performed)
-    if current is not None:
-        yield current
+        if head is not None and row[0] != head[0]:
+            found.append(Candidate._make((*head, frozenset(records))))
+            head = None
+        step_code = row[7]
+        if step_code is None:  # no progress: the only row of its invoice
+            found.append(Candidate._make((*row[:7], NO_PROGRESS)))
+            continue
+        if head is None:
+            head, records = row[:7], []
+        action_status = row[10]
+        records.append((step_code, row[8], action_status in PERFORMED
+                         if action_status is not None else row[9] == "done"))
+    if head is not None:
+        found.append(Candidate._make((*head, frozenset(records))))
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,13 +149,21 @@ class CustomerRow:
     collector: str | None
 
 
-def customers(session: Session, *, org_id: int, ids: set[int]) -> dict[int, CustomerRow]:
-    """The customers among `ids` (read with the organisation's customers in one pass)."""
-    rows = session.execute(text(
-        "SELECT id, code, name, segment, country, timezone, contact_hours, preferred_channel, "
-        "email, phone, whatsapp, language, collector FROM customers WHERE org_id = :org"),
-        {"org": org_id})
-    return {r[0]: CustomerRow(*r) for r in rows if r[0] in ids}
+_CUSTOMERS = ("SELECT id, code, name, segment, country, timezone, contact_hours, "
+              "preferred_channel, email, phone, whatsapp, language, collector FROM customers "
+              "WHERE org_id = {org} AND id IN ({ids})")
+_IDS_PER_QUERY = 5_000
+
+
+def customers(session: Session, *, org_id: int, ids: Collection[int]) -> dict[int, CustomerRow]:
+    """The customers among `ids`, a few thousand ids per query (read by primary key)."""
+    wanted = sorted(int(i) for i in ids)
+    found: dict[int, CustomerRow] = {}
+    for start in range(0, len(wanted), _IDS_PER_QUERY):
+        chunk = ",".join(map(str, wanted[start:start + _IDS_PER_QUERY]))
+        for row in _raw_rows(session, _CUSTOMERS.format(org=int(org_id), ids=chunk)):
+            found[row[0]] = CustomerRow(*row)
+    return found
 
 
 def bad_contacts(session: Session, *, org_id: int) -> set[tuple[int, str, str]]:
@@ -216,11 +257,11 @@ class Reads:
     session: Session
     org_id: int
 
-    def open_invoices(self, *, today: date, lead_days: int) -> Iterator[OpenInvoice]:
-        """See `open_invoices`."""
-        return open_invoices(self.session, org_id=self.org_id, today=today, lead_days=lead_days)
+    def candidates(self, *, today: date, lead_days: int) -> list[Candidate]:
+        """See `candidates`."""
+        return candidates(self.session, org_id=self.org_id, today=today, lead_days=lead_days)
 
-    def customers(self, *, ids: set[int]) -> dict[int, CustomerRow]:
+    def customers(self, *, ids: Collection[int]) -> dict[int, CustomerRow]:
         """See `customers`."""
         return customers(self.session, org_id=self.org_id, ids=ids)
 
