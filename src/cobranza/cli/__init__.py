@@ -9,6 +9,8 @@ from cobranza.cli import (  # noqa: F401  (each registers its commands)
     demo,
     imports,
     outbox,
+    reconcile,
+    references,
     reports,
     run,
     statements,

@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from itertools import combinations
 
 # How often each kind of evidence names the wrong customer, as a strength in [0, 1].
 STRENGTH = {
@@ -38,8 +37,18 @@ SUBSET_ITEMS = 16  # subset-sum looks at this many oldest open invoices...
 SUBSET_SIZE = 4  # ...combined up to this many at a time (bounded work per line)
 
 
-def name_strength(score: float) -> float:
-    """Strength of a fuzzy payer-name match (rapidfuzz score 0..100)."""
+NAME_GROUP = 12  # more customers answering to one payer name than this: the name is weak
+
+
+def name_strength(score: float, *, group: int = 1) -> float:
+    """Strength of a fuzzy payer-name match (rapidfuzz score 0..100).
+
+    `group` is how many customers match the name about as well. Up to NAME_GROUP they are all
+    scored and the amount tells them apart (the margin rule in `decide`); beyond, only some
+    could be looked at, so the name alone must not carry the line past review.
+    """
+    if group > NAME_GROUP:
+        return min(0.5, name_strength(score))
     if score >= 97:
         return 0.9
     if score >= 92:
@@ -117,23 +126,38 @@ def _discounted(item: OpenItem, day: int) -> int:
     return item.open - item.discount if item.discount and day <= item.discount_until else item.open
 
 
-def _fee_ok(shortfall: int, amount: int, fee_pct: Decimal) -> bool:
-    return 0 < shortfall and Decimal(shortfall) <= Decimal(amount + shortfall) * fee_pct / 100
+@dataclass(frozen=True)
+class FeeTolerance:
+    """How much short of the invoices a payment may be and still settle them: a bank's fee.
+
+    Both bounds hold: at most `pct` % of the invoices' total and at most `cap` minor units
+    (a transfer fee is a small fixed charge, not a share of the payment).
+    """
+
+    pct: Decimal = Decimal("1.5")
+    cap: int | None = None
+
+    def allows(self, shortfall: int, total: int) -> bool:
+        """True when paying `total - shortfall` for `total` is a deducted fee."""
+        if shortfall <= 0 or Decimal(shortfall) > Decimal(total) * self.pct / 100:
+            return False
+        return self.cap is None or shortfall <= self.cap
 
 
 def _fit_named(amount: int, named: list[OpenItem], rest: list[OpenItem], day: int,
-               fee_pct: Decimal) -> Fit:
+               fee: FeeTolerance) -> Fit:
     ids = tuple(i.invoice_id for i in named)
     total = sum(i.open for i in named)
     if amount == total:
         return Fit("exact" if len(named) == 1 else "subset", ids, True)
     if amount == sum(_discounted(i, day) for i in named):
         return Fit("discount", ids, True)
-    if _fee_ok(total - amount, amount, fee_pct):
+    if fee.allows(total - amount, total):
         return Fit("less_fee", ids, True, write_off=total - amount)
     if amount < total:
         return Fit("partial", ids, True)
-    return Fit("over", ids + _allocate(amount - total, rest), True)
+    # More than the named invoices: which others the rest is for is anyone's guess.
+    return Fit("over", ids + _allocate(amount - total, rest), False)
 
 
 def _allocate(amount: int, items: list[OpenItem]) -> tuple[int, ...]:
@@ -148,19 +172,39 @@ def _allocate(amount: int, items: list[OpenItem]) -> tuple[int, ...]:
 
 
 def _subset(amount: int, items: list[OpenItem]) -> list[tuple[int, ...]]:
-    """Combinations (2..SUBSET_SIZE) of the oldest open invoices summing exactly to `amount`."""
+    """Combinations (2..4) of the oldest open invoices summing exactly to `amount`.
+
+    Sums of pairs are indexed once, so pairs, triples and quadruples cost O(n²) lookups over
+    the SUBSET_ITEMS oldest invoices instead of enumerating every combination. Stops at two
+    solutions: two ways to make the amount means it does not say which invoices.
+    """
     pool = items[:SUBSET_ITEMS]
-    found: list[tuple[int, ...]] = []
-    for size in range(2, min(SUBSET_SIZE, len(pool)) + 1):
-        for combo in combinations(pool, size):
-            if sum(i.open for i in combo) == amount:
-                found.append(tuple(i.invoice_id for i in combo))
-                if len(found) > 1:
-                    return found
-    return found
+    n = len(pool)
+    pairs: dict[int, list[tuple[int, int]]] = {}
+    for i in range(n):
+        for j in range(i + 1, n):
+            pairs.setdefault(pool[i].open + pool[j].open, []).append((i, j))
+    found: set[tuple[int, ...]] = set()
+    for i, j in pairs.get(amount, ()):
+        found.add((i, j))
+    for k in range(n):
+        for i, j in pairs.get(amount - pool[k].open, ()):
+            if k not in (i, j):
+                found.add(tuple(sorted((i, j, k))))
+        if len(found) > 1:
+            break
+    if len(found) <= 1 and SUBSET_SIZE >= 4:
+        for total, combos in pairs.items():
+            for i, j in combos:
+                for k, m in pairs.get(amount - total, ()):
+                    if len({i, j, k, m}) == 4:
+                        found.add(tuple(sorted((i, j, k, m))))
+            if len(found) > 1:
+                break
+    return [tuple(pool[x].invoice_id for x in combo) for combo in sorted(found)][:2]
 
 
-def _fit_free(amount: int, items: list[OpenItem], day: int, fee_pct: Decimal) -> Fit:
+def _fit_free(amount: int, items: list[OpenItem], day: int, fee: FeeTolerance) -> Fit:
     """The amount alone, against every open invoice of the customer (oldest first)."""
     exact = [i for i in items if i.open == amount]
     if len(exact) == 1:
@@ -178,50 +222,56 @@ def _fit_free(amount: int, items: list[OpenItem], day: int, fee_pct: Decimal) ->
     discounted = [i for i in items if _discounted(i, day) == amount and i.discount]
     if len(discounted) == 1:
         return Fit("discount", (discounted[0].invoice_id,), True)
-    fee = [i for i in items if _fee_ok(i.open - amount, amount, fee_pct)]
-    if len(fee) == 1:
-        return Fit("less_fee", (fee[0].invoice_id,), True, write_off=fee[0].open - amount)
     subsets = _subset(amount, items)
     if len(subsets) == 1:
         return Fit("subset", subsets[0], True)
+    short = [i for i in items if fee.allows(i.open - amount, i.open)]
+    if len(short) == 1 and not subsets:
+        return Fit("less_fee", (short[0].invoice_id,), True, write_off=short[0].open - amount)
     if len(items) == 1 and amount < items[0].open:
         return Fit("partial", (items[0].invoice_id,), True)
     total = sum(i.open for i in items)
     if items and amount > total:
-        return Fit("over", tuple(i.invoice_id for i in items), True)
+        return Fit("over", tuple(i.invoice_id for i in items), False)
     return Fit("on_account", _allocate(amount, items), False)
 
 
 def fit_amount(amount: int, items: Sequence[OpenItem], *, day: int, named: Sequence[int] = (),
-               fee_pct: Decimal = Decimal("1.5")) -> Fit:
-    """Which of a customer's open invoices a payment of `amount` on `day` settles."""
-    ordered = _oldest(items)
-    by_id = {i.invoice_id: i for i in ordered}
-    named_items = [by_id[n] for n in named if n in by_id]
-    if named_items:
-        rest = [i for i in ordered if i.invoice_id not in set(named)]
-        return _fit_named(amount, named_items, rest, day, fee_pct)
-    return _fit_free(amount, ordered, day, fee_pct)
+               fee: FeeTolerance = FeeTolerance(), ordered: bool = False) -> Fit:
+    """Which of a customer's open invoices a payment of `amount` on `day` settles.
+
+    `ordered` says the items are already oldest first (due date, issue date, id).
+    """
+    oldest = list(items) if ordered else _oldest(items)
+    if named:
+        wanted = set(named)
+        by_id = {i.invoice_id: i for i in oldest if i.invoice_id in wanted}
+        named_items = [by_id[n] for n in dict.fromkeys(named) if n in by_id]
+        if named_items:
+            rest = [i for i in oldest if i.invoice_id not in wanted]
+            return _fit_named(amount, named_items, rest, day, fee)
+    return _fit_free(amount, oldest, day, fee)
 
 
 def score(candidate: Candidate, fit: Fit) -> Decimal:
     """Confidence that the line is this customer's payment of these invoices."""
     identity = candidate.identity()
     if fit.certain:
-        value = 1.0 - (1.0 - identity) * 0.3
-    elif fit.kind == "on_account" and identity >= 0.99:
-        # The money is surely this customer's; un-targeted money settles oldest first by
-        # DOMAIN.md's allocation rule, which is what the ledger does with it.
-        value = 0.96
+        # A fee deducted from an amount no reference or number tied to its invoice is the
+        # loosest certain fit: it removes less doubt.
+        # So is a partial payment of a customer's only invoice: any amount below it fits.
+        loose = fit.kind in ("less_fee", "partial") and not candidate.named
+        value = 1.0 - (1.0 - identity) * (0.6 if loose else 0.3)
     else:
+        # The amount does not say which invoices (it may be on account): a person decides.
         value = identity * 0.9
     return Decimal(str(round(value, 3)))
 
 
 def suggest(candidate: Candidate, items: Sequence[OpenItem], *, amount: int, day: int,
-            fee_pct: Decimal) -> Suggestion:
-    """Score one candidate customer for a line."""
-    fit = fit_amount(amount, items, day=day, named=candidate.named, fee_pct=fee_pct)
+            fee: FeeTolerance) -> Suggestion:
+    """Score one candidate customer for a line (`items` oldest first)."""
+    fit = fit_amount(amount, items, day=day, named=candidate.named, fee=fee, ordered=True)
     evidence = tuple(sorted(candidate.evidence.items(), key=lambda kv: -kv[1]))
     return Suggestion(candidate.customer_id, fit.invoice_ids, score(candidate, fit), fit,
                       evidence)

@@ -19,9 +19,8 @@ from stdnum.iso7064 import mod_97_10
 _INVOICE, _CUSTOMER = "1", "2"
 _MIN_DIGITS = 6  # ids are zero-padded so every reference has the same look and some length
 
-# Printed form "RF18 0000 0001 23" or electronic "RF18000000012 3": up to 25 characters,
-# spaces allowed every four. Found in free remittance text, so bounded by non-alphanumerics.
-_RF_IN_TEXT = re.compile(r"(?<![A-Z0-9])RF\s?\d{2}(?:\s?[A-Z0-9]){1,21}(?![A-Z0-9])")
+# Where a reference may start in free text: "RF", two check digits, not inside a word.
+_RF_START = re.compile(r"(?<![A-Z0-9])RF\d{2}")
 _DIGITS_18 = re.compile(r"(?<!\d)\d{18}(?!\d)")
 
 CLABE_WEIGHTS = (3, 7, 1)
@@ -60,7 +59,12 @@ def printed(reference: str) -> str:
 
 def is_rf(reference: str) -> bool:
     """True when `reference` (printed or electronic) has valid ISO 11649 check digits."""
-    return bool(iso11649.is_valid(reference))
+    compact = reference.replace(" ", "").upper()
+    if not 5 <= len(compact) <= 25 or compact[:2] != "RF" or not compact.isalnum():
+        return False
+    # ISO 7064 MOD 97-10 over the body then "RF" and the check digits, letters as 10..35.
+    moved = compact[4:] + compact[:4]
+    return int("".join(str(int(c, 36)) for c in moved)) % 97 == 1
 
 
 def decode(reference: str) -> Decoded | None:
@@ -74,15 +78,37 @@ def decode(reference: str) -> Decoded | None:
 
 
 def find_rf(text: str) -> list[str]:
-    """Every valid RF reference in free text, in electronic form, in order of appearance."""
-    found = []
-    for match in _RF_IN_TEXT.finditer(text.upper()):
-        candidate = re.sub(r"\s", "", match.group())
-        # The greedy match may have swallowed a following word: shorten until valid.
-        while len(candidate) > 4 and not is_rf(candidate):
-            candidate = candidate[:-1]
-        if len(candidate) > 4:
-            found.append(candidate)
+    """Every valid RF reference in free text, in electronic form, in order of appearance.
+
+    Printed references are split in groups of four by single spaces, so the characters after
+    "RFnn" are read across single spaces (at most 21), and the longest valid prefix wins.
+    """
+    upper = text.upper()
+    found: list[str] = []
+    if "RF" not in upper:
+        return found
+    position = 0
+    for start in _RF_START.finditer(upper):
+        if start.start() < position:
+            continue
+        body: list[str] = []
+        ends: list[int] = []
+        i = start.end()
+        while i < len(upper) and len(body) < 21:
+            c = upper[i]
+            if c.isalnum() and c.isascii():
+                body.append(c)
+                ends.append(i + 1)
+            elif not (c == " " and i + 1 < len(upper) and upper[i + 1].isalnum()
+                      and upper[i + 1:i + 3] != "RF"):
+                break
+            i += 1
+        head = start.group()
+        for size in range(len(body), 0, -1):
+            if is_rf(head + "".join(body[:size])):
+                found.append(head + "".join(body[:size]))
+                position = ends[size - 1]
+                break
     return found
 
 

@@ -11,8 +11,9 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from cobranza.core.matching import OpenItem
 from cobranza.reconciliation.repository import CustomerRow
@@ -24,16 +25,35 @@ INC LLC CORP CO THE AND OF MX CL S A C V R L
 """.split())
 _BLOCK = 4  # a name block is the first letters of a word: survives truncation and late typos
 _BLOCK_CAP = 400  # a block shared by more customers than this is too common to look through
+_NOT_ALNUM = re.compile(r"[^0-9A-Z]")
+_NOT_DIGIT = re.compile(r"[^0-9]")
 _TOKEN = re.compile(r"[A-Z0-9]+(?:[-/.][A-Z0-9]+)*")
-_NAME_CANDIDATES = 25
+
+
+class _Plain(dict[int, str | None]):
+    """str.translate table, filled on first sight of each character (accents off, marks out)."""
+
+    def __missing__(self, code: int) -> str | None:
+        char = chr(code)
+        if char.isascii():
+            value: str | None = char if char.isalnum() else " "
+        else:
+            base = "".join(c for c in unicodedata.normalize("NFKD", char)
+                           if not unicodedata.combining(c))
+            value = base if base.isalnum() else " "
+        self[code] = value
+        return value
+
+
+_PLAIN = _Plain()
 
 
 def plain(text: str) -> str:
     """Upper case, accents removed, punctuation as spaces."""
-    nfkd = unicodedata.normalize("NFKD", text.upper())
-    return "".join(" " if not c.isalnum() else c for c in nfkd if not unicodedata.combining(c))
+    return text.upper().translate(_PLAIN)
 
 
+@lru_cache(maxsize=200_000)
 def name_key(name: str) -> str:
     """A payer or customer name without legal forms and noise words, for comparing."""
     return " ".join(w for w in plain(name).split() if w not in _NOISE)
@@ -41,12 +61,12 @@ def name_key(name: str) -> str:
 
 def compact(number: str) -> str:
     """An invoice number or token without separators ("F-000123" → "F000123")."""
-    return "".join(c for c in number.upper() if c.isalnum())
+    return _NOT_ALNUM.sub("", number.upper())
 
 
 def digits(number: str) -> str:
     """The digits of a number without leading zeros ("F-000123" → "123"); "" when none."""
-    return "".join(c for c in number if c.isdigit()).lstrip("0")
+    return _NOT_DIGIT.sub("", number).lstrip("0")
 
 
 class LedgerIndex:
@@ -70,6 +90,9 @@ class LedgerIndex:
             if len(d) >= 4:
                 self.by_digits[d].append(it)
             self.by_amount[it.open].append(it)
+        for own in self.items.values():
+            own.sort(key=lambda i: (i.due, i.issue, i.invoice_id))
+        self._owes: dict[int, set[int]] = {}
         self.accounts: dict[str, set[int]] = defaultdict(set)
         self.name_aliases: dict[str, set[int]] = defaultdict(set)
         for kind, value, customer in aliases:
@@ -89,6 +112,13 @@ class LedgerIndex:
             for block in {w[:_BLOCK] for w in key.split() if len(w) >= 3}:
                 self.blocks[block].append(c.id)
 
+    def owing(self, amount: int) -> set[int]:
+        """Customers with an open invoice of exactly this amount."""
+        found = self._owes.get(amount)
+        if found is None:
+            found = self._owes[amount] = {i.customer_id for i in self.by_amount.get(amount, ())}
+        return found
+
     def tokens(self, text: str) -> list[str]:
         """Candidate invoice numbers in a remittance text: tokens and adjacent pairs joined."""
         words = _TOKEN.findall(text)
@@ -97,13 +127,13 @@ class LedgerIndex:
         return out
 
     def names(self, payer: str) -> list[tuple[int, float]]:
-        """Customers whose name resembles the payer's, with rapidfuzz scores (0..100)."""
+        """Every customer whose name resembles the payer's, best first (rapidfuzz 0..100)."""
         key = name_key(payer)
         if not key:
             return []
         exact = self.exact_names.get(key)
         if exact:
-            return [(c, 100.0) for c in exact[:_NAME_CANDIDATES * 4]]
+            return [(c, 100.0) for c in exact]
         found: dict[int, float] = {}
         for c in self.name_aliases.get(key, ()):
             found[c] = 100.0
@@ -113,14 +143,18 @@ class LedgerIndex:
         for posting in blocks[:2]:
             if len(posting) <= _BLOCK_CAP:
                 pool.update(posting)
-        for c in pool:
-            if c in found:
-                continue
-            # Truncated payer names ("COMERCIAL LOS ANDES LIMI") compare by their prefix.
-            other = self._names[c]
-            score = max(fuzz.ratio(key, other),
-                        fuzz.ratio(key, other[:len(key)]) - 3 if len(key) >= 12 else 0.0,
-                        fuzz.token_sort_ratio(key, other))
-            if score >= 80:
-                found[c] = score
-        return sorted(found.items(), key=lambda kv: -kv[1])[:_NAME_CANDIDATES]
+        pool.difference_update(found)
+        if pool:
+            ids = list(pool)
+            choices = [self._names[c] for c in ids]
+            for scorer in (fuzz.ratio, fuzz.token_sort_ratio):
+                for _name, score, at in process.extract(key, choices, scorer=scorer,
+                                                        score_cutoff=80, limit=None):
+                    found[ids[at]] = max(found.get(ids[at], 0.0), score)
+            if len(key) >= 12:
+                # A truncated payer name ("COMERCIAL LOS ANDES LIMI") is a prefix of the name.
+                cut = [c[:len(key)] for c in choices]
+                for _name, score, at in process.extract(key, cut, scorer=fuzz.ratio,
+                                                        score_cutoff=83, limit=None):
+                    found[ids[at]] = max(found.get(ids[at], 0.0), score - 3)
+        return sorted(found.items(), key=lambda kv: -kv[1])

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from cobranza.core import references
 from cobranza.core.matching import (
     STRENGTH,
     Candidate,
+    FeeTolerance,
     Suggestion,
     decide,
     name_strength,
@@ -82,10 +82,19 @@ def _parties(line: LineRow, index: LedgerIndex, found: dict[int, Candidate]) -> 
         for customer in index.accounts.get(compact(line.counterparty_account), ()):
             _candidate(found, customer).add("account", STRENGTH["account"])
     if line.counterparty_name:
-        for customer, score in index.names(line.counterparty_name):
-            if customer in index.name_aliases.get(name_key(line.counterparty_name), ()):
-                _candidate(found, customer).add("alias", STRENGTH["alias"])
-            strength = name_strength(score)
+        named = index.names(line.counterparty_name)
+        learnt = index.name_aliases.get(name_key(line.counterparty_name), set())
+        for customer in learnt:
+            _candidate(found, customer).add("alias", STRENGTH["alias"])
+        if not named:
+            return
+        # Customers scoring within 3 points of the best answer to the name about as well.
+        group = sum(1 for _c, score in named if score >= named[0][1] - 3)
+        owes_it = index.owing(line.amount)
+        # Of a large group, look first at those who owe exactly this amount.
+        named.sort(key=lambda cs: (-cs[1], cs[0] not in owes_it))
+        for customer, score in named[:_MAX_CANDIDATES]:
+            strength = name_strength(score, group=group)
             if strength:
                 _candidate(found, customer).add("name", strength)
 
@@ -98,18 +107,21 @@ def _amount_only(line: LineRow, index: LedgerIndex, found: dict[int, Candidate])
 
 
 def match_line(line: LineRow, index: LedgerIndex, *, owners: dict[int, int],
-               fee_pct: Decimal) -> Verdict:
+               fee: FeeTolerance) -> Verdict:
     """Score every customer the line's evidence points to; applied, review or unmatched."""
     if line.amount <= 0:
         return Verdict(line, "ignored", [])  # money out is not a customer's payment
     found: dict[int, Candidate] = {}
     _references(line, index, owners, found)
     _numbers(line, index, found)
-    _parties(line, index, found)
+    if not found or max(c.identity() for c in found.values()) < 0.99:
+        _parties(line, index, found)  # a reference already names the customer
     if not found or max(c.identity() for c in found.values()) < 0.5:
         _amount_only(line, index, found)
-    ranked = sorted(found.values(), key=lambda c: -c.identity())[:_MAX_CANDIDATES]
+    owes_it = index.owing(line.amount)
+    ranked = sorted(found.values(), key=lambda c: (-c.identity(), c.customer_id not in owes_it,
+                                                   c.customer_id))[:_MAX_CANDIDATES]
     suggestions = [suggest(c, index.items.get(c.customer_id, []), amount=line.amount,
-                           day=line.booking_day, fee_pct=fee_pct) for c in ranked]
+                           day=line.booking_day, fee=fee) for c in ranked]
     status, top = decide(suggestions)
     return Verdict(line, status, top)

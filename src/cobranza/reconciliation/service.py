@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -12,8 +13,9 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from cobranza.core import references
-from cobranza.core.matching import Suggestion
-from cobranza.core.money import to_minor
+from cobranza.core.matching import FeeTolerance, Suggestion
+from cobranza.core.money import minor_to_str, to_minor
+from cobranza.i18n import _
 from cobranza.models import BankStatement, BankTransaction, Customer, CustomerAlias
 from cobranza.models.base import day_number
 from cobranza.reconciliation import repository as repo
@@ -23,6 +25,9 @@ from cobranza.reconciliation.matcher import Verdict, match_line
 from cobranza.reconciliation.repository import LineRow
 
 DEFAULT_FEE_PCT = Decimal("1.5")
+# The largest transfer fee a bank deducts, per currency (major units): a shortfall above it is
+# a partial payment, not a fee. Other currencies: the percentage alone.
+FEE_CAPS = {"MXN": Decimal(50), "CLP": Decimal(5000), "USD": Decimal(50), "EUR": Decimal(50)}
 
 
 class ReviewError(ValueError):
@@ -36,11 +41,13 @@ class Outcome:
     verdicts: list[Verdict] = field(default_factory=list)
     codes: dict[int, str] = field(default_factory=dict)  # customer id -> code
     numbers: dict[int, str] = field(default_factory=dict)  # invoice id -> number
+    seconds: dict[str, float] = field(default_factory=dict)  # load, index, match, record
 
 
 def reconcile(session: Session, *, org_id: int, now: datetime, auto: bool,
               fee_pct: Decimal = DEFAULT_FEE_PCT, user: str | None = None) -> Outcome:
     """Match every pending line; with `auto`, apply those above the threshold."""
+    clock = time.perf_counter()
     lines = repo.pending_lines(session, org_id=org_id)
     outcome = Outcome()
     if not lines:
@@ -51,18 +58,30 @@ def reconcile(session: Session, *, org_id: int, now: datetime, auto: bool,
     clabes = repo.clabes(session, org_id=org_id)
     items = repo.open_items(session, org_id=org_id, currencies={ln.currency for ln in lines})
     owners = _owners(session, org_id=org_id, lines=lines)
+    clock = _lap(outcome, "load", clock)
     for currency, open_ in items.items():
         index = LedgerIndex(customers=customers, items=open_, aliases=aliases, clabes=clabes)
         outcome.numbers.update((i.invoice_id, i.number) for i in open_)
-        outcome.verdicts.extend(match_line(ln, index, owners=owners, fee_pct=fee_pct)
+        clock = _lap(outcome, "index", clock)
+        cap = FEE_CAPS.get(currency)
+        fee = FeeTolerance(fee_pct, None if cap is None else to_minor(cap, currency))
+        outcome.verdicts.extend(match_line(ln, index, owners=owners, fee=fee)
                                 for ln in lines if ln.currency == currency)
+        clock = _lap(outcome, "match", clock)
     outcome.verdicts.sort(key=lambda v: v.line.id)
     _name_missing(session, org_id=org_id, outcome=outcome)
     if not auto:
         outcome.verdicts = [Verdict(v.line, "review", v.suggestions)
                             if v.status == "applied" else v for v in outcome.verdicts]
     _record(session, org_id=org_id, outcome=outcome, now=now, user=user)
+    _lap(outcome, "record", clock)
     return outcome
+
+
+def _lap(outcome: Outcome, stage: str, since: float) -> float:
+    now = time.perf_counter()
+    outcome.seconds[stage] = outcome.seconds.get(stage, 0.0) + now - since
+    return now
 
 
 def _owners(session: Session, *, org_id: int, lines: Sequence[LineRow]) -> dict[int, int]:
@@ -132,7 +151,7 @@ def mark_statements(session: Session, *, org_id: int, now: datetime) -> None:
 def _line(session: Session, *, org_id: int, line_id: int) -> BankTransaction:
     line = session.get(BankTransaction, line_id)
     if line is None or line.org_id != org_id:
-        raise ReviewError(f"no bank line {line_id}")
+        raise ReviewError(_("no bank line {line}", line=line_id))
     return line
 
 
@@ -158,23 +177,26 @@ def decide_line(session: Session, *, org_id: int, line_id: int, parts: Sequence[
     """Apply a line as the user says (confirm, pick, assign or split), and learn from it."""
     t = _line(session, org_id=org_id, line_id=line_id)
     if t.status in ("applied", "ignored"):
-        raise ReviewError(f"bank line {line_id} is already {t.status}; reverse it first")
+        raise ReviewError(_("bank line {line} is already {status}; reverse it first",
+                            line=line_id, status=t.status))
     if t.amount <= 0:
-        raise ReviewError(f"bank line {line_id} is money out, not a customer's payment")
+        raise ReviewError(_("bank line {line} is money out, not a customer's payment",
+                            line=line_id))
     row = _row(t)
     apps = []
     for part in parts:
         customer = session.scalar(select(Customer).where(Customer.org_id == org_id,
                                                          Customer.code == part.customer))
         if customer is None:
-            raise ReviewError(f"no customer {part.customer}")
+            raise ReviewError(_("unknown customer '{code}'", code=part.customer))
         amount = t.amount if part.amount is None else to_minor(part.amount, t.currency)
         apps.append(Application(line=row, customer_id=customer.id, amount=amount,
                                 invoice_numbers=part.invoices, confidence=Decimal(1),
                                 method=method))
     if sum(a.amount for a in apps) != t.amount:
-        raise ReviewError(f"the parts add up to {sum(a.amount for a in apps)}, "
-                          f"the line is {t.amount} (minor units)")
+        raise ReviewError(_("the parts add up to {parts}, the line is {line} {currency}",
+                            parts=minor_to_str(sum(a.amount for a in apps), t.currency),
+                            line=minor_to_str(t.amount, t.currency), currency=t.currency))
     apply_all(session, org_id=org_id, applications=apps, now=now, user=user)
     t.status, t.handled_at, t.handled_by = "applied", now, user
     t.customer_id = apps[0].customer_id if len(apps) == 1 else None
@@ -190,7 +212,8 @@ def confirm(session: Session, *, org_id: int, line_id: int, pick: int, now: date
     t = _line(session, org_id=org_id, line_id=line_id)
     stored = json.loads(t.suggestions or "[]")
     if not 1 <= pick <= len(stored):
-        raise ReviewError(f"bank line {line_id} has {len(stored)} suggestions, not {pick}")
+        raise ReviewError(_("bank line {line} has {n} suggestions, not {pick}", line=line_id,
+                            n=len(stored), pick=pick))
     chosen = stored[pick - 1]
     decide_line(session, org_id=org_id, line_id=line_id,
                 parts=[Part(chosen["customer_id"], tuple(chosen["invoice_numbers"]))],
@@ -202,7 +225,7 @@ def ignore(session: Session, *, org_id: int, line_id: int, now: datetime,
     """Mark a line as not a customer payment."""
     t = _line(session, org_id=org_id, line_id=line_id)
     if t.status == "applied":
-        raise ReviewError(f"bank line {line_id} is applied; reverse it first")
+        raise ReviewError(_("bank line {line} is applied; reverse it first", line=line_id))
     t.status, t.handled_at, t.handled_by = "ignored", now, user
     session.flush()
     mark_statements(session, org_id=org_id, now=now)
@@ -214,7 +237,7 @@ def reverse(session: Session, *, org_id: int, line_id: int, now: datetime,
     t = _line(session, org_id=org_id, line_id=line_id)
     undone = reverse_line(session, org_id=org_id, line_id=line_id, now=now, user=user)
     if not undone and t.status != "ignored":
-        raise ReviewError(f"bank line {line_id} has no match to reverse")
+        raise ReviewError(_("bank line {line} has no match to reverse", line=line_id))
     t.status, t.customer_id, t.handled_at, t.handled_by = "review", None, now, user
     session.flush()
     mark_statements(session, org_id=org_id, now=now)

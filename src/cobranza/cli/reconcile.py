@@ -1,0 +1,177 @@
+"""`cobranza reconcile`: match bank lines to customers and invoices, and the review queue."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table as RichTable
+
+from cobranza.cli.app import EXIT_INVALID, app, console, fail, ledger, now
+from cobranza.core.money import minor_to_str
+from cobranza.i18n import _
+from cobranza.reconciliation.schemas import lines_json
+from cobranza.reconciliation.service import (
+    Part,
+    ReviewError,
+    confirm,
+    decide_line,
+    ignore,
+    reconcile,
+    reverse,
+    review_queue,
+)
+
+reconcile_app = typer.Typer(
+    help="Match the imported bank lines to customers and invoices. Lines above the confidence "
+         "threshold are applied with --auto; the rest wait in `cobranza reconcile review`.",
+    invoke_without_command=True)
+app.add_typer(reconcile_app, name="reconcile")
+
+
+class Format(StrEnum):
+    """Output formats."""
+
+    TABLE = "table"
+    JSON = "json"
+
+
+FormatOption = Annotated[Format, typer.Option("--format", help="table or json.")]
+UserOption = Annotated[str | None, typer.Option("--user", help="Who decides (recorded).")]
+LineArg = Annotated[int, typer.Argument(help="The bank line's number (from `review`).")]
+
+
+@reconcile_app.callback()
+def reconcile_cmd(ctx: typer.Context,
+                  auto: Annotated[bool, typer.Option("--auto", help=(
+                      "Apply the matches above the threshold (payments and allocations)."))]
+                  = False,
+                  format_: FormatOption = Format.TABLE) -> None:
+    """Match every pending bank line; with --auto apply the sure ones."""
+    if ctx.invoked_subcommand is not None:
+        return
+    with ledger(ctx) as (session, org):
+        outcome = reconcile(session, org_id=org.id, now=now(), auto=auto)
+        data = lines_json(outcome)
+    if format_ is Format.JSON:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=1))
+        return
+    _table(data["lines"])
+
+
+def _status(status: str) -> str:
+    return {"applied": _("applied"), "review": _("review"), "unmatched": _("unmatched"),
+            "ignored": _("ignored")}.get(status, status)
+
+
+def _table(lines: list[dict[str, Any]]) -> None:
+    table = RichTable(_("Date"), _("Transaction"), _("Amount"), _("Status"), _("Customer"),
+                      _("Invoices"), _("Confidence"))
+    for line in lines:
+        table.add_row(line["date"], line["transaction_id"],
+                      f"{line['amount']} {line['currency']}", _status(line["status"]),
+                      line["customer_id"] or "", ", ".join(line["invoice_numbers"]),
+                      line["confidence"] or "")
+    console.print(table)
+    counts: dict[str, int] = {}
+    for line in lines:
+        counts[line["status"]] = counts.get(line["status"], 0) + 1
+    console.print(_("{applied} applied, {review} to review, {unmatched} unmatched, "
+                    "{ignored} ignored.", applied=counts.get("applied", 0),
+                    review=counts.get("review", 0), unmatched=counts.get("unmatched", 0),
+                    ignored=counts.get("ignored", 0)))
+
+
+@reconcile_app.command("review")
+def review_cmd(ctx: typer.Context, format_: FormatOption = Format.TABLE) -> None:
+    """The lines waiting for a person, each with its top 3 suggestions and their evidence."""
+    with ledger(ctx) as (session, org):
+        rows = [{"line": t.id, "transaction_id": t.transaction_id, "date":
+                 t.booking_date.isoformat(), "amount": minor_to_str(t.amount, t.currency),
+                 "currency": t.currency, "counterparty": t.counterparty_name,
+                 "account": t.counterparty_account, "remittance": t.remittance,
+                 "suggestions": json.loads(t.suggestions or "[]")}
+                for t in review_queue(session, org_id=org.id)]
+    if format_ is Format.JSON:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    table = RichTable(_("Line"), _("Date"), _("Amount"), _("Payer"), _("Remittance"),
+                      _("Suggestions"))
+    for row in rows:
+        shown = "\n".join(
+            f"{n}. {s['customer_id']} {', '.join(s['invoice_numbers'])} ({s['confidence']}: "
+            f"{', '.join(s['evidence'])})" for n, s in enumerate(row["suggestions"], 1))
+        table.add_row(str(row["line"]), row["date"], f"{row['amount']} {row['currency']}",
+                      row["counterparty"] or "", (row["remittance"] or "")[:40], shown)
+    console.print(table)
+
+
+def _decide(ctx: typer.Context, action: str, line: int, **kwargs: Any) -> None:
+    with ledger(ctx) as (session, org):
+        try:
+            if action == "confirm":
+                confirm(session, org_id=org.id, line_id=line, now=now(), **kwargs)
+            elif action == "ignore":
+                ignore(session, org_id=org.id, line_id=line, now=now(), **kwargs)
+            elif action == "reverse":
+                reverse(session, org_id=org.id, line_id=line, now=now(), **kwargs)
+            else:
+                decide_line(session, org_id=org.id, line_id=line, now=now(), **kwargs)
+        except ReviewError as exc:
+            session.rollback()
+            fail(str(exc), EXIT_INVALID)
+    console.print(_("Bank line {line}: done.", line=line))
+
+
+@reconcile_app.command("confirm")
+def confirm_cmd(ctx: typer.Context, line: LineArg,
+                pick: Annotated[int, typer.Option("--pick", help="Suggestion number.")] = 1,
+                user: UserOption = None) -> None:
+    """Apply the line's suggestion (the best, or --pick N); the match teaches its aliases."""
+    _decide(ctx, "confirm", line, pick=pick, user=user)
+
+
+@reconcile_app.command("assign")
+def assign_cmd(ctx: typer.Context, line: LineArg,
+               customer: Annotated[str, typer.Option("--customer", help="Customer code.")],
+               invoices: Annotated[str, typer.Option(
+                   "--invoices", help="Invoice numbers, comma-separated (else oldest first).")]
+               = "", user: UserOption = None) -> None:
+    """Apply the line to a customer (and invoices) you choose."""
+    numbers = tuple(n.strip() for n in invoices.split(",") if n.strip())
+    _decide(ctx, "assign", line, parts=[Part(customer, numbers)], method="manual", user=user)
+
+
+@reconcile_app.command("split")
+def split_cmd(ctx: typer.Context, line: LineArg,
+              part: Annotated[list[str], typer.Option(
+                  "--part", metavar="CUSTOMER:AMOUNT[:INV;INV]",
+                  help="One part of the line; repeat. The parts must add up to the line.")],
+              user: UserOption = None) -> None:
+    """Split one bank line among customers (e.g. a group paying for its companies)."""
+    parts = []
+    for spec in part:
+        pieces = spec.split(":")
+        try:
+            amount = Decimal(pieces[1])
+        except (IndexError, InvalidOperation):
+            fail(_("--part: '{value}' is not CUSTOMER:AMOUNT[:INV;INV]", value=spec),
+                 EXIT_INVALID)
+        numbers = tuple(n for n in (pieces[2] if len(pieces) > 2 else "").split(";") if n)
+        parts.append(Part(pieces[0], numbers, amount))
+    _decide(ctx, "split", line, parts=parts, method="split", user=user)
+
+
+@reconcile_app.command("ignore")
+def ignore_cmd(ctx: typer.Context, line: LineArg, user: UserOption = None) -> None:
+    """Mark the line as not a customer's payment."""
+    _decide(ctx, "ignore", line, user=user)
+
+
+@reconcile_app.command("reverse")
+def reverse_cmd(ctx: typer.Context, line: LineArg, user: UserOption = None) -> None:
+    """Take back what the line paid; the invoices are exactly as before, the line in review."""
+    _decide(ctx, "reverse", line, user=user)

@@ -1,0 +1,81 @@
+"""`cobranza reconcile` as a finance team uses it: match, read the JSON, review, decide, reverse."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from cobranza.core.references import invoice_reference, printed
+from cobranza.db import make_engine, unit_of_work
+from cobranza.models import BankStatement, BankTransaction, Invoice
+from cobranza.organisations.service import current
+from tests.support import aging_json, cli, ok, write_csv
+
+NOW = datetime(2026, 4, 1, 15, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def db(tmp_path: Path, db_url: str) -> str:
+    ok(db_url, "init", "--country", "MX")
+    ok(db_url, "import", "customers", str(write_csv(
+        tmp_path / "c.csv", "id,name,country",
+        "M001,Abarrotes La Esperanza SA de CV,MX", "M002,Ferretería Hernández Hermanos,MX")))
+    ok(db_url, "import", "invoices", str(write_csv(
+        tmp_path / "i.csv", "number,customer_id,issue_date,due_date,currency,amount",
+        "A-1001,M001,2026-02-01,2026-03-03,MXN,1160.00",
+        "B-2001,M002,2026-02-10,2026-03-12,MXN,9999.99")))
+    engine = make_engine(db_url)
+    with unit_of_work(engine) as session:
+        org = current(session)
+        a1001 = session.query(Invoice).filter_by(number="A-1001").one()
+        st = BankStatement(org_id=org.id, account="012180001234567897", file="s.xml",
+                           period_end=date(2026, 3, 31), imported_at=NOW, format="camt")
+        session.add(st)
+        session.flush()
+        for n, (amount, name, text) in enumerate([
+                (116000, "X", f"PAGO {printed(invoice_reference(a1001.id))}"),
+                (500000, "FERRETERIA HERNANDEZ HNOS", "ABONO"),
+                (-1500, "BANCO", "COMISION")]):
+            session.add(BankTransaction(
+                org_id=org.id, statement_id=st.id, account=st.account, dedupe_key=f"T{n}",
+                transaction_id=f"T{n}", booking_date=date(2026, 3, 30), amount=amount,
+                currency="MXN", counterparty_name=name, remittance=text, status="new",
+                created_at=NOW))
+    engine.dispose()
+    return db_url
+
+
+def test_reconcile_auto_json_then_review_and_decide(db: str) -> None:
+    data = json.loads(ok(db, "reconcile", "--auto", "--format", "json").stdout)
+    by_id = {line["transaction_id"]: line for line in data["lines"]}
+    assert by_id["T0"] | {"suggestions": None} == {
+        "transaction_id": "T0", "date": "2026-03-30", "amount": "1160.00", "currency": "MXN",
+        "status": "applied", "customer_id": "M001", "invoice_numbers": ["A-1001"],
+        "confidence": by_id["T0"]["confidence"], "suggestions": None}
+    assert by_id["T1"]["status"] == "review"
+    assert by_id["T1"]["suggestions"][0]["customer_id"] == "M002"
+    assert set(by_id["T1"]["suggestions"][0]) == {"customer_id", "invoice_numbers", "confidence"}
+    assert by_id["T2"]["status"] == "ignored"
+
+    review = json.loads(ok(db, "reconcile", "review", "--format", "json").stdout)
+    assert [r["transaction_id"] for r in review] == ["T1"]
+    line = str(review[0]["line"])
+    assert "M002" in ok(db, "reconcile", "review").stdout
+
+    bad = cli(db, "reconcile", "confirm", line, "--pick", "7")
+    assert bad.exit_code == 2 and "has 1 suggestions, not 7" in bad.output
+    ok(db, "reconcile", "confirm", line, "--user", "ana")
+    m2 = aging_json(db, "2026-04-01")
+    assert "4999.99" in json.dumps(m2)  # 9,999.99 less the 5,000.00 received
+    # Nothing is pending now; taking the payment back restores the invoice.
+    assert json.loads(ok(db, "reconcile", "--format", "json").stdout) == {"lines": []}
+    ok(db, "reconcile", "reverse", line)
+    assert "9999.99" in json.dumps(aging_json(db, "2026-04-01"))
+
+
+def test_the_table_is_in_spanish(db: str) -> None:
+    out = cli(db, "reconcile", "--auto", lang="es").stdout
+    assert "aplicado" in out and "por revisar" in out
