@@ -16,6 +16,7 @@ from cobranza.i18n import language, normalise_language
 from cobranza.invoices.api import router as invoices
 from cobranza.messaging.api import router as delivery
 from cobranza.payments.api import router as payments
+from cobranza.reconciliation.api import router as reconciliation
 from cobranza.reports.api import router as reports
 from cobranza.statements.api import router as statements
 from cobranza.tasks.api import router as tasks
@@ -48,4 +49,5 @@ def create_app(db_url: str | None = None) -> FastAPI:
     app.include_router(tasks)
     app.include_router(delivery)
     app.include_router(statements)
+    app.include_router(reconciliation)
     return app

@@ -1,0 +1,191 @@
+"""The reconciliation JSON API on SQLite and PostgreSQL: run the matcher, the review queue, its
+decisions (confirm, assign, split, ignore, reverse) and the matches they leave; refusals are 422
+located in the request's language, an unknown line 404."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from cobranza.app import create_app
+from cobranza.core.references import invoice_reference, printed
+from tests.integration.reconciliation.helpers import (
+    add_lines,
+    invoice_id,
+    open_amounts,
+    seed_ledger,
+)
+from tests.support import ok
+
+
+@pytest.fixture
+def db(tmp_path: Path, db_url: str) -> str:
+    """Three Mexican customers with open invoices in MXN."""
+    return seed_ledger(tmp_path, db_url)
+
+
+@pytest.fixture
+def client(db: str) -> Iterator[TestClient]:
+    key = ok(db, "apikey", "create", "--name", "tests").stdout.strip()
+    app = create_app(db)
+    with TestClient(app) as test_client:
+        test_client.headers["Authorization"] = f"Bearer {key}"
+        test_client.headers["Accept-Language"] = "en"
+        yield test_client
+    app.state.engine.dispose()
+
+
+def _detail(response: Any) -> list[dict[str, Any]]:
+    assert response.status_code in (404, 422), response.text
+    detail: list[dict[str, Any]] = response.json()["detail"]
+    return detail
+
+
+def _review(client: TestClient) -> dict[int, dict[str, Any]]:
+    return {line["id"]: line for line in client.get("/reconciliation/review").json()}
+
+
+def test_run_applies_the_sure_lines_and_shows_every_line(db: str, client: TestClient) -> None:
+    ref = printed(invoice_reference(invoice_id(db, "A-1002")))
+    add_lines(db, {"amount": 232050, "remittance": f"PAGO {ref}", "counterparty_name": "X"},
+              {"amount": 750000, "counterparty_name": "PAGOS VARIOS SA"},
+              {"amount": -25000, "remittance": "COMISION MANEJO CUENTA"})
+    first = client.post("/reconciliation/run", json={}).json()["lines"]
+    assert [line["status"] for line in first] == ["review", "review", "ignored"]
+    assert open_amounts(db)["A-1002"] == 232050  # without auto nothing is applied
+    assert (first[2]["amount"], first[2]["customer_id"], first[2]["suggestions"]) == (
+        "-250.00", None, [])
+    reply = client.post("/reconciliation/run", json={"auto": True})
+    assert reply.status_code == 200, reply.text
+    lines = reply.json()["lines"]
+    applied, by_amount = lines  # the money out line is handled already
+    assert {k: applied[k] for k in ("date", "amount", "currency", "status", "customer_id",
+                                    "invoice_numbers", "confidence")} == {
+        "date": "2026-03-30", "amount": "2320.50", "currency": "MXN", "status": "applied",
+        "customer_id": "M001", "invoice_numbers": ["A-1002"], "confidence": "0.998"}
+    assert applied["transaction_id"].startswith("TX")
+    assert applied["suggestions"][0] == {"customer_id": "M001", "invoice_numbers": ["A-1002"],
+                                         "confidence": "0.998"}
+    assert (by_amount["status"], by_amount["customer_id"]) == ("review", "M003")
+    assert len(by_amount["confidence"].split(".")[1]) == 3
+    assert open_amounts(db)["A-1002"] == 0
+    matches = client.get("/reconciliation/matches", params={"customer": "M001"}).json()
+    assert [(m["amount"], m["invoice_numbers"], m["method"], m["created_by"])
+            for m in matches] == [("2320.50", ["A-1002"], "auto", "api:tests")]
+
+
+def test_review_queue_and_confirming_a_suggestion(db: str, client: TestClient) -> None:
+    line, = add_lines(db, {"amount": 750000, "counterparty_name": "PAGOS VARIOS SA",
+                           "counterparty_account": "021180040012345678",
+                           "remittance": "TRANSFERENCIA"})
+    client.post("/reconciliation/run", json={"auto": True})
+    queued = _review(client)[line]
+    assert {k: queued[k] for k in ("date", "amount", "currency", "counterparty_name",
+                                   "counterparty_account", "remittance")} == {
+        "date": "2026-03-30", "amount": "7500.00", "currency": "MXN",
+        "counterparty_name": "PAGOS VARIOS SA", "counterparty_account": "021180040012345678",
+        "remittance": "TRANSFERENCIA"}
+    best = queued["suggestions"][0]
+    assert (best["customer_id"], best["invoice_numbers"], best["fit"]) == (
+        "M003", ["C-3001"], "exact")
+    assert all(isinstance(v, str) for v in best["evidence"].values())
+    too_far = client.post(f"/reconciliation/lines/{line}/confirm", json={"pick": 9})
+    assert _detail(too_far)[0]["loc"] == ["body", "pick"]
+    done = client.post(f"/reconciliation/lines/{line}/confirm", json={"pick": 1})
+    assert done.status_code == 200, done.text
+    state = done.json()
+    assert state["status"] == "applied"
+    assert [(m["customer_id"], m["amount"], m["method"], m["confidence"], m["created_by"])
+            for m in state["matches"]] == [("M003", "7500.00", "confirmed", "1.000", "api:tests")]
+    assert line not in _review(client)
+    assert open_amounts(db)["C-3001"] == 0
+    again = client.post(f"/reconciliation/lines/{line}/confirm", json={"pick": 1},
+                        headers={"Accept-Language": "es"})
+    assert _detail(again) == [{"loc": ["path", "line_id"], "type": "value_error",
+                               "msg": f"la línea bancaria {line} ya está aplicada; "
+                                      "revértala primero"}]
+
+
+def test_assign_then_reverse_restores_the_invoices(db: str, client: TestClient) -> None:
+    before = open_amounts(db)
+    line, = add_lines(db, {"amount": 116000, "counterparty_name": "JUAN PEREZ LOPEZ"})
+    client.post("/reconciliation/run", json={"auto": True})
+    unknown = client.post(f"/reconciliation/lines/{line}/assign", json={"customer_id": "M999"})
+    assert _detail(unknown)[0]["loc"] == ["body", "customer_id"]
+    assigned = client.post(f"/reconciliation/lines/{line}/assign",
+                           json={"customer_id": "M001", "invoice_numbers": ["A-1001"]})
+    assert assigned.status_code == 200, assigned.text
+    assert [(m["customer_id"], m["invoice_numbers"], m["method"])
+            for m in assigned.json()["matches"]] == [("M001", ["A-1001"], "manual")]
+    assert open_amounts(db)["A-1001"] == 0
+    reversed_ = client.post(f"/reconciliation/lines/{line}/reverse")
+    assert reversed_.status_code == 200, reversed_.text
+    assert reversed_.json() == {"id": line, "status": "review", "matches": []}
+    assert open_amounts(db) == before
+    assert line in _review(client)
+    assert client.get("/reconciliation/matches").json() == []
+    history = client.get("/reconciliation/matches",
+                         params={"customer": "M001", "include_reversed": "true"}).json()
+    assert [(m["line_id"], m["reversed_by"]) for m in history] == [(line, "api:tests")]
+    assert history[0]["reversed_at"] is not None
+    nothing = client.post(f"/reconciliation/lines/{line}/reverse")
+    assert "no match to reverse" in _detail(nothing)[0]["msg"]
+
+
+def test_split_between_customers(db: str, client: TestClient) -> None:
+    line, = add_lines(db, {"amount": 1116000, "counterparty_name": "GRUPO"})
+    client.post("/reconciliation/run", json={"auto": True})
+    url = f"/reconciliation/lines/{line}/split"
+    short = client.post(url, json={"parts": [
+        {"customer_id": "M002", "amount": "9999.99", "invoice_numbers": ["B-2001"]}]})
+    assert _detail(short) == [{"loc": ["body", "parts"], "type": "value_error",
+                               "msg": "the parts add up to 9999.99 MXN; the line is 11160.00"}]
+    cents = client.post(url, json={"parts": [{"customer_id": "M002", "amount": "9999.999"}]},
+                        headers={"Accept-Language": "es"})
+    assert _detail(cents)[0]["loc"] == ["body", "parts", 0, "amount"]
+    assert "más decimales" in _detail(cents)[0]["msg"]
+    a_float = client.post(url, json={"parts": [{"customer_id": "M002", "amount": 11160.0}]})
+    assert a_float.status_code == 422  # amounts are decimal strings, never JSON numbers
+    who = client.post(url, json={"parts": [{"customer_id": "M002", "amount": "1"},
+                                           {"customer_id": "NOPE", "amount": "11159"}]})
+    assert _detail(who)[0]["loc"] == ["body", "parts", 1, "customer_id"]
+    done = client.post(url, json={"parts": [
+        {"customer_id": "M002", "amount": "9999.99", "invoice_numbers": ["B-2001"]},
+        {"customer_id": "M001", "amount": "1160.01", "invoice_numbers": ["A-1001"]}]})
+    assert done.status_code == 200, done.text
+    assert sorted((m["customer_id"], m["amount"], m["method"])
+                  for m in done.json()["matches"]) == [
+        ("M001", "1160.01", "split"), ("M002", "9999.99", "split")]
+    after = open_amounts(db)
+    assert (after["B-2001"], after["A-1001"]) == (0, 0)
+
+
+def test_ignore_unknown_lines_and_money_out(db: str, client: TestClient) -> None:
+    noise, out = add_lines(db, {"amount": 100, "counterparty_name": "INTERESES"},
+                           {"amount": -25000, "remittance": "COMISION"})
+    client.post("/reconciliation/run", json={"auto": True})
+    ignored = client.post(f"/reconciliation/lines/{noise}/ignore")
+    assert ignored.status_code == 200, ignored.text
+    assert ignored.json()["status"] == "ignored"
+    assert noise not in _review(client)
+    assert client.post(f"/reconciliation/lines/{noise}/reverse").json()["status"] == "review"
+    missing = client.post("/reconciliation/lines/999999/ignore",
+                          headers={"Accept-Language": "es"})
+    assert missing.status_code == 404
+    assert _detail(missing) == [{"loc": ["path", "line_id"], "type": "not_found",
+                                 "msg": "línea bancaria desconocida 999999"}]
+    assert client.post("/reconciliation/lines/999999/confirm", json={}).status_code == 404
+    client.post(f"/reconciliation/lines/{out}/reverse")  # the money out line back to review
+    debit = client.post(f"/reconciliation/lines/{out}/assign", json={"customer_id": "M001"})
+    assert "money out" in _detail(debit)[0]["msg"]
+    nobody = client.get("/reconciliation/matches", params={"customer": "M999"})
+    assert nobody.status_code == 404 and _detail(nobody)[0]["loc"] == ["query", "customer"]
+
+
+def test_a_key_is_required(client: TestClient) -> None:
+    reply = client.get("/reconciliation/review", headers={"Authorization": "Bearer nope"})
+    assert reply.status_code == 401
