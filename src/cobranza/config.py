@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import SecretStr
+from pydantic import SecretStr, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -73,6 +73,20 @@ class Settings(BaseSettings):
     letters_dir: str = "letters"
     # Agency hand-off files.
     handoff_dir: str = "handoffs"
+    # Mexico: the leading digits (bank, plaza, account start) of the organisation's virtual CLABEs.
+    clabe_prefix: str | None = None
+
+    @field_validator("clabe_prefix")
+    @classmethod
+    def _clabe_prefix_digits(cls, value: str | None) -> str | None:
+        """6 to 12 digits, as the bank issues them; empty means none."""
+        if value is None or not value.strip():
+            return None
+        value = value.strip()
+        if not value.isdigit() or not 6 <= len(value) <= 12:
+            raise ValueError(f"COBRANZA_CLABE_PREFIX must be 6 to 12 digits (bank, plaza and "
+                             f"the start of the account, as your bank gives them), not {value!r}")
+        return value
 
     @classmethod
     def settings_customise_sources(
@@ -123,6 +137,10 @@ _TEMPLATE = """\
 # Where letters (PDF) and agency hand-off files are written
 # letters_dir = "letters"
 # handoff_dir = "handoffs"
+
+# Mexico: the 6 to 12 leading digits (bank, plaza, account start) under which your bank issues
+# virtual CLABEs; `cobranza references assign` gives each Mexican customer one
+# clabe_prefix = "0021800123"
 """
 
 

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from cobranza.channels.base import Attachment, OutgoingMessage
 from cobranza.channels.letter import legal_text_for
 from cobranza.config import Settings
+from cobranza.core.references import invoice_reference, printed
 from cobranza.dunning.strategies import load_templates
 from cobranza.i18n import DEFAULT_LANGUAGE, _, language, normalise_language
 from cobranza.messaging.context import InvoiceLine, MessageContext
@@ -34,6 +35,7 @@ from cobranza.messaging.templates import (
     render,
 )
 from cobranza.models import CollectionAction, Customer, Organisation, Promise, StrategyStep
+from cobranza.references.service import CustomerReferences, references_for
 from cobranza.reports import statement
 from cobranza.reports.render import money
 from cobranza.reports.statement_pdf import statement_pdf
@@ -83,6 +85,7 @@ class _Batch:
     letterhead: Letterhead
     templates: dict[str, Template]
     statements: dict[tuple[int, str], bytes]
+    references: dict[int, CustomerReferences]
 
 
 def debtor_language(customer: Customer, org: Organisation) -> str:
@@ -161,7 +164,8 @@ def _load(session: Session, *, org: Organisation, actions: list[CollectionAction
     return _Batch(org, now, today, customers, invoices, letters, agencies, steps, broken,
                   Letterhead.from_organisation(org),
                   load_templates(session, org_id=org.id,
-                                 codes=sorted({a.template for a in actions if a.template})), {})
+                                 codes=sorted({a.template for a in actions if a.template})), {},
+                  references_for(session, org_id=org.id, customer_ids=customer_ids))
 
 
 def _lines(action: CollectionAction, batch: _Batch, today: date) -> list[InvoiceLine]:
@@ -172,7 +176,8 @@ def _lines(action: CollectionAction, batch: _Batch, today: date) -> list[Invoice
     return [InvoiceLine(number=s.number, issue_date=s.issue_date, due_date=s.due_date,
                         amount=money(s.amount, s.currency, locale),
                         open_amount=money(s.open, s.currency, locale),
-                        days_past_due=(today - s.due_date).days, currency=s.currency)
+                        days_past_due=(today - s.due_date).days, currency=s.currency,
+                        reference=printed(invoice_reference(s.id)))
             for s in live]
 
 
@@ -192,6 +197,7 @@ def context_for(action: CollectionAction, *, batch: _Batch, customer: Customer,
             customer=customer.code)
     letters = batch.letters_sent.get((customer.id, action.cycle), 0)
     broken = batch.broken.get(customer.id)
+    refs = batch.references.get(customer.id)
     return MessageContext(
         customer_name=customer.name, customer_id=customer.code, organisation_name=org.name,
         organisation_tax_id=org.tax_id or "", organisation_email=org.email or "",
@@ -203,7 +209,9 @@ def context_for(action: CollectionAction, *, batch: _Batch, customer: Customer,
         letter_number=letters + 1 if action.channel == "letter" else 0,
         agency_name=batch.agencies.get(action.strategy_id or 0, ""),
         broken_promise=broken is not None, promise_date=broken,
-        unsubscribe=unsubscribe_url(settings))
+        unsubscribe=unsubscribe_url(settings),
+        payment_reference=refs.payment_reference if refs else "",
+        clabe=(refs.clabe or "") if refs else "")
 
 
 def _compose_one(session: Session, *, action: CollectionAction, batch: _Batch,

@@ -22,6 +22,7 @@ class InvoiceLine:
     open_amount: str  # formatted
     days_past_due: int  # negative before the due date
     currency: str
+    reference: str = ""  # printed ISO 11649 RF reference to quote with the payment
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +51,8 @@ class MessageContext:
     broken_promise: bool = False
     promise_date: date | None = None
     unsubscribe: str = ""
+    payment_reference: str = ""  # the customer's fixed RF reference, printed; pays any invoice
+    clabe: str = ""  # the customer's virtual CLABE (Mexico), when one is assigned
 
     def as_template_vars(self) -> dict[str, Any]:
         """The variables a Jinja2 template sees."""

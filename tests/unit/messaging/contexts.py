@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+from cobranza.core.references import customer_reference, invoice_reference, printed
 from cobranza.messaging.context import InvoiceLine, MessageContext
 
 TODAY = date(2026, 3, 26)
@@ -21,6 +22,11 @@ INVOICES = (
     ("F-001042", date(2026, 2, 12), date(2026, 3, 14), "$595.000", "$595.000"),
 )
 TOTALS = {1: "$1.000.000", 3: "$3.975.000"}
+INVOICE_IDS = (1040, 1041, 1042)
+CUSTOMER_ID = 107
+REFERENCES = tuple(printed(invoice_reference(i)) for i in INVOICE_IDS)
+PAYMENT_REFERENCE = printed(customer_reference(CUSTOMER_ID))
+CLABE = "002180012300001071"  # a Mexican customer's virtual CLABE: prefix 0021800123, id 107
 
 
 def context(language: str = "es", *, invoices: int = 3, step: str = "letter_1",
@@ -28,8 +34,9 @@ def context(language: str = "es", *, invoices: int = 3, step: str = "letter_1",
     """A context for `invoices` invoices (1 or 3) in `language`; `changes` override fields."""
     lines = tuple(InvoiceLine(number=n, issue_date=issued, due_date=due, amount=amount,
                               open_amount=open_amount, days_past_due=(today - due).days,
-                              currency="CLP")
-                  for n, issued, due, amount, open_amount in INVOICES[:invoices])
+                              currency="CLP", reference=reference)
+                  for (n, issued, due, amount, open_amount), reference
+                  in zip(INVOICES[:invoices], REFERENCES, strict=False))
     ctx = MessageContext(
         customer_name="Comercial Andes SpA", customer_id="C-0107",
         organisation_name="Distribuidora Sur Ltda.", organisation_tax_id="76.123.456-0",
@@ -40,5 +47,6 @@ def context(language: str = "es", *, invoices: int = 3, step: str = "letter_1",
         max_days_past_due=max(line.days_past_due for line in lines),
         how_to_pay=HOW_TO_PAY[language], tone="formal", step=step, language=language,
         today=today, letter_number=1, agency_name="Recupera Cobranzas SpA",
-        unsubscribe="https://cobranza.sur.cl/baja/7f3a9c2e41d8")
+        unsubscribe="https://cobranza.sur.cl/baja/7f3a9c2e41d8",
+        payment_reference=PAYMENT_REFERENCE)
     return replace(ctx, **changes)
