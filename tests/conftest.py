@@ -11,6 +11,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from cobranza.i18n import set_language
+
 POSTGRES_ENV = "COBRANZA_TEST_POSTGRES_URL"
 
 
@@ -30,6 +32,14 @@ def _postgres_database() -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _language_of_the_environment() -> Iterator[None]:
+    """Every test starts in the environment's language: a Spanish CLI call must not leak."""
+    set_language(None)
+    yield
+    set_language(None)
 
 
 @pytest.fixture(autouse=True)

@@ -21,6 +21,7 @@ def api(db_url: str) -> Iterator[tuple[TestClient, str]]:
     app = create_app(db_url)
     with TestClient(app) as client:
         client.headers["Authorization"] = f"Bearer {key}"
+        client.headers["Accept-Language"] = "en"
         yield client, db_url
     app.state.engine.dispose()
 
