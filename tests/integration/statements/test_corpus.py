@@ -3,7 +3,9 @@
 Files whose names say invalid, error, wrong, garbled, bad, broken or attack must be refused. The
 others must read, except where their stated balances do not add up (refused, saying by how
 much: several projects' samples carry placeholder balances) or where they are not a statement
-at all (listed below with the reason). Formats whose reader is not installed are skipped.
+at all or a sample cut off or malformed on purpose (listed below with the reason and the words
+of the refusal). Formats whose reader is not installed are skipped. Messages are read in
+English, whatever the environment's language.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import pytest
 
 from cobranza.core.money import exponent
 from cobranza.db import make_engine, unit_of_work
+from cobranza.i18n import language
 from cobranza.organisations.service import current
 from cobranza.statements.checks import check_statement
 from cobranza.statements.detect import load, read_statements
@@ -29,9 +32,68 @@ FOLDERS = {"camt": "camt", "mt940": "mt940", "ofx": "ofx", "bai2": "bai2", "spei
 SIDECARS = {".json", ".yml", ".yaml", ".pydata", ".zip", ".md"}
 BAD_NAME = re.compile(r"invalid|error|wrong|garbled|bad|broken|attack", re.IGNORECASE)
 ACCOUNT = "CORPUS-ACCOUNT"  # for receipts that name no account of ours, as --account would
+_FRAGMENT = "not a bank statement format cobranza reads"
+_NOT_BANK_OFX = "no bank statement in this OFX file"
 # Files that are not what their folder holds, and the refusal that says so.
 NOT_STATEMENTS = {
     "camt/moov-io/test__testdata__valid_camt_v09.xml": "camt.055 is not an account statement",
+    # One or two MT940 tags cut from other parsers' unit tests: no :20:, :25: nor balances.
+    "mt940/cmxl/mt940_tests__cmxl__account_balance_credit.sta": _FRAGMENT,  # a lone :60F:
+    "mt940/cmxl/mt940_tests__cmxl__account_balance_debit.sta": _FRAGMENT,  # a lone :60F:
+    "mt940/cmxl/mt940_tests__cmxl__account_identification_iban.sta": _FRAGMENT,  # a lone :25:
+    "mt940/cmxl/mt940_tests__cmxl__account_identification_legacy.sta": _FRAGMENT,  # a lone :25:
+    "mt940/cmxl/mt940_tests__cmxl__available_balance.sta": _FRAGMENT,  # a lone :64:
+    "mt940/cmxl/mt940_tests__cmxl__closing_balance.sta": _FRAGMENT,  # a lone :62F:
+    "mt940/cmxl/mt940_tests__cmxl__reference.sta": _FRAGMENT,  # a lone :20:
+    "mt940/betterplace/mt940_tests__betterplace__empty_86.sta": _FRAGMENT,  # a lone :86:
+    "mt940/betterplace/mt940_tests__betterplace__empty_entry_date.sta": _FRAGMENT,  # a lone :61:
+    "mt940/betterplace/mt940_tests__betterplace__missing_crlf_at_end.sta": _FRAGMENT,  # :62F:
+    "mt940/self-provided/mt940_tests__self-provided__empty_non_swift.sta": _FRAGMENT,  # ":NS:"
+    "mt940/self-provided/mt940_tests__self-provided__sparkassen.sta": _FRAGMENT,  # :61: + :86:
+    # Two :20:/:25: headers and nothing else: no balance, no movement.
+    "mt940/self-provided/mt940_tests__self-provided__account_identification.sta":
+        "the statement has no opening balance",
+    # OFX responses that hold no bank or credit-card statement.
+    "ofx/ofxparse/tests__fixtures__account_listing_aggregation.ofx": _NOT_BANK_OFX,
+    "ofx/ofxparse/tests__fixtures__bank_small.ofx": _NOT_BANK_OFX,  # <OFX></OFX>
+    "ofx/ofxparse/tests__fixtures__fidelity.ofx": _NOT_BANK_OFX,  # investments
+    "ofx/ofxparse/tests__fixtures__investment_medium.ofx": _NOT_BANK_OFX,
+    "ofx/ofxparse/tests__fixtures__vanguard.ofx": _NOT_BANK_OFX,
+    "ofx/ofxparse/tests__fixtures__vanguard401k.ofx": _NOT_BANK_OFX,
+    "ofx/ofxparse/tests__fixtures__signon_success.ofx": _NOT_BANK_OFX,
+    "ofx/ofxparse/tests__fixtures__signon_success_no_message.ofx": _NOT_BANK_OFX,
+    "ofx/ofxtools/tests__data__profrs.ofx": _NOT_BANK_OFX,  # a profile response
+}
+# Samples cut off or malformed on purpose (ofxparse's fail_nice/ is its error-handling suite):
+# refused saying what is wrong and on which line.
+DEFECTIVE = {
+    "mt940/self-provided/mt940_tests__self-provided__gv_codes.sta":
+        "the statement has no closing balance",  # ends after a :61:
+    "mt940/self-provided/mt940_tests__self-provided__multiline.sta":
+        "a movement after the closing balance",  # a :61: after the statement's "-"
+    "mt940/self-provided/mt940_tests__self-provided__raphaelm.sta":
+        "is not a balance",  # :62M:C020315105000,00 has no currency
+    "ofx/ofxparse/tests__fixtures__fail_nice__date_missing.ofx":
+        "expected a date",  # a STMTTRN without DTPOSTED
+    "ofx/ofxparse/tests__fixtures__fail_nice__empty_balance.ofx":
+        "expected an amount",  # <BALAMT></BALAMT>
+}
+# Valid files the reader's library cannot read, refused saying so (as tests/unit/statements pin).
+LIBRARY_LIMITS = {
+    # The BAI2 specification's example: a 16 detail of funds type S leaves its immediate
+    # availability blank (the three add up to the amount, so it is 0); the bai2 library expects
+    # a number there.
+    "bai2/moov-io/test__testdata__sample2.txt": "the BAI2 file cannot be read",
+}
+# Read wrongly, by a cause outside the readers: strict, so a fix makes these fail until removed.
+KNOWN_WRONG = {
+    # ISO 4217 gives HUF two decimals; core.money takes CLDR's 0 (Babel), so real Hungarian
+    # statements with fillér are refused ("has more decimals than HUF allows (0)").
+    "mt940/sberbank/mt940_tests__sberbank__171011_01234945.sta":
+        "HUF has 2 decimals in ISO 4217, 0 in core.money (CLDR)",
+    # The same; once read, its balances (off by 1123264.00 HUF) are refused as they should be.
+    "mt940/self-provided/mt940_tests__self-provided__raiffeisen-cmi.sta":
+        "HUF has 2 decimals in ISO 4217, 0 in core.money (CLDR)",
 }
 # Sample data whose entries are in another currency than the account they are booked on.
 INCONSISTENT = {
@@ -46,7 +108,9 @@ def _files() -> list[object]:
             reason=f"corpus not found at {CORPUS} (a clone without ../shared/corpus)"))]
     found = sorted(path for folder in FOLDERS for path in (CORPUS / folder).rglob("*")
                    if path.is_file() and path.suffix.lower() not in SIDECARS)
-    return [pytest.param(path, id=str(path.relative_to(CORPUS))) for path in found]
+    return [pytest.param(path, id=_name(path), marks=[pytest.mark.xfail(
+                strict=True, reason=KNOWN_WRONG[_name(path)])] if _name(path) in KNOWN_WRONG else [])
+            for path in found]
 
 
 def _name(path: Path) -> str:
@@ -59,14 +123,15 @@ def _read(path: Path) -> tuple[list[ParsedStatement], list[StatementError]]:
     reader = FOLDERS[path.relative_to(CORPUS).parts[0]]
     if load(reader) is None:
         pytest.skip(f"the {reader} reader is not installed")
-    try:
-        statements = read_statements(path.read_bytes(), file=name)
-    except StatementError as error:
-        return [], [error]
-    for statement in statements:
-        if not statement.account:
-            statement.account = ACCOUNT
-    return statements, [e for s in statements for e in check_statement(s, file=name)]
+    with language("en"):
+        try:
+            statements = read_statements(path.read_bytes(), file=name)
+        except StatementError as error:
+            return [], [error]
+        for statement in statements:
+            if not statement.account:
+                statement.account = ACCOUNT
+        return statements, [e for s in statements for e in check_statement(s, file=name)]
 
 
 @pytest.mark.parametrize("path", _files())
@@ -77,9 +142,12 @@ def test_every_corpus_file_is_read_fully_or_refused_clearly(path: Path) -> None:
         assert errors, f"{name} should have been refused"
         assert all(e.file == name and e.message for e in errors)
         return
-    if name in NOT_STATEMENTS or name in INCONSISTENT:
-        expected = NOT_STATEMENTS.get(name) or INCONSISTENT[name]
+    if name in NOT_STATEMENTS or name in INCONSISTENT or name in LIBRARY_LIMITS:
+        expected = NOT_STATEMENTS.get(name) or INCONSISTENT.get(name) or LIBRARY_LIMITS[name]
         assert any(expected in e.message for e in errors), errors
+        return
+    if name in DEFECTIVE:
+        assert any(DEFECTIVE[name] in e.message and e.line for e in errors), errors
         return
     for error in errors:
         assert error.field == "balance", f"{name} refused: {error}"
@@ -87,6 +155,14 @@ def test_every_corpus_file_is_read_fully_or_refused_clearly(path: Path) -> None:
         _assert_balances_checked(statement, errors)
         for line in statement.lines:
             assert isinstance(line.amount, Decimal) and line.currency and line.booking_date
+
+
+def test_the_tables_name_files_of_the_corpus() -> None:
+    if not CORPUS.is_dir():
+        pytest.skip(f"corpus not found at {CORPUS}")
+    tables = [NOT_STATEMENTS, INCONSISTENT, LIBRARY_LIMITS, DEFECTIVE, KNOWN_WRONG]
+    missing = [name for table in tables for name in table if not (CORPUS / name).is_file()]
+    assert not missing
 
 
 def _assert_balances_checked(statement: ParsedStatement, errors: list[StatementError]) -> None:

@@ -165,7 +165,10 @@ def _statement(element: ET.Element, kind: str, file: str, line: int,
         lines=[_line(t, currency, file, n) for t, n in zip(found, starts, strict=True)],
         closing_balance=None if balance is None else _amount(balance, "BALAMT", file, line),
         period_start=_date(element, "BANKTRANLIST/DTSTART", file, line, required=False),
-        period_end=_date(element, "BANKTRANLIST/DTEND", file, line, required=False),
+        # A statement may list no transactions (BANKTRANLIST is optional); its ledger balance
+        # still carries the date it is struck at (DTASOF, required), which then ends the period.
+        period_end=_date(element, "BANKTRANLIST/DTEND", file, line, required=False)
+        or _date(element, "LEDGERBAL/DTASOF", file, line, required=False),
         line=line)
 
 
