@@ -35,6 +35,11 @@ class UnknownCurrency(ValueError):
     """The code is not a currency cobranza knows."""
 
 
+# Where CLDR (Babel) gives fewer decimals than ISO 4217 (cash rounding, not the currency's minor
+# unit): a bank statement in forint or rupiah carries ISO's decimals.
+_ISO_EXPONENT = {"HUF": 2, "IDR": 2, "AFN": 2, "ALL": 2, "AMD": 2, "IRR": 2, "LAK": 2, "LBP": 2,
+                 "MGA": 2, "MMK": 2, "RSD": 2, "SOS": 2, "SYP": 2, "YER": 2, "IQD": 3}
+
 # ISO 4217 codes that are not money anyone invoices in: metals, bond units, "testing", "none".
 _NOT_MONEY = frozenset({"XAG", "XAU", "XBA", "XBB", "XBC", "XBD", "XDR", "XPD", "XPT", "XSU",
                         "XTS", "XUA", "XXX"})
@@ -58,7 +63,7 @@ def exponent(currency: str) -> int:
     except KeyError:
         if not is_currency(currency):
             raise UnknownCurrency(currency) from None
-        return int(get_currency_precision(currency))
+        return _ISO_EXPONENT.get(currency, int(get_currency_precision(currency)))
 
 
 def quantum(currency: str) -> Decimal:

@@ -86,15 +86,7 @@ LIBRARY_LIMITS = {
     "bai2/moov-io/test__testdata__sample2.txt": "the BAI2 file cannot be read",
 }
 # Read wrongly, by a cause outside the readers: strict, so a fix makes these fail until removed.
-KNOWN_WRONG = {
-    # ISO 4217 gives HUF two decimals; core.money takes CLDR's 0 (Babel), so real Hungarian
-    # statements with fillér are refused ("has more decimals than HUF allows (0)").
-    "mt940/sberbank/mt940_tests__sberbank__171011_01234945.sta":
-        "HUF has 2 decimals in ISO 4217, 0 in core.money (CLDR)",
-    # The same; once read, its balances (off by 1123264.00 HUF) are refused as they should be.
-    "mt940/self-provided/mt940_tests__self-provided__raiffeisen-cmi.sta":
-        "HUF has 2 decimals in ISO 4217, 0 in core.money (CLDR)",
-}
+KNOWN_WRONG: dict[str, str] = {}
 # Sample data whose entries are in another currency than the account they are booked on.
 INCONSISTENT = {
     "camt/genkgo/test__data__camt053.v2.with-account-name.xml": "a movement in EUR on a JPY",
