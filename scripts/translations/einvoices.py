@@ -116,14 +116,6 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
          "de emisión; use --terms CÓDIGO para darle uno",
          "{n} facturas no indican vencimiento y no hay condiciones que lo den: vencen en su "
          "fecha de emisión; use --terms CÓDIGO para darles uno"),
-    "the file is not well-formed XML ({reason}); expected a complete CFDI or DTE (was it cut "
-    "short?)":
-        "el archivo no es XML bien formado ({reason}); se esperaba un CFDI o DTE completo "
-        "(¿quedó cortado?)",
-    "the file declares a DOCTYPE (entities or a DTD), which CFDI and DTE files never do; refused "
-    "for safety":
-        "el archivo declara un DOCTYPE (entidades o una DTD), algo que los CFDI y DTE nunca "
-        "hacen; se rechaza por seguridad",
     "customers": "clientes",
     "invoices": "facturas",
     "credit notes": "notas de crédito",

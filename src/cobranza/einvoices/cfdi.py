@@ -11,9 +11,8 @@ from datetime import date
 from decimal import Decimal
 
 from cobranza.core.money import quantum, round_money
-from cobranza.einvoices.fields import Fields
+from cobranza.einvoices.fields import Element, Fields
 from cobranza.einvoices.model import Document, Parsed, Party, PaymentLine
-from cobranza.einvoices.xmlsafe import Element
 from cobranza.i18n import _
 
 CFDI = "http://www.sat.gob.mx/cfd/4"

@@ -12,10 +12,10 @@ import binascii
 from collections.abc import Callable
 from decimal import Decimal
 
-from cobranza.einvoices.fields import Fields
+from cobranza.einvoices.fields import Element, Fields, namespace
 from cobranza.einvoices.model import Document, Parsed, Party
-from cobranza.einvoices.xmlsafe import Element, local, namespace
 from cobranza.i18n import _
+from cobranza.statements.safexml import local_name
 
 SII = "http://www.sii.cl/SiiDte"
 DSIG = "http://www.w3.org/2000/09/xmldsig#"
@@ -31,7 +31,7 @@ def read_sii(root: Element, file: str) -> Parsed:
     """The documents of a DTE, Documento or EnvioDTE root; anything else is refused."""
     out = Parsed()
     f = Fields(file, out.errors)
-    name = local(root)
+    name = local_name(root)
     if name == "AEC":
         f.error(root, "AEC", _(
             "this is an AEC (cesión): the invoice in it was assigned to a factoring company, "
@@ -138,7 +138,7 @@ def _references(doc: Element, q: Callable[[str], str]) -> tuple[str, ...]:
 
 def _check_totals(totals: Element, f: Fields, q: Callable[[str], str], amount: Decimal) -> None:
     """MntNeto + MntExe + IVA = MntTotal for a document without other taxes."""
-    present = {local(child) for child in totals if isinstance(child.tag, str)}
+    present = {local_name(child) for child in totals if isinstance(child.tag, str)}
     if not present <= _PLAIN_TOTALS:
         return
     parts = [f.decimal(_text(totals, tag, q), totals, f"Totales/{tag}", default=Decimal(0))

@@ -5,15 +5,24 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from lxml import etree
+from lxml.etree import _Element as Element
 from stdnum.exceptions import ValidationError
 from stdnum.mx import rfc
 
 from cobranza.core.money import exponent, fits_currency, is_currency
 from cobranza.core.taxid import InvalidTaxId, expected_format, normalise
 from cobranza.einvoices.model import At
-from cobranza.einvoices.xmlsafe import Element
 from cobranza.i18n import _
 from cobranza.importers.tabular import RowError
+
+__all__ = ["Element", "Fields", "namespace"]
+
+
+def namespace(element: Element) -> str | None:
+    """The element's namespace URI, or None."""
+    ns = etree.QName(element).namespace
+    return None if ns is None else str(ns)
 
 
 class Fields:

@@ -6,9 +6,11 @@ from pathlib import Path
 
 from cobranza.einvoices.cfdi import CFDI, CFDI33, read_cfdi
 from cobranza.einvoices.dte import SII, read_sii
+from cobranza.einvoices.fields import namespace
 from cobranza.einvoices.model import At, Parsed
-from cobranza.einvoices.xmlsafe import local, namespace, parse
 from cobranza.i18n import _
+from cobranza.importers.tabular import RowError
+from cobranza.statements.safexml import XmlError, local_name, parse_xml
 
 # The header of the SII's Registro de Compras y Ventas CSV export (compras and ventas alike).
 _RCV_HEADER = "Nro;Tipo Doc;"
@@ -67,12 +69,13 @@ def read_file(path: Path, shown: str) -> Parsed:
             "this is an SII RCV export (registro de compras y ventas), a register of documents, "
             "not the documents; import the DTE XML files instead")))
         return out
-    root, error = parse(data, shown)
-    if root is None:
-        assert error is not None
-        out.errors.append(error)
+    try:
+        # The project's one hardened XML entry point: no entities, DTDs or network.
+        root = parse_xml(data, file=shown)
+    except XmlError as exc:
+        out.errors.append(RowError(exc.file, exc.line, "", exc.message))
         return out
-    ns, name = namespace(root), local(root)
+    ns, name = namespace(root), local_name(root)
     if ns == CFDI and name == "Comprobante":
         return read_cfdi(root, shown)
     if ns == CFDI33 and name == "Comprobante":

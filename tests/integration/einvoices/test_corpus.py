@@ -17,7 +17,7 @@ CORPUS = Path(__file__).resolve().parents[3].parent / "shared" / "corpus"
 FOLDERS = ("cfdi40", "dte_cl")
 # The reason each group of files is refused, as its name or SOURCES.md note implies.
 REFUSED = [
-    (r"xml_attacks/", "refused for safety"),
+    (r"xml_attacks/", "refused as a possible XML bomb or external entity attack"),
     (r"cl-sii_aec/", "AEC"),
     (r"cl-sii_rcv/", "RCV"),
     (r"bad-cert", "not base64"),

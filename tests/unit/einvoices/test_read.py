@@ -135,9 +135,11 @@ BAD = {
                    "not a CFDI or a DTE"),
     "billion laughs": (b'<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
                        b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>\n'
-                       b"<lolz>&lol2;</lolz>", 2, "DOCTYPE", "refused for safety"),
+                       b"<lolz>&lol2;</lolz>", 2, "", "refused as a possible XML bomb"),
     "external entity": (b'<!DOCTYPE r [<!ENTITY e SYSTEM "file:///etc/passwd">]><r>&e;</r>', 1,
-                        "DOCTYPE", "refused for safety"),
+                        "", "refused as a possible XML bomb or external entity attack"),
+    "doctype without entities": (b'<?xml version="1.0"?>\n<!DOCTYPE r SYSTEM "http://x/r.dtd">'
+                                 b"<r/>", 2, "", "refused as a possible external entity"),
     "RCV export": (b"Nro;Tipo Doc;Tipo Venta;Rut cliente\n1;33;Del Giro;12345678-5\n", 1, "",
                    "RCV"),
 }
@@ -172,3 +174,15 @@ def test_a_folder_reads_every_xml_and_skips_other_files(tmp_path: Path) -> None:
     assert parsed.errors == []
     assert sorted(d.number for d in parsed.documents) == ["33-100", "A-1"]
     assert any("notes.txt" in w for w in parsed.warnings)
+
+
+def test_a_utf16_entity_bomb_is_refused_without_expanding(tmp_path: Path) -> None:
+    # The hardened reader (cobranza.statements.safexml) looks for <!ENTITY as ASCII bytes;
+    # in UTF-16 libxml2's amplification limit stops it instead, quickly and with no document.
+    lol = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 8))
+    text = (f'<?xml version="1.0" encoding="UTF-16"?>\n<!DOCTYPE z [<!ENTITY l0 "lol">{lol}]>'
+            "\n<z>&l7;</z>")
+    parsed = read(tmp_path, text.encode("utf-16"))
+    assert parsed.documents == [] and parsed.payments == []
+    [error] = parsed.errors
+    assert error.file.endswith("doc.xml")
