@@ -34,6 +34,10 @@ class ReviewError(ValueError):
     """A review decision that cannot be carried out (unknown line, amounts that don't add up)."""
 
 
+class UnknownLine(ReviewError):
+    """The bank line does not exist in this organisation."""
+
+
 @dataclass
 class Outcome:
     """What a reconcile call did to each line it handled."""
@@ -151,7 +155,7 @@ def mark_statements(session: Session, *, org_id: int, now: datetime) -> None:
 def _line(session: Session, *, org_id: int, line_id: int) -> BankTransaction:
     line = session.get(BankTransaction, line_id)
     if line is None or line.org_id != org_id:
-        raise ReviewError(_("no bank line {line}", line=line_id))
+        raise UnknownLine(_("no bank line {line}", line=line_id))
     return line
 
 
