@@ -8,10 +8,27 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
         "E (egreso) o P (pago)",
     "missing element; a CFDI names its issuer and its receiver":
         "falta el elemento; un CFDI indica su emisor y su receptor",
-    "the CFDI is not stamped (no TimbreFiscalDigital, hence no UUID); expected the stamped XML "
-    "your PAC returned":
-        "el CFDI no está timbrado (no tiene TimbreFiscalDigital ni, por tanto, UUID); se "
-        "esperaba el XML timbrado que devolvió su PAC",
+    "the CFDI is not stamped (no TimbreFiscalDigital, hence no UUID): read as a draft numbered "
+    "{number}, with no fiscal id; its stamped XML, with the same Serie and Folio, replaces it "
+    "when imported":
+        "el CFDI no está timbrado (no tiene TimbreFiscalDigital ni, por tanto, UUID): se lee "
+        "como borrador con el número {number}, sin folio fiscal; su XML timbrado, con la misma "
+        "Serie y Folio, lo reemplaza al importarse",
+    "the payment complement is not stamped (no TimbreFiscalDigital, hence no UUID): read as a "
+    "draft numbered {number}; its stamped XML is another complement, so import one or the "
+    "other, not both":
+        "el complemento de pago no está timbrado (no tiene TimbreFiscalDigital ni, por tanto, "
+        "UUID): se lee como borrador con el número {number}; su XML timbrado es otro "
+        "complemento, así que importe uno u otro, no ambos",
+    "a CFDI of type P without a Pagos 2.0 complement pays no invoice (it carries {found}); "
+    "expected pago20:Pagos":
+        "un CFDI de tipo P sin complemento de Pagos 2.0 no paga ninguna factura (lleva "
+        "{found}); se esperaba pago20:Pagos",
+    "missing value; a DoctoRelacionado names the invoice it pays by its UUID, so this payment "
+    "cannot be applied":
+        "falta el valor; un DoctoRelacionado indica por su UUID la factura que paga, así que "
+        "este pago no se puede aplicar",
+    "not stamped": "sin timbrar",
     "'{value}' is not a payment method; expected PUE or PPD":
         "'{value}' no es un método de pago; se esperaba PUE o PPD",
     "Total {total} does not match SubTotal {sub} − Descuento {discount} + taxes moved {moved} − "

@@ -1,8 +1,11 @@
 """Mexican CFDI 4.0: ingreso -> invoice, egreso -> credit note, pago (Pagos 2.0) -> payments.
 
 Only what collection needs is read (UUID, serie/folio, RFCs, totals, currency, exchange rate,
-MetodoPago, dates, related documents, paid amounts); the sums the SAT requires to agree are
-checked, because a file whose totals disagree was altered or badly generated.
+MetodoPago, dates, related documents, paid amounts and balances); the sums the SAT requires to
+agree are checked, because a file whose totals disagree was altered or badly generated.
+
+An unstamped CFDI (no TimbreFiscalDigital) is read too, with a warning: a business receives
+drafts and samples. It has no UUID, so it is known by its serie-folio and has no fiscal id.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from cobranza.core.money import quantum, round_money
 from cobranza.einvoices.fields import Element, Fields
 from cobranza.einvoices.model import Document, Parsed, Party, PaymentLine
 from cobranza.i18n import _
+from cobranza.statements.safexml import local_name
 
 CFDI = "http://www.sat.gob.mx/cfd/4"
 CFDI33 = "http://www.sat.gob.mx/cfd/3"
@@ -41,7 +45,7 @@ def read_cfdi(root: Element, file: str) -> Parsed:
             "a CFDI of type {value} is not a receivable; expected I (ingreso), E (egreso) or "
             "P (pago)", value=_NOT_RECEIVABLE.get(kind or "", kind or "?")))
         return out
-    uuid = _uuid(root, f)
+    uuid = _uuid(root, f)  # None when not stamped
     emisor, receptor = root.find("cfdi:Emisor", NS), root.find("cfdi:Receptor", NS)
     if emisor is None or receptor is None:
         f.error(root, "Emisor" if emisor is None else "Receptor",
@@ -49,28 +53,49 @@ def read_cfdi(root: Element, file: str) -> Parsed:
         return out
     issuer = f.tax_id(emisor.get("Rfc"), emisor, "Emisor/Rfc", "MX")
     customer = _party(receptor, f)
-    if out.errors or uuid is None or issuer is None or customer is None:
+    if out.errors or issuer is None or customer is None:
+        return out
+    number = _number(root, f, uuid=uuid, issuer=issuer)
+    if number is None:
         return out
     if kind == "P":
-        out.payments = _payments(root, f, uuid=uuid, issuer=issuer, customer=customer)
+        out.payments = _payments(root, f, uuid=uuid, number=number, issuer=issuer,
+                                 customer=customer)
     else:
-        document = _document(root, f, kind=kind, uuid=uuid, issuer=issuer, customer=customer)
+        document = _document(root, f, kind=kind, uuid=uuid, number=number, issuer=issuer,
+                             customer=customer)
         if document is not None and not out.errors:
             out.documents.append(document)
+    if uuid is None and not out.errors:
+        out.warnings.append(_unstamped(root, f, kind=kind, number=number))
     return out
 
 
 def _uuid(root: Element, f: Fields) -> str | None:
+    """The stamp's UUID, upper case; None when the CFDI is not stamped."""
     stamp = root.find("cfdi:Complemento/tfd:TimbreFiscalDigital", NS)
     if stamp is None:
-        # Only a stamped CFDI is a fiscal document (CFF art. 29): until a PAC certifies it there
-        # is no UUID, which is how payment complements and credit notes name an invoice.
-        f.error(root, "TimbreFiscalDigital", _(
-            "the CFDI is not stamped (no TimbreFiscalDigital, hence no UUID); expected the "
-            "stamped XML your PAC returned"))
         return None
     value = f.required(stamp.get("UUID"), stamp, "TimbreFiscalDigital/UUID")
     return None if value is None else value.upper()
+
+
+def _unstamped(root: Element, f: Fields, *, kind: str, number: str) -> str:
+    """The warning for an unstamped CFDI, located like an error."""
+    # Only a stamped CFDI is a fiscal document (CFF art. 29): until a PAC certifies it there
+    # is no UUID, which is how payment complements and credit notes name an invoice.
+    if kind == "P":
+        message = _(
+            "the payment complement is not stamped (no TimbreFiscalDigital, hence no UUID): "
+            "read as a draft numbered {number}; its stamped XML is another complement, so "
+            "import one or the other, not both", number=number)
+    else:
+        message = _(
+            "the CFDI is not stamped (no TimbreFiscalDigital, hence no UUID): read as a draft "
+            "numbered {number}, with no fiscal id; its stamped XML, with the same Serie and "
+            "Folio, replaces it when imported", number=number)
+    at = f.at(root)
+    return f"{at.file}:{at.line}: TimbreFiscalDigital: {message}"
 
 
 def _party(receptor: Element, f: Fields) -> Party | None:
@@ -86,15 +111,23 @@ def _party(receptor: Element, f: Fields) -> Party | None:
     return None if tax_id is None else Party(code=tax_id, tax_id=tax_id, name=name, country="MX")
 
 
-def _number(root: Element, uuid: str) -> str:
-    """serie-folio as the issuer numbers its invoices ("A-123"), else the folio, else the UUID."""
+def _number(root: Element, f: Fields, *, uuid: str | None, issuer: str) -> str | None:
+    """serie-folio as the issuer numbers its invoices ("A-123"), else the folio, else the UUID.
+
+    An unstamped CFDI without either is known by its issuer and its Fecha, to the second.
+    """
     serie, folio = (root.get("Serie") or "").strip(), (root.get("Folio") or "").strip()
     number = f"{serie}-{folio}" if serie and folio else folio
-    return number if number and len(number) <= 64 else uuid
+    if number and len(number) <= 64:
+        return number
+    if uuid is not None:
+        return uuid
+    issued = f.required(root.get("Fecha"), root, "Fecha")
+    return None if issued is None else f"{issuer}-{issued}"[:64]
 
 
-def _document(root: Element, f: Fields, *, kind: str, uuid: str, issuer: str,
-              customer: Party) -> Document | None:
+def _document(root: Element, f: Fields, *, kind: str, uuid: str | None, number: str,
+              issuer: str, customer: Party) -> Document | None:
     currency = f.currency(root.get("Moneda"), root, "Moneda")
     total = f.money(root.get("Total"), root, "Total", currency)
     day = f.day(root.get("Fecha"), root, "Fecha")
@@ -113,8 +146,7 @@ def _document(root: Element, f: Fields, *, kind: str, uuid: str, issuer: str,
     # whose term the CFDI does not carry; None lets the organisation's terms decide.
     due = day if kind == "I" and method == "PUE" else None
     return Document(kind="invoice" if kind == "I" else "credit_note", scheme="cfdi",
-                    number=_number(root, uuid),
-                    fiscal_id=uuid, issuer_tax_id=issuer, customer=customer, issue_date=day,
+                    number=number, fiscal_id=uuid, issuer_tax_id=issuer, customer=customer, issue_date=day,
                     due_date=due, currency=currency, amount=total, at=f.at(root),
                     payment_method=method, exchange_rate=rate, related=related)
 
@@ -156,19 +188,17 @@ def _check_totals(root: Element, f: Fields, *, currency: str, total: Decimal) ->
             withheld=withheld, expected=expected))
 
 
-def _payments(root: Element, f: Fields, *, uuid: str, issuer: str,
+def _payments(root: Element, f: Fields, *, uuid: str | None, number: str, issuer: str,
               customer: Party) -> list[PaymentLine]:
     pagos = root.find("cfdi:Complemento/pago20:Pagos", NS)
     if pagos is None:
-        old = root.find("cfdi:Complemento/pago10:Pagos", NS) is not None
-        f.error(root, "Complemento", _("Pagos 1.0 is not supported; expected Pagos 2.0") if old
-                else _("a CFDI of type P without a Pagos 2.0 complement; expected pago20:Pagos"))
+        _no_pagos(root, f)
         return []
     lines: list[PaymentLine] = []
     in_mxn = ZERO
     for pago in pagos.findall("pago20:Pago", NS):
-        found, amount_mxn = _pago(pago, f, uuid=uuid, issuer=issuer, customer=customer,
-                                  first=len(lines) + 1, reference=_number(root, uuid))
+        found, amount_mxn = _pago(pago, f, uuid=uuid, number=number, issuer=issuer,
+                                  customer=customer, first=len(lines) + 1)
         lines += found
         in_mxn += amount_mxn
     totals = pagos.find("pago20:Totales", NS)
@@ -184,8 +214,25 @@ def _payments(root: Element, f: Fields, *, uuid: str, issuer: str,
     return lines
 
 
-def _pago(pago: Element, f: Fields, *, uuid: str, issuer: str, customer: Party, first: int,
-          reference: str) -> tuple[list[PaymentLine], Decimal]:
+def _no_pagos(root: Element, f: Fields) -> None:
+    """The error for a CFDI of type P without Pagos 2.0, naming the complements it does carry."""
+    if root.find("cfdi:Complemento/pago10:Pagos", NS) is not None:
+        f.error(root, "Complemento", _("Pagos 1.0 is not supported; expected Pagos 2.0"))
+        return
+    found = [local_name(e) for e in root.iterfind("cfdi:Complemento/*", NS)
+             if local_name(e) != "TimbreFiscalDigital"]
+    if not found:
+        f.error(root, "Complemento", _(
+            "a CFDI of type P without a Pagos 2.0 complement; expected pago20:Pagos"))
+        return
+    # The SAT's examples of other complements (Carta Porte, nómina, ...) come as type P.
+    f.error(root, "Complemento", _(
+        "a CFDI of type P without a Pagos 2.0 complement pays no invoice (it carries {found}); "
+        "expected pago20:Pagos", found=", ".join(found)))
+
+
+def _pago(pago: Element, f: Fields, *, uuid: str | None, number: str, issuer: str,
+          customer: Party, first: int) -> tuple[list[PaymentLine], Decimal]:
     """One Pago's lines (one per DoctoRelacionado) and its amount in MXN for the totals."""
     currency = f.currency(pago.get("MonedaP"), pago, "Pago/MonedaP")
     amount = f.money(pago.get("Monto"), pago, "Pago/Monto", currency)
@@ -196,9 +243,10 @@ def _pago(pago: Element, f: Fields, *, uuid: str, issuer: str, customer: Party, 
     lines: list[PaymentLine] = []
     applied = ZERO
     for doc in pago.findall("pago20:DoctoRelacionado", NS):
-        line = _docto(doc, f, code=f"{uuid}/{first + len(lines)}", uuid=uuid, issuer=issuer,
-                      customer=customer, day=day, method=pago.get("FormaDePagoP"),
-                      reference=pago.get("NumOperacion") or reference)
+        line = _docto(doc, f, code=f"{uuid or number}/{first + len(lines)}", uuid=uuid,
+                      issuer=issuer, customer=customer, day=day,
+                      method=pago.get("FormaDePagoP"),
+                      reference=pago.get("NumOperacion") or number)
         if line is None:
             continue
         lines.append(line)
@@ -216,9 +264,13 @@ def _pago(pago: Element, f: Fields, *, uuid: str, issuer: str, customer: Party, 
     return lines, amount * rate
 
 
-def _docto(doc: Element, f: Fields, *, code: str, uuid: str, issuer: str, customer: Party,
-           day: date, method: str | None, reference: str) -> PaymentLine | None:
-    target = f.required(doc.get("IdDocumento"), doc, "DoctoRelacionado/IdDocumento")
+def _docto(doc: Element, f: Fields, *, code: str, uuid: str | None, issuer: str,
+           customer: Party, day: date, method: str | None, reference: str) -> PaymentLine | None:
+    target = (doc.get("IdDocumento") or "").strip() or None
+    if target is None:
+        f.error(doc, "DoctoRelacionado/IdDocumento", _(
+            "missing value; a DoctoRelacionado names the invoice it pays by its UUID, so this "
+            "payment cannot be applied"))
     currency = f.currency(doc.get("MonedaDR"), doc, "DoctoRelacionado/MonedaDR")
     paid = f.money(doc.get("ImpPagado"), doc, "DoctoRelacionado/ImpPagado", currency)
     installment = f.integer(doc.get("NumParcialidad"), doc, "DoctoRelacionado/NumParcialidad")
@@ -227,14 +279,22 @@ def _docto(doc: Element, f: Fields, *, code: str, uuid: str, issuer: str, custom
                                                      "amount greater than zero"))
     if target is None or currency is None or paid is None or paid == 0:
         return None
-    before = f.decimal(doc.get("ImpSaldoAnt"), doc, "ImpSaldoAnt", default=paid)
-    after = f.decimal(doc.get("ImpSaldoInsoluto"), doc, "ImpSaldoInsoluto", default=ZERO)
-    if before is not None and after is not None and doc.get("ImpSaldoInsoluto") is not None \
-            and before - paid != after:
+    before = _balance(doc, f, "ImpSaldoAnt", currency)
+    after = _balance(doc, f, "ImpSaldoInsoluto", currency)
+    # Without ImpSaldoAnt the document is taken as settled by this payment (ImpSaldoAnt = paid).
+    if after is not None and (paid if before is None else before) - paid != after:
         f.error(doc, "DoctoRelacionado/ImpSaldoInsoluto", _(
             "ImpSaldoAnt {before} − ImpPagado {paid} is not ImpSaldoInsoluto {after}",
-            before=before, paid=paid, after=after))
+            before=paid if before is None else before, paid=paid, after=after))
     return PaymentLine(code=code, fiscal_id=uuid, installment=installment, issuer_tax_id=issuer,
                        customer=customer, day=day, currency=currency, amount=paid,
                        target=target.upper(), at=f.at(doc), method=method,
-                       reference=reference)
+                       reference=reference, balance_before=before, balance_after=after)
+
+
+def _balance(doc: Element, f: Fields, name: str, currency: str) -> Decimal | None:
+    """ImpSaldoAnt or ImpSaldoInsoluto as an amount of the document's currency; None if absent."""
+    raw = doc.get(name)
+    if raw is None or not raw.strip():
+        return None
+    return f.money(raw, doc, f"DoctoRelacionado/{name}", currency)

@@ -30,7 +30,9 @@ def distinct(parsed: Parsed) -> tuple[list[Document], list[PaymentLine], list[Ro
     documents: list[Document] = []
     seen: dict[tuple[str, str], Document] = {}
     for doc in parsed.documents:
-        keys = [(doc.kind, doc.number), ("fiscal", doc.fiscal_id)]
+        keys: list[tuple[str, str]] = [(doc.kind, doc.number)]
+        if doc.fiscal_id is not None:  # an unstamped CFDI is known by its number alone
+            keys.append(("fiscal", doc.fiscal_id))
         first = next((seen[k] for k in keys if k in seen), None)
         if first is None:
             seen.update(dict.fromkeys(keys, doc))
@@ -39,7 +41,8 @@ def distinct(parsed: Parsed) -> tuple[list[Document], list[PaymentLine], list[Ro
             errors.append(doc.at.error("UUID" if doc.scheme == "cfdi" else "Folio", _(
                 "document {number} ({fiscal_id}) is also in {file} line {line} with other "
                 "contents; expected each document once", number=doc.number,
-                fiscal_id=doc.fiscal_id, file=first.at.file, line=first.at.line)))
+                fiscal_id=doc.fiscal_id or _("not stamped"), file=first.at.file,
+                line=first.at.line)))
     lines: dict[str, PaymentLine] = {}
     for line in parsed.payments:
         other = lines.get(line.code)
@@ -48,7 +51,8 @@ def distinct(parsed: Parsed) -> tuple[list[Document], list[PaymentLine], list[Ro
         elif replace(other, at=line.at) != line:
             errors.append(line.at.error("UUID", _(
                 "payment complement {uuid} is also in {file} with other contents; expected "
-                "each complement once", uuid=line.fiscal_id, file=other.at.file)))
+                "each complement once", uuid=line.fiscal_id or line.code.rpartition("/")[0],
+                file=other.at.file)))
     return documents, list(lines.values()), errors
 
 
@@ -92,7 +96,7 @@ def targets(session: Session, *, org: Organisation, documents: list[Document],
     """The invoices named by fiscal id, from this import first, then from the ledger."""
     links = Links()
     for doc in documents:
-        if doc.kind == "invoice":
+        if doc.kind == "invoice" and doc.fiscal_id is not None:
             links.targets[doc.fiscal_id] = Target(doc.number, tax_key(doc.customer.tax_id),
                                                   doc.currency)
     wanted = {key for doc in documents for key in doc.related} | {p.target for p in payments}

@@ -119,8 +119,8 @@ class Fields:
             return normalise(value, country=country)
         except InvalidTaxId:
             if country == "MX" and _rfc_shape(value):
-                # A stamped CFDI's RFCs were checked by the PAC against the SAT's register
-                # (CFDI 4.0 requires it), which has RFCs whose check digit python-stdnum rejects.
+                # The SAT's register of RFCs, which a PAC checks a CFDI 4.0 against before
+                # stamping it, has RFCs whose check digit python-stdnum rejects.
                 return value.upper()
             what = "RUT" if country == "CL" else "RFC"
             self.error(element, field, _("'{value}' is not a valid {what}; expected {expected}",

@@ -39,7 +39,7 @@ class Document:
     kind: Literal["invoice", "credit_note"]
     scheme: Literal["cfdi", "dte"]
     number: str  # the ledger's number: serie-folio, the UUID, or DTE type-folio ("33-170")
-    fiscal_id: str  # CFDI UUID (upper case) or the DTE key ("33-170")
+    fiscal_id: str | None  # CFDI UUID (upper case; None when not stamped) or DTE key ("33-170")
     issuer_tax_id: str
     customer: Party
     issue_date: date
@@ -58,8 +58,8 @@ class Document:
 class PaymentLine:
     """One related document of a Pagos 2.0 complement: a payment of one invoice."""
 
-    code: str  # complement UUID / position, unique per line
-    fiscal_id: str  # the complement's UUID
+    code: str  # complement UUID (serie-folio when not stamped) / position, unique per line
+    fiscal_id: str | None  # the complement's UUID; None when it is not stamped
     installment: int | None  # NumParcialidad
     issuer_tax_id: str
     customer: Party
@@ -70,6 +70,9 @@ class PaymentLine:
     at: At
     method: str | None = None  # FormaDePagoP
     reference: str | None = None
+    # The document's balance before and after this payment (ImpSaldoAnt, ImpSaldoInsoluto).
+    balance_before: Decimal | None = None
+    balance_after: Decimal | None = None
 
 
 @dataclass

@@ -116,6 +116,45 @@ def test_a_complement_for_an_invoice_imported_earlier_is_allocated(
     assert rows(ledger, "SELECT SUM(amount) FROM allocations") == [(30000,)]
 
 
+def test_a_draft_invoice_is_imported_without_fiscal_id_and_its_stamped_xml_replaces_it(
+        ledger: str, tmp_path: Path) -> None:
+    (tmp_path / "draft.xml").write_bytes(cfdi(uuid=None))
+    result = ok(ledger, "import", "invoices", str(tmp_path / "draft.xml"))
+    assert "invoices: 1 new" in result.stdout
+    assert "draft.xml:4: TimbreFiscalDigital: the CFDI is not stamped" in result.stderr
+    assert rows(ledger, "SELECT number, amount, fiscal_id FROM invoices") == [
+        ("A-1", 116000, None)]
+    (tmp_path / "stamped.xml").write_bytes(cfdi())
+    result = ok(ledger, "import", "invoices", str(tmp_path / "stamped.xml"))
+    assert "invoices: 0 new, 1 updated" in result.stdout
+    assert rows(ledger, "SELECT number, amount, fiscal_id FROM invoices") == [
+        ("A-1", 116000, UUID_A)]
+
+
+def test_a_draft_does_not_replace_a_stamped_invoice(ledger: str, tmp_path: Path) -> None:
+    ok(ledger, "import", "invoices", str(folder(tmp_path, a=cfdi())))
+    (tmp_path / "draft.xml").write_bytes(cfdi(uuid=None, total="1200.00", traslados="200.00"))
+    result = cli(ledger, "import", "invoices", str(tmp_path / "draft.xml"))
+    assert result.exit_code == 2, result.output
+    assert f"Folio: number A-1 is already in the ledger for another document ({UUID_A})" \
+        in result.stderr
+    assert rows(ledger, "SELECT number, amount, fiscal_id FROM invoices") == [
+        ("A-1", 116000, UUID_A)]
+
+
+def test_an_unstamped_complement_pays_the_invoices_it_names(ledger: str,
+                                                           tmp_path: Path) -> None:
+    path = folder(tmp_path, a=cfdi(),
+                  pay=pagos(uuid=None, payments=[Pago("300.00", [Docto(UUID_A, "300.00",
+                                                                       "1160.00")])]))
+    result = ok(ledger, "import", "invoices", str(path))
+    assert "payments: 1 new" in result.stdout
+    assert "the payment complement is not stamped" in result.stderr
+    assert rows(ledger, "SELECT code, invoice_numbers, amount, fiscal_id, reference "
+                        "FROM payments") == [("P-1/1", "A-1", 30000, None, "P-1")]
+    assert rows(ledger, "SELECT SUM(amount) FROM allocations") == [(30000,)]
+
+
 def test_chilean_dte_and_credit_note(db_url: str, tmp_path: Path) -> None:
     ok(db_url, "init", "--country", "CL", "--tax-id", ORG_RUT)
     path = folder(tmp_path, f=dte(), nc=dte(tipo="61", folio="7", neto=10000, iva=1900,

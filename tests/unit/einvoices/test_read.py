@@ -75,10 +75,51 @@ def test_a_payment_complement_gives_one_line_per_paid_document(tmp_path: Path) -
     data = pagos(payments=[Pago("700.00", [Docto(UUID_A, "500.00", "1160.00", 1),
                                            Docto(UUID_B, "200.00", "580.00", 2)])])
     parsed = read(tmp_path, data)
+    assert parsed.errors == [] and parsed.warnings == []
+    assert [(p.code, p.fiscal_id, p.target, p.amount, p.installment, p.day,
+             p.balance_before, p.balance_after) for p in parsed.payments] == [
+        (f"{UUID_PAY}/1", UUID_PAY, UUID_A, Decimal("500.00"), 1, date(2026, 2, 1),
+         Decimal("1160.00"), Decimal("660.00")),
+        (f"{UUID_PAY}/2", UUID_PAY, UUID_B, Decimal("200.00"), 2, date(2026, 2, 1),
+         Decimal("580.00"), Decimal("380.00"))]
+
+
+def test_an_unstamped_invoice_is_read_as_a_draft_known_by_its_serie_folio(
+        tmp_path: Path) -> None:
+    parsed = read(tmp_path, cfdi(uuid=None))
     assert parsed.errors == []
-    assert [(p.code, p.target, p.amount, p.installment, p.day) for p in parsed.payments] == [
-        (f"{UUID_PAY}/1", UUID_A, Decimal("500.00"), 1, date(2026, 2, 1)),
-        (f"{UUID_PAY}/2", UUID_B, Decimal("200.00"), 2, date(2026, 2, 1))]
+    [doc] = parsed.documents
+    assert (doc.kind, doc.number, doc.fiscal_id) == ("invoice", "A-1", None)
+    assert (doc.amount, doc.currency, doc.issue_date) == (Decimal("1160.00"), "MXN",
+                                                          date(2026, 1, 10))
+    [warning] = parsed.warnings
+    assert warning.endswith("doc.xml:4: TimbreFiscalDigital: the CFDI is not stamped (no "
+                            "TimbreFiscalDigital, hence no UUID): read as a draft numbered A-1, "
+                            "with no fiscal id; its stamped XML, with the same Serie and Folio, "
+                            "replaces it when imported")
+
+
+def test_an_unstamped_cfdi_without_serie_or_folio_is_known_by_its_issuer_and_date(
+        tmp_path: Path) -> None:
+    [doc] = read(tmp_path, cfdi(uuid=None, serie="", folio="")).documents
+    assert (doc.number, doc.fiscal_id) == ("EKU9003173C9-2026-01-10T10:00:00", None)
+
+
+def test_an_unstamped_complement_is_read_with_codes_from_its_serie_folio(
+        tmp_path: Path) -> None:
+    data = pagos(uuid=None, payments=[Pago("700.00", [Docto(UUID_A, "500.00", "1160.00", 1)]),
+                                      Pago("200.00", [Docto(UUID_B, "200.00", "200.00", 3)],
+                                           date="2026-02-03T09:00:00")])
+    parsed = read(tmp_path, data)
+    assert parsed.errors == []
+    assert [(p.code, p.fiscal_id, p.target, p.amount, p.installment, p.day, p.reference,
+             p.balance_after) for p in parsed.payments] == [
+        ("P-1/1", None, UUID_A, Decimal("500.00"), 1, date(2026, 2, 1), "P-1",
+         Decimal("660.00")),
+        ("P-1/2", None, UUID_B, Decimal("200.00"), 3, date(2026, 2, 3), "P-1", Decimal(0))]
+    [warning] = parsed.warnings
+    assert "TimbreFiscalDigital: the payment complement is not stamped" in warning
+    assert "import one or the other, not both" in warning
 
 
 def test_a_dollar_payment_of_peso_invoices_pays_in_the_invoices_currency(tmp_path: Path) -> None:
@@ -122,7 +163,18 @@ BAD = {
     "unknown currency": (cfdi(moneda="ABC"), 4, "Moneda", "unknown currency"),
     "too many decimals": (cfdi(total="1160.001", traslados="160.001"), 4, "Total",
                           "more decimals than MXN"),
-    "unstamped": (cfdi(uuid=None), 4, "TimbreFiscalDigital", "not stamped"),
+    "stamp without UUID": (cfdi(complement='<tfd:TimbreFiscalDigital Version="1.1"/>', uuid=None),
+                           None, "TimbreFiscalDigital/UUID", "missing value"),
+    "payment of no document": (
+        pagos(payments=[Pago("100.00", [Docto("", "100.00", "580.00")])]), None,
+        "DoctoRelacionado/IdDocumento", "names the invoice it pays by its UUID"),
+    "balance after the payment": (
+        pagos(payments=[Pago("100.00", [Docto(UUID_A, "100.00", "580.00")])]).replace(
+            b'ImpSaldoInsoluto="480.00"', b'ImpSaldoInsoluto="400.00"'), None,
+        "DoctoRelacionado/ImpSaldoInsoluto", "is not ImpSaldoInsoluto 400.00"),
+    "type P carrying another complement": (
+        cfdi(tipo="P", metodo="", complement='<x:CartaPorte xmlns:x="urn:x"/>'), 4,
+        "Complemento", "pays no invoice (it carries CartaPorte)"),
     "nómina": (cfdi(tipo="N"), 4, "TipoDeComprobante", "not a receivable"),
     "bad RFC": (cfdi(receptor="NOTANRFC"), None, "Receptor/Rfc", "not a valid RFC"),
     "bad RUT": (dte(receptor="96790240-4"), None, "Receptor/RUTRecep", "not a valid RUT"),
