@@ -18,7 +18,7 @@ import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from operator import itemgetter
+from typing import NamedTuple
 
 from cobranza.core.strategy import LADDER_ACTIONS, Channel, Step, Strategy, step_day
 
@@ -91,9 +91,13 @@ class InvoiceStep:
     channel: Channel
 
 
-@dataclass(frozen=True, slots=True)
-class PlannedAction:
-    """One action for one customer, covering one or more invoices."""
+class PlannedAction(NamedTuple):
+    """One action for one customer, covering one or more invoices.
+
+    Immutable as a named tuple rather than a frozen dataclass: a run plans hundreds of
+    thousands, and a frozen dataclass's `__init__` (one `object.__setattr__` per field) costs
+    about five times as much.
+    """
 
     customer_id: int
     step: Step
@@ -102,6 +106,8 @@ class PlannedAction:
     currency: str
     invoices: tuple[tuple[str, int], ...]  # (number, cycle), sorted
     amount: int
+    # (invoice id, cycle) of each invoice, in the order of `invoices`: where progress is recorded
+    invoice_ids: tuple[tuple[int, int], ...] = ()
 
     @property
     def cycle(self) -> int:
@@ -129,27 +135,29 @@ def action_kind(step: Step) -> str:
     return step.action.value if step.action in LADDER_ACTIONS else f"{step.action}:{step.code}"
 
 
-# One invoice's step as consolidation sees it:
-# (position of the step, step, invoice number, cycle, open amount, invoice id).
-Member = tuple[int, Step, str, int, int, int]
+# One invoice's step as consolidation sees it, in plain values (hundreds of thousands of them):
+# (position of the step in its strategy, invoice number, cycle, open amount, invoice id).
+Member = tuple[int, str, int, int, int]
 
 
-def consolidated(customer_id: int, channel: Channel, currency: str,
-                 members: Sequence[Member]) -> tuple[PlannedAction, list[tuple[int, int]]]:
+def consolidated(customer_id: int, channel: Channel, currency: str, members: Sequence[Member],
+                 steps: Sequence[Step] | Mapping[int, Step]) -> PlannedAction:
     """One customer's action out of its members (one kind, channel and currency), at the firmest
-    step; with the (invoice id, cycle) of each invoice it covers, in the order of `invoices`."""
+    step (`steps` by position)."""
     if len(members) == 1:  # most actions cover one invoice
-        position, step, number, cycle, amount, invoice_id = members[0]
-        return (PlannedAction(customer_id=customer_id, step=step, position=position,
-                              channel=channel, currency=currency, invoices=((number, cycle),),
-                              amount=amount), [(invoice_id, cycle)])
-    top = max(members, key=itemgetter(0))
-    covered = {(number, cycle): invoice_id for _p, _s, number, cycle, _a, invoice_id in members}
+        position, number, cycle, amount, invoice_id = members[0]
+        return PlannedAction(customer_id, steps[position], position, channel, currency,
+                             ((number, cycle),), amount, ((invoice_id, cycle),))
+    top = total = 0
+    covered: dict[tuple[str, int], int] = {}
+    for position, number, cycle, amount, invoice_id in members:
+        if position > top:
+            top = position
+        total += amount
+        covered[(number, cycle)] = invoice_id
     invoices = tuple(sorted(covered))
-    action = PlannedAction(customer_id=customer_id, step=top[1], position=top[0],
-                           channel=channel, currency=currency, invoices=invoices,
-                           amount=sum(m[4] for m in members))
-    return action, [(covered[pair], pair[1]) for pair in invoices]
+    return PlannedAction(customer_id, steps[top], top, channel, currency, invoices, total,
+                         tuple([(covered[pair], pair[1]) for pair in invoices]))
 
 
 def action_order(action: PlannedAction) -> tuple[int, int, str, str]:
@@ -160,11 +168,13 @@ def action_order(action: PlannedAction) -> tuple[int, int, str, str]:
 def consolidate(items: Iterable[InvoiceStep]) -> list[PlannedAction]:
     """One action per customer, action kind, channel and currency, at the firmest step."""
     groups: dict[tuple[int, str, Channel, str], list[Member]] = {}
+    steps: dict[tuple[int, str, Channel, str], dict[int, Step]] = {}
     for item in items:
-        groups.setdefault((item.customer_id, action_kind(item.step), item.channel, item.currency),
-                          []).append((item.position, item.step, item.invoice_number, item.cycle,
-                                      item.open_amount, 0))
-    actions = [consolidated(customer_id, channel, currency, members)[0]
-               for (customer_id, _kind, channel, currency), members in groups.items()]
+        key = (item.customer_id, action_kind(item.step), item.channel, item.currency)
+        steps.setdefault(key, {}).setdefault(item.position, item.step)
+        groups.setdefault(key, []).append((item.position, item.invoice_number, item.cycle,
+                                           item.open_amount, 0))
+    actions = [consolidated(key[0], key[2], key[3], members, steps[key])
+               for key, members in groups.items()]
     actions.sort(key=action_order)
     return actions

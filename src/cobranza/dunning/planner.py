@@ -65,8 +65,6 @@ class Planned:
     status: str  # queued | skipped (no usable contact)
     reason: str | None = None
     strategy_id: int | None = None
-    # (invoice id, cycle) of each invoice it covers, in the order of `action.invoices`
-    invoice_ids: list[tuple[int, int]] = field(default_factory=list)
 
 
 # Per invoice: its id, its cycle, and the (step code, position) of each step the catch-up skips.
@@ -99,7 +97,8 @@ class Plan:
     def invoice_ids(self) -> dict[str, list[tuple[int, int]]]:
         """The (invoice id, cycle) covered per action key, to record each invoice's progress."""
         if self._invoice_ids is None:
-            self._invoice_ids = {p.action.key(): p.invoice_ids for p in self.actions}
+            self._invoice_ids = {p.action.key(): list(p.action.invoice_ids)
+                                 for p in self.actions}
         return self._invoice_ids
 
 
@@ -185,6 +184,7 @@ _ADDRESS: dict[Channel, Callable[[repo.CustomerRow], str | None]] = {
     Channel.CALL: lambda c: c.phone or c.whatsapp,
 }
 _MESSAGE_BY_VALUE = {c.value: c for c in MESSAGE_CHANNELS}
+_CHANNEL_OF = {c.value: c for c in Channel}
 _NEEDS_CONTACT = frozenset({Action.MESSAGE, Action.CALL})
 _SCHEDULED = frozenset({*MESSAGE_CHANNELS, Channel.LETTER, Channel.CALL, Channel.VISIT})
 _NO_CHANNEL: tuple[Channel, str | None] = (Channel.NONE, None)
@@ -241,8 +241,9 @@ class _Context:
 # What one invoice does today: the steps it takes, as (position, step, action kind), and the
 # (code, position) of each ladder step the catch-up skips.
 _Taken = tuple[tuple[tuple[int, Step, str], ...], tuple[tuple[str, int], ...]]
-# Invoice steps grouped as they consolidate: (customer id, action kind, channel, currency).
-_Groups = dict[tuple[int, str, Channel, str], list[Member]]
+# Invoice steps grouped as they consolidate: (customer id, action kind, channel value, currency),
+# plain values so that neither keys nor members are tracked by the cyclic collector.
+_Groups = dict[tuple[int, str, str, str], list[Member]]
 
 
 @dataclass(slots=True)
@@ -267,7 +268,7 @@ class _Decider:
                               if not any(_has_conditions(s) for s in strategy.steps)}
 
     def taken(self, strategy_id: int, customer_id: int, due: int,
-              progress: frozenset[repo.StepRecord]) -> _Taken:
+              progress: tuple[repo.StepRecord, ...]) -> _Taken:
         """The steps an invoice takes today and the ones it skips."""
         broken = customer_id in self.ctx.broken
         if strategy_id not in self.unconditional:
@@ -280,7 +281,7 @@ class _Decider:
         return found
 
     def _decide(self, strategy_id: int, customer_id: int, due: int,
-                progress: frozenset[repo.StepRecord], broken: bool) -> _Taken:
+                progress: tuple[repo.StepRecord, ...], broken: bool) -> _Taken:
         ctx = self.ctx
         decision = decide(
             strategy=ctx.book.strategies[strategy_id], due_date=from_day_number(due),
@@ -314,7 +315,7 @@ def _decide_all(invoices: list[repo.Candidate], ctx: _Context, plan: Plan) -> _G
                        if sid in strategies and sid not in decider.unconditional}
         decider.overdue = _overdue(invoices, ctx, conditional)
     # The channel depends only on the customer and the step (its position in the strategy).
-    channels: dict[tuple[int, int], Channel] = {}
+    channels: dict[tuple[int, int], str] = {}
     groups: _Groups = {}
     for invoice_id, customer_id, number, currency, due, cycle, amount, progress in invoices:
         strategy_id = assignment.get(customer_id)
@@ -327,11 +328,11 @@ def _decide_all(invoices: list[repo.Candidate], ctx: _Context, plan: Plan) -> _G
             channel = channels.get((customer_id, position))
             if channel is None:
                 channel = channels[(customer_id, position)] = _channel(
-                    step, ctx.customers[customer_id], ctx.bad)[0]
+                    step, ctx.customers[customer_id], ctx.bad)[0].value
             members = groups.get((customer_id, kind, channel, currency))
             if members is None:
                 members = groups[(customer_id, kind, channel, currency)] = []
-            members.append((position, step, number, cycle, amount, invoice_id))
+            members.append((position, number, cycle, amount, invoice_id))
     return groups
 
 
@@ -353,20 +354,22 @@ def plan_run(reads: repo.Reads, *, org: Organisation, book: StrategyBook,
                    overrides=repo.calendar_overrides(org.calendar_overrides))
     plan.unreconciled_statements = reads.unreconciled_statements()
     groups = _decide_all(invoices, ctx, plan)
-    actions = [consolidated(customer_id, channel, currency, members)
+    steps = {sid: strategy.steps for sid, strategy in book.strategies.items()}
+    actions = [consolidated(customer_id, _CHANNEL_OF[channel], currency, members,
+                            steps[book.assignment[customer_id]])
                for (customer_id, _kind, channel, currency), members in groups.items()]
-    actions.sort(key=lambda pair: action_order(pair[0]))
+    actions.sort(key=action_order)
     _schedule_all(actions, ctx, plan, reads)
     return plan
 
 
-def _schedule_all(actions: list[tuple[PlannedAction, list[tuple[int, int]]]], ctx: _Context,
-                  plan: Plan, reads: repo.Reads) -> None:
+def _schedule_all(actions: list[PlannedAction], ctx: _Context, plan: Plan,
+                  reads: repo.Reads) -> None:
     org_tz = ZoneInfo(ctx.org.timezone)
     zone = cache(partial(_zone, fallback=org_tz))  # a few distinct names for many customers
     zones = {cid: zone(c.timezone) for cid, c in ctx.customers.items()}
     hours = best_hours(
-        customer_ids=sorted({a.customer_id for a, _ids in actions}),
+        customer_ids=sorted({a.customer_id for a in actions}),
         replies=reads.reply_hours(),
         segment_of=lambda cid: ctx.customers[cid].segment if cid in ctx.customers else None,
         timezone_of=lambda cid: zones.get(cid, org_tz))
@@ -378,11 +381,8 @@ def _schedule_all(actions: list[tuple[PlannedAction, list[tuple[int, int]]]], ct
     for cid, when in reads.conversations(since=since):
         if cid in zones:
             histories[cid].conversations.append(when.astimezone(zones[cid]).date())
-    for action, invoice_ids in actions:
-        planned = _place(action, ctx, zones[action.customer_id], hours[action.customer_id],
-                         histories[action.customer_id])
-        planned.invoice_ids = invoice_ids
-        plan.actions.append(planned)
+    plan.actions = [_place(action, ctx, zones[action.customer_id], hours[action.customer_id],
+                           histories[action.customer_id]) for action in actions]
 
 
 def _moment(ctx: _Context, tz: ZoneInfo, hour: time) -> tuple[datetime, datetime]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
@@ -58,33 +58,21 @@ ORDER BY c.id
 
 # What the run knows of a step already recorded for an invoice: (step code, day number, done).
 StepRecord = tuple[str, int, bool]
-NO_PROGRESS: frozenset[StepRecord] = frozenset()
+# An invoice the run may act on, with the progress of its current cycle: (id, customer id,
+# number, currency, effective due date as a day number, cycle, open amount, its step records
+# sorted). A plain tuple of plain values: the run reads hundreds of thousands of them, and
+# CPython's cyclic collector stops tracking such tuples (it traverses every tracked object on
+# each full pass); only the distinct (due date, progress) cases become dates and `Progress`.
+Candidate = tuple[int, int, str, str, int, int, int, tuple[StepRecord, ...]]
 
 
-class Candidate(NamedTuple):
-    """An invoice the run may act on, with the progress of its current cycle.
-
-    A plain tuple: the run reads hundreds of thousands of them, and only the distinct
-    (due date, progress) cases are turned into dates and `Progress` (`progress_of`).
-    """
-
-    id: int
-    customer_id: int
-    number: str
-    currency: str
-    due: int  # the effective due date, as a day number (`models.base.day_number`)
-    cycle: int
-    open_amount: int
-    progress: frozenset[StepRecord]
-
-
-def progress_of(records: frozenset[StepRecord]) -> dict[str, Progress]:
+def progress_of(records: tuple[StepRecord, ...]) -> dict[str, Progress]:
     """The `Progress` per step code of an invoice's recorded steps."""
     return {code: Progress(from_day_number(day), done) for code, day, done in records}
 
 
-def _raw_rows(session: Session, sql: str) -> list[tuple[Any, ...]]:
-    """All rows of a statement with no parameters, straight from the driver's cursor.
+def _raw_rows(session: Session, sql: str) -> Iterator[tuple[Any, ...]]:
+    """The rows of a statement with no parameters, straight from the driver's cursor.
 
     The whole-ledger reads skip SQLAlchemy's Result and Row layers (a Python call per row);
     the caller's transaction is kept, since the cursor is the session's own connection's.
@@ -92,7 +80,8 @@ def _raw_rows(session: Session, sql: str) -> list[tuple[Any, ...]]:
     cursor = session.connection().connection.cursor()
     try:
         cursor.execute(sql)
-        return list(cursor.fetchall())
+        while rows := cursor.fetchmany(10_000):
+            yield from rows
     finally:
         cursor.close()
 
@@ -108,31 +97,31 @@ def candidates(session: Session, *, org_id: int, today: date, lead_days: int) ->
     rows = _raw_rows(session, _CANDIDATES.format(org=int(org_id), d=day_number(today),
                                                  lead=int(lead_days)))
     found: list[Candidate] = []
-    head: tuple[Any, ...] | None = None  # the invoice whose progress rows are being read
+    head: tuple[Any, ...] = ()  # the invoice whose progress rows are being read
     records: list[StepRecord] = []
     for row in rows:
         if row[1] in held:
             continue
-        if head is not None and row[0] != head[0]:
-            found.append(Candidate._make((*head, frozenset(records))))
-            head = None
+        if head and row[0] != head[0]:
+            found.append((*head, tuple(sorted(records))))
+            head = ()
         step_code = row[7]
         if step_code is None:  # no progress: the only row of its invoice
-            found.append(Candidate._make((*row[:7], NO_PROGRESS)))
+            found.append((*row[:7], ()))
             continue
-        if head is None:
+        if not head:
             head, records = row[:7], []
         action_status = row[10]
         records.append((step_code, row[8], action_status in PERFORMED
                          if action_status is not None else row[9] == "done"))
-    if head is not None:
-        found.append(Candidate._make((*head, frozenset(records))))
+    if head:
+        found.append((*head, tuple(sorted(records))))
     return found
 
 
-@dataclass(frozen=True, slots=True)
-class CustomerRow:
-    """What the run needs to know about a customer."""
+class CustomerRow(NamedTuple):
+    """What the run needs to know about a customer (a named tuple: read by the hundred thousand,
+    and five times cheaper to build than a frozen dataclass)."""
 
     id: int
     code: str
@@ -151,7 +140,7 @@ class CustomerRow:
 
 _CUSTOMERS = ("SELECT id, code, name, segment, country, timezone, contact_hours, "
               "preferred_channel, email, phone, whatsapp, language, collector FROM customers "
-              "WHERE org_id = {org} AND id IN ({ids})")
+              "WHERE +org_id = {org} AND id IN ({ids})")  # by primary key, not the org's index
 _IDS_PER_QUERY = 5_000
 
 
