@@ -25,8 +25,10 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "--part: '{value}' is not CUSTOMER:AMOUNT[:INV;INV]":
         "--part: '{value}' no es CLIENTE:MONTO[:FACT;FACT]",
     "no bank line {line}": "no existe la línea bancaria {line}",
-    "bank line {line} is already {status}; reverse it first":
-        "la línea bancaria {line} ya está {status}; revértala primero",
+    "bank line {line} is already applied; reverse it first":
+        "la línea bancaria {line} ya está aplicada; revértala primero",
+    "bank line {line} is already ignored; reverse it first":
+        "la línea bancaria {line} ya está ignorada; revértala primero",
     "bank line {line} is money out, not a customer's payment":
         "la línea bancaria {line} es un cargo, no un pago de cliente",
     "unknown customer '{code}'": "cliente desconocido '{code}'",

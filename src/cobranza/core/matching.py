@@ -14,9 +14,11 @@ well ahead of the next customer (`decide`).
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 # How often each kind of evidence names the wrong customer, as a strength in [0, 1].
 STRENGTH = {
@@ -33,6 +35,7 @@ STRENGTH = {
 }
 AUTO_THRESHOLD = 0.95
 AUTO_MARGIN = 0.10  # the best customer must lead the next one by this much
+LOOSE = {"less_fee": 0.45, "partial": 0.6}  # doubt left by these fits when nothing names invoices
 SUBSET_ITEMS = 16  # subset-sum looks at this many oldest open invoices...
 SUBSET_SIZE = 4  # ...combined up to this many at a time (bounded work per line)
 
@@ -60,9 +63,11 @@ def name_strength(score: float, *, group: int = 1) -> float:
     return 0.0
 
 
-@dataclass(frozen=True)
-class OpenItem:
-    """An open document of a customer as the matcher sees it (amounts in minor units)."""
+class OpenItem(NamedTuple):
+    """An open document of a customer as the matcher sees it (amounts in minor units).
+
+    A named tuple, not a dataclass: the matcher builds one per open invoice of the ledger.
+    """
 
     invoice_id: int
     number: str
@@ -78,7 +83,7 @@ class OpenItem:
 class Fit:
     """What the amount says about the invoices a payment settles."""
 
-    kind: str  # exact|subset|all|oldest|discount|less_fee|partial|over|on_account|ambiguous
+    kind: str  # exact|subset|all|oldest|discount|less_fee|partial|over|on_account|undetermined
     invoice_ids: tuple[int, ...]
     certain: bool
     write_off: int = 0  # a deducted bank fee written off (minor units)
@@ -116,6 +121,7 @@ class Suggestion:
     confidence: Decimal
     fit: Fit
     evidence: tuple[tuple[str, float], ...]
+    identity: float = 0.0  # how sure the evidence alone makes us of the customer
 
 
 def _oldest(items: Iterable[OpenItem]) -> list[OpenItem]:
@@ -136,6 +142,11 @@ class FeeTolerance:
 
     pct: Decimal = Decimal("1.5")
     cap: int | None = None
+
+    def most(self, amount: int) -> int:
+        """The largest shortfall a payment of `amount` may carry."""
+        by_pct = int(Decimal(amount) * self.pct / (100 - self.pct))
+        return by_pct if self.cap is None else min(by_pct, self.cap)
 
     def allows(self, shortfall: int, total: int) -> bool:
         """True when paying `total - shortfall` for `total` is a deducted fee."""
@@ -171,46 +182,65 @@ def _allocate(amount: int, items: list[OpenItem]) -> tuple[int, ...]:
     return tuple(out)
 
 
-def _subset(amount: int, items: list[OpenItem]) -> list[tuple[int, ...]]:
-    """Combinations (2..4) of the oldest open invoices summing exactly to `amount`.
+def _combinations(lo: int, hi: int, items: list[OpenItem]) -> list[tuple[int, ...]]:
+    """Up to two combinations (2..4) of the oldest open invoices whose total is in [lo, hi].
 
-    Sums of pairs are indexed once, so pairs, triples and quadruples cost O(n²) lookups over
-    the SUBSET_ITEMS oldest invoices instead of enumerating every combination. Stops at two
-    solutions: two ways to make the amount means it does not say which invoices.
+    Pair totals are sorted once, so pairs, triples and quadruples cost O(n²) range lookups
+    over the SUBSET_ITEMS oldest invoices instead of enumerating every combination. Two
+    solutions mean the amount does not say which invoices, so the search stops there.
     """
     pool = items[:SUBSET_ITEMS]
     n = len(pool)
-    pairs: dict[int, list[tuple[int, int]]] = {}
-    for i in range(n):
-        for j in range(i + 1, n):
-            pairs.setdefault(pool[i].open + pool[j].open, []).append((i, j))
-    found: set[tuple[int, ...]] = set()
-    for i, j in pairs.get(amount, ()):
-        found.add((i, j))
+    pairs = sorted((pool[i].open + pool[j].open, i, j) for i in range(n) for j in range(i + 1, n))
+    totals = [p[0] for p in pairs]
+
+    def between(low: int, high: int) -> list[tuple[int, int, int]]:
+        return pairs[bisect_left(totals, low):bisect_right(totals, high)]
+
+    found: set[tuple[int, ...]] = {(i, j) for _t, i, j in between(lo, hi)[:2]}
     for k in range(n):
-        for i, j in pairs.get(amount - pool[k].open, ()):
-            if k not in (i, j):
-                found.add(tuple(sorted((i, j, k))))
-        if len(found) > 1:
-            break
-    if len(found) <= 1 and SUBSET_SIZE >= 4:
-        for total, combos in pairs.items():
-            for i, j in combos:
-                for k, m in pairs.get(amount - total, ()):
-                    if len({i, j, k, m}) == 4:
-                        found.add(tuple(sorted((i, j, k, m))))
+        for _t, i, j in between(lo - pool[k].open, hi - pool[k].open):
             if len(found) > 1:
                 break
+            if k not in (i, j):
+                found.add(tuple(sorted((i, j, k))))
+    for first, i, j in pairs if len(found) <= 1 and SUBSET_SIZE >= 4 else ():
+        for _t, k, m in between(lo - first, hi - first):
+            if len(found) > 1:
+                break
+            if len({i, j, k, m}) == 4:
+                found.add(tuple(sorted((i, j, k, m))))
     return [tuple(pool[x].invoice_id for x in combo) for combo in sorted(found)][:2]
+
+
+def _less_fee(amount: int, items: list[OpenItem], fee: FeeTolerance) -> list[Fit]:
+    """Every way the amount is some invoices' total less a bank fee (stops at two)."""
+    fits = [Fit("less_fee", (i.invoice_id,), True, write_off=i.open - amount)
+            for i in items if fee.allows(i.open - amount, i.open)][:2]
+    running = 0
+    for n, item in enumerate(items, 1):
+        running += item.open
+        if n > 1 and fee.allows(running - amount, running):
+            fits.append(Fit("less_fee", tuple(i.invoice_id for i in items[:n]), True,
+                            write_off=running - amount))
+        if running > amount + fee.most(amount):
+            break
+    if len(fits) < 2:
+        by_id = {i.invoice_id: i.open for i in items}
+        for combo in _combinations(amount + 1, amount + fee.most(amount), items):
+            total = sum(by_id[c] for c in combo)
+            if fee.allows(total - amount, total) and combo not in {f.invoice_ids for f in fits}:
+                fits.append(Fit("less_fee", combo, True, write_off=total - amount))
+    return fits
 
 
 def _fit_free(amount: int, items: list[OpenItem], day: int, fee: FeeTolerance) -> Fit:
     """The amount alone, against every open invoice of the customer (oldest first)."""
     exact = [i for i in items if i.open == amount]
-    if len(exact) == 1:
-        return Fit("exact", (exact[0].invoice_id,), True)
     if exact:
-        return Fit("ambiguous", (exact[0].invoice_id,), False)
+        # Invoices of equal amounts are interchangeable: money that names none of them settles
+        # the oldest (DOMAIN.md, allocation), which is what this fit says.
+        return Fit("exact", (exact[0].invoice_id,), True)
     running = 0
     for n, item in enumerate(items, 1):
         running += item.open
@@ -222,18 +252,22 @@ def _fit_free(amount: int, items: list[OpenItem], day: int, fee: FeeTolerance) -
     discounted = [i for i in items if _discounted(i, day) == amount and i.discount]
     if len(discounted) == 1:
         return Fit("discount", (discounted[0].invoice_id,), True)
-    subsets = _subset(amount, items)
+    # Combinations are searched among the SUBSET_ITEMS oldest invoices only: past that, the
+    # invoices really paid may lie outside the window, so what is found there is not certain.
+    exhaustive = len(items) <= SUBSET_ITEMS
+    subsets = _combinations(amount, amount, items)
     if len(subsets) == 1:
-        return Fit("subset", subsets[0], True)
-    short = [i for i in items if fee.allows(i.open - amount, i.open)]
-    if len(short) == 1 and not subsets:
-        return Fit("less_fee", (short[0].invoice_id,), True, write_off=short[0].open - amount)
+        return Fit("subset", subsets[0], exhaustive)
+    short = _less_fee(amount, items, fee) if not subsets else []
+    if len(short) == 1:
+        return Fit(short[0].kind, short[0].invoice_ids, exhaustive, short[0].write_off)
     if len(items) == 1 and amount < items[0].open:
         return Fit("partial", (items[0].invoice_id,), True)
     total = sum(i.open for i in items)
     if items and amount > total:
         return Fit("over", tuple(i.invoice_id for i in items), False)
-    return Fit("on_account", _allocate(amount, items), False)
+    return Fit("on_account" if exhaustive and not subsets and not short else "undetermined",
+               _allocate(amount, items), False)
 
 
 def fit_amount(amount: int, items: Sequence[OpenItem], *, day: int, named: Sequence[int] = (),
@@ -257,15 +291,26 @@ def score(candidate: Candidate, fit: Fit) -> Decimal:
     """Confidence that the line is this customer's payment of these invoices."""
     identity = candidate.identity()
     if fit.certain:
-        # A fee deducted from an amount no reference or number tied to its invoice is the
-        # loosest certain fit: it removes less doubt.
-        # So is a partial payment of a customer's only invoice: any amount below it fits.
-        loose = fit.kind in ("less_fee", "partial") and not candidate.named
-        value = 1.0 - (1.0 - identity) * (0.6 if loose else 0.3)
+        # A fee deducted from an amount no reference or number tied to its invoice is a
+        # looser certain fit: it removes less doubt.
+        # So, more, is a partial payment of a customer's only invoice: any amount below fits.
+        factor = 0.3
+        if not candidate.named and fit.kind in LOOSE:
+            factor = LOOSE[fit.kind]
+        value = 1.0 - (1.0 - identity) * factor
+    elif fit.kind == "on_account" and identity >= 0.9:
+        # Money surely this customer's that names no invoice settles the oldest first
+        # (DOMAIN.md, allocation): the amount neither helps nor hurts.
+        value = 1.0 - (1.0 - identity) * 0.5
     else:
-        # The amount does not say which invoices (it may be on account): a person decides.
+        # An overpayment, or a weakly identified payer: a person decides.
         value = identity * 0.9
     return Decimal(str(round(value, 3)))
+
+
+def best_possible(candidate: Candidate) -> Decimal:
+    """The highest confidence this candidate can reach, whatever the amount says."""
+    return Decimal(str(round(1.0 - (1.0 - candidate.identity()) * 0.3, 3)))
 
 
 def suggest(candidate: Candidate, items: Sequence[OpenItem], *, amount: int, day: int,
@@ -274,7 +319,7 @@ def suggest(candidate: Candidate, items: Sequence[OpenItem], *, amount: int, day
     fit = fit_amount(amount, items, day=day, named=candidate.named, fee=fee, ordered=True)
     evidence = tuple(sorted(candidate.evidence.items(), key=lambda kv: -kv[1]))
     return Suggestion(candidate.customer_id, fit.invoice_ids, score(candidate, fit), fit,
-                      evidence)
+                      evidence, candidate.identity())
 
 
 def decide(suggestions: Sequence[Suggestion]) -> tuple[str, list[Suggestion]]:
@@ -283,9 +328,14 @@ def decide(suggestions: Sequence[Suggestion]) -> tuple[str, list[Suggestion]]:
     if not ranked:
         return "unmatched", []
     best = ranked[0]
-    runner = next((s.confidence for s in ranked[1:] if s.customer_id != best.customer_id),
-                  Decimal(0))
-    if (best.confidence >= Decimal(str(AUTO_THRESHOLD))
-            and best.confidence - runner >= Decimal(str(AUTO_MARGIN))):
-        return "applied", ranked
-    return "review", ranked
+    others = [s for s in suggestions if s.customer_id != best.customer_id]
+    runner = max((s.confidence for s in others), default=Decimal(0))
+    if best.confidence < Decimal(str(AUTO_THRESHOLD)):
+        return "review", ranked
+    if best.confidence - runner < Decimal(str(AUTO_MARGIN)):
+        return "review", ranked
+    if not best.fit.certain and any(best.identity - s.identity < AUTO_MARGIN for s in others):
+        # Money on account is applied on who the payer is, not on the amount: another
+        # customer the evidence names about as well may be the one whose invoices it pays.
+        return "review", ranked
+    return "applied", ranked

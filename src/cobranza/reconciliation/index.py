@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
@@ -56,7 +57,8 @@ def plain(text: str) -> str:
 @lru_cache(maxsize=200_000)
 def name_key(name: str) -> str:
     """A payer or customer name without legal forms and noise words, for comparing."""
-    return " ".join(w for w in plain(name).split() if w not in _NOISE)
+    # Single letters are the initials of legal forms ("S.A.P.I.", "S. de R.L.").
+    return " ".join(w for w in plain(name).split() if w not in _NOISE and len(w) > 1)
 
 
 def compact(number: str) -> str:
@@ -67,6 +69,16 @@ def compact(number: str) -> str:
 def digits(number: str) -> str:
     """The digits of a number without leading zeros ("F-000123" → "123"); "" when none."""
     return _NOT_DIGIT.sub("", number).lstrip("0")
+
+
+def _blocks(key: str) -> set[str]:
+    """Blocking keys of a name: each word's first letters, and of each two neighbouring words.
+
+    Single words are common in a large ledger (every "Transportes", every "Hernández"); pairs
+    of neighbours are rare, survive truncation of the last word and a typo in any one word.
+    """
+    words = [w[:_BLOCK] for w in key.split() if len(w) >= 3]
+    return set(words) | {f"{a} {b}" for a, b in zip(words, words[1:], strict=False)}
 
 
 class LedgerIndex:
@@ -109,8 +121,19 @@ class LedgerIndex:
             key = name_key(c.name)
             self._names[c.id] = key
             self.exact_names[key].append(c.id)
-            for block in {w[:_BLOCK] for w in key.split() if len(w) >= 3}:
+            for block in _blocks(key):
                 self.blocks[block].append(c.id)
+        self._sorted_keys = sorted(self.exact_names)
+
+    def _starting_with(self, key: str) -> list[str]:
+        """Customer name keys that begin with `key` (at most 50)."""
+        keys = self._sorted_keys
+        found = []
+        for at in range(bisect_left(keys, key), min(len(keys), bisect_left(keys, key) + 50)):
+            if not keys[at].startswith(key):
+                break
+            found.append(keys[at])
+        return found
 
     def owing(self, amount: int) -> set[int]:
         """Customers with an open invoice of exactly this amount."""
@@ -126,6 +149,12 @@ class LedgerIndex:
         out.extend(compact(a + b) for a, b in zip(words, words[1:], strict=False))
         return out
 
+    @staticmethod
+    def _score(found: dict[int, float], ids: list[int],
+               hits: list[tuple[str, float, int]], penalty: float = 0.0) -> None:
+        for _name, score, at in hits:
+            found[ids[at]] = max(found.get(ids[at], 0.0), score + penalty)
+
     def names(self, payer: str) -> list[tuple[int, float]]:
         """Every customer whose name resembles the payer's, best first (rapidfuzz 0..100)."""
         key = name_key(payer)
@@ -133,28 +162,32 @@ class LedgerIndex:
             return []
         exact = self.exact_names.get(key)
         if exact:
-            return [(c, 100.0) for c in exact]
+            # The payer's name may also be the start of others' (the bank cut it short).
+            longer = [(c, 97.0) for other in self._starting_with(key) if other != key
+                      for c in self.exact_names[other]]
+            return [(c, 100.0) for c in exact] + longer
         found: dict[int, float] = {}
         for c in self.name_aliases.get(key, ()):
             found[c] = 100.0
         pool: set[int] = set()
-        blocks = sorted((self.blocks.get(w[:_BLOCK], []) for w in key.split() if len(w) >= 3),
-                        key=len)
-        for posting in blocks[:2]:
+        postings = sorted((self.blocks.get(b, []) for b in _blocks(key)), key=len)
+        for posting in postings[:3]:
             if len(posting) <= _BLOCK_CAP:
                 pool.update(posting)
         pool.difference_update(found)
         if pool:
             ids = list(pool)
             choices = [self._names[c] for c in ids]
-            for scorer in (fuzz.ratio, fuzz.token_sort_ratio):
-                for _name, score, at in process.extract(key, choices, scorer=scorer,
-                                                        score_cutoff=80, limit=None):
-                    found[ids[at]] = max(found.get(ids[at], 0.0), score)
-            if len(key) >= 12:
-                # A truncated payer name ("COMERCIAL LOS ANDES LIMI") is a prefix of the name.
-                cut = [c[:len(key)] for c in choices]
-                for _name, score, at in process.extract(key, cut, scorer=fuzz.ratio,
-                                                        score_cutoff=83, limit=None):
-                    found[ids[at]] = max(found.get(ids[at], 0.0), score - 3)
+            self._score(found, ids, process.extract(key, choices, scorer=fuzz.ratio,
+                                                    score_cutoff=80, limit=None))
+            if max(found.values(), default=0.0) < 90:
+                # Words in another order ("PEREZ LOPEZ JUAN"), or the name cut by the bank's
+                # field ("COMERCIAL LOS ANDES LIMI", compared with as much of each name).
+                self._score(found, ids, process.extract(key, choices,
+                                                        scorer=fuzz.token_sort_ratio,
+                                                        score_cutoff=80, limit=None))
+                if len(key) >= 12:
+                    cut = [c[:len(key)] for c in choices]
+                    self._score(found, ids, process.extract(key, cut, scorer=fuzz.ratio,
+                                                            score_cutoff=83, limit=None), -3)
         return sorted(found.items(), key=lambda kv: -kv[1])

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from cobranza.core import references
 from cobranza.core.matching import (
+    AUTO_MARGIN,
     STRENGTH,
     Candidate,
     FeeTolerance,
     Suggestion,
+    best_possible,
     decide,
     name_strength,
     suggest,
@@ -106,6 +109,13 @@ def _amount_only(line: LineRow, index: LedgerIndex, found: dict[int, Candidate])
             _candidate(found, hit.customer_id).add("amount_only", STRENGTH["amount_only"])
 
 
+def _settled(suggestions: list[Suggestion], bound: Decimal) -> bool:
+    """True when a candidate that can reach at most `bound` changes nothing: it would not enter
+    the top 3, and it could not come within the margin of the best."""
+    ranked = sorted((s.confidence for s in suggestions), reverse=True)
+    return bound <= ranked[2] and ranked[0] - bound >= Decimal(str(AUTO_MARGIN))
+
+
 def match_line(line: LineRow, index: LedgerIndex, *, owners: dict[int, int],
                fee: FeeTolerance) -> Verdict:
     """Score every customer the line's evidence points to; applied, review or unmatched."""
@@ -121,7 +131,11 @@ def match_line(line: LineRow, index: LedgerIndex, *, owners: dict[int, int],
     owes_it = index.owing(line.amount)
     ranked = sorted(found.values(), key=lambda c: (-c.identity(), c.customer_id not in owes_it,
                                                    c.customer_id))[:_MAX_CANDIDATES]
-    suggestions = [suggest(c, index.items.get(c.customer_id, []), amount=line.amount,
-                           day=line.booking_day, fee=fee) for c in ranked]
+    suggestions: list[Suggestion] = []
+    for candidate in ranked:
+        if len(suggestions) >= 3 and _settled(suggestions, best_possible(candidate)):
+            break  # no customer further down can change the decision or the top 3
+        suggestions.append(suggest(candidate, index.items.get(candidate.customer_id, []),
+                                   amount=line.amount, day=line.booking_day, fee=fee))
     status, top = decide(suggestions)
     return Verdict(line, status, top)

@@ -181,8 +181,10 @@ def decide_line(session: Session, *, org_id: int, line_id: int, parts: Sequence[
     """Apply a line as the user says (confirm, pick, assign or split), and learn from it."""
     t = _line(session, org_id=org_id, line_id=line_id)
     if t.status in ("applied", "ignored"):
-        raise ReviewError(_("bank line {line} is already {status}; reverse it first",
-                            line=line_id, status=t.status))
+        raise ReviewError(_("bank line {line} is already applied; reverse it first",
+                            line=line_id) if t.status == "applied" else
+                          _("bank line {line} is already ignored; reverse it first",
+                            line=line_id))
     if t.amount <= 0:
         raise ReviewError(_("bank line {line} is money out, not a customer's payment",
                             line=line_id))

@@ -88,7 +88,7 @@ def test_amount_or_name_alone_waits_for_review_with_suggestions(db: str) -> None
     ids = add_lines(
         db,
         {"amount": 750000, "counterparty_name": "PAGOS VARIOS SA"},  # amount only
-        {"amount": 12345, "counterparty_name": "Abarrotes La Esperanza"},  # name only
+        {"amount": 12345, "counterparty_name": "Abarotes La Esperansa"},  # a name like it
         {"amount": 5000, "counterparty_name": "BANCO COMISION"},  # nothing
         {"amount": -25000, "remittance": "COMISION MANEJO CUENTA"},  # money out
     )
@@ -99,6 +99,15 @@ def test_amount_or_name_alone_waits_for_review_with_suggestions(db: str) -> None
     assert result[ids[2]] == ("unmatched", None, [])
     assert result[ids[3]] == ("ignored", None, [])
     assert open_amounts(db) == before
+
+
+def test_money_from_exactly_the_customer_s_name_goes_on_account_oldest_first(db: str) -> None:
+    # 1,500.00 from the customer's own name matches no invoice: the payer is the customer,
+    # and money that names no invoice settles the oldest first (DOMAIN.md, allocation).
+    line, = add_lines(db, {"amount": 150000, "counterparty_name": "ABARROTES LA ESPERANZA"})
+    assert run(db)[line] == ("applied", "M001", ["A-1001", "A-1002"])
+    after = open_amounts(db)
+    assert (after["A-1001"], after["A-1002"]) == (0, 232050 - 34000)
 
 
 def test_without_auto_nothing_is_applied(db: str) -> None:
@@ -176,7 +185,7 @@ def test_statements_are_reconciled_once_nothing_waits(db: str) -> None:
     run(db)
     with uow(db) as (session, _org):
         assert all(s.reconciled_at is not None for s in session.scalars(select(BankStatement)))
-    add_lines(db, {"amount": 1, "counterparty_name": "Abarrotes La Esperanza"})
+    add_lines(db, {"amount": 1, "counterparty_name": "Abarotes La Esperansa"})
     run(db)
     with uow(db) as (session, _org):
         assert [s.reconciled_at is None for s in session.scalars(
