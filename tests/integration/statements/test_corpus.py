@@ -79,12 +79,9 @@ DEFECTIVE = {
         "expected an amount",  # <BALAMT></BALAMT>
 }
 # Valid files the reader's library cannot read, refused saying so (as tests/unit/statements pin).
-LIBRARY_LIMITS = {
-    # The BAI2 specification's example: a 16 detail of funds type S leaves its immediate
-    # availability blank (the three add up to the amount, so it is 0); the bai2 library expects
-    # a number there.
-    "bai2/moov-io/test__testdata__sample2.txt": "the BAI2 file cannot be read",
-}
+# (None left: the BAI2 specification's example, bai2/moov-io/test__testdata__sample2.txt, leaves
+# an S detail's immediate availability blank; the reader now writes it as 0 and reads the file.)
+LIBRARY_LIMITS: dict[str, str] = {}
 # Read wrongly, by a cause outside the readers: strict, so a fix makes these fail until removed.
 KNOWN_WRONG: dict[str, str] = {}
 # Sample data whose entries are in another currency than the account they are booked on.

@@ -3,7 +3,7 @@
 The library reads the record hierarchy (file, group, account, transaction detail) and checks
 its control totals and record counts. This module first puts the text in the one-record-a-line
 shape the library expects (several records on a line, a record cut across lines, an account
-record continued with 88 records), then maps each account onto a `ParsedStatement`: the 010
+record continued with 88 records, an empty availability amount written as 0), then maps each account onto a `ParsedStatement`: the 010
 opening and 015 closing ledger balances, and each 16 detail signed by its type code.
 """
 
@@ -31,6 +31,9 @@ name = "bai2"
 
 _RECORD = re.compile(r"\d{2},")
 _SPLIT = re.compile(r"(?<=/)\s+(?=\d{2},)")
+# A 16 detail of funds type S (distributed availability): then its immediate, one-day and
+# two-or-more-day amounts, before the bank reference.
+_DISTRIBUTED = re.compile(r"(16,[^,/]*,[^,/]*,S,)([^,/]*),([^,/]*),([^,/]*)")
 _OPENING_LEDGER, _CLOSING_LEDGER = "010", "015"
 _LIBRARY_ERRORS = (ParsingException, IntegrityException, NotSupportedYetException, ValueError,
                    KeyError, IndexError, TypeError, StopIteration, AttributeError)
@@ -43,7 +46,7 @@ def identify(head: bytes) -> bool:
 
 def extract(data: bytes, *, file: str) -> list[ParsedStatement]:
     """Read every account of every group of a BAI2 file, one statement each."""
-    records = _records(decode(data))
+    records = [(line, _zero_availability(text)) for line, text in _records(decode(data))]
     if not records or not records[0][1].startswith("01,"):
         raise StatementError(file, records[0][0] if records else 1, "01", _(
             "not a BAI2 file: it must start with a 01 file header record"))
@@ -91,6 +94,20 @@ def _records(text: str) -> list[tuple[int, str]]:
                 account = len(records) if part.startswith("03,") else -1
             records.append((number, part))
     return records
+
+
+def _zero_availability(record: str) -> str:
+    """A 16 detail of funds type S with an availability amount left empty: that amount is 0.
+
+    The three amounts say how much of the detail's amount is available when, so they add up to
+    it (BAI2 v2, funds type S), and one that is not written is none of it; the BAI2
+    specification's own example leaves the immediate one empty. The library expects a number.
+    """
+    match = _DISTRIBUTED.match(record)
+    if match is None or all(match.groups()[1:]):
+        return record
+    amounts = ",".join(amount or "0" for amount in match.groups()[1:])
+    return f"{match.group(1)}{amounts}{record[match.end():]}"
 
 
 def _statement(group: Any, account: Any, line: int, details: Any, file: str) -> ParsedStatement:
