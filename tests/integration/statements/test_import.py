@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -41,10 +42,11 @@ def write(path: Path, data: bytes) -> str:
 
 
 def march(*entries: str, opening: str = "1000.00", closing: str | None = None) -> bytes:
-    closing = closing or str(sum(float(e.split('">')[1].split("<")[0]) * (
-        -1 if "DBIT" in e else 1) for e in entries) + float(opening))
+    moved = sum(Decimal(e.split('">')[1].split("<")[0]) * (-1 if "DBIT" in e else 1)
+                for e in entries)
+    closing = closing or str(moved + Decimal(opening))
     return document("".join(entries), balances=balance("OPBD", opening)
-                    + balance("CLBD", f"{float(closing):.2f}"))
+                    + balance("CLBD", f"{Decimal(closing):.2f}"))
 
 
 def test_a_statement_imports_its_lines_once(tmp_path: Path, db: str) -> None:
