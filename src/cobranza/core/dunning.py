@@ -18,6 +18,7 @@ import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from operator import attrgetter
 from typing import NamedTuple
 
 from cobranza.core.strategy import LADDER_ACTIONS, Channel, Step, Strategy, step_day
@@ -160,9 +161,9 @@ def consolidated(customer_id: int, channel: Channel, currency: str, members: Seq
                          tuple([(covered[pair], pair[1]) for pair in invoices]))
 
 
-def action_order(action: PlannedAction) -> tuple[int, int, str, str]:
-    """The order actions are planned in: customer, step position, channel, currency."""
-    return action.customer_id, action.position, action.channel.value, action.currency
+# The order actions are planned in: customer, step position, channel, currency. A channel is a
+# str enum, so it sorts by its value; a C-level key, since every action is sorted.
+action_order = attrgetter("customer_id", "position", "channel", "currency")
 
 
 def consolidate(items: Iterable[InvoiceStep]) -> list[PlannedAction]:

