@@ -68,4 +68,11 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "name them with --map date=HEADER --map amount=HEADER":
         "el encabezado no tiene columnas de fecha y monto (como Fecha y Monto, o Cargo y Abono);"
         " indíquelas con --map date=ENCABEZADO --map amount=ENCABEZADO",
+    "the headers name different currencies ({codes}); give the account's currency (--currency)"
+    " and the columns to read (--map)":
+        "los encabezados nombran monedas distintas ({codes}); indique la moneda de la cuenta"
+        " (--currency) y las columnas a leer (--map)",
+    "a column mapping is for CSV files; {format} files name their own fields":
+        "una asignación de columnas es para archivos CSV; los archivos {format} nombran sus"
+        " propios campos",
 }

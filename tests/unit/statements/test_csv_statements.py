@@ -75,3 +75,95 @@ def test_bad_files_are_rejected_where_they_go_wrong(data: bytes, kwargs: dict[st
 
 def test_identify_wants_a_statement_header() -> None:
     assert not statement_csv.identify(b"Cliente;Nombre\n1;ACME\n")
+
+
+# A Mexican bank's export: the currency is nowhere in the file, amounts group thousands with a
+# comma, and the headers add words to the usual ones.
+MEXICO = (b"Fecha Operaci\xc3\xb3n,Concepto / Referencia,Cargo,Abono,Saldo\n"
+          b'01/03/2026,SPEI RECIBIDO ACME FACT A-10,,"1,160.00","11,160.00"\n'
+          b'02/03/2026,COMISION MANEJO DE CUENTA,"1,234.56",,"9,925.44"\n')
+# A Chilean bank's export in Latin-1: ";" cells, the currency in the money headers, pesos grouped
+# with dots and no decimals.
+SANTIAGO = ("Fecha;Descripción;N° Documento;Cargos (CLP);Abonos (CLP);Saldo (CLP)\n"
+            "01/03/2026;Transferencia de ACME SpA;4471;;1.160.000;6.160.000\n"
+            "02/03/2026;Comisión mantención;;12.990;;6.147.010\n").encode("latin-1")
+
+
+def test_a_mexican_export_takes_the_organisations_currency_when_the_file_names_none() -> None:
+    assert statement_csv.identify(MEXICO)
+    [statement] = statement_csv.extract_csv(MEXICO, file="bbva.csv", default_currency="MXN")
+    credit, debit = statement.lines
+    assert statement.currency == "MXN"
+    assert (credit.amount, debit.amount) == (Decimal("1160.00"), Decimal("-1234.56"))
+    assert (credit.booking_date, credit.currency) == (date(2026, 3, 1), "MXN")
+    assert credit.remittance == "SPEI RECIBIDO ACME FACT A-10"  # "Concepto / Referencia"
+
+
+def test_the_given_currency_wins_over_the_organisations() -> None:
+    [statement] = statement_csv.extract_csv(MEXICO, file="bbva.csv", currency="usd",
+                                            default_currency="MXN")
+    assert {line.currency for line in statement.lines} == {"USD"}
+
+
+def test_a_chilean_latin1_export_reads_its_currency_from_the_headers() -> None:
+    assert statement_csv.identify(SANTIAGO)
+    [statement] = statement_csv.extract_csv(SANTIAGO, file="cartola.csv", default_currency="MXN")
+    credit, debit = statement.lines
+    assert statement.currency == "CLP"
+    assert (credit.amount, debit.amount) == (Decimal("1160000"), Decimal("-12990"))
+    assert credit.remittance == "Transferencia de ACME SpA / 4471"  # "N° Documento"
+    assert debit.remittance == "Comisión mantención"
+
+
+def test_a_zero_decimal_currency_groups_with_dots_whatever_the_delimiter() -> None:
+    data = SANTIAGO.replace(b";", b",")
+    [statement] = statement_csv.extract_csv(data, file="cartola.csv")
+    assert [line.amount for line in statement.lines] == [Decimal("1160000"), Decimal("-12990")]
+
+
+@pytest.mark.parametrize(("header", "field"), [
+    ("Nº Doc.", "reference"), ("N° Documento", "reference"), ("Fecha Valor", "value_date"),
+    ("Fecha valor operación", "value_date"), ("Fecha Operación", "date"),
+    ("Fecha de la operación", "date"), ("Concepto / Referencia", "description"),
+    ("Importe MXN", "amount"), ("Monto ($)", "amount"), ("Saldo en pesos", "balance"),
+])
+def test_headers_are_recognised_by_their_leading_words(header: str, field: str) -> None:
+    first = "Otro" if field == "date" else "Fecha Contable"
+    columns = statement_csv._header_columns(f"{first};Cargo;{header}")
+    assert columns is not None and columns.get(field) == 2
+
+
+def test_an_exact_header_wins_over_one_that_only_starts_alike() -> None:
+    data = (b"Fecha Contable Banco;Fecha;Monto;Glosa Adicional;Glosa\n"
+            b"31/12/2025;01/03/2026;100;extra;Pago\n")
+    [statement] = statement_csv.extract_csv(data, file="x.csv", currency="CLP")
+    [line] = statement.lines
+    assert (line.booking_date, line.remittance) == (date(2026, 3, 1), "Pago")
+
+
+def test_lines_of_account_details_above_the_header_are_skipped() -> None:
+    data = ("Cartola Cuenta Corriente\nCuenta;0-000-12345-6\n\n".encode("latin-1") + SANTIAGO)
+    assert statement_csv.identify(data)
+    [statement] = statement_csv.extract_csv(data, file="cartola.csv")
+    assert statement.line == 4 and statement.lines[0].line == 5
+
+
+def test_headers_naming_two_currencies_need_the_account_currency() -> None:
+    data = b"Fecha;Cargos (CLP);Abonos (USD)\n01/03/2026;;10\n"
+    with pytest.raises(StatementError) as caught:
+        statement_csv.extract_csv(data, file="x.csv")
+    assert "different currencies (CLP, USD)" in caught.value.message
+    [statement] = statement_csv.extract_csv(data, file="x.csv", currency="USD")
+    assert statement.lines[0].amount == Decimal("10")
+
+
+def test_a_given_currency_must_be_an_iso_code() -> None:
+    with pytest.raises(StatementError) as caught:
+        statement_csv.extract_csv(MEXICO, file="bbva.csv", currency="pesos")
+    assert caught.value.field == "--currency" and "ISO 4217" in caught.value.message
+
+
+def test_identify_reads_a_latin1_header_cut_anywhere() -> None:
+    # The head handed to identify may end inside a character or a line.
+    assert statement_csv.identify(SANTIAGO[:80])
+    assert statement_csv.identify(MEXICO.split(b"\n")[0])

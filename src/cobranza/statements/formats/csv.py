@@ -3,13 +3,20 @@
 The text is decoded, the delimiter found and cells parsed with the ledger imports' helpers
 (`importers.tabular`, `importers.parsing`), so dates, decimal commas and thousands separators are
 read the same way everywhere. A bank's export carries no account or currency of its own most of
-the time: the caller passes them (`--account`, `--currency`) or the file has a currency column.
+the time: the caller passes them (`--account`, `--currency`), the file has a currency column, a
+money header names it ("Cargos (CLP)", "Importe MXN"), or the organisation's base currency is
+assumed (`default_currency`): a business's account is in its own currency unless said otherwise.
+
+Headers are recognised the same way for every bank, never by a per-bank table: exact spellings
+first, then a header that starts with a known spelling and adds words ("Concepto / Referencia"),
+the longest spelling deciding ("Fecha Valor ..." is the value date, not the booking date).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
@@ -33,15 +40,16 @@ name = "csv"
 PRESET: dict[str, tuple[str, ...]] = {
     "date": ("fecha", "fecha operacion", "fecha movimiento", "fecha contable", "fecha de operacion",
              "date", "booking date", "transaction date", "posting date"),
-    "value_date": ("fecha valor", "value date"),
+    "value_date": ("fecha valor", "fecha de valor", "value date"),
     "amount": ("monto", "importe", "amount", "valor"),
     "debit": ("cargo", "cargos", "debito", "debitos", "retiro", "retiros", "debit", "withdrawal"),
     "credit": ("abono", "abonos", "credito", "creditos", "deposito", "depositos", "credit",
                "deposit"),
     "description": ("descripcion", "concepto", "detalle", "glosa", "description", "details",
                     "memo", "narrative"),
-    "reference": ("referencia", "referencia numerica", "n documento", "numero documento",
-                  "reference", "ref"),
+    "reference": ("referencia", "referencia numerica", "n documento", "no documento",
+                  "nro documento", "numero documento", "numero de documento", "n doc", "no doc",
+                  "nro doc", "documento", "reference", "ref"),
     "counterparty_name": ("nombre", "ordenante", "beneficiario", "payee", "counterparty", "name"),
     "counterparty_account": ("cuenta", "cuenta origen", "clabe", "cuenta ordenante",
                              "counterparty account"),
@@ -53,17 +61,22 @@ PRESET: dict[str, tuple[str, ...]] = {
     "balance": ("saldo", "balance"),
 }
 FIELDS = tuple(PRESET)
+MONEY = ("amount", "debit", "credit", "balance")
+# How many non-empty lines of account details ("Cartola", "Cuenta: ...") may stand above the
+# header row of an export.
+PREAMBLE = 20
+# A money header may name its currency: a trailing note in parentheses, "Cargos (CLP)", or a
+# trailing code written in capitals, "Importe MXN" (capitals only: "Monto top" is no Tongan pa'anga).
+_NOTE = re.compile(r"^(?P<base>.*?\S)\s*\((?P<note>[^()]*)\)$")
+_CODE = re.compile(r"^(?P<base>.*\S)\s+(?P<note>[A-Z]{3})$")
 
 
 def identify(head: bytes) -> bool:
-    """True when the first line is a header with a date column and an amount, debit or credit."""
-    text = to_utf8(head)[0].decode("utf-8", "replace")
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    try:
-        columns = _columns(_header(first), None, "")
-    except StatementError:
-        return False
-    return "date" in columns
+    """True when a header with a date column and an amount, debit or credit opens the file."""
+    # Line by line: a head cut inside a UTF-8 character must not turn the header into cp1252.
+    lines = [line for line in head.splitlines() if line.strip()][:PREAMBLE]
+    return any(_header_columns(to_utf8(line)[0].decode("utf-8", "replace")) is not None
+               for line in lines)
 
 
 def extract(data: bytes, *, file: str) -> list[ParsedStatement]:
@@ -72,25 +85,47 @@ def extract(data: bytes, *, file: str) -> list[ParsedStatement]:
 
 
 def extract_csv(data: bytes, *, file: str, mapping: Mapping[str, str] | None = None,
-                account: str | None = None, currency: str | None = None) -> list[ParsedStatement]:
-    """Read a CSV statement; `mapping` names the header of a field (`amount=Importe MXN`)."""
-    text = to_utf8(data)[0].decode("utf-8")
-    lines = text.splitlines()
-    start = next((i for i, line in enumerate(lines) if line.strip()), None)
-    if start is None:
-        raise StatementError(file, 1, "", _("the file is empty; expected a header row"))
+                account: str | None = None, currency: str | None = None,
+                default_currency: str | None = None) -> list[ParsedStatement]:
+    """Read a CSV statement; `mapping` names the header of a field (`amount=Importe MXN`).
+
+    The currency is, in order: a currency column's cell, `currency`, the one a money header
+    names, then `default_currency` (the organisation's base currency).
+    """
+    given = (currency or "").strip().upper()
+    if given and not is_currency(given):
+        raise StatementError(file, 0, "--currency", _(
+            "'{value}' is not an ISO 4217 currency code", value=given))
+    lines = to_utf8(data)[0].decode("utf-8").splitlines()
+    start = _header_line(lines, mapping, file)
     delimiter = detect_delimiter(lines[start])
     rows = list(csv.reader(io.StringIO("\n".join(lines[start:])), delimiter=delimiter))
     header = [h.strip() for h in rows[0]]
     columns = _columns(header, mapping, file, line=start + 1)
-    table = _table(file, header, rows[1:], columns, first_line=start + 2, delimiter=delimiter)
-    code = (currency or "").strip().upper()
+    code = given or _header_currency(header, columns, file, line=start + 1)
+    code = code or ("" if "currency" in columns else (default_currency or "").strip().upper())
     if not code and "currency" not in columns:
         raise StatementError(file, start + 1, "currency", _(
             "the file has no currency column; give the account's currency (--currency)"))
+    table = _table(file, header, rows[1:], columns, first_line=start + 2, delimiter=delimiter,
+                   currency=code)
     statement_lines = _lines(table, columns, code, file)
     return [ParsedStatement(format=name, account=(account or "").strip(),
                             currency=code or None, lines=statement_lines, line=start + 1)]
+
+
+def _header_line(lines: list[str], mapping: Mapping[str, str] | None, file: str) -> int:
+    """The index of the header row: the first line, or one below a few lines of account details."""
+    filled = [i for i, line in enumerate(lines) if line.strip()][:PREAMBLE]
+    if not filled:
+        raise StatementError(file, 1, "", _("the file is empty; expected a header row"))
+    for i in filled:
+        try:
+            _columns(_header(lines[i]), mapping, file, line=i + 1)
+        except StatementError:
+            continue
+        return i
+    return filled[0]  # reading it again raises the first line's own error
 
 
 def _header(line: str) -> list[str]:
@@ -98,10 +133,48 @@ def _header(line: str) -> list[str]:
     return [h.strip() for h in next(csv.reader([line], delimiter=detect_delimiter(line)), [])]
 
 
+def _header_columns(line: str) -> dict[str, int] | None:
+    """The columns of `line` read as a header, or None when it is not a statement's header."""
+    try:
+        return _columns(_header(line), None, "")
+    except StatementError:
+        return None
+
+
+def _split_note(header: str) -> tuple[str, str]:
+    """The header without a trailing note, and the note: "Cargos (CLP)" -> ("Cargos", "CLP")."""
+    text = header.strip()
+    match = _NOTE.match(text) or _CODE.match(text)
+    return (match["base"], match["note"].strip()) if match else (text, "")
+
+
+def _header_currency(header: list[str], columns: dict[str, int], file: str, *,
+                     line: int) -> str:
+    """The ISO code the money headers name ("Saldo (CLP)"), "" when none; two codes are an error."""
+    codes = {note.upper() for field in MONEY if field in columns
+             for note in [_split_note(header[columns[field]])[1]] if is_currency(note.upper())}
+    if len(codes) > 1:
+        raise StatementError(file, line, "currency", _(
+            "the headers name different currencies ({codes}); give the account's currency "
+            "(--currency) and the columns to read (--map)", codes=", ".join(sorted(codes))))
+    return codes.pop() if codes else ""
+
+
+def _field_of(key: str) -> str | None:
+    """The field a normalised header names: an exact spelling, else the longest leading one."""
+    for field, spellings in PRESET.items():
+        if key in spellings:
+            return field
+    leading = [(len(spelling), field) for field, spellings in PRESET.items()
+               for spelling in spellings if key.startswith(spelling + " ")]
+    return max(leading)[1] if leading else None
+
+
 def _columns(header: list[str], mapping: Mapping[str, str] | None, file: str,
              line: int = 1) -> dict[str, int]:
     """Which position holds each field: the mapping first, then the preset's spellings."""
     normalised = [normalise_header(h) for h in header]
+    keys = [normalise_header(_split_note(h)[0]) for h in header]
     found: dict[str, int] = {}
     for field, wanted in (mapping or {}).items():
         if field not in PRESET:
@@ -112,13 +185,13 @@ def _columns(header: list[str], mapping: Mapping[str, str] | None, file: str,
             raise StatementError(file, line, field, _(
                 "--map: the file has no column '{header}'", header=wanted))
         found[field] = normalised.index(normalise_header(wanted))
-    for field, spellings in PRESET.items():
-        if field in found:
-            continue
-        position = next((i for i, h in enumerate(normalised)
-                         if h in spellings and i not in found.values()), None)
-        if position is not None:
-            found[field] = position
+    # Exact spellings first, so "Fecha" wins over a "Fecha Contable Banco" further along.
+    fields = [_field_of(key) for key in keys]
+    for exact in (True, False):
+        for i, (key, named) in enumerate(zip(keys, fields, strict=True)):
+            if (named is not None and named not in found and i not in found.values()
+                    and (key in PRESET[named]) == exact):
+                found[named] = i
     if "date" not in found or not {"amount", "debit", "credit"} & found.keys():
         raise StatementError(file, line, "", _(
             "the header has no date and amount columns (such as Fecha and Monto, or Cargo and"
@@ -127,7 +200,7 @@ def _columns(header: list[str], mapping: Mapping[str, str] | None, file: str,
 
 
 def _table(file: str, header: list[str], rows: list[list[str]], columns: dict[str, int], *,
-           first_line: int, delimiter: str) -> Table:
+           first_line: int, delimiter: str, currency: str) -> Table:
     """The rows as the ledger imports' Table: stripped strings, empty as null, line numbers."""
     data: dict[str, list[str | None]] = {field: [] for field in columns}
     lines: list[int] = []
@@ -141,22 +214,41 @@ def _table(file: str, header: list[str], rows: list[list[str]], columns: dict[st
     frame = pl.DataFrame({**{f: pl.Series(f, v, dtype=pl.String) for f, v in data.items()},
                           LINE: pl.Series(LINE, lines, dtype=pl.Int64)})
     headers = {field: header[i] for field, i in columns.items()}
-    return Table(file, frame, headers, delimiter, "utf-8", _decimal_comma(frame, delimiter))
+    codes = set(frame["currency"].drop_nulls().str.to_uppercase()) if "currency" in frame.columns \
+        else set()
+    codes = {c for c in codes | {currency} if c}
+    whole = bool(codes) and all(is_currency(c) and exponent(c) == 0 for c in codes)
+    return Table(file, frame, headers, delimiter, "utf-8",
+                 _decimal_comma(frame, delimiter, whole=whole))
 
 
-def _decimal_comma(frame: pl.DataFrame, delimiter: str) -> bool:
-    """True when the amounts are written 1.234,50; a ";" file uses a comma unless they show not."""
-    cells = [c for f in ("amount", "debit", "credit", "balance") if f in frame.columns
-             for c in frame[f].drop_nulls().to_list()]
-    comma = any(_ends_with(c, ",") for c in cells)
-    point = any(_ends_with(c, ".") for c in cells)
-    return comma if comma != point else delimiter == ";"
+def _decimal_comma(frame: pl.DataFrame, delimiter: str, *, whole: bool) -> bool:
+    """True when the amounts are written 1.234,50; a ";" file uses a comma unless they show not.
+
+    `whole`: every currency of the file has no minor unit (CLP), so no mark can be decimal.
+    """
+    cells = [c for f in MONEY if f in frame.columns for c in frame[f].drop_nulls().to_list()]
+    marks = {_decimal_mark(c, whole=whole) for c in cells} - {None}
+    return "," in marks if len(marks) == 1 else delimiter == ";"
 
 
-def _ends_with(cell: str, mark: str) -> bool:
-    """True when `mark` stands before the last one or two digits of the cell (a decimal mark)."""
-    digits = cell.rstrip().rstrip("%")
-    return len(digits) >= 2 and (digits[-2] == mark or (len(digits) >= 3 and digits[-3] == mark))
+def _decimal_mark(cell: str, *, whole: bool) -> str | None:
+    """The decimal mark a cell shows by itself ("," or "."), None when it shows neither."""
+    digits = re.sub(r"[^\d.,]", "", cell)
+    marks = [c for c in digits if c in ".,"]
+    if not marks:
+        return None
+    last = marks[-1]
+    other = "," if last == "." else "."
+    if other in marks:
+        return last  # 1,160.00 or 1.160,00: the last mark is the decimal one
+    if len(marks) > 1:
+        return other  # 1.160.000: a mark used twice groups thousands
+    after = len(digits) - digits.rindex(last) - 1
+    if after in (1, 2):
+        return last
+    # 12.990 is twelve thousand in a currency without decimals; elsewhere it could be either.
+    return other if after == 3 and whole else None
 
 
 def _lines(table: Table, columns: dict[str, int], currency: str, file: str) -> list[StatementLine]:
