@@ -77,4 +77,5 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
         "--format: '{value}' no es un formato que cobranza lea; se esperaba {formats}",
     "{account} ({currency}) {period}: {new} new, {known} already imported.":
         "{account} ({currency}) {period}: {new} nuevos, {known} ya importados.",
+    "'{value}' is not FIELD=HEADER": "'{value}' no tiene la forma CAMPO=ENCABEZADO",
 }

@@ -8,9 +8,10 @@ from typing import Annotated
 import typer
 
 from cobranza.cli.app import EXIT_INVALID, console, errors, fail, ledger, now
-from cobranza.cli.imports import import_app
+from cobranza.cli.imports import _mapping, import_app
 from cobranza.i18n import _, ngettext
 from cobranza.statements.detect import FORMATS
+from cobranza.statements.formats.csv import FIELDS as CSV_FIELDS
 from cobranza.statements.model import StatementError
 from cobranza.statements.service import (
     MAX_BYTES,
@@ -29,6 +30,15 @@ def import_statement_command(
     account: Annotated[str | None, typer.Option(
         help="The bank account the file is about, when it names none (CSV, CEP); "
              "overrides the file's.")] = None,
+    map_: Annotated[list[str] | None, typer.Option(
+        "--map", metavar="FIELD=HEADER",
+        help="CSV: read FIELD from the file's HEADER, e.g. --map 'description=Glosa'. "
+             "Repeatable or comma-separated. Fields: " + ", ".join(CSV_FIELDS) + ".")] = None,
+    currency: Annotated[str | None, typer.Option(
+        metavar="CODE",
+        help="CSV: the account's currency (ISO 4217), when the file has no currency column; "
+             "default: the one a header names (\"Cargos (CLP)\"), else the organisation's "
+             "base currency.")] = None,
     max_mb: Annotated[int, typer.Option(
         "--max-mb", min=1, help="Refuse files larger than this many megabytes.")]
         = MAX_BYTES // (1024 * 1024),
@@ -39,6 +49,7 @@ def import_statement_command(
     if format_ != "auto" and format_ not in FORMATS:
         fail(_("--format: '{value}' is not a format cobranza reads; expected {formats}",
                value=format_, formats="auto, " + ", ".join(FORMATS)), EXIT_INVALID)
+    mapping = _mapping(map_)
     with ledger(ctx) as (session, org):
         try:
             data = read_file(file, file=str(file), max_bytes=max_mb * 1024 * 1024)
@@ -46,7 +57,9 @@ def import_statement_command(
             outcome = StatementImport(file=str(file), errors=[error])
         else:
             outcome = import_statement(session, org_id=org.id, data=data, file=str(file),
-                                       now=now(), format=format_, account=account)
+                                       now=now(), format=format_, account=account,
+                                       mapping=mapping, currency=currency,
+                                       default_currency=org.base_currency)
         if not outcome.ok:
             session.rollback()
     report(outcome)

@@ -71,17 +71,36 @@ async def upload_statement(
     account: Annotated[str | None, Query(description="the account, when the file names none")]
     = None,
     filename: Annotated[str | None, Query(description="name shown in errors")] = None,
+    currency: Annotated[str | None, Query(
+        description="CSV: the account's currency when the file has no currency column "
+                    "(default: the one a header names, else the organisation's)")] = None,
+    map_: Annotated[list[str] | None, Query(
+        alias="map", description="CSV: FIELD=HEADER, repeatable or comma-separated")] = None,
 ) -> StatementImportOut:
     """Import a bank statement sent as the request body; any error imports nothing (422)."""
     name = filename or "upload"
+    mapping = _mapping(map_ or [], file=name)
     data = await _body(request, file=name)
     # The import is synchronous database work: keep it off the event loop.
     outcome = await run_in_threadpool(
         import_statement, session, org_id=org.id, data=data, file=name, now=datetime.now(UTC),
-        format=format, account=account)
+        format=format, account=account, mapping=mapping, currency=currency,
+        default_currency=org.base_currency)
     if not outcome.ok:
         raise _refused(outcome.errors, 422)
     return _out(outcome)
+
+
+def _mapping(pairs: list[str], *, file: str) -> dict[str, str]:
+    """`map` as the command line's --map reads it: FIELD=HEADER, repeated or comma-separated."""
+    mapping: dict[str, str] = {}
+    for item in (item for pair in pairs for item in pair.split(",")):
+        field, sep, header = item.partition("=")
+        if not sep or not field.strip() or not header.strip():
+            raise _refused([StatementError(file, 0, "map", _(
+                "'{value}' is not FIELD=HEADER", value=item))], 422)
+        mapping[field.strip()] = header.strip()
+    return mapping
 
 
 def _refused(errors: list[StatementError], code: int) -> HTTPException:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import importlib
+from collections.abc import Mapping
 from typing import cast
 
 from charset_normalizer import from_bytes
@@ -112,8 +113,16 @@ def detect(data: bytes, *, file: str) -> StatementFormat:
         formats=", ".join(available())))
 
 
-def read_statements(data: bytes, *, file: str, format: str = "auto") -> list[ParsedStatement]:
-    """Detect (or take) the format and read every statement of the file."""
+def read_statements(data: bytes, *, file: str, format: str = "auto",
+                    mapping: Mapping[str, str] | None = None, currency: str | None = None,
+                    default_currency: str | None = None) -> list[ParsedStatement]:
+    """Detect (or take) the format and read every statement of the file.
+
+    `mapping` and the currencies are for CSV, the one format without fixed fields: the others
+    name their own currency and ignore them; a mapping given for another format is an error.
+    """
+    if mapping and format not in ("auto", "csv"):
+        raise _map_refused(file, format)
     if format == "auto":
         reader = detect(data, file=file)
     else:
@@ -126,4 +135,17 @@ def read_statements(data: bytes, *, file: str, format: str = "auto") -> list[Par
             raise StatementError(file, 0, "format", _(
                 "the file does not look like {format}; try --format auto", format=format))
         reader = found
+    if reader.name == "csv":
+        # Imported here, as every reader is: detect never loads a format it does not use.
+        from cobranza.statements.formats.csv import extract_csv
+        return extract_csv(data, file=file, mapping=mapping, currency=currency,
+                           default_currency=default_currency)
+    if mapping:
+        raise _map_refused(file, reader.name)
     return reader.extract(data, file=file)
+
+
+def _map_refused(file: str, format: str) -> StatementError:
+    return StatementError(file, 0, "--map", _(
+        "a column mapping is for CSV files; {format} files name their own fields",
+        format=format))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -103,11 +104,18 @@ def _too_large(file: str, size: int, max_bytes: int) -> StatementError:
 
 
 def import_statement(session: Session, *, org_id: int, data: bytes, file: str, now: datetime,
-                     format: str = "auto", account: str | None = None) -> StatementImport:
-    """Import every statement of a file; with any error, write nothing and say why."""
+                     format: str = "auto", account: str | None = None,
+                     mapping: Mapping[str, str] | None = None, currency: str | None = None,
+                     default_currency: str | None = None) -> StatementImport:
+    """Import every statement of a file; with any error, write nothing and say why.
+
+    CSV only: `mapping` names the header of a field, `currency` is the account's currency and
+    `default_currency` (the organisation's base currency) the one assumed when nothing says.
+    """
     outcome = StatementImport(file=file)
     try:
-        statements = read_statements(data, file=file, format=format)
+        statements = read_statements(data, file=file, format=format, mapping=mapping,
+                                     currency=currency, default_currency=default_currency)
     except StatementError as error:
         outcome.errors.append(error)
         return outcome
