@@ -214,9 +214,8 @@ def _table(file: str, header: list[str], rows: list[list[str]], columns: dict[st
     frame = pl.DataFrame({**{f: pl.Series(f, v, dtype=pl.String) for f, v in data.items()},
                           LINE: pl.Series(LINE, lines, dtype=pl.Int64)})
     headers = {field: header[i] for field, i in columns.items()}
-    codes = set(frame["currency"].drop_nulls().str.to_uppercase()) if "currency" in frame.columns \
-        else set()
-    codes = {c for c in codes | {currency} if c}
+    cells = frame["currency"].drop_nulls().str.to_uppercase() if "currency" in columns else []
+    codes = {c for c in [*cells, currency] if c}
     whole = bool(codes) and all(is_currency(c) and exponent(c) == 0 for c in codes)
     return Table(file, frame, headers, delimiter, "utf-8",
                  _decimal_comma(frame, delimiter, whole=whole))
