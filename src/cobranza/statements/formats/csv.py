@@ -214,7 +214,8 @@ def _table(file: str, header: list[str], rows: list[list[str]], columns: dict[st
     frame = pl.DataFrame({**{f: pl.Series(f, v, dtype=pl.String) for f, v in data.items()},
                           LINE: pl.Series(LINE, lines, dtype=pl.Int64)})
     headers = {field: header[i] for field, i in columns.items()}
-    cells = frame["currency"].drop_nulls().str.to_uppercase() if "currency" in columns else []
+    cells: list[str] = (frame["currency"].drop_nulls().str.to_uppercase().to_list()
+                        if "currency" in columns else [])
     codes = {c for c in [*cells, currency] if c}
     whole = bool(codes) and all(is_currency(c) and exponent(c) == 0 for c in codes)
     return Table(file, frame, headers, delimiter, "utf-8",
