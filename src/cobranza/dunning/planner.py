@@ -324,7 +324,8 @@ def _decide_all(invoices: list[repo.Candidate], ctx: _Context, plan: Plan) -> _G
         conditional = {cid for cid, sid in assignment.items()
                        if sid in strategies and sid not in decider.unconditional}
         decider.overdue = _overdue(invoices, ctx, conditional)
-    # The channel depends only on the customer and the step (its position in the strategy).
+    # A message's or call's channel depends on the customer and the step (its position): it is
+    # chosen once per pair. Other steps' channels come with their case.
     channels: dict[tuple[int, int], str] = {}
     groups: _Groups = {}
     cases, broken = decider.cases, ctx.broken  # the memo is read here: a call per invoice less
