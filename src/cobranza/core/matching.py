@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -34,7 +34,8 @@ STRENGTH = {
     "amount_only": 0.3,  # no other evidence: an open invoice of exactly this amount
 }
 AUTO_THRESHOLD = 0.95
-AUTO_MARGIN = 0.10  # the best customer must lead the next one by this much
+AUTO_MARGIN = 0.10  # the best customer must lead the next one by this much...
+DOUBT_RATIO = Decimal(3)  # ...or be at least this many times less in doubt
 LOOSE = {"less_fee": 0.45, "partial": 0.6}  # doubt left by these fits when nothing names invoices
 SUBSET_ITEMS = 16  # subset-sum looks at this many oldest open invoices...
 SUBSET_SIZE = 4  # ...combined up to this many at a time (bounded work per line)
@@ -298,10 +299,6 @@ def score(candidate: Candidate, fit: Fit) -> Decimal:
         if not candidate.named and fit.kind in LOOSE:
             factor = LOOSE[fit.kind]
         value = 1.0 - (1.0 - identity) * factor
-    elif fit.kind == "on_account" and identity >= 0.9:
-        # Money surely this customer's that names no invoice settles the oldest first
-        # (DOMAIN.md, allocation): the amount neither helps nor hurts.
-        value = 1.0 - (1.0 - identity) * 0.5
     else:
         # An overpayment, or a weakly identified payer: a person decides.
         value = identity * 0.9
@@ -330,12 +327,16 @@ def decide(suggestions: Sequence[Suggestion]) -> tuple[str, list[Suggestion]]:
     best = ranked[0]
     others = [s for s in suggestions if s.customer_id != best.customer_id]
     runner = max((s.confidence for s in others), default=Decimal(0))
+    if (best.fit.kind == "on_account" and best.identity >= 0.9
+            and all(best.identity - s.identity >= AUTO_MARGIN for s in others)):
+        # Money surely this customer's, and no one else's, that names no invoice settles the
+        # oldest first (DOMAIN.md, allocation): the amount neither helps nor hurts.
+        sure = Decimal(str(round(1.0 - (1.0 - best.identity) * 0.5, 3)))
+        return "applied", [replace(best, confidence=sure), *ranked[1:]]
     if best.confidence < Decimal(str(AUTO_THRESHOLD)):
         return "review", ranked
-    if best.confidence - runner < Decimal(str(AUTO_MARGIN)):
-        return "review", ranked
-    if not best.fit.certain and any(best.identity - s.identity < AUTO_MARGIN for s in others):
-        # Money on account is applied on who the payer is, not on the amount: another
-        # customer the evidence names about as well may be the one whose invoices it pays.
+    if best.confidence - runner < Decimal(str(AUTO_MARGIN)) and (
+            1 - runner < DOUBT_RATIO * (1 - best.confidence)):
+        # Close behind, and not much more in doubt: the evidence does not tell them apart.
         return "review", ranked
     return "applied", ranked

@@ -170,10 +170,11 @@ class LedgerIndex:
         for c in self.name_aliases.get(key, ()):
             found[c] = 100.0
         pool: set[int] = set()
-        postings = sorted((self.blocks.get(b, []) for b in _blocks(key)), key=len)
-        for posting in postings[:3]:
-            if len(posting) <= _BLOCK_CAP:
-                pool.update(posting)
+        postings = sorted((p for b in _blocks(key) if (p := self.blocks.get(b))), key=len)
+        for posting in postings:
+            if len(posting) > _BLOCK_CAP or len(pool) + len(posting) > _BLOCK_CAP:
+                break  # the rarest blocks are enough; common ones only add look-alikes
+            pool.update(posting)
         pool.difference_update(found)
         if pool:
             ids = list(pool)
