@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -371,7 +372,8 @@ def baseline_selection(rows: list[tuple[Any, ...]]) -> list[Selected]:
 def _write_once(path: Path, *, timeout: float) -> dict[str, Any] | None:
     """The real run once, on a fresh copy of the ledger (deleted afterwards); None if it was
     stopped after `timeout` seconds."""
-    copy = path.with_name("bench-run-write.db")
+    # A name of its own per process: two benchmarks at once must not share (and delete) it.
+    copy = path.with_name(f"bench-run-write-{os.getpid()}.db")
     copy_db(path, copy)
     try:
         result = _run_child("write", copy, timeout=timeout)
