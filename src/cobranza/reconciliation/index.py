@@ -124,6 +124,17 @@ class LedgerIndex:
             for block in _blocks(key):
                 self.blocks[block].append(c.id)
         self._sorted_keys = sorted(self.exact_names)
+        self._written = sorted((" ".join(plain(c.name).split()), c.id) for c in customers)
+
+    def _names_starting(self, written: str) -> list[int]:
+        """Customers whose full name, as written, begins with `written` (at most 60)."""
+        names = self._written
+        at = bisect_left(names, (written,))
+        found: list[int] = []
+        while at < len(names) and len(found) < 60 and names[at][0].startswith(written):
+            found.append(names[at][1])
+            at += 1
+        return found
 
     def _starting_with(self, key: str) -> list[str]:
         """Customer name keys that begin with `key` (at most 50)."""
@@ -169,6 +180,12 @@ class LedgerIndex:
         found: dict[int, float] = {}
         for c in self.name_aliases.get(key, ()):
             found[c] = 100.0
+        # A name the bank cut short, even mid-word ("MATERIALES CHAVEZ T"), is the exact start
+        # of the customer's full name as written (legal form included).
+        written = " ".join(plain(payer).split())
+        if len(written) >= 12:
+            for c in self._names_starting(written):
+                found[c] = 99.0
         pool: set[int] = set()
         postings = sorted((p for b in _blocks(key) if (p := self.blocks.get(b))), key=len)
         for posting in postings:

@@ -21,6 +21,7 @@ from cobranza.reconciliation.index import LedgerIndex, compact, name_key
 from cobranza.reconciliation.repository import LineRow
 
 _MAX_CANDIDATES = 12
+_MAX_NAMESAKES = 40  # customers answering to one payer name that are scored (amount decides)
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ def _parties(line: LineRow, index: LedgerIndex, found: dict[int, Candidate]) -> 
         owes_it = index.owing(line.amount)
         # Of a large group, look first at those who owe exactly this amount.
         named.sort(key=lambda cs: (-cs[1], cs[0] not in owes_it))
-        for customer, score in named[:_MAX_CANDIDATES]:
+        for customer, score in named[:_MAX_NAMESAKES]:
             strength = name_strength(score, group=group)
             if strength:
                 _candidate(found, customer).add("name", strength)
@@ -130,7 +131,7 @@ def match_line(line: LineRow, index: LedgerIndex, *, owners: dict[int, int],
         _amount_only(line, index, found)
     owes_it = index.owing(line.amount)
     ranked = sorted(found.values(), key=lambda c: (-c.identity(), c.customer_id not in owes_it,
-                                                   c.customer_id))[:_MAX_CANDIDATES]
+                                                   c.customer_id))[:_MAX_NAMESAKES]
     suggestions: list[Suggestion] = []
     for candidate in ranked:
         if len(suggestions) >= 3 and _settled(suggestions, best_possible(candidate)):
