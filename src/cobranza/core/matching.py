@@ -36,7 +36,7 @@ STRENGTH = {
 AUTO_THRESHOLD = 0.95
 AUTO_MARGIN = 0.10  # the best customer must lead the next one by this much...
 DOUBT_RATIO = Decimal(3)  # ...or be at least this many times less in doubt
-LOOSE = {"less_fee": 0.45, "partial": 0.6}  # doubt left by these fits when nothing names invoices
+LOOSE = {"less_fee": 0.45, "partial": 0.9}  # doubt left by these fits when nothing names invoices
 SUBSET_ITEMS = 16  # subset-sum looks at this many oldest open invoices...
 SUBSET_SIZE = 4  # ...combined up to this many at a time (bounded work per line)
 
@@ -293,8 +293,8 @@ def score(candidate: Candidate, fit: Fit) -> Decimal:
     identity = candidate.identity()
     if fit.certain:
         # A fee deducted from an amount no reference or number tied to its invoice is a
-        # looser certain fit: it removes less doubt.
-        # So, more, is a partial payment of a customer's only invoice: any amount below fits.
+        # looser certain fit: it removes less doubt. A partial payment of a customer's only
+        # invoice removes almost none: any amount below it fits.
         factor = 0.3
         if not candidate.named and fit.kind in LOOSE:
             factor = LOOSE[fit.kind]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
@@ -105,6 +105,7 @@ class LedgerIndex:
         for own in self.items.values():
             own.sort(key=lambda i: (i.due, i.issue, i.invoice_id))
         self._owes: dict[int, set[int]] = {}
+        self._amounts: list[int] | None = None
         self.accounts: dict[str, set[int]] = defaultdict(set)
         self.name_aliases: dict[str, set[int]] = defaultdict(set)
         for kind, value, customer in aliases:
@@ -127,11 +128,11 @@ class LedgerIndex:
         self._written = sorted((" ".join(plain(c.name).split()), c.id) for c in customers)
 
     def _names_starting(self, written: str) -> list[int]:
-        """Customers whose full name, as written, begins with `written` (at most 60)."""
+        """Customers whose full name, as written, begins with `written` (at most 120)."""
         names = self._written
         at = bisect_left(names, (written,))
         found: list[int] = []
-        while at < len(names) and len(found) < 60 and names[at][0].startswith(written):
+        while at < len(names) and len(found) < 120 and names[at][0].startswith(written):
             found.append(names[at][1])
             at += 1
         return found
@@ -144,6 +145,18 @@ class LedgerIndex:
             if not keys[at].startswith(key):
                 break
             found.append(keys[at])
+        return found
+
+    def amounts_between(self, low: int, high: int) -> list[OpenItem]:
+        """Open invoices whose open amount is in [low, high] (at most 6)."""
+        if self._amounts is None:
+            self._amounts = sorted(self.by_amount)
+        found: list[OpenItem] = []
+        for amount in self._amounts[bisect_left(self._amounts, low):
+                                    bisect_right(self._amounts, high)]:
+            found.extend(self.by_amount[amount])
+            if len(found) > 5:
+                break
         return found
 
     def owing(self, amount: int) -> set[int]:

@@ -21,7 +21,7 @@ from cobranza.reconciliation.index import LedgerIndex, compact, name_key
 from cobranza.reconciliation.repository import LineRow
 
 _MAX_CANDIDATES = 12
-_MAX_NAMESAKES = 40  # customers answering to one payer name that are scored (amount decides)
+_MAX_NAMESAKES = 120  # customers answering to one payer name that are scored (amount decides)
 
 
 @dataclass(frozen=True)
@@ -103,11 +103,21 @@ def _parties(line: LineRow, index: LedgerIndex, found: dict[int, Candidate]) -> 
                 _candidate(found, customer).add("name", strength)
 
 
-def _amount_only(line: LineRow, index: LedgerIndex, found: dict[int, Candidate]) -> None:
+def _amount_only(line: LineRow, index: LedgerIndex, found: dict[int, Candidate],
+                 fee: FeeTolerance) -> None:
+    """Nothing names the payer: the customers owed exactly this amount, or this amount and a
+    bank fee, are suggestions for a person (never applied on the amount alone)."""
     hits = index.by_amount.get(line.amount, [])
-    if 0 < len(hits) <= 3:
-        for hit in hits:
-            _candidate(found, hit.customer_id).add("amount_only", STRENGTH["amount_only"])
+    if len(hits) > 3:
+        # A common amount: the invoices falling due nearest the payment are likeliest.
+        hits = sorted(hits, key=lambda h: abs(h.due - line.booking_day))[:3] if len(
+            hits) <= 50 else []
+    for hit in hits:
+        _candidate(found, hit.customer_id).add("amount_only", STRENGTH["amount_only"])
+    if not hits:
+        near = index.amounts_between(line.amount + 1, line.amount + fee.most(line.amount))
+        for hit in near[:3] if len(near) <= 5 else []:
+            _candidate(found, hit.customer_id).add("amount_only", STRENGTH["amount_only"] / 2)
 
 
 def _settled(suggestions: list[Suggestion], bound: Decimal) -> bool:
@@ -128,7 +138,7 @@ def match_line(line: LineRow, index: LedgerIndex, *, owners: dict[int, int],
     if not found or max(c.identity() for c in found.values()) < 0.99:
         _parties(line, index, found)  # a reference already names the customer
     if not found or max(c.identity() for c in found.values()) < 0.5:
-        _amount_only(line, index, found)
+        _amount_only(line, index, found, fee)
     owes_it = index.owing(line.amount)
     ranked = sorted(found.values(), key=lambda c: (-c.identity(), c.customer_id not in owes_it,
                                                    c.customer_id))[:_MAX_NAMESAKES]
