@@ -25,7 +25,6 @@ STRENGTH = {
     "rf_invoice": 0.995,  # ISO 11649 reference we printed on the invoice (check digits valid)
     "rf_customer": 0.995,  # the customer's fixed reference
     "clabe": 0.995,  # the customer's virtual CLABE received the transfer
-    "end_to_end": 0.97,  # an end-to-end id equal to one of our invoice references or numbers
     "tax_id": 0.97,  # RFC/RUT of the payer
     "account": 0.97,  # a bank account this customer paid from before (learnt)
     "alias": 0.95,  # a payer name confirmed for this customer before (learnt)
