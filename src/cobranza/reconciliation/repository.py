@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
 from cobranza.core.matching import OpenItem
@@ -40,6 +40,20 @@ class CustomerRow:
     code: str
     name: str
     tax_key: str | None
+
+
+def lock(session: Session, *, org_id: int) -> None:
+    """Serialise the reconciliation of one organisation until the transaction ends.
+
+    Two reconcile calls (or a call and a review decision) that both read a line as pending
+    would both apply it. PostgreSQL: a transaction-scoped advisory lock. SQLite: a write that
+    takes the database's write lock before anything is read.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": 0x636F62_1000 + org_id})
+    else:
+        session.execute(text("UPDATE organisations SET name = name WHERE id = :org"),
+                        {"org": org_id})
 
 
 def mark(conn: Connection) -> str:

@@ -52,6 +52,7 @@ def reconcile(session: Session, *, org_id: int, now: datetime, auto: bool,
               fee_pct: Decimal = DEFAULT_FEE_PCT, user: str | None = None) -> Outcome:
     """Match every pending line; with `auto`, apply those above the threshold."""
     clock = time.perf_counter()
+    repo.lock(session, org_id=org_id)
     lines = repo.pending_lines(session, org_id=org_id)
     outcome = Outcome()
     if not lines:
@@ -153,7 +154,8 @@ def mark_statements(session: Session, *, org_id: int, now: datetime) -> None:
 # --- the review queue -------------------------------------------------------------------------
 
 def _line(session: Session, *, org_id: int, line_id: int) -> BankTransaction:
-    line = session.get(BankTransaction, line_id)
+    repo.lock(session, org_id=org_id)
+    line = session.get(BankTransaction, line_id, populate_existing=True)
     if line is None or line.org_id != org_id:
         raise UnknownLine(_("no bank line {line}", line=line_id))
     return line
