@@ -8,11 +8,10 @@ from decimal import Decimal, InvalidOperation
 
 from charset_normalizer import from_bytes
 
+from cobranza.core.references import find_rf
 from cobranza.i18n import _
 from cobranza.statements.model import StatementError
 
-# ISO 11649: "RF", two check digits, then 1 to 21 letters or digits (printed in groups of four).
-_RF = re.compile(r"\bRF\s?(\d{2})((?:\s?[0-9A-Z]){1,21})\b", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
 _AMOUNT = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)")
 
@@ -56,19 +55,10 @@ def optional(text: str | None) -> str | None:
 def rf_reference(*texts: str | None) -> str | None:
     """The first ISO 11649 creditor reference (RF + valid check digits) in the texts, compact."""
     for text in texts:
-        for match in _RF.finditer(text or ""):
-            body = match.group(2).replace(" ", "").upper()
-            reference = f"RF{match.group(1)}{body}"
-            if _rf_valid(reference):
-                return reference
+        found = find_rf(text or "")
+        if found:
+            return found[0]
     return None
-
-
-def _rf_valid(reference: str) -> bool:
-    """The ISO 7064 mod 97-10 check of an RF reference (the same check as an IBAN's)."""
-    moved = reference[4:] + reference[:4]
-    digits = "".join(str(int(c, 36)) for c in moved)
-    return int(digits) % 97 == 1
 
 
 def decimal(text: str, *, file: str, line: int, field: str) -> Decimal:
