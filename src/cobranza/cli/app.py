@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from cobranza.config import database_url
 from cobranza.db import NotInitialised, make_engine, require_schema, unit_of_work
-from cobranza.i18n import _, set_language
+from cobranza.i18n import _, ngettext, set_language
 from cobranza.models import Organisation
 from cobranza.organisations.service import NoOrganisation, current
 
@@ -94,3 +94,16 @@ def parse_day(value: str, option: str) -> date:
     except ValueError:
         fail(_("{option}: '{value}' is not a date; expected YYYY-MM-DD", option=option,
                value=value), EXIT_INVALID)
+
+
+def refuse(problems: Sequence[object], file: str) -> None:
+    """Print every problem and exit 2 (nothing was imported); nothing happens when none."""
+    if not problems:
+        return
+    for problem in problems:
+        errors.print(str(problem), highlight=False, markup=False, soft_wrap=True)
+    errors.print(ngettext("{n} error in {file}; nothing was imported.",
+                          "{n} errors in {file}; nothing was imported.",
+                          len(problems), file=file),
+                 highlight=False, markup=False)
+    raise typer.Exit(EXIT_INVALID)

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import typer
 
-from cobranza.cli.app import EXIT_INVALID, console, errors, ledger, now
+from cobranza.cli.app import console, errors, ledger, now, refuse
 from cobranza.einvoices.read import is_einvoice_path
 from cobranza.einvoices.service import KINDS, EInvoiceOutcome, import_einvoices
-from cobranza.i18n import _, ngettext
+from cobranza.i18n import _
 
 __all__ = ["import_path", "is_einvoice_path"]
 
@@ -34,14 +34,7 @@ def report(outcome: EInvoiceOutcome) -> None:
     """Print what was imported per kind of row; exit 2 with every error when nothing was."""
     for warning in outcome.warnings:
         errors.print(f"{_('warning')}: {warning}", highlight=False, markup=False)
-    if outcome.errors:
-        for error in outcome.errors:
-            errors.print(str(error), highlight=False, markup=False, soft_wrap=True)
-        errors.print(ngettext("{n} error in {file}; nothing was imported.",
-                              "{n} errors in {file}; nothing was imported.",
-                              len(outcome.errors), file=outcome.file),
-                     highlight=False, markup=False)
-        raise typer.Exit(EXIT_INVALID)
+    refuse(outcome.errors, outcome.file)
     prefix = _("Dry run, nothing written") if outcome.dry_run else _("Imported")
     for kind in KINDS:
         new, updated, unchanged = outcome.counts.get(kind, (0, 0, 0))

@@ -7,10 +7,10 @@ from typing import Annotated
 
 import typer
 
-from cobranza.cli.app import EXIT_INVALID, app, console, errors, fail, ledger, now
+from cobranza.cli.app import EXIT_INVALID, app, console, errors, fail, ledger, now, refuse
 from cobranza.cli.einvoices import import_path, is_einvoice_path
 from cobranza.customers.imports import prepare as prepare_customers
-from cobranza.i18n import _, ngettext
+from cobranza.i18n import _
 from cobranza.importers.run import ImportOutcome, Preparer, run_import
 from cobranza.importers.tabular import read_table
 from cobranza.invoices.imports import prepare_credit_notes, prepare_invoices
@@ -60,14 +60,7 @@ def report(outcome: ImportOutcome) -> None:
     """Print the outcome; exit 2 when the file had errors (nothing was written)."""
     for warning in outcome.warnings:
         errors.print(f"{_('warning')}: {warning}", highlight=False, markup=False)
-    if outcome.errors:
-        for error in outcome.errors:
-            errors.print(str(error), highlight=False, markup=False, soft_wrap=True)
-        errors.print(ngettext("{n} error in {file}; nothing was imported.",
-                              "{n} errors in {file}; nothing was imported.",
-                              len(outcome.errors), file=outcome.file),
-                     highlight=False, markup=False)
-        raise typer.Exit(EXIT_INVALID)
+    refuse(outcome.errors, outcome.file)
     summary = _("{new} new, {updated} updated, {unchanged} unchanged.", new=outcome.new,
                 updated=outcome.updated, unchanged=outcome.unchanged)
     prefix = _("Dry run, nothing written") if outcome.dry_run else _("Imported")

@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
-from cobranza.cli.app import EXIT_INVALID, console, errors, fail, ledger, now
+from cobranza.cli.app import EXIT_INVALID, console, fail, ledger, now, refuse
 from cobranza.cli.imports import _mapping, import_app
-from cobranza.i18n import _, ngettext
+from cobranza.i18n import _
 from cobranza.statements.detect import FORMATS
 from cobranza.statements.formats.csv import FIELDS as CSV_FIELDS
 from cobranza.statements.model import StatementError
@@ -67,14 +67,7 @@ def import_statement_command(
 
 def report(outcome: StatementImport) -> None:
     """Print each statement's account, period and lines; errors and exit 2 when refused."""
-    if outcome.errors:
-        for error in outcome.errors:
-            errors.print(str(error), highlight=False, markup=False, soft_wrap=True)
-        errors.print(ngettext("{n} error in {file}; nothing was imported.",
-                              "{n} errors in {file}; nothing was imported.",
-                              len(outcome.errors), file=outcome.file),
-                     highlight=False, markup=False)
-        raise typer.Exit(EXIT_INVALID)
+    refuse(outcome.errors, outcome.file)
     for statement in outcome.statements:
         period = f"{statement.period_start or '?'}..{statement.period_end or '?'}"
         text = _("{account} ({currency}) {period}: {new} new, {known} already imported.",

@@ -149,21 +149,20 @@ def clabes(session: Session, *, org_id: int) -> dict[str, int]:
 
 def invoice_owners(session: Session, *, org_id: int, ids: Sequence[int]) -> dict[int, int]:
     """Invoice id -> customer id, for invoices named by reference but no longer open."""
-    out: dict[int, int] = {}
-    for start in range(0, len(ids), 500):
-        chunk = list(ids[start:start + 500])
-        marks = ", ".join(["{m}"] * len(chunk))
-        out.update(fetch(session, f"SELECT id, customer_id FROM invoices WHERE org_id = {{m}} "
-                                  f"AND id IN ({marks})", (org_id, *chunk)))
-    return out
+    return _invoice_column(session, "customer_id", org_id=org_id, ids=ids)
 
 
 def invoice_numbers(session: Session, *, org_id: int, ids: Sequence[int]) -> dict[int, str]:
     """Invoice id -> number."""
-    out: dict[int, str] = {}
+    return _invoice_column(session, "number", org_id=org_id, ids=ids)
+
+
+def _invoice_column(session: Session, column: str, *, org_id: int,
+                    ids: Sequence[int]) -> dict[int, Any]:
+    out: dict[int, Any] = {}
     for start in range(0, len(ids), 500):
         chunk = list(ids[start:start + 500])
         marks = ", ".join(["{m}"] * len(chunk))
-        out.update(fetch(session, f"SELECT id, number FROM invoices WHERE org_id = {{m}} "
+        out.update(fetch(session, f"SELECT id, {column} FROM invoices WHERE org_id = {{m}} "
                                   f"AND id IN ({marks})", (org_id, *chunk)))
     return out
