@@ -18,6 +18,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from itertools import accumulate
+from itertools import combinations as choose
 from typing import NamedTuple
 
 # How often each kind of evidence names the wrong customer, as a strength in [0, 1].
@@ -38,6 +40,7 @@ DOUBT_RATIO = Decimal(3)  # ...or be at least this many times less in doubt
 LOOSE = {"less_fee": 0.45, "partial": 0.9}  # doubt left by these fits when nothing names invoices
 SUBSET_ITEMS = 16  # subset-sum looks at this many oldest open invoices...
 SUBSET_SIZE = 4  # ...combined up to this many at a time (bounded work per line)
+_SMALL_POOL = 5  # up to this many, every combination's total is listed once per customer
 
 
 NAME_GROUP = 12  # more customers answering to one payer name than this: the name is weak
@@ -155,7 +158,152 @@ class FeeTolerance:
         return self.cap is None or shortfall <= self.cap
 
 
-def _fit_named(amount: int, named: list[OpenItem], rest: list[OpenItem], day: int,
+class Book:
+    """One customer's open items, oldest first, with what the amount fits look up.
+
+    Built once per customer and reconcile call (the index keeps it): a customer who owes a
+    thousand invoices is a candidate for many lines, and each fit is then a few dictionary hits
+    and bisections over running totals instead of scans of the whole list.
+    """
+
+    __slots__ = ("items", "total", "_first", "_prefix", "_discounted", "_by_open", "_by_id",
+                 "_pairs", "_totals", "_sums", "_span")
+
+    def __init__(self, items: Iterable[OpenItem], *, ordered: bool = False) -> None:
+        self.items = list(items) if ordered else _oldest(items)
+        self._prefix = list(accumulate(i.open for i in self.items))
+        self.total = self._prefix[-1] if self._prefix else 0
+        self._first: dict[int, OpenItem] = {}
+        for item in self.items:
+            self._first.setdefault(item.open, item)
+        self._discounted = [i for i in self.items if i.discount]
+        self._by_open: list[tuple[int, int]] | None = None  # (open, position), sorted
+        self._by_id: dict[int, OpenItem] | None = None
+        self._pairs: list[tuple[int, int, int]] | None = None
+        self._totals: list[int] = []
+        self._sums: list[tuple[int, tuple[int, ...]]] | None = None  # small pools: every total
+        self._span: tuple[int, int] | None = None  # least and greatest total of a combination
+
+    def first_of(self, amount: int) -> OpenItem | None:
+        """The oldest item whose open amount is exactly `amount`."""
+        return self._first.get(amount)
+
+    def oldest_summing(self, amount: int) -> int:
+        """n > 0 when the n oldest items add up to exactly `amount`, else 0."""
+        at = bisect_left(self._prefix, amount)
+        return at + 1 if at < len(self._prefix) and self._prefix[at] == amount else 0
+
+    def running_between(self, low: int, high: int) -> range:
+        """The n (number of oldest items) whose running total lies in [low, high]."""
+        return range(bisect_left(self._prefix, low) + 1, bisect_right(self._prefix, high) + 1)
+
+    def running(self, n: int) -> int:
+        """Total of the n oldest items."""
+        return self._prefix[n - 1]
+
+    def discounted(self) -> list[OpenItem]:
+        """Items carrying an early-payment discount, oldest first."""
+        return self._discounted
+
+    def opens_between(self, low: int, high: int) -> list[OpenItem]:
+        """Items whose open amount lies in [low, high], oldest first."""
+        if self._by_open is None:
+            self._by_open = sorted((item.open, at) for at, item in enumerate(self.items))
+        found = self._by_open[bisect_left(self._by_open, (low, -1)):
+                              bisect_right(self._by_open, (high, len(self.items)))]
+        return [self.items[at] for _open, at in sorted(found, key=lambda oa: oa[1])]
+
+    def by_id(self) -> dict[int, OpenItem]:
+        """Items by invoice id."""
+        if self._by_id is None:
+            self._by_id = {i.invoice_id: i for i in self.items}
+        return self._by_id
+
+    def allocate(self, amount: int) -> tuple[int, ...]:
+        """The invoices the ledger's oldest-first rule would settle (DOMAIN.md, allocation)."""
+        if amount <= 0:
+            return ()
+        n = bisect_left(self._prefix, amount) + 1
+        return tuple(i.invoice_id for i in self.items[:n])
+
+    def combinations(self, lo: int, hi: int) -> list[tuple[int, ...]]:
+        """Up to two combinations (2..4) of the oldest open invoices whose total is in [lo, hi].
+
+        Pair totals of the SUBSET_ITEMS oldest invoices are sorted once per customer, so
+        pairs, triples and quadruples cost O(n²) range lookups instead of enumerating every
+        combination. Two solutions mean the amount does not say which invoices, so the search
+        stops there.
+        """
+        pool = self.items[:SUBSET_ITEMS]
+        n = len(pool)
+        if self._span is None:
+            opens = sorted(i.open for i in pool)
+            self._span = (sum(opens[:2]), sum(opens[-SUBSET_SIZE:]))
+        if n < 2 or hi < self._span[0] or lo > self._span[1]:
+            return []
+        if n <= _SMALL_POOL:
+            # A few invoices: every total of 2..SUBSET_SIZE of them, sorted once per customer.
+            if self._sums is None:
+                self._sums = sorted((sum(pool[x].open for x in combo), combo)
+                                    for size in range(2, SUBSET_SIZE + 1)
+                                    for combo in choose(range(n), size))
+            at = bisect_left(self._sums, (lo, ()))
+            listed: list[tuple[int, ...]] = []
+            while at < len(self._sums) and self._sums[at][0] <= hi and len(listed) < 2:
+                listed.append(self._sums[at][1])
+                at += 1
+            return [tuple(pool[x].invoice_id for x in combo) for combo in sorted(listed)]
+        if self._pairs is None:
+            self._pairs = sorted((pool[i].open + pool[j].open, i, j)
+                                 for i in range(n) for j in range(i + 1, n))
+            self._totals = [p[0] for p in self._pairs]
+        pairs, totals = self._pairs, self._totals
+
+        def between(low: int, high: int) -> list[tuple[int, int, int]]:
+            return pairs[bisect_left(totals, low):bisect_right(totals, high)]
+
+        found: set[tuple[int, ...]] = {(i, j) for _t, i, j in between(lo, hi)[:2]}
+        for k in range(n):
+            for _t, i, j in between(lo - pool[k].open, hi - pool[k].open):
+                if len(found) > 1:
+                    break
+                if k not in (i, j):
+                    found.add(tuple(sorted((i, j, k))))
+        if len(found) <= 1 and SUBSET_SIZE >= 4 and pairs:
+            # A quadruple is two pairs: only pairs up to half the range can be its first.
+            for first, i, j in pairs[:bisect_right(totals, hi // 2 + 1)]:
+                for _t, k, m in between(lo - first, hi - first):
+                    if len(found) > 1:
+                        break
+                    if len({i, j, k, m}) == 4:
+                        found.add(tuple(sorted((i, j, k, m))))
+                if len(found) > 1:
+                    break
+        return [tuple(pool[x].invoice_id for x in combo) for combo in sorted(found)][:2]
+
+
+    def may_fit(self, amount: int, day: int, fee: FeeTolerance) -> bool:
+        """False when no fit of `amount` can be certain: a cheap test before the full search.
+
+        Every certain fit of `_fit_free` needs one of these: an item, the oldest items, a
+        discounted item, or (within the subset window) some items totalling the amount up to
+        a bank fee more; or a customer's only invoice paid in part.
+        """
+        if (amount in self._first or self.oldest_summing(amount)
+                or any(_discounted(i, day) == amount for i in self._discounted)):
+            return True
+        n = len(self.items)
+        if n > SUBSET_ITEMS or n == 0:
+            return False
+        if n == 1:
+            return amount < self.items[0].open
+        high = amount + fee.most(amount)
+        return bool(self.opens_between(amount + 1, high)
+                    or len(self.running_between(amount + 1, high))
+                    or self.combinations(amount, high))
+
+
+def _fit_named(amount: int, named: list[OpenItem], book: Book, day: int,
                fee: FeeTolerance) -> Fit:
     ids = tuple(i.invoice_id for i in named)
     total = sum(i.open for i in named)
@@ -168,123 +316,78 @@ def _fit_named(amount: int, named: list[OpenItem], rest: list[OpenItem], day: in
     if amount < total:
         return Fit("partial", ids, True)
     # More than the named invoices: which others the rest is for is anyone's guess.
-    return Fit("over", ids + _allocate(amount - total, rest), False)
+    wanted = set(ids)
+    rest = Book((i for i in book.items if i.invoice_id not in wanted), ordered=True)
+    return Fit("over", ids + rest.allocate(amount - total), False)
 
 
-def _allocate(amount: int, items: list[OpenItem]) -> tuple[int, ...]:
-    """The invoices the ledger's oldest-first rule would settle (DOMAIN.md, allocation)."""
-    out = []
-    for item in items:
-        if amount <= 0:
-            break
-        out.append(item.invoice_id)
-        amount -= item.open
-    return tuple(out)
-
-
-def _combinations(lo: int, hi: int, items: list[OpenItem]) -> list[tuple[int, ...]]:
-    """Up to two combinations (2..4) of the oldest open invoices whose total is in [lo, hi].
-
-    Pair totals are sorted once, so pairs, triples and quadruples cost O(n²) range lookups
-    over the SUBSET_ITEMS oldest invoices instead of enumerating every combination. Two
-    solutions mean the amount does not say which invoices, so the search stops there.
-    """
-    pool = items[:SUBSET_ITEMS]
-    n = len(pool)
-    pairs = sorted((pool[i].open + pool[j].open, i, j) for i in range(n) for j in range(i + 1, n))
-    totals = [p[0] for p in pairs]
-
-    def between(low: int, high: int) -> list[tuple[int, int, int]]:
-        return pairs[bisect_left(totals, low):bisect_right(totals, high)]
-
-    found: set[tuple[int, ...]] = {(i, j) for _t, i, j in between(lo, hi)[:2]}
-    for k in range(n):
-        for _t, i, j in between(lo - pool[k].open, hi - pool[k].open):
-            if len(found) > 1:
-                break
-            if k not in (i, j):
-                found.add(tuple(sorted((i, j, k))))
-    for first, i, j in pairs if len(found) <= 1 and SUBSET_SIZE >= 4 else ():
-        for _t, k, m in between(lo - first, hi - first):
-            if len(found) > 1:
-                break
-            if len({i, j, k, m}) == 4:
-                found.add(tuple(sorted((i, j, k, m))))
-    return [tuple(pool[x].invoice_id for x in combo) for combo in sorted(found)][:2]
-
-
-def _less_fee(amount: int, items: list[OpenItem], fee: FeeTolerance) -> list[Fit]:
+def _less_fee(amount: int, book: Book, fee: FeeTolerance) -> list[Fit]:
     """Every way the amount is some invoices' total less a bank fee (stops at two)."""
+    most = fee.most(amount)
     fits = [Fit("less_fee", (i.invoice_id,), True, write_off=i.open - amount)
-            for i in items if fee.allows(i.open - amount, i.open)][:2]
-    running = 0
-    for n, item in enumerate(items, 1):
-        running += item.open
+            for i in book.opens_between(amount + 1, amount + most)
+            if fee.allows(i.open - amount, i.open)][:2]
+    for n in book.running_between(amount + 1, amount + most):
+        running = book.running(n)
         if n > 1 and fee.allows(running - amount, running):
-            fits.append(Fit("less_fee", tuple(i.invoice_id for i in items[:n]), True,
+            fits.append(Fit("less_fee", tuple(i.invoice_id for i in book.items[:n]), True,
                             write_off=running - amount))
-        if running > amount + fee.most(amount):
-            break
     if len(fits) < 2:
-        by_id = {i.invoice_id: i.open for i in items}
-        for combo in _combinations(amount + 1, amount + fee.most(amount), items):
-            total = sum(by_id[c] for c in combo)
+        by_id = book.by_id()
+        for combo in book.combinations(amount + 1, amount + most):
+            total = sum(by_id[c].open for c in combo)
             if fee.allows(total - amount, total) and combo not in {f.invoice_ids for f in fits}:
                 fits.append(Fit("less_fee", combo, True, write_off=total - amount))
     return fits
 
 
-def _fit_free(amount: int, items: list[OpenItem], day: int, fee: FeeTolerance) -> Fit:
+def _fit_free(amount: int, book: Book, day: int, fee: FeeTolerance) -> Fit:
     """The amount alone, against every open invoice of the customer (oldest first)."""
-    exact = [i for i in items if i.open == amount]
-    if exact:
+    items = book.items
+    exact = book.first_of(amount)
+    if exact is not None:
         # Invoices of equal amounts are interchangeable: money that names none of them settles
         # the oldest (DOMAIN.md, allocation), which is what this fit says.
-        return Fit("exact", (exact[0].invoice_id,), True)
-    running = 0
-    for n, item in enumerate(items, 1):
-        running += item.open
-        if running == amount:
-            return Fit("all" if n == len(items) else "oldest",
-                       tuple(i.invoice_id for i in items[:n]), True)
-        if running > amount:
-            break
-    discounted = [i for i in items if _discounted(i, day) == amount and i.discount]
+        return Fit("exact", (exact.invoice_id,), True)
+    n = book.oldest_summing(amount)
+    if n:
+        return Fit("all" if n == len(items) else "oldest",
+                   tuple(i.invoice_id for i in items[:n]), True)
+    discounted = [i for i in book.discounted() if _discounted(i, day) == amount]
     if len(discounted) == 1:
         return Fit("discount", (discounted[0].invoice_id,), True)
     # Combinations are searched among the SUBSET_ITEMS oldest invoices only: past that, the
     # invoices really paid may lie outside the window, so what is found there is not certain.
     exhaustive = len(items) <= SUBSET_ITEMS
-    subsets = _combinations(amount, amount, items)
+    subsets = book.combinations(amount, amount)
     if len(subsets) == 1:
         return Fit("subset", subsets[0], exhaustive)
-    short = _less_fee(amount, items, fee) if not subsets else []
+    short = _less_fee(amount, book, fee) if not subsets else []
     if len(short) == 1:
         return Fit(short[0].kind, short[0].invoice_ids, exhaustive, short[0].write_off)
     if len(items) == 1 and amount < items[0].open:
         return Fit("partial", (items[0].invoice_id,), True)
-    total = sum(i.open for i in items)
-    if items and amount > total:
+    if items and amount > book.total:
         return Fit("over", tuple(i.invoice_id for i in items), False)
     return Fit("on_account" if exhaustive and not subsets and not short else "undetermined",
-               _allocate(amount, items), False)
+               book.allocate(amount), False)
 
 
-def fit_amount(amount: int, items: Sequence[OpenItem], *, day: int, named: Sequence[int] = (),
-               fee: FeeTolerance = FeeTolerance(), ordered: bool = False) -> Fit:
+def fit_amount(amount: int, items: Sequence[OpenItem] | Book, *, day: int,
+               named: Sequence[int] = (), fee: FeeTolerance = FeeTolerance(),
+               ordered: bool = False) -> Fit:
     """Which of a customer's open invoices a payment of `amount` on `day` settles.
 
-    `ordered` says the items are already oldest first (due date, issue date, id).
+    `items` is the customer's open items, or their Book; `ordered` says a list is already
+    oldest first (due date, issue date, id).
     """
-    oldest = list(items) if ordered else _oldest(items)
+    book = items if isinstance(items, Book) else Book(items, ordered=ordered)
     if named:
-        wanted = set(named)
-        by_id = {i.invoice_id: i for i in oldest if i.invoice_id in wanted}
+        by_id = book.by_id()
         named_items = [by_id[n] for n in dict.fromkeys(named) if n in by_id]
         if named_items:
-            rest = [i for i in oldest if i.invoice_id not in wanted]
-            return _fit_named(amount, named_items, rest, day, fee)
-    return _fit_free(amount, oldest, day, fee)
+            return _fit_named(amount, named_items, book, day, fee)
+    return _fit_free(amount, book, day, fee)
 
 
 def score(candidate: Candidate, fit: Fit) -> Decimal:
@@ -304,14 +407,17 @@ def score(candidate: Candidate, fit: Fit) -> Decimal:
     return Decimal(str(round(value, 3)))
 
 
-def best_possible(candidate: Candidate) -> Decimal:
-    """The highest confidence this candidate can reach, whatever the amount says."""
+def best_possible(candidate: Candidate, *, certain: bool = True) -> Decimal:
+    """The highest confidence this candidate can reach, whatever the amount says
+    (`certain=False`: when no fit of the amount can be certain)."""
+    if not certain:
+        return Decimal(str(round(candidate.identity() * 0.9, 3)))
     return Decimal(str(round(1.0 - (1.0 - candidate.identity()) * 0.3, 3)))
 
 
-def suggest(candidate: Candidate, items: Sequence[OpenItem], *, amount: int, day: int,
+def suggest(candidate: Candidate, items: Sequence[OpenItem] | Book, *, amount: int, day: int,
             fee: FeeTolerance) -> Suggestion:
-    """Score one candidate customer for a line (`items` oldest first)."""
+    """Score one candidate customer for a line (`items` oldest first, or their Book)."""
     fit = fit_amount(amount, items, day=day, named=candidate.named, fee=fee, ordered=True)
     evidence = tuple(sorted(candidate.evidence.items(), key=lambda kv: -kv[1]))
     return Suggestion(candidate.customer_id, fit.invoice_ids, score(candidate, fit), fit,

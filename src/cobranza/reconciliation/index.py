@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from cobranza.core.matching import OpenItem
+from cobranza.core.matching import Book, OpenItem
 from cobranza.reconciliation.repository import CustomerRow
 
 # Words that say nothing about who a company is (legal forms, articles, trade words).
@@ -104,6 +104,7 @@ class LedgerIndex:
             self.by_amount[it.open].append(it)
         for own in self.items.values():
             own.sort(key=lambda i: (i.due, i.issue, i.invoice_id))
+        self._books: dict[int, Book] = {}
         self._owes: dict[int, set[int]] = {}
         self._amounts: list[int] | None = None
         self.accounts: dict[str, set[int]] = defaultdict(set)
@@ -126,6 +127,13 @@ class LedgerIndex:
                 self.blocks[block].append(c.id)
         self._sorted_keys = sorted(self.exact_names)
         self._written = sorted((" ".join(plain(c.name).split()), c.id) for c in customers)
+
+    def book(self, customer: int) -> Book:
+        """The customer's open items with their amount lookups (built on first use)."""
+        book = self._books.get(customer)
+        if book is None:
+            book = self._books[customer] = Book(self.items.get(customer, ()), ordered=True)
+        return book
 
     def _names_starting(self, written: str) -> list[int]:
         """Customers whose full name, as written, begins with `written` (at most 120)."""

@@ -144,9 +144,14 @@ def match_line(line: LineRow, index: LedgerIndex, *, owners: dict[int, int],
                                                    c.customer_id))[:_MAX_NAMESAKES]
     suggestions: list[Suggestion] = []
     for candidate in ranked:
-        if len(suggestions) >= 3 and _settled(suggestions, best_possible(candidate)):
-            break  # no customer further down can change the decision or the top 3
-        suggestions.append(suggest(candidate, index.items.get(candidate.customer_id, []),
-                                   amount=line.amount, day=line.booking_day, fee=fee))
+        book = index.book(candidate.customer_id)
+        if len(suggestions) >= 3:
+            if _settled(suggestions, best_possible(candidate)):
+                break  # no customer further down can change the decision or the top 3
+            if not candidate.named and _settled(suggestions, best_possible(
+                    candidate, certain=book.may_fit(line.amount, line.booking_day, fee))):
+                continue  # the amount fits none of this one's invoices: it cannot either
+        suggestions.append(suggest(candidate, book, amount=line.amount, day=line.booking_day,
+                                   fee=fee))
     status, top = decide(suggestions)
     return Verdict(line, status, top)

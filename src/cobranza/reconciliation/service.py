@@ -12,8 +12,9 @@ from decimal import Decimal
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from cobranza.batching import collector_paused
 from cobranza.core import references
-from cobranza.core.matching import FeeTolerance, Suggestion
+from cobranza.core.matching import FeeTolerance, OpenItem, Suggestion
 from cobranza.core.money import minor_to_str, to_minor
 from cobranza.i18n import _
 from cobranza.models import BankStatement, BankTransaction, Customer, CustomerAlias
@@ -51,6 +52,13 @@ class Outcome:
 def reconcile(session: Session, *, org_id: int, now: datetime, auto: bool,
               fee_pct: Decimal = DEFAULT_FEE_PCT, user: str | None = None) -> Outcome:
     """Match every pending line; with `auto`, apply those above the threshold."""
+    with collector_paused():
+        return _reconcile(session, org_id=org_id, now=now, auto=auto, fee_pct=fee_pct,
+                          user=user)
+
+
+def _reconcile(session: Session, *, org_id: int, now: datetime, auto: bool,
+               fee_pct: Decimal, user: str | None) -> Outcome:
     clock = time.perf_counter()
     repo.lock(session, org_id=org_id)
     lines = repo.pending_lines(session, org_id=org_id)
@@ -62,7 +70,7 @@ def reconcile(session: Session, *, org_id: int, now: datetime, auto: bool,
     aliases = repo.aliases(session, org_id=org_id)
     clabes = repo.clabes(session, org_id=org_id)
     items = repo.open_items(session, org_id=org_id, currencies={ln.currency for ln in lines})
-    owners = _owners(session, org_id=org_id, lines=lines)
+    owners = _owners(session, org_id=org_id, lines=lines, items=items)
     clock = _lap(outcome, "load", clock)
     for currency, open_ in items.items():
         index = LedgerIndex(customers=customers, items=open_, aliases=aliases, clabes=clabes)
@@ -89,10 +97,15 @@ def _lap(outcome: Outcome, stage: str, since: float) -> float:
     return now
 
 
-def _owners(session: Session, *, org_id: int, lines: Sequence[LineRow]) -> dict[int, int]:
+def _owners(session: Session, *, org_id: int, lines: Sequence[LineRow],
+            items: dict[str, list[OpenItem]]) -> dict[int, int]:
+    """Invoice id -> customer, for every invoice an RF reference in the lines names."""
     ids = {d.id for ln in lines for ref in references.find_rf(ln.text)
            if (d := references.decode(ref)) is not None and d.kind == "invoice"}
-    return repo.invoice_owners(session, org_id=org_id, ids=sorted(ids))
+    known = {i.invoice_id: i.customer_id for open_ in items.values() for i in open_
+             if i.invoice_id in ids}
+    # Invoices no longer open (or in another currency) are looked up by primary key.
+    return known | repo.invoice_owners(session, org_id=org_id, ids=sorted(ids - set(known)))
 
 
 def _name_missing(session: Session, *, org_id: int, outcome: Outcome) -> None:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
+import random
 from decimal import Decimal
 
 from cobranza.core.matching import (
+    SUBSET_ITEMS,
+    SUBSET_SIZE,
+    Book,
     Candidate,
     FeeTolerance,
     Fit,
@@ -79,3 +84,37 @@ def test_a_line_is_applied_only_when_sure_and_ahead() -> None:
     # The amount alone is never enough.
     assert decide([_suggestion(3, "amount_only", 0.3, 116000, mine)])[0] == "review"
     assert decide([]) == ("unmatched", [])
+
+
+def _brute_subsets(lo: int, hi: int, open_: list[OpenItem]) -> set[tuple[int, ...]]:
+    pool = open_[:SUBSET_ITEMS]
+    return {tuple(i.invoice_id for i in combo) for size in range(2, SUBSET_SIZE + 1)
+            for combo in itertools.combinations(pool, size)
+            if lo <= sum(i.open for i in combo) <= hi}
+
+
+def test_a_customers_book_finds_the_same_combinations_as_trying_them_all() -> None:
+    rng = random.Random(7)
+    for _ in range(300):
+        open_ = items(*(rng.choice((1000, 2500, 4000)) if rng.random() < 0.3
+                        else rng.randint(100, 9000) for _ in range(rng.randint(1, 20))))
+        book = Book(open_, ordered=True)
+        lo = rng.randint(100, 30000)
+        hi = lo + rng.choice((0, 0, 50, 400))
+        found = book.combinations(lo, hi)
+        truth = _brute_subsets(lo, hi, open_)
+        # At most two are returned (two say the amount does not pin the invoices down).
+        assert set(found) <= truth
+        assert len(found) == min(2, len(truth))
+
+
+def test_no_certain_fit_is_missed_by_the_cheap_test() -> None:
+    rng = random.Random(11)
+    for _ in range(500):
+        open_ = items(*(rng.randint(100, 9000) for _ in range(rng.randint(1, 18))))
+        book = Book(open_, ordered=True)
+        amount = rng.choice((sum(i.open for i in rng.sample(open_, min(3, len(open_)))) - 20,
+                             rng.randint(50, 20000), open_[0].open - 1))
+        fit = fit_amount(amount, book, day=120, fee=FEE)
+        if fit.certain:
+            assert book.may_fit(amount, 120, FEE), (amount, open_)
