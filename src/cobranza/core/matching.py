@@ -18,6 +18,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import lru_cache
 from itertools import accumulate
 from itertools import combinations as choose
 from typing import NamedTuple
@@ -99,20 +100,24 @@ class Candidate:
     customer_id: int
     evidence: dict[str, float] = field(default_factory=dict)  # kind -> strength
     named: list[int] = field(default_factory=list)  # invoice ids named by reference or number
+    _identity: float | None = field(default=None, repr=False, compare=False)
 
     def add(self, kind: str, strength: float, *, invoice_id: int | None = None) -> None:
         """Record evidence (the strongest of each kind counts once)."""
         if strength > self.evidence.get(kind, 0.0):
             self.evidence[kind] = strength
+            self._identity = None
         if invoice_id is not None and invoice_id not in self.named:
             self.named.append(invoice_id)
 
     def identity(self) -> float:
         """How sure the evidence makes us of the customer (noisy-OR of the strengths)."""
-        doubt = 1.0
-        for strength in self.evidence.values():
-            doubt *= 1.0 - strength
-        return 1.0 - doubt
+        if self._identity is None:
+            doubt = 1.0
+            for strength in self.evidence.values():
+                doubt *= 1.0 - strength
+            self._identity = 1.0 - doubt
+        return self._identity
 
 
 @dataclass(frozen=True)
@@ -289,6 +294,8 @@ class Book:
         discounted item, or (within the subset window) some items totalling the amount up to
         a bank fee more; or a customer's only invoice paid in part.
         """
+        if amount > self.total:
+            return False  # nothing owed adds up to it, even less a bank fee
         if (amount in self._first or self.oldest_summing(amount)
                 or any(_discounted(i, day) == amount for i in self._discounted)):
             return True
@@ -410,9 +417,14 @@ def score(candidate: Candidate, fit: Fit) -> Decimal:
 def best_possible(candidate: Candidate, *, certain: bool = True) -> Decimal:
     """The highest confidence this candidate can reach, whatever the amount says
     (`certain=False`: when no fit of the amount can be certain)."""
+    return _bound(candidate.identity(), certain)
+
+
+@lru_cache(maxsize=4096)
+def _bound(identity: float, certain: bool) -> Decimal:
     if not certain:
-        return Decimal(str(round(candidate.identity() * 0.9, 3)))
-    return Decimal(str(round(1.0 - (1.0 - candidate.identity()) * 0.3, 3)))
+        return Decimal(str(round(identity * 0.9, 3)))
+    return Decimal(str(round(1.0 - (1.0 - identity) * 0.3, 3)))
 
 
 def suggest(candidate: Candidate, items: Sequence[OpenItem] | Book, *, amount: int, day: int,

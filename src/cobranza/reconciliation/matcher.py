@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -33,12 +34,9 @@ class Verdict:
     suggestions: list[Suggestion]
 
 
-def _references(line: LineRow, index: LedgerIndex, owners: dict[int, int],
-                found: dict[int, Candidate]) -> None:
-    for ref in references.find_rf(line.text):
-        decoded = references.decode(ref)
-        if decoded is None:
-            continue
+def _references(line: LineRow, index: LedgerIndex, refs: Sequence[references.Decoded],
+                owners: dict[int, int], found: dict[int, Candidate]) -> None:
+    for decoded in refs:
         if decoded.kind == "customer" and decoded.id in index.customers:
             _candidate(found, decoded.id).add("rf_customer", STRENGTH["rf_customer"])
         elif decoded.kind == "invoice":
@@ -54,6 +52,14 @@ def _references(line: LineRow, index: LedgerIndex, owners: dict[int, int],
         customer = index.clabes.get(clabe)
         if customer is not None:
             _candidate(found, customer).add("clabe", STRENGTH["clabe"])
+
+
+def references_in(line: LineRow) -> list[references.Decoded]:
+    """The cobranza RF references (invoice or customer) in a line's text, in order."""
+    if "RF" not in line.text:
+        return []
+    return [d for ref in references.find_rf(line.text)
+            if (d := references.decode(ref)) is not None]
 
 
 def _candidate(found: dict[int, Candidate], customer: int) -> Candidate:
@@ -120,20 +126,27 @@ def _amount_only(line: LineRow, index: LedgerIndex, found: dict[int, Candidate],
             _candidate(found, hit.customer_id).add("amount_only", STRENGTH["amount_only"] / 2)
 
 
-def _settled(suggestions: list[Suggestion], bound: Decimal) -> bool:
+_MARGIN = Decimal(str(AUTO_MARGIN))
+
+
+def _settled(top: list[Decimal], bound: Decimal) -> bool:
     """True when a candidate that can reach at most `bound` changes nothing: it would not enter
-    the top 3, and it could not come within the margin of the best."""
-    ranked = sorted((s.confidence for s in suggestions), reverse=True)
-    return bound <= ranked[2] and ranked[0] - bound >= Decimal(str(AUTO_MARGIN))
+    the top 3 (`top`: the three best confidences so far, best first), and it could not come
+    within the margin of the best."""
+    return bound <= top[2] and top[0] - bound >= _MARGIN
 
 
-def match_line(line: LineRow, index: LedgerIndex, *, owners: dict[int, int],
-               fee: FeeTolerance) -> Verdict:
-    """Score every customer the line's evidence points to; applied, review or unmatched."""
+def match_line(line: LineRow, index: LedgerIndex, *, refs: Sequence[references.Decoded],
+               owners: dict[int, int], fee: FeeTolerance) -> Verdict:
+    """Score every customer the line's evidence points to; applied, review or unmatched.
+
+    `refs` are the cobranza RF references found in the line's text (`references_in`), and
+    `owners` the customer of every invoice they name.
+    """
     if line.amount <= 0:
         return Verdict(line, "ignored", [])  # money out is not a customer's payment
     found: dict[int, Candidate] = {}
-    _references(line, index, owners, found)
+    _references(line, index, refs, owners, found)
     _numbers(line, index, found)
     if not found or max(c.identity() for c in found.values()) < 0.99:
         _parties(line, index, found)  # a reference already names the customer
@@ -143,15 +156,17 @@ def match_line(line: LineRow, index: LedgerIndex, *, owners: dict[int, int],
     ranked = sorted(found.values(), key=lambda c: (-c.identity(), c.customer_id not in owes_it,
                                                    c.customer_id))[:_MAX_NAMESAKES]
     suggestions: list[Suggestion] = []
+    best3: list[Decimal] = []
     for candidate in ranked:
         book = index.book(candidate.customer_id)
-        if len(suggestions) >= 3:
-            if _settled(suggestions, best_possible(candidate)):
+        if len(best3) >= 3:
+            if _settled(best3, best_possible(candidate)):
                 break  # no customer further down can change the decision or the top 3
-            if not candidate.named and _settled(suggestions, best_possible(
-                    candidate, certain=book.may_fit(line.amount, line.booking_day, fee))):
+            if (not candidate.named and _settled(best3, best_possible(candidate, certain=False))
+                    and not book.may_fit(line.amount, line.booking_day, fee)):
                 continue  # the amount fits none of this one's invoices: it cannot either
-        suggestions.append(suggest(candidate, book, amount=line.amount, day=line.booking_day,
-                                   fee=fee))
+        suggestion = suggest(candidate, book, amount=line.amount, day=line.booking_day, fee=fee)
+        suggestions.append(suggestion)
+        best3 = sorted([*best3, suggestion.confidence], reverse=True)[:3]
     status, top = decide(suggestions)
     return Verdict(line, status, top)

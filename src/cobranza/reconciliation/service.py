@@ -22,7 +22,7 @@ from cobranza.models.base import day_number
 from cobranza.reconciliation import repository as repo
 from cobranza.reconciliation.apply import Application, apply_all, reverse_line
 from cobranza.reconciliation.index import LedgerIndex, compact, name_key
-from cobranza.reconciliation.matcher import Verdict, match_line
+from cobranza.reconciliation.matcher import Verdict, match_line, references_in
 from cobranza.reconciliation.repository import LineRow
 
 DEFAULT_FEE_PCT = Decimal("1.5")
@@ -70,7 +70,8 @@ def _reconcile(session: Session, *, org_id: int, now: datetime, auto: bool,
     aliases = repo.aliases(session, org_id=org_id)
     clabes = repo.clabes(session, org_id=org_id)
     items = repo.open_items(session, org_id=org_id, currencies={ln.currency for ln in lines})
-    owners = _owners(session, org_id=org_id, lines=lines, items=items)
+    refs = {ln.id: found for ln in lines if (found := references_in(ln))}
+    owners = _owners(session, org_id=org_id, refs=refs, items=items)
     clock = _lap(outcome, "load", clock)
     for currency, open_ in items.items():
         index = LedgerIndex(customers=customers, items=open_, aliases=aliases, clabes=clabes)
@@ -78,7 +79,8 @@ def _reconcile(session: Session, *, org_id: int, now: datetime, auto: bool,
         clock = _lap(outcome, "index", clock)
         cap = FEE_CAPS.get(currency)
         fee = FeeTolerance(fee_pct, None if cap is None else to_minor(cap, currency))
-        outcome.verdicts.extend(match_line(ln, index, owners=owners, fee=fee)
+        outcome.verdicts.extend(match_line(ln, index, refs=refs.get(ln.id, ()), owners=owners,
+                                           fee=fee)
                                 for ln in lines if ln.currency == currency)
         clock = _lap(outcome, "match", clock)
     outcome.verdicts.sort(key=lambda v: v.line.id)
@@ -97,11 +99,10 @@ def _lap(outcome: Outcome, stage: str, since: float) -> float:
     return now
 
 
-def _owners(session: Session, *, org_id: int, lines: Sequence[LineRow],
+def _owners(session: Session, *, org_id: int, refs: dict[int, list[references.Decoded]],
             items: dict[str, list[OpenItem]]) -> dict[int, int]:
     """Invoice id -> customer, for every invoice an RF reference in the lines names."""
-    ids = {d.id for ln in lines for ref in references.find_rf(ln.text)
-           if (d := references.decode(ref)) is not None and d.kind == "invoice"}
+    ids = {d.id for found in refs.values() for d in found if d.kind == "invoice"}
     known = {i.invoice_id: i.customer_id for open_ in items.values() for i in open_
              if i.invoice_id in ids}
     # Invoices no longer open (or in another currency) are looked up by primary key.
