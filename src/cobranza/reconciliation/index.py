@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
 
+import polars as pl
 from rapidfuzz import fuzz, process
 
 from cobranza.core.matching import Book, OpenItem
@@ -94,16 +95,18 @@ class LedgerIndex:
         self.by_number: dict[str, list[OpenItem]] = defaultdict(list)
         self.by_digits: dict[str, list[OpenItem]] = defaultdict(list)
         self.by_amount: dict[int, list[OpenItem]] = defaultdict(list)
-        for it in items:
+        # Oldest first (due date, issue date, id), so each customer's list is too.
+        ordered = sorted(items, key=lambda i: (i.due, i.issue, i.invoice_id))
+        numbers = pl.Series([it.number for it in ordered], dtype=pl.String)
+        compacts = numbers.str.to_uppercase().str.replace_all("[^0-9A-Z]", "").to_list()
+        digit_runs = numbers.str.replace_all("[^0-9]", "").str.strip_chars_start("0").to_list()
+        for it, key, d in zip(ordered, compacts, digit_runs, strict=True):
             self.items[it.customer_id].append(it)
             self.item[it.invoice_id] = it
-            self.by_number[compact(it.number)].append(it)
-            d = digits(it.number)
+            self.by_number[key].append(it)
             if len(d) >= 4:
                 self.by_digits[d].append(it)
             self.by_amount[it.open].append(it)
-        for own in self.items.values():
-            own.sort(key=lambda i: (i.due, i.issue, i.invoice_id))
         self._books: dict[int, Book] = {}
         self._owes: dict[int, set[int]] = {}
         self._amounts: list[int] | None = None

@@ -9,6 +9,7 @@ from decimal import Decimal
 from cobranza.core import references
 from cobranza.core.matching import (
     AUTO_MARGIN,
+    AUTO_THRESHOLD,
     STRENGTH,
     Candidate,
     FeeTolerance,
@@ -127,6 +128,7 @@ def _amount_only(line: LineRow, index: LedgerIndex, found: dict[int, Candidate],
 
 
 _MARGIN = Decimal(str(AUTO_MARGIN))
+_THRESHOLD = Decimal(str(AUTO_THRESHOLD))
 
 
 def _settled(top: list[Decimal], bound: Decimal) -> bool:
@@ -137,11 +139,13 @@ def _settled(top: list[Decimal], bound: Decimal) -> bool:
 
 
 def match_line(line: LineRow, index: LedgerIndex, *, refs: Sequence[references.Decoded],
-               owners: dict[int, int], fee: FeeTolerance) -> Verdict:
+               owners: dict[int, int], fee: FeeTolerance, complete: bool = False) -> Verdict:
     """Score every customer the line's evidence points to; applied, review or unmatched.
 
     `refs` are the cobranza RF references found in the line's text (`references_in`), and
-    `owners` the customer of every invoice they name.
+    `owners` the customer of every invoice they name. A line that will be applied lists only
+    the runners-up scored before the best was certain, unless `complete` (every line goes to
+    a person: its top 3 must be the true top 3).
     """
     if line.amount <= 0:
         return Verdict(line, "ignored", [])  # money out is not a customer's payment
@@ -159,6 +163,12 @@ def match_line(line: LineRow, index: LedgerIndex, *, refs: Sequence[references.D
     best3: list[Decimal] = []
     for candidate in ranked:
         book = index.book(candidate.customer_id)
+        if (not complete and best3 and best3[0] >= _THRESHOLD
+                and (len(best3) < 2 or best3[0] - best3[1] >= _MARGIN)
+                and best3[0] - best_possible(candidate) >= _MARGIN):
+            # The best is applied whatever the rest say: none can reach it or come within the
+            # margin (the runners-up of an applied line are not worth their amount search).
+            break
         if len(best3) >= 3:
             if _settled(best3, best_possible(candidate)):
                 break  # no customer further down can change the decision or the top 3

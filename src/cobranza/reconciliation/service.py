@@ -80,7 +80,7 @@ def _reconcile(session: Session, *, org_id: int, now: datetime, auto: bool,
         cap = FEE_CAPS.get(currency)
         fee = FeeTolerance(fee_pct, None if cap is None else to_minor(cap, currency))
         outcome.verdicts.extend(match_line(ln, index, refs=refs.get(ln.id, ()), owners=owners,
-                                           fee=fee)
+                                           fee=fee, complete=not auto)
                                 for ln in lines if ln.currency == currency)
         clock = _lap(outcome, "match", clock)
     outcome.verdicts.sort(key=lambda v: v.line.id)
