@@ -167,3 +167,24 @@ def test_identify_reads_a_latin1_header_cut_anywhere() -> None:
     # The head handed to identify may end inside a character or a line.
     assert statement_csv.identify(SANTIAGO[:80])
     assert statement_csv.identify(MEXICO.split(b"\n")[0])
+
+
+def test_totals_and_balance_rows_around_the_movements_are_not_transactions() -> None:
+    data = ("Fecha;Descripción;Cargo;Abono;Saldo\n"
+            ";Saldo inicial;;;3.765.510\n"
+            "01/03/2026;Transferencia de ACME SpA;;1.234.500;5.000.000\n"
+            "02/03/2026;Total pago proveedores;12.990;;4.987.010\n"
+            "Totales;;12.990;1.234.500;\n"
+            ";SALDO FINAL:;;;4.987.010\n").encode("cp1252")
+    [statement] = statement_csv.extract_csv(data, file="c.csv", currency="CLP")
+    # The row describing a payment as "Total ..." has its date: it is a movement.
+    assert [line.amount for line in statement.lines] == [Decimal("1234500"), Decimal("-12990")]
+
+
+def test_a_row_with_a_bad_date_is_still_refused_where_it_is() -> None:
+    data = ("Fecha;Descripción;Cargo;Abono\n"
+            "01/03/2026;Transferencia;;1.000\n"
+            "31/02/2026;Total de la semana;;2.000\n").encode("cp1252")
+    with pytest.raises(StatementError) as error:
+        statement_csv.extract_csv(data, file="c.csv", currency="CLP")
+    assert error.value.line == 3

@@ -204,8 +204,9 @@ def _table(file: str, header: list[str], rows: list[list[str]], columns: dict[st
     """The rows as the ledger imports' Table: stripped strings, empty as null, line numbers."""
     data: dict[str, list[str | None]] = {field: [] for field in columns}
     lines: list[int] = []
+    date_at = columns.get("date")
     for offset, row in enumerate(rows):
-        if not any(cell.strip() for cell in row):
+        if not any(cell.strip() for cell in row) or _summary(row, date_at):
             continue
         for field, i in columns.items():
             cell = row[i].strip() if i < len(row) else ""
@@ -220,6 +221,24 @@ def _table(file: str, header: list[str], rows: list[list[str]], columns: dict[st
     whole = bool(codes) and all(is_currency(c) and exponent(c) == 0 for c in codes)
     return Table(file, frame, headers, delimiter, "utf-8",
                  _decimal_comma(frame, delimiter, whole=whole))
+
+
+# Rows a bank adds above or below the movements: totals and balances, not transactions
+# (matched on the cell without accents, case or punctuation).
+_SUMMARY = re.compile(
+    r"^(?:totale?s?|sumas?|saldos?|(?:opening|closing|ending) balance|balance)(?: |$)")
+
+
+def _summary(row: list[str], date_at: int | None) -> bool:
+    """True for a totals or balance row: no booking date, and a cell that says what it is.
+
+    A transaction whose description says "Total" still has its date, and is read (or refused
+    with its line when the date is wrong).
+    """
+    booked = row[date_at].strip() if date_at is not None and date_at < len(row) else ""
+    if booked and not _SUMMARY.match(normalise_header(booked)):
+        return False
+    return any(_SUMMARY.match(normalise_header(cell)) for cell in row)
 
 
 def _decimal_comma(frame: pl.DataFrame, delimiter: str, *, whole: bool) -> bool:
