@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
 
 from cobranza.deps import OrgDep, SessionDep
 from cobranza.i18n import _
@@ -40,21 +41,40 @@ class StatementImportOut(BaseModel):
     lines_known: int
 
 
-async def _body(request: Request, *, file: str) -> bytes:
-    """The uploaded bytes, refused past the size limit before all of them are read."""
-    if request.headers.get("content-type", "").startswith("multipart/form-data"):
-        # Multipart parsing needs python-multipart, which cobranza does not depend on.
-        raise _refused([StatementError(file, 0, "", _(
-            "send the file as the request body (Content-Type: application/octet-stream), "
-            "not as a form"))], 415)
-    if int(request.headers.get("content-length") or 0) > MAX_BYTES:
-        raise _too_large(file)
+_FORM_SLACK = 64 * 1024  # a form's boundaries and part headers around the file
+
+
+async def _body(request: Request, *, file: str | None) -> tuple[bytes, str]:
+    """The uploaded bytes and the file's name, refused past the size limit before all of them
+    are read. The file is the request body, or the `file` field of a form (multipart)."""
+    name = file or "upload"
+    form = request.headers.get("content-type", "").startswith("multipart/form-data")
+    if int(request.headers.get("content-length") or 0) > MAX_BYTES + (_FORM_SLACK if form else 0):
+        raise _too_large(name)
+    if form:
+        return await _form_file(request, file=file)
     data = bytearray()
     async for chunk in request.stream():
         data.extend(chunk)
         if len(data) > MAX_BYTES:
-            raise _too_large(file)
-    return bytes(data)
+            raise _too_large(name)
+    return bytes(data), name
+
+
+async def _form_file(request: Request, *, file: str | None) -> tuple[bytes, str]:
+    """The `file` field of a browser's form upload (spooled to disk while parsed)."""
+    async with request.form(max_files=1, max_fields=20) as form:
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile):
+            raise _refused([StatementError(file or "upload", 0, "file", _(
+                "the form has no file in a field named 'file'"))], 422)
+        name = file or upload.filename or "upload"
+        if upload.size is not None and upload.size > MAX_BYTES:
+            raise _too_large(name)
+        data = await upload.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            raise _too_large(name)
+        return data, name
 
 
 def _too_large(file: str) -> HTTPException:
@@ -77,10 +97,10 @@ async def upload_statement(
     map_: Annotated[list[str] | None, Query(
         alias="map", description="CSV: FIELD=HEADER, repeatable or comma-separated")] = None,
 ) -> StatementImportOut:
-    """Import a bank statement sent as the request body; any error imports nothing (422)."""
-    name = filename or "upload"
-    mapping = _mapping(map_ or [], file=name)
-    data = await _body(request, file=name)
+    """Import a bank statement sent as the request body, or as the `file` field of a form;
+    any error imports nothing (422)."""
+    mapping = _mapping(map_ or [], file=filename or "upload")
+    data, name = await _body(request, file=filename)
     # The import is synchronous database work: keep it off the event loop.
     outcome = await run_in_threadpool(
         import_statement, session, org_id=org.id, data=data, file=name, now=datetime.now(UTC),

@@ -66,8 +66,23 @@ def test_requests_without_a_key_are_refused(api: tuple[TestClient, str]) -> None
     assert client.post("/statements", content=b"x").status_code == 401
 
 
-def test_a_form_upload_is_told_to_send_the_raw_file(api: tuple[TestClient, str]) -> None:
+def test_a_browser_form_upload_imports_the_file_field(api: tuple[TestClient, str]) -> None:
     client, _db = api
-    result = client.post("/statements", content=b"--x\r\n",
-                         headers={"Content-Type": "multipart/form-data; boundary=x"})
-    assert result.status_code == 415
+    body = march(entry("10.00", ref="A"))
+    result = client.post("/statements", files={"file": ("marzo.xml", body, "text/xml")})
+    assert result.status_code == 200, result.text
+    assert (result.json()["file"], result.json()["lines_new"]) == ("marzo.xml", 1)
+    again = client.post("/statements", files={"file": ("marzo.xml", body, "text/xml")})
+    assert again.json()["lines_known"] == 1
+
+
+def test_a_form_without_a_file_field_is_refused(api: tuple[TestClient, str]) -> None:
+    client, _db = api
+    result = client.post("/statements", files={"statement": ("m.xml", b"<x/>", "text/xml")})
+    assert result.status_code == 422
+    assert result.json()["detail"][0]["message"] == "the form has no file in a field named 'file'"
+    client.headers["Accept-Language"] = "es"
+    spanish = client.post("/statements", data={"file": "not a file"},
+                          files={"statement": ("m.xml", b"<x/>", "text/xml")})
+    assert spanish.json()["detail"][0]["message"] == (
+        "el formulario no trae un archivo en un campo llamado 'file'")
