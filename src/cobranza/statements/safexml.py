@@ -39,13 +39,15 @@ def _parser() -> etree.XMLParser:
 def parse_xml(data: bytes, *, file: str) -> etree._Element:
     """Parse untrusted XML bytes into an lxml root element; raise `XmlError` on anything unsafe."""
     # Refused before parsing: an entity declaration is what every XML bomb needs, and a DOCTYPE
-    # is how external resources are reached. (UTF-16 input is caught after parsing, below.)
-    if b"<!ENTITY" in data:
-        raise XmlError(file, _line_of(data, b"<!ENTITY"), _(
+    # is how external resources are reached; looked for in every encoding XML may come in.
+    entity = _line_of(data, "<!ENTITY")
+    if entity is not None:
+        raise XmlError(file, entity, _(
             "the XML declares entities (<!ENTITY>); refused as a possible XML bomb or external "
             "entity attack"))
-    if b"<!DOCTYPE" in data:
-        raise XmlError(file, _line_of(data, b"<!DOCTYPE"), _(
+    doctype = _line_of(data, "<!DOCTYPE")
+    if doctype is not None:
+        raise XmlError(file, doctype, _(
             "the XML has a DOCTYPE; refused as a possible external entity attack"))
     try:
         root = etree.fromstring(data, parser=_parser())
@@ -71,9 +73,16 @@ def local_name(element: etree._Element) -> str:
     return etree.QName(tag).localname if isinstance(tag, str) else ""
 
 
-def _line_of(data: bytes, needle: bytes) -> int:
-    index = data.find(needle)
-    return data.count(b"\n", 0, index) + 1 if index >= 0 else 0
+_ENCODINGS = ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
+
+
+def _line_of(data: bytes, needle: str) -> int | None:
+    """The line where `needle` first appears, in any encoding XML may use; None if nowhere."""
+    for encoding in _ENCODINGS:
+        index = data.find(needle.encode(encoding))
+        if index >= 0:
+            return data.count("\n".encode(encoding), 0, index) + 1
+    return None
 
 
 def _syntax_detail(exc: etree.XMLSyntaxError) -> str:
