@@ -17,13 +17,14 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import TableClause, bindparam, insert, update
+from sqlalchemy import Table, TableClause, bindparam, update
 from sqlalchemy.orm import Session
 
+from cobranza import bulk
 from cobranza.ledger.replay import replay_customers
 from cobranza.models import CreditNote, Payment, ReconciliationMatch
 from cobranza.models.base import Base, from_day_number
-from cobranza.reconciliation.repository import CHUNK, LineRow, execute_many, fetch
+from cobranza.reconciliation.repository import LineRow, execute_many, fetch
 from cobranza.timeline.log import Event, append
 
 
@@ -81,14 +82,12 @@ def apply_all(session: Session, *, org_id: int, applications: Sequence[Applicati
 
 def _insert_returning(session: Session, model: type[Base],
                       rows: list[dict[str, Any]]) -> list[int]:
-    """Insert rows in chunks; their new ids in the order given."""
-    ids: list[int] = []
-    table = cast(TableClause, model.__table__)
-    for start in range(0, len(rows), CHUNK):
-        result = session.execute(
-            insert(table).returning(table.c.id, sort_by_parameter_order=True),
-            rows[start:start + CHUNK])
-        ids.extend(int(r[0]) for r in result)
+    """Insert rows through the driver with reserved ids (the caller holds the organisation's
+    lock, `repository.lock`); their new ids in the order given."""
+    table = cast(Table, model.__table__)
+    conn = session.connection()
+    ids = bulk.reserve_ids(conn, table, len(rows))
+    bulk.insert(conn, table, [{"id": id_, **row} for id_, row in zip(ids, rows, strict=True)])
     return ids
 
 

@@ -13,11 +13,12 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
+from cobranza import bulk
 from cobranza.models import ActivityEntry
 
 GENESIS = "0" * 64
@@ -82,9 +83,7 @@ def append(session: Session, *, org_id: int, events: Iterable[Event]) -> int:
                      "at": event.at, "kind": event.kind, "actor": event.actor,
                      "payload": payload, "prev_hash": prev, "hash": digest})
         heads[event.customer_id] = (seq, digest)
-    for start in range(0, len(rows), 5_000):
-        session.execute(insert(ActivityEntry), rows[start:start + 5_000])
-    return len(rows)
+    return bulk.insert(session.connection(), cast(Table, ActivityEntry.__table__), rows)
 
 
 @dataclass(frozen=True, slots=True)

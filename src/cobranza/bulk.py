@@ -1,0 +1,54 @@
+"""Set-based writes below the ORM: many rows at once through the driver's executemany.
+
+SQLAlchemy's "insertmanyvalues" (an INSERT with RETURNING per batch of rows) and the ORM's
+unit of work process every value and row in Python, seconds for the tens of thousands of rows
+a reconciliation or a daily run writes. Here each column's bind processor (the project's
+types: UTC timestamps, day numbers, decimals as text) is applied to the values, and the rows go
+to the driver in chunks; ids, when the caller needs them, are reserved first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Table
+
+CHUNK = 5_000
+
+
+def reserve_ids(conn: Connection, table: Table, count: int) -> list[int]:
+    """`count` new primary keys for `table`, to insert explicitly.
+
+    PostgreSQL: taken from the table's sequence, safe whatever else runs. SQLite: the next
+    numbers after the largest id, so the caller must hold the database's write lock (every
+    writer of these tables takes it before reading, see reconciliation.repository.lock).
+    """
+    if count == 0:
+        return []
+    if conn.dialect.name == "postgresql":
+        rows = conn.exec_driver_sql(
+            f"SELECT nextval(pg_get_serial_sequence('{table.name}', 'id')) "
+            "FROM generate_series(1, %s)", (count,)).fetchall()
+        return [int(r[0]) for r in rows]
+    top = conn.exec_driver_sql(f"SELECT COALESCE(MAX(id), 0) FROM {table.name}").scalar()
+    return list(range(int(top or 0) + 1, int(top or 0) + 1 + count))
+
+
+def insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> int:
+    """Insert rows (dictionaries with the same keys) in chunks; returns how many."""
+    if not rows:
+        return 0
+    columns = list(rows[0])
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) "
+           f"VALUES ({', '.join([mark] * len(columns))})")
+    processors: list[Callable[[Any], Any] | None] = [
+        table.c[name].type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
+        for name in columns]
+    for start in range(0, len(rows), CHUNK):
+        conn.exec_driver_sql(sql, [
+            tuple(row[name] if process is None or row[name] is None else process(row[name])
+                  for name, process in zip(columns, processors, strict=True))
+            for row in rows[start:start + CHUNK]])
+    return len(rows)
