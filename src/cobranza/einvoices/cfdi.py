@@ -87,8 +87,8 @@ def _unstamped(root: Element, f: Fields, *, kind: str, number: str) -> str:
     if kind == "P":
         message = _(
             "the payment complement is not stamped (no TimbreFiscalDigital, hence no UUID): "
-            "read as a draft numbered {number}; its stamped XML is another complement, so "
-            "import one or the other, not both", number=number)
+            "read as a draft numbered {number}; its stamped XML, when imported, takes over the "
+            "same installments of the same invoices", number=number)
     else:
         message = _(
             "the CFDI is not stamped (no TimbreFiscalDigital, hence no UUID): read as a draft "

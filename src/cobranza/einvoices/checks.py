@@ -12,7 +12,7 @@ from cobranza.core.taxid import TAX_ID_PUNCTUATION
 from cobranza.einvoices.model import At, Document, Parsed, PaymentLine
 from cobranza.i18n import _
 from cobranza.importers.tabular import RowError
-from cobranza.models import CreditNote, Customer, Invoice, Organisation
+from cobranza.models import CreditNote, Customer, Invoice, Organisation, Payment
 
 
 def tax_key(tax_id: str) -> str:
@@ -193,3 +193,70 @@ def taken_numbers(session: Session, *, org: Organisation,
                         "({fiscal_id}); expected a new number or the same document",
                         number=number, fiscal_id=fiscal_id)))
     return errors
+
+
+@dataclass
+class Versions:
+    """A complement imported as a draft and as its stamped XML pays the same installments.
+
+    A Pagos 2.0 line is the n-th payment (NumParcialidad) of one invoice, whichever XML says
+    it: that, not the line's code (the UUID once stamped, the serie-folio before), is what
+    makes two lines the same payment.
+    """
+
+    payments: list[PaymentLine]  # what is left to write
+    rekey: dict[str, str] = field(default_factory=dict)  # stored draft code -> stamped code
+    warnings: list[str] = field(default_factory=list)
+
+
+def versions(session: Session, *, org: Organisation, payments: list[PaymentLine],
+             targets: dict[str, str]) -> Versions:
+    """Drop drafts of payments already stamped; have stamped lines replace stored drafts."""
+    def key(line: PaymentLine) -> tuple[str, int] | None:
+        target = targets.get(line.code)
+        return None if target is None or line.installment is None else (target,
+                                                                          line.installment)
+
+    stamped = {k for line in payments if line.fiscal_id and (k := key(line))}
+    out = Versions([])
+    for line in payments:
+        k = key(line)
+        if line.fiscal_id is None and k in stamped:
+            out.warnings.append(_skipped_draft(line, k))
+            continue
+        out.payments.append(line)
+    numbers = sorted({k[0] for line in out.payments if (k := key(line))})
+    stored: dict[tuple[str, int], tuple[str, str | None]] = {}
+    for start in range(0, len(numbers), 500):
+        rows = session.execute(select(Payment.invoice_numbers, Payment.installment,
+                                      Payment.code, Payment.fiscal_id)
+                               .where(Payment.org_id == org.id,
+                                      Payment.installment.is_not(None),
+                                      Payment.invoice_numbers.in_(numbers[start:start + 500])))
+        for number, installment, code, fiscal_id in rows:
+            stored.setdefault((number, installment), (code, fiscal_id))
+    kept = []
+    for line in out.payments:
+        found = stored.get(k) if (k := key(line)) else None
+        if found is None or found[0] == line.code:
+            kept.append(line)
+        elif line.fiscal_id is None and found[1] is not None:
+            out.warnings.append(_skipped_draft(line, k))  # the stamped one is in the ledger
+        elif line.fiscal_id is not None and found[1] is None:
+            out.rekey[found[0]] = line.code
+            out.warnings.append(f"{line.at.file}:{line.at.line}: " + _(
+                "payment {number} #{installment} replaces its draft {draft}, imported before "
+                "from the unstamped complement", number=k[0] if k else "",
+                installment=line.installment, draft=found[0]))
+            kept.append(line)
+        else:
+            kept.append(line)
+    out.payments = kept
+    return out
+
+
+def _skipped_draft(line: PaymentLine, key: tuple[str, int] | None) -> str:
+    number, installment = key or ("", 0)
+    return f"{line.at.file}:{line.at.line}: " + _(
+        "skipped: payment {number} #{installment} is already known from the stamped "
+        "complement; the draft adds nothing", number=number, installment=installment)

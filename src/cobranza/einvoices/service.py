@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import cast
 
 import polars as pl
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from cobranza.core.money import to_minor
@@ -52,6 +53,7 @@ class _Plan:
     credit_targets: dict[str, str | None]
     payment_targets: dict[str, str]
     terms: PaymentTerms | None
+    rekey: dict[str, str]  # a stored draft payment's code -> its stamped line's code
 
 
 def import_einvoices(session: Session, *, path: Path, org: Organisation, now: datetime,
@@ -87,7 +89,9 @@ def _check(session: Session, *, path: Path, shown: str, org: Organisation, terms
     if errors:
         outcome.errors = sorted(set(errors), key=lambda e: (e.file, e.line, e.column, e.message))
         return None
-    return _Plan(documents, payments, credit_targets, payment_targets, named)
+    kept = checks.versions(session, org=org, payments=payments, targets=payment_targets)
+    outcome.warnings += kept.warnings
+    return _Plan(documents, kept.payments, credit_targets, payment_targets, named, kept.rekey)
 
 
 def _terms(session: Session, *, org: Organisation, code: str | None,
@@ -112,6 +116,13 @@ def _write(session: Session, *, plan: _Plan, org: Organisation, now: datetime,
     ids = _customer_ids(session, org=org, parties=list(parties.values()))
     new = [p for code, p in parties.items() if code not in ids]
     touched: set[int] = set()
+    if plan.rekey and not outcome.dry_run:
+        # The stamped line takes over the draft's row: the upsert then updates it in place.
+        table = cast(Table, Payment.__table__)
+        session.connection().execute(
+            update(table).where(table.c.org_id == org.id, table.c.code == bindparam("old"))
+            .values(code=bindparam("new")),
+            [{"old": old, "new": new} for old, new in plan.rekey.items()])
     steps = [("customers", _customers_frame(new)),
              ("invoices", _invoices_frame(plan, outcome)),
              ("credit-notes", _credit_notes_frame(plan)),

@@ -155,6 +155,42 @@ def test_an_unstamped_complement_pays_the_invoices_it_names(ledger: str,
     assert rows(ledger, "SELECT SUM(amount) FROM allocations") == [(30000,)]
 
 
+def _payments(ledger: str) -> list[tuple[object, ...]]:
+    return rows(ledger, "SELECT code, invoice_numbers, installment, amount, fiscal_id "
+                        "FROM payments ORDER BY id")
+
+
+DRAFT_PAY = pagos(uuid=None, payments=[Pago("300.00", [Docto(UUID_A, "300.00", "1160.00")])])
+STAMPED_PAY = pagos(payments=[Pago("300.00", [Docto(UUID_A, "300.00", "1160.00")])])
+
+
+def test_a_stamped_complement_replaces_its_draft_instead_of_paying_twice(
+        ledger: str, tmp_path: Path) -> None:
+    ok(ledger, "import", "invoices", str(folder(tmp_path, a=cfdi(), pay=DRAFT_PAY)))
+    assert _payments(ledger) == [("P-1/1", "A-1", 1, 30000, None)]
+    (tmp_path / "stamped.xml").write_bytes(STAMPED_PAY)
+    result = ok(ledger, "import", "invoices", str(tmp_path / "stamped.xml"))
+    assert "payments: 0 new, 1 updated" in result.stdout
+    assert "payment A-1 #1 replaces its draft P-1/1" in result.stderr
+    assert _payments(ledger) == [(f"{UUID_PAY}/1", "A-1", 1, 30000, UUID_PAY)]
+    assert rows(ledger, "SELECT SUM(amount) FROM allocations") == [(30000,)]
+    # Importing either again changes nothing.
+    again = ok(ledger, "import", "invoices", str(tmp_path / "stamped.xml"))
+    assert "payments: 0 new, 0 updated, 1 unchanged" in again.stdout
+    (tmp_path / "draft.xml").write_bytes(DRAFT_PAY)
+    late = ok(ledger, "import", "invoices", str(tmp_path / "draft.xml"))
+    assert "skipped: payment A-1 #1 is already known from the stamped complement" in late.stderr
+    assert _payments(ledger) == [(f"{UUID_PAY}/1", "A-1", 1, 30000, UUID_PAY)]
+
+
+def test_a_draft_beside_its_stamped_complement_is_skipped(ledger: str, tmp_path: Path) -> None:
+    path = folder(tmp_path, a=cfdi(), pay=STAMPED_PAY, pay_draft=DRAFT_PAY)
+    result = ok(ledger, "import", "invoices", str(path))
+    assert "skipped: payment A-1 #1 is already known from the stamped complement" \
+        in result.stderr
+    assert _payments(ledger) == [(f"{UUID_PAY}/1", "A-1", 1, 30000, UUID_PAY)]
+
+
 def test_chilean_dte_and_credit_note(db_url: str, tmp_path: Path) -> None:
     ok(db_url, "init", "--country", "CL", "--tax-id", ORG_RUT)
     path = folder(tmp_path, f=dte(), nc=dte(tipo="61", folio="7", neto=10000, iva=1900,

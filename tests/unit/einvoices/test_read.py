@@ -119,7 +119,7 @@ def test_an_unstamped_complement_is_read_with_codes_from_its_serie_folio(
         ("P-1/2", None, UUID_B, Decimal("200.00"), 3, date(2026, 2, 3), "P-1", Decimal(0))]
     [warning] = parsed.warnings
     assert "TimbreFiscalDigital: the payment complement is not stamped" in warning
-    assert "import one or the other, not both" in warning
+    assert "its stamped XML, when imported, takes over the same installments" in warning
 
 
 def test_a_dollar_payment_of_peso_invoices_pays_in_the_invoices_currency(tmp_path: Path) -> None:
