@@ -17,6 +17,11 @@ from sqlalchemy import Connection, Table
 CHUNK = 5_000
 
 
+def mark(conn: Connection) -> str:
+    """The driver's parameter marker: "?" for sqlite3, "%s" for psycopg."""
+    return "?" if conn.dialect.paramstyle == "qmark" else "%s"
+
+
 def reserve_ids(conn: Connection, table: Table, count: int) -> list[int]:
     """`count` new primary keys for `table`, to insert explicitly.
 
@@ -40,9 +45,8 @@ def insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> in
     if not rows:
         return 0
     columns = list(rows[0])
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) "
-           f"VALUES ({', '.join([mark] * len(columns))})")
+           f"VALUES ({', '.join([mark(conn)] * len(columns))})")
     processors: list[Callable[[Any], Any] | None] = [
         table.c[name].type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
         for name in columns]

@@ -17,6 +17,7 @@ import polars as pl
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
+from cobranza import bulk
 from cobranza.models.base import Base
 
 CHUNK = 50_000
@@ -34,10 +35,6 @@ class WriteResult:
     changes: list[tuple[str, dict[str, list[Any]]]] = field(default_factory=list)
 
 
-def _mark(conn: Connection) -> str:
-    return "?" if conn.dialect.paramstyle == "qmark" else "%s"
-
-
 def _existing(conn: Connection, *, table: str, org_id: int, key: str, columns: Sequence[str],
               keys: list[str], schema: dict[str, pl.DataType]) -> pl.DataFrame:
     cols = ", ".join(["id", key, *columns])
@@ -46,7 +43,7 @@ def _existing(conn: Connection, *, table: str, org_id: int, key: str, columns: S
     if len(keys) > _IN_LIST_LIMIT:
         rows = list(conn.exec_driver_sql(sql).all())
     else:
-        mark = _mark(conn)
+        mark = bulk.mark(conn)
         for start in range(0, len(keys), 1000):
             part = keys[start:start + 1000]
             rows.extend(conn.exec_driver_sql(
@@ -91,7 +88,7 @@ def upsert(session: Session, *, model: type[Base], org_id: int, key: str, frame:
     if dry_run:
         return result
     stamp = _stamp(model, conn, now)
-    mark = _mark(conn)
+    mark = bulk.mark(conn)
     names = ["org_id", *[key, *columns], "created_at", "updated_at"]
     insert = (f"INSERT INTO {table} ({', '.join(names)}) "
               f"VALUES ({', '.join([mark] * len(names))})")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 from sqlalchemy.orm import Session
 
+from cobranza import bulk
 from cobranza.i18n import _
 from cobranza.importers.checks import error_at
 from cobranza.importers.tabular import RowError, Table
@@ -26,7 +27,7 @@ def _invoices(session: Session, *, org_id: int, numbers: list[str]) -> pl.DataFr
         while rows := result.fetchmany(_FETCH):
             parts.append(pl.DataFrame([tuple(r) for r in rows], orient="row", schema=_SCHEMA))
     else:
-        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        mark = bulk.mark(conn)
         for start in range(0, len(numbers), 1000):
             part = numbers[start:start + 1000]
             rows = conn.exec_driver_sql(

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, delete
 from sqlalchemy.orm import Session
 
+from cobranza import bulk
 from cobranza.core.allocation import Credit, Document, DocumentKind, Pin, SourceKind, replay
 from cobranza.core.terms import discount_amount
 from cobranza.models import Allocation
@@ -69,10 +70,6 @@ def replay_customers(session: Session, *, org_id: int,
     return writer.close()
 
 
-def _mark(conn: Connection) -> str:
-    return "?" if conn.dialect.paramstyle == "qmark" else "%s"
-
-
 def _fetch(conn: Connection, sql: str, params: Sequence[Any]) -> list[Any]:
     """All rows of `sql`, as the driver's tuples.
 
@@ -81,14 +78,14 @@ def _fetch(conn: Connection, sql: str, params: Sequence[Any]) -> list[Any]:
     """
     cursor = conn.connection.cursor()
     try:
-        cursor.execute(sql.format(mark=_mark(conn), ids=""), tuple(params))
+        cursor.execute(sql.format(mark=bulk.mark(conn), ids=""), tuple(params))
         return list(cursor.fetchall())
     finally:
         cursor.close()
 
 
 def _for_customers(conn: Connection, sql: str, org_id: int, ids: Sequence[int]) -> list[Any]:
-    mark = _mark(conn)
+    mark = bulk.mark(conn)
     cursor = conn.connection.cursor()
     try:
         cursor.execute(sql.format(mark=mark, ids=", ".join([mark] * len(ids))),
@@ -178,7 +175,7 @@ class _Writer:
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
-        self.sql = _INSERT.format(marks=", ".join([_mark(conn)] * 9))
+        self.sql = _INSERT.format(marks=", ".join([bulk.mark(conn)] * 9))
         self.rows: list[tuple[Any, ...]] = []
         self.written = 0
 

@@ -162,13 +162,13 @@ def match_line(line: LineRow, index: LedgerIndex, *, refs: Sequence[references.D
     suggestions: list[Suggestion] = []
     best3: list[Decimal] = []
     for candidate in ranked:
-        book = index.book(candidate.customer_id)
         if (not complete and best3 and best3[0] >= _THRESHOLD
                 and (len(best3) < 2 or best3[0] - best3[1] >= _MARGIN)
                 and best3[0] - best_possible(candidate) >= _MARGIN):
             # The best is applied whatever the rest say: none can reach it or come within the
             # margin (the runners-up of an applied line are not worth their amount search).
             break
+        book = index.book(candidate.customer_id)
         if len(best3) >= 3:
             if _settled(best3, best_possible(candidate)):
                 break  # no customer further down can change the decision or the top 3

@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from cobranza.bulk import mark
 from cobranza.core.matching import OpenItem
 
 CHUNK = 20_000
@@ -54,11 +55,6 @@ def lock(session: Session, *, org_id: int) -> None:
     else:
         session.execute(text("UPDATE organisations SET name = name WHERE id = :org"),
                         {"org": org_id})
-
-
-def mark(conn: Connection) -> str:
-    """The driver's parameter marker."""
-    return "?" if conn.dialect.paramstyle == "qmark" else "%s"
 
 
 def fetch(session: Session, sql: str, params: Sequence[Any] = ()) -> list[Any]:
@@ -148,7 +144,7 @@ def clabes(session: Session, *, org_id: int) -> dict[str, int]:
 
 
 def invoice_owners(session: Session, *, org_id: int, ids: Sequence[int]) -> dict[int, int]:
-    """Invoice id -> customer id, for invoices named by reference but no longer open."""
+    """Invoice id -> customer id (read by primary key)."""
     return _invoice_column(session, "customer_id", org_id=org_id, ids=ids)
 
 

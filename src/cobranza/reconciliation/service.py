@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from cobranza.batching import collector_paused
 from cobranza.core import references
-from cobranza.core.matching import FeeTolerance, OpenItem, Suggestion
+from cobranza.core.matching import FeeTolerance, Suggestion
 from cobranza.core.money import minor_to_str, to_minor
 from cobranza.i18n import _
 from cobranza.models import BankStatement, BankTransaction, Customer, CustomerAlias
@@ -71,7 +71,7 @@ def _reconcile(session: Session, *, org_id: int, now: datetime, auto: bool,
     clabes = repo.clabes(session, org_id=org_id)
     items = repo.open_items(session, org_id=org_id, currencies={ln.currency for ln in lines})
     refs = {ln.id: found for ln in lines if (found := references_in(ln))}
-    owners = _owners(session, org_id=org_id, refs=refs, items=items)
+    owners = _owners(session, org_id=org_id, refs=refs)
     clock = _lap(outcome, "load", clock)
     for currency, open_ in items.items():
         index = LedgerIndex(customers=customers, items=open_, aliases=aliases, clabes=clabes)
@@ -99,14 +99,12 @@ def _lap(outcome: Outcome, stage: str, since: float) -> float:
     return now
 
 
-def _owners(session: Session, *, org_id: int, refs: dict[int, list[references.Decoded]],
-            items: dict[str, list[OpenItem]]) -> dict[int, int]:
-    """Invoice id -> customer, for every invoice an RF reference in the lines names."""
+def _owners(session: Session, *, org_id: int,
+            refs: dict[int, list[references.Decoded]]) -> dict[int, int]:
+    """Invoice id -> customer, for every invoice an RF reference in the lines names (open or
+    not: a reference to a paid invoice still names its customer)."""
     ids = {d.id for found in refs.values() for d in found if d.kind == "invoice"}
-    known = {i.invoice_id: i.customer_id for open_ in items.values() for i in open_
-             if i.invoice_id in ids}
-    # Invoices no longer open (or in another currency) are looked up by primary key.
-    return known | repo.invoice_owners(session, org_id=org_id, ids=sorted(ids - set(known)))
+    return repo.invoice_owners(session, org_id=org_id, ids=sorted(ids))
 
 
 def _name_missing(session: Session, *, org_id: int, outcome: Outcome) -> None:
