@@ -47,12 +47,27 @@ def insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> in
     columns = list(rows[0])
     sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) "
            f"VALUES ({', '.join([mark(conn)] * len(columns))})")
-    processors: list[Callable[[Any], Any] | None] = [
-        table.c[name].type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
-        for name in columns]
+    processors = [_remembering(process) if (process := table.c[name].type.dialect_impl(
+        conn.dialect).bind_processor(conn.dialect)) else None for name in columns]
     for start in range(0, len(rows), CHUNK):
         conn.exec_driver_sql(sql, [
             tuple(row[name] if process is None or row[name] is None else process(row[name])
                   for name, process in zip(columns, processors, strict=True))
             for row in rows[start:start + CHUNK]])
     return len(rows)
+
+
+def _remembering(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """`process`, reusing its last result for the same object: a batch's rows share their
+    timestamps and dates, and formatting one costs microseconds (identity, not equality:
+    equal decimals may be written differently)."""
+    last: list[Any] = [_NOTHING, None]
+
+    def remembered(value: Any) -> Any:
+        if value is not last[0]:
+            last[0], last[1] = value, process(value)
+        return last[1]
+    return remembered
+
+
+_NOTHING = object()

@@ -33,7 +33,8 @@ def test_rows_keep_their_types_and_ids_follow_what_the_orm_writes(db_url: str) -
         bulk.insert(conn, table, [{
             "id": id_, "org_id": org.id, "customer_id": customer.id, "code": f"P-{n}",
             "date": date(2026, 3, n), "currency": "MXN", "amount": 1000 * n,
-            "created_at": santiago, "updated_at": santiago} for n, id_ in enumerate(ids, 1)])
+            "created_at": santiago, "updated_at": santiago if n != 2 else NOW + timedelta(days=1)}
+            for n, id_ in enumerate(ids, 1)])
         # The ORM's next payment takes an id after the reserved ones, on both engines.
         later = Payment(org_id=org.id, customer_id=customer.id, code="P-ORM",
                         date=date(2026, 3, 9), currency="MXN", amount=1, created_at=NOW,
@@ -43,8 +44,12 @@ def test_rows_keep_their_types_and_ids_follow_what_the_orm_writes(db_url: str) -
         assert later.id > max(ids)
         rows = session.execute(select(Payment.code, Payment.date, Payment.created_at)
                                .where(Payment.id.in_(ids)).order_by(Payment.id)).all()
+        updated = session.scalars(select(Payment.updated_at).where(Payment.id.in_(ids))
+                                  .order_by(Payment.id)).all()
     engine.dispose()
     # Dates stored as day numbers and read back as dates; timestamps in UTC.
     assert [(code, day) for code, day, _at in rows] == [
         ("P-1", date(2026, 3, 1)), ("P-2", date(2026, 3, 2)), ("P-3", date(2026, 3, 3))]
     assert {at for _c, _d, at in rows} == {NOW}
+    # A value shared by rows is formatted once; one that differs in between is not mistaken.
+    assert updated == [NOW, NOW + timedelta(days=1), NOW]

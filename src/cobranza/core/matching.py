@@ -450,10 +450,17 @@ def decide(suggestions: Sequence[Suggestion]) -> tuple[str, list[Suggestion]]:
         # oldest first (DOMAIN.md, allocation): the amount neither helps nor hurts.
         sure = Decimal(str(round(1.0 - (1.0 - best.identity) * 0.5, 3)))
         return "applied", [replace(best, confidence=sure), *ranked[1:]]
-    if best.confidence < Decimal(str(AUTO_THRESHOLD)):
-        return "review", ranked
-    if best.confidence - runner < Decimal(str(AUTO_MARGIN)) and (
-            1 - runner < DOUBT_RATIO * (1 - best.confidence)):
-        # Close behind, and not much more in doubt: the evidence does not tell them apart.
+    if best.confidence < _THRESHOLD or not clear_of(best.confidence, runner):
         return "review", ranked
     return "applied", ranked
+
+
+_THRESHOLD = Decimal(str(AUTO_THRESHOLD))
+_MARGIN = Decimal(str(AUTO_MARGIN))
+
+
+def clear_of(best: Decimal, runner: Decimal) -> bool:
+    """True when a runner-up at `runner` does not stop `best` from being applied: it is
+    behind by the margin, or much more in doubt. Close behind and not much more in doubt,
+    the evidence does not tell the two apart (the line goes to review)."""
+    return best - runner >= _MARGIN or 1 - runner >= DOUBT_RATIO * (1 - best)

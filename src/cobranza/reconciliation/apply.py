@@ -10,13 +10,13 @@ created and replays the customer, which restores every invoice to exactly what i
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, cast
 
+import orjson
 from sqlalchemy import Table, TableClause, bindparam, update
 from sqlalchemy.orm import Session
 
@@ -52,7 +52,7 @@ def apply_all(session: Session, *, org_id: int, applications: Sequence[Applicati
         "amount": a.amount, "currency": a.line.currency,
         "invoice_numbers": ";".join(a.invoice_numbers) or None,
         "confidence": int(a.confidence * 1000), "method": a.method,
-        "evidence": json.dumps(a.evidence, sort_keys=True), "created_at": now,
+        "evidence": orjson.dumps(a.evidence, option=orjson.OPT_SORT_KEYS).decode(), "created_at": now,
         "created_by": user} for a in applications])
     day = {a.line.booking_day: from_day_number(a.line.booking_day) for a in applications}
     _insert_returning(session, Payment, [{

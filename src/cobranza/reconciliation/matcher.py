@@ -15,6 +15,7 @@ from cobranza.core.matching import (
     FeeTolerance,
     Suggestion,
     best_possible,
+    clear_of,
     decide,
     name_strength,
     suggest,
@@ -85,29 +86,43 @@ def _numbers(line: LineRow, index: LedgerIndex, found: dict[int, Candidate]) -> 
             _candidate(found, hit.customer_id).add(kind, strength, invoice_id=hit.invoice_id)
 
 
-def _parties(line: LineRow, index: LedgerIndex, found: dict[int, Candidate]) -> None:
+def _parties(line: LineRow, index: LedgerIndex, found: dict[int, Candidate]) -> dict[int, float]:
+    """Tax id, known accounts, learnt aliases and the payer's name.
+
+    Returns the customers only the name points to, with the name's strength: most lines name
+    one customer, or carry a number or reference that settles it, and their namesakes are then
+    never scored, so they are made candidates only if the scoring reaches them (`match_line`).
+    """
     tax = (line.counterparty_tax_id or "").upper().replace("-", "").replace(".", "")
     if tax and tax in index.by_tax:
         _candidate(found, index.by_tax[tax]).add("tax_id", STRENGTH["tax_id"])
     if line.counterparty_account:
         for customer in index.accounts.get(compact(line.counterparty_account), ()):
             _candidate(found, customer).add("account", STRENGTH["account"])
-    if line.counterparty_name:
-        named = index.names(line.counterparty_name)
-        learnt = index.name_aliases.get(name_key(line.counterparty_name), set())
-        for customer in learnt:
-            _candidate(found, customer).add("alias", STRENGTH["alias"])
-        if not named:
-            return
-        # Customers scoring within 3 points of the best answer to the name about as well.
-        group = sum(1 for _c, score in named if score >= named[0][1] - 3)
-        owes_it = index.owing(line.amount)
-        # Of a large group, look first at those who owe exactly this amount.
-        named.sort(key=lambda cs: (-cs[1], cs[0] not in owes_it))
-        for customer, score in named[:_MAX_NAMESAKES]:
-            strength = name_strength(score, group=group)
-            if strength:
-                _candidate(found, customer).add("name", strength)
+    if not line.counterparty_name:
+        return {}
+    named = index.names(line.counterparty_name)
+    learnt = index.name_aliases.get(name_key(line.counterparty_name), set())
+    for customer in learnt:
+        _candidate(found, customer).add("alias", STRENGTH["alias"])
+    if not named:
+        return {}
+    # Customers scoring within 3 points of the best answer to the name about as well.
+    group = sum(1 for _c, score in named if score >= named[0][1] - 3)
+    owes_it = index.owing(line.amount)
+    # Of a large group, look first at those who owe exactly this amount.
+    named.sort(key=lambda cs: (-cs[1], cs[0] not in owes_it))
+    only: dict[int, float] = {}
+    for customer, score in named[:_MAX_NAMESAKES]:
+        strength = name_strength(score, group=group)
+        if not strength:
+            continue
+        candidate = found.get(customer)
+        if candidate is not None:
+            candidate.add("name", strength)
+        elif strength > only.get(customer, 0.0):
+            only[customer] = strength
+    return only
 
 
 def _amount_only(line: LineRow, index: LedgerIndex, found: dict[int, Candidate],
@@ -131,6 +146,12 @@ _MARGIN = Decimal(str(AUTO_MARGIN))
 _THRESHOLD = Decimal(str(AUTO_THRESHOLD))
 
 
+def _beaten(best: Decimal, bound: Decimal) -> bool:
+    """True when a candidate that can reach at most `bound` neither overtakes nor ties `best`,
+    nor stops it from being applied (`decide`)."""
+    return bound < best and clear_of(best, bound)
+
+
 def _settled(top: list[Decimal], bound: Decimal) -> bool:
     """True when a candidate that can reach at most `bound` changes nothing: it would not enter
     the top 3 (`top`: the three best confidences so far, best first), and it could not come
@@ -152,21 +173,27 @@ def match_line(line: LineRow, index: LedgerIndex, *, refs: Sequence[references.D
     found: dict[int, Candidate] = {}
     _references(line, index, refs, owners, found)
     _numbers(line, index, found)
+    by_name: dict[int, float] = {}
     if not found or max(c.identity() for c in found.values()) < 0.99:
-        _parties(line, index, found)  # a reference already names the customer
-    if not found or max(c.identity() for c in found.values()) < 0.5:
-        _amount_only(line, index, found, fee)
+        by_name = _parties(line, index, found)  # a reference already names the customer
+    if not by_name and (not found or max(c.identity() for c in found.values()) < 0.5):
+        _amount_only(line, index, found, fee)  # (a name's strength is 0.5 at least)
     owes_it = index.owing(line.amount)
-    ranked = sorted(found.values(), key=lambda c: (-c.identity(), c.customer_id not in owes_it,
-                                                   c.customer_id))[:_MAX_NAMESAKES]
+    # Best identity first; a name-only candidate's identity is its name's strength.
+    ranked = sorted([*((-c.identity(), c.customer_id not in owes_it, c.customer_id, c)
+                       for c in found.values()),
+                     *((-(1.0 - (1.0 - strength)), customer not in owes_it, customer, None)
+                       for customer, strength in by_name.items())])[:_MAX_NAMESAKES]
     suggestions: list[Suggestion] = []
     best3: list[Decimal] = []
-    for candidate in ranked:
+    for _identity, _owes, customer, known in ranked:
+        candidate = known or Candidate(customer, {"name": by_name[customer]})
         if (not complete and best3 and best3[0] >= _THRESHOLD
-                and (len(best3) < 2 or best3[0] - best3[1] >= _MARGIN)
-                and best3[0] - best_possible(candidate) >= _MARGIN):
-            # The best is applied whatever the rest say: none can reach it or come within the
-            # margin (the runners-up of an applied line are not worth their amount search).
+                and (len(best3) < 2 or clear_of(best3[0], best3[1]))
+                and _beaten(best3[0], best_possible(candidate))):
+            # The best is applied whatever the rest say: none can reach it, or come close
+            # enough to send the line to review (the runners-up of an applied line are not
+            # worth their amount search). Ranked by identity, so neither can any further down.
             break
         book = index.book(candidate.customer_id)
         if len(best3) >= 3:

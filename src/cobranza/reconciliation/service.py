@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
+import orjson
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -130,7 +131,7 @@ def _record(session: Session, *, org_id: int, outcome: Outcome, now: datetime,
         best = v.suggestions[0] if v.suggestions else None
         rows.append((v.status, best.customer_id if best and v.status == "applied" else None,
                      int(best.confidence * 1000) if best else None,
-                     json.dumps([suggestion_json(s, outcome) for s in v.suggestions]),
+                     orjson.dumps([suggestion_json(s, outcome) for s in v.suggestions]).decode(),
                      v.line.id))
     repo.execute_many(session, "UPDATE bank_transactions SET status = {m}, customer_id = {m}, "
                                "confidence = {m}, suggestions = {m} WHERE id = {m}", rows)
