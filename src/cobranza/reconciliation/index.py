@@ -11,14 +11,16 @@ import re
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from operator import itemgetter
+from typing import Any
 
 import polars as pl
 from rapidfuzz import fuzz, process
 
 from cobranza.core.matching import Book, OpenItem
-from cobranza.reconciliation.repository import CustomerRow
+from cobranza.reconciliation.repository import CustomerRow, LineRow
 
 # Words that say nothing about who a company is (legal forms, articles, trade words).
 _NOISE = frozenset("""
@@ -82,6 +84,38 @@ def _blocks(key: str) -> set[str]:
     return set(words) | {f"{a} {b}" for a, b in zip(words, words[1:], strict=False)}
 
 
+def _picked(items: Sequence[OpenItem], positions: pl.Series) -> tuple[OpenItem, ...]:
+    """The items at these positions, in their order (picked in C, not a Python loop)."""
+    if positions.len() == 0:
+        return ()
+    picked = itemgetter(*positions.to_list())(items)
+    return picked if positions.len() > 1 else (picked,)
+
+
+class _Runs:
+    """Items grouped by a key, each group a run of one list: a group's list is sliced when
+    looked up (most keys of a ledger are never asked for)."""
+
+    __slots__ = ("flat", "starts", "ends")
+
+    def __init__(self, flat: Sequence[OpenItem], keys: list[Any], starts: pl.Series,
+                 ends: pl.Series) -> None:
+        self.flat = flat
+        self.starts = dict(zip(keys, starts.to_list(), strict=True))
+        # Where the run starting at each position ends.
+        self.ends = pl.zeros(len(flat), dtype=pl.Int64, eager=True).scatter(
+            starts, ends).to_list()
+
+    def get(self, key: Any) -> Sequence[OpenItem]:
+        """The key's items, oldest first (none: empty)."""
+        start = self.starts.get(key)
+        return () if start is None else self.flat[start:self.ends[start]]
+
+    def keys(self) -> Iterable[Any]:
+        """Every key with items."""
+        return self.starts.keys()
+
+
 class LedgerIndex:
     """Lookups from what a bank line says to customers and open invoices."""
 
@@ -90,23 +124,7 @@ class LedgerIndex:
         self.customers = {c.id: c for c in customers}
         self.by_tax = {c.tax_key.upper(): c.id for c in customers if c.tax_key}
         self.clabes = clabes
-        self.items: dict[int, list[OpenItem]] = defaultdict(list)
-        self.item: dict[int, OpenItem] = {}
-        self.by_number: dict[str, list[OpenItem]] = defaultdict(list)
-        self.by_digits: dict[str, list[OpenItem]] = defaultdict(list)
-        self.by_amount: dict[int, list[OpenItem]] = defaultdict(list)
-        # Oldest first (due date, issue date, id), so each customer's list is too.
-        ordered = sorted(items, key=lambda i: (i.due, i.issue, i.invoice_id))
-        numbers = pl.Series([it.number for it in ordered], dtype=pl.String)
-        compacts = numbers.str.to_uppercase().str.replace_all("[^0-9A-Z]", "").to_list()
-        digit_runs = numbers.str.replace_all("[^0-9]", "").str.strip_chars_start("0").to_list()
-        for it, key, d in zip(ordered, compacts, digit_runs, strict=True):
-            self.items[it.customer_id].append(it)
-            self.item[it.invoice_id] = it
-            self.by_number[key].append(it)
-            if len(d) >= 4:
-                self.by_digits[d].append(it)
-            self.by_amount[it.open].append(it)
+        self._index_items(list(items))
         self._books: dict[int, Book] = {}
         self._owes: dict[int, set[int]] = {}
         self._amounts: list[int] | None = None
@@ -131,11 +149,84 @@ class LedgerIndex:
         self._sorted_keys = sorted(self.exact_names)
         self._written = sorted((" ".join(plain(c.name).split()), c.id) for c in customers)
 
+    def _index_items(self, items: list[OpenItem]) -> None:
+        """The open items grouped every way a line looks them up, oldest first in each group
+        (due date, issue date, id). Grouped by polars over the whole set: one dictionary
+        insertion per group, not one per item."""
+        frame = pl.DataFrame(
+            dict(zip(OpenItem._fields, zip(*items, strict=True), strict=True)) if items else
+            {name: [] for name in OpenItem._fields},
+            schema={name: pl.String if name == "number" else pl.Int64
+                    for name in OpenItem._fields}).with_row_index("at")
+        frame = frame.sort("due", "issue", "invoice_id").with_columns(
+            key=pl.col("number").str.to_uppercase().str.replace_all("[^0-9A-Z]", ""),
+            digits=pl.col("number").str.replace_all("[^0-9]", "").str.strip_chars_start("0"))
+        ordered = _picked(items, frame.get_column("at"))
+        self.item = dict(zip(frame.get_column("invoice_id").to_list(), ordered, strict=True))
+        frame = frame.with_row_index("pos")
+
+        def runs(by: str, rows: pl.DataFrame = frame) -> _Runs:
+            # Sorted by the key, oldest first within it: each key's items are one run.
+            rows = rows.select(by, "pos").sort(by, "pos")
+            lengths = rows.get_column(by).rle().struct.unnest()
+            ends = lengths.get_column("len").cum_sum()
+            starts = ends - lengths.get_column("len")
+            return _Runs(_picked(ordered, rows.get_column("pos")),
+                         lengths.get_column("value").to_list(), starts, ends)
+
+        self._ordered = ordered
+        self._owned = runs("customer_id")
+        self.by_amount = runs("open")
+        # Invoice numbers are looked up for all lines at once (`numbers_in`), by a join.
+        self._keys = frame.select("key", "pos")
+        self._digits = frame.filter(pl.col("digits").str.len_chars() >= 4).select("digits", "pos")
+
+    def numbers_in(self, lines: Sequence[LineRow]) -> dict[int, list[tuple[str, Sequence[
+            OpenItem]]]]:
+        """For each line whose text names open invoices: (kind, the invoices named), in the
+        order of `tokens`. A token is an invoice's whole number ("invoice_number"), else, all
+        digits, the digits of one ("invoice_digits": F-000123 is "123" or "000123").
+
+        One join over every line's tokens instead of a dictionary of every invoice number.
+        """
+        if not lines or self._keys.is_empty():
+            return {}
+        words = pl.DataFrame({"line": [ln.id for ln in lines],
+                              "words": [ln.text.upper() for ln in lines]},
+                             schema={"line": pl.Int64, "words": pl.String}).with_columns(
+            pl.col("words").str.extract_all(_TOKEN.pattern))
+        # Each word, then each two neighbours joined ("F 123" → "F123"), as `tokens` lists them.
+        tokens = pl.concat([
+            words.explode("words", empty_as_null=False).rename({"words": "token"}),
+            words.with_columns(pl.col("words").list.eval(pl.element() + pl.element().shift(-1)))
+            .explode("words", empty_as_null=False).rename({"words": "token"})]).with_row_index(
+            "order").filter(
+            pl.col("token").is_not_null()).with_columns(
+            pl.col("token").str.replace_all("[^0-9A-Z]", "")).unique(
+            ["line", "token"], keep="first")
+        whole = tokens.join(self._keys, left_on="token", right_on="key").with_columns(
+            kind=pl.lit("invoice_number"))
+        rest = tokens.join(whole.select("line", "token").unique(), on=["line", "token"],
+                           how="anti").filter(pl.col("token").str.contains("^[0-9]+$"))
+        part = rest.with_columns(pl.col("token").str.strip_chars_start("0")).join(
+            self._digits, left_on="token", right_on="digits").with_columns(
+            kind=pl.lit("invoice_digits"))
+        hits = pl.concat([whole.select("line", "order", "kind", "pos"),
+                          part.select("line", "order", "kind", "pos")]).sort(
+            "line", "order", "pos").group_by(["line", "order", "kind"], maintain_order=True).agg(
+            "pos")
+        found: dict[int, list[tuple[str, Sequence[OpenItem]]]] = defaultdict(list)
+        for line, kind, positions in zip(hits.get_column("line").to_list(),
+                                         hits.get_column("kind").to_list(),
+                                         hits.get_column("pos").to_list(), strict=True):
+            found[line].append((kind, [self._ordered[p] for p in positions]))
+        return found
+
     def book(self, customer: int) -> Book:
         """The customer's open items with their amount lookups (built on first use)."""
         book = self._books.get(customer)
         if book is None:
-            book = self._books[customer] = Book(self.items.get(customer, ()), ordered=True)
+            book = self._books[customer] = Book(self._owned.get(customer), ordered=True)
         return book
 
     def _names_starting(self, written: str) -> list[int]:
@@ -161,11 +252,11 @@ class LedgerIndex:
     def amounts_between(self, low: int, high: int) -> list[OpenItem]:
         """Open invoices whose open amount is in [low, high] (at most 6)."""
         if self._amounts is None:
-            self._amounts = sorted(self.by_amount)
+            self._amounts = sorted(self.by_amount.keys())
         found: list[OpenItem] = []
         for amount in self._amounts[bisect_left(self._amounts, low):
                                     bisect_right(self._amounts, high)]:
-            found.extend(self.by_amount[amount])
+            found.extend(self.by_amount.get(amount))
             if len(found) > 5:
                 break
         return found
@@ -174,15 +265,8 @@ class LedgerIndex:
         """Customers with an open invoice of exactly this amount."""
         found = self._owes.get(amount)
         if found is None:
-            found = self._owes[amount] = {i.customer_id for i in self.by_amount.get(amount, ())}
+            found = self._owes[amount] = {i.customer_id for i in self.by_amount.get(amount)}
         return found
-
-    def tokens(self, text: str) -> list[str]:
-        """Candidate invoice numbers in a remittance text: tokens and adjacent pairs joined."""
-        words = _TOKEN.findall(text)
-        out = [compact(w) for w in words]
-        out.extend(compact(a + b) for a, b in zip(words, words[1:], strict=False))
-        return out
 
     @staticmethod
     def _score(found: dict[int, float], ids: list[int],

@@ -13,6 +13,7 @@ from cobranza.core.matching import (
     STRENGTH,
     Candidate,
     FeeTolerance,
+    OpenItem,
     Suggestion,
     best_possible,
     clear_of,
@@ -71,15 +72,9 @@ def _candidate(found: dict[int, Candidate], customer: int) -> Candidate:
     return candidate
 
 
-def _numbers(line: LineRow, index: LedgerIndex, found: dict[int, Candidate]) -> None:
-    for token in index.tokens(line.text):
-        hits = index.by_number.get(token)
-        kind = "invoice_number"
-        if not hits:
-            hits = index.by_digits.get(token.lstrip("0")) if token.isdigit() else None
-            kind = "invoice_digits"
-        if not hits:
-            continue
+def _numbers(numbers: Sequence[tuple[str, Sequence[OpenItem]]],
+             found: dict[int, Candidate]) -> None:
+    for kind, hits in numbers:
         owners = {h.customer_id for h in hits}
         strength = STRENGTH[kind] if len(owners) == 1 else STRENGTH[kind] / 2
         for hit in hits[:_MAX_CANDIDATES]:
@@ -129,7 +124,7 @@ def _amount_only(line: LineRow, index: LedgerIndex, found: dict[int, Candidate],
                  fee: FeeTolerance) -> None:
     """Nothing names the payer: the customers owed exactly this amount, or this amount and a
     bank fee, are suggestions for a person (never applied on the amount alone)."""
-    hits = index.by_amount.get(line.amount, [])
+    hits = index.by_amount.get(line.amount)
     if len(hits) > 3:
         # A common amount: the invoices falling due nearest the payment are likeliest.
         hits = sorted(hits, key=lambda h: abs(h.due - line.booking_day))[:3] if len(
@@ -160,19 +155,21 @@ def _settled(top: list[Decimal], bound: Decimal) -> bool:
 
 
 def match_line(line: LineRow, index: LedgerIndex, *, refs: Sequence[references.Decoded],
-               owners: dict[int, int], fee: FeeTolerance, complete: bool = False) -> Verdict:
+               owners: dict[int, int], fee: FeeTolerance, complete: bool = False,
+               numbers: Sequence[tuple[str, Sequence[OpenItem]]] | None = None) -> Verdict:
     """Score every customer the line's evidence points to; applied, review or unmatched.
 
     `refs` are the cobranza RF references found in the line's text (`references_in`), and
-    `owners` the customer of every invoice they name. A line that will be applied lists only
-    the runners-up scored before the best was certain, unless `complete` (every line goes to
-    a person: its top 3 must be the true top 3).
+    `owners` the customer of every invoice they name; `numbers` the open invoices its text
+    names (`LedgerIndex.numbers_in`, found for many lines at once; None: looked up here). A
+    line that will be applied lists only the runners-up scored before the best was certain,
+    unless `complete` (every line goes to a person: its top 3 must be the true top 3).
     """
     if line.amount <= 0:
         return Verdict(line, "ignored", [])  # money out is not a customer's payment
     found: dict[int, Candidate] = {}
     _references(line, index, refs, owners, found)
-    _numbers(line, index, found)
+    _numbers(index.numbers_in([line]).get(line.id, ()) if numbers is None else numbers, found)
     by_name: dict[int, float] = {}
     if not found or max(c.identity() for c in found.values()) < 0.99:
         by_name = _parties(line, index, found)  # a reference already names the customer

@@ -120,7 +120,8 @@ def open_items(session: Session, *, org_id: int,
             continue
         # round(amount × pct / 100) with pct in 1/10,000 % (DOMAIN.md, early-payment discount)
         discount = (amount * pct + 500_000) // 1_000_000 if pct else 0
-        bucket.append(OpenItem(inv_id, number, customer, open_, due, issue, discount,
+        # int(): PostgreSQL's SUM of bigints is numeric, read as a Decimal.
+        bucket.append(OpenItem(inv_id, number, customer, int(open_), due, issue, discount,
                                issue + days if pct else -1))
     return out
 

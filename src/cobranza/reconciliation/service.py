@@ -80,9 +80,12 @@ def _reconcile(session: Session, *, org_id: int, now: datetime, auto: bool,
         clock = _lap(outcome, "index", clock)
         cap = FEE_CAPS.get(currency)
         fee = FeeTolerance(fee_pct, None if cap is None else to_minor(cap, currency))
+        mine = [ln for ln in lines if ln.currency == currency]
+        numbers = index.numbers_in(mine)
         outcome.verdicts.extend(match_line(ln, index, refs=refs.get(ln.id, ()), owners=owners,
-                                           fee=fee, complete=not auto)
-                                for ln in lines if ln.currency == currency)
+                                           fee=fee, complete=not auto,
+                                           numbers=numbers.get(ln.id, ()))
+                                for ln in mine)
         clock = _lap(outcome, "match", clock)
     outcome.verdicts.sort(key=lambda v: v.line.id)
     _name_missing(session, org_id=org_id, outcome=outcome)
