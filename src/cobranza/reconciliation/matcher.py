@@ -155,13 +155,13 @@ def _settled(top: list[Decimal], bound: Decimal) -> bool:
 
 
 def match_line(line: LineRow, index: LedgerIndex, *, refs: Sequence[references.Decoded],
-               owners: dict[int, int], fee: FeeTolerance, complete: bool = False,
-               numbers: Sequence[tuple[str, Sequence[OpenItem]]] | None = None) -> Verdict:
+               owners: dict[int, int], numbers: Sequence[tuple[str, Sequence[OpenItem]]],
+               fee: FeeTolerance, complete: bool = False) -> Verdict:
     """Score every customer the line's evidence points to; applied, review or unmatched.
 
     `refs` are the cobranza RF references found in the line's text (`references_in`), and
     `owners` the customer of every invoice they name; `numbers` the open invoices its text
-    names (`LedgerIndex.numbers_in`, found for many lines at once; None: looked up here). A
+    names (`LedgerIndex.numbers_in`: a join, so for all lines at once, not line by line). A
     line that will be applied lists only the runners-up scored before the best was certain,
     unless `complete` (every line goes to a person: its top 3 must be the true top 3).
     """
@@ -169,7 +169,7 @@ def match_line(line: LineRow, index: LedgerIndex, *, refs: Sequence[references.D
         return Verdict(line, "ignored", [])  # money out is not a customer's payment
     found: dict[int, Candidate] = {}
     _references(line, index, refs, owners, found)
-    _numbers(index.numbers_in([line]).get(line.id, ()) if numbers is None else numbers, found)
+    _numbers(numbers, found)
     by_name: dict[int, float] = {}
     if not found or max(c.identity() for c in found.values()) < 0.99:
         by_name = _parties(line, index, found)  # a reference already names the customer

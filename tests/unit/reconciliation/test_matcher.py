@@ -30,8 +30,8 @@ def _line(name: str, amount: int, text: str = "PAGO") -> LineRow:
 def test_an_applied_line_skips_runners_up_that_cannot_matter_unless_asked() -> None:
     index = _index()
     line = _line("FERRETERIA HERNANDES OLVERA", 116000)  # misspelt: both resemble it
-    quick = match_line(line, index, refs=references_in(line), owners={}, fee=FEE)
-    full = match_line(line, index, refs=references_in(line), owners={}, fee=FEE,
+    quick = match_line(line, index, refs=references_in(line), owners={}, numbers=(), fee=FEE)
+    full = match_line(line, index, refs=references_in(line), owners={}, numbers=(), fee=FEE,
                       complete=True)
     assert quick.status == full.status == "applied"
     assert quick.suggestions[0] == full.suggestions[0]
@@ -48,7 +48,7 @@ def test_a_close_namesake_sends_the_line_to_review_with_both() -> None:
     # Olvera's only invoice paid in part is nearly as likely: close behind, so a person
     # decides, and sees both (the best is not certain enough to stop looking).
     line = _line("FERRETERIA HERNANDEZ OLVE", 58000)
-    verdict = match_line(line, index, refs=references_in(line), owners={}, fee=FEE)
+    verdict = match_line(line, index, refs=references_in(line), owners={}, numbers=(), fee=FEE)
     assert verdict.status == "review"
     assert [(s.customer_id, s.fit.kind) for s in verdict.suggestions] == [
         (2, "exact"), (1, "partial")]
