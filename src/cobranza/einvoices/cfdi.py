@@ -10,6 +10,7 @@ drafts and samples. It has no UUID, so it is known by its serie-folio and has no
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -32,6 +33,7 @@ PUBLIC_RFC, FOREIGN_RFC = "XAXX010101000", "XEXX010101000"
 # Egreso relations that reduce the related invoice: 01 nota de crédito, 03 devolución,
 # 07 aplicación de anticipo (Anexo 20, c_TipoRelacion).
 CREDIT_RELATIONS = frozenset({"01", "03", "07"})
+SUBSTITUTION = "04"  # sustitución de los CFDI previos: this CFDI replaces a cancelled one
 _NOT_RECEIVABLE = {"T": "T (traslado)", "N": "N (nómina)"}
 
 
@@ -151,10 +153,10 @@ def _document(root: Element, f: Fields, *, kind: str, uuid: str | None, number: 
                     payment_method=method, exchange_rate=rate, related=related)
 
 
-def _related(root: Element) -> tuple[str, ...]:
+def _related(root: Element, relations: frozenset[str] = CREDIT_RELATIONS) -> tuple[str, ...]:
     uuids: list[str] = []
     for group in root.findall("cfdi:CfdiRelacionados", NS):
-        if group.get("TipoRelacion") in CREDIT_RELATIONS:
+        if group.get("TipoRelacion") in relations:
             uuids += [(r.get("UUID") or "").strip().upper()
                       for r in group.findall("cfdi:CfdiRelacionado", NS) if r.get("UUID")]
     return tuple(uuids)
@@ -196,10 +198,11 @@ def _payments(root: Element, f: Fields, *, uuid: str | None, number: str, issuer
         return []
     lines: list[PaymentLine] = []
     in_mxn = ZERO
+    replaces = _related(root, frozenset({SUBSTITUTION}))
     for pago in pagos.findall("pago20:Pago", NS):
         found, amount_mxn = _pago(pago, f, uuid=uuid, number=number, issuer=issuer,
                                   customer=customer, first=len(lines) + 1)
-        lines += found
+        lines += [replace(line, replaces=replaces) for line in found] if replaces else found
         in_mxn += amount_mxn
     totals = pagos.find("pago20:Totales", NS)
     if totals is not None:

@@ -197,44 +197,55 @@ def taken_numbers(session: Session, *, org: Organisation,
 
 @dataclass
 class Versions:
-    """A complement imported as a draft and as its stamped XML pays the same installments.
+    """One payment per installment (NumParcialidad) of an invoice, whichever XML says it.
 
-    A Pagos 2.0 line is the n-th payment (NumParcialidad) of one invoice, whichever XML says
-    it: that, not the line's code (the UUID once stamped, the serie-folio before), is what
-    makes two lines the same payment.
+    A Pagos 2.0 line is the n-th payment of one invoice: that, not the line's code (the UUID
+    once stamped, the serie-folio before), is what makes two lines the same payment. A
+    complement arrives as a draft, then stamped; or is cancelled and reissued, the new one
+    naming the old in CfdiRelacionados with TipoRelacion 04. Either way the later XML takes the
+    installment over. Two complements claiming it otherwise would pay the invoice twice: the
+    SAT accepts one, so the import is refused, located.
     """
 
     payments: list[PaymentLine]  # what is left to write
-    rekey: dict[str, str] = field(default_factory=dict)  # stored draft code -> stamped code
+    rekey: dict[str, str] = field(default_factory=dict)  # stored code -> code taking over
     warnings: list[str] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
 
 
 def versions(session: Session, *, org: Organisation, payments: list[PaymentLine],
              targets: dict[str, str]) -> Versions:
-    """Drop drafts of payments already stamped; have stamped lines replace stored drafts."""
+    """Drafts of stamped payments and substituted complements dropped; stamped lines and
+    substitutes take over what the ledger stored for the same installments; conflicts refused.
+    """
     def key(line: PaymentLine) -> tuple[str, int] | None:
         target = targets.get(line.code)
         return None if target is None or line.installment is None else (target,
                                                                           line.installment)
 
-    stamped = {k for line in payments if line.fiscal_id and (k := key(line))}
     out = Versions([])
+    stamped: dict[tuple[str, int], list[PaymentLine]] = {}
+    for line in payments:
+        if line.fiscal_id and (k := key(line)):
+            stamped.setdefault(k, []).append(line)
+    claimed: dict[tuple[str, int], PaymentLine] = {}
     for line in payments:
         k = key(line)
-        if line.fiscal_id is None and k in stamped:
+        others = stamped.get(k, []) if k else []
+        if line.fiscal_id is None and others:
             out.warnings.append(_skipped_draft(line, k))
             continue
+        newer = next((o for o in others if line.fiscal_id in o.replaces), None)
+        if newer is not None:
+            out.warnings.append(_substituted(line, newer, k))
+            continue
+        first = claimed.setdefault(k, line) if k else line
+        if first is not line:
+            out.errors.append(_twice(line, k, first.fiscal_id or first.code))
+            continue
         out.payments.append(line)
-    numbers = sorted({k[0] for line in out.payments if (k := key(line))})
-    stored: dict[tuple[str, int], tuple[str, str | None]] = {}
-    for start in range(0, len(numbers), 500):
-        rows = session.execute(select(Payment.invoice_numbers, Payment.installment,
-                                      Payment.code, Payment.fiscal_id)
-                               .where(Payment.org_id == org.id,
-                                      Payment.installment.is_not(None),
-                                      Payment.invoice_numbers.in_(numbers[start:start + 500])))
-        for number, installment, code, fiscal_id in rows:
-            stored.setdefault((number, installment), (code, fiscal_id))
+    stored = _stored_installments(session, org=org, numbers=sorted(
+        {k[0] for line in out.payments if (k := key(line))}))
     kept = []
     for line in out.payments:
         found = stored.get(k) if (k := key(line)) else None
@@ -242,17 +253,53 @@ def versions(session: Session, *, org: Organisation, payments: list[PaymentLine]
             kept.append(line)
         elif line.fiscal_id is None and found[1] is not None:
             out.warnings.append(_skipped_draft(line, k))  # the stamped one is in the ledger
-        elif line.fiscal_id is not None and found[1] is None:
+        elif line.fiscal_id is not None and (found[1] is None or found[1] in line.replaces):
             out.rekey[found[0]] = line.code
-            out.warnings.append(f"{line.at.file}:{line.at.line}: " + _(
+            out.warnings.append(f"{line.at.file}:{line.at.line}: " + (_(
                 "payment {number} #{installment} replaces its draft {draft}, imported before "
                 "from the unstamped complement", number=k[0] if k else "",
-                installment=line.installment, draft=found[0]))
+                installment=line.installment, draft=found[0]) if found[1] is None else _(
+                "payment {number} #{installment} replaces the one of complement {old}, "
+                "cancelled and substituted by this one (CfdiRelacionados, TipoRelacion 04)",
+                number=k[0] if k else "", installment=line.installment, old=found[1])))
             kept.append(line)
         else:
-            kept.append(line)
+            out.errors.append(_twice(line, k, found[1] or found[0]))
     out.payments = kept
     return out
+
+
+def _stored_installments(session: Session, *, org: Organisation, numbers: list[str]) -> dict[
+        tuple[str, int], tuple[str, str | None]]:
+    """(invoice number, installment) -> (code, fiscal id) of the payments stored for them."""
+    stored: dict[tuple[str, int], tuple[str, str | None]] = {}
+    for start in range(0, len(numbers), 500):
+        rows = session.execute(select(Payment.invoice_numbers, Payment.installment,
+                                      Payment.code, Payment.fiscal_id)
+                               .where(Payment.org_id == org.id,
+                                      Payment.installment.is_not(None),
+                                      Payment.invoice_numbers.in_(numbers[start:start + 500]))
+                               .order_by(Payment.id))
+        for number, installment, code, fiscal_id in rows:
+            stored.setdefault((number, installment), (code, fiscal_id))
+    return stored
+
+
+def _twice(line: PaymentLine, key: tuple[str, int] | None, other: str) -> RowError:
+    number, installment = key or ("", 0)
+    return line.at.error("DoctoRelacionado/NumParcialidad", _(
+        "installment {installment} of invoice {number} is already paid by {other}; a second "
+        "payment of the same installment is refused (a complement reissued in place of a "
+        "cancelled one names it in CfdiRelacionados with TipoRelacion 04)",
+        installment=installment, number=number, other=other))
+
+
+def _substituted(line: PaymentLine, newer: PaymentLine, key: tuple[str, int] | None) -> str:
+    number, installment = key or ("", 0)
+    return f"{line.at.file}:{line.at.line}: " + _(
+        "skipped: payment {number} #{installment} of complement {old} is substituted by "
+        "complement {new} (CfdiRelacionados, TipoRelacion 04)", number=number,
+        installment=installment, old=line.fiscal_id, new=newer.fiscal_id)
 
 
 def _skipped_draft(line: PaymentLine, key: tuple[str, int] | None) -> str:

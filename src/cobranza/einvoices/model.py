@@ -73,6 +73,9 @@ class PaymentLine:
     # The document's balance before and after this payment (ImpSaldoAnt, ImpSaldoInsoluto).
     balance_before: Decimal | None = None
     balance_after: Decimal | None = None
+    # The complements this one substitutes (CfdiRelacionados TipoRelacion 04: they were
+    # cancelled and this one reissued in their place).
+    replaces: tuple[str, ...] = ()
 
 
 @dataclass

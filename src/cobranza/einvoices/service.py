@@ -91,6 +91,10 @@ def _check(session: Session, *, path: Path, shown: str, org: Organisation, terms
         return None
     kept = checks.versions(session, org=org, payments=payments, targets=payment_targets)
     outcome.warnings += kept.warnings
+    if kept.errors:
+        outcome.errors = sorted(set(kept.errors),
+                                key=lambda e: (e.file, e.line, e.column, e.message))
+        return None
     return _Plan(documents, kept.payments, credit_targets, payment_targets, named, kept.rekey)
 
 

@@ -191,6 +191,59 @@ def test_a_draft_beside_its_stamped_complement_is_skipped(ledger: str, tmp_path:
     assert _payments(ledger) == [(f"{UUID_PAY}/1", "A-1", 1, 30000, UUID_PAY)]
 
 
+UUID_REISSUED = "55555555-5555-4555-8555-555555555555"
+REISSUED_PAY = pagos(uuid=UUID_REISSUED, replaces=[UUID_PAY],
+                     payments=[Pago("300.00", [Docto(UUID_A, "300.00", "1160.00")])])
+OTHER_PAY = pagos(uuid=UUID_REISSUED,
+                  payments=[Pago("300.00", [Docto(UUID_A, "300.00", "1160.00")])])
+
+
+def test_a_second_complement_for_the_same_installment_is_refused(ledger: str,
+                                                                tmp_path: Path) -> None:
+    ok(ledger, "import", "invoices", str(folder(tmp_path, a=cfdi(), pay=STAMPED_PAY)))
+    before = snapshot(ledger)
+    (tmp_path / "other.xml").write_bytes(OTHER_PAY)
+    result = cli(ledger, "import", "invoices", str(tmp_path / "other.xml"))
+    assert result.exit_code != 0
+    assert (f"other.xml:13: DoctoRelacionado/NumParcialidad: installment 1 of invoice A-1 is "
+            f"already paid by {UUID_PAY}") in result.stderr
+    assert snapshot(ledger) == before
+
+
+def test_two_complements_for_one_installment_in_one_folder_import_nothing(
+        ledger: str, tmp_path: Path) -> None:
+    result = cli(ledger, "import", "invoices",
+                 str(folder(tmp_path, a=cfdi(), pay=STAMPED_PAY, pay_other=OTHER_PAY)))
+    assert result.exit_code != 0
+    assert "installment 1 of invoice A-1 is already paid by" in result.stderr
+    assert rows(ledger, "SELECT COUNT(*) FROM payments") == [(0,)]
+
+
+def test_a_reissued_complement_takes_over_the_cancelled_ones_payment(
+        ledger: str, tmp_path: Path) -> None:
+    ok(ledger, "import", "invoices", str(folder(tmp_path, a=cfdi(), pay=STAMPED_PAY)))
+    (tmp_path / "reissued.xml").write_bytes(REISSUED_PAY)
+    result = ok(ledger, "import", "invoices", str(tmp_path / "reissued.xml"))
+    assert "payments: 0 new, 1 updated" in result.stdout
+    assert (f"payment A-1 #1 replaces the one of complement {UUID_PAY}, cancelled and "
+            "substituted by this one") in result.stderr
+    assert _payments(ledger) == [(f"{UUID_REISSUED}/1", "A-1", 1, 30000, UUID_REISSUED)]
+    assert rows(ledger, "SELECT SUM(amount) FROM allocations") == [(30000,)]
+    # The cancelled one, imported again (or late), is now the second claim on the installment.
+    again = cli(ledger, "import", "invoices", str(tmp_path / "xml" / "pay.xml"))
+    assert "installment 1 of invoice A-1 is already paid by " + UUID_REISSUED in again.stderr
+    assert _payments(ledger) == [(f"{UUID_REISSUED}/1", "A-1", 1, 30000, UUID_REISSUED)]
+
+
+def test_a_complement_and_its_substitute_in_one_folder_record_the_substitute(
+        ledger: str, tmp_path: Path) -> None:
+    path = folder(tmp_path, a=cfdi(), pay=STAMPED_PAY, reissued=REISSUED_PAY)
+    result = ok(ledger, "import", "invoices", str(path))
+    assert (f"skipped: payment A-1 #1 of complement {UUID_PAY} is substituted by complement "
+            f"{UUID_REISSUED}") in result.stderr
+    assert _payments(ledger) == [(f"{UUID_REISSUED}/1", "A-1", 1, 30000, UUID_REISSUED)]
+
+
 def test_chilean_dte_and_credit_note(db_url: str, tmp_path: Path) -> None:
     ok(db_url, "init", "--country", "CL", "--tax-id", ORG_RUT)
     path = folder(tmp_path, f=dte(), nc=dte(tipo="61", folio="7", neto=10000, iva=1900,

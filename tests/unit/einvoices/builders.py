@@ -28,11 +28,11 @@ def cfdi(*, uuid: str | None = UUID_A, tipo: str = "I", serie: str = "A", folio:
          emisor: str = ORG_RFC, receptor: str = CUSTOMER_RFC, moneda: str = "MXN",
          subtotal: str = "1000.00", traslados: str = "160.00", total: str = "1160.00",
          metodo: str = "PPD", fecha: str = "2026-01-10T10:00:00", extra: str = "",
-         related: Sequence[str] = (), complement: str = "") -> bytes:
+         related: Sequence[str] = (), relation: str = "01", complement: str = "") -> bytes:
     """A CFDI ingreso (or egreso with `tipo="E"` and `related` UUIDs)."""
     relations = ""
     if related:
-        relations = ('<cfdi:CfdiRelacionados TipoRelacion="01">'
+        relations = (f'<cfdi:CfdiRelacionados TipoRelacion="{relation}">'
                      + "".join(f'<cfdi:CfdiRelacionado UUID="{u}"/>' for u in related)
                      + "</cfdi:CfdiRelacionados>")
     return f"""<?xml version="1.0" encoding="UTF-8"?>
@@ -76,8 +76,9 @@ class Pago:
 
 
 def pagos(*, uuid: str | None = UUID_PAY, receptor: str = CUSTOMER_RFC,
-          payments: Sequence[Pago], total: str | None = None) -> bytes:
-    """A CFDI of type P with a Pagos 2.0 complement."""
+          payments: Sequence[Pago], total: str | None = None,
+          replaces: Sequence[str] = ()) -> bytes:
+    """A CFDI of type P with a Pagos 2.0 complement (substituting `replaces`, cancelled)."""
     body = ""
     for pago in payments:
         docs = "".join(
@@ -93,8 +94,8 @@ def pagos(*, uuid: str | None = UUID_PAY, receptor: str = CUSTOMER_RFC,
     complement = (f'<pago20:Pagos Version="2.0"><pago20:Totales MontoTotalPagos="{stated}"/>'
                   f"{body}</pago20:Pagos>")
     return cfdi(uuid=uuid, tipo="P", serie="P", folio="1", moneda="XXX", subtotal="0",
-                traslados="0", total="0", metodo="", receptor=receptor,
-                complement=complement).replace(b' MetodoPago=""', b"")
+                traslados="0", total="0", metodo="", receptor=receptor, related=replaces,
+                relation="04", complement=complement).replace(b' MetodoPago=""', b"")
 
 
 def _minus(a: str, b: str) -> str:
