@@ -147,6 +147,16 @@ def _beaten(best: Decimal, bound: Decimal) -> bool:
     return bound < best and clear_of(best, bound)
 
 
+def _keep_best(best3: list[Decimal], confidence: Decimal) -> None:
+    """Insert a confidence into the three best so far (best first), keeping three."""
+    at = len(best3)
+    while at and best3[at - 1] < confidence:
+        at -= 1
+    if at < 3:
+        best3.insert(at, confidence)
+        del best3[3:]
+
+
 def _settled(top: list[Decimal], bound: Decimal) -> bool:
     """True when a candidate that can reach at most `bound` changes nothing: it would not enter
     the top 3 (`top`: the three best confidences so far, best first), and it could not come
@@ -171,18 +181,24 @@ def match_line(line: LineRow, index: LedgerIndex, *, refs: Sequence[references.D
     _references(line, index, refs, owners, found)
     _numbers(numbers, found)
     by_name: dict[int, float] = {}
-    if not found or max(c.identity() for c in found.values()) < 0.99:
+    sure = max((c.identity() for c in found.values()), default=0.0)
+    if sure < 0.99:
         by_name = _parties(line, index, found)  # a reference already names the customer
-    if not by_name and (not found or max(c.identity() for c in found.values()) < 0.5):
+        sure = max((c.identity() for c in found.values()), default=0.0)
+    if not by_name and sure < 0.5:
         _amount_only(line, index, found, fee)  # (a name's strength is 0.5 at least)
-    owes_it = index.owing(line.amount)
-    # Best identity first; a name-only candidate's identity is its name's strength.
-    ranked = sorted([*((-c.identity(), c.customer_id not in owes_it, c.customer_id, c)
-                       for c in found.values()),
-                     *((-(1.0 - (1.0 - strength)), customer not in owes_it, customer, None)
-                       for customer, strength in by_name.items())])[:_MAX_NAMESAKES]
+    if len(found) + len(by_name) > 1:
+        owes_it = index.owing(line.amount)
+        # Best identity first; a name-only candidate's identity is its name's strength.
+        ranked = sorted([*((-c.identity(), c.customer_id not in owes_it, c.customer_id, c)
+                           for c in found.values()),
+                         *((-(1.0 - (1.0 - strength)), customer not in owes_it, customer, None)
+                           for customer, strength in by_name.items())])[:_MAX_NAMESAKES]
+    else:
+        ranked = [(0.0, False, c.customer_id, c) for c in found.values()] + [
+            (0.0, False, customer, None) for customer in by_name]
     suggestions: list[Suggestion] = []
-    best3: list[Decimal] = []
+    best3: list[Decimal] = []  # the three best confidences so far, best first
     for _identity, _owes, customer, known in ranked:
         candidate = known or Candidate(customer, {"name": by_name[customer]})
         if (not complete and best3 and best3[0] >= _THRESHOLD
@@ -201,6 +217,6 @@ def match_line(line: LineRow, index: LedgerIndex, *, refs: Sequence[references.D
                 continue  # the amount fits none of this one's invoices: it cannot either
         suggestion = suggest(candidate, book, amount=line.amount, day=line.booking_day, fee=fee)
         suggestions.append(suggestion)
-        best3 = sorted([*best3, suggestion.confidence], reverse=True)[:3]
+        _keep_best(best3, suggestion.confidence)
     status, top = decide(suggestions)
     return Verdict(line, status, top)
