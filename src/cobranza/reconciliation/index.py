@@ -126,6 +126,7 @@ class LedgerIndex:
         self.clabes = clabes
         self._index_items(list(items))
         self._books: dict[int, Book] = {}
+        self._named: dict[str, tuple[tuple[int, float], ...]] = {}
         self._owes: dict[int, set[int]] = {}
         self._amounts: list[int] | None = None
         self.accounts: dict[str, set[int]] = defaultdict(set)
@@ -274,8 +275,18 @@ class LedgerIndex:
         for _name, score, at in hits:
             found[ids[at]] = max(found.get(ids[at], 0.0), score + penalty)
 
-    def names(self, payer: str) -> list[tuple[int, float]]:
-        """Every customer whose name resembles the payer's, best first (rapidfuzz 0..100)."""
+    def names(self, payer: str) -> Sequence[tuple[int, float]]:
+        """Every customer whose name resembles the payer's, best first (rapidfuzz 0..100).
+
+        Remembered per payer for the index's life: a payer who pays several invoices, or
+        the bank's own name on its charges, comes back many times in one statement.
+        """
+        found = self._named.get(payer)
+        if found is None:
+            found = self._named[payer] = tuple(self._resembling(payer))
+        return found
+
+    def _resembling(self, payer: str) -> list[tuple[int, float]]:
         key = name_key(payer)
         if not key:
             return []

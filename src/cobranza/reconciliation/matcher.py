@@ -96,17 +96,19 @@ def _parties(line: LineRow, index: LedgerIndex, found: dict[int, Candidate]) -> 
             _candidate(found, customer).add("account", STRENGTH["account"])
     if not line.counterparty_name:
         return {}
-    named = index.names(line.counterparty_name)
+    resembling = index.names(line.counterparty_name)
     learnt = index.name_aliases.get(name_key(line.counterparty_name), set())
     for customer in learnt:
         _candidate(found, customer).add("alias", STRENGTH["alias"])
-    if not named:
+    if not resembling:
         return {}
     # Customers scoring within 3 points of the best answer to the name about as well.
-    group = sum(1 for _c, score in named if score >= named[0][1] - 3)
-    owes_it = index.owing(line.amount)
-    # Of a large group, look first at those who owe exactly this amount.
-    named.sort(key=lambda cs: (-cs[1], cs[0] not in owes_it))
+    group = sum(1 for _c, score in resembling if score >= resembling[0][1] - 3)
+    named = resembling
+    if len(resembling) > 1:
+        owes_it = index.owing(line.amount)
+        # Of a large group, look first at those who owe exactly this amount.
+        named = sorted(resembling, key=lambda cs: (-cs[1], cs[0] not in owes_it))
     only: dict[int, float] = {}
     for customer, score in named[:_MAX_NAMESAKES]:
         strength = name_strength(score, group=group)
