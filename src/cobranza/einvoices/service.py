@@ -53,7 +53,7 @@ class _Plan:
     credit_targets: dict[str, str | None]
     payment_targets: dict[str, str]
     terms: PaymentTerms | None
-    rekey: dict[str, str]  # a stored draft payment's code -> its stamped line's code
+    rekey: dict[str, str]  # a stored payment's code -> the code of the line taking it over
 
 
 def import_einvoices(session: Session, *, path: Path, org: Organisation, now: datetime,
@@ -119,9 +119,23 @@ def _write(session: Session, *, plan: _Plan, org: Organisation, now: datetime,
     parties.update({p.customer.code: p.customer for p in plan.payments})
     ids = _customer_ids(session, org=org, parties=list(parties.values()))
     new = [p for code, p in parties.items() if code not in ids]
+    # A dry run that takes rows over re-keys them in a savepoint, always rolled back, so its
+    # counts say "updated" for them as the real import will.
+    savepoint = session.begin_nested() if plan.rekey and outcome.dry_run else None
+    try:
+        _write_steps(session, plan=plan, org=org, now=now, outcome=outcome, ids=ids, new=new)
+    finally:
+        if savepoint is not None:
+            savepoint.rollback()
+    session.flush()
+
+
+def _write_steps(session: Session, *, plan: _Plan, org: Organisation, now: datetime,
+                 outcome: EInvoiceOutcome, ids: dict[str, int], new: list[Party]) -> None:
     touched: set[int] = set()
-    if plan.rekey and not outcome.dry_run:
-        # The stamped line takes over the draft's row: the upsert then updates it in place.
+    if plan.rekey:
+        # The line taking over a stored payment (stamped after its draft, or reissued in
+        # place of a cancelled complement) takes its row: the upsert then updates it in place.
         table = cast(Table, Payment.__table__)
         session.connection().execute(
             update(table).where(table.c.org_id == org.id, table.c.code == bindparam("old"))
@@ -142,7 +156,6 @@ def _write(session: Session, *, plan: _Plan, org: Organisation, now: datetime,
         touched |= result.customers
     if not outcome.dry_run and touched:
         replay_customers(session, org_id=org.id, customer_ids=touched)
-    session.flush()
 
 
 def _customer_ids(session: Session, *, org: Organisation, parties: list[Party]) -> dict[str, int]:

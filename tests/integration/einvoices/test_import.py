@@ -169,6 +169,10 @@ def test_a_stamped_complement_replaces_its_draft_instead_of_paying_twice(
     ok(ledger, "import", "invoices", str(folder(tmp_path, a=cfdi(), pay=DRAFT_PAY)))
     assert _payments(ledger) == [("P-1/1", "A-1", 1, 30000, None)]
     (tmp_path / "stamped.xml").write_bytes(STAMPED_PAY)
+    before = snapshot(ledger)
+    dry = ok(ledger, "import", "invoices", str(tmp_path / "stamped.xml"), "--dry-run")
+    assert "payments: 0 new, 1 updated" in dry.stdout  # as the import will say
+    assert snapshot(ledger) == before
     result = ok(ledger, "import", "invoices", str(tmp_path / "stamped.xml"))
     assert "payments: 0 new, 1 updated" in result.stdout
     assert "payment A-1 #1 replaces its draft P-1/1" in result.stderr
