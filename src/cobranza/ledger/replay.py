@@ -35,20 +35,20 @@ _DOCUMENTS = """
 SELECT i.id, i.customer_id, i.currency, i.number, i.kind, parent.number, i.issue_date,
        i.due_date, i.amount, i.discount_pct_scaled, i.discount_days
 FROM invoices i LEFT JOIN invoices parent ON parent.id = i.parent_id
-WHERE i.org_id = {mark} AND i.customer_id IN ({ids})"""
+WHERE i.org_id = {m} AND i.customer_id IN ({ids})"""
 _PAYMENTS = """
 SELECT id, customer_id, currency, code, date, amount, invoice_numbers FROM payments
-WHERE org_id = {mark} AND customer_id IN ({ids})"""
+WHERE org_id = {m} AND customer_id IN ({ids})"""
 _CREDIT_NOTES = """
 SELECT id, customer_id, currency, number, date, amount, invoice_number FROM credit_notes
-WHERE org_id = {mark} AND customer_id IN ({ids})"""
+WHERE org_id = {m} AND customer_id IN ({ids})"""
 _PINS = """
 SELECT pa.customer_id, i.currency, i.number, p.code, cn.number, pa.amount
 FROM pinned_allocations pa
 JOIN invoices i ON i.id = pa.invoice_id
 LEFT JOIN payments p ON p.id = pa.payment_id
 LEFT JOIN credit_notes cn ON cn.id = pa.credit_note_id
-WHERE pa.org_id = {mark} AND pa.customer_id IN ({ids})"""
+WHERE pa.org_id = {m} AND pa.customer_id IN ({ids})"""
 _INSERT = ("INSERT INTO allocations (org_id, customer_id, currency, invoice_id, source_kind, "
            "payment_id, credit_note_id, date, amount) VALUES ({marks})")
 
@@ -59,8 +59,8 @@ def replay_customers(session: Session, *, org_id: int,
     session.flush()  # rows are read below the ORM, so pending objects must be in the database
     conn = session.connection()
     if customer_ids is None:
-        ids = [row[0] for row in _fetch(
-            conn, "SELECT id FROM customers WHERE org_id = {mark} ORDER BY id", (int(org_id),))]
+        ids = [row[0] for row in bulk.fetch(
+            conn, "SELECT id FROM customers WHERE org_id = {m} ORDER BY id", (int(org_id),))]
     else:
         ids = sorted(customer_ids)
     _delete_allocations(session, org_id=org_id, ids=None if customer_ids is None else ids)
@@ -70,29 +70,8 @@ def replay_customers(session: Session, *, org_id: int,
     return writer.close()
 
 
-def _fetch(conn: Connection, sql: str, params: Sequence[Any]) -> list[Any]:
-    """All rows of `sql`, as the driver's tuples.
-
-    Read through the driver's cursor in the caller's transaction: SQLAlchemy's Row objects and
-    type processing cost about 2 µs a row, which is seconds on a ledger of millions of rows.
-    """
-    cursor = conn.connection.cursor()
-    try:
-        cursor.execute(sql.format(mark=bulk.mark(conn), ids=""), tuple(params))
-        return list(cursor.fetchall())
-    finally:
-        cursor.close()
-
-
 def _for_customers(conn: Connection, sql: str, org_id: int, ids: Sequence[int]) -> list[Any]:
-    mark = bulk.mark(conn)
-    cursor = conn.connection.cursor()
-    try:
-        cursor.execute(sql.format(mark=mark, ids=", ".join([mark] * len(ids))),
-                       (int(org_id), *ids))
-        return list(cursor.fetchall())
-    finally:
-        cursor.close()
+    return bulk.fetch(conn, sql, (int(org_id), *ids), ids=", ".join([bulk.mark(conn)] * len(ids)))
 
 
 def _replay_batch(conn: Connection, writer: _Writer, *, org_id: int, ids: Sequence[int]) -> None:

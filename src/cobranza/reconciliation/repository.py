@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from cobranza import bulk
 from cobranza.bulk import mark
 from cobranza.core.matching import OpenItem
 
@@ -59,13 +60,7 @@ def lock(session: Session, *, org_id: int) -> None:
 
 def fetch(session: Session, sql: str, params: Sequence[Any] = ()) -> list[Any]:
     """All rows as the driver's tuples (`{m}` in `sql` stands for the parameter marker)."""
-    conn = session.connection()
-    cursor = conn.connection.cursor()
-    try:
-        cursor.execute(sql.format(m=mark(conn)), tuple(params))
-        return list(cursor.fetchall())
-    finally:
-        cursor.close()
+    return bulk.fetch(session.connection(), sql, params)
 
 
 def execute_many(session: Session, sql: str, rows: Sequence[Sequence[Any]]) -> None:
