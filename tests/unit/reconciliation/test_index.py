@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from cobranza.core.matching import OpenItem
 from cobranza.reconciliation.index import LedgerIndex
 from cobranza.reconciliation.repository import CustomerRow, LineRow
@@ -46,3 +51,54 @@ def test_no_lines_or_no_open_invoices_find_nothing() -> None:
     empty = LedgerIndex(customers=[], items=[], aliases=[], clabes={})
     assert empty.numbers_in([_line(1, "F-0000010")]) == {}
     assert empty.book(1).items == []
+
+
+# --- the join against a plain reading of the same rule -----------------------------------------
+
+_WORD = re.compile(r"[A-Z0-9]+(?:[-/.][A-Z0-9]+)*")
+
+
+def _plainly(index_numbers: list[tuple[int, str]], text: str) -> list[tuple[str, list[int]]]:
+    """The rule `numbers_in` implements, line by line with dictionaries: each word of the text
+    and each two neighbours joined, without separators; an invoice's whole number, else (all
+    digits) the digits of invoice numbers with four or more; each token once, in that order."""
+    whole: dict[str, list[int]] = {}
+    digits: dict[str, list[int]] = {}
+    for invoice, number in index_numbers:  # already oldest first
+        whole.setdefault(re.sub("[^0-9A-Z]", "", number.upper()), []).append(invoice)
+        run = re.sub("[^0-9]", "", number).lstrip("0")
+        if len(run) >= 4:
+            digits.setdefault(run, []).append(invoice)
+    words = _WORD.findall(text.upper())
+    tokens = [re.sub("[^0-9A-Z]", "", w) for w in words]
+    tokens += [re.sub("[^0-9A-Z]", "", a + b) for a, b in zip(words, words[1:], strict=False)]
+    found: list[tuple[str, list[int]]] = []
+    for token in dict.fromkeys(tokens):
+        if token in whole:
+            found.append(("invoice_number", whole[token]))
+        elif token.isdigit() and token.lstrip("0") in digits:
+            found.append(("invoice_digits", digits[token.lstrip("0")]))
+    return found
+
+
+_NUMBERS = st.builds(lambda prefix, sep, n, pad: f"{prefix}{sep}{str(n).zfill(pad)}",
+                     st.sampled_from(["F", "A", "FAC", "B", ""]),
+                     st.sampled_from(["-", "/", ".", "", " "]),
+                     st.integers(1, 99_999), st.integers(0, 7))
+_PIECES = st.one_of(_NUMBERS, st.sampled_from(
+    ["PAGO", "FACT", "factura", "folio", "Y", ",", "SPEI", "N°", "#", "12", "0000", "ñandú"]))
+
+
+@given(numbers=st.lists(_NUMBERS, min_size=1, max_size=8),
+       texts=st.lists(st.lists(_PIECES, max_size=6).map(" ".join), min_size=1, max_size=5))
+@settings(max_examples=200, deadline=None)
+def test_the_join_finds_what_a_plain_reading_finds(numbers: list[str],
+                                                   texts: list[str]) -> None:
+    items = [OpenItem(i + 1, number, 1 + i % 2, 1000, 100 + i, 50) for i, number in
+             enumerate(numbers)]
+    index = LedgerIndex(customers=[], items=items, aliases=[], clabes={})
+    found = index.numbers_in([_line(k + 1, text) for k, text in enumerate(texts)])
+    ordered = [(i.invoice_id, i.number) for i in sorted(items, key=lambda i: (i.due, i.issue))]
+    for k, text in enumerate(texts):
+        assert [(kind, [i.invoice_id for i in hits]) for kind, hits in
+                found.get(k + 1, [])] == _plainly(ordered, text), text
