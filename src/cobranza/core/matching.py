@@ -153,14 +153,20 @@ class FeeTolerance:
 
     def most(self, amount: int) -> int:
         """The largest shortfall a payment of `amount` may carry."""
-        by_pct = int(Decimal(amount) * self.pct / (100 - self.pct))
-        return by_pct if self.cap is None else min(by_pct, self.cap)
+        return _most(self.pct, self.cap, amount)
 
     def allows(self, shortfall: int, total: int) -> bool:
         """True when paying `total - shortfall` for `total` is a deducted fee."""
         if shortfall <= 0 or Decimal(shortfall) > Decimal(total) * self.pct / 100:
             return False
         return self.cap is None or shortfall <= self.cap
+
+
+@lru_cache(maxsize=4096)
+def _most(pct: Decimal, cap: int | None, amount: int) -> int:
+    # Asked for every namesake of a line (the same amount): decimal arithmetic once.
+    by_pct = int(Decimal(amount) * pct / (100 - pct))
+    return by_pct if cap is None else min(by_pct, cap)
 
 
 class Book:

@@ -60,8 +60,12 @@ def plain(text: str) -> str:
 @lru_cache(maxsize=200_000)
 def name_key(name: str) -> str:
     """A payer or customer name without legal forms and noise words, for comparing."""
+    return _key_of(plain(name).split())
+
+
+def _key_of(words: list[str]) -> str:
     # Single letters are the initials of legal forms ("S.A.P.I.", "S. de R.L.").
-    return " ".join(w for w in plain(name).split() if w not in _NOISE and len(w) > 1)
+    return " ".join(w for w in words if w not in _NOISE and len(w) > 1)
 
 
 def compact(number: str) -> str:
@@ -141,14 +145,17 @@ class LedgerIndex:
         self._names: dict[int, str] = {}
         self.exact_names: dict[str, list[int]] = defaultdict(list)
         self.blocks: dict[str, list[int]] = defaultdict(list)
+        written: list[tuple[str, int]] = []
         for c in customers:
-            key = name_key(c.name)
+            words = plain(c.name).split()
+            written.append((" ".join(words), c.id))
+            key = _key_of(words)
             self._names[c.id] = key
             self.exact_names[key].append(c.id)
             for block in _blocks(key):
                 self.blocks[block].append(c.id)
         self._sorted_keys = sorted(self.exact_names)
-        self._written = sorted((" ".join(plain(c.name).split()), c.id) for c in customers)
+        self._written = sorted(written)
 
     def _index_items(self, items: list[OpenItem]) -> None:
         """The open items grouped every way a line looks them up, oldest first in each group
