@@ -191,9 +191,11 @@ class LedgerIndex:
 
     def numbers_in(self, lines: Sequence[LineRow]) -> dict[int, list[tuple[str, Sequence[
             OpenItem]]]]:
-        """For each line whose text names open invoices: (kind, the invoices named), in the
-        order of `tokens`. A token is an invoice's whole number ("invoice_number"), else, all
-        digits, the digits of one ("invoice_digits": F-000123 is "123" or "000123").
+        """For each line whose text names open invoices: (kind, the invoices named, oldest
+        first). The tokens are the text's words, then each two neighbouring words joined
+        ("F 123" is "F123"), without separators, each once, in that order. A token is an
+        invoice's whole number ("invoice_number"), else, all digits, the digits of one with
+        four or more ("invoice_digits": F-0001234 is "1234" or "0001234").
 
         One join over every line's tokens instead of a dictionary of every invoice number.
         """
@@ -203,7 +205,7 @@ class LedgerIndex:
                               "words": [ln.text.upper() for ln in lines]},
                              schema={"line": pl.Int64, "words": pl.String}).with_columns(
             pl.col("words").str.extract_all(_TOKEN.pattern))
-        # Each word, then each two neighbours joined ("F 123" → "F123"), as `tokens` lists them.
+        # Each word, then each two neighbours joined; `order` keeps that order within a line.
         tokens = pl.concat([
             words.explode("words", empty_as_null=False).rename({"words": "token"}),
             words.with_columns(pl.col("words").list.eval(pl.element() + pl.element().shift(-1)))
