@@ -210,13 +210,13 @@ def match_line(line: LineRow, index: LedgerIndex, *, refs: Sequence[references.D
             # enough to send the line to review (the runners-up of an applied line are not
             # worth their amount search). Ranked by identity, so neither can any further down.
             break
+        if len(best3) >= 3 and _settled(best3, best_possible(candidate)):
+            break  # no customer further down can change the decision or the top 3
         book = index.book(candidate.customer_id)
-        if len(best3) >= 3:
-            if _settled(best3, best_possible(candidate)):
-                break  # no customer further down can change the decision or the top 3
-            if (not candidate.named and _settled(best3, best_possible(candidate, certain=False))
-                    and not book.may_fit(line.amount, line.booking_day, fee)):
-                continue  # the amount fits none of this one's invoices: it cannot either
+        if (len(best3) >= 3 and not candidate.named
+                and _settled(best3, best_possible(candidate, certain=False))
+                and not book.may_fit(line.amount, line.booking_day, fee)):
+            continue  # the amount fits none of this one's invoices: it cannot either
         suggestion = suggest(candidate, book, amount=line.amount, day=line.booking_day, fee=fee)
         suggestions.append(suggestion)
         _keep_best(best3, suggestion.confidence)
