@@ -92,31 +92,29 @@ def pending_lines(session: Session, *, org_id: int) -> list[LineRow]:
 
 
 # Open amount = amount − allocations so far (DOMAIN.md: open amount); the early-payment
-# discount is what the replay forgives when a payment brings the open amount down to it.
+# discount is what the replay forgives when a payment brings the open amount down to it:
+# round(amount × pct / 100) with pct in 1/10,000 % (DOMAIN.md, early-payment discount; the
+# amounts are positive, so integer division of the half-added product rounds half up), until
+# the issue day plus the discount days. The columns are OpenItem's, in its order. CAST: on
+# PostgreSQL a SUM of bigints is numeric.
 _OPEN = """
-SELECT i.id, i.number, i.customer_id, i.currency, i.amount - COALESCE(a.paid, 0),
-       i.due_date, i.issue_date, i.amount, i.discount_pct_scaled, i.discount_days
+SELECT i.id, i.number, i.customer_id, CAST(i.amount - COALESCE(a.paid, 0) AS BIGINT),
+       i.due_date, i.issue_date,
+       CASE WHEN i.discount_pct_scaled > 0
+            THEN (i.amount * i.discount_pct_scaled + 500000) / 1000000 ELSE 0 END,
+       CASE WHEN i.discount_pct_scaled > 0 THEN i.issue_date + i.discount_days ELSE -1 END
 FROM invoices i
 LEFT JOIN (SELECT invoice_id, SUM(amount) AS paid FROM allocations WHERE org_id = {m}
            GROUP BY invoice_id) a ON a.invoice_id = i.id
-WHERE i.org_id = {m} AND i.handoff_id IS NULL AND i.amount - COALESCE(a.paid, 0) > 0"""
+WHERE i.org_id = {m} AND i.currency = {m} AND i.handoff_id IS NULL
+  AND i.amount - COALESCE(a.paid, 0) > 0"""
 
 
 def open_items(session: Session, *, org_id: int,
                currencies: set[str]) -> dict[str, list[OpenItem]]:
     """Open documents per currency (only the currencies the lines are in)."""
-    out: dict[str, list[OpenItem]] = {c: [] for c in currencies}
-    for (inv_id, number, customer, currency, open_, due, issue, amount, pct,
-         days) in fetch(session, _OPEN, (org_id, org_id)):
-        bucket = out.get(currency)
-        if bucket is None:
-            continue
-        # round(amount × pct / 100) with pct in 1/10,000 % (DOMAIN.md, early-payment discount)
-        discount = (amount * pct + 500_000) // 1_000_000 if pct else 0
-        # int(): PostgreSQL's SUM of bigints is numeric, read as a Decimal.
-        bucket.append(OpenItem(inv_id, number, customer, int(open_), due, issue, discount,
-                               issue + days if pct else -1))
-    return out
+    return {c: list(map(OpenItem._make, fetch(session, _OPEN, (org_id, org_id, c))))
+            for c in sorted(currencies)}
 
 
 def customers(session: Session, *, org_id: int) -> list[CustomerRow]:

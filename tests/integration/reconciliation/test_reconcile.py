@@ -84,6 +84,19 @@ def test_one_payment_for_several_invoices_and_a_deducted_bank_fee(db: str) -> No
     assert (after["A-1001"], after["A-1003"], after["B-2001"]) == (0, 0, 0)
 
 
+def test_the_early_payment_discount_taken_in_time_settles_the_invoice(db: str) -> None:
+    # B-2002: 5,000.00 on 2/10 terms, issued 2026-03-25: 4,900.00 until 2026-04-04.
+    ids = add_lines(db, {"amount": 490000, "remittance": "PAGO FACTURA B-2002",
+                         "counterparty_name": "FERRETERIA HERNANDEZ HERMANOS"})
+    with uow(db) as (session, org):
+        out = reconcile(session, org_id=org.id, now=NOW, auto=True)
+        (verdict,) = [v for v in out.verdicts if v.line.id == ids[0]]
+        assert verdict.status == "applied"
+        assert verdict.suggestions[0].fit.kind == "discount"
+        assert [out.numbers[i] for i in verdict.suggestions[0].invoice_ids] == ["B-2002"]
+    assert open_amounts(db)["B-2002"] == 0  # the replay forgave the 100.00 discount
+
+
 def test_amount_or_name_alone_waits_for_review_with_suggestions(db: str) -> None:
     ids = add_lines(
         db,
