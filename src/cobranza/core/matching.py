@@ -38,6 +38,9 @@ STRENGTH = {
 AUTO_THRESHOLD = 0.95
 AUTO_MARGIN = 0.10  # the best customer must lead the next one by this much...
 DOUBT_RATIO = Decimal(3)  # ...or be at least this many times less in doubt
+# The same two as confidences are compared (Decimal, three places).
+THRESHOLD = Decimal(str(AUTO_THRESHOLD))
+MARGIN = Decimal(str(AUTO_MARGIN))
 LOOSE = {"less_fee": 0.45, "partial": 0.9}  # doubt left by these fits when nothing names invoices
 SUBSET_ITEMS = 16  # subset-sum looks at this many oldest open invoices...
 SUBSET_SIZE = 4  # ...combined up to this many at a time (bounded work per line)
@@ -456,17 +459,14 @@ def decide(suggestions: Sequence[Suggestion]) -> tuple[str, list[Suggestion]]:
         # oldest first (DOMAIN.md, allocation): the amount neither helps nor hurts.
         sure = Decimal(str(round(1.0 - (1.0 - best.identity) * 0.5, 3)))
         return "applied", [replace(best, confidence=sure), *ranked[1:]]
-    if best.confidence < _THRESHOLD or not clear_of(best.confidence, runner):
+    if best.confidence < THRESHOLD or not clear_of(best.confidence, runner):
         return "review", ranked
     return "applied", ranked
 
-
-_THRESHOLD = Decimal(str(AUTO_THRESHOLD))
-_MARGIN = Decimal(str(AUTO_MARGIN))
 
 
 def clear_of(best: Decimal, runner: Decimal) -> bool:
     """True when a runner-up at `runner` does not stop `best` from being applied: it is
     behind by the margin, or much more in doubt. Close behind and not much more in doubt,
     the evidence does not tell the two apart (the line goes to review)."""
-    return best - runner >= _MARGIN or 1 - runner >= DOUBT_RATIO * (1 - best)
+    return best - runner >= MARGIN or 1 - runner >= DOUBT_RATIO * (1 - best)

@@ -255,13 +255,7 @@ def versions(session: Session, *, org: Organisation, payments: list[PaymentLine]
             out.warnings.append(_skipped_draft(line, k))  # the stamped one is in the ledger
         elif line.fiscal_id is not None and (found[1] is None or found[1] in line.replaces):
             out.rekey[found[0]] = line.code
-            out.warnings.append(f"{line.at.file}:{line.at.line}: " + (_(
-                "payment {number} #{installment} replaces its draft {draft}, imported before "
-                "from the unstamped complement", number=k[0] if k else "",
-                installment=line.installment, draft=found[0]) if found[1] is None else _(
-                "payment {number} #{installment} replaces the one of complement {old}, "
-                "cancelled and substituted by this one (CfdiRelacionados, TipoRelacion 04)",
-                number=k[0] if k else "", installment=line.installment, old=found[1])))
+            out.warnings.append(_takes_over(line, k, found))
             kept.append(line)
         else:
             out.errors.append(_twice(line, k, found[1] or found[0]))
@@ -292,6 +286,19 @@ def _twice(line: PaymentLine, key: tuple[str, int] | None, other: str) -> RowErr
         "payment of the same installment is refused (a complement reissued in place of a "
         "cancelled one names it in CfdiRelacionados with TipoRelacion 04)",
         installment=installment, number=number, other=other))
+
+
+def _takes_over(line: PaymentLine, key: tuple[str, int] | None,
+                stored: tuple[str, str | None]) -> str:
+    number, installment = key or ("", 0)
+    code, fiscal_id = stored
+    return f"{line.at.file}:{line.at.line}: " + (_(
+        "payment {number} #{installment} replaces its draft {draft}, imported before from the "
+        "unstamped complement", number=number, installment=installment, draft=code)
+        if fiscal_id is None else _(
+        "payment {number} #{installment} replaces the one of complement {old}, cancelled and "
+        "substituted by this one (CfdiRelacionados, TipoRelacion 04)", number=number,
+        installment=installment, old=fiscal_id))
 
 
 def _substituted(line: PaymentLine, newer: PaymentLine, key: tuple[str, int] | None) -> str:

@@ -52,8 +52,8 @@ def apply_all(session: Session, *, org_id: int, applications: Sequence[Applicati
         "amount": a.amount, "currency": a.line.currency,
         "invoice_numbers": ";".join(a.invoice_numbers) or None,
         "confidence": int(a.confidence * 1000), "method": a.method,
-        "evidence": orjson.dumps(a.evidence, option=orjson.OPT_SORT_KEYS).decode(), "created_at": now,
-        "created_by": user} for a in applications])
+        "evidence": orjson.dumps(a.evidence, option=orjson.OPT_SORT_KEYS).decode(),
+        "created_at": now, "created_by": user} for a in applications])
     day = {a.line.booking_day: from_day_number(a.line.booking_day) for a in applications}
     _insert_returning(session, Payment, [{
         "org_id": org_id, "customer_id": a.customer_id, "code": f"BANK-{a.line.id}-{mid}",

@@ -8,9 +8,9 @@ from decimal import Decimal
 
 from cobranza.core import references
 from cobranza.core.matching import (
-    AUTO_MARGIN,
-    AUTO_THRESHOLD,
+    MARGIN,
     STRENGTH,
+    THRESHOLD,
     Candidate,
     FeeTolerance,
     OpenItem,
@@ -139,10 +139,6 @@ def _amount_only(line: LineRow, index: LedgerIndex, found: dict[int, Candidate],
             _candidate(found, hit.customer_id).add("amount_only", STRENGTH["amount_only"] / 2)
 
 
-_MARGIN = Decimal(str(AUTO_MARGIN))
-_THRESHOLD = Decimal(str(AUTO_THRESHOLD))
-
-
 def _beaten(best: Decimal, bound: Decimal) -> bool:
     """True when a candidate that can reach at most `bound` neither overtakes nor ties `best`,
     nor stops it from being applied (`decide`)."""
@@ -163,7 +159,7 @@ def _settled(top: list[Decimal], bound: Decimal) -> bool:
     """True when a candidate that can reach at most `bound` changes nothing: it would not enter
     the top 3 (`top`: the three best confidences so far, best first), and it could not come
     within the margin of the best."""
-    return bound <= top[2] and top[0] - bound >= _MARGIN
+    return bound <= top[2] and top[0] - bound >= MARGIN
 
 
 def match_line(line: LineRow, index: LedgerIndex, *, refs: Sequence[references.Decoded],
@@ -189,21 +185,18 @@ def match_line(line: LineRow, index: LedgerIndex, *, refs: Sequence[references.D
         sure = max((c.identity() for c in found.values()), default=0.0)
     if not by_name and sure < 0.5:
         _amount_only(line, index, found, fee)  # (a name's strength is 0.5 at least)
-    if len(found) + len(by_name) > 1:
-        owes_it = index.owing(line.amount)
-        # Best identity first; a name-only candidate's identity is its name's strength.
-        ranked = sorted([*((-c.identity(), c.customer_id not in owes_it, c.customer_id, c)
-                           for c in found.values()),
-                         *((-(1.0 - (1.0 - strength)), customer not in owes_it, customer, None)
-                           for customer, strength in by_name.items())])[:_MAX_NAMESAKES]
-    else:
-        ranked = [(0.0, False, c.customer_id, c) for c in found.values()] + [
-            (0.0, False, customer, None) for customer in by_name]
+    # Who owes exactly this amount only breaks ties among several candidates.
+    owes_it = index.owing(line.amount) if len(found) + len(by_name) > 1 else set()
+    # Best identity first; a name-only candidate's identity is its name's strength.
+    ranked = sorted([*((-c.identity(), c.customer_id not in owes_it, c.customer_id, c)
+                       for c in found.values()),
+                     *((-(1.0 - (1.0 - strength)), customer not in owes_it, customer, None)
+                       for customer, strength in by_name.items())])[:_MAX_NAMESAKES]
     suggestions: list[Suggestion] = []
     best3: list[Decimal] = []  # the three best confidences so far, best first
     for _identity, _owes, customer, known in ranked:
         candidate = known or Candidate(customer, {"name": by_name[customer]})
-        if (not complete and best3 and best3[0] >= _THRESHOLD
+        if (not complete and best3 and best3[0] >= THRESHOLD
                 and (len(best3) < 2 or clear_of(best3[0], best3[1]))
                 and _beaten(best3[0], best_possible(candidate))):
             # The best is applied whatever the rest say: none can reach it, or come close

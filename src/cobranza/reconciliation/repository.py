@@ -9,7 +9,6 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from cobranza import bulk
-from cobranza.bulk import mark
 from cobranza.core.matching import OpenItem
 
 CHUNK = 20_000
@@ -68,7 +67,7 @@ def execute_many(session: Session, sql: str, rows: Sequence[Sequence[Any]]) -> N
     conn = session.connection()
     cursor = conn.connection.cursor()
     try:
-        text = sql.format(m=mark(conn))
+        text = sql.format(m=bulk.mark(conn))
         for start in range(0, len(rows), CHUNK):
             cursor.executemany(text, [tuple(r) for r in rows[start:start + CHUNK]])
     finally:
