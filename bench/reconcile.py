@@ -46,6 +46,7 @@ from bench.feed import (
     payer_name,
     references_for,
 )
+from cobranza.batching import usable_cpus
 from cobranza.db import make_engine, migrate, unit_of_work
 from cobranza.models.base import day_number
 from cobranza.organisations.service import ensure
@@ -292,7 +293,7 @@ def main() -> None:
         engine = make_engine(f"sqlite:///{path}")
         start = time.perf_counter()
         with unit_of_work(engine) as session:
-            outcome = reconcile(session, org_id=1, now=NOW, auto=True)
+            outcome = reconcile(session, org_id=1, now=NOW, auto=True, workers=usable_cpus())
         seconds = time.perf_counter() - start
         engine.dispose()
     result = {"benchmark": "reconcile", "lines": args.lines, "open_invoices": args.open_invoices,

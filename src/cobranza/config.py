@@ -75,6 +75,9 @@ class Settings(BaseSettings):
     handoff_dir: str = "handoffs"
     # Mexico: the leading digits (bank, plaza, account start) of the organisation's virtual CLABEs.
     clabe_prefix: str | None = None
+    # Processes a batch path may split its work across (reconcile's matching); none: the CPUs
+    # this process may run on.
+    workers: int | None = None
 
     @field_validator("clabe_prefix")
     @classmethod
@@ -133,6 +136,9 @@ _TEMPLATE = """\
 
 # Job queue for `cobranza worker`: empty for SQLite beside the ledger, or redis://...
 # queue_url = "redis://127.0.0.1:6379/0"
+
+# Processes `cobranza reconcile` matches in (default: every CPU it may use)
+# workers = 2
 
 # Where letters (PDF) and agency hand-off files are written
 # letters_dir = "letters"

@@ -10,7 +10,9 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table as RichTable
 
+from cobranza.batching import usable_cpus
 from cobranza.cli.app import EXIT_INVALID, app, console, fail, ledger, now
+from cobranza.config import load_settings
 from cobranza.core.money import minor_to_str
 from cobranza.i18n import _
 from cobranza.reconciliation.schemas import lines_json
@@ -54,7 +56,8 @@ def reconcile_cmd(ctx: typer.Context,
     if ctx.invoked_subcommand is not None:
         return
     with ledger(ctx) as (session, org):
-        outcome = reconcile(session, org_id=org.id, now=now(), auto=auto)
+        outcome = reconcile(session, org_id=org.id, now=now(), auto=auto,
+                            workers=load_settings().workers or usable_cpus())
         data = lines_json(outcome)
     if format_ is Format.JSON:
         typer.echo(json.dumps(data, ensure_ascii=False, indent=1))

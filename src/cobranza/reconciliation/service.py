@@ -23,7 +23,7 @@ from cobranza.models.base import day_number
 from cobranza.reconciliation import repository as repo
 from cobranza.reconciliation.apply import Application, apply_all, reverse_line
 from cobranza.reconciliation.index import LedgerIndex, compact, name_key
-from cobranza.reconciliation.matcher import Verdict, match_line, references_in
+from cobranza.reconciliation.matcher import Verdict, match_lines, references_in
 from cobranza.reconciliation.repository import LineRow
 
 DEFAULT_FEE_PCT = Decimal("1.5")
@@ -51,15 +51,20 @@ class Outcome:
 
 
 def reconcile(session: Session, *, org_id: int, now: datetime, auto: bool,
-              fee_pct: Decimal = DEFAULT_FEE_PCT, user: str | None = None) -> Outcome:
-    """Match every pending line; with `auto`, apply those above the threshold."""
+              fee_pct: Decimal = DEFAULT_FEE_PCT, user: str | None = None,
+              workers: int = 1) -> Outcome:
+    """Match every pending line; with `auto`, apply those above the threshold.
+
+    `workers`: processes the matching may be split across (`batching.across_processes`);
+    the verdicts are the same with any number.
+    """
     with collector_paused():
         return _reconcile(session, org_id=org_id, now=now, auto=auto, fee_pct=fee_pct,
-                          user=user)
+                          user=user, workers=workers)
 
 
 def _reconcile(session: Session, *, org_id: int, now: datetime, auto: bool,
-               fee_pct: Decimal, user: str | None) -> Outcome:
+               fee_pct: Decimal, user: str | None, workers: int) -> Outcome:
     clock = time.perf_counter()
     repo.lock(session, org_id=org_id)
     lines = repo.pending_lines(session, org_id=org_id)
@@ -82,10 +87,9 @@ def _reconcile(session: Session, *, org_id: int, now: datetime, auto: bool,
         fee = FeeTolerance(fee_pct, None if cap is None else to_minor(cap, currency))
         mine = [ln for ln in lines if ln.currency == currency]
         numbers = index.numbers_in(mine)
-        outcome.verdicts.extend(match_line(ln, index, refs=refs.get(ln.id, ()), owners=owners,
-                                           fee=fee, complete=not auto,
-                                           numbers=numbers.get(ln.id, ()))
-                                for ln in mine)
+        outcome.verdicts.extend(match_lines(mine, index, refs=refs, owners=owners,
+                                            numbers=numbers, fee=fee, complete=not auto,
+                                            workers=workers))
         clock = _lap(outcome, "match", clock)
     outcome.verdicts.sort(key=lambda v: v.line.id)
     _name_missing(session, org_id=org_id, outcome=outcome)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from cobranza.core.matching import FeeTolerance, OpenItem
+from cobranza.reconciliation import matcher
 from cobranza.reconciliation.index import LedgerIndex
-from cobranza.reconciliation.matcher import match_line, references_in
+from cobranza.reconciliation.matcher import Verdict, match_line, match_lines, references_in
 from cobranza.reconciliation.repository import CustomerRow, LineRow
 
 FEE = FeeTolerance(Decimal("1.5"), 5000)
@@ -52,3 +55,26 @@ def test_a_close_namesake_sends_the_line_to_review_with_both() -> None:
     assert verdict.status == "review"
     assert [(s.customer_id, s.fit.kind) for s in verdict.suggestions] == [
         (2, "exact"), (1, "partial")]
+
+
+def test_lines_matched_in_several_processes_get_the_same_verdicts(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    index = _index()
+    payers = ["FERRETERIA HERNANDES OLVERA", "FERRETERIA HERNANDEZ OLVE", "PAPELERIA RUIZ",
+              "NADIE", ""]
+    lines = [LineRow(n, 1, "012180001234567895", f"BNK{n}", 120, amount, "MXN",
+                     payers[n % len(payers)], None, None, text, "new")
+             for n, (amount, text) in enumerate(
+                 [(116000, "PAGO"), (58000, "F-0000020"), (20000, "FACT 30"), (19800, "PAGO"),
+                  (-500, "COMISION"), (174000, "F-0000010 F-0000020")] * 7)]
+    refs = {ln.id: found for ln in lines if (found := references_in(ln))}
+    numbers = index.numbers_in(lines)
+
+    def run(workers: int) -> list[Verdict]:
+        return match_lines(lines, index, refs=refs, owners={}, numbers=numbers, fee=FEE,
+                           workers=workers)
+
+    serial = run(1)
+    assert {v.status for v in serial} >= {"applied", "review", "ignored"}
+    monkeypatch.setattr(matcher, "PARALLEL_LEAST", 5)
+    assert run(3) == serial

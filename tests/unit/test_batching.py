@@ -1,0 +1,54 @@
+"""Work split across forked processes: the same results, in order, and errors that surface."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sys
+
+import pytest
+
+from cobranza.batching import across_processes
+
+linux_only = pytest.mark.skipif(sys.platform != "linux", reason="processes are forked on Linux")
+
+
+def _squares(start: int, stop: int) -> list[tuple[int, int]]:
+    return [(i, i * i) for i in range(start, stop)]
+
+
+@linux_only
+def test_split_work_comes_back_whole_and_in_order() -> None:
+
+    def work(start: int, stop: int) -> list[tuple[int, int]]:
+        return [(os.getpid(), 0), *_squares(start, stop)]
+
+    parts = across_processes(work, 100, workers=3, pack=pickle.dumps, unpack=pickle.loads,
+                             least=10)
+    assert len(parts) == 3
+    pids = [part[0][0] for part in parts]
+    assert pids[0] == os.getpid()  # this process did the first span, children the others
+    assert len(set(pids)) == 3
+    assert [pair for part in parts for pair in part[1:]] == _squares(0, 100)
+
+
+def test_one_worker_or_little_work_stays_in_this_process() -> None:
+    def never(_: object) -> bytes:
+        raise AssertionError("nothing is packed when nothing is forked")
+
+    for workers, least in ((1, 1), (4, 1_000)):
+        parts = across_processes(_squares, 100, workers=workers, pack=never, unpack=never,
+                                 least=least)
+        assert parts == [_squares(0, 100)]
+
+
+@linux_only
+def test_a_childs_error_reaches_the_caller() -> None:
+    def work(start: int, stop: int) -> list[tuple[int, int]]:
+        if start > 0:
+            raise ValueError(f"bad span {start}")
+        return _squares(start, stop)
+
+    with pytest.raises(ValueError, match="bad span 50"):
+        across_processes(work, 100, workers=2, pack=pickle.dumps, unpack=pickle.loads,
+                         least=10)
