@@ -9,7 +9,7 @@ payments (by id). All amounts are integer minor units.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -143,6 +143,33 @@ def replay(
             credit = sources[si]
             _apply_credit(state, credit, pins_by_source.get((credit.kind, credit.key), ()))
             si += 1
+    return state.out
+
+
+def extend(*, documents: Iterable[Document], open_amounts: Mapping[str, int],
+           credits: Iterable[Credit]) -> list[Allocation]:
+    """The allocations that new credits add to a customer's replay, without replaying it.
+
+    `open_amounts` is what the replay so far left open of each document (amount − its
+    allocations; a document not in it is settled), and `documents` holds at least the open
+    ones and the invoices of open charges. The result is exactly what `replay` would add to
+    the allocations it made without these credits, provided every new credit is dated after
+    every credit already replayed, and no document is issued after the first new credit: the
+    replay then reaches the first new credit in the state the allocations so far describe
+    (an unapplied credit left over then settles only documents issued later, and there are
+    none). Callers check that; the reconciliation relies on it to record a bank line's
+    payment against a customer's open documents instead of their whole history.
+    """
+    docs = sorted(documents, key=lambda d: (d.issue_date, d.key))
+    parents = {d.key: d for d in docs if d.kind is DocumentKind.INVOICE}
+    state = _Replay()
+    for doc in docs:
+        left = open_amounts.get(doc.key, 0)
+        if left > 0:
+            _issue(state, doc, _order(doc, parents))
+            state.by_key[doc.key].open = left
+    for credit in sorted(credits, key=lambda c: (c.date, c.kind is SourceKind.PAYMENT, c.key)):
+        _apply_credit(state, credit, ())
     return state.out
 
 

@@ -10,7 +10,9 @@ a batch however large the ledger (a whole-ledger load of a million invoices took
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from typing import Any
 
@@ -18,7 +20,17 @@ from sqlalchemy import Connection, delete
 from sqlalchemy.orm import Session
 
 from cobranza import bulk
-from cobranza.core.allocation import Credit, Document, DocumentKind, Pin, SourceKind, replay
+from cobranza.core.allocation import Allocation as Allocated
+from cobranza.core.allocation import (
+    Credit,
+    Document,
+    DocumentKind,
+    Pin,
+    SourceKind,
+    extend,
+    replay,
+)
+from cobranza.core.matching import OpenItem
 from cobranza.core.terms import discount_amount
 from cobranza.models import Allocation
 from cobranza.models.base import day_number, from_day_number
@@ -83,15 +95,9 @@ def _replay_batch(conn: Connection, writer: _Writer, *, org_id: int, ids: Sequen
     docs, doc_ids = _load_documents(conn, org_id=org_id, ids=with_credits)
     pins = _load_pins(conn, org_id=org_id, ids=with_credits)
     for key in sorted(docs.keys() & credits.keys()):
-        cust, cur = key
         numbers = doc_ids[key]
         for a in replay(documents=docs[key], credits=credits[key], pins=pins.get(key, ())):
-            funding = SourceKind.PAYMENT if a.source_kind is SourceKind.DISCOUNT else a.source_kind
-            source = source_ids[(funding, a.source_key)]
-            writer.add((org_id, cust, cur, numbers[a.document_key], a.source_kind.value,
-                        source if funding is SourceKind.PAYMENT else None,
-                        source if funding is SourceKind.CREDIT_NOTE else None,
-                        day_number(a.date), a.amount))
+            writer.add_allocation(org_id, key, numbers[a.document_key], a, source_ids)
 
 
 def _load_credits(conn: Connection, *, org_id: int, ids: Sequence[int]) -> tuple[
@@ -149,6 +155,107 @@ def _delete_allocations(session: Session, *, org_id: int, ids: Sequence[int] | N
             Allocation.customer_id.in_(ids[start:start + 1000])))
 
 
+@dataclass(frozen=True, slots=True)
+class Added:
+    """A payment or credit note just written, to allocate."""
+
+    customer_id: int
+    currency: str
+    credit: Credit
+    row_id: int  # the payment's or credit note's id
+
+
+# Per customer and currency: the latest payment or credit note, and the latest document.
+_LATEST = """
+SELECT customer_id, currency, MAX({column}) FROM {table}
+WHERE org_id = {m} AND customer_id IN ({ids}) GROUP BY customer_id, currency"""
+# Customers with a posted charge (the only documents with a parent: the parent index answers)
+# or a hand-off to an agency.
+_SPECIAL = """
+SELECT DISTINCT customer_id FROM invoices WHERE org_id = {m} AND parent_id IS NOT NULL
+UNION SELECT DISTINCT customer_id FROM agency_handoffs WHERE org_id = {m}"""
+
+OpenItems = Callable[[int, str], Sequence[OpenItem]]
+
+
+class Extension:
+    """Allocating new credits by extending their customers' replay (`core.allocation.extend`)
+    instead of replaying each one's whole history.
+
+    Made before the credits are written, from the open items the caller read (`open_items`:
+    a customer's open invoices in a currency). A customer and currency qualify when every new
+    credit is dated after every credit they already have and none of their documents is
+    issued after the first new credit (the conditions of `extend`), and none of their
+    documents is a posted charge or handed to an agency (the reconciliation's open items leave
+    those out). A customer without earlier credit has nothing settled, so their open items
+    are all their documents and tell the latest issue; the others' documents are asked. The
+    rest are replayed in full, as after any change to a ledger.
+    """
+
+    def __init__(self, session: Session, *, org_id: int,
+                 coming: Iterable[tuple[int, str, date]], open_items: OpenItems) -> None:
+        """`coming`: the customer, currency and date of each credit about to be written."""
+        self.org_id = org_id
+        self.open_items = open_items
+        first: dict[GroupKey, int] = {}  # the first new credit's day (stored day number)
+        for customer, currency, on in coming:
+            day = day_number(on)
+            first[(customer, currency)] = min(first.get((customer, currency), day), day)
+        conn = session.connection()
+        special = {row[0] for row in bulk.fetch(conn, _SPECIAL, (org_id, org_id))}
+        ids = sorted({customer for customer, _ in first} - special)
+        credited: set[GroupKey] = set()
+        barred: set[GroupKey] = set()
+        for start in range(0, len(ids), _BATCH):
+            chunk = ids[start:start + _BATCH]
+            for table in ("payments", "credit_notes"):
+                sql = _LATEST.replace("{table}", table).replace("{column}", "date")
+                for cust, cur, day in _for_customers(conn, sql, org_id, chunk):
+                    credited.add((cust, cur))
+                    if day >= first.get((cust, cur), day + 1):
+                        barred.add((cust, cur))
+        asked = sorted({cust for cust, cur in credited - barred if (cust, cur) in first})
+        sql = _LATEST.replace("{table}", "invoices").replace("{column}", "issue_date")
+        for start in range(0, len(asked), _BATCH):
+            for cust, cur, issued in _for_customers(conn, sql, org_id,
+                                                    asked[start:start + _BATCH]):
+                if issued > first.get((cust, cur), issued):
+                    barred.add((cust, cur))
+        self.extendable = {
+            (cust, cur) for (cust, cur), day in first.items()
+            if cust not in special and (cust, cur) not in barred and (
+                (cust, cur) in credited
+                or max((i.issue for i in open_items(cust, cur)), default=day) <= day)}
+
+    def allocate(self, session: Session, *, added: Sequence[Added]) -> int:
+        """Allocate the credits, now written: extended where they qualify, the other customers
+        replayed. Returns the allocation rows written."""
+        session.flush()
+        conn = session.connection()
+        groups: dict[GroupKey, list[Added]] = defaultdict(list)
+        for a in added:
+            groups[(a.customer_id, a.currency)].append(a)
+        # A customer replayed in full is replayed in every currency.
+        rest = {cust for cust, _cur in groups.keys() - self.extendable}
+        writer = _Writer(conn)
+        for key in sorted(k for k in groups.keys() & self.extendable if k[0] not in rest):
+            items = self.open_items(*key)
+            ids = {i.number: i.invoice_id for i in items}
+            sources = {(a.credit.kind, a.credit.key): a.row_id for a in groups[key]}
+            # Only the open amount and the discount terms matter to `extend`: the document's
+            # amount is given as its open amount.
+            documents = [Document(key=i.number, issue_date=_day(i.issue), due_date=_day(i.due),
+                                  amount=i.open, discount_amount=i.discount,
+                                  discount_until=_day(i.discount_until) if i.discount else None)
+                         for i in items]
+            for made in extend(documents=documents,
+                               open_amounts={i.number: i.open for i in items},
+                               credits=[a.credit for a in groups[key]]):
+                writer.add_allocation(self.org_id, key, ids[made.document_key], made, sources)
+        return writer.close() + (replay_customers(session, org_id=self.org_id,
+                                                  customer_ids=rest) if rest else 0)
+
+
 class _Writer:
     """Allocation rows inserted with executemany, `CHUNK` at a time across batches."""
 
@@ -158,8 +265,17 @@ class _Writer:
         self.rows: list[tuple[Any, ...]] = []
         self.written = 0
 
-    def add(self, row: tuple[Any, ...]) -> None:
-        self.rows.append(row)
+    def add_allocation(self, org_id: int, key: GroupKey, invoice_id: int, made: Allocated,
+                       sources: Mapping[tuple[SourceKind, str], int]) -> None:
+        """One allocation's row; `sources` gives the ids of payments and credit notes (a
+        discount allowance is funded by, and recorded against, its payment)."""
+        funding = (SourceKind.PAYMENT if made.source_kind is SourceKind.DISCOUNT
+                   else made.source_kind)
+        source = sources[(funding, made.source_key)]
+        self.rows.append((org_id, key[0], key[1], invoice_id, made.source_kind.value,
+                          source if funding is SourceKind.PAYMENT else None,
+                          source if funding is SourceKind.CREDIT_NOTE else None,
+                          day_number(made.date), made.amount))
         if len(self.rows) >= CHUNK:
             self._flush()
 

@@ -10,7 +10,7 @@ created and replays the customer, which restores every invoice to exactly what i
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -21,7 +21,9 @@ from sqlalchemy import Table, TableClause, bindparam, update
 from sqlalchemy.orm import Session
 
 from cobranza import bulk
-from cobranza.ledger.replay import replay_customers
+from cobranza.core.allocation import Credit, SourceKind
+from cobranza.core.matching import OpenItem
+from cobranza.ledger.replay import Added, Extension, replay_customers
 from cobranza.models import CreditNote, Payment, ReconciliationMatch
 from cobranza.models.base import Base, from_day_number
 from cobranza.reconciliation.repository import LineRow, execute_many, fetch
@@ -43,10 +45,22 @@ class Application:
 
 
 def apply_all(session: Session, *, org_id: int, applications: Sequence[Application],
-              now: datetime, user: str | None) -> None:
-    """Write matches, payments and write-offs for every application, then replay once."""
+              now: datetime, user: str | None,
+              open_items: Callable[[int, str], Sequence[OpenItem]] | None = None) -> None:
+    """Write matches, payments and write-offs for every application, then allocate them.
+
+    `open_items` gives a customer's open invoices in a currency as they stand before these
+    payments (the reconciliation's, read for the matcher): customers whose new payments come
+    after everything on their ledger are then allocated from those (`ledger.replay.Extension`)
+    rather than replayed from their whole history.
+    """
     if not applications:
         return
+    day = {a.line.booking_day: from_day_number(a.line.booking_day) for a in applications}
+    extension = None if open_items is None else Extension(
+        session, org_id=org_id,
+        coming=[(a.customer_id, a.line.currency, day[a.line.booking_day]) for a in applications],
+        open_items=open_items)
     match_ids = _insert_returning(session, ReconciliationMatch, [{
         "org_id": org_id, "transaction_id": a.line.id, "customer_id": a.customer_id,
         "amount": a.amount, "currency": a.line.currency,
@@ -54,29 +68,39 @@ def apply_all(session: Session, *, org_id: int, applications: Sequence[Applicati
         "confidence": int(a.confidence * 1000), "method": a.method,
         "evidence": orjson.dumps(a.evidence, option=orjson.OPT_SORT_KEYS).decode(),
         "created_at": now, "created_by": user} for a in applications])
-    day = {a.line.booking_day: from_day_number(a.line.booking_day) for a in applications}
-    _insert_returning(session, Payment, [{
-        "org_id": org_id, "customer_id": a.customer_id, "code": f"BANK-{a.line.id}-{mid}",
-        "date": day[a.line.booking_day], "currency": a.line.currency, "amount": a.amount,
+    payments = [Credit(SourceKind.PAYMENT, f"BANK-{a.line.id}-{mid}", day[a.line.booking_day],
+                       a.amount, a.invoice_numbers)
+                for a, mid in zip(applications, match_ids, strict=True)]
+    payment_ids = _insert_returning(session, Payment, [{
+        "org_id": org_id, "customer_id": a.customer_id, "code": p.key, "date": p.date,
+        "currency": a.line.currency, "amount": a.amount,
         "invoice_numbers": ";".join(a.invoice_numbers) or None,
         "reference": a.line.transaction_id, "method": "bank", "match_id": mid,
-        "created_at": now, "updated_at": now} for a, mid in zip(applications, match_ids,
-                                                                 strict=True)])
-    owed = [(a, mid) for a, mid in zip(applications, match_ids, strict=True)
+        "created_at": now, "updated_at": now}
+        for a, mid, p in zip(applications, match_ids, payments, strict=True)])
+    owed = [(a, mid, Credit(SourceKind.CREDIT_NOTE, f"WO-BANK-{mid}", day[a.line.booking_day],
+                            a.write_off, (a.invoice_numbers[-1],)))
+            for a, mid in zip(applications, match_ids, strict=True)
             if a.write_off and a.invoice_numbers]
+    notes = _insert_returning(session, CreditNote, [{
+        "org_id": org_id, "customer_id": a.customer_id, "number": note.key,
+        "invoice_number": note.targets[0], "date": note.date, "currency": a.line.currency,
+        "amount": note.amount, "created_at": now, "updated_at": now} for a, _mid, note in owed])
     if owed:
-        notes = _insert_returning(session, CreditNote, [{
-            "org_id": org_id, "customer_id": a.customer_id, "number": f"WO-BANK-{mid}",
-            "invoice_number": a.invoice_numbers[-1], "date": day[a.line.booking_day],
-            "currency": a.line.currency, "amount": a.write_off, "created_at": now,
-            "updated_at": now} for a, mid in owed])
         table = cast(TableClause, ReconciliationMatch.__table__)
         session.connection().execute(
             update(table).where(table.c.id == bindparam("mid"))
             .values(write_off_id=bindparam("cn")),
-            [{"mid": mid, "cn": cn} for (_a, mid), cn in zip(owed, notes, strict=True)])
-    replay_customers(session, org_id=org_id,
-                     customer_ids=sorted({a.customer_id for a in applications}))
+            [{"mid": mid, "cn": cn} for (_a, mid, _note), cn in zip(owed, notes, strict=True)])
+    if extension is None:
+        replay_customers(session, org_id=org_id,
+                         customer_ids=sorted({a.customer_id for a in applications}))
+    else:
+        extension.allocate(session, added=[
+            *(Added(a.customer_id, a.line.currency, p, pid)
+              for a, p, pid in zip(applications, payments, payment_ids, strict=True)),
+            *(Added(a.customer_id, a.line.currency, note, cn)
+              for (a, _mid, note), cn in zip(owed, notes, strict=True))])
     append(session, org_id=org_id, events=[_event(a, now, user) for a in applications])
 
 

@@ -232,6 +232,10 @@ class LedgerIndex:
             found[line].append((kind, [self._ordered[p] for p in positions]))
         return found
 
+    def owed_by(self, customer: int) -> Sequence[OpenItem]:
+        """The customer's open items, oldest first."""
+        return self._owned.get(customer)
+
     def book(self, customer: int) -> Book:
         """The customer's open items with their amount lookups (built on first use)."""
         book = self._books.get(customer)

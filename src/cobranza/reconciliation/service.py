@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from cobranza.batching import collector_paused
 from cobranza.core import references
-from cobranza.core.matching import FeeTolerance, Suggestion
+from cobranza.core.matching import FeeTolerance, OpenItem, Suggestion
 from cobranza.core.money import minor_to_str, to_minor
 from cobranza.i18n import _
 from cobranza.models import BankStatement, BankTransaction, Customer, CustomerAlias
@@ -48,6 +48,11 @@ class Outcome:
     codes: dict[int, str] = field(default_factory=dict)  # customer id -> code
     numbers: dict[int, str] = field(default_factory=dict)  # invoice id -> number
     seconds: dict[str, float] = field(default_factory=dict)  # load, index, match, record
+    indexes: dict[str, LedgerIndex] = field(default_factory=dict)  # per currency
+
+    def open_items(self, customer: int, currency: str) -> Sequence[OpenItem]:
+        """A customer's open items in a currency as the matcher read them."""
+        return self.indexes[currency].owed_by(customer)
 
 
 def reconcile(session: Session, *, org_id: int, now: datetime, auto: bool,
@@ -81,6 +86,7 @@ def _reconcile(session: Session, *, org_id: int, now: datetime, auto: bool,
     clock = _lap(outcome, "load", clock)
     for currency, open_ in items.items():
         index = LedgerIndex(customers=customers, items=open_, aliases=aliases, clabes=clabes)
+        outcome.indexes[currency] = index
         outcome.numbers.update((i.invoice_id, i.number) for i in open_)
         clock = _lap(outcome, "index", clock)
         cap = FEE_CAPS.get(currency)
@@ -132,7 +138,8 @@ def suggestion_json(s: Suggestion, outcome: Outcome) -> dict[str, object]:
 def _record(session: Session, *, org_id: int, outcome: Outcome, now: datetime,
             user: str | None) -> None:
     applications = [_application(v, outcome) for v in outcome.verdicts if v.status == "applied"]
-    apply_all(session, org_id=org_id, applications=applications, now=now, user=user)
+    apply_all(session, org_id=org_id, applications=applications, now=now, user=user,
+              open_items=outcome.open_items)
     rows = []
     for v in outcome.verdicts:
         best = v.suggestions[0] if v.suggestions else None

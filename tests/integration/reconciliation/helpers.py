@@ -50,7 +50,8 @@ def uow(db: str) -> Iterator[tuple[Session, Organisation]]:
 
 
 def add_lines(db: str, *lines: dict[str, object]) -> list[int]:
-    """A statement with these lines, as the statement import stores them."""
+    """A statement with these lines, as the statement import stores them (booked on
+    2026-03-30 unless a line says otherwise)."""
     with uow(db) as (session, org):
         st = BankStatement(org_id=org.id, account="012180001234567897", file="feed.xml",
                            period_end=date(2026, 4, 1), imported_at=NOW, format="camt")
@@ -58,10 +59,11 @@ def add_lines(db: str, *lines: dict[str, object]) -> list[int]:
         session.flush()
         rows = []
         for n, fields in enumerate(lines):
-            row = BankTransaction(org_id=org.id, statement_id=st.id, account=st.account,
-                                  dedupe_key=f"k{st.id}-{n}", transaction_id=f"TX{st.id}-{n}",
-                                  booking_date=date(2026, 3, 30), currency="MXN",
-                                  status="new", created_at=NOW, **fields)
+            row = BankTransaction(**{
+                "org_id": org.id, "statement_id": st.id, "account": st.account,
+                "dedupe_key": f"k{st.id}-{n}", "transaction_id": f"TX{st.id}-{n}",
+                "booking_date": date(2026, 3, 30), "currency": "MXN", "status": "new",
+                "created_at": NOW, **fields})
             session.add(row)
             rows.append(row)
         session.flush()

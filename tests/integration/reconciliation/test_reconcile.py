@@ -3,14 +3,25 @@ review decides, what a confirmed match teaches, and that reversing restores invo
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 from cobranza.core.references import invoice_reference, printed
-from cobranza.models import BankStatement, BankTransaction, CustomerAlias, Invoice, PaymentReference
+from cobranza.ledger import replay as replay_module
+from cobranza.ledger.replay import replay_customers
+from cobranza.models import (
+    Allocation,
+    BankStatement,
+    BankTransaction,
+    CustomerAlias,
+    Invoice,
+    PaymentReference,
+)
 from cobranza.reconciliation.service import (
     Part,
     ReviewError,
@@ -21,6 +32,7 @@ from cobranza.reconciliation.service import (
     reverse,
 )
 from tests.integration.reconciliation.helpers import (
+    INVOICES,
     NOW,
     add_lines,
     invoice_id,
@@ -28,6 +40,7 @@ from tests.integration.reconciliation.helpers import (
     seed_ledger,
     uow,
 )
+from tests.support import ok, write_csv
 
 
 @pytest.fixture
@@ -203,3 +216,51 @@ def test_statements_are_reconciled_once_nothing_waits(db: str) -> None:
     with uow(db) as (session, _org):
         assert [s.reconciled_at is None for s in session.scalars(
             select(BankStatement).order_by(BankStatement.id))] == [False, True]
+
+
+def test_allocations_recorded_are_those_a_full_replay_gives(
+        db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # M001 paid before the bank's date: its new payment extends its ledger from the open
+    # amounts. M003 has a payment dated after its bank line, and M002 an invoice issued after
+    # its line: their ledgers are replayed whole (`ledger.replay.Extension`).
+    ok(db, "import", "invoices", str(write_csv(
+        tmp_path / "i.csv", INVOICES, "C-3002,M003,2026-03-01,2026-03-31,MXN,2000.00,,")))
+    ok(db, "import", "payments", str(write_csv(
+        tmp_path / "p.csv", "id,customer_id,date,currency,amount,invoice_numbers,reference,method",
+        "P1,M001,2026-03-10,MXN,500.00,A-1001,,transfer",
+        "P2,M003,2026-03-31,MXN,7000.00,,,transfer")))
+    extended: list[tuple[str, ...]] = []
+    real_extend = replay_module.extend
+
+    def spy(**kw: Any) -> list[Any]:
+        extended.append(tuple(sorted(d.key for d in kw["documents"])))
+        return real_extend(**kw)
+
+    monkeypatch.setattr(replay_module, "extend", spy)
+    ids = add_lines(
+        db,
+        {"amount": 232050, "remittance": "PAGO FACTURA A-1002", "counterparty_name": "X"},
+        {"amount": 98499, "remittance": "FACT B 2001", "counterparty_name": "FERRETERIA HDZ",
+         "booking_date": date(2026, 3, 20)},
+        # What P2 left open of C-3001 and C-3002: a day earlier, this line comes first, and
+        # P2 then pays the rest of C-3001 and all of C-3002.
+        {"amount": 250000, "counterparty_name": "DISTRIBUIDORA DEL BAJIO SA DE CV"})
+    result = run(db)
+    assert [result[i] for i in ids] == [("applied", "M001", ["A-1002"]),
+                                        ("applied", "M002", ["B-2001"]),
+                                        ("applied", "M003", ["C-3001", "C-3002"])]
+    assert extended == [("A-1001", "A-1002", "A-1003")]
+
+    def allocations() -> list[tuple[object, ...]]:
+        with uow(db) as (session, _org):
+            return sorted(session.execute(select(
+                Allocation.customer_id, Allocation.invoice_id, Allocation.source_kind,
+                Allocation.payment_id, Allocation.credit_note_id, Allocation.date,
+                Allocation.amount)).tuples().all())
+
+    recorded = allocations()
+    with uow(db) as (session, org):
+        replay_customers(session, org_id=org.id)
+    assert allocations() == recorded
+    after = open_amounts(db)
+    assert (after["A-1001"], after["A-1002"], after["C-3001"], after["C-3002"]) == (66000, 0, 0, 0)

@@ -25,6 +25,7 @@ from cobranza.core.allocation import (
     DocumentKind,
     Pin,
     SourceKind,
+    extend,
     open_amounts,
     replay,
     unapplied,
@@ -252,3 +253,29 @@ def test_the_core_and_the_oracle_agree_on_allocations_and_aging(c: Customer) -> 
         assert core.buckets == mine.buckets, as_of
         assert core.unapplied == mine.unapplied, as_of
         assert core.accrued_interest == mine.accrued_interest, as_of
+
+
+# -- (e) new credits extend a replay exactly ----------------------------------------------------
+
+@given(c=customers(), data=st.data())
+@SHORT
+def test_credits_after_everything_extend_the_replay_as_replaying_all_would(
+        c: Customer, data: st.DataObject) -> None:
+    # The day the new credits begin: after every document's issue (some on that very day).
+    start = max(d.issue_date for d in c.documents) + timedelta(days=data.draw(
+        st.sampled_from([0, 0, 1, 5])))
+    old = [cr for cr in c.credits if cr.date < start]
+    keys = [d.key for d in c.documents if d.kind is DocumentKind.INVOICE]
+    new = [Credit(data.draw(st.sampled_from([SourceKind.PAYMENT, SourceKind.CREDIT_NOTE])),
+                  f"N-{n}", start + timedelta(days=data.draw(st.sampled_from([0, 0, 2]))),
+                  data.draw(amounts),
+                  tuple(data.draw(st.lists(st.sampled_from(keys), max_size=2, unique=True))))
+           for n in range(data.draw(st.integers(1, 4)))]
+    pins = [p for p in c.pins if any(cr.key == p.source_key for cr in old)]
+    before = replay(documents=c.documents, credits=old, pins=pins)
+    left = {d.key: d.amount for d in c.documents}
+    for a in before:
+        left[a.document_key] -= a.amount
+    added = extend(documents=c.documents, open_amounts={k: v for k, v in left.items() if v},
+                   credits=new)
+    assert before + added == replay(documents=c.documents, credits=old + new, pins=pins)
