@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from itertools import accumulate
@@ -86,9 +86,9 @@ class OpenItem(NamedTuple):
     discount_until: int = -1
 
 
-@dataclass(frozen=True)
-class Fit:
-    """What the amount says about the invoices a payment settles."""
+class Fit(NamedTuple):
+    """What the amount says about the invoices a payment settles (a named tuple, like the
+    suggestion that holds it: a reconcile call makes one per line and candidate)."""
 
     kind: str  # exact|subset|all|oldest|discount|less_fee|partial|over|on_account|undetermined
     invoice_ids: tuple[int, ...]
@@ -123,8 +123,7 @@ class Candidate:
         return self._identity
 
 
-@dataclass(frozen=True)
-class Suggestion:
+class Suggestion(NamedTuple):
     """A scored answer for a line: customer, invoices in allocation order, confidence."""
 
     customer_id: int
@@ -458,7 +457,7 @@ def decide(suggestions: Sequence[Suggestion]) -> tuple[str, list[Suggestion]]:
         # Money surely this customer's, and no one else's, that names no invoice settles the
         # oldest first (DOMAIN.md, allocation): the amount neither helps nor hurts.
         sure = Decimal(str(round(1.0 - (1.0 - best.identity) * 0.5, 3)))
-        return "applied", [replace(best, confidence=sure), *ranked[1:]]
+        return "applied", [best._replace(confidence=sure), *ranked[1:]]
     if best.confidence < THRESHOLD or not clear_of(best.confidence, runner):
         return "review", ranked
     return "applied", ranked

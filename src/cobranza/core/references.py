@@ -73,7 +73,7 @@ def decode(reference: str) -> Decoded | None:
     """The invoice or customer a valid cobranza reference names; None for anyone else's."""
     if not is_rf(reference):
         return None
-    body = iso11649.compact(reference)[4:]
+    body = reference.replace(" ", "").upper()[4:]  # as is_rf read it
     if len(body) < 2 or not body.isdigit() or body[0] not in (_INVOICE, _CUSTOMER):
         return None
     return Decoded("invoice" if body[0] == _INVOICE else "customer", int(body[1:]))

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import marshal
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from cobranza.batching import across_processes
 from cobranza.core import references
@@ -34,8 +33,7 @@ _MAX_NAMESAKES = 120  # customers answering to one payer name that are scored (a
 PARALLEL_LEAST = 10_000  # lines per process below which forking costs more than it saves
 
 
-@dataclass(frozen=True)
-class Verdict:
+class Verdict(NamedTuple):
     """What the matcher says about one line."""
 
     line: LineRow
