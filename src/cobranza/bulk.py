@@ -10,6 +10,7 @@ to the driver in chunks; ids, when the caller needs them, are reserved first.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Table
@@ -62,14 +63,27 @@ def insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> in
     columns = list(rows[0])
     sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) "
            f"VALUES ({', '.join([mark(conn)] * len(columns))})")
-    processors = [_remembering(process) if (process := table.c[name].type.dialect_impl(
-        conn.dialect).bind_processor(conn.dialect)) else None for name in columns]
+    # Values are taken in C (itemgetter); only the columns whose type has a bind processor
+    # (timestamps, dates, decimals as text) go through Python, value by value.
+    processed = [(at, _remembering(process)) for at, name in enumerate(columns)
+                 if (process := table.c[name].type.dialect_impl(conn.dialect)
+                     .bind_processor(conn.dialect))]
+    take = itemgetter(*columns) if len(columns) > 1 else (lambda row: (row[columns[0]],))
     for start in range(0, len(rows), CHUNK):
-        conn.exec_driver_sql(sql, [
-            tuple(row[name] if process is None or row[name] is None else process(row[name])
-                  for name, process in zip(columns, processors, strict=True))
-            for row in rows[start:start + CHUNK]])
+        values = list(map(take, rows[start:start + CHUNK]))
+        if processed:
+            values = [_process(row, processed) for row in values]
+        conn.exec_driver_sql(sql, values)
     return len(rows)
+
+
+def _process(row: tuple[Any, ...],
+             processed: list[tuple[int, Callable[[Any], Any]]]) -> tuple[Any, ...]:
+    values = list(row)
+    for at, process in processed:
+        if values[at] is not None:
+            values[at] = process(values[at])
+    return tuple(values)
 
 
 def _remembering(process: Callable[[Any], Any]) -> Callable[[Any], Any]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
 
+import orjson
 from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
@@ -36,10 +37,23 @@ class Event:
     payload: Mapping[str, Any]
 
 
+_CANONICAL = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
+
+
 def canonical(payload: Mapping[str, Any]) -> str:
-    """The JSON form that is hashed: sorted keys, no spaces, non-ASCII kept."""
-    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      default=str)
+    """The JSON form that is hashed: sorted keys, no spaces, non-ASCII kept, what JSON has no
+    type for (dates, decimals) as its str().
+
+    orjson writes it (a reconciliation appends tens of thousands of entries), the standard
+    library where orjson refuses (an integer beyond 64 bits). They write the same text but for
+    a float's exponent (1e-7, 1e-07); the hash covers the payload as stored, so each need only
+    be deterministic.
+    """
+    try:
+        return orjson.dumps(payload, option=_CANONICAL, default=str).decode()
+    except TypeError:
+        return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                          default=str)
 
 
 def entry_hash(*, customer_id: int, seq: int, at: datetime, kind: str, actor: str,
