@@ -159,6 +159,10 @@ def extend(*, documents: Iterable[Document], open_amounts: Mapping[str, int],
     (an unapplied credit left over then settles only documents issued later, and there are
     none). Callers check that; the reconciliation relies on it to record a bank line's
     payment against a customer's open documents instead of their whole history.
+
+    Documents the credits do not name may be left out when each credit is then spent whole on
+    those it names (`spent_on_named`): a credit reaches a document it does not name only with
+    what is left after those it names and their charges, so the others would take nothing.
     """
     docs = sorted(documents, key=lambda d: (d.issue_date, d.key))
     parents = {d.key: d for d in docs if d.kind is DocumentKind.INVOICE}
@@ -171,6 +175,23 @@ def extend(*, documents: Iterable[Document], open_amounts: Mapping[str, int],
     for credit in sorted(credits, key=lambda c: (c.date, c.kind is SourceKind.PAYMENT, c.key)):
         _apply_credit(state, credit, ())
     return state.out
+
+
+def spent_on_named(credits: Iterable[Credit], allocations: Iterable[Allocation],
+                   documents: Iterable[Document]) -> bool:
+    """True when each credit is spent whole on the documents it names or their charges
+    (allowances aside): no other document took part of it."""
+    parents = {d.key: d.parent for d in documents if d.parent}
+    named = {(c.kind, c.key): set(c.targets) for c in credits}
+    spent: dict[tuple[SourceKind, str], int] = {}
+    for a in allocations:
+        if a.source_kind is SourceKind.DISCOUNT:
+            continue
+        source = (a.source_kind, a.source_key)
+        if not {a.document_key, parents.get(a.document_key)} & named[source]:
+            return False
+        spent[source] = spent.get(source, 0) + a.amount
+    return all(spent.get((c.kind, c.key), 0) == c.amount for c in credits)
 
 
 def _issue(state: _Replay, doc: Document,

@@ -29,6 +29,7 @@ from cobranza.core.allocation import (
     SourceKind,
     extend,
     replay,
+    spent_on_named,
 )
 from cobranza.core.matching import OpenItem
 from cobranza.core.terms import discount_amount
@@ -240,20 +241,33 @@ class Extension:
         writer = _Writer(conn)
         for key in sorted(k for k in groups.keys() & self.extendable if k[0] not in rest):
             items = self.open_items(*key)
-            ids = {i.number: i.invoice_id for i in items}
+            credits = [a.credit for a in groups[key]]
             sources = {(a.credit.kind, a.credit.key): a.row_id for a in groups[key]}
-            # Only the open amount and the discount terms matter to `extend`: the document's
-            # amount is given as its open amount.
-            documents = [Document(key=i.number, issue_date=_day(i.issue), due_date=_day(i.due),
-                                  amount=i.open, discount_amount=i.discount,
-                                  discount_until=_day(i.discount_until) if i.discount else None)
-                         for i in items]
-            for made in extend(documents=documents,
-                               open_amounts={i.number: i.open for i in items},
-                               credits=[a.credit for a in groups[key]]):
-                writer.add_allocation(self.org_id, key, ids[made.document_key], made, sources)
+            # Most payments name the invoices they pay and are spent on them: the customer's
+            # other open invoices are then not needed (`extend`).
+            named = {t for c in credits for t in c.targets}
+            used: Sequence[OpenItem] = [i for i in items if i.number in named]
+            few = list(map(_document, used))
+            made = extend(documents=few, open_amounts={i.number: i.open for i in used},
+                          credits=credits)
+            if not spent_on_named(credits, made, few):
+                used = items
+                made = extend(documents=list(map(_document, used)),
+                              open_amounts={i.number: i.open for i in used}, credits=credits)
+            ids = {i.number: i.invoice_id for i in used}
+            for allocation in made:
+                writer.add_allocation(self.org_id, key, ids[allocation.document_key], allocation,
+                                      sources)
         return writer.close() + (replay_customers(session, org_id=self.org_id,
                                                   customer_ids=rest) if rest else 0)
+
+
+def _document(item: OpenItem) -> Document:
+    # Only the open amount and the discount terms matter to `extend`: the document's amount
+    # is given as its open amount.
+    return Document(key=item.number, issue_date=_day(item.issue), due_date=_day(item.due),
+                    amount=item.open, discount_amount=item.discount,
+                    discount_until=_day(item.discount_until) if item.discount else None)
 
 
 class _Writer:
