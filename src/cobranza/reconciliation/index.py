@@ -142,20 +142,36 @@ class LedgerIndex:
                 self.by_tax.setdefault(value.upper(), customer)
             elif kind == "name":
                 self.name_aliases[value].add(customer)
-        self._names: dict[int, str] = {}
-        self.exact_names: dict[str, list[int]] = defaultdict(list)
-        self.blocks: dict[str, list[int]] = defaultdict(list)
-        written: list[tuple[str, int]] = []
-        for c in customers:
-            words = plain(c.name).split()
-            written.append((" ".join(words), c.id))
-            key = _key_of(words)
-            self._names[c.id] = key
-            self.exact_names[key].append(c.id)
-            for block in _blocks(key):
-                self.blocks[block].append(c.id)
-        self._sorted_keys = sorted(self.exact_names)
-        self._written = sorted(written)
+        self._index_names(customers)
+
+    def _index_names(self, customers: list[CustomerRow]) -> None:
+        """Each customer's name key, the customers by key, by name block (`_blocks`: each
+        customer once per block, in the ledger's order) and by name as written, sorted.
+        Names are made plain in Python (`plain`, a character table), grouped by polars."""
+        ids = [c.id for c in customers]
+        words = [plain(c.name).split() for c in customers]
+        keys = [_key_of(w) for w in words]
+        self._names = dict(zip(ids, keys, strict=True))
+        frame = pl.DataFrame({"id": ids, "key": keys, "written": [" ".join(w) for w in words]},
+                             schema={"id": pl.Int64, "key": pl.String, "written": pl.String})
+        exact = frame.group_by("key", maintain_order=True).agg("id")
+        self.exact_names: dict[str, list[int]] = dict(zip(
+            exact.get_column("key").to_list(), exact.get_column("id").to_list(), strict=True))
+        self._sorted_keys: list[str] = exact.get_column("key").sort().to_list()
+        # Blocks: the words of three letters or more, cut to _BLOCK, then each two neighbours
+        # (a block has a space or not, so no group mixes the two parts' orders).
+        heads = frame.select("id", head=pl.col("key").str.split(" ")).explode(
+            "head", empty_as_null=False).filter(
+            pl.col("head").str.len_chars() >= 3).with_columns(pl.col("head").str.slice(0, _BLOCK))
+        pairs = heads.select("id", head=pl.when(pl.col("id") == pl.col("id").shift(-1)).then(
+            pl.col("head") + " " + pl.col("head").shift(-1))).drop_nulls()
+        blocks = pl.concat([heads, pairs]).group_by("head", maintain_order=True).agg(
+            pl.col("id").unique(maintain_order=True))
+        self.blocks: dict[str, list[int]] = dict(zip(
+            blocks.get_column("head").to_list(), blocks.get_column("id").to_list(), strict=True))
+        written = frame.select("written", "id").sort("written", "id")
+        self._written: list[str] = written.get_column("written").to_list()
+        self._written_ids: list[int] = written.get_column("id").to_list()
 
     def _index_items(self, items: list[OpenItem]) -> None:
         """The open items grouped every way a line looks them up, oldest first in each group
@@ -246,10 +262,10 @@ class LedgerIndex:
     def _names_starting(self, written: str) -> list[int]:
         """Customers whose full name, as written, begins with `written` (at most 120)."""
         names = self._written
-        at = bisect_left(names, (written,))
+        at = bisect_left(names, written)
         found: list[int] = []
-        while at < len(names) and len(found) < 120 and names[at][0].startswith(written):
-            found.append(names[at][1])
+        while at < len(names) and len(found) < 120 and names[at].startswith(written):
+            found.append(self._written_ids[at])
             at += 1
         return found
 
