@@ -45,6 +45,9 @@ LOOSE = {"less_fee": 0.45, "partial": 0.9}  # doubt left by these fits when noth
 SUBSET_ITEMS = 16  # subset-sum looks at this many oldest open invoices...
 SUBSET_SIZE = 4  # ...combined up to this many at a time (bounded work per line)
 _SMALL_POOL = 5  # up to this many, every combination's total is listed once per customer
+# The combinations of 2..SUBSET_SIZE positions of a small pool, by pool size, in size order.
+_COMBOS = {n: [c for size in range(2, SUBSET_SIZE + 1) for c in choose(range(n), size)]
+           for n in range(_SMALL_POOL + 1)}
 
 
 NAME_GROUP = 12  # more customers answering to one payer name than this: the name is weak
@@ -257,9 +260,15 @@ class Book:
         if n <= _SMALL_POOL:
             # A few invoices: every total of 2..SUBSET_SIZE of them, sorted once per customer.
             if self._sums is None:
-                self._sums = sorted((sum(pool[x].open for x in combo), combo)
-                                    for size in range(2, SUBSET_SIZE + 1)
-                                    for combo in choose(range(n), size))
+                opens = [i.open for i in pool]
+                sums = []
+                for combo in _COMBOS[n]:
+                    total = 0
+                    for x in combo:
+                        total += opens[x]
+                    sums.append((total, combo))
+                sums.sort()
+                self._sums = sums
             at = bisect_left(self._sums, (lo, ()))
             listed: list[tuple[int, ...]] = []
             while at < len(self._sums) and self._sums[at][0] <= hi and len(listed) < 2:
@@ -267,8 +276,9 @@ class Book:
                 at += 1
             return [tuple(pool[x].invoice_id for x in combo) for combo in sorted(listed)]
         if self._pairs is None:
-            self._pairs = sorted((pool[i].open + pool[j].open, i, j)
-                                 for i in range(n) for j in range(i + 1, n))
+            opens = [i.open for i in pool]
+            self._pairs = sorted([(opens[i] + opens[j], i, j)
+                                  for i in range(n) for j in range(i + 1, n)])
             self._totals = [p[0] for p in self._pairs]
         pairs, totals = self._pairs, self._totals
 
