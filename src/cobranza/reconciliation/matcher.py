@@ -260,9 +260,9 @@ def _decimal(text: str) -> Decimal:
 
 
 def _verdict(line: LineRow, status: str, suggestions: list[Any]) -> Verdict:
+    # marshal gives tuples back as tuples: the ids and the evidence need no conversion.
     return Verdict(line, status, [
-        Suggestion(customer, tuple(ids), _decimal(confidence),
-                   Fit(kind, tuple(fit_ids), certain, write_off),
-                   tuple(map(tuple, evidence)), identity)
+        Suggestion(customer, ids, _decimal(confidence), Fit(kind, fit_ids, certain, write_off),
+                   evidence, identity)
         for customer, ids, confidence, kind, fit_ids, certain, write_off, evidence, identity
         in suggestions])
