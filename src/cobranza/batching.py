@@ -6,10 +6,12 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import pickle
 import sys
+import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import Any, TypeVar
 
 R = TypeVar("R")
 
@@ -43,15 +45,8 @@ def usable_cpus() -> int:
         return os.cpu_count() or 1
 
 
-# The work of the current `across_processes` call: set before the children are forked, so
-# each inherits it (with everything it reaches: an index of 500,000 items is not copied, nor
-# pickled, but shared page by page until written).
-_work: Callable[[int, int], bytes] | None = None
-
-
-def _child(span: tuple[int, int]) -> bytes:
-    assert _work is not None
-    return _work(*span)
+class WorkerLost(RuntimeError):
+    """A forked worker ended without sending its result (killed, or out of memory)."""
 
 
 def across_processes(work: Callable[[int, int], R], size: int, *, workers: int,
@@ -60,23 +55,65 @@ def across_processes(work: Callable[[int, int], R], size: int, *, workers: int,
     """`work(start, stop)` over [0, size), split in `workers` equal spans, in span order.
 
     This process does the first span; forked children do the others and send back
-    `pack(result)`, which `unpack` turns back here. A child runs only pure computation on what
-    it inherited (never the database connection, nor polars' thread pool), and leaves with
-    `os._exit`, so nothing inherited is closed twice. Serial (one span, nothing packed) with
-    one worker, fewer than `least` items per worker, or where processes are not forked
-    (Linux only: elsewhere fork is missing or unsafe).
+    `pack(result)` through a pipe, which `unpack` turns back here. A child inherits what
+    `work` reaches (an index of 500,000 items is neither copied nor pickled: the pages are
+    shared until written) and runs only pure computation on it (never the database
+    connection, nor polars' thread pool); it leaves with `os._exit`, so nothing inherited is
+    closed twice. A child's exception is raised here; a child that dies without a word raises
+    `WorkerLost` rather than leaving the call waiting. Serial (one span, nothing packed) with
+    one worker, fewer than `least` items per worker, or where processes are not forked (Linux
+    only: elsewhere fork is missing or unsafe).
     """
     workers = min(workers, size // max(least, 1))
     if workers <= 1 or sys.platform != "linux":
         return [work(0, size)]
-    global _work
     bounds = [size * k // workers for k in range(workers + 1)]
     spans = list(zip(bounds, bounds[1:], strict=False))
-    _work = lambda start, stop: pack(work(start, stop))  # noqa: E731 (inherited, not pickled)
+    context = multiprocessing.get_context("fork")
+    children: list[tuple[Any, Any]] = []
     try:
-        with multiprocessing.get_context("fork").Pool(workers - 1) as pool:
-            theirs = pool.map_async(_child, spans[1:], chunksize=1)
-            mine = work(*spans[0])
-            return [mine, *map(unpack, theirs.get())]
+        for start, stop in spans[1:]:
+            receiver, sender = context.Pipe(duplex=False)
+            child = context.Process(target=_child, args=(work, pack, start, stop, sender),
+                                    daemon=True)
+            child.start()
+            sender.close()  # the child's end: once the child is gone, reading here ends
+            children.append((child, receiver))
+        mine = work(*spans[0])
+        return [mine, *(unpack(_received(child, receiver)) for child, receiver in children)]
     finally:
-        _work = None
+        for child, receiver in children:
+            receiver.close()
+            if child.is_alive():
+                child.terminate()
+            child.join()
+
+
+def _child(work: Callable[[int, int], Any], pack: Callable[[Any], bytes], start: int,
+           stop: int, sender: Any) -> None:
+    try:
+        sender.send_bytes(b"+" + pack(work(start, stop)))
+    except BaseException as exc:  # noqa: BLE001 (every failure goes to the parent)
+        try:
+            message = pickle.dumps(exc)
+        except Exception:  # noqa: BLE001 (an exception that does not pickle)
+            message = pickle.dumps(RuntimeError("".join(traceback.format_exception(exc))))
+        sender.send_bytes(b"!" + message)
+    finally:
+        sender.close()
+
+
+def _received(child: Any, receiver: Any) -> bytes:
+    try:
+        message: bytes = receiver.recv_bytes()
+    except EOFError:
+        child.join()
+        raise WorkerLost(f"a worker process ended (exit code {child.exitcode}) without its "
+                         "result") from None
+    if message[:1] == b"!":
+        try:
+            error = pickle.loads(message[1:])
+        except Exception as exc:  # noqa: BLE001 (pickled, but not made again here)
+            raise RuntimeError("a worker process failed, and its error cannot be shown") from exc
+        raise error
+    return message[1:]

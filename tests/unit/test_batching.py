@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
 import sys
 
 import pytest
 
-from cobranza.batching import across_processes
+from cobranza.batching import WorkerLost, across_processes
 
 linux_only = pytest.mark.skipif(sys.platform != "linux", reason="processes are forked on Linux")
 
@@ -50,5 +51,17 @@ def test_a_childs_error_reaches_the_caller() -> None:
         return _squares(start, stop)
 
     with pytest.raises(ValueError, match="bad span 50"):
+        across_processes(work, 100, workers=2, pack=pickle.dumps, unpack=pickle.loads,
+                         least=10)
+
+
+@linux_only
+def test_a_child_that_dies_fails_the_call_instead_of_leaving_it_waiting() -> None:
+    def work(start: int, stop: int) -> list[tuple[int, int]]:
+        if start > 0:
+            os.kill(os.getpid(), signal.SIGKILL)  # as the out-of-memory killer would
+        return _squares(start, stop)
+
+    with pytest.raises(WorkerLost, match="exit code -9"):
         across_processes(work, 100, workers=2, pack=pickle.dumps, unpack=pickle.loads,
                          least=10)
