@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -48,11 +48,6 @@ class Outcome:
     codes: dict[int, str] = field(default_factory=dict)  # customer id -> code
     numbers: dict[int, str] = field(default_factory=dict)  # invoice id -> number
     seconds: dict[str, float] = field(default_factory=dict)  # load, index, match, record
-    indexes: dict[str, LedgerIndex] = field(default_factory=dict)  # per currency
-
-    def open_items(self, customer: int, currency: str) -> Sequence[OpenItem]:
-        """A customer's open items in a currency as the matcher read them."""
-        return self.indexes[currency].owed_by(customer)
 
 
 def reconcile(session: Session, *, org_id: int, now: datetime, auto: bool,
@@ -84,9 +79,10 @@ def _reconcile(session: Session, *, org_id: int, now: datetime, auto: bool,
     refs = {ln.id: found for ln in lines if (found := references_in(ln))}
     owners = _owners(session, org_id=org_id, refs=refs)
     clock = _lap(outcome, "load", clock)
+    indexes: dict[str, LedgerIndex] = {}
     for currency, open_ in items.items():
         index = LedgerIndex(customers=customers, items=open_, aliases=aliases, clabes=clabes)
-        outcome.indexes[currency] = index
+        indexes[currency] = index
         outcome.numbers.update((i.invoice_id, i.number) for i in open_)
         clock = _lap(outcome, "index", clock)
         cap = FEE_CAPS.get(currency)
@@ -102,7 +98,9 @@ def _reconcile(session: Session, *, org_id: int, now: datetime, auto: bool,
     if not auto:
         outcome.verdicts = [Verdict(v.line, "review", v.suggestions)
                             if v.status == "applied" else v for v in outcome.verdicts]
-    _record(session, org_id=org_id, outcome=outcome, now=now, user=user)
+    # Recording allocates from the open items the matcher read (`apply.apply_all`).
+    _record(session, org_id=org_id, outcome=outcome, now=now, user=user,
+            open_items=lambda customer, currency: indexes[currency].owed_by(customer))
     _lap(outcome, "record", clock)
     return outcome
 
@@ -136,10 +134,10 @@ def suggestion_json(s: Suggestion, outcome: Outcome) -> dict[str, object]:
 
 
 def _record(session: Session, *, org_id: int, outcome: Outcome, now: datetime,
-            user: str | None) -> None:
+            user: str | None, open_items: Callable[[int, str], Sequence[OpenItem]]) -> None:
     applications = [_application(v, outcome) for v in outcome.verdicts if v.status == "applied"]
     apply_all(session, org_id=org_id, applications=applications, now=now, user=user,
-              open_items=outcome.open_items)
+              open_items=open_items)
     rows = []
     for v in outcome.verdicts:
         best = v.suggestions[0] if v.suggestions else None
