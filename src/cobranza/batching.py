@@ -51,7 +51,8 @@ class WorkerLost(RuntimeError):
 
 def across_processes(work: Callable[[int, int], R], size: int, *, workers: int,
                      pack: Callable[[R], bytes], unpack: Callable[[bytes], R],
-                     least: int = 10_000) -> list[R]:
+                     least: int = 10_000,
+                     ahead: Callable[[int, int], None] | None = None) -> list[R]:
     """`work(start, stop)` over [0, size), split in `workers` equal spans, in span order.
 
     This process does the first span; forked children do the others and send back
@@ -59,8 +60,10 @@ def across_processes(work: Callable[[int, int], R], size: int, *, workers: int,
     `work` reaches (an index of 500,000 items is neither copied nor pickled: the pages are
     shared until written) and runs only pure computation on it (never the database
     connection, nor polars' thread pool); it leaves with `os._exit`, so nothing inherited is
-    closed twice. A child's exception is raised here; a child that dies without a word raises
-    `WorkerLost` rather than leaving the call waiting. Serial (one span, nothing packed) with
+    closed twice. What a child must not compute itself (anything on polars) is computed here
+    for its span by `ahead(start, stop)` just before it is forked. A child's exception is
+    raised here; a child that dies without a word raises `WorkerLost` rather than leaving the
+    call waiting. Serial (one span, nothing packed, nothing ahead) with
     one worker, fewer than `least` items per worker, or where processes are not forked (Linux
     only: elsewhere fork is missing or unsafe).
     """
@@ -73,6 +76,8 @@ def across_processes(work: Callable[[int, int], R], size: int, *, workers: int,
     children: list[tuple[Any, Any]] = []
     try:
         for start, stop in spans[1:]:
+            if ahead is not None:
+                ahead(start, stop)
             receiver, sender = context.Pipe(duplex=False)
             child = context.Process(target=_child, args=(work, pack, start, stop, sender),
                                     daemon=True)

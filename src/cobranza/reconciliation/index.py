@@ -186,7 +186,7 @@ class LedgerIndex:
             key=pl.col("number").str.to_uppercase().str.replace_all("[^0-9A-Z]", ""),
             digits=pl.col("number").str.replace_all("[^0-9]", "").str.strip_chars_start("0"))
         ordered = _picked(items, frame.get_column("at"))
-        self.item = dict(zip(frame.get_column("invoice_id").to_list(), ordered, strict=True))
+        self.open_ids = frozenset(frame.get_column("invoice_id").to_list())
         frame = frame.with_row_index("pos")
 
         def runs(by: str, rows: pl.DataFrame = frame) -> _Runs:

@@ -49,7 +49,7 @@ def _references(line: LineRow, index: LedgerIndex, refs: Sequence[references.Dec
         elif decoded.kind == "invoice":
             owner = owners.get(decoded.id)
             if owner is not None:
-                named = decoded.id if decoded.id in index.item else None
+                named = decoded.id if decoded.id in index.open_ids else None
                 _candidate(found, owner).add("rf_invoice", STRENGTH["rf_invoice"],
                                              invoice_id=named)
     accounts = references.find_clabes(line.text) + [line.account]
@@ -223,14 +223,24 @@ def match_line(line: LineRow, index: LedgerIndex, *, refs: Sequence[references.D
 
 def match_lines(lines: Sequence[LineRow], index: LedgerIndex, *,
                 refs: dict[int, list[references.Decoded]], owners: dict[int, int],
-                numbers: dict[int, list[tuple[str, Sequence[OpenItem]]]], fee: FeeTolerance,
-                complete: bool = False, workers: int = 1) -> list[Verdict]:
+                fee: FeeTolerance, complete: bool = False, workers: int = 1) -> list[Verdict]:
     """`match_line` for every line, in order, split across `workers` processes.
 
     Each line is matched on its own (the index only caches what any line would compute the
-    same way), so the verdicts are the same however the lines are split.
+    same way), so the verdicts are the same however the lines are split. The invoice numbers
+    in the lines' text are found by a polars join (`LedgerIndex.numbers_in`): here, for a
+    worker's lines before it is forked, and for this process's own while the workers run.
     """
+    numbers: dict[int, list[tuple[str, Sequence[OpenItem]]]] = {}
+    found: set[tuple[int, int]] = set()
+
+    def find_numbers(start: int, stop: int) -> None:
+        numbers.update(index.numbers_in(lines[start:stop]))
+        found.add((start, stop))
+
     def work(start: int, stop: int) -> list[Verdict]:
+        if (start, stop) not in found:
+            find_numbers(start, stop)
         return [match_line(ln, index, refs=refs.get(ln.id, ()), owners=owners, fee=fee,
                            complete=complete, numbers=numbers.get(ln.id, ()))
                 for ln in lines[start:stop]]
@@ -241,7 +251,7 @@ def match_lines(lines: Sequence[LineRow], index: LedgerIndex, *,
                 for line_id, status, suggestions in marshal.loads(packed)]
 
     parts = across_processes(work, len(lines), workers=workers, pack=_pack, unpack=unpack,
-                             least=PARALLEL_LEAST)
+                             least=PARALLEL_LEAST, ahead=find_numbers)
     return [v for part in parts for v in part]
 
 

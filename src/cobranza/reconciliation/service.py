@@ -88,10 +88,8 @@ def _reconcile(session: Session, *, org_id: int, now: datetime, auto: bool,
         cap = FEE_CAPS.get(currency)
         fee = FeeTolerance(fee_pct, None if cap is None else to_minor(cap, currency))
         mine = [ln for ln in lines if ln.currency == currency]
-        numbers = index.numbers_in(mine)
-        outcome.verdicts.extend(match_lines(mine, index, refs=refs, owners=owners,
-                                            numbers=numbers, fee=fee, complete=not auto,
-                                            workers=workers))
+        outcome.verdicts.extend(match_lines(mine, index, refs=refs, owners=owners, fee=fee,
+                                            complete=not auto, workers=workers))
         clock = _lap(outcome, "match", clock)
     outcome.verdicts.sort(key=lambda v: v.line.id)
     _name_missing(session, org_id=org_id, outcome=outcome)

@@ -68,11 +68,9 @@ def test_lines_matched_in_several_processes_get_the_same_verdicts(
                  [(116000, "PAGO"), (58000, "F-0000020"), (20000, "FACT 30"), (19800, "PAGO"),
                   (-500, "COMISION"), (174000, "F-0000010 F-0000020")] * 7)]
     refs = {ln.id: found for ln in lines if (found := references_in(ln))}
-    numbers = index.numbers_in(lines)
 
     def run(workers: int) -> list[Verdict]:
-        return match_lines(lines, index, refs=refs, owners={}, numbers=numbers, fee=FEE,
-                           workers=workers)
+        return match_lines(lines, index, refs=refs, owners={}, fee=FEE, workers=workers)
 
     serial = run(1)
     assert {v.status for v in serial} >= {"applied", "review", "ignored"}
