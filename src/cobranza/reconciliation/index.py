@@ -343,7 +343,7 @@ class LedgerIndex:
         pool.difference_update(found)
         if pool:
             ids = list(pool)
-            choices = [self._names[c] for c in ids]
+            choices = list(map(self._names.__getitem__, ids))
             self._score(found, ids, process.extract(key, choices, scorer=fuzz.ratio,
                                                     score_cutoff=80, limit=None))
             if max(found.values(), default=0.0) < 90:
