@@ -63,9 +63,9 @@ def across_processes(work: Callable[[int, int], R], size: int, *, workers: int,
     closed twice. What a child must not compute itself (anything on polars) is computed here
     for its span by `ahead(start, stop)` just before it is forked. A child's exception is
     raised here; a child that dies without a word raises `WorkerLost` rather than leaving the
-    call waiting. Serial (one span, nothing packed, nothing ahead) with
-    one worker, fewer than `least` items per worker, or where processes are not forked (Linux
-    only: elsewhere fork is missing or unsafe).
+    call waiting. Serial (one span, nothing packed, nothing ahead) with one worker, fewer
+    than `least` items per worker, or where processes are not forked (Linux only: elsewhere
+    fork is missing or unsafe).
     """
     workers = min(workers, size // max(least, 1))
     if workers <= 1 or sys.platform != "linux":
