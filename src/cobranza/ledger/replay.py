@@ -101,14 +101,19 @@ def _replay_batch(conn: Connection, writer: _Writer, *, org_id: int, ids: Sequen
             writer.add_allocation(org_id, key, numbers[a.document_key], a, source_ids)
 
 
+def targets_of(stored: str | None) -> tuple[str, ...]:
+    """The invoices a payment names, as its `invoice_numbers` column stores them."""
+    return tuple(t for t in (stored or "").split(";") if t)
+
+
 def _load_credits(conn: Connection, *, org_id: int, ids: Sequence[int]) -> tuple[
         dict[GroupKey, list[Credit]], dict[tuple[SourceKind, str], int]]:
     credits: dict[GroupKey, list[Credit]] = defaultdict(list)
     source_ids: dict[tuple[SourceKind, str], int] = {}
     for rid, cust, cur, code, day, amount, targets in _for_customers(conn, _PAYMENTS, org_id,
                                                                       ids):
-        named = tuple(t for t in (targets or "").split(";") if t)
-        credits[(cust, cur)].append(Credit(SourceKind.PAYMENT, code, _day(day), amount, named))
+        credits[(cust, cur)].append(
+            Credit(SourceKind.PAYMENT, code, _day(day), amount, targets_of(targets)))
         source_ids[(SourceKind.PAYMENT, code)] = rid
     for rid, cust, cur, number, day, amount, target in _for_customers(conn, _CREDIT_NOTES,
                                                                        org_id, ids):

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from cobranza import bulk
 from cobranza.core.allocation import Credit, SourceKind
 from cobranza.core.matching import OpenItem
-from cobranza.ledger.replay import Added, Extension, replay_customers
+from cobranza.ledger.replay import Added, Extension, replay_customers, targets_of
 from cobranza.models import CreditNote, Payment, ReconciliationMatch
 from cobranza.models.base import Base, from_day_number
 from cobranza.reconciliation.repository import LineRow, execute_many, fetch
@@ -68,8 +68,9 @@ def apply_all(session: Session, *, org_id: int, applications: Sequence[Applicati
         "confidence": int(a.confidence * 1000), "method": a.method,
         "evidence": orjson.dumps(a.evidence, option=orjson.OPT_SORT_KEYS).decode(),
         "created_at": now, "created_by": user} for a in applications])
+    # The payment names its invoices as the replay will read them back (`targets_of`).
     payments = [Credit(SourceKind.PAYMENT, f"BANK-{a.line.id}-{mid}", day[a.line.booking_day],
-                       a.amount, a.invoice_numbers)
+                       a.amount, targets_of(";".join(a.invoice_numbers)))
                 for a, mid in zip(applications, match_ids, strict=True)]
     payment_ids = _insert_returning(session, Payment, [{
         "org_id": org_id, "customer_id": a.customer_id, "code": p.key, "date": p.date,
