@@ -473,7 +473,6 @@ def decide(suggestions: Sequence[Suggestion]) -> tuple[str, list[Suggestion]]:
     return "applied", ranked
 
 
-
 def clear_of(best: Decimal, runner: Decimal) -> bool:
     """True when a runner-up at `runner` does not stop `best` from being applied: it is
     behind by the margin, or much more in doubt. Close behind and not much more in doubt,

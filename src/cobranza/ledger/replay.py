@@ -181,6 +181,7 @@ _SPECIAL = """
 SELECT DISTINCT customer_id FROM invoices WHERE org_id = {m} AND parent_id IS NOT NULL
 UNION SELECT DISTINCT customer_id FROM agency_handoffs WHERE org_id = {m}"""
 
+# A customer's open items in a currency, as a caller read them (oldest first).
 OpenItems = Callable[[int, str], Sequence[OpenItem]]
 
 

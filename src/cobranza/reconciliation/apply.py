@@ -10,7 +10,7 @@ created and replays the customer, which restores every invoice to exactly what i
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -22,8 +22,7 @@ from sqlalchemy.orm import Session
 
 from cobranza import bulk
 from cobranza.core.allocation import Credit, SourceKind
-from cobranza.core.matching import OpenItem
-from cobranza.ledger.replay import Added, Extension, replay_customers, targets_of
+from cobranza.ledger.replay import Added, Extension, OpenItems, replay_customers, targets_of
 from cobranza.models import CreditNote, Payment, ReconciliationMatch
 from cobranza.models.base import Base, from_day_number
 from cobranza.reconciliation.repository import LineRow, execute_many, fetch
@@ -46,7 +45,7 @@ class Application:
 
 def apply_all(session: Session, *, org_id: int, applications: Sequence[Application],
               now: datetime, user: str | None,
-              open_items: Callable[[int, str], Sequence[OpenItem]] | None = None) -> None:
+              open_items: OpenItems | None = None) -> None:
     """Write matches, payments and write-offs for every application, then allocate them.
 
     `open_items` gives a customer's open invoices in a currency as they stand before these

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -15,9 +15,10 @@ from sqlalchemy.orm import Session
 
 from cobranza.batching import collector_paused
 from cobranza.core import references
-from cobranza.core.matching import FeeTolerance, OpenItem, Suggestion
+from cobranza.core.matching import FeeTolerance, Suggestion
 from cobranza.core.money import minor_to_str, to_minor
 from cobranza.i18n import _
+from cobranza.ledger.replay import OpenItems
 from cobranza.models import BankStatement, BankTransaction, Customer, CustomerAlias
 from cobranza.models.base import day_number
 from cobranza.reconciliation import repository as repo
@@ -94,8 +95,8 @@ def _reconcile(session: Session, *, org_id: int, now: datetime, auto: bool,
     outcome.verdicts.sort(key=lambda v: v.line.id)
     _name_missing(session, org_id=org_id, outcome=outcome)
     if not auto:
-        outcome.verdicts = [Verdict(v.line, "review", v.suggestions)
-                            if v.status == "applied" else v for v in outcome.verdicts]
+        outcome.verdicts = [v._replace(status="review") if v.status == "applied" else v
+                            for v in outcome.verdicts]
     # Recording allocates from the open items the matcher read (`apply.apply_all`).
     _record(session, org_id=org_id, outcome=outcome, now=now, user=user,
             open_items=lambda customer, currency: indexes[currency].owed_by(customer))
@@ -132,7 +133,7 @@ def suggestion_json(s: Suggestion, outcome: Outcome) -> dict[str, object]:
 
 
 def _record(session: Session, *, org_id: int, outcome: Outcome, now: datetime,
-            user: str | None, open_items: Callable[[int, str], Sequence[OpenItem]]) -> None:
+            user: str | None, open_items: OpenItems) -> None:
     applications = [_application(v, outcome) for v in outcome.verdicts if v.status == "applied"]
     apply_all(session, org_id=org_id, applications=applications, now=now, user=user,
               open_items=open_items)
