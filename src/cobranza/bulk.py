@@ -1,21 +1,37 @@
-"""Set-based writes below the ORM: many rows at once through the driver's executemany.
+"""Set-based writes below the ORM: many rows at once through the driver.
 
 SQLAlchemy's "insertmanyvalues" (an INSERT with RETURNING per batch of rows) and the ORM's
 unit of work process every value and row in Python, seconds for the tens of thousands of rows
 a reconciliation or a daily run writes. Here each column's bind processor (the project's
 types: UTC timestamps, day numbers, decimals as text) is applied to the values, and the rows go
 to the driver in chunks; ids, when the caller needs them, are reserved first.
+
+On SQLite a chunk is one statement over a JSON array (`json_each`) instead of an executemany.
+SQLite spends the same time on either, but runs the one statement with Python's lock released,
+where an executemany takes the lock back after every row: writes handed to a thread (`behind`)
+then run on another core while the caller computes the next ones.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
+from functools import cache
 from operator import itemgetter
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection, Table
 
 CHUNK = 5_000
+# JSON functions are built into SQLite from 3.38 (before, json_each may be missing); UPDATE
+# ... FROM came in 3.33.
+_JSON_SQLITE = sqlite3.sqlite_version_info >= (3, 38)
+# A value orjson would write differently from how sqlite3 binds it (a datetime, a dataclass)
+# or not at all (a decimal, an integer beyond 64 bits) sends its chunk by executemany.
+_JSON_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 
 
 def mark(conn: Connection) -> str:
@@ -61,20 +77,86 @@ def insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> in
     if not rows:
         return 0
     columns = list(rows[0])
-    sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) "
-           f"VALUES ({', '.join([mark(conn)] * len(columns))})")
     # Values are taken in C (itemgetter); only the columns whose type has a bind processor
     # (timestamps, dates, decimals as text) go through Python, value by value.
     processed = [(at, _remembering(process)) for at, name in enumerate(columns)
                  if (process := table.c[name].type.dialect_impl(conn.dialect)
                      .bind_processor(conn.dialect))]
     take = itemgetter(*columns) if len(columns) > 1 else (lambda row: (row[columns[0]],))
+    as_json = not _holds_floats(table)
     for start in range(0, len(rows), CHUNK):
         values = list(map(take, rows[start:start + CHUNK]))
         if processed:
             values = [_process(row, processed) for row in values]
-        conn.exec_driver_sql(sql, values)
+        write(conn, table.name, columns, values, as_json=as_json)
     return len(rows)
+
+
+def write(conn: Connection, table: str, columns: Sequence[str],
+          values: Sequence[tuple[Any, ...]], *, as_json: bool = True) -> None:
+    """Insert rows given as the driver takes them (tuples in `columns` order) in one go.
+
+    `as_json=False` when a value may be a float: SQLite's reading of a number's text need not
+    give back the float's exact bits.
+    """
+    if not values:
+        return
+    text = _json(conn, values) if as_json else None
+    if text is not None:
+        conn.exec_driver_sql(_insert_json(table, tuple(columns)), (text,))
+    else:
+        conn.exec_driver_sql(_insert_many(table, tuple(columns), mark(conn)), list(values))
+
+
+def update(conn: Connection, table: str, columns: Sequence[str], key: str,
+           values: Sequence[tuple[Any, ...]]) -> None:
+    """Set `columns` of the rows whose `key` is the tuple's last value (integers, text, NULL),
+    `CHUNK` rows a statement."""
+    m = mark(conn)
+    for start in range(0, len(values), CHUNK):
+        chunk = values[start:start + CHUNK]
+        text = _json(conn, chunk)
+        if text is not None:
+            sets = ", ".join(f"{c} = json_extract(j.value, '$[{at}]')"
+                             for at, c in enumerate(columns))
+            conn.exec_driver_sql(
+                f"UPDATE {table} SET {sets} FROM json_each(?) AS j "
+                f"WHERE {table}.{key} = json_extract(j.value, '$[{len(columns)}]')", (text,))
+        else:
+            conn.exec_driver_sql(f"UPDATE {table} SET {', '.join(f'{c} = {m}' for c in columns)}"
+                                 f" WHERE {key} = {m}", list(chunk))
+
+
+def _json(conn: Connection, values: Sequence[tuple[Any, ...]]) -> str | None:
+    """The rows as one JSON array for SQLite's `json_each`; None: not this way."""
+    if not _JSON_SQLITE or conn.dialect.name != "sqlite":
+        return None
+    try:
+        return orjson.dumps(values, option=_JSON_OPTIONS).decode()
+    except TypeError:
+        return None
+
+
+@cache
+def _insert_json(table: str, columns: tuple[str, ...]) -> str:
+    picks = ", ".join(f"json_extract(value, '$[{at}]')" for at in range(len(columns)))
+    return f"INSERT INTO {table} ({', '.join(columns)}) SELECT {picks} FROM json_each(?)"
+
+
+@cache
+def _insert_many(table: str, columns: tuple[str, ...], marker: str) -> str:
+    return (f"INSERT INTO {table} ({', '.join(columns)}) "
+            f"VALUES ({', '.join([marker] * len(columns))})")
+
+
+@cache
+def _holds_floats(table: Table) -> bool:
+    def python(column: Any) -> type | None:
+        try:
+            return column.type.python_type  # type: ignore[no-any-return]
+        except NotImplementedError:
+            return None
+    return any(python(c) is float for c in table.columns)
 
 
 def _process(row: tuple[Any, ...],
@@ -100,3 +182,93 @@ def _remembering(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
 
 
 _NOTHING = object()
+
+
+class Behind:
+    """Writes carried out in the order given by one thread, while the caller goes on.
+
+    Made by `behind`. Until it has waited, the caller must not use the connection itself:
+    only hand it more writes, and steps to run once they are done (`after`).
+    """
+
+    def __init__(self, conn: Connection, *, threaded: bool) -> None:
+        self.conn = conn
+        self._pool = ThreadPoolExecutor(max_workers=1) if threaded else None
+        self._pending: list[Future[None]] = []
+        self._error: BaseException | None = None
+        self._after: list[Callable[[], object]] = []
+
+    def insert(self, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+        """`insert`, later."""
+        self._run(lambda: insert(self.conn, table, rows))
+
+    def write(self, table: str, columns: Sequence[str], values: Sequence[tuple[Any, ...]]) -> None:
+        """`write`, later."""
+        self._run(lambda: write(self.conn, table, columns, values))
+
+    def update(self, table: str, columns: Sequence[str], key: str,
+               values: Sequence[tuple[Any, ...]]) -> None:
+        """`update`, later."""
+        self._run(lambda: update(self.conn, table, columns, key, values))
+
+    def after(self, step: Callable[[], object]) -> None:
+        """Run `step` in the caller's thread once every write is done (on the way out of
+        `behind`, in the order given): a step that reads what was written."""
+        self._after.append(step)
+
+    def _run(self, job: Callable[[], object]) -> None:
+        if self._pool is None:
+            job()
+        else:
+            self._pending.append(self._pool.submit(self._guarded, job))
+
+    def _guarded(self, job: Callable[[], object]) -> None:
+        if self._error is None:  # after a failure, nothing more is written
+            try:
+                job()
+            except BaseException as exc:
+                self._error = exc
+                raise
+
+    def wait(self) -> None:
+        """Return once every write is done; a write's error is raised here."""
+        for future in self._pending:
+            future.exception()
+        self._pending.clear()
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+    def close(self, *, failing: bool) -> None:
+        """Wait for the writes, then run the steps after them (not when `failing`: the caller's
+        error is what is raised, and the transaction is rolled back)."""
+        try:
+            self.wait()
+        except BaseException:
+            if not failing:
+                raise
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown()
+        if not failing:
+            for step in self._after:
+                step()
+
+
+@contextmanager
+def behind(conn: Connection) -> Iterator[Behind]:
+    """Writes handed to a thread until the block ends, which waits for them.
+
+    Threaded where a write releases Python's lock for its whole length: SQLite with JSON
+    (`write`), and PostgreSQL (psycopg waits for the server without the lock). Elsewhere the
+    writes are carried out as they are handed over.
+    """
+    threaded = conn.dialect.name == "postgresql" or (conn.dialect.name == "sqlite"
+                                                       and _JSON_SQLITE)
+    writes = Behind(conn, threaded=threaded)
+    try:
+        yield writes
+    except BaseException:
+        writes.close(failing=True)
+        raise
+    writes.close(failing=False)

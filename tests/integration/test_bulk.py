@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import cast
 
-from sqlalchemy import Table, select
+import pytest
+from sqlalchemy import Connection, Table, event, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from cobranza import bulk
 from cobranza.db import make_engine, migrate, unit_of_work
@@ -53,3 +57,125 @@ def test_rows_keep_their_types_and_ids_follow_what_the_orm_writes(db_url: str) -
     assert {at for _c, _d, at in rows} == {NOW}
     # A value shared by rows is formatted once; one that differs in between is not mistaken.
     assert updated == [NOW, NOW + timedelta(days=1), NOW]
+
+
+def _customers(conn: Connection) -> list[tuple[object, ...]]:
+    return [tuple(r) for r in conn.exec_driver_sql(
+        "SELECT id, code, name, email FROM customers ORDER BY id").fetchall()]
+
+
+def _org(session: Session) -> int:
+    return ensure(session, now=NOW, name="Bulk SA", country="MX", currency=None,
+                  timezone=None, locale=None).id
+
+
+def test_written_as_one_statement_or_many_the_rows_are_the_same(db_url: str) -> None:
+    engine = make_engine(db_url)
+    migrate(engine)
+    table = cast(Table, Customer.__table__)
+    names = ["Ñandú y Cía", 'Comillas "dobles" \\ barra', "emoji 🧾", "línea\nnueva", ""]
+    with unit_of_work(engine) as session:
+        org = _org(session)
+        conn = session.connection()
+        bulk.insert(conn, table, [{
+            "id": 10 + n, "org_id": org, "code": f"C{n}", "name": name, "country": "MX",
+            "email": None if n % 2 else f"c{n}@example.mx", "do_not_contact": n == 3,
+            "created_at": NOW, "updated_at": NOW} for n, name in enumerate(names)])
+        stored = _customers(conn)
+        # The same rows by executemany (where a value is not JSON's, a date say).
+        process = table.c.created_at.type.dialect_impl(conn.dialect).bind_processor(
+            conn.dialect)
+        at = process(NOW) if process else NOW
+        bulk.write(conn, "customers", ("id", "org_id", "code", "name", "country", "email",
+                                       "do_not_contact", "created_at", "updated_at"),
+                   [(20 + n, org, f"D{n}", name, "MX", None, False, at, at)
+                    for n, name in enumerate(names)], as_json=False)
+        assert [(code, name) for _id, code, name, _mail in _customers(conn)[len(names):]] == [
+            (f"D{n}", name) for n, name in enumerate(names)]
+        assert session.scalars(select(Customer.created_at).where(Customer.id.in_((10, 20))
+                                                                   )).all() == [NOW, NOW]
+    engine.dispose()
+    assert stored == [(10 + n, f"C{n}", name, None if n % 2 else f"c{n}@example.mx")
+                      for n, name in enumerate(names)]
+
+
+def test_update_sets_the_columns_of_the_rows_named_by_their_key(db_url: str) -> None:
+    engine = make_engine(db_url)
+    migrate(engine)
+    table = cast(Table, Customer.__table__)
+    with unit_of_work(engine) as session:
+        org = _org(session)
+        conn = session.connection()
+        bulk.insert(conn, table, [{
+            "id": n, "org_id": org, "code": f"C{n}", "name": f"N{n}", "country": "MX",
+            "do_not_contact": False, "created_at": NOW, "updated_at": NOW} for n in (1, 2, 3)])
+        bulk.update(conn, "customers", ("name", "email"), "id",
+                    [("Uno 'bis'", "uno@example.mx", 1), ("Tres", None, 3)])
+        assert _customers(conn) == [(1, "C1", "Uno 'bis'", "uno@example.mx"),
+                                    (2, "C2", "N2", None), (3, "C3", "Tres", None)]
+    engine.dispose()
+
+
+def test_writes_behind_run_in_order_off_the_callers_thread_then_the_steps_after(
+        db_url: str) -> None:
+    engine = make_engine(db_url)
+    migrate(engine)
+    table = cast(Table, Customer.__table__)
+    threads: set[int] = set()
+    event.listen(engine, "before_cursor_execute",
+                 lambda *_args: threads.add(threading.get_ident()))
+    seen: list[list[tuple[object, ...]]] = []
+    with unit_of_work(engine) as session:
+        org = _org(session)
+        conn = session.connection()
+        threads.clear()
+        with bulk.behind(conn) as writes:
+            writes.insert(table, [{
+                "id": 1, "org_id": org, "code": "C1", "name": "Uno", "country": "MX",
+                "do_not_contact": False, "created_at": NOW, "updated_at": NOW}])
+            writes.update("customers", ("name",), "id", [("Uno después", 1)])
+            writes.after(lambda: seen.append(_customers(conn)))
+        assert seen == [[(1, "C1", "Uno después", None)]]
+    engine.dispose()
+    # The insert and the update ran on the writer's thread; the step after on the caller's.
+    assert threads - {threading.get_ident()}
+
+
+def test_a_failed_write_behind_is_raised_and_nothing_after_it_runs(db_url: str) -> None:
+    engine = make_engine(db_url)
+    migrate(engine)
+    table = cast(Table, Customer.__table__)
+    after: list[str] = []
+    row = {"org_id": 1, "code": "C1", "name": "Uno", "country": "MX", "do_not_contact": False,
+           "created_at": NOW, "updated_at": NOW}
+    with pytest.raises(IntegrityError), unit_of_work(engine) as session:
+        _org(session)
+        with bulk.behind(session.connection()) as writes:
+            writes.insert(table, [{"id": 1, **row}])
+            writes.insert(table, [{"id": 1, **row}])  # the same id again
+            writes.insert(table, [{"id": 2, **row, "code": "C2"}])
+            writes.after(lambda: after.append("ran"))
+    assert after == []
+    with unit_of_work(engine) as session:
+        assert session.scalar(select(func.count()).select_from(Customer)) == 0
+    engine.dispose()
+
+
+def test_an_error_of_the_caller_waits_for_the_writes_and_is_the_one_raised(db_url: str) -> None:
+    engine = make_engine(db_url)
+    migrate(engine)
+    table = cast(Table, Customer.__table__)
+    after: list[str] = []
+    with pytest.raises(LookupError), unit_of_work(engine) as session:
+        org = _org(session)
+        with bulk.behind(session.connection()) as writes:
+            writes.insert(table, [{
+                "id": n, "org_id": org, "code": f"C{n}", "name": "Uno", "country": "MX",
+                "do_not_contact": False, "created_at": NOW, "updated_at": NOW}
+                for n in range(1, 20_001)])
+            writes.after(lambda: after.append("ran"))
+            raise LookupError("the caller's own error")
+    assert after == []
+    with unit_of_work(engine) as session:  # rolled back whole once the writes were done
+        assert session.scalar(select(func.count()).select_from(Customer)) == 0
+    engine.dispose()

@@ -62,8 +62,8 @@ JOIN invoices i ON i.id = pa.invoice_id
 LEFT JOIN payments p ON p.id = pa.payment_id
 LEFT JOIN credit_notes cn ON cn.id = pa.credit_note_id
 WHERE pa.org_id = {m} AND pa.customer_id IN ({ids})"""
-_INSERT = ("INSERT INTO allocations (org_id, customer_id, currency, invoice_id, source_kind, "
-           "payment_id, credit_note_id, date, amount) VALUES ({marks})")
+_COLUMNS = ("org_id", "customer_id", "currency", "invoice_id", "source_kind", "payment_id",
+            "credit_note_id", "date", "amount")
 
 
 def replay_customers(session: Session, *, org_id: int,
@@ -234,17 +234,16 @@ class Extension:
                 (cust, cur) in credited
                 or max((i.issue for i in open_items(cust, cur)), default=day) <= day)}
 
-    def allocate(self, session: Session, *, added: Sequence[Added]) -> int:
-        """Allocate the credits, now written: extended where they qualify, the other customers
-        replayed. Returns the allocation rows written."""
-        session.flush()
-        conn = session.connection()
+    def allocate(self, *, added: Sequence[Added], writes: bulk.Behind) -> set[int]:
+        """Allocate the credits, written (or handed to `writes` before these rows) where they
+        qualify; returns the customers that must be replayed in full instead, once the
+        credits are in the database."""
         groups: dict[GroupKey, list[Added]] = defaultdict(list)
         for a in added:
             groups[(a.customer_id, a.currency)].append(a)
         # A customer replayed in full is replayed in every currency.
         rest = {cust for cust, _cur in groups.keys() - self.extendable}
-        writer = _Writer(conn)
+        writer = _Writer(writes)
         for key in sorted(k for k in groups.keys() & self.extendable if k[0] not in rest):
             items = self.open_items(*key)
             credits = [a.credit for a in groups[key]]
@@ -264,8 +263,8 @@ class Extension:
             for allocation in made:
                 writer.add_allocation(self.org_id, key, ids[allocation.document_key], allocation,
                                       sources)
-        return writer.close() + (replay_customers(session, org_id=self.org_id,
-                                                  customer_ids=rest) if rest else 0)
+        writer.close()
+        return rest
 
 
 def _document(item: OpenItem) -> Document:
@@ -277,11 +276,11 @@ def _document(item: OpenItem) -> Document:
 
 
 class _Writer:
-    """Allocation rows inserted with executemany, `CHUNK` at a time across batches."""
+    """Allocation rows written `CHUNK` at a time across batches (`bulk.write`), here or by a
+    `bulk.Behind`."""
 
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
-        self.sql = _INSERT.format(marks=", ".join([bulk.mark(conn)] * 9))
+    def __init__(self, to: Connection | bulk.Behind) -> None:
+        self.to = to
         self.rows: list[tuple[Any, ...]] = []
         self.written = 0
 
@@ -301,7 +300,10 @@ class _Writer:
 
     def _flush(self) -> None:
         if self.rows:
-            self.conn.exec_driver_sql(self.sql, self.rows)
+            if isinstance(self.to, bulk.Behind):
+                self.to.write("allocations", _COLUMNS, self.rows)
+            else:
+                bulk.write(self.to, "allocations", _COLUMNS, self.rows)
             self.written += len(self.rows)
             self.rows = []
 

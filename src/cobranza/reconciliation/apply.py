@@ -14,18 +14,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, cast
+from typing import cast
 
 import orjson
-from sqlalchemy import Table, TableClause, bindparam, update
+from sqlalchemy import Table, update
 from sqlalchemy.orm import Session
 
 from cobranza import bulk
 from cobranza.core.allocation import Credit, SourceKind
 from cobranza.ledger.replay import Added, Extension, OpenItems, replay_customers, targets_of
 from cobranza.models import CreditNote, Payment, ReconciliationMatch
-from cobranza.models.base import Base, from_day_number
+from cobranza.models.base import from_day_number
 from cobranza.reconciliation.repository import LineRow, execute_many, fetch
+from cobranza.timeline import log
 from cobranza.timeline.log import Event, append
 
 
@@ -44,75 +45,87 @@ class Application:
 
 
 def apply_all(session: Session, *, org_id: int, applications: Sequence[Application],
-              now: datetime, user: str | None,
-              open_items: OpenItems | None = None) -> None:
+              now: datetime, user: str | None, open_items: OpenItems | None = None,
+              writes: bulk.Behind | None = None) -> None:
     """Write matches, payments and write-offs for every application, then allocate them.
 
     `open_items` gives a customer's open invoices in a currency as they stand before these
     payments (the reconciliation's, read for the matcher): customers whose new payments come
     after everything on their ledger are then allocated from those (`ledger.replay.Extension`)
     rather than replayed from their whole history.
+
+    Everything is read first; the rows are then handed to `writes` (a thread writes them while
+    the next are made, `bulk.behind`), and the customers replayed in full once they are all
+    in the database. Without `writes`, all is written when this returns.
     """
     if not applications:
+        return
+    conn = session.connection()
+    if writes is None:
+        with bulk.behind(conn) as writes:
+            apply_all(session, org_id=org_id, applications=applications, now=now, user=user,
+                      open_items=open_items, writes=writes)
         return
     day = {a.line.booking_day: from_day_number(a.line.booking_day) for a in applications}
     extension = None if open_items is None else Extension(
         session, org_id=org_id,
         coming=[(a.customer_id, a.line.currency, day[a.line.booking_day]) for a in applications],
         open_items=open_items)
-    match_ids = _insert_returning(session, ReconciliationMatch, [{
-        "org_id": org_id, "transaction_id": a.line.id, "customer_id": a.customer_id,
-        "amount": a.amount, "currency": a.line.currency,
-        "invoice_numbers": ";".join(a.invoice_numbers) or None,
-        "confidence": int(a.confidence * 1000), "method": a.method,
-        "evidence": orjson.dumps(a.evidence, option=orjson.OPT_SORT_KEYS).decode(),
-        "created_at": now, "created_by": user} for a in applications])
+    match_ids = bulk.reserve_ids(conn, _MATCHES, len(applications))
+    payment_ids = bulk.reserve_ids(conn, _PAYMENTS, len(applications))
+    # A deducted fee is written off by a credit note naming the last invoice.
+    owed = [(a, mid) for a, mid in zip(applications, match_ids, strict=True)
+            if a.write_off and a.invoice_numbers]
+    notes = {mid: (cn, Credit(SourceKind.CREDIT_NOTE, f"WO-BANK-{mid}", day[a.line.booking_day],
+                              a.write_off, (a.invoice_numbers[-1],)))
+             for (a, mid), cn in zip(owed, bulk.reserve_ids(conn, _CREDIT_NOTES, len(owed)),
+                                     strict=True)}
+    heads = log.heads(session, sorted({a.customer_id for a in applications}))
+    # Nothing is read from here on until the writes are done.
     # The payment names its invoices as the replay will read them back (`targets_of`).
     payments = [Credit(SourceKind.PAYMENT, f"BANK-{a.line.id}-{mid}", day[a.line.booking_day],
                        a.amount, targets_of(";".join(a.invoice_numbers)))
                 for a, mid in zip(applications, match_ids, strict=True)]
-    payment_ids = _insert_returning(session, Payment, [{
-        "org_id": org_id, "customer_id": a.customer_id, "code": p.key, "date": p.date,
-        "currency": a.line.currency, "amount": a.amount,
+    # The match points to its write-off: the notes are written first.
+    writes.insert(_CREDIT_NOTES, [{
+        "id": cn, "org_id": org_id, "customer_id": a.customer_id, "number": note.key,
+        "invoice_number": note.targets[0], "date": note.date, "currency": a.line.currency,
+        "amount": note.amount, "created_at": now, "updated_at": now}
+        for a, mid in owed for cn, note in [notes[mid]]])
+    writes.insert(_MATCHES, [{
+        "id": mid, "org_id": org_id, "transaction_id": a.line.id, "customer_id": a.customer_id,
+        "amount": a.amount, "currency": a.line.currency,
+        "invoice_numbers": ";".join(a.invoice_numbers) or None,
+        "confidence": int(a.confidence * 1000), "method": a.method,
+        "evidence": orjson.dumps(a.evidence, option=orjson.OPT_SORT_KEYS).decode(),
+        "write_off_id": notes[mid][0] if mid in notes else None,
+        "created_at": now, "created_by": user}
+        for a, mid in zip(applications, match_ids, strict=True)])
+    writes.insert(_PAYMENTS, [{
+        "id": pid, "org_id": org_id, "customer_id": a.customer_id, "code": p.key,
+        "date": p.date, "currency": a.line.currency, "amount": a.amount,
         "invoice_numbers": ";".join(a.invoice_numbers) or None,
         "reference": a.line.transaction_id, "method": "bank", "match_id": mid,
         "created_at": now, "updated_at": now}
-        for a, mid, p in zip(applications, match_ids, payments, strict=True)])
-    owed = [(a, mid, Credit(SourceKind.CREDIT_NOTE, f"WO-BANK-{mid}", day[a.line.booking_day],
-                            a.write_off, (a.invoice_numbers[-1],)))
-            for a, mid in zip(applications, match_ids, strict=True)
-            if a.write_off and a.invoice_numbers]
-    notes = _insert_returning(session, CreditNote, [{
-        "org_id": org_id, "customer_id": a.customer_id, "number": note.key,
-        "invoice_number": note.targets[0], "date": note.date, "currency": a.line.currency,
-        "amount": note.amount, "created_at": now, "updated_at": now} for a, _mid, note in owed])
-    if owed:
-        table = cast(TableClause, ReconciliationMatch.__table__)
-        session.connection().execute(
-            update(table).where(table.c.id == bindparam("mid"))
-            .values(write_off_id=bindparam("cn")),
-            [{"mid": mid, "cn": cn} for (_a, mid, _note), cn in zip(owed, notes, strict=True)])
+        for a, mid, pid, p in zip(applications, match_ids, payment_ids, payments, strict=True)])
     if extension is None:
-        replay_customers(session, org_id=org_id,
-                         customer_ids=sorted({a.customer_id for a in applications}))
+        replayed = {a.customer_id for a in applications}
     else:
-        extension.allocate(session, added=[
+        replayed = extension.allocate(writes=writes, added=[
             *(Added(a.customer_id, a.line.currency, p, pid)
               for a, p, pid in zip(applications, payments, payment_ids, strict=True)),
             *(Added(a.customer_id, a.line.currency, note, cn)
-              for (a, _mid, note), cn in zip(owed, notes, strict=True))])
-    append(session, org_id=org_id, events=[_event(a, now, user) for a in applications])
+              for a, mid in owed for cn, note in [notes[mid]])])
+    if replayed:
+        writes.after(lambda: replay_customers(session, org_id=org_id,
+                                              customer_ids=sorted(replayed)))
+    writes.insert(log.TABLE, log.chained(org_id=org_id, heads=heads,
+                                         events=[_event(a, now, user) for a in applications]))
 
 
-def _insert_returning(session: Session, model: type[Base],
-                      rows: list[dict[str, Any]]) -> list[int]:
-    """Insert rows through the driver with reserved ids (the caller holds the organisation's
-    lock, `repository.lock`); their new ids in the order given."""
-    table = cast(Table, model.__table__)
-    conn = session.connection()
-    ids = bulk.reserve_ids(conn, table, len(rows))
-    bulk.insert(conn, table, [{"id": id_, **row} for id_, row in zip(ids, rows, strict=True)])
-    return ids
+_MATCHES = cast(Table, ReconciliationMatch.__table__)
+_PAYMENTS = cast(Table, Payment.__table__)
+_CREDIT_NOTES = cast(Table, CreditNote.__table__)
 
 
 def _event(a: Application, now: datetime, user: str | None) -> Event:

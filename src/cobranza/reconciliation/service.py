@@ -13,6 +13,7 @@ import orjson
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from cobranza import bulk
 from cobranza.batching import collector_paused
 from cobranza.core import references
 from cobranza.core.matching import FeeTolerance, Suggestion
@@ -135,17 +136,20 @@ def suggestion_json(s: Suggestion, outcome: Outcome) -> dict[str, object]:
 def _record(session: Session, *, org_id: int, outcome: Outcome, now: datetime,
             user: str | None, open_items: OpenItems) -> None:
     applications = [_application(v, outcome) for v in outcome.verdicts if v.status == "applied"]
-    apply_all(session, org_id=org_id, applications=applications, now=now, user=user,
-              open_items=open_items)
-    rows = []
-    for v in outcome.verdicts:
-        best = v.suggestions[0] if v.suggestions else None
-        rows.append((v.status, best.customer_id if best and v.status == "applied" else None,
-                     int(best.confidence * 1000) if best else None,
-                     orjson.dumps([suggestion_json(s, outcome) for s in v.suggestions]).decode(),
-                     v.line.id))
-    repo.execute_many(session, "UPDATE bank_transactions SET status = {m}, customer_id = {m}, "
-                               "confidence = {m}, suggestions = {m} WHERE id = {m}", rows)
+    # The rows are written by a thread while the next ones are made (`bulk.behind`).
+    with bulk.behind(session.connection()) as writes:
+        apply_all(session, org_id=org_id, applications=applications, now=now, user=user,
+                  open_items=open_items, writes=writes)
+        rows = []
+        for v in outcome.verdicts:
+            best = v.suggestions[0] if v.suggestions else None
+            rows.append((v.status, best.customer_id if best and v.status == "applied" else None,
+                         int(best.confidence * 1000) if best else None,
+                         orjson.dumps([suggestion_json(s, outcome)
+                                       for s in v.suggestions]).decode(),
+                         v.line.id))
+        writes.update("bank_transactions", ("status", "customer_id", "confidence", "suggestions"),
+                      "id", rows)
     mark_statements(session, org_id=org_id, now=now)
 
 

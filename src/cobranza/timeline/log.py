@@ -23,6 +23,7 @@ from cobranza import bulk
 from cobranza.models import ActivityEntry
 
 GENESIS = "0" * 64
+TABLE = cast(Table, ActivityEntry.__table__)
 _CHUNK = 500
 
 
@@ -64,8 +65,9 @@ def entry_hash(*, customer_id: int, seq: int, at: datetime, kind: str, actor: st
     return hashlib.sha256(material.encode()).hexdigest()
 
 
-def _heads(session: Session, customer_ids: Sequence[int]) -> dict[int, tuple[int, str]]:
-    heads: dict[int, tuple[int, str]] = {}
+def heads(session: Session, customer_ids: Sequence[int]) -> dict[int, tuple[int, str]]:
+    """Each customer's last entry (seq, hash); a customer without one is left out."""
+    found: dict[int, tuple[int, str]] = {}
     for start in range(0, len(customer_ids), _CHUNK):
         chunk = customer_ids[start:start + _CHUNK]
         last = (select(ActivityEntry.customer_id, func.max(ActivityEntry.seq).label("seq"))
@@ -75,20 +77,17 @@ def _heads(session: Session, customer_ids: Sequence[int]) -> dict[int, tuple[int
             select(ActivityEntry.customer_id, ActivityEntry.seq, ActivityEntry.hash)
             .join(last, (last.c.customer_id == ActivityEntry.customer_id)
                   & (last.c.seq == ActivityEntry.seq)))
-        heads.update({cid: (seq, digest) for cid, seq, digest in rows})
-    return heads
+        found.update({cid: (seq, digest) for cid, seq, digest in rows})
+    return found
 
 
-def append(session: Session, *, org_id: int, events: Iterable[Event]) -> int:
-    """Append events to their customers' chains in the caller's transaction; returns how many."""
-    batch = sorted(events, key=lambda e: (e.customer_id, e.at))
-    if not batch:
-        return 0
-    session.flush()
-    heads = _heads(session, sorted({e.customer_id for e in batch}))
+def chained(*, org_id: int, events: Iterable[Event],
+            heads: Mapping[int, tuple[int, str]]) -> list[dict[str, Any]]:
+    """The rows appending `events` to chains ending at `heads` (`heads`), to insert."""
+    last = dict(heads)
     rows: list[dict[str, Any]] = []
-    for event in batch:
-        seq, prev = heads.get(event.customer_id, (0, GENESIS))
+    for event in sorted(events, key=lambda e: (e.customer_id, e.at)):
+        seq, prev = last.get(event.customer_id, (0, GENESIS))
         seq += 1
         payload = canonical(event.payload)
         digest = entry_hash(customer_id=event.customer_id, seq=seq, at=event.at,
@@ -96,8 +95,19 @@ def append(session: Session, *, org_id: int, events: Iterable[Event]) -> int:
         rows.append({"org_id": org_id, "customer_id": event.customer_id, "seq": seq,
                      "at": event.at, "kind": event.kind, "actor": event.actor,
                      "payload": payload, "prev_hash": prev, "hash": digest})
-        heads[event.customer_id] = (seq, digest)
-    return bulk.insert(session.connection(), cast(Table, ActivityEntry.__table__), rows)
+        last[event.customer_id] = (seq, digest)
+    return rows
+
+
+def append(session: Session, *, org_id: int, events: Iterable[Event]) -> int:
+    """Append events to their customers' chains in the caller's transaction; returns how many."""
+    batch = list(events)
+    if not batch:
+        return 0
+    session.flush()
+    rows = chained(org_id=org_id, events=batch,
+                   heads=heads(session, sorted({e.customer_id for e in batch})))
+    return bulk.insert(session.connection(), TABLE, rows)
 
 
 @dataclass(frozen=True, slots=True)
