@@ -108,6 +108,8 @@ def apply_all(session: Session, *, org_id: int, applications: Sequence[Applicati
         "reference": a.line.transaction_id, "method": "bank", "match_id": mid,
         "created_at": now, "updated_at": now}
         for a, mid, pid, p in zip(applications, match_ids, payment_ids, payments, strict=True)])
+    writes.insert(log.TABLE, log.chained(org_id=org_id, heads=heads,
+                                         events=[_event(a, now, user) for a in applications]))
     if extension is None:
         replayed = {a.customer_id for a in applications}
     else:
@@ -119,8 +121,6 @@ def apply_all(session: Session, *, org_id: int, applications: Sequence[Applicati
     if replayed:
         writes.after(lambda: replay_customers(session, org_id=org_id,
                                               customer_ids=sorted(replayed)))
-    writes.insert(log.TABLE, log.chained(org_id=org_id, heads=heads,
-                                         events=[_event(a, now, user) for a in applications]))
 
 
 _MATCHES = cast(Table, ReconciliationMatch.__table__)
