@@ -177,6 +177,24 @@ def extend(*, documents: Iterable[Document], open_amounts: Mapping[str, int],
     return state.out
 
 
+def paid_whole(credit: Credit, open_amounts: Mapping[str, int]) -> list[Allocation] | None:
+    """What `extend` gives for a lone credit that names open invoices (each once) and is
+    exactly what they still owe, on a ledger without posted charges: each named invoice
+    settled whole, in the order named, and nothing else (no discount is left to earn when
+    nothing stays open). None when the credit is not such a one.
+
+    The reconciliation's commonest case, a bank line paying the invoices it names, without
+    building the customer's replay (`ledger.replay.Extension`).
+    """
+    targets = credit.targets
+    owed = [open_amounts.get(t, 0) for t in targets]
+    if not targets or min(owed) <= 0 or sum(owed) != credit.amount or len(
+            set(targets)) != len(targets):
+        return None
+    return [Allocation(credit.kind, credit.key, t, credit.date, amount)
+            for t, amount in zip(targets, owed, strict=True)]
+
+
 def spent_on_named(credits: Iterable[Credit], allocations: Iterable[Allocation],
                    documents: Iterable[Document]) -> bool:
     """True when each credit is spent whole on the documents it names or their charges

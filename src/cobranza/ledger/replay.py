@@ -28,6 +28,7 @@ from cobranza.core.allocation import (
     Pin,
     SourceKind,
     extend,
+    paid_whole,
     replay,
     spent_on_named,
 )
@@ -249,16 +250,20 @@ class Extension:
             credits = [a.credit for a in groups[key]]
             sources = {(a.credit.kind, a.credit.key): a.row_id for a in groups[key]}
             # Most payments name the invoices they pay and are spent on them: the customer's
-            # other open invoices are then not needed (`extend`).
+            # other open invoices are then not needed (`extend`); most of those pay exactly
+            # what they name (`paid_whole`: a customer here has no posted charge).
             named = {t for c in credits for t in c.targets}
             used: Sequence[OpenItem] = [i for i in items if i.number in named]
-            few = list(map(_document, used))
-            made = extend(documents=few, open_amounts={i.number: i.open for i in used},
-                          credits=credits)
-            if not spent_on_named(credits, made, few):
-                used = items
-                made = extend(documents=list(map(_document, used)),
-                              open_amounts={i.number: i.open for i in used}, credits=credits)
+            opens = {i.number: i.open for i in used}
+            made = paid_whole(credits[0], opens) if len(credits) == 1 else None
+            if made is None:
+                few = list(map(_document, used))
+                made = extend(documents=few, open_amounts=opens, credits=credits)
+                if not spent_on_named(credits, made, few):
+                    used = items
+                    made = extend(documents=list(map(_document, used)),
+                                  open_amounts={i.number: i.open for i in used},
+                                  credits=credits)
             ids = {i.number: i.invoice_id for i in used}
             for allocation in made:
                 writer.add_allocation(self.org_id, key, ids[allocation.document_key], allocation,

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from cobranza.core.allocation import Credit
 from cobranza.core.references import invoice_reference, printed
 from cobranza.ledger import replay as replay_module
 from cobranza.ledger.replay import replay_customers
@@ -229,14 +230,19 @@ def test_allocations_recorded_are_those_a_full_replay_gives(
         tmp_path / "p.csv", "id,customer_id,date,currency,amount,invoice_numbers,reference,method",
         "P1,M001,2026-03-10,MXN,500.00,A-1001,,transfer",
         "P2,M003,2026-03-31,MXN,7000.00,,,transfer")))
-    extended: list[tuple[str, ...]] = []
-    real_extend = replay_module.extend
+    extended: list[tuple[str, tuple[str, ...]]] = []
+    real_extend, real_whole = replay_module.extend, replay_module.paid_whole
 
     def spy(**kw: Any) -> list[Any]:
-        extended.append(tuple(sorted(d.key for d in kw["documents"])))
+        extended.append(("extend", tuple(sorted(d.key for d in kw["documents"]))))
         return real_extend(**kw)
 
+    def spy_whole(credit: Credit, opens: dict[str, int]) -> list[Any] | None:
+        extended.append(("paid_whole", tuple(sorted(opens))))
+        return real_whole(credit, opens)
+
     monkeypatch.setattr(replay_module, "extend", spy)
+    monkeypatch.setattr(replay_module, "paid_whole", spy_whole)
     ids = add_lines(
         db,
         {"amount": 232050, "remittance": "PAGO FACTURA A-1002", "counterparty_name": "X"},
@@ -249,8 +255,8 @@ def test_allocations_recorded_are_those_a_full_replay_gives(
     assert [result[i] for i in ids] == [("applied", "M001", ["A-1002"]),
                                         ("applied", "M002", ["B-2001"]),
                                         ("applied", "M003", ["C-3001", "C-3002"])]
-    # Only M001's, and only from the invoice it names: the payment is spent on it.
-    assert extended == [("A-1002",)]
+    # Only M001's, and only from the invoice it names: the payment pays exactly that.
+    assert extended == [("paid_whole", ("A-1002",))]
 
     def allocations() -> list[tuple[object, ...]]:
         with uow(db) as (session, _org):

@@ -27,6 +27,7 @@ from cobranza.core.allocation import (
     SourceKind,
     extend,
     open_amounts,
+    paid_whole,
     replay,
     spent_on_named,
     unapplied,
@@ -292,3 +293,32 @@ def test_credits_after_everything_extend_the_replay_as_replaying_all_would(
     fewer = extend(documents=few, open_amounts=still_open, credits=new)
     if spent_on_named(new, fewer, few):
         assert fewer == added
+
+
+@given(c=customers(), data=st.data())
+@settings(max_examples=300, deadline=None)
+def test_a_credit_paying_exactly_the_invoices_it_names_is_settled_as_extend_would(
+        c: Customer, data: st.DataObject) -> None:
+    # A ledger without posted charges (the reconciliation's case), some of it already paid.
+    invoices = [d for d in c.documents if d.kind is DocumentKind.INVOICE]
+    start = max(d.issue_date for d in invoices) + timedelta(days=data.draw(
+        st.sampled_from([0, 1, 5])))
+    before = replay(documents=invoices, credits=[cr for cr in c.credits if cr.date < start])
+    still_open = {d.key: d.amount for d in invoices}
+    for a in before:
+        still_open[a.document_key] -= a.amount
+    still_open = {k: v for k, v in still_open.items() if v}
+    # Invoices named (open, settled, or twice), and mostly what they still owe, or near it.
+    targets = tuple(data.draw(st.lists(st.sampled_from([d.key for d in invoices]), max_size=3)))
+    owed = sum(still_open.get(t, 0) for t in targets)
+    amount = data.draw(st.sampled_from([owed, owed, owed, owed + 1, owed - 1, 0]))
+    credit = Credit(data.draw(st.sampled_from([SourceKind.PAYMENT, SourceKind.CREDIT_NOTE])),
+                    "N-1", start + timedelta(days=data.draw(st.sampled_from([0, 2]))),
+                    amount or data.draw(amounts), targets)
+    whole = paid_whole(credit, still_open)
+    if whole is not None:
+        assert whole == extend(documents=invoices, open_amounts=still_open, credits=[credit])
+    # It answers exactly when the credit names open invoices, each once, and pays what they owe.
+    assert (whole is not None) == (
+        bool(targets) and len(set(targets)) == len(targets)
+        and all(t in still_open for t in targets) and credit.amount == owed)
