@@ -15,10 +15,11 @@ then run on another core while the caller computes the next ones.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from functools import cache
+from itertools import islice
 from operator import itemgetter
 from typing import Any
 
@@ -72,10 +73,35 @@ def reserve_ids(conn: Connection, table: Table, count: int) -> list[int]:
     return list(range(int(top or 0) + 1, int(top or 0) + 1 + count))
 
 
+# A statement ready for the driver: its SQL and parameters (one JSON text, or the rows for an
+# executemany).
+Statement = tuple[str, Any]
+
+
 def insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> int:
     """Insert rows (dictionaries with the same keys) in chunks; returns how many."""
+    _execute(conn, inserting(conn, table, rows))
+    return len(rows)
+
+
+def write(conn: Connection, table: str, columns: Sequence[str],
+          values: Sequence[tuple[Any, ...]], *, as_json: bool = True) -> None:
+    """Insert rows given as the driver takes them (tuples in `columns` order) in one go."""
+    _execute(conn, writing(conn, table, columns, values, as_json=as_json))
+
+
+def update(conn: Connection, table: str, columns: Sequence[str], key: str,
+           values: Iterable[tuple[Any, ...]]) -> None:
+    """Set `columns` of the rows whose `key` is the tuple's last value (integers, text, NULL),
+    `CHUNK` rows a statement."""
+    _execute(conn, updating(conn, table, columns, key, values))
+
+
+def inserting(conn: Connection, table: Table,
+              rows: Sequence[dict[str, Any]]) -> Iterator[Statement]:
+    """The statements of `insert`, a chunk at a time."""
     if not rows:
-        return 0
+        return
     columns = list(rows[0])
     # Values are taken in C (itemgetter); only the columns whose type has a bind processor
     # (timestamps, dates, decimals as text) go through Python, value by value.
@@ -88,43 +114,43 @@ def insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> in
         values = list(map(take, rows[start:start + CHUNK]))
         if processed:
             values = [_process(row, processed) for row in values]
-        write(conn, table.name, columns, values, as_json=as_json)
-    return len(rows)
+        yield from writing(conn, table.name, columns, values, as_json=as_json)
 
 
-def write(conn: Connection, table: str, columns: Sequence[str],
-          values: Sequence[tuple[Any, ...]], *, as_json: bool = True) -> None:
-    """Insert rows given as the driver takes them (tuples in `columns` order) in one go.
-
-    `as_json=False` when a value may be a float: SQLite's reading of a number's text need not
-    give back the float's exact bits.
-    """
+def writing(conn: Connection, table: str, columns: Sequence[str],
+            values: Sequence[tuple[Any, ...]], *, as_json: bool = True) -> Iterator[Statement]:
+    """The statement of `write`. `as_json=False` when a value may be a float: SQLite's reading
+    of a number's text need not give back the float's exact bits."""
     if not values:
         return
     text = _json(conn, values) if as_json else None
     if text is not None:
-        conn.exec_driver_sql(_insert_json(table, tuple(columns)), (text,))
+        yield _insert_json(table, tuple(columns)), (text,)
     else:
-        conn.exec_driver_sql(_insert_many(table, tuple(columns), mark(conn)), list(values))
+        yield _insert_many(table, tuple(columns), mark(conn)), list(values)
 
 
-def update(conn: Connection, table: str, columns: Sequence[str], key: str,
-           values: Sequence[tuple[Any, ...]]) -> None:
-    """Set `columns` of the rows whose `key` is the tuple's last value (integers, text, NULL),
-    `CHUNK` rows a statement."""
+def updating(conn: Connection, table: str, columns: Sequence[str], key: str,
+             values: Iterable[tuple[Any, ...]]) -> Iterator[Statement]:
+    """The statements of `update`, a chunk at a time (`values` may be made as they are
+    written)."""
+    rows = iter(values)
     m = mark(conn)
-    for start in range(0, len(values), CHUNK):
-        chunk = values[start:start + CHUNK]
+    while chunk := list(islice(rows, CHUNK)):
         text = _json(conn, chunk)
         if text is not None:
             sets = ", ".join(f"{c} = json_extract(j.value, '$[{at}]')"
                              for at, c in enumerate(columns))
-            conn.exec_driver_sql(
-                f"UPDATE {table} SET {sets} FROM json_each(?) AS j "
-                f"WHERE {table}.{key} = json_extract(j.value, '$[{len(columns)}]')", (text,))
+            yield (f"UPDATE {table} SET {sets} FROM json_each(?) AS j "
+                   f"WHERE {table}.{key} = json_extract(j.value, '$[{len(columns)}]')", (text,))
         else:
-            conn.exec_driver_sql(f"UPDATE {table} SET {', '.join(f'{c} = {m}' for c in columns)}"
-                                 f" WHERE {key} = {m}", list(chunk))
+            yield (f"UPDATE {table} SET {', '.join(f'{c} = {m}' for c in columns)} "
+                   f"WHERE {key} = {m}", chunk)
+
+
+def _execute(conn: Connection, statements: Iterable[Statement]) -> None:
+    for sql, params in statements:
+        conn.exec_driver_sql(sql, params)
 
 
 def _json(conn: Connection, values: Sequence[tuple[Any, ...]]) -> str | None:
@@ -187,8 +213,10 @@ _NOTHING = object()
 class Behind:
     """Writes carried out in the order given by one thread, while the caller goes on.
 
-    Made by `behind`. Until it has waited, the caller must not use the connection itself:
-    only hand it more writes, and steps to run once they are done (`after`).
+    Made by `behind`. The rows are made into statements in the caller's thread (the values
+    bound, the JSON written); the thread only runs them, so it holds Python's lock least.
+    Until it has waited, the caller must not use the connection itself: only hand it more
+    writes, and steps to run once they are done (`after`).
     """
 
     def __init__(self, conn: Connection, *, threaded: bool) -> None:
@@ -199,33 +227,35 @@ class Behind:
         self._after: list[Callable[[], object]] = []
 
     def insert(self, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-        """`insert`, later."""
-        self._run(lambda: insert(self.conn, table, rows))
+        """`insert`, later (the rows made into statements now, here)."""
+        self._run(inserting(self.conn, table, rows))
 
     def write(self, table: str, columns: Sequence[str], values: Sequence[tuple[Any, ...]]) -> None:
         """`write`, later."""
-        self._run(lambda: write(self.conn, table, columns, values))
+        self._run(writing(self.conn, table, columns, values))
 
     def update(self, table: str, columns: Sequence[str], key: str,
-               values: Sequence[tuple[Any, ...]]) -> None:
+               values: Iterable[tuple[Any, ...]]) -> None:
         """`update`, later."""
-        self._run(lambda: update(self.conn, table, columns, key, values))
+        self._run(updating(self.conn, table, columns, key, values))
 
     def after(self, step: Callable[[], object]) -> None:
         """Run `step` in the caller's thread once every write is done (on the way out of
         `behind`, in the order given): a step that reads what was written."""
         self._after.append(step)
 
-    def _run(self, job: Callable[[], object]) -> None:
-        if self._pool is None:
-            job()
-        else:
-            self._pending.append(self._pool.submit(self._guarded, job))
+    def _run(self, statements: Iterator[Statement]) -> None:
+        # Each statement its own job: the thread runs the first while the next is made.
+        for statement in statements:
+            if self._pool is None:
+                _execute(self.conn, [statement])
+            else:
+                self._pending.append(self._pool.submit(self._guarded, statement))
 
-    def _guarded(self, job: Callable[[], object]) -> None:
+    def _guarded(self, statement: Statement) -> None:
         if self._error is None:  # after a failure, nothing more is written
             try:
-                job()
+                _execute(self.conn, [statement])
             except BaseException as exc:
                 self._error = exc
                 raise

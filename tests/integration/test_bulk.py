@@ -109,8 +109,10 @@ def test_update_sets_the_columns_of_the_rows_named_by_their_key(db_url: str) -> 
         bulk.insert(conn, table, [{
             "id": n, "org_id": org, "code": f"C{n}", "name": f"N{n}", "country": "MX",
             "do_not_contact": False, "created_at": NOW, "updated_at": NOW} for n in (1, 2, 3)])
-        bulk.update(conn, "customers", ("name", "email"), "id",
-                    [("Uno 'bis'", "uno@example.mx", 1), ("Tres", None, 3)])
+        # The rows may be made as they are written (a generator), more than a chunk of them.
+        bulk.update(conn, "customers", ("name", "email"), "id", (
+            row for row in [("Uno 'bis'", "uno@example.mx", 1), ("Tres", None, 3),
+                            *(("Nadie", None, 1000 + n) for n in range(bulk.CHUNK))]))
         assert _customers(conn) == [(1, "C1", "Uno 'bis'", "uno@example.mx"),
                                     (2, "C2", "N2", None), (3, "C3", "Tres", None)]
     engine.dispose()

@@ -11,10 +11,9 @@ created and replays the customer, which restores every invoice to exactly what i
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import cast
+from typing import NamedTuple, cast
 
 import orjson
 from sqlalchemy import Table, update
@@ -30,9 +29,9 @@ from cobranza.timeline import log
 from cobranza.timeline.log import Event, append
 
 
-@dataclass(frozen=True)
-class Application:
-    """One part of a bank line applied to one customer."""
+class Application(NamedTuple):
+    """One part of a bank line applied to one customer (a named tuple: a reconcile call makes
+    one per applied line)."""
 
     line: LineRow
     customer_id: int
@@ -40,7 +39,7 @@ class Application:
     invoice_numbers: tuple[str, ...]
     confidence: Decimal
     method: str  # auto | confirmed | picked | split | manual
-    evidence: dict[str, object] = field(default_factory=dict)
+    evidence: dict[str, object] | None = None  # how the matcher decided (None: a person)
     write_off: int = 0  # deducted bank fee written off against the last invoice
 
 
@@ -97,7 +96,7 @@ def apply_all(session: Session, *, org_id: int, applications: Sequence[Applicati
         "amount": a.amount, "currency": a.line.currency,
         "invoice_numbers": ";".join(a.invoice_numbers) or None,
         "confidence": int(a.confidence * 1000), "method": a.method,
-        "evidence": orjson.dumps(a.evidence, option=orjson.OPT_SORT_KEYS).decode(),
+        "evidence": orjson.dumps(a.evidence or {}, option=orjson.OPT_SORT_KEYS).decode(),
         "write_off_id": notes[mid][0] if mid in notes else None,
         "created_at": now, "created_by": user}
         for a, mid in zip(applications, match_ids, strict=True)])

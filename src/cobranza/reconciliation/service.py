@@ -140,17 +140,18 @@ def _record(session: Session, *, org_id: int, outcome: Outcome, now: datetime,
     with bulk.behind(session.connection()) as writes:
         apply_all(session, org_id=org_id, applications=applications, now=now, user=user,
                   open_items=open_items, writes=writes)
-        rows = []
-        for v in outcome.verdicts:
-            best = v.suggestions[0] if v.suggestions else None
-            rows.append((v.status, best.customer_id if best and v.status == "applied" else None,
-                         int(best.confidence * 1000) if best else None,
-                         orjson.dumps([suggestion_json(s, outcome)
-                                       for s in v.suggestions]).decode(),
-                         v.line.id))
+        # Made a chunk at a time as the thread writes the previous ones.
         writes.update("bank_transactions", ("status", "customer_id", "confidence", "suggestions"),
-                      "id", rows)
+                      "id", (_line_row(v, outcome) for v in outcome.verdicts))
     mark_statements(session, org_id=org_id, now=now)
+
+
+def _line_row(v: Verdict, outcome: Outcome) -> tuple[object, ...]:
+    """A line's status, customer, confidence and stored suggestions, and its id."""
+    best = v.suggestions[0] if v.suggestions else None
+    return (v.status, best.customer_id if best and v.status == "applied" else None,
+            int(best.confidence * 1000) if best else None,
+            orjson.dumps([suggestion_json(s, outcome) for s in v.suggestions]).decode(), v.line.id)
 
 
 def _application(v: Verdict, outcome: Outcome, method: str = "auto",
