@@ -247,6 +247,8 @@ class Behind:
     def _run(self, statements: Iterator[Statement]) -> None:
         # Each statement its own job: the thread runs the first while the next is made.
         for statement in statements:
+            if self._error is not None:
+                return  # a write failed: it is raised when the block ends
             if self._pool is None:
                 _execute(self.conn, [statement])
             else:
@@ -279,7 +281,7 @@ class Behind:
                 raise
         finally:
             if self._pool is not None:
-                self._pool.shutdown()
+                self._pool.shutdown(cancel_futures=True)  # (interrupted while waiting)
         if not failing:
             for step in self._after:
                 step()
