@@ -248,6 +248,10 @@ class LedgerIndex:
             found[line].append((kind, [self._ordered[p] for p in positions]))
         return found
 
+    def numbers_of(self, invoice_ids: set[int]) -> dict[int, str]:
+        """The numbers of these invoices that are open here."""
+        return {i.invoice_id: i.number for i in self._ordered if i.invoice_id in invoice_ids}
+
     def owed_by(self, customer: int) -> Sequence[OpenItem]:
         """The customer's open items, oldest first."""
         return self._owned.get(customer)

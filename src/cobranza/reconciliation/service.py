@@ -48,7 +48,7 @@ class Outcome:
 
     verdicts: list[Verdict] = field(default_factory=list)
     codes: dict[int, str] = field(default_factory=dict)  # customer id -> code
-    numbers: dict[int, str] = field(default_factory=dict)  # invoice id -> number
+    numbers: dict[int, str] = field(default_factory=dict)  # suggested invoice id -> number
     seconds: dict[str, float] = field(default_factory=dict)  # load, index, match, record
 
 
@@ -83,18 +83,17 @@ def _reconcile(session: Session, *, org_id: int, now: datetime, auto: bool,
     clock = _lap(outcome, "load", clock)
     indexes: dict[str, LedgerIndex] = {}
     for currency, open_ in items.items():
-        index = LedgerIndex(customers=customers, items=open_, aliases=aliases, clabes=clabes)
-        indexes[currency] = index
-        outcome.numbers.update((i.invoice_id, i.number) for i in open_)
+        indexes[currency] = LedgerIndex(customers=customers, items=open_, aliases=aliases,
+                                        clabes=clabes)
         clock = _lap(outcome, "index", clock)
         cap = FEE_CAPS.get(currency)
         fee = FeeTolerance(fee_pct, None if cap is None else to_minor(cap, currency))
         mine = [ln for ln in lines if ln.currency == currency]
-        outcome.verdicts.extend(match_lines(mine, index, refs=refs, owners=owners, fee=fee,
-                                            complete=not auto, workers=workers))
+        outcome.verdicts.extend(match_lines(mine, indexes[currency], refs=refs, owners=owners,
+                                            fee=fee, complete=not auto, workers=workers))
         clock = _lap(outcome, "match", clock)
     outcome.verdicts.sort(key=lambda v: v.line.id)
-    _name_missing(session, org_id=org_id, outcome=outcome)
+    _name_invoices(session, org_id=org_id, outcome=outcome, indexes=indexes)
     if not auto:
         outcome.verdicts = [v._replace(status="review") if v.status == "applied" else v
                             for v in outcome.verdicts]
@@ -119,10 +118,15 @@ def _owners(session: Session, *, org_id: int,
     return repo.invoice_owners(session, org_id=org_id, ids=sorted(ids))
 
 
-def _name_missing(session: Session, *, org_id: int, outcome: Outcome) -> None:
-    wanted = {i for v in outcome.verdicts for s in v.suggestions for i in s.invoice_ids
-              if i not in outcome.numbers}
-    outcome.numbers.update(repo.invoice_numbers(session, org_id=org_id, ids=sorted(wanted)))
+def _name_invoices(session: Session, *, org_id: int, outcome: Outcome,
+                   indexes: dict[str, LedgerIndex]) -> None:
+    """The number of every invoice a suggestion names: from the index, or read (a reference
+    may name an invoice no longer open)."""
+    wanted = {i for v in outcome.verdicts for s in v.suggestions for i in s.invoice_ids}
+    for index in indexes.values():
+        outcome.numbers.update(index.numbers_of(wanted))
+    outcome.numbers.update(repo.invoice_numbers(session, org_id=org_id, ids=sorted(
+        wanted.difference(outcome.numbers))))
 
 
 def suggestion_json(s: Suggestion, outcome: Outcome) -> dict[str, object]:
