@@ -24,8 +24,10 @@ def collector_paused() -> Iterator[None]:
     counting frees them. Yet each full collection walks every tracked object, and the heap's
     growth triggers about a dozen: 1.8 of 9.1 CPU seconds when planning a day at 1M invoices,
     more when reconciling against 500,000 open invoices (gc.callbacks). The collector is
-    resumed on the way out (only by the caller that paused it), and then collects whatever
-    cycles a library made meanwhile.
+    resumed on the way out (only by the caller that paused it). What the batch made and still
+    holds joins the oldest generation then, as if collected and kept all along: else the first
+    young collection would walk all of it (0.24 s after reconciling 100,000 lines). Cycles a
+    library made meanwhile are collected with that generation.
     """
     if not gc.isenabled():
         yield
@@ -34,6 +36,9 @@ def collector_paused() -> Iterator[None]:
     try:
         yield
     finally:
+        if gc.get_freeze_count() == 0:  # (unfreezing would undo another's gc.freeze)
+            gc.freeze()
+            gc.unfreeze()  # every tracked object, now in the oldest generation
         gc.enable()
 
 

@@ -1,15 +1,18 @@
-"""Work split across forked processes: the same results, in order, and errors that surface."""
+"""Work split across forked processes: the same results, in order, and errors that surface; the
+collector paused for a batch."""
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import signal
 import sys
+import weakref
 
 import pytest
 
-from cobranza.batching import WorkerLost, across_processes
+from cobranza.batching import WorkerLost, across_processes, collector_paused
 
 linux_only = pytest.mark.skipif(sys.platform != "linux", reason="processes are forked on Linux")
 
@@ -65,3 +68,32 @@ def test_a_child_that_dies_fails_the_call_instead_of_leaving_it_waiting() -> Non
     with pytest.raises(WorkerLost, match="exit code -9"):
         across_processes(work, 100, workers=2, pack=pickle.dumps, unpack=pickle.loads,
                          least=10)
+
+
+class _Node:
+    def __init__(self) -> None:
+        self.other: _Node | None = None
+
+
+def test_the_collector_is_paused_for_a_batch_and_what_it_keeps_joins_the_oldest_generation(
+        ) -> None:
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+        with collector_paused():  # a batch inside a batch leaves it to the outer one
+            pass
+        assert not gc.isenabled()
+        kept = [[n] for n in range(1_000)]
+        cycle = _Node()
+        cycle.other = _Node()
+        cycle.other.other = cycle
+        gone = weakref.ref(cycle)
+        del cycle
+    assert gc.isenabled()
+    # Not walked again by young collections: in the oldest generation, as if collected and
+    # kept all along.
+    assert any(o is kept for o in gc.get_objects(generation=2))
+    assert not any(o is kept for o in gc.get_objects(generation=0))
+    # A cycle the batch left is still collected, with that generation.
+    gc.collect()
+    assert gone() is None
