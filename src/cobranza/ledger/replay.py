@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from sqlalchemy import Connection, delete
@@ -78,7 +78,7 @@ def replay_customers(session: Session, *, org_id: int,
     else:
         ids = sorted(customer_ids)
     _delete_allocations(session, org_id=org_id, ids=None if customer_ids is None else ids)
-    writer = _Writer(conn)
+    writer = _Writer(partial(bulk.write, conn))
     for start in range(0, len(ids), _BATCH):
         _replay_batch(conn, writer, org_id=org_id, ids=ids[start:start + _BATCH])
     return writer.close()
@@ -244,7 +244,7 @@ class Extension:
             groups[(a.customer_id, a.currency)].append(a)
         # A customer replayed in full is replayed in every currency.
         rest = {cust for cust, _cur in groups.keys() - self.extendable}
-        writer = _Writer(writes)
+        writer = _Writer(writes.write)
         for key in sorted(k for k in groups.keys() & self.extendable if k[0] not in rest):
             items = self.open_items(*key)
             credits = [a.credit for a in groups[key]]
@@ -281,11 +281,12 @@ def _document(item: OpenItem) -> Document:
 
 
 class _Writer:
-    """Allocation rows written `CHUNK` at a time across batches (`bulk.write`), here or by a
-    `bulk.Behind`."""
+    """Allocation rows handed to `write` (`bulk.write` on a connection, or `Behind.write`)
+    `CHUNK` at a time across batches."""
 
-    def __init__(self, to: Connection | bulk.Behind) -> None:
-        self.to = to
+    def __init__(self, write: Callable[[str, Sequence[str], Sequence[tuple[Any, ...]]], object]
+                 ) -> None:
+        self.write = write
         self.rows: list[tuple[Any, ...]] = []
         self.written = 0
 
@@ -305,10 +306,7 @@ class _Writer:
 
     def _flush(self) -> None:
         if self.rows:
-            if isinstance(self.to, bulk.Behind):
-                self.to.write("allocations", _COLUMNS, self.rows)
-            else:
-                bulk.write(self.to, "allocations", _COLUMNS, self.rows)
+            self.write("allocations", _COLUMNS, self.rows)
             self.written += len(self.rows)
             self.rows = []
 

@@ -187,6 +187,7 @@ class LedgerIndex:
             digits=pl.col("number").str.replace_all("[^0-9]", "").str.strip_chars_start("0"))
         ordered = _picked(items, frame.get_column("at"))
         self.open_ids = frozenset(frame.get_column("invoice_id").to_list())
+        self._numbers = frame.select("invoice_id", "number")
         frame = frame.with_row_index("pos")
 
         def runs(by: str, rows: pl.DataFrame = frame) -> _Runs:
@@ -250,7 +251,9 @@ class LedgerIndex:
 
     def numbers_of(self, invoice_ids: set[int]) -> dict[int, str]:
         """The numbers of these invoices that are open here."""
-        return {i.invoice_id: i.number for i in self._ordered if i.invoice_id in invoice_ids}
+        found = self._numbers.filter(pl.col("invoice_id").is_in(list(invoice_ids)))
+        return dict(zip(found.get_column("invoice_id").to_list(),
+                        found.get_column("number").to_list(), strict=True))
 
     def owed_by(self, customer: int) -> Sequence[OpenItem]:
         """The customer's open items, oldest first."""
