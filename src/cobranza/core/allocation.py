@@ -121,7 +121,7 @@ def replay(
     """All allocations of one customer in one currency, as DOMAIN.md defines them."""
     docs = sorted(documents, key=lambda d: (d.issue_date, d.key))
     parents = {d.key: d for d in docs if d.kind is DocumentKind.INVOICE}
-    sources = sorted(credits, key=lambda c: (c.date, c.kind is SourceKind.PAYMENT, c.key))
+    sources = sorted(credits, key=_credit_order)
     pins_by_source: dict[tuple[SourceKind, str], list[Pin]] = {}
     # Pins apply in a fixed order, so pins that together exceed their payment give the same
     # result however they were loaded (DOMAIN.md: any order gives the same allocations).
@@ -172,27 +172,49 @@ def extend(*, documents: Iterable[Document], open_amounts: Mapping[str, int],
         if left > 0:
             _issue(state, doc, _order(doc, parents))
             state.by_key[doc.key].open = left
-    for credit in sorted(credits, key=lambda c: (c.date, c.kind is SourceKind.PAYMENT, c.key)):
+    for credit in sorted(credits, key=_credit_order):
         _apply_credit(state, credit, ())
     return state.out
 
 
-def paid_whole(credit: Credit, open_amounts: Mapping[str, int]) -> list[Allocation] | None:
-    """What `extend` gives for a lone credit that names open invoices (each once) and is
-    exactly what they still owe, on a ledger without posted charges: each named invoice
-    settled whole, in the order named, and nothing else (no discount is left to earn when
-    nothing stays open). None when the credit is not such a one.
+def paid_whole(credits: Sequence[Credit],
+               open_amounts: Mapping[str, int]) -> list[Allocation] | None:
+    """What `extend` gives for credits each spent whole on the open invoices it names, on a
+    ledger without posted charges; None when they are not such credits.
 
-    The reconciliation's commonest case, a bank line paying the invoices it names, without
-    building the customer's replay (`ledger.replay.Extension`).
+    Taken in `extend`'s order (date, credit notes first), each credit settles the invoices it
+    names in order, as much of each as is open, and must be spent by them: what is left of a
+    credit would reach invoices it does not name. A payment must leave each invoice it touches
+    settled: one it leaves partly open might earn the early-payment discount, which only the
+    replay knows. So a payment of exactly what its invoices owe, several such payments for
+    other invoices, or a bank fee written off by a credit note on the payment's last invoice
+    (the note comes first, the payment settles the rest).
+
+    The reconciliation's commonest cases, without building the customer's replay
+    (`ledger.replay.Extension`).
     """
-    targets = credit.targets
-    owed = [open_amounts.get(t, 0) for t in targets]
-    if not targets or min(owed) <= 0 or sum(owed) != credit.amount or len(
-            set(targets)) != len(targets):
-        return None
-    return [Allocation(credit.kind, credit.key, t, credit.date, amount)
-            for t, amount in zip(targets, owed, strict=True)]
+    left: dict[str, int] = {}
+    out: list[Allocation] = []
+    for credit in sorted(credits, key=_credit_order):
+        rest = credit.amount
+        for target in credit.targets:
+            owed = left.get(target, open_amounts.get(target, 0))
+            take = min(rest, owed)
+            if take <= 0:
+                continue
+            left[target] = owed - take
+            rest -= take
+            out.append(Allocation(credit.kind, credit.key, target, credit.date, take))
+            if credit.kind is SourceKind.PAYMENT and owed > take:
+                return None
+        if rest or not credit.targets:
+            return None
+    return out
+
+
+def _credit_order(credit: Credit) -> tuple[date, bool, str]:
+    # Credits of a day in the order the replay applies them: credit notes, then payments.
+    return (credit.date, credit.kind is SourceKind.PAYMENT, credit.key)
 
 
 def spent_on_named(credits: Iterable[Credit], allocations: Iterable[Allocation],

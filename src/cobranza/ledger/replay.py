@@ -250,12 +250,12 @@ class Extension:
             credits = [a.credit for a in groups[key]]
             sources = {(a.credit.kind, a.credit.key): a.row_id for a in groups[key]}
             # Most payments name the invoices they pay and are spent on them: the customer's
-            # other open invoices are then not needed (`extend`); most of those pay exactly
-            # what they name (`paid_whole`: a customer here has no posted charge).
+            # other open invoices are then not needed (`extend`); most of those settle what
+            # they name whole (`paid_whole`: a customer here has no posted charge).
             named = {t for c in credits for t in c.targets}
             used: Sequence[OpenItem] = [i for i in items if i.number in named]
             opens = {i.number: i.open for i in used}
-            made = paid_whole(credits[0], opens) if len(credits) == 1 else None
+            made = paid_whole(credits, opens)
             if made is None:
                 few = list(map(_document, used))
                 made = extend(documents=few, open_amounts=opens, credits=credits)

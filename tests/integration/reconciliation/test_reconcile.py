@@ -237,9 +237,9 @@ def test_allocations_recorded_are_those_a_full_replay_gives(
         extended.append(("extend", tuple(sorted(d.key for d in kw["documents"]))))
         return real_extend(**kw)
 
-    def spy_whole(credit: Credit, opens: dict[str, int]) -> list[Any] | None:
+    def spy_whole(credits: list[Credit], opens: dict[str, int]) -> list[Any] | None:
         extended.append(("paid_whole", tuple(sorted(opens))))
-        return real_whole(credit, opens)
+        return real_whole(credits, opens)
 
     monkeypatch.setattr(replay_module, "extend", spy)
     monkeypatch.setattr(replay_module, "paid_whole", spy_whole)
