@@ -6,11 +6,13 @@ a reconciliation or a daily run writes. Here each column's bind processor (the p
 types: UTC timestamps, day numbers, decimals as text) is applied to the values, and the rows go
 to the driver in chunks; ids, when the caller needs them, are reserved first.
 
-On SQLite a chunk is one statement with many rows (`INSERT ... VALUES (...), (...)`, `UPDATE
-... FROM (VALUES ...)`) instead of an executemany: SQLite runs it in a quarter less time
-(80,000 payments: 0.18 s against 0.24 s), and with Python's lock released throughout, where an
-executemany takes the lock back after every row: writes handed to a thread (`behind`) then run
-on another core while the caller computes the next ones.
+On SQLite a chunk is one statement over a JSON array (`json_each`) instead of an executemany.
+SQLite spends more time on it (80,000 payments: 0.40 s against 0.24 s; a statement of many
+rows, `VALUES (...), (...)`, takes 0.18 s), but binds one value and runs with Python's lock
+released throughout, where binding each row's values holds the lock: writes handed to a thread
+(`behind`) then run on another core without slowing the caller, who computes the next ones.
+A reconciliation's caller is the slower side, so the lock counts for more than the database's
+time (docs/benchmarks.md, sixth round).
 """
 
 from __future__ import annotations
@@ -21,17 +23,20 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from functools import cache
-from itertools import chain, islice
+from itertools import islice
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, Table
+import orjson
+from sqlalchemy import ColumnElement, Connection, Table
 
 CHUNK = 5_000
-# UPDATE ... FROM came with SQLite 3.33; from 3.32 a statement takes up to 32,766 parameters
-# (999 before).
-_ROWS_SQLITE = sqlite3.sqlite_version_info >= (3, 33)
-_PARAMETERS = 32_766 if sqlite3.sqlite_version_info >= (3, 32) else 999
+# JSON functions are built into SQLite from 3.38 (before, json_each may be missing); UPDATE
+# ... FROM came in 3.33.
+_JSON_SQLITE = sqlite3.sqlite_version_info >= (3, 38)
+# A value orjson would write differently from how sqlite3 binds it (a datetime, a dataclass)
+# or not at all (a decimal, an integer beyond 64 bits) sends its chunk by executemany.
+_JSON_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 _SWITCH = 0.0005  # seconds: Python's thread switch interval while writes run behind
 
 
@@ -73,8 +78,8 @@ def reserve_ids(conn: Connection, table: Table, count: int) -> list[int]:
     return list(range(int(top or 0) + 1, int(top or 0) + 1 + count))
 
 
-# A statement ready for the driver: its SQL and parameters (a tuple: one execution; a list of
-# tuples: an executemany).
+# A statement ready for the driver: its SQL and parameters (one JSON text, or the rows for an
+# executemany).
 Statement = tuple[str, Any]
 
 
@@ -85,9 +90,9 @@ def insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> in
 
 
 def write(conn: Connection, table: str, columns: Sequence[str],
-          values: Sequence[tuple[Any, ...]]) -> None:
+          values: Sequence[tuple[Any, ...]], *, as_json: bool = True) -> None:
     """Insert rows given as the driver takes them (tuples in `columns` order) in one go."""
-    _execute(conn, writing(conn, table, columns, values))
+    _execute(conn, writing(conn, table, columns, values, as_json=as_json))
 
 
 def update(conn: Connection, table: str, columns: Sequence[str], key: str,
@@ -106,27 +111,38 @@ def inserting(conn: Connection, table: Table,
     # Values are taken in C (itemgetter); only the columns whose type has a bind processor
     # (timestamps, dates, decimals as text) go through Python, value by value.
     processed = [(at, _remembering(process)) for at, name in enumerate(columns)
-                 if (process := table.c[name].type.dialect_impl(conn.dialect)
-                     .bind_processor(conn.dialect))]
+                 if (process := _processor(conn, table.c[name]))]
     take = itemgetter(*columns) if len(columns) > 1 else (lambda row: (row[columns[0]],))
+    as_json = not _holds_floats(table)
     for start in range(0, len(rows), CHUNK):
         values = list(map(take, rows[start:start + CHUNK]))
         if processed:
             values = [_process(row, processed) for row in values]
-        yield from writing(conn, table.name, columns, values)
+        yield from writing(conn, table.name, columns, values, as_json=as_json)
+
+
+def bound(conn: Connection, column: ColumnElement[Any], value: Any) -> Any:
+    """`value` as the driver takes it for `column` (its type's bind processor applied): for
+    the values a caller of `write` shares between rows, a timestamp or a date."""
+    process = _processor(conn, column)
+    return value if process is None or value is None else process(value)
+
+
+def _processor(conn: Connection, column: ColumnElement[Any]) -> Callable[[Any], Any] | None:
+    return column.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
 
 
 def writing(conn: Connection, table: str, columns: Sequence[str],
-            values: Sequence[tuple[Any, ...]]) -> Iterator[Statement]:
-    """The statements of `write`: on SQLite, as many rows a statement as its parameters
-    allow."""
-    if not values:
-        return
-    if not _rows_at_once(conn):
-        yield _insert_many(table, tuple(columns), mark(conn)), list(values)
-        return
-    for chunk in _chunks(values, len(columns)):
-        yield _insert_rows(table, tuple(columns), len(chunk)), _flat(chunk)
+            values: Sequence[tuple[Any, ...]], *, as_json: bool = True) -> Iterator[Statement]:
+    """The statements of `write`, `CHUNK` rows each. `as_json=False` when a value may be a
+    float: SQLite's reading of a number's text need not give back the float's exact bits."""
+    for start in range(0, len(values), CHUNK):
+        chunk = values[start:start + CHUNK]
+        text = _json(conn, chunk) if as_json else None
+        if text is not None:
+            yield _insert_json(table, tuple(columns)), (text,)
+        else:
+            yield _insert_many(table, tuple(columns), mark(conn)), list(chunk)
 
 
 def updating(conn: Connection, table: str, columns: Sequence[str], key: str,
@@ -135,11 +151,13 @@ def updating(conn: Connection, table: str, columns: Sequence[str], key: str,
     written)."""
     rows = iter(values)
     m = mark(conn)
-    at_once = _rows_at_once(conn)
     while chunk := list(islice(rows, CHUNK)):
-        if at_once:
-            for part in _chunks(chunk, len(columns) + 1):
-                yield _update_rows(table, tuple(columns), key, len(part)), _flat(part)
+        text = _json(conn, chunk)
+        if text is not None:
+            sets = ", ".join(f"{c} = json_extract(j.value, '$[{at}]')"
+                             for at, c in enumerate(columns))
+            yield (f"UPDATE {table} SET {sets} FROM json_each(?) AS j "
+                   f"WHERE {table}.{key} = json_extract(j.value, '$[{len(columns)}]')", (text,))
         else:
             yield (f"UPDATE {table} SET {', '.join(f'{c} = {m}' for c in columns)} "
                    f"WHERE {key} = {m}", chunk)
@@ -150,47 +168,36 @@ def _execute(conn: Connection, statements: Iterable[Statement]) -> None:
         conn.exec_driver_sql(sql, params)
 
 
-def _rows_at_once(conn: Connection) -> bool:
-    """True where a chunk goes as one statement of many rows (SQLite), not an executemany."""
-    return _ROWS_SQLITE and conn.dialect.name == "sqlite"
-
-
-def _chunks(values: Sequence[tuple[Any, ...]],
-            width: int) -> Iterator[Sequence[tuple[Any, ...]]]:
-    """The rows in runs of as many as one statement's parameters hold."""
-    size = max(1, _PARAMETERS // width)
-    for start in range(0, len(values), size):
-        yield values[start:start + size]
-
-
-def _flat(rows: Sequence[tuple[Any, ...]]) -> tuple[Any, ...]:
-    return tuple(chain.from_iterable(rows))
+def _json(conn: Connection, values: Sequence[tuple[Any, ...]]) -> str | None:
+    """The rows as one JSON array for SQLite's `json_each`; None: not this way."""
+    if not _JSON_SQLITE or conn.dialect.name != "sqlite":
+        return None
+    try:
+        return orjson.dumps(values, option=_JSON_OPTIONS).decode()
+    except TypeError:
+        return None
 
 
 @cache
-def _row_marks(width: int, count: int) -> str:
-    row = f"({', '.join(['?'] * width)})"
-    return ", ".join([row] * count)
-
-
-@cache
-def _insert_rows(table: str, columns: tuple[str, ...], count: int) -> str:
-    return (f"INSERT INTO {table} ({', '.join(columns)}) "
-            f"VALUES {_row_marks(len(columns), count)}")
-
-
-@cache
-def _update_rows(table: str, columns: tuple[str, ...], key: str, count: int) -> str:
-    # A VALUES list's columns are named column1, column2, ...; the key is the last.
-    sets = ", ".join(f"{c} = v.column{at}" for at, c in enumerate(columns, 1))
-    return (f"UPDATE {table} SET {sets} FROM (VALUES {_row_marks(len(columns) + 1, count)}) "
-            f"AS v WHERE {table}.{key} = v.column{len(columns) + 1}")
+def _insert_json(table: str, columns: tuple[str, ...]) -> str:
+    picks = ", ".join(f"json_extract(value, '$[{at}]')" for at in range(len(columns)))
+    return f"INSERT INTO {table} ({', '.join(columns)}) SELECT {picks} FROM json_each(?)"
 
 
 @cache
 def _insert_many(table: str, columns: tuple[str, ...], marker: str) -> str:
     return (f"INSERT INTO {table} ({', '.join(columns)}) "
             f"VALUES ({', '.join([marker] * len(columns))})")
+
+
+@cache
+def _holds_floats(table: Table) -> bool:
+    def python(column: Any) -> type | None:
+        try:
+            return column.type.python_type  # type: ignore[no-any-return]
+        except NotImplementedError:
+            return None
+    return any(python(c) is float for c in table.columns)
 
 
 def _process(row: tuple[Any, ...],
@@ -222,7 +229,7 @@ class Behind:
     """Writes carried out in the order given by one thread, while the caller goes on.
 
     Made by `behind`. The rows are made into statements in the caller's thread (the values
-    processed and laid out); the thread only runs them, so it holds Python's lock least.
+    bound, the JSON written); the thread only runs them, so it holds Python's lock least.
     Until it has waited, the caller must not use the connection itself: only hand it more
     writes, and steps to run once they are done (`after`).
     """
@@ -299,17 +306,18 @@ class Behind:
 def behind(conn: Connection) -> Iterator[Behind]:
     """Writes handed to a thread until the block ends, which waits for them.
 
-    Threaded where a write releases Python's lock for its whole length: SQLite with many rows
-    a statement, and PostgreSQL (psycopg waits for the server without the lock). Elsewhere
-    the writes are carried out as they are handed over.
+    Threaded where a write releases Python's lock for its whole length: SQLite with JSON
+    (`write`), and PostgreSQL (psycopg waits for the server without the lock). Elsewhere the
+    writes are carried out as they are handed over.
     """
-    threaded = conn.dialect.name == "postgresql" or _rows_at_once(conn)
+    threaded = conn.dialect.name == "postgresql" or (conn.dialect.name == "sqlite"
+                                                       and _JSON_SQLITE)
     writes = Behind(conn, threaded=threaded)
     switch = sys.getswitchinterval()
     if threaded:
-        # The thread needs Python's lock only between statements (to bind the next one's
-        # values): it gets it within _SWITCH of asking instead of the default 5 ms, which on
-        # a hundred statements left SQLite idle a good part of its time.
+        # The thread needs Python's lock only around each statement: it gets it within
+        # _SWITCH of asking instead of the default 5 ms, which on a hundred statements left
+        # the database idle a good part of its time.
         sys.setswitchinterval(min(switch, _SWITCH))
     try:
         try:

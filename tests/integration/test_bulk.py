@@ -70,13 +70,11 @@ def _org(session: Session) -> int:
                   timezone=None, locale=None).id
 
 
-def test_rows_come_back_as_written_however_many_a_statement_holds(db_url: str) -> None:
+def test_written_as_one_statement_or_many_the_rows_are_the_same(db_url: str) -> None:
     engine = make_engine(db_url)
     migrate(engine)
     table = cast(Table, Customer.__table__)
-    odd = ["Ñandú y Cía", 'Comillas "dobles" \\ barra', "emoji 🧾", "línea\nnueva", "", "?"]
-    # More rows than one statement's parameters hold on SQLite (nine columns a row).
-    names = [odd[n % len(odd)] + str(n) for n in range(5_000)]
+    names = ["Ñandú y Cía", 'Comillas "dobles" \\ barra', "emoji 🧾", "línea\nnueva", ""]
     with unit_of_work(engine) as session:
         org = _org(session)
         conn = session.connection()
@@ -85,18 +83,18 @@ def test_rows_come_back_as_written_however_many_a_statement_holds(db_url: str) -
             "email": None if n % 2 else f"c{n}@example.mx", "do_not_contact": n == 3,
             "created_at": NOW, "updated_at": NOW} for n, name in enumerate(names)])
         stored = _customers(conn)
-        # The same through `write`, the values as the driver takes them (a date processed).
+        # The same rows by executemany (where a value is not JSON's, a date say).
         process = table.c.created_at.type.dialect_impl(conn.dialect).bind_processor(
             conn.dialect)
         at = process(NOW) if process else NOW
         bulk.write(conn, "customers", ("id", "org_id", "code", "name", "country", "email",
                                        "do_not_contact", "created_at", "updated_at"),
-                   [(10_000 + n, org, f"D{n}", name, "MX", None, False, at, at)
-                    for n, name in enumerate(names)])
+                   [(20 + n, org, f"D{n}", name, "MX", None, False, at, at)
+                    for n, name in enumerate(names)], as_json=False)
         assert [(code, name) for _id, code, name, _mail in _customers(conn)[len(names):]] == [
             (f"D{n}", name) for n, name in enumerate(names)]
-        assert session.scalars(select(Customer.created_at).where(
-            Customer.id.in_((10, 10_000)))).all() == [NOW, NOW]
+        assert session.scalars(select(Customer.created_at).where(Customer.id.in_((10, 20))
+                                                                   )).all() == [NOW, NOW]
     engine.dispose()
     assert stored == [(10 + n, f"C{n}", name, None if n % 2 else f"c{n}@example.mx")
                       for n, name in enumerate(names)]
@@ -200,3 +198,24 @@ def test_python_switches_threads_sooner_while_writes_run_behind(db_url: str) -> 
     # error or not.
     assert inside[0] < before
     assert sys.getswitchinterval() == before
+
+
+def test_rows_given_at_once_are_written_a_chunk_a_statement(db_url: str) -> None:
+    engine = make_engine(db_url)
+    migrate(engine)
+    statements: list[str] = []
+    event.listen(engine, "before_cursor_execute",
+                 lambda _conn, _cursor, sql, *_args: statements.append(sql))
+    with unit_of_work(engine) as session:
+        org = _org(session)
+        conn = session.connection()
+        at = bulk.bound(conn, cast(Table, Customer.__table__).c.created_at, NOW)
+        statements.clear()
+        bulk.write(conn, "customers", ("id", "org_id", "code", "name", "country",
+                                       "do_not_contact", "created_at", "updated_at"),
+                   [(n, org, f"C{n}", "Uno", "MX", False, at, at)
+                    for n in range(1, bulk.CHUNK + 4)])
+        assert len(statements) == 2  # the writer starts on the first while the next is made
+        assert session.scalar(select(func.count()).select_from(Customer)) == bulk.CHUNK + 3
+        assert session.scalar(select(Customer.created_at).where(Customer.id == 1)) == NOW
+    engine.dispose()

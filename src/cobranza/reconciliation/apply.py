@@ -85,27 +85,24 @@ def apply_all(session: Session, *, org_id: int, applications: Sequence[Applicati
     payments = [Credit(SourceKind.PAYMENT, f"BANK-{a.line.id}-{mid}", day[a.line.booking_day],
                        a.amount, targets_of(";".join(a.invoice_numbers)))
                 for a, mid in zip(applications, match_ids, strict=True)]
+    # The rows as the driver takes them: the shared timestamp and the booking days bound once.
+    stamp = bulk.bound(conn, _MATCHES.c.created_at, now)
+    stored = {n: bulk.bound(conn, _PAYMENTS.c.date, on) for n, on in day.items()}
     # The match points to its write-off: the notes are written first.
-    writes.insert(_CREDIT_NOTES, [{
-        "id": cn, "org_id": org_id, "customer_id": a.customer_id, "number": note.key,
-        "invoice_number": note.targets[0], "date": note.date, "currency": a.line.currency,
-        "amount": note.amount, "created_at": now, "updated_at": now}
+    writes.write(_CREDIT_NOTES.name, _NOTE_COLUMNS, [
+        (cn, org_id, a.customer_id, note.key, note.targets[0], stored[a.line.booking_day],
+         a.line.currency, note.amount, stamp, stamp)
         for a, mid in owed for cn, note in [notes[mid]]])
-    writes.insert(_MATCHES, [{
-        "id": mid, "org_id": org_id, "transaction_id": a.line.id, "customer_id": a.customer_id,
-        "amount": a.amount, "currency": a.line.currency,
-        "invoice_numbers": ";".join(a.invoice_numbers) or None,
-        "confidence": int(a.confidence * 1000), "method": a.method,
-        "evidence": orjson.dumps(a.evidence or {}, option=orjson.OPT_SORT_KEYS).decode(),
-        "write_off_id": notes[mid][0] if mid in notes else None,
-        "created_at": now, "created_by": user}
+    writes.write(_MATCHES.name, _MATCH_COLUMNS, [
+        (mid, org_id, a.line.id, a.customer_id, a.amount, a.line.currency,
+         ";".join(a.invoice_numbers) or None, int(a.confidence * 1000), a.method,
+         orjson.dumps(a.evidence or {}, option=orjson.OPT_SORT_KEYS).decode(),
+         notes[mid][0] if mid in notes else None, stamp, user)
         for a, mid in zip(applications, match_ids, strict=True)])
-    writes.insert(_PAYMENTS, [{
-        "id": pid, "org_id": org_id, "customer_id": a.customer_id, "code": p.key,
-        "date": p.date, "currency": a.line.currency, "amount": a.amount,
-        "invoice_numbers": ";".join(a.invoice_numbers) or None,
-        "reference": a.line.transaction_id, "method": "bank", "match_id": mid,
-        "created_at": now, "updated_at": now}
+    writes.write(_PAYMENTS.name, _PAYMENT_COLUMNS, [
+        (pid, org_id, a.customer_id, p.key, stored[a.line.booking_day], a.line.currency,
+         a.amount, ";".join(a.invoice_numbers) or None, a.line.transaction_id, "bank", mid,
+         stamp, stamp)
         for a, mid, pid, p in zip(applications, match_ids, payment_ids, payments, strict=True)])
     writes.insert(log.TABLE, log.chained(org_id=org_id, heads=heads,
                                          events=[_event(a, now, user) for a in applications]))
@@ -125,6 +122,14 @@ def apply_all(session: Session, *, org_id: int, applications: Sequence[Applicati
 _MATCHES = cast(Table, ReconciliationMatch.__table__)
 _PAYMENTS = cast(Table, Payment.__table__)
 _CREDIT_NOTES = cast(Table, CreditNote.__table__)
+_NOTE_COLUMNS = ("id", "org_id", "customer_id", "number", "invoice_number", "date", "currency",
+                 "amount", "created_at", "updated_at")
+_MATCH_COLUMNS = ("id", "org_id", "transaction_id", "customer_id", "amount", "currency",
+                  "invoice_numbers", "confidence", "method", "evidence", "write_off_id",
+                  "created_at", "created_by")
+_PAYMENT_COLUMNS = ("id", "org_id", "customer_id", "code", "date", "currency", "amount",
+                    "invoice_numbers", "reference", "method", "match_id", "created_at",
+                    "updated_at")
 
 
 def _event(a: Application, now: datetime, user: str | None) -> Event:
