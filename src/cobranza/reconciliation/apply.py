@@ -104,8 +104,10 @@ def apply_all(session: Session, *, org_id: int, applications: Sequence[Applicati
          a.amount, ";".join(a.invoice_numbers) or None, a.line.transaction_id, "bank", mid,
          stamp, stamp)
         for a, mid, pid, p in zip(applications, match_ids, payment_ids, payments, strict=True)])
+    iso = {n: on.isoformat() for n, on in day.items()}
     writes.insert(log.TABLE, log.chained(org_id=org_id, heads=heads,
-                                         events=[_event(a, now, user) for a in applications]))
+                                         events=[_event(a, now, user, iso[a.line.booking_day])
+                                                 for a in applications]))
     if extension is None:
         replayed = {a.customer_id for a in applications}
     else:
@@ -132,11 +134,11 @@ _PAYMENT_COLUMNS = ("id", "org_id", "customer_id", "code", "date", "currency", "
                     "updated_at")
 
 
-def _event(a: Application, now: datetime, user: str | None) -> Event:
+def _event(a: Application, now: datetime, user: str | None, on: str) -> Event:
     return Event(customer_id=a.customer_id, at=now, kind="payment_matched",
                  actor=user or "reconcile",
                  payload={"transaction": a.line.transaction_id or str(a.line.id),
-                          "date": from_day_number(a.line.booking_day).isoformat(),
+                          "date": on,
                           "amount": a.amount, "currency": a.line.currency,
                           "invoices": list(a.invoice_numbers), "method": a.method,
                           "confidence": str(a.confidence)})

@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any, cast
 
 import orjson
@@ -60,9 +61,15 @@ def canonical(payload: Mapping[str, Any]) -> str:
 def entry_hash(*, customer_id: int, seq: int, at: datetime, kind: str, actor: str,
                payload: str, prev_hash: str) -> str:
     """The hash an entry must carry."""
-    stamp = at.astimezone(UTC).isoformat(timespec="microseconds")
-    material = "\x1f".join([str(customer_id), str(seq), stamp, kind, actor, payload, prev_hash])
+    material = "\x1f".join([str(customer_id), str(seq), _stamp(at), kind, actor, payload,
+                            prev_hash])
     return hashlib.sha256(material.encode()).hexdigest()
+
+
+@lru_cache(maxsize=1024)
+def _stamp(at: datetime) -> str:
+    # A batch's entries share their time: written out once.
+    return at.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def heads(session: Session, customer_ids: Sequence[int]) -> dict[int, tuple[int, str]]:
