@@ -77,26 +77,57 @@ def across_processes(work: Callable[[int, int], R], size: int, *, workers: int,
         return [work(0, size)]
     bounds = [size * k // workers for k in range(workers + 1)]
     spans = list(zip(bounds, bounds[1:], strict=False))
-    context = multiprocessing.get_context("fork")
     children: list[tuple[Any, Any]] = []
     try:
         for start, stop in spans[1:]:
             if ahead is not None:
                 ahead(start, stop)
-            receiver, sender = context.Pipe(duplex=False)
-            child = context.Process(target=_child, args=(work, pack, start, stop, sender),
-                                    daemon=True)
-            child.start()
-            sender.close()  # the child's end: once the child is gone, reading here ends
-            children.append((child, receiver))
+            children.append(_start(work, pack, start, stop))
         mine = work(*spans[0])
         return [mine, *(unpack(_received(child, receiver)) for child, receiver in children)]
     finally:
         for child, receiver in children:
-            receiver.close()
-            if child.is_alive():
-                child.terminate()
-            child.join()
+            _end(child, receiver)
+
+
+@contextmanager
+def forked(work: Callable[[], R], *, pack: Callable[[R], bytes], unpack: Callable[[bytes], R],
+           fork: bool = True) -> Iterator[Callable[[], R]]:
+    """`work()` computed by a forked child while the caller goes on; the block is given a
+    function that waits for the result (sent back by `pack`, made again by `unpack`).
+
+    The child is held to what `across_processes` asks of one: pure computation on what it
+    inherits. Fork while the process is small: the pages either side then writes are copied
+    (forked in the middle of a reconciliation's records, that cost more than it saved). With
+    `fork=False`, or where processes are not forked, `work` runs in this process when its
+    result is asked for. On the way out of the block the child is ended, whether its result
+    was asked for or not.
+    """
+    if not fork or sys.platform != "linux":
+        yield work
+        return
+    child, receiver = _start(lambda _start, _stop: work(), pack, 0, 0)
+    try:
+        yield lambda: unpack(_received(child, receiver))
+    finally:
+        _end(child, receiver)
+
+
+def _start(work: Callable[[int, int], Any], pack: Callable[[Any], bytes], start: int,
+           stop: int) -> tuple[Any, Any]:
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(work, pack, start, stop, sender), daemon=True)
+    child.start()
+    sender.close()  # the child's end: once the child is gone, reading here ends
+    return child, receiver
+
+
+def _end(child: Any, receiver: Any) -> None:
+    receiver.close()
+    if child.is_alive():
+        child.terminate()
+    child.join()
 
 
 def _child(work: Callable[[int, int], Any], pack: Callable[[Any], bytes], start: int,

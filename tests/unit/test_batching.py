@@ -4,6 +4,7 @@ collector paused for a batch."""
 from __future__ import annotations
 
 import gc
+import multiprocessing
 import os
 import pickle
 import signal
@@ -12,7 +13,7 @@ import weakref
 
 import pytest
 
-from cobranza.batching import WorkerLost, across_processes, collector_paused
+from cobranza.batching import WorkerLost, across_processes, collector_paused, forked
 
 linux_only = pytest.mark.skipif(sys.platform != "linux", reason="processes are forked on Linux")
 
@@ -68,6 +69,61 @@ def test_a_child_that_dies_fails_the_call_instead_of_leaving_it_waiting() -> Non
     with pytest.raises(WorkerLost, match="exit code -9"):
         across_processes(work, 100, workers=2, pack=pickle.dumps, unpack=pickle.loads,
                          least=10)
+
+
+@linux_only
+def test_forked_work_is_done_by_a_child_while_the_caller_goes_on() -> None:
+    read, write = os.pipe()
+
+    def work() -> list[tuple[int, int]]:
+        os.read(read, 1)  # waits for the caller: the two run at once
+        return [(os.getpid(), 0), *_squares(0, 10)]
+
+    with forked(work, pack=pickle.dumps, unpack=pickle.loads) as result:
+        os.write(write, b"!")
+        got = result()
+    os.close(read)
+    os.close(write)
+    assert got[0][0] != os.getpid()
+    assert got[1:] == _squares(0, 10)
+
+
+@linux_only
+def test_forked_work_fails_or_dies_for_the_caller_and_is_ended_if_never_asked() -> None:
+    def failing() -> int:
+        raise ValueError("bad names")
+
+    with pytest.raises(ValueError, match="bad names"), forked(
+            failing, pack=pickle.dumps, unpack=pickle.loads) as result:
+        result()
+
+    def dying() -> int:
+        os.kill(os.getpid(), signal.SIGKILL)
+        return 0
+
+    with pytest.raises(WorkerLost), forked(dying, pack=pickle.dumps,
+                                           unpack=pickle.loads) as result:
+        result()
+    children: list[int] = []
+
+    def sleeping() -> int:
+        signal.pause()
+        return 0
+
+    with forked(sleeping, pack=pickle.dumps, unpack=pickle.loads):
+        children.extend(c.pid for c in multiprocessing.active_children() if c.pid)
+    assert children
+    for pid in children:  # ended on the way out, nothing left waiting
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
+
+
+def test_not_forked_the_work_runs_here_when_asked() -> None:
+    def never(_: object) -> bytes:
+        raise AssertionError("nothing is packed when nothing is forked")
+
+    with forked(lambda: os.getpid(), pack=never, unpack=never, fork=False) as result:
+        assert result() == os.getpid()
 
 
 class _Node:

@@ -120,11 +120,24 @@ class _Runs:
         return self.starts.keys()
 
 
+# Each customer's name key and name as written (plain words), in the customers' order.
+Spelled = tuple[list[str], list[str]]
+
+
+def spell(customers: Sequence[CustomerRow]) -> Spelled:
+    """The customers' names made plain (`plain`, a character table): pure Python, so a forked
+    process may make them while this one reads the ledger."""
+    words = [plain(c.name).split() for c in customers]
+    return [_key_of(w) for w in words], [" ".join(w) for w in words]
+
+
 class LedgerIndex:
     """Lookups from what a bank line says to customers and open invoices."""
 
     def __init__(self, *, customers: list[CustomerRow], items: Iterable[OpenItem],
-                 aliases: list[tuple[str, str, int]], clabes: dict[str, int]) -> None:
+                 aliases: list[tuple[str, str, int]], clabes: dict[str, int],
+                 spelled: Spelled | None = None) -> None:
+        """`spelled`: the customers' names as `spell` gives them, when already made."""
         self.customers = {c.id: c for c in customers}
         self.by_tax = {c.tax_key.upper(): c.id for c in customers if c.tax_key}
         self.clabes = clabes
@@ -142,17 +155,16 @@ class LedgerIndex:
                 self.by_tax.setdefault(value.upper(), customer)
             elif kind == "name":
                 self.name_aliases[value].add(customer)
-        self._index_names(customers)
+        self._index_names(customers, spell(customers) if spelled is None else spelled)
 
-    def _index_names(self, customers: list[CustomerRow]) -> None:
+    def _index_names(self, customers: list[CustomerRow], spelled: Spelled) -> None:
         """Each customer's name key, the customers by key, by name block (`_blocks`: each
         customer once per block, in the ledger's order) and by name as written, sorted.
-        Names are made plain in Python (`plain`, a character table), grouped by polars."""
+        Names are made plain in Python (`spell`), grouped by polars."""
         ids = [c.id for c in customers]
-        words = [plain(c.name).split() for c in customers]
-        keys = [_key_of(w) for w in words]
+        keys, written_as = spelled
         self._names = dict(zip(ids, keys, strict=True))
-        frame = pl.DataFrame({"id": ids, "key": keys, "written": [" ".join(w) for w in words]},
+        frame = pl.DataFrame({"id": ids, "key": keys, "written": written_as},
                              schema={"id": pl.Int64, "key": pl.String, "written": pl.String})
         exact = frame.group_by("key", maintain_order=True).agg("id")
         self.exact_names: dict[str, list[int]] = dict(zip(

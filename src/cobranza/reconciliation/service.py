@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import marshal
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from cobranza import bulk
-from cobranza.batching import collector_paused
+from cobranza.batching import collector_paused, forked
 from cobranza.core import references
 from cobranza.core.matching import FeeTolerance, Suggestion
 from cobranza.core.money import minor_to_str, to_minor
@@ -25,14 +26,15 @@ from cobranza.models import BankStatement, BankTransaction, Customer, CustomerAl
 from cobranza.models.base import day_number
 from cobranza.reconciliation import repository as repo
 from cobranza.reconciliation.apply import Application, apply_all, reverse_line
-from cobranza.reconciliation.index import LedgerIndex, compact, name_key
+from cobranza.reconciliation.index import LedgerIndex, Spelled, compact, name_key, spell
 from cobranza.reconciliation.matcher import Verdict, match_lines, references_in
-from cobranza.reconciliation.repository import LineRow
+from cobranza.reconciliation.repository import CustomerRow, LineRow
 
 DEFAULT_FEE_PCT = Decimal("1.5")
 # The largest transfer fee a bank deducts, per currency (major units): a shortfall above it is
 # a partial payment, not a fee. Other currencies: the percentage alone.
 FEE_CAPS = {"MXN": Decimal(50), "CLP": Decimal(5000), "USD": Decimal(50), "EUR": Decimal(50)}
+FORK_LEAST = 10_000  # lines below which forking a process to read them costs more than it saves
 
 
 class ReviewError(ValueError):
@@ -76,16 +78,23 @@ def _reconcile(session: Session, *, org_id: int, now: datetime, auto: bool,
         return outcome
     customers = repo.customers(session, org_id=org_id)
     outcome.codes = {c.id: c.code for c in customers}
-    aliases = repo.aliases(session, org_id=org_id)
-    clabes = repo.clabes(session, org_id=org_id)
-    items = repo.open_items(session, org_id=org_id, currencies={ln.currency for ln in lines})
-    refs = {ln.id: found for ln in lines if (found := references_in(ln))}
+    # With a second CPU, the names and the lines' RF references are made plain by a forked
+    # process while this one reads the open items.
+    with forked(lambda: _spelled(customers, lines), pack=marshal.dumps, unpack=marshal.loads,
+                fork=workers > 1 and len(lines) >= FORK_LEAST) as spelled:
+        aliases = repo.aliases(session, org_id=org_id)
+        clabes = repo.clabes(session, org_id=org_id)
+        items = repo.open_items(session, org_id=org_id,
+                                currencies={ln.currency for ln in lines})
+        names, found = spelled()
+    refs = {line: [references.Decoded(kind, id_) for kind, id_ in decoded]
+            for line, decoded in found.items()}
     owners = _owners(session, org_id=org_id, refs=refs)
     clock = _lap(outcome, "load", clock)
     indexes: dict[str, LedgerIndex] = {}
     for currency, open_ in items.items():
         indexes[currency] = LedgerIndex(customers=customers, items=open_, aliases=aliases,
-                                        clabes=clabes)
+                                        clabes=clabes, spelled=names)
         clock = _lap(outcome, "index", clock)
         cap = FEE_CAPS.get(currency)
         fee = FeeTolerance(fee_pct, None if cap is None else to_minor(cap, currency))
@@ -103,6 +112,14 @@ def _reconcile(session: Session, *, org_id: int, now: datetime, auto: bool,
             open_items=lambda customer, currency: indexes[currency].owed_by(customer))
     _lap(outcome, "record", clock)
     return outcome
+
+
+def _spelled(customers: list[CustomerRow], lines: list[LineRow]) -> tuple[
+        Spelled, dict[int, list[tuple[str, int]]]]:
+    """The customers' names made plain, and the RF references in each line (kind, id), as
+    plain values (they cross from a forked process)."""
+    return spell(customers), {ln.id: [(d.kind, d.id) for d in found] for ln in lines
+                              if (found := references_in(ln))}
 
 
 def _lap(outcome: Outcome, stage: str, since: float) -> float:

@@ -23,6 +23,7 @@ from cobranza.models import (
     Invoice,
     PaymentReference,
 )
+from cobranza.reconciliation import matcher, service
 from cobranza.reconciliation.service import (
     Part,
     ReviewError,
@@ -81,6 +82,36 @@ def test_references_invoice_numbers_and_names_with_amounts_are_applied(db: str) 
     after = open_amounts(db)
     assert (after["A-1002"], after["B-2001"], after["C-3001"]) == (0, 0, 0)
     assert after["A-1001"] == before["A-1001"]
+
+
+def test_split_across_processes_a_call_decides_as_in_one(
+        db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Forked even for a few lines: names and references made plain by one process while this
+    # one reads the ledger, the lines matched by two.
+    monkeypatch.setattr(service, "FORK_LEAST", 1)
+    monkeypatch.setattr(matcher, "PARALLEL_LEAST", 1)
+    ref = printed(invoice_reference(invoice_id(db, "A-1002")))
+    ids = add_lines(
+        db,
+        {"amount": 232050, "remittance": f"PAGO {ref}", "counterparty_name": "X"},
+        {"amount": 999999, "remittance": "PAGO FACTURA B-2001", "counterparty_name": "JUAN P"},
+        {"amount": 750000, "counterparty_name": "DISTRIBUIDORA DEL BAJIO SA DE CV"},
+        {"amount": 123, "counterparty_name": "NADIE CONOCIDO"})
+
+    def verdicts(workers: int) -> list[tuple[object, ...]]:
+        with uow(db) as (session, org):
+            out = reconcile(session, org_id=org.id, now=NOW, auto=False, workers=workers)
+            return [(v.line.id, v.status, v.suggestions) for v in out.verdicts]
+
+    alone = verdicts(1)
+    assert verdicts(2) == alone
+    assert [status for _id, status, _s in alone] == ["review", "review", "review", "unmatched"]
+    with uow(db) as (session, org):
+        out = reconcile(session, org_id=org.id, now=NOW, auto=True, workers=2)
+        assert {v.line.id: (v.status, out.codes[v.suggestions[0].customer_id])
+                for v in out.verdicts if v.status == "applied"} == {
+            ids[0]: ("applied", "M001"), ids[1]: ("applied", "M002"),
+            ids[2]: ("applied", "M003")}
 
 
 def test_one_payment_for_several_invoices_and_a_deducted_bank_fee(db: str) -> None:
