@@ -4,6 +4,7 @@ in several."""
 from __future__ import annotations
 
 import gc
+import logging
 import multiprocessing
 import os
 import pickle
@@ -14,6 +15,7 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 R = TypeVar("R")
+log = logging.getLogger(__name__)
 
 
 @contextmanager
@@ -70,24 +72,28 @@ def across_processes(work: Callable[[int, int], R], size: int, *, workers: int,
     raised here; a child that dies without a word raises `WorkerLost` rather than leaving the
     call waiting. Serial (one span, nothing packed, nothing ahead) with one worker, fewer
     than `least` items per worker, or where processes are not forked (Linux only: elsewhere
-    fork is missing or unsafe).
+    fork is missing or unsafe). A child the system will not give (a limit on processes, or
+    memory) leaves its span to this process.
     """
     workers = min(workers, size // max(least, 1))
     if workers <= 1 or sys.platform != "linux":
         return [work(0, size)]
     bounds = [size * k // workers for k in range(workers + 1)]
     spans = list(zip(bounds, bounds[1:], strict=False))
-    children: list[tuple[Any, Any]] = []
+    children: list[tuple[Any, Any] | None] = []
     try:
         for start, stop in spans[1:]:
             if ahead is not None:
                 ahead(start, stop)
             children.append(_start(work, pack, start, stop))
         mine = work(*spans[0])
-        return [mine, *(unpack(_received(child, receiver)) for child, receiver in children)]
+        # A span whose child could not be forked is done here, after this process's own.
+        return [mine, *(work(start, stop) if started is None else unpack(_received(*started))
+                        for (start, stop), started in zip(spans[1:], children, strict=True))]
     finally:
-        for child, receiver in children:
-            _end(child, receiver)
+        for started in children:
+            if started is not None:
+                _end(*started)
 
 
 @contextmanager
@@ -99,27 +105,41 @@ def forked(work: Callable[[], R], *, pack: Callable[[R], bytes], unpack: Callabl
     The child is held to what `across_processes` asks of one: pure computation on what it
     inherits. Fork while the process is small: the pages either side then writes are copied
     (forked in the middle of a reconciliation's records, that cost more than it saved). With
-    `fork=False`, or where processes are not forked, `work` runs in this process when its
-    result is asked for. On the way out of the block the child is ended, whether its result
-    was asked for or not.
+    `fork=False`, where processes are not forked, or when the system gives none, `work` runs
+    in this process when its result is asked for. On the way out of the block the child is
+    ended, whether its result was asked for or not.
     """
-    if not fork or sys.platform != "linux":
+    started = _start(lambda _start, _stop: work(), pack, 0, 0) if (
+        fork and sys.platform == "linux") else None
+    if started is None:
         yield work
         return
-    child, receiver = _start(lambda _start, _stop: work(), pack, 0, 0)
     try:
-        yield lambda: unpack(_received(child, receiver))
+        yield lambda: unpack(_received(*started))
     finally:
-        _end(child, receiver)
+        _end(*started)
 
 
 def _start(work: Callable[[int, int], Any], pack: Callable[[Any], bytes], start: int,
-           stop: int) -> tuple[Any, Any]:
+           stop: int) -> tuple[Any, Any] | None:
+    """A child forked to send back `pack(work(start, stop))`, and the pipe it answers
+    through; None when the system gives no process (a limit on processes or open files, or
+    memory): the caller then does the work itself, slower but done."""
     context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
+    try:
+        receiver, sender = context.Pipe(duplex=False)
+    except OSError as exc:
+        log.warning("no pipe for a worker process (%s): the work is done in this one", exc)
+        return None
     child = context.Process(target=_child, args=(work, pack, start, stop, sender), daemon=True)
-    child.start()
-    sender.close()  # the child's end: once the child is gone, reading here ends
+    try:
+        child.start()
+    except OSError as exc:
+        log.warning("no worker process (%s): the work is done in this one", exc)
+        receiver.close()
+        return None
+    finally:
+        sender.close()  # the child's end: once the child is gone, reading here ends
     return child, receiver
 
 

@@ -3,6 +3,7 @@ collector paused for a batch."""
 
 from __future__ import annotations
 
+import errno
 import gc
 import multiprocessing
 import os
@@ -124,6 +125,27 @@ def test_not_forked_the_work_runs_here_when_asked() -> None:
 
     with forked(lambda: os.getpid(), pack=never, unpack=never, fork=False) as result:
         assert result() == os.getpid()
+
+
+@linux_only
+def test_without_a_process_to_fork_the_work_is_done_here(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    def refused(_process: object) -> None:
+        raise BlockingIOError(errno.EAGAIN, "Resource temporarily unavailable")
+
+    # As under a container's limit on processes.
+    monkeypatch.setattr(multiprocessing.get_context("fork").Process, "start", refused)
+
+    def work(start: int, stop: int) -> list[tuple[int, int]]:
+        return [(os.getpid(), 0), *_squares(start, stop)]
+
+    parts = across_processes(work, 100, workers=3, pack=pickle.dumps, unpack=pickle.loads,
+                             least=10)
+    assert {part[0][0] for part in parts} == {os.getpid()}
+    assert [pair for part in parts for pair in part[1:]] == _squares(0, 100)
+    with forked(os.getpid, pack=pickle.dumps, unpack=pickle.loads) as result:
+        assert result() == os.getpid()
+    assert "no worker process" in caplog.text
 
 
 class _Node:
