@@ -63,9 +63,9 @@ def run(db: str, *, auto: bool = True) -> dict[int, tuple[str, str | None, list[
         return result
 
 
-def test_references_invoice_numbers_and_names_with_amounts_are_applied(db: str) -> None:
+def _paid_three_ways(db: str, *more: dict[str, Any]) -> list[int]:
     ref = printed(invoice_reference(invoice_id(db, "A-1002")))
-    ids = add_lines(
+    return add_lines(
         db,
         # an RF reference, paid in full
         {"amount": 232050, "remittance": f"PAGO {ref}", "counterparty_name": "X"},
@@ -73,7 +73,11 @@ def test_references_invoice_numbers_and_names_with_amounts_are_applied(db: str) 
         {"amount": 999999, "remittance": "PAGO FACTURA B-2001", "counterparty_name": "JUAN P"},
         # the name with a typo, and the exact amount of one invoice
         {"amount": 750000, "counterparty_name": "DISTRIBUIDORA DEL BAJIO SA DE CV"},
-    )
+        *more)
+
+
+def test_references_invoice_numbers_and_names_with_amounts_are_applied(db: str) -> None:
+    ids = _paid_three_ways(db)
     before = open_amounts(db)
     result = run(db)
     assert result[ids[0]] == ("applied", "M001", ["A-1002"])
@@ -90,13 +94,7 @@ def test_split_across_processes_a_call_decides_as_in_one(
     # one reads the ledger, the lines matched by two.
     monkeypatch.setattr(service, "FORK_LEAST", 1)
     monkeypatch.setattr(matcher, "PARALLEL_LEAST", 1)
-    ref = printed(invoice_reference(invoice_id(db, "A-1002")))
-    ids = add_lines(
-        db,
-        {"amount": 232050, "remittance": f"PAGO {ref}", "counterparty_name": "X"},
-        {"amount": 999999, "remittance": "PAGO FACTURA B-2001", "counterparty_name": "JUAN P"},
-        {"amount": 750000, "counterparty_name": "DISTRIBUIDORA DEL BAJIO SA DE CV"},
-        {"amount": 123, "counterparty_name": "NADIE CONOCIDO"})
+    ids = _paid_three_ways(db, {"amount": 123, "counterparty_name": "NADIE CONOCIDO"})
 
     def verdicts(workers: int) -> list[tuple[object, ...]]:
         with uow(db) as (session, org):
