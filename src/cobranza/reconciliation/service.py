@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from functools import cache, lru_cache
+from functools import lru_cache
 
 import orjson
 from sqlalchemy import select, update
@@ -151,13 +151,8 @@ def suggestion_json(s: Suggestion, outcome: Outcome) -> dict[str, object]:
     """A suggestion as stored and shown: customer code, invoice numbers, confidence, evidence."""
     return {"customer_id": outcome.codes.get(s.customer_id, str(s.customer_id)),
             "invoice_numbers": [outcome.numbers.get(i, str(i)) for i in s.invoice_ids],
-            "confidence": _text(s.confidence), "fit": s.fit.kind,
+            "confidence": str(s.confidence), "fit": s.fit.kind,
             "evidence": dict(_rounded(s.evidence))}
-
-
-@cache
-def _text(confidence: Decimal) -> str:
-    return str(confidence)  # three places: a thousand values at most
 
 
 @lru_cache(maxsize=4096)
