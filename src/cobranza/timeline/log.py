@@ -90,7 +90,8 @@ def heads(session: Session, customer_ids: Sequence[int]) -> dict[int, tuple[int,
 
 def chained(*, org_id: int, events: Iterable[Event],
             heads: Mapping[int, tuple[int, str]]) -> list[dict[str, Any]]:
-    """The rows appending `events` to chains ending at `heads` (`heads`), to insert."""
+    """The rows that append `events` to their customers' chains, which end at `heads` (as
+    `heads` reads them), ready to insert."""
     last = dict(heads)
     rows: list[dict[str, Any]] = []
     for event in sorted(events, key=lambda e: (e.customer_id, e.at)):
