@@ -27,7 +27,9 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from tempfile import TemporaryDirectory
-from typing import cast
+from typing import Any, cast
+
+from sqlalchemy import make_url, text
 
 from bench.common import log
 from bench.feed import (
@@ -48,6 +50,7 @@ from bench.feed import (
 )
 from cobranza.batching import usable_cpus
 from cobranza.db import make_engine, migrate, unit_of_work
+from cobranza.models import Base
 from cobranza.models.base import day_number
 from cobranza.organisations.service import ensure
 from cobranza.reconciliation.matcher import Verdict
@@ -84,6 +87,38 @@ def build_ledger(path: Path, customers: list[Customer], invoices: list[Invoice])
         [(c.clabe, i + 1, STAMP) for i, c in enumerate(customers) if c.clabe])
     db.commit()
     db.close()
+
+
+def to_postgres(path: Path, url: str) -> None:
+    """The SQLite ledger at `path` copied into a new PostgreSQL database at `url` (dropped
+    first if it exists): migrated by the project, then every table's rows by COPY, and each
+    id sequence moved past the copied ids."""
+    target = make_url(url)
+    server = make_engine(str(target.set(database="postgres")))
+    with server.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{target.database}"'))
+    server.dispose()
+    engine = make_engine(url)
+    migrate(engine)
+    source = sqlite3.connect(path)
+    with engine.begin() as conn:
+        cursor = cast(Any, conn.connection.cursor())
+        for table in reversed(Base.metadata.sorted_tables):
+            cursor.execute(f"DELETE FROM {table.name}")  # the organisation's defaults
+        for table in Base.metadata.sorted_tables:
+            names = [c.name for c in table.columns]
+            rows = source.execute(f"SELECT {', '.join(names)} FROM {table.name}").fetchall()
+            if not rows:
+                continue
+            with cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            if "id" in names:
+                cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                               f"(SELECT max(id) FROM {table.name}))")
+    source.close()
+    engine.dispose()
 
 
 def _amount(rng: random.Random, line: Line, chosen: list[Invoice]) -> int:
@@ -276,6 +311,8 @@ def main() -> None:
     parser.add_argument("--lines", type=int, default=100_000)
     parser.add_argument("--open-invoices", type=int, default=500_000)
     parser.add_argument("--seed", type=int, default=11649)
+    parser.add_argument("--db", help="a PostgreSQL URL to reconcile on (the database is "
+                        "dropped and made again); default: a temporary SQLite file")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     customers = make_customers(rng, max(1, args.open_invoices // 5))
@@ -289,14 +326,17 @@ def main() -> None:
         labels = store_feed(path, lines)
         log(f"ledger and feed: {time.perf_counter() - t0:.1f} s; {len(labels)} lines stored "
             f"of {len(lines)} ({len(lines) - len(labels)} repeated by the bank)")
+        if args.db:
+            to_postgres(path, args.db)
+            log(f"ledger copied into {make_url(args.db).render_as_string()}")
         baseline = amount_only(labels, invoices)
-        engine = make_engine(f"sqlite:///{path}")
+        engine = make_engine(args.db or f"sqlite:///{path}")
         start = time.perf_counter()
         with unit_of_work(engine) as session:
             outcome = reconcile(session, org_id=1, now=NOW, auto=True, workers=usable_cpus())
         seconds = time.perf_counter() - start
         engine.dispose()
-    result = {"benchmark": "reconcile", "lines": args.lines, "open_invoices": args.open_invoices,
+    result = {"benchmark": "reconcile", "database": engine.dialect.name, "lines": args.lines, "open_invoices": args.open_invoices,
               "stored_lines": len(labels), "seconds": round(seconds, 2),
               "lines_per_second": round(len(labels) / seconds),
               "matching_lines_per_second": round(len(labels) / (

@@ -116,6 +116,14 @@ def test_update_sets_the_columns_of_the_rows_named_by_their_key(db_url: str) -> 
                             *(("Nadie", None, 1000 + n) for n in range(bulk.CHUNK))]))
         assert _customers(conn) == [(1, "C1", "Uno 'bis'", "uno@example.mx"),
                                     (2, "C2", "N2", None), (3, "C3", "Tres", None)]
+        # Again in the same transaction; text that a copy must escape.
+        bulk.update(conn, "customers", ("name", "email"), "id",
+                    [("Dos\tcon\\tab\ny línea", "\\N", 2)])
+        assert _customers(conn)[1] == (2, "C2", "Dos\tcon\\tab\ny línea", "\\N")
+    with unit_of_work(engine) as session:  # and in the next one
+        bulk.update(session.connection(), "customers", ("name", "email"), "id",
+                    [("Uno", None, 1)])
+        assert _customers(session.connection())[0] == (1, "C1", "Uno", None)
     engine.dispose()
 
 
@@ -203,19 +211,16 @@ def test_python_switches_threads_sooner_while_writes_run_behind(db_url: str) -> 
 def test_rows_given_at_once_are_written_a_chunk_a_statement(db_url: str) -> None:
     engine = make_engine(db_url)
     migrate(engine)
-    statements: list[str] = []
-    event.listen(engine, "before_cursor_execute",
-                 lambda _conn, _cursor, sql, *_args: statements.append(sql))
     with unit_of_work(engine) as session:
         org = _org(session)
         conn = session.connection()
         at = bulk.bound(conn, cast(Table, Customer.__table__).c.created_at, NOW)
-        statements.clear()
-        bulk.write(conn, "customers", ("id", "org_id", "code", "name", "country",
-                                       "do_not_contact", "created_at", "updated_at"),
-                   [(n, org, f"C{n}", "Uno", "MX", False, at, at)
-                    for n in range(1, bulk.CHUNK + 4)])
-        assert len(statements) == 2  # the writer starts on the first while the next is made
+        columns = ("id", "org_id", "code", "name", "country", "do_not_contact", "created_at",
+                   "updated_at")
+        rows = [(n, org, f"C{n}", "Uno", "MX", False, at, at) for n in range(1, bulk.CHUNK + 4)]
+        # The writer starts on the first while the next is made.
+        assert len(list(bulk.writing(conn, "customers", columns, rows))) == 2
+        bulk.write(conn, "customers", columns, rows)
         assert session.scalar(select(func.count()).select_from(Customer)) == bulk.CHUNK + 3
         assert session.scalar(select(Customer.created_at).where(Customer.id == 1)) == NOW
     engine.dispose()
