@@ -131,15 +131,22 @@ def import_statement(session: Session, *, org_id: int, data: bytes, file: str, n
     if outcome.errors:
         return outcome
     sha256 = hashlib.sha256(data).hexdigest()
+    # Asked before anything is written: statements of one file may share account and reference
+    # (German banks head every MT940 statement STARTUMSE), and writing the first must not make
+    # the next look imported already.
+    before = [repository.find_statement(session, org_id=org_id, file_sha256=sha256,
+                                        account=s.account,
+                                        statement_ref=_clip(s.statement_ref, 120)) is not None
+              for s in statements]
     seen: set[str] = set()  # keys written by an earlier statement of this same file
-    for statement in statements:
+    for statement, imported in zip(statements, before, strict=True):
         outcome.statements.append(_write(session, statement, org_id=org_id, file=file,
-                                         sha256=sha256, now=now, seen=seen))
+                                         sha256=sha256, now=now, seen=seen, imported=imported))
     return outcome
 
 
 def _write(session: Session, statement: ParsedStatement, *, org_id: int, file: str,
-           sha256: str, now: datetime, seen: set[str]) -> StatementOutcome:
+           sha256: str, now: datetime, seen: set[str], imported: bool) -> StatementOutcome:
     result = StatementOutcome(
         account=statement.account, currency=_currency(statement),
         period_start=statement.period_start or _first(statement.lines),
@@ -147,9 +154,7 @@ def _write(session: Session, statement: ParsedStatement, *, org_id: int, file: s
         statement_ref=statement.statement_ref)
     if result.period_end is None:
         return result  # no movement and no date: nothing to record (an empty account listing)
-    if repository.find_statement(session, org_id=org_id, file_sha256=sha256,
-                                 account=statement.account,
-                                 statement_ref=_clip(statement.statement_ref, 120)) is not None:
+    if imported:
         result.already_imported = True
         result.lines_known = len(statement.lines)
         return result

@@ -154,3 +154,20 @@ def test_spanish_is_spoken_to_a_spanish_user(tmp_path: Path, db: str) -> None:
     path = write(tmp_path / "u.xml", march(entry("10.00"), closing="1020.00"))
     result = cli(db, "import", "statement", path, lang="es")
     assert "difieren en 10.00 MXN" in result.stderr
+
+
+def test_statements_of_one_file_sharing_their_reference_are_all_imported(tmp_path: Path,
+                                                                          db: str) -> None:
+    # German banks head every MT940 statement of a file the same way (:20:STARTUMSE).
+    day = (":20:STARTUMSE\n:25:10020030/1234567890\n:28C:{n}/1\n:60F:C26030{n}EUR{open},00\n"
+           ":61:26030{m}C{amount},00NTRFNONREF\n:86:166?20Payment {n}\n"
+           ":62F:C26030{m}EUR{close},00\n-\n")
+    data = (day.format(n=1, m=2, open=100, amount=10, close=110)
+            + day.format(n=2, m=3, open=110, amount=20, close=130)).encode()
+    path = write(tmp_path / "two.sta", data)
+    assert "1 new, 0 already imported." in ok(db, "import", "statement", path).stdout
+    assert rows(db, "SELECT amount FROM bank_transactions ORDER BY amount") == [(1000,), (2000,)]
+    before = digest(db)
+    again = ok(db, "import", "statement", path).stdout
+    assert again.count("0 new, 1 already imported.") == 2
+    assert digest(db) == before

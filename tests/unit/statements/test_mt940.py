@@ -15,7 +15,7 @@ import yaml
 
 from cobranza.i18n import language
 from cobranza.statements.formats import mt940
-from cobranza.statements.model import StatementError
+from cobranza.statements.model import StatementError, StatementLine
 
 CORPUS = Path(__file__).resolve().parents[3].parent / "shared" / "corpus" / "mt940"
 
@@ -101,6 +101,89 @@ def test_malformed_files_are_rejected_where_they_go_wrong(data: bytes, line: int
 def test_identify_knows_mt940_and_not_csv() -> None:
     assert mt940.identify(SEPA)
     assert not mt940.identify(b"Fecha;Monto\n01/01/2026;10\n")
+
+
+
+# Quirks of banks' files met in the wild: each written here as a minimal statement.
+
+def _one(body: bytes, *, opening: bytes = b"C260101EUR100,00",
+         closing: bytes = b"C260102EUR100,00") -> list[StatementLine]:
+    data = (b":20:Q\n:25:ACCOUNT\n:28C:1/1\n:60F:" + opening + b"\n" + body
+            + b":62F:" + closing + b"\n")
+    [statement] = mt940.extract(data, file="q.sta")
+    return statement.lines
+
+
+def test_statement_information_after_the_closing_balance_is_no_part_of_the_last_line() -> None:
+    data = (b"940 00\n:20:ING\n:25:0001234567\n:28C:000\n:60F:C260101EUR0,00\n"
+            b":61:260102C5,00NTRFNONREF//ID-1\n:86:First payment\n"
+            b":62F:C260102EUR5,00\n:64:C260102EUR5,00\n:86:D000000C000001D0,00C5,00\n-XXX\n")
+    [statement] = mt940.extract(data, file="ing.sta")
+    [line] = statement.lines
+    assert line.remittance == "First payment"
+
+
+def test_statement_information_before_the_first_movement_is_left_out() -> None:
+    [line] = _one(b":86:For your information: IBAN DK5030001234567890\n"
+                  b":61:260102D1,00NMSCDBT.Rent\n", closing=b"C260102EUR99,00")
+    assert line.remittance == "DBT.Rent" and line.amount == Decimal("-1.00")
+
+
+def test_a_space_before_the_type_code_and_a_missing_code_keep_every_movement() -> None:
+    lines = _one(b":61:2601020102C50,00 NTRFNONREF//2109025460313532\n:86:First\n"
+                 b":61:2601020102D20,00NONREF\n:86:Second\n"
+                 b":61:2601020102D10,00//19239810200\n:86:Third\n",
+                 closing=b"C260102EUR120,00")
+    assert [x.amount for x in lines] == [Decimal("50.00"), Decimal("-20.00"),
+                                         Decimal("-10.00")]
+    assert [x.bank_code for x in lines] == ["NTRF", None, None]
+    assert [x.remittance for x in lines] == ["First", "Second", "Third"]
+    assert [x.transaction_id for x in lines] == ["2109025460313532", None, "19239810200"]
+
+
+def test_amounts_written_with_a_decimal_point_are_read_exactly() -> None:
+    [line] = _one(b":61:260102C000000000300.50NMSCNONREF\n:86:Deposit\n",
+                  opening=b"C260101EUR000000001000.00", closing=b"C260102EUR000000001300.50")
+    assert line.amount == Decimal("300.50")
+
+
+def test_an_unreadable_statement_number_does_not_stop_the_statement() -> None:
+    data = (b":20:X\n:25:ACCOUNT\n:28C: /1\n:60F:C260101NGN10,00\n"
+            b":61:2601020102CN5,00//1923\n:86:Payroll\n:62F:C260102NGN15,00\n")
+    [statement] = mt940.extract(data, file="z.sta")
+    assert [x.amount for x in statement.lines] == [Decimal("5.00")]
+
+
+def test_key_value_details_that_start_with_the_transaction_type() -> None:
+    [line] = _one(b":61:260102C10,00N654NONREF\n:86:/TRTP/SEPA OVERBOEKING/IBAN/NL91ABNA041716"
+                  b"4300/BIC/ABNANL2A/NAME/\nJ JANSEN/REMI/Factura 77/EREF/NOTPROV\nIDED\n",
+                  closing=b"C260102EUR110,00")
+    assert (line.counterparty_name, line.counterparty_account) == (
+        "J JANSEN", "NL91ABNA0417164300")
+    assert (line.remittance, line.end_to_end_id) == ("Factura 77", None)
+
+
+def test_ing_fields_end_with_a_slash_and_the_line_code_goes_to_the_bank_code() -> None:
+    [line] = _one(b":61:260102C10,00NTRFEREF//3110\n/TRCD/00100/\n"
+                  b":86:/EREF/E2E-9//CNTP/NL91ABNA0417164300/ABNANL2A/ACME BV///REMI/USTD//F-12/\n",
+                  closing=b"C260102EUR110,00")
+    assert (line.end_to_end_id, line.counterparty_name, line.remittance) == (
+        "E2E-9", "ACME BV", "F-12")
+    assert line.bank_code == "NTRF 00100"
+
+
+def test_key_value_details_without_remi_keep_their_whole_text() -> None:
+    [line] = _one(b":61:260102D80,NMSC25594900\n:86:/BENM/300000000000133\n/TELEKOM AD\n"
+                  b"/Monthly fee 11.2020\n", closing=b"C260102EUR20,00")
+    assert "TELEKOM AD" in line.remittance and "Monthly fee 11.2020" in line.remittance
+
+
+def test_free_text_in_the_bank_reference_is_no_transaction_id() -> None:
+    lines = _one(b":61:2601020102DK50,00NTRFOverforing med//melding\n:86:Overforing\n"
+                 b":61:2601020102DK25,00NMSCDBT.Rent//70201234\n",
+                 closing=b"C260102EUR25,00")
+    assert [x.transaction_id for x in lines] == [None, "70201234"]
+    assert "melding" in lines[0].remittance
 
 
 # Corpus ------------------------------------------------------------------------------------------

@@ -5,6 +5,10 @@ starts on), checks what the library lets pass (a second :25:, a balance without 
 file cut before its closing balance) and maps the result onto `ParsedStatement`. The :86:
 details come structured from the library when they use the German/Polish ?NN sub-fields; the
 /KEY/value layout of Dutch and SWIFT-structured :86: is read here.
+
+Before the library reads a statement, what banks write their own way is put the way it expects
+(`_library_text`): a :61: with a space before its type code or with none, amounts with a
+decimal point, a :28C: it cannot read, and :86: texts about the statement rather than a line.
 """
 
 from __future__ import annotations
@@ -32,17 +36,26 @@ name = "mt940"
 _TAG = re.compile(r"^:\n?(?P<tag>(?P<id>\d{2}|NS)[A-Z]?):", re.MULTILINE)
 _KNOWN = {str(key) for key in mt940.tags.TAG_BY_ID} | {"28C", "13D", "34F"}
 _OPENING, _CLOSING = ("60F", "60M", "60"), ("62F", "62M", "62")
-_BALANCE = re.compile(r"[DC]\d{6}[A-Z]{3}\d[\d,]*")
+_BALANCE = re.compile(r"[DC]\d{6}[A-Z]{3}(\d[\d,]*|\d+\.\d*)")
+# The start of a :61: line up to its amount; what follows should be the 4-character type code.
+_MOVEMENT = re.compile(r"(?P<head>\d{6}(\d{4}|\s{4})?R?[DC][A-Z]?)(?P<amount>\d[\d,.]*)"
+                       r"(?P<rest>.*)", re.DOTALL)
+_NO_CODE = "N   "  # stands in for a missing type code: the library needs one to split movements
+_SEQUENCE = re.compile(r"\d{1,5}(/?\d{1,5})?")
+_END = re.compile(r"-\s*(XXX)?")  # a message's last line: "-", or ING's "-XXX"
 _OPTIONS = mt940.Options.all()
 # :61: layouts the library ships besides the standard one, tried in turn when a :61: does not
 # match: ASN Bank's 34-character reference, then the long GLS/Atruvia customer reference.
 _STATEMENT_TAGS: tuple[dict[int | str, mt940.tags.Tag], ...] = (
     {}, {61: mt940.tags.StatementASNB()}, {61: mt940.tags.StatementGLS()})
-_PLACEHOLDERS = {"", "NONREF", "NOTPROVIDED", "NOT PROVIDED"}
+# References that say only where the real one is (ING/Rabobank EREF, PREF, MARF; KREF+ of German
+# SEPA texts): not a reference of their own.
+_PLACEHOLDERS = {"", "NONREF", "NOTPROVIDED", "NOT PROVIDED", "EREF", "PREF", "MARF", "KREF+",
+                 "EREF+"}
 # /KEY/value fields of structured :86: texts (Rabobank, ING, ABN AMRO, SWIFT MT940 guidelines).
 _FIELD = re.compile(
-    r"/(EREF|PREF|MARF|CSID|RTRN|REMI|NAME|IBAN|BIC|CNTP|ORDP|BENM|ISDT|ULTC|ULTD|PURP|"
-    r"CDTRREFTP|CDTRREF|ADDR|TRCD|BUSP)(?=/)")
+    r"/(EREF|PREF|MARF|CSID|RTRN|REMI|NAME|IBAN|BIC|CNTP|ORDP|BENM|ISDT|ULTC|ULTD|ULTB|PURP|"
+    r"CDTRREFTP|CDTRREF|ADDR|TRCD|BUSP|TRTP|ACCW|BBAN|OCMT|CHGS|EXCH|SVCL)(?=/)")
 
 
 def identify(head: bytes) -> bool:
@@ -75,8 +88,7 @@ def extract(data: bytes, *, file: str) -> list[ParsedStatement]:
     for first, end in zip(starts, starts[1:], strict=False):
         block = tags[first:end]
         _check_block(block, file)
-        stop = tags[end].start if end < len(tags) else len(text)
-        parsed = _parse_block(text[block[0].start:stop], block, file)
+        parsed = _parse_block(_library_text(block), block, file)
         statements.append(_statement(parsed, block, file))
     return statements
 
@@ -89,7 +101,7 @@ def _unwrap_envelope(text: str) -> str:
         line = "".join(c for c in raw if c == "\t" or c >= " ")
         if line.startswith("{1:") or line.startswith(("-}", "}")):
             line = ""
-        if line.strip() == "-":  # a message ends: what follows until the next tag is a header
+        if _END.fullmatch(line.strip()):  # a message ends: until the next tag is a header
             between, line = True, ""
         elif between and line.startswith(":") and _TAG.match(line):
             between = False
@@ -142,6 +154,45 @@ def _check_block(block: list[_Tag], file: str) -> None:
     if late is not None:
         raise StatementError(file, late.line, ":61:", _(
             "a movement after the closing balance; expected a new statement (:20:) first"))
+
+
+def _library_text(block: list[_Tag]) -> str:
+    """The statement as the library should read it: movements in the form it expects.
+
+    A :86: that follows no movement (after the opening or closing balance) is about the
+    statement, not about the line before it, and is left out; so is a :28C: the library cannot
+    read, as the statement number is only informative.
+    """
+    parts, previous = [], ""
+    for tag in block:
+        if tag.tag == "86" and previous not in ("61", "86"):
+            continue
+        value = tag.value
+        if tag.tag in ("28", "28C") and not _SEQUENCE.fullmatch(value.strip()):
+            continue
+        if tag.tag[:2] in {"60", "62", "64", "65"}:
+            value = value.replace(".", ",")  # a decimal point, as old Rabobank exports write it
+        elif tag.tag == "61":
+            value = _movement(value)
+        parts.append(f":{tag.tag}:{value}")
+        previous = tag.tag
+    return "\n".join(parts) + "\n"
+
+
+def _movement(value: str) -> str:
+    """A :61: value with its amount and type code where the library looks for them."""
+    match = _MOVEMENT.match(value)
+    if match is None:
+        return value
+    amount = match["amount"]
+    if "," not in amount:
+        amount = amount.replace(".", ",")
+    rest = match["rest"]
+    if re.match(r" +[NSF][A-Z0-9]{3}", rest):  # "C50,00 NTRF...": a space before the code
+        rest = rest.lstrip(" ")
+    elif rest.startswith("NONREF") or not re.match(r"[A-Z]", rest):  # no type code at all
+        rest = _NO_CODE + rest
+    return match["head"] + amount + rest
 
 
 def _keep_raw(_t: Transactions, _tag: Any, tag_dict: dict[str, Any], result: dict[str, Any]) -> (
@@ -241,10 +292,20 @@ def _line(tx: Transaction, currency: str, line: int) -> StatementLine:
     details = _details(d)
     own_ref = clean(d.get("customer_reference"))
     bank_ref = clean(d.get("bank_reference"))
+    # Some banks (Danske Bank) write free text where the bank reference goes: it names one
+    # movement only when it looks like an id, else equal words on two days would be one payment.
+    if bank_ref.upper() in _PLACEHOLDERS or not re.fullmatch(r"\S*\d\S*", bank_ref):
+        transaction_id = None
+    else:
+        transaction_id = bank_ref
+    extra = clean(d.get("extra_details"))
+    trcd = re.fullmatch(r"/TRCD/([^/]*)/?", extra)  # ING's transaction code on the :61: line
     remittance = join([details.get("remittance"),
                        None if own_ref.upper() in _PLACEHOLDERS else own_ref,
-                       d.get("extra_details")])
-    code = join([d.get("id"), d.get("transaction_code")]).replace(" / ", " ")
+                       None if transaction_id or bank_ref.upper() in _PLACEHOLDERS else bank_ref,
+                       None if trcd else extra])
+    kind = None if d.get("id") == _NO_CODE else d.get("id")
+    code = join([kind, d.get("transaction_code"), trcd and trcd[1]]).replace(" / ", " ")
     return StatementLine(
         booking_date=d.get("entry_date") or d["date"], value_date=d["date"],
         amount=d["amount"].amount, currency=currency,
@@ -254,8 +315,7 @@ def _line(tx: Transaction, currency: str, line: int) -> StatementLine:
         end_to_end_id=details.get("end_to_end"),
         creditor_reference=details.get("creditor_reference")
         or rf_reference(remittance, d.get("details_raw")),
-        transaction_id=None if bank_ref.upper() in _PLACEHOLDERS else bank_ref,
-        bank_code=code or None, line=line)
+        transaction_id=transaction_id, bank_code=code or None, line=line)
 
 
 def _details(d: dict[str, Any]) -> dict[str, str | None]:
@@ -273,7 +333,10 @@ def _details(d: dict[str, Any]) -> dict[str, str | None]:
     fields = _fields(text)
     if not fields:
         return {"remittance": text}
-    return _from_fields(fields)
+    found = _from_fields(fields)
+    if "REMI" not in fields:  # /BENM/, /ORDP/ ... without /REMI/: keep every word of the text
+        found["remittance"] = text
+    return found
 
 
 def _unwrap(text: str) -> str:
@@ -295,7 +358,8 @@ def _fields(text: str) -> dict[str, str]:
     fields: dict[str, str] = {}
     for i, match in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
-        fields.setdefault(match.group(1), text[match.end() + 1:end].strip())
+        # ING ends every field with "/" too ("/EREF/123//CNTP/..."): that one is no part of it.
+        fields.setdefault(match.group(1), text[match.end() + 1:end].strip().removesuffix("/"))
     return fields
 
 
@@ -304,6 +368,8 @@ def _from_fields(fields: dict[str, str]) -> dict[str, str | None]:
     party = (fields.get("CNTP") or "").split("/")
     remittance = re.sub(r"^(USTD//?|STRD/[A-Z]*/)", "", fields.get("REMI", ""))
     end_to_end = clean(fields.get("EREF"))
+    if end_to_end.replace(" ", "").upper() in _PLACEHOLDERS:  # NOTPROVIDED cut across lines
+        end_to_end = ""
     return {
         "name": fields.get("NAME") or (party[2] if len(party) > 2 else None),
         "account": fields.get("IBAN") or (party[0] if party[0] else None),
