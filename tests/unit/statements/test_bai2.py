@@ -146,3 +146,25 @@ def test_the_specification_example_is_read_fully() -> None:
     assert "PROCEEDS OF LETTER OF CREDIT FROM THE ARAMCO OIL CO" in letter_of_credit.remittance
     assert "YRC065321" in letter_of_credit.remittance
     assert "LOCK BOX NO.68751" in statements[1].lines[0].remittance
+
+
+def test_an_account_record_ending_in_an_empty_field_is_continued_in_step() -> None:
+    # A US bank writes "015,<amount>,,,/": an empty field after the last whole summary, then the
+    # summaries go on in 88 records; they must not shift by one field.
+    data = (b"01,B,C,260302,0700,F3,,,2/\n02,C,B,1,260301,,USD,2/\n"
+            b"03,42,USD,010,100000,,,015,112500,,,/\n88,040,90000,,,045,112500,,,/\n"
+            b"88,100,12500,1,,400,000,0,/\n16,142,12500,,BANKREF9,/\n88,ACH OFFSET\n"
+            b"49,440000,6/\n98,440000,1,8/\n99,440000,1,10/\n")
+    [statement] = bai2.extract(data, file="svb.bai")
+    assert (statement.opening_balance, statement.closing_balance) == (
+        Decimal("1000.00"), Decimal("1125.00"))
+    [line] = statement.lines
+    assert (line.amount, line.transaction_id, line.remittance) == (
+        Decimal("125.00"), "BANKREF9", "ACH OFFSET")
+
+
+def test_a_btrs_version_3_file_is_refused_at_its_header() -> None:
+    with pytest.raises(StatementError) as caught:
+        bai2.extract(REPORT.replace(b",,,2/\n02", b",,,3/\n02", 1), file="v3.bai")
+    assert (caught.value.line, caught.value.field) == (1, "01")
+    assert "BAI version 3" in caught.value.message

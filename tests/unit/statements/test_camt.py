@@ -89,6 +89,33 @@ def test_a_batch_whose_parts_do_not_add_up_stays_one_line() -> None:
     assert [line.amount for line in statement.lines] == [Decimal("150.00")]
 
 
+def test_a_batch_that_cannot_be_split_names_no_single_payer() -> None:
+    # Parts that leave charges out (100 + 50 of a 148.00 booking): the one line is the whole
+    # booking, and the first part's payer and references would be wrong for it.
+    details = (TX.format(amount='<Amt Ccy="MXN">100.00</Amt>')
+               + TX.format(amount='<Amt Ccy="MXN">50.00</Amt>'))
+    [statement] = camt.extract(document(entry("148.00", details=details)), file="s.xml")
+    [line] = statement.lines
+    assert (line.amount, line.transaction_id) == (Decimal("148.00"), "REF-1")
+    assert (line.counterparty_name, line.end_to_end_id, line.creditor_reference) == (
+        None, None, None)
+    assert line.remittance == "Factura A-1001 / y A-1002 / Factura A-1001 / y A-1002"
+
+
+def test_one_detail_of_a_larger_batch_does_not_name_the_payer_of_all() -> None:
+    details = "<Btch><NbOfTxs>20</NbOfTxs></Btch>" + TX.format(amount="")
+    [statement] = camt.extract(document(entry("900.00", details=details)), file="s.xml")
+    assert statement.lines[0].counterparty_name is None
+
+
+def test_transactions_in_repeated_entry_details_blocks_split_the_entry() -> None:
+    data = document(entry("150.00", details=TX.format(amount='<Amt Ccy="MXN">100.00</Amt>'))
+                    .replace("</NtryDtls>", "</NtryDtls><NtryDtls>"
+                             + TX.format(amount='<Amt Ccy="MXN">50.00</Amt>') + "</NtryDtls>"))
+    [statement] = camt.extract(data, file="s.xml")
+    assert [line.amount for line in statement.lines] == [Decimal("100.00"), Decimal("50.00")]
+
+
 def test_pending_entries_are_not_booked_lines() -> None:
     data = document(entry("5.00", status="<Sts>PDNG</Sts>") + entry("7.00", ref="R2"))
     [statement] = camt.extract(data, file="s.xml")

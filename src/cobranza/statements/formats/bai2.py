@@ -53,6 +53,11 @@ def extract(data: bytes, *, file: str) -> list[ParsedStatement]:
     if not records[-1][1].startswith("99,"):
         raise StatementError(file, records[-1][0], "99", _(
             "the file ends without its 99 file trailer record; it may be truncated"))
+    version = records[0][1].rstrip("/").split(",")[8:9]
+    if version and version[0].strip() not in ("", "2"):
+        raise StatementError(file, records[0][0], "01", _(
+            "BAI version {version} is not read (BTRS 3 lays records out differently); expected a "
+            "BAI2 file, version 2", version=version[0].strip()))
     try:
         parsed = library.parse_from_lines([text for _line, text in records])
     except _LIBRARY_ERRORS as exc:
@@ -88,12 +93,33 @@ def _records(text: str) -> list[tuple[int, str]]:
                 # record ends at "/" after a whole field, so its 88 carries on after a comma.
                 # An empty 88 keeps the record count the trailers check.
                 line, joined = records[account]
-                records[account] = (line, joined.rstrip("/") + "," + part[3:])
+                records[account] = (line, _without_empty_end(joined.rstrip("/")) + "," + part[3:])
                 part = "88,"
             else:
                 account = len(records) if part.startswith("03,") else -1
             records.append((number, part))
     return records
+
+
+def _without_empty_end(record: str) -> str:
+    """An 03 record without the empty field some banks write after its last whole summary.
+
+    "015,35217175,,,/" (Silicon Valley Bank) ends a summary and then an empty field before the
+    "/": harmless at the end of the record, but joined to an 88 continuation it would shift every
+    summary after it by one field. Summaries are walked by their funds type's length (S: three
+    availability amounts, V: a date and a time, D: a count and that many day/amount pairs).
+    """
+    fields = record.split(",")
+    summaries, index = fields[3:], 0
+    while index < len(summaries):
+        if index == len(summaries) - 1 and not summaries[index].strip():
+            return ",".join(fields[:-1])
+        funds = summaries[index + 3].strip().upper() if index + 3 < len(summaries) else ""
+        index += 4 + {"S": 3, "V": 2}.get(funds, 0)
+        if funds == "D" and index < len(summaries):
+            count = summaries[index].strip()
+            index += 1 + 2 * (int(count) if count.isdigit() else 0)
+    return record
 
 
 def _zero_availability(record: str) -> str:

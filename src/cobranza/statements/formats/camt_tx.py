@@ -3,7 +3,9 @@
 A batch entry (one booking for many payments, e.g. a direct-debit collection or a pile of
 incoming transfers) becomes one line per `TxDtls` when every `TxDtls` states its own amount in
 the entry's currency and those amounts add up to the entry: that is what lets reconciliation
-match each payer. Otherwise the entry is one line, carrying the details of its first `TxDtls`.
+match each payer. Otherwise the entry is one line: with its one `TxDtls`'s details, or, for a
+batch that cannot be split (charges taken off, parts in another currency, details cut short),
+with no one part's payer or references, which would name the wrong party for the whole amount.
 """
 
 from __future__ import annotations
@@ -45,8 +47,11 @@ def entry_lines(tree: Tree, entry: etree._Element, *, created: str | None) -> li
     if not details:
         return [base]
     split = _split_amounts(tree, details, currency, value, credit=credit)
-    if split is None:
+    if split is None and len(details) == 1 and not _batch_of_more(tree, entry, details):
         return [_with_details(tree, base, details[0], credit=credit)]
+    if split is None:
+        texts = [text for detail in details for text in _unstructured(tree, detail)]
+        return [replace(base, remittance=base.remittance or " / ".join(texts))]
     lines = []
     for index, (detail, (part, part_credit)) in enumerate(zip(details, split, strict=True)):
         own_id = _ref(tree.text(detail, "Refs/AcctSvcrRef"))
@@ -54,6 +59,12 @@ def entry_lines(tree: Tree, entry: etree._Element, *, created: str | None) -> li
                        transaction_id=own_id or _nth(base.transaction_id, index))
         lines.append(_with_details(tree, line, detail, credit=part_credit))
     return lines
+
+
+def _batch_of_more(tree: Tree, entry: etree._Element, details: list[etree._Element]) -> bool:
+    """True when the entry's batch counts more transactions (`Btch/NbOfTxs`) than it details."""
+    counts = [tree.text(batch, "NbOfTxs") or "" for batch in tree.findall(entry, "NtryDtls/Btch")]
+    return sum(int(count) for count in counts if count.isdigit()) > len(details)
 
 
 def _split_amounts(tree: Tree, details: list[etree._Element], currency: str, total: Decimal,
@@ -92,16 +103,20 @@ def _with_details(tree: Tree, line: StatementLine, detail: etree._Element, *,
                          f"Ultmt{party}/Pty/Nm")
         counterparty_account = tree.text(parties, *account_paths(account))
         tax_id = _tax_id(tree, parties, party)
-    unstructured = [part.text.strip() for part in tree.findall(detail, "RmtInf/Ustrd")
-                    if part.text and part.text.strip()]
     extra = tree.text(detail, "AddtlTxInf")
-    remittance = " / ".join(unstructured) or line.remittance or extra or ""
+    remittance = " / ".join(_unstructured(tree, detail)) or line.remittance or extra or ""
     return replace(
         line, counterparty_name=name, counterparty_account=counterparty_account,
         counterparty_tax_id=tax_id, remittance=remittance,
         end_to_end_id=_ref(tree.text(detail, "Refs/EndToEndId")),
         creditor_reference=_ref(tree.text(detail, "RmtInf/Strd/CdtrRefInf/Ref")),
         bank_code=_bank_code(tree, detail) or line.bank_code)
+
+
+def _unstructured(tree: Tree, detail: etree._Element) -> list[str]:
+    """The detail's unstructured remittance texts (`RmtInf/Ustrd`), in order."""
+    return [part.text.strip() for part in tree.findall(detail, "RmtInf/Ustrd")
+            if part.text and part.text.strip()]
 
 
 def _tax_id(tree: Tree, parties: etree._Element, party: str) -> str | None:

@@ -115,14 +115,16 @@ def _tree(body: str, file: str, offset: int) -> ET.Element:
 
 def _no_statement(root: ET.Element, file: str) -> StatementError:
     """The error for an OFX file without a bank statement: the bank's error, or what it holds."""
-    for wrapper in ("STMTTRNRS", "CCSTMTTRNRS"):
+    held = [t for t in _OTHER if root.find(f".//{t}") is not None]
+    # A sign-on refused (a wrong password) is the reason when the file holds nothing else.
+    for wrapper in ("STMTTRNRS", "CCSTMTTRNRS") + (("SONRS",) if held == ["SONRS"] else ()):
         for status in root.iter(wrapper):
             if _text(status, "STATUS/SEVERITY") == "ERROR":
                 return StatementError(file, 0, "", _(
                     "the bank sent an error instead of a statement: {message} (code {code})",
                     message=_text(status, "STATUS/MESSAGE") or "-",
                     code=_text(status, "STATUS/CODE") or "-"))
-    kinds = sorted({_other_label(t) for t in _OTHER if root.find(f".//{t}") is not None})
+    kinds = sorted({_other_label(t) for t in held})
     return StatementError(file, 0, "", _(
         "no bank statement in this OFX file (it holds: {kinds})",
         kinds=", ".join(kinds) or _("nothing")))
@@ -149,7 +151,7 @@ def _text(element: ET.Element | None, path: str) -> str | None:
 def _statement(element: ET.Element, kind: str, file: str, line: int,
                lines: Iterator[int]) -> ParsedStatement:
     """One statement (STMTRS or CCSTMTRS) with its transactions and ledger balance."""
-    currency = (_text(element, "CURDEF") or "").upper()
+    currency = (_text(element, "CURDEF") or _transactions_currency(element) or "").upper()
     if not currency:
         raise StatementError(file, line, "CURDEF", _("the statement has no currency (CURDEF)"))
     account_path = "BANKACCTFROM" if kind == "STMTRS" else "CCACCTFROM"
@@ -159,17 +161,28 @@ def _statement(element: ET.Element, kind: str, file: str, line: int,
             "the statement has no account number ({path}/ACCTID)", path=account_path))
     found = list(element.iter("STMTTRN"))
     starts = [next(lines, 0) for _t in found]
-    balance = element.find("LEDGERBAL")
+    # Searched at any depth: SGML files that never close BANKTRANLIST (Nubank's, for one) leave
+    # the lexer to nest LEDGERBAL inside it.
+    balance = next(element.iter("LEDGERBAL"), None)
     return ParsedStatement(
         format=name, account=account, currency=currency,
         lines=[_line(t, currency, file, n) for t, n in zip(found, starts, strict=True)],
-        closing_balance=None if balance is None else _amount(balance, "BALAMT", file, line),
+        # An empty BALAMT (some Australian banks' exports) states no balance; it is not checked.
+        closing_balance=(None if balance is None or _text(balance, "BALAMT") is None
+                         else _amount(balance, "BALAMT", file, line)),
         period_start=_date(element, "BANKTRANLIST/DTSTART", file, line, required=False),
         # A statement may list no transactions (BANKTRANLIST is optional); its ledger balance
         # still carries the date it is struck at (DTASOF, required), which then ends the period.
         period_end=_date(element, "BANKTRANLIST/DTEND", file, line, required=False)
         or _date(element, "LEDGERBAL/DTASOF", file, line, required=False),
         line=line)
+
+
+def _transactions_currency(element: ET.Element) -> str | None:
+    """The one currency every transaction names (CURRENCY/CURSYM), for an empty CURDEF."""
+    found = {_text(t, "CURRENCY/CURSYM") or _text(t, "ORIGCURRENCY/CURSYM")
+             for t in element.iter("STMTTRN")}
+    return found.pop() if len(found) == 1 else None
 
 
 def _line(t: ET.Element, currency: str, file: str, line: int) -> StatementLine:
