@@ -132,7 +132,8 @@ def credit_note_targets(documents: list[Document], links: Links) -> dict[str, st
                 links.errors.append(doc.at.error("CfdiRelacionado/UUID", _(
                     "the credit note relates to CFDI {uuid}, which is neither in the ledger nor "
                     "in this import; import that invoice first", uuid=key)))
-            elif _mismatch(doc.at, target, doc.customer.tax_id, doc.currency, links):
+            elif _mismatch(doc.at, target, doc.customer.tax_id, doc.currency, links,
+                           fields=_CREDIT_NOTE_FIELDS[doc.scheme]):
                 continue
             else:
                 chosen[doc.number] = target.number
@@ -153,20 +154,27 @@ def payment_targets(payments: list[PaymentLine], links: Links) -> dict[str, str]
             links.errors.append(line.at.error("DoctoRelacionado/IdDocumento", _(
                 "the payment is for CFDI {uuid}, which is neither in the ledger nor in this "
                 "import; import that invoice first", uuid=line.target)))
-        elif not _mismatch(line.at, target, line.customer.tax_id, line.currency, links):
+        elif not _mismatch(line.at, target, line.customer.tax_id, line.currency, links,
+                           fields=("Receptor/Rfc", "DoctoRelacionado/MonedaDR")):
             chosen[line.code] = target.number
     return chosen
 
 
+# Where a credit note names its customer and currency, by scheme: a DTE has no Rfc.
+_CREDIT_NOTE_FIELDS = {"cfdi": ("Receptor/Rfc", "Moneda"),
+                       "dte": ("Receptor/RUTRecep", "Totales/TpoMoneda")}
+
+
 def _mismatch(at: At, target: Target, customer_tax_id: str, currency: str,
-              links: Links) -> bool:
+              links: Links, *, fields: tuple[str, str]) -> bool:
+    customer_field, currency_field = fields
     if target.customer_key != tax_key(customer_tax_id):
-        links.errors.append(at.error("Receptor/Rfc", _(
+        links.errors.append(at.error(customer_field, _(
             "invoice {number} belongs to another customer; expected an invoice of this customer",
             number=target.number)))
         return True
     if target.currency != currency:
-        links.errors.append(at.error("MonedaDR", _(
+        links.errors.append(at.error(currency_field, _(
             "invoice {number} is in {invoice_currency}, not {currency}; expected an invoice in "
             "the same currency", number=target.number, invoice_currency=target.currency,
             currency=currency)))

@@ -259,6 +259,26 @@ def test_chilean_dte_and_credit_note(db_url: str, tmp_path: Path) -> None:
         ("61-7", "33-100", 11900)]
 
 
+
+def test_a_dte_credit_note_for_another_customers_invoice_is_located_at_its_rut(
+        db_url: str, tmp_path: Path) -> None:
+    ok(db_url, "init", "--country", "CL", "--tax-id", ORG_RUT)
+    path = folder(tmp_path, f=dte(), nc=dte(tipo="61", folio="7", neto=10000, iva=1900,
+                                           receptor="77777777-7", refs=[("33", "100")]))
+    result = cli(db_url, "import", "invoices", str(path))
+    assert result.exit_code == 2
+    assert "nc.xml:3: Receptor/RUTRecep: invoice 33-100 belongs to another customer" \
+        in result.stderr
+
+
+def test_a_cfdi_credit_note_in_another_currency_is_located_at_its_moneda(
+        ledger: str, tmp_path: Path) -> None:
+    path = folder(tmp_path, a=cfdi(), nc=cfdi(uuid=UUID_NC, tipo="E", folio="9", moneda="USD",
+                                              extra='TipoCambio="17.5"', related=[UUID_A]))
+    result = cli(ledger, "import", "invoices", str(path))
+    assert result.exit_code == 2
+    assert "nc.xml:4: Moneda: invoice A-1 is in MXN, not USD" in result.stderr
+
 BAD = {
     "inconsistent totals": (cfdi(total="1200.00"), "Total", "does not match"),
     "payments total": (pagos(payments=[Pago("500.00", [Docto(UUID_A, "500.00", "1160.00")])],

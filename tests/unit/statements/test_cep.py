@@ -51,3 +51,19 @@ def test_a_bad_amount_is_located() -> None:
         cep.extract(receipt(amount="1,160.50"), file="cep.xml")
     # libxml2 places an element at the end of its start tag: the line of MontoPago here.
     assert caught.value.field == "Beneficiario/MontoPago" and caught.value.line == 6
+
+
+def test_an_older_receipt_writes_nd_where_a_value_is_not_available() -> None:
+    # Receipts of 2019 pad amounts with zeros and write ND (no disponible), not NA.
+    data = receipt(amount="000000000000008.17").replace(b'RFC="NA"', b'RFC="ND"')
+    [statement] = cep.extract(data, file="cep.xml")
+    [line] = statement.lines
+    assert line.amount == Decimal("8.17") and line.counterparty_tax_id is None
+
+
+@pytest.mark.parametrize("generic", ["XAXX010101000", "XEXX010101000"])
+def test_a_payer_under_a_generic_rfc_gives_no_tax_id(generic: str) -> None:
+    # The general public's RFC names no one: it must not match the customer invoiced under it.
+    data = receipt().replace(b'RFC="NA"', f'RFC="{generic}"'.encode())
+    [statement] = cep.extract(data, file="cep.xml")
+    assert statement.lines[0].counterparty_tax_id is None

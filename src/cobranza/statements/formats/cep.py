@@ -3,7 +3,8 @@
 A customer sends it as evidence of a payment, or the organisation downloads it from Banxico. It
 is read as a one-line statement of the beneficiary's account (money in, MXN: SPEI moves pesos
 only), with the payer (Ordenante) as counterparty and the clave de rastreo as the transfer's id.
-It states no balances. Banxico writes "NA" where a field does not apply.
+It states no balances. Banxico writes "NA" where a field does not apply and, in older receipts,
+"ND" where it is not available.
 """
 
 from __future__ import annotations
@@ -17,6 +18,10 @@ from cobranza.statements.model import ParsedStatement, StatementLine
 name = "cep"
 
 _ROOTS = (b"<SPEI_Tercero", b"<SPEI_Participante")
+_ABSENT = frozenset({"", "NA", "ND"})
+# The SAT's generic RFCs (sales to the general public, foreign residents) name no one: as a
+# payer's tax id they would match whichever customer was invoiced under them.
+_GENERIC_RFCS = frozenset({"XAXX010101000", "XEXX010101000"})
 
 
 def identify(head: bytes) -> bool:
@@ -44,7 +49,7 @@ def extract(data: bytes, *, file: str) -> list[ParsedStatement]:
     line = StatementLine(
         booking_date=when, value_date=when, amount=value, currency="MXN",
         counterparty_name=_attr(payer, "Nombre"), counterparty_account=_attr(payer, "Cuenta"),
-        counterparty_tax_id=_attr(payer, "RFC"), remittance=_attr(beneficiary, "Concepto") or "",
+        counterparty_tax_id=_tax_id(payer), remittance=_attr(beneficiary, "Concepto") or "",
         spei_reference=trace, transaction_id=trace, bank_code="SPEI",
         line=beneficiary.sourceline or 0)
     return [ParsedStatement(format=name, account=account, currency="MXN", lines=[line],
@@ -61,4 +66,10 @@ def _child(tree: Tree, root: etree._Element, tag: str) -> etree._Element:
 
 def _attr(element: etree._Element, attribute: str) -> str | None:
     value = (element.get(attribute) or "").strip()
-    return None if value in ("", "NA") else value
+    return None if value in _ABSENT else value
+
+
+def _tax_id(payer: etree._Element) -> str | None:
+    """The payer's RFC (or CURP), unless it is absent or one of the SAT's generic RFCs."""
+    value = _attr(payer, "RFC")
+    return None if value is None or value.upper() in _GENERIC_RFCS else value
