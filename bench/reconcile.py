@@ -1,12 +1,14 @@
 """Evaluation harness of the matcher on a labelled, realistic feed (see `bench.feed`).
 
     python -m bench.reconcile --lines 100000 --open-invoices 500000
+    python -m bench.reconcile ... --db postgresql://postgres@127.0.0.1:5432/bench_reconcile
 
 Builds a Mexican ledger of `--open-invoices` open invoices in a temporary SQLite file, a bank
 statement of `--lines` lines labelled with the customer and invoices each pays, stores the lines
 as the statement import does (a line the bank repeats, same transaction id, is stored once),
 then times `reconcile(auto=True)` (matching, applying, replaying the allocations) and compares
-what it did with the labels.
+what it did with the labels. With `--db`, the ledger and lines are copied into a new PostgreSQL
+database and reconciled there.
 
 Alongside, in the same process, the baseline: matching on the amount alone (a line is applied
 when exactly one open invoice in the ledger has its amount), the industry's 30-40 % method.
