@@ -307,7 +307,7 @@ def amount_only(lines: dict[int, Line], invoices: list[Invoice]) -> dict[str, ob
             "seconds": round(seconds, 3)}
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     """Build, feed, reconcile, evaluate; one JSON line on stdout."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=100_000)
@@ -315,7 +315,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=11649)
     parser.add_argument("--db", help="a PostgreSQL URL to reconcile on (the database is "
                         "dropped and made again); default: a temporary SQLite file")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     rng = random.Random(args.seed)
     customers = make_customers(rng, max(1, args.open_invoices // 5))
     assign_clabes(customers, list(range(1, len(customers) + 1)), 0.25, rng)
