@@ -230,7 +230,7 @@ def store_feed(path: Path, lines: list[Line]) -> dict[int, Line]:
     db.commit()
     ids = dict(db.execute("SELECT transaction_id, id FROM bank_transactions"))
     db.close()
-    first = {}
+    first: dict[str, Line] = {}
     for ln in lines:
         first.setdefault(ln.transaction_id, ln)
     return {ids[t]: ln for t, ln in first.items()}
