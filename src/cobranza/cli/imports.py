@@ -94,7 +94,7 @@ def import_invoices(
     Columns: number,customer_id,issue_date,due_date,currency,amount[,terms]
     [,grace_days,late_interest_annual_pct,discount_pct,discount_days].
     XML: CFDI ingreso/egreso/pago (Pagos 2.0) and DTE 33/34/56/61; customers are found by tax
-    id or created."""
+    id or created. Payroll receipts, traslados and dispatch guides beside them are skipped."""
     # E-invoices (XML, a folder, an SII RCV export) have their own reader: cli/einvoices.py.
     if is_einvoice_path(file):
         import_path(ctx, file, terms=terms, dry_run=dry_run)

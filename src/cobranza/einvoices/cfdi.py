@@ -43,9 +43,12 @@ def read_cfdi(root: Element, file: str) -> Parsed:
     f = Fields(file, out.errors)
     kind = root.get("TipoDeComprobante")
     if kind not in ("I", "E", "P"):
-        f.error(root, "TipoDeComprobante", _(
-            "a CFDI of type {value} is not a receivable; expected I (ingreso), E (egreso) or "
-            "P (pago)", value=_NOT_RECEIVABLE.get(kind or "", kind or "?")))
+        message = _("a CFDI of type {value} is not a receivable; expected I (ingreso), "
+                    "E (egreso) or P (pago)", value=_NOT_RECEIVABLE.get(kind or "", kind or "?"))
+        if kind in _NOT_RECEIVABLE:  # sound, and beside the invoices in a SAT download
+            out.not_receivable.append(f.at(root).error("TipoDeComprobante", message))
+        else:
+            f.error(root, "TipoDeComprobante", message)
         return out
     uuid = _uuid(root, f)  # None when not stamped
     emisor, receptor = root.find("cfdi:Emisor", NS), root.find("cfdi:Receptor", NS)

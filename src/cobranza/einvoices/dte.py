@@ -15,12 +15,16 @@ from decimal import Decimal
 from cobranza.einvoices.fields import Element, Fields, namespace
 from cobranza.einvoices.model import Document, Parsed, Party
 from cobranza.i18n import _
+from cobranza.importers.tabular import RowError
 from cobranza.statements.safexml import local_name
 
 SII = "http://www.sii.cl/SiiDte"
 DSIG = "http://www.w3.org/2000/09/xmldsig#"
 INVOICE_TYPES = frozenset({"33", "34", "56"})  # factura, factura exenta, nota de débito
 CREDIT_NOTE = "61"
+# Documents that are no receivable of the issuer: boletas (paid at the sale), factura de compra
+# (issued by the buyer), guía de despacho (goods moved, not billed).
+_NOT_RECEIVABLE = frozenset({"39", "41", "46", "52"})
 # Totales that only a plain document carries; with any other (withholdings, additional taxes,
 # commissions) the sum rule is the SII's long list, and MntTotal is taken as stated.
 _PLAIN_TOTALS = frozenset({"MntNeto", "MntExe", "TasaIVA", "IVA", "MntTotal", "SaldoAnterior",
@@ -54,7 +58,7 @@ def read_sii(root: Element, file: str) -> Parsed:
         f.error(root, "Documento", _("the file holds no Documento; expected a factura, nota "
                                      "de débito or nota de crédito"))
     for element in documents:
-        document = _document(element, f, q)
+        document = _document(element, f, q, out.not_receivable)
         if document is not None:
             out.documents.append(document)
     if out.errors:
@@ -86,7 +90,8 @@ def _text(element: Element | None, path: str, q: Callable[[str], str]) -> str | 
     return None if found is None or found.text is None else found.text.strip()
 
 
-def _document(doc: Element, f: Fields, q: Callable[[str], str]) -> Document | None:
+def _document(doc: Element, f: Fields, q: Callable[[str], str],
+              not_receivable: list[RowError]) -> Document | None:
     header = doc.find(q("Encabezado"))
     if header is None:
         f.error(doc, "Encabezado", _("missing element; a DTE has an Encabezado"))
@@ -94,9 +99,13 @@ def _document(doc: Element, f: Fields, q: Callable[[str], str]) -> Document | No
     kind = f.required(_text(header, "IdDoc/TipoDTE", q), header, "IdDoc/TipoDTE")
     folio = f.required(_text(header, "IdDoc/Folio", q), header, "IdDoc/Folio")
     if kind is not None and kind not in INVOICE_TYPES and kind != CREDIT_NOTE:
-        f.error(header, "IdDoc/TipoDTE", _(
-            "DTE type {value} is not a document cobranza collects; expected 33 (factura), 34 "
-            "(factura exenta), 56 (nota de débito) or 61 (nota de crédito)", value=kind))
+        message = _("DTE type {value} is not a document cobranza collects; expected 33 "
+                    "(factura), 34 (factura exenta), 56 (nota de débito) or 61 (nota de "
+                    "crédito)", value=kind)
+        if kind in _NOT_RECEIVABLE:
+            not_receivable.append(f.at(header).error("IdDoc/TipoDTE", message))
+        else:
+            f.error(header, "IdDoc/TipoDTE", message)
         return None
     issued = f.day(_text(header, "IdDoc/FchEmis", q), header, "IdDoc/FchEmis")
     due = f.day(_text(header, "IdDoc/FchVenc", q), header, "IdDoc/FchVenc", required=False)

@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
+from cobranza.i18n import _
 from cobranza.importers.tabular import RowError
 
 
@@ -86,6 +87,9 @@ class Parsed:
     payments: list[PaymentLine] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Sound documents that are no receivable (a payroll receipt, a dispatch guide): skipped
+    # beside documents to collect, the reason it is refused when there are none (`settle`).
+    not_receivable: list[RowError] = field(default_factory=list)
 
     def extend(self, other: Parsed) -> None:
         """Add what another file gave."""
@@ -93,3 +97,16 @@ class Parsed:
         self.payments += other.payments
         self.errors += other.errors
         self.warnings += other.warnings
+        self.not_receivable += other.not_receivable
+
+    def settle(self) -> Parsed:
+        """What is not a receivable skipped with a warning, when the file or folder holds
+        something to import or fails for another reason; else it is why nothing is imported.
+        (A folder downloaded from the SAT holds the payroll receipts beside the invoices.)"""
+        if self.documents or self.payments or self.errors:
+            self.warnings += [_("{problem} (skipped)", problem=str(e))
+                              for e in self.not_receivable]
+        else:
+            self.errors += self.not_receivable
+        self.not_receivable = []
+        return self

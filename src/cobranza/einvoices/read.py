@@ -38,7 +38,7 @@ def read_path(path: Path, *, display_name: str | None = None) -> Parsed:
     """Every document and payment of `path` (a file, or a folder read recursively)."""
     shown = display_name or str(path)
     if not path.is_dir():
-        return read_file(path, shown)
+        return read_file(path, shown).settle()
     out = Parsed()
     for file in sorted(p for p in path.rglob("*") if p.is_file()):
         name = str(Path(shown) / file.relative_to(path))
@@ -46,6 +46,7 @@ def read_path(path: Path, *, display_name: str | None = None) -> Parsed:
             out.warnings.append(_("{file}: skipped, not an XML file", file=name))
             continue
         out.extend(read_file(file, name))
+    out.settle()
     if not any((out.documents, out.payments, out.errors)):
         out.errors.append(At(shown, 0).error("", _(
             "the folder holds no CFDI or DTE XML file; expected .xml files")))

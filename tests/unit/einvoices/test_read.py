@@ -228,6 +228,53 @@ def test_a_folder_reads_every_xml_and_skips_other_files(tmp_path: Path) -> None:
     assert any("notes.txt" in w for w in parsed.warnings)
 
 
+def test_payroll_receipts_and_dispatch_guides_beside_invoices_are_skipped_saying_so(
+        tmp_path: Path) -> None:
+    # A folder downloaded from the SAT holds the payroll receipts the company issued.
+    (tmp_path / "a.xml").write_bytes(cfdi())
+    (tmp_path / "nomina.xml").write_bytes(cfdi(tipo="N", uuid=UUID_B))
+    (tmp_path / "traslado.xml").write_bytes(cfdi(tipo="T", uuid=UUID_NC))
+    (tmp_path / "guia.xml").write_bytes(dte(tipo="52", folio="7"))
+    parsed = read_path(tmp_path)
+    assert parsed.errors == []
+    assert [d.number for d in parsed.documents] == ["A-1"]
+    skipped = sorted(w for w in parsed.warnings if "(skipped)" in w)
+    assert [w.split(":")[0].rsplit("/", 1)[-1] for w in skipped] == [
+        "guia.xml", "nomina.xml", "traslado.xml"]
+    assert "IdDoc/TipoDTE: DTE type 52 is not a document cobranza collects" in skipped[0]
+    assert "TipoDeComprobante: a CFDI of type N (nómina) is not a receivable" in skipped[1]
+
+
+def test_a_dispatch_guide_sent_with_an_invoice_is_skipped_and_the_invoice_read(
+        tmp_path: Path) -> None:
+    def body(data: bytes) -> bytes:
+        return data.split(b"?>", 1)[1].replace(b' xmlns="http://www.sii.cl/SiiDte"', b"")
+    envio = (b'<?xml version="1.0" encoding="ISO-8859-1"?>\n<EnvioDTE xmlns="http://www.sii.cl/'
+             b'SiiDte" version="1.0"><SetDTE ID="S1">' + body(dte(folio="100"))
+             + body(dte(tipo="52", folio="7")) + b"</SetDTE></EnvioDTE>")
+    parsed = read(tmp_path, envio)
+    assert parsed.errors == []
+    assert [d.number for d in parsed.documents] == ["33-100"]
+    assert [w for w in parsed.warnings if "DTE type 52" in w and "(skipped)" in w]
+
+
+def test_a_folder_of_payroll_receipts_alone_is_refused_with_the_reason(tmp_path: Path) -> None:
+    (tmp_path / "nomina.xml").write_bytes(cfdi(tipo="N"))
+    parsed = read_path(tmp_path)
+    assert parsed.documents == [] and parsed.warnings == []
+    [error] = parsed.errors
+    assert (error.column, error.line) == ("TipoDeComprobante", 4)
+    assert "not a receivable" in error.message
+
+
+def test_a_payroll_receipt_beside_a_bad_invoice_is_not_what_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "a.xml").write_bytes(cfdi(receptor="NOTANRFC"))
+    (tmp_path / "nomina.xml").write_bytes(cfdi(tipo="N", uuid=UUID_B))
+    parsed = read_path(tmp_path)
+    assert [e.column for e in parsed.errors] == ["Receptor/Rfc"]
+    assert any("nomina.xml" in w and "(skipped)" in w for w in parsed.warnings)
+
+
 def test_a_utf16_entity_bomb_is_refused_without_expanding(tmp_path: Path) -> None:
     # The hardened reader (cobranza.statements.safexml) looks for <!ENTITY as ASCII bytes;
     # in UTF-16 libxml2's amplification limit stops it instead, quickly and with no document.
