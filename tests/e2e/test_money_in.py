@@ -51,11 +51,16 @@ def test_a_bank_file_pays_the_invoices_once(tmp_path: Path, db: str) -> None:
     entries = (_entry("2320.50", "BK-1", name="Juan Pérez", text=f"Pago {rf}")
                + _entry("9999.99", "BK-2", name="FERRETERIA HERNANDEZ HNOS",
                         text="FACTURA B-2001")
-               + _entry("75.00", "BK-3", name="Intereses", text="Abono intereses"))
+               + _entry("75.00", "BK-3", name="Intereses", text="Abono intereses")
+               # Not booked yet: no line, no part of the balances, and said so.
+               + _entry("500.00", "BK-4", name="Juan Pérez", text="Pago").replace(
+                   "<Cd>BOOK</Cd>", "<Cd>PDNG</Cd>"))
     statement = tmp_path / "camt053.xml"
     statement.write_bytes(document(entries, balances=balance("OPBD", "1000.00")
                                    + balance("CLBD", "13395.49")))
-    ok(db, "import", "statement", str(statement))
+    first = " ".join(ok(db, "import", "statement", str(statement)).stdout.split())
+    assert ("3 new, 0 already imported. 1 entry not booked by the bank (pending or for "
+            "information) left out.") in first
     # The run holds fee and interest postings while the bank lines wait.
     held = cli(db, "run", "--as-of", "2026-04-01T09:00", "--dry-run")
     assert "statement" in held.output.lower()

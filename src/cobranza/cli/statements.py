@@ -9,7 +9,7 @@ import typer
 
 from cobranza.cli.app import EXIT_INVALID, console, fail, ledger, now, refuse
 from cobranza.cli.imports import _mapping, import_app
-from cobranza.i18n import _
+from cobranza.i18n import _, ngettext
 from cobranza.statements.detect import FORMATS
 from cobranza.statements.formats.csv import FIELDS as CSV_FIELDS
 from cobranza.statements.model import StatementError
@@ -69,8 +69,14 @@ def report(outcome: StatementImport) -> None:
     """Print each statement's account, period and lines; errors and exit 2 when refused."""
     refuse(outcome.errors, outcome.file)
     for statement in outcome.statements:
-        period = f"{statement.period_start or '?'}..{statement.period_end or '?'}"
+        start, end = statement.period_start, statement.period_end
+        period = f"{start or end or '?'}..{end or start or '?'}"
         text = _("{account} ({currency}) {period}: {new} new, {known} already imported.",
                  account=statement.account, currency=statement.currency or "-", period=period,
                  new=statement.lines_new, known=statement.lines_known)
+        if statement.not_booked:
+            text += " " + ngettext(
+                "{n} entry not booked by the bank (pending or for information) left out.",
+                "{n} entries not booked by the bank (pending or for information) left out.",
+                statement.not_booked)
         console.print(f"{_('Imported')}: {outcome.file}: {text}", highlight=False, markup=False)

@@ -29,6 +29,7 @@ class StatementOut(BaseModel):
     lines_new: int
     lines_known: int
     already_imported: bool
+    not_booked: int  # entries the bank reported but had not booked: not imported
 
 
 class StatementImportOut(BaseModel):
@@ -139,4 +140,5 @@ def _out(outcome: StatementImport) -> StatementImportOut:
             period_start=s.period_start.isoformat() if s.period_start else None,
             period_end=s.period_end.isoformat() if s.period_end else None,
             lines_new=s.lines_new, lines_known=s.lines_known,
-            already_imported=s.already_imported) for s in outcome.statements])
+            already_imported=s.already_imported, not_booked=s.not_booked)
+            for s in outcome.statements])

@@ -62,6 +62,7 @@ class ParsedStatement:
     period_start: date | None = None
     period_end: date | None = None
     line: int = 0  # where the statement starts in the file
+    not_booked: int = 0  # entries reported but not booked (camt pending, for information)
 
 
 class StatementFormat(Protocol):

@@ -45,6 +45,7 @@ class StatementOutcome:
     lines_new: int = 0
     lines_known: int = 0
     already_imported: bool = False
+    not_booked: int = 0  # entries the bank reported but had not booked: not imported
 
 
 @dataclass
@@ -151,7 +152,7 @@ def _write(session: Session, statement: ParsedStatement, *, org_id: int, file: s
         account=statement.account, currency=_currency(statement),
         period_start=statement.period_start or _first(statement.lines),
         period_end=statement.period_end or _last(statement.lines),
-        statement_ref=statement.statement_ref)
+        statement_ref=statement.statement_ref, not_booked=statement.not_booked)
     if result.period_end is None:
         return result  # no movement and no date: nothing to record (an empty account listing)
     if imported:

@@ -120,6 +120,7 @@ def test_pending_entries_are_not_booked_lines() -> None:
     data = document(entry("5.00", status="<Sts>PDNG</Sts>") + entry("7.00", ref="R2"))
     [statement] = camt.extract(data, file="s.xml")
     assert [line.amount for line in statement.lines] == [Decimal("7.00")]
+    assert statement.not_booked == 1  # said when imported, not silently dropped
 
 
 @pytest.mark.parametrize(("ns", "message", "kind"), [

@@ -79,10 +79,13 @@ def _statement(tree: Tree, element: etree._Element, *, created: str | None) -> P
     lines: list[StatementLine] = []
     # An entry that gives no date was booked when its report or notification was created.
     created = tree.text(element, "CreDtTm") or created
+    not_booked = 0
     for entry in tree.findall(element, "Ntry"):
         status = tree.text(entry, "Sts/Cd", "Sts") or "BOOK"
         if status.upper() == "BOOK":
             lines.extend(entry_lines(tree, entry, created=created))
+        else:
+            not_booked += 1
     currency = (tree.text(element, "Acct/Ccy") or _balance_currency(tree, element)
                 or (lines[0].currency if lines else None))
     start, end = _period(tree, element)
@@ -97,7 +100,7 @@ def _statement(tree: Tree, element: etree._Element, *, created: str | None) -> P
         period_end=(end or (closing[1] if closing else None) or _last(lines)
                     or (day(created, tree=tree, element=element, field="CreDtTm")
                         if created else None)),
-        line=element.sourceline or 0)
+        line=element.sourceline or 0, not_booked=not_booked)
 
 
 def _balances(tree: Tree, element: etree._Element) -> list[tuple[str, Decimal, date | None]]:
