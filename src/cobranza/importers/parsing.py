@@ -19,6 +19,9 @@ from cobranza.importers.tabular import LINE, RowError, Table
 _RAW, _PROBLEM = "_raw", "_problem"
 _TIME = r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$"  # the time some systems append to a date: ignored
 _DATE_SHAPE = r"^(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}-\d{1,2}-\d{4})$"
+# Eight digits run together, as some banks' fixed-width exports write dates: YYYYMMDD first; a
+# DDMMYYYY of the years 1900-2099 can never read as YYYYMMDD (its "month" would be 19 or 20).
+_COMPACT = r"^\d{8}$"
 # A currency written beside the amount: an ISO code (CLP), a dollar sign with or without letters
 # (US$, R$, $) or a symbol; lower-case words are not currencies, so "12 abc" is no amount.
 _MARK = r"(?:[A-Z]{3}|[A-Za-z]{0,3}\$|[€£¥])"
@@ -49,15 +52,23 @@ def _missing(required: bool) -> pl.Expr:
 
 
 def parse_dates(
-    table: Table, column: str, *, required: bool = True
+    table: Table, column: str, *, required: bool = True, month_first: bool = False
 ) -> tuple[pl.Series, list[RowError]]:
-    """Dates written YYYY-MM-DD, DD-MM-YYYY or DD/MM/YYYY (also YYYY/MM/DD and DD.MM.YYYY)."""
+    """Dates written YYYY-MM-DD, DD-MM-YYYY or DD/MM/YYYY (also YYYY/MM/DD, DD.MM.YYYY, YYYYMMDD).
+
+    `month_first`: the file writes MM/DD/YYYY (as banks in the United States do); the caller
+    decides it for the whole column, so no date is read one way and its neighbour the other.
+    """
     text = pl.col(_RAW).str.replace(_TIME, "").str.replace_all(r"[/.]", "-")
+    day, compact = ("%m-%d-%Y", "%m%d%Y") if month_first else ("%d-%m-%Y", "%d%m%Y")
     # The shape check keeps chrono from reading 01-03-26 as the year 1; to_date leaves impossible
     # dates (31-02-2026) null instead of rolling them over.
-    value = pl.when(pl.col("_text").str.contains(_DATE_SHAPE)).then(pl.coalesce(
+    value = (pl.when(pl.col("_text").str.contains(_DATE_SHAPE)).then(pl.coalesce(
         pl.col("_text").str.to_date("%Y-%m-%d", strict=False),
-        pl.col("_text").str.to_date("%d-%m-%Y", strict=False)))
+        pl.col("_text").str.to_date(day, strict=False)))
+        .when(pl.col("_text").str.contains(_COMPACT)).then(pl.coalesce(
+            pl.col("_text").str.to_date("%Y%m%d", strict=False),
+            pl.col("_text").str.to_date(compact, strict=False))))
     frame = (
         _cells(table, column).with_columns(text.alias("_text"))
         .with_columns(value.alias(column))
@@ -81,8 +92,14 @@ def _with_number(cells: pl.LazyFrame, *, decimal_comma: bool, suffix: str = "") 
     # Spaces and apostrophes may group thousands (1 234,50, 1'234.50); a currency may stand on
     # either side of the sign. Only whole-match tests and replaces are used: regex captures cost
     # several times more on a million cells.
+    # A negative amount may also be written 1.234- (a trailing minus) or (1,234.56), as
+    # accounting exports do; "\u2212" is the typographic minus sign.
     gap = r"[\s']*"
-    shape = rf"^{gap}{_MARK}?{gap}[-+]?{gap}{_MARK}?{gap}\d[\d.,\s']*(?:{_MARK}{suffix})?{gap}$"
+    shape = (rf"^{gap}(?:\({gap})?{_MARK}?{gap}[-+\u2212]?{gap}{_MARK}?{gap}\d[\d.,\s']*"
+             rf"(?:{_MARK}{suffix})?{gap}-?{gap}\)?{gap}$")
+    # One sign at most, and parentheses only as a pair: "-(5)" and "(5" are no amounts.
+    signs = pl.col(_RAW).str.count_matches(r"[-\u2212(]")
+    paired = (pl.col(_RAW).str.contains(r"^\s*\(") == pl.col(_RAW).str.contains(r"\)\s*$"))
     num, last = pl.col("_num"), pl.col("_last")
     dots, commas = num.str.count_matches(".", literal=True), num.str.count_matches(",", literal=True)
     # With both marks the last is decimal; a mark used twice groups thousands; a lone mark before
@@ -100,9 +117,10 @@ def _with_number(cells: pl.LazyFrame, *, decimal_comma: bool, suffix: str = "") 
     is_decimal = pl.col("_decimal").is_not_null()
     # polars recomputes a shared sub-expression at every use: one stage per intermediate column.
     return (
-        cells.with_columns(pl.col(_RAW).str.contains(shape).alias("_shaped"),
+        cells.with_columns((pl.col(_RAW).str.contains(shape) & (signs <= 1) & paired)
+                           .alias("_shaped"),
                            pl.col(_RAW).str.replace_all(r"[^\d.,]", "").alias("_num"),
-                           pl.col(_RAW).str.contains("-", literal=True).alias("_negative"))
+                           pl.col(_RAW).str.contains(r"[-\u2212(]").alias("_negative"))
         .with_columns(pl.when(num.str.contains(r"\.\d*$")).then(pl.lit("."))
                       .when(num.str.contains(r",\d*$")).then(pl.lit(",")).alias("_last"))
         .with_columns(decimal.alias("_decimal"))

@@ -188,3 +188,108 @@ def test_a_row_with_a_bad_date_is_still_refused_where_it_is() -> None:
     with pytest.raises(StatementError) as error:
         statement_csv.extract_csv(data, file="c.csv", currency="CLP")
     assert error.value.line == 3
+
+
+# Exports as banks write them, each quirk in a small file written for the test.
+
+def test_trailing_minus_and_parentheses_are_negative_amounts() -> None:
+    data = ("FECHA;DESCRIPCIÓN;MONTO\n03/02/2026;Comisión;4.500-\n"
+            "04/02/2026;Compra extranjera;(12.345)\n05/02/2026;Sueldo;\u22122.000\n").encode()
+    [statement] = statement_csv.extract_csv(data, file="s.csv", currency="CLP")
+    assert [line.amount for line in statement.lines] == [Decimal(-4500), Decimal(-12345),
+                                                         Decimal(-2000)]
+
+
+def test_an_unpaired_parenthesis_is_refused_with_its_line() -> None:
+    data = b"Fecha;Detalle;Monto\n03/02/2026;Compra;(12.345\n"
+    with pytest.raises(StatementError, match=r"s\.csv:2: Monto: '\(12\.345' is not an amount"):
+        statement_csv.extract_csv(data, file="s.csv", currency="CLP")
+
+
+def test_a_lone_dash_leaves_a_money_cell_empty() -> None:
+    data = (b"FECHA,DESCRIPCION,DEPOSITOS,RETIROS,SALDO\n"
+            b'03/07/2026,SPEI RECIBIDO,"$5,127.17",-,"$69,301.50"\n'
+            b'14/07/2026,COMISION,-,$4.00,"$69,297.50"\n')
+    [statement] = statement_csv.extract_csv(data, file="b.csv", currency="MXN")
+    assert [line.amount for line in statement.lines] == [Decimal("5127.17"), Decimal("-4.00")]
+
+
+def test_compact_dates_and_zero_padded_amounts_under_a_preamble() -> None:
+    data = (";Cartola\r\n;Numero Cuenta : 00-00000-00\r\n"
+            "Fecha;Descripcion;NroDoc.;Cargos;Abonos;Saldo\r\n"
+            "   28062026;CARGO SEGURO      ;00000000;0000000005000,00;;+0000000061836,00\r\n"
+            "   20260702;ABONO TRANSFERENCIA;00000000;;0000001000000,00;+0000001061836,00\r\n"
+            ).encode("latin-1")
+    [statement] = statement_csv.extract_csv(data, file="d.dat", currency="CLP")
+    first, second = statement.lines
+    assert (first.booking_date, first.amount) == (date(2026, 6, 28), Decimal(-5000))
+    assert (second.booking_date, second.amount) == (date(2026, 7, 2), Decimal(1000000))
+
+
+def test_month_first_dates_are_read_month_first_when_a_day_over_12_says_so() -> None:
+    data = (b"Details,Posting Date,Description,Amount,Type,Balance,Check or Slip #\n"
+            b"DEBIT,09/07/2026,ATM WITHDRAWAL,-100.00,ATM,324.17,,\n"
+            b"CREDIT,09/14/2026,PAYROLL,1200.00,ACH_CREDIT,1524.17,,\n")
+    [statement] = statement_csv.extract_csv(data, file="us.csv", currency="USD")
+    assert [line.booking_date for line in statement.lines] == [date(2026, 9, 7),
+                                                              date(2026, 9, 14)]
+    # "Description" is read, not Chase's "Details" column that only says DEBIT or CREDIT.
+    assert statement.lines[0].remittance == "ATM WITHDRAWAL"
+
+
+def test_undecided_dates_take_the_reading_that_spans_the_shorter_period() -> None:
+    us = b"Posting Date,Description,Amount\n07/01/2026,A,-5.00\n07/03/2026,B,-10.00\n"
+    chile = b"Fecha;Detalle;Monto\n01/03/2026;A;-5\n03/03/2026;B;-10\n"
+    [statement] = statement_csv.extract_csv(us, file="us.csv", currency="USD")
+    assert [line.booking_date for line in statement.lines] == [date(2026, 7, 1), date(2026, 7, 3)]
+    [statement] = statement_csv.extract_csv(chile, file="cl.csv", currency="CLP")
+    assert [line.booking_date for line in statement.lines] == [date(2026, 3, 1), date(2026, 3, 3)]
+
+
+def test_day_first_and_month_first_cells_in_one_file_are_refused_with_a_line() -> None:
+    data = b"Fecha;Detalle;Monto\n25/03/2026;A;-5\n03/25/2026;B;-10\n"
+    with pytest.raises(StatementError, match=r"m\.csv:3: Fecha: '03/25/2026' is not a date"):
+        statement_csv.extract_csv(data, file="m.csv", currency="CLP")
+
+
+def test_dated_totals_and_balance_rows_are_not_movements() -> None:
+    data = ("Fecha;Descripción;Cargos (CLP);Abonos (CLP);Saldo (CLP)\n"
+            ";Saldo Inicial;;;500000\n"
+            "02/03/2026;TOTAL VISION OPTICA;15990;;484010\n"
+            "31/03/2026;SALDO FINAL;;;484010\n"
+            "31/03/2026;TOTALES;15990;0;\n").encode()
+    [statement] = statement_csv.extract_csv(data, file="t.csv")
+    [line] = statement.lines
+    assert (line.remittance, line.amount) == ("TOTAL VISION OPTICA", Decimal(-15990))
+
+
+def test_a_closing_block_of_labels_and_figures_is_not_read() -> None:
+    data = ("Fecha;Descripción;Cargos;Abonos;Saldo\r\n"
+            "20/08/2026;PAGO EN LINEA;79,966.00;0.00;11,681,916.00\r\n\r\n"
+            "Saldo inicial;Total cargos;Total abonos;Saldo final\r\n"
+            "11,761,882.00;79,966.00;0.00;11,681,916.00\r\n").encode()
+    [statement] = statement_csv.extract_csv(data, file="f.csv", currency="CLP")
+    assert [line.amount for line in statement.lines] == [Decimal(-79966)]
+
+
+def test_a_dated_row_without_debit_or_credit_is_refused_not_read_as_zero() -> None:
+    data = b"Fecha;Detalle;Cargo;Abono\n01/03/2026;Compra;100;\n02/03/2026;Nada;;\n"
+    with pytest.raises(StatementError,
+                       match=r"z\.csv:3: Cargo / Abono: missing value; expected an amount"):
+        statement_csv.extract_csv(data, file="z.csv", currency="CLP")
+
+
+@pytest.mark.parametrize(("header", "row", "amount"), [
+    ("Fecha operación;Fecha valor;Ingreso (+);Gasto (-);Concepto propio",
+     "15/07/2026;15/07/2026;;121,00;RECIBO LUZ", Decimal("-121.00")),
+    ("SOURCE_ID,RELEASE_DATE,TRANSACTION_TYPE,TRANSACTION_AMOUNT,BALANCE_AMOUNT",
+     "1001,2026-05-12,withdrawal,-5000.00,218500.50", Decimal("-5000.00")),
+    ("Type,Completed Date,Description,Amount,Fee,Currency,Balance",
+     "Card Payment,2026-02-01 07:30:04,Shop,-39.90,0.00,EUR,1057.82", Decimal("-39.90")),
+])
+def test_english_and_spanish_spellings_of_other_banks(header: str, row: str,
+                                                      amount: Decimal) -> None:
+    data = f"{header}\n{row}\n".encode()
+    assert statement_csv.identify(data)
+    [statement] = statement_csv.extract_csv(data, file="o.csv", default_currency="EUR")
+    assert [line.amount for line in statement.lines] == [amount]

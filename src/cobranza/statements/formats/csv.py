@@ -39,26 +39,33 @@ name = "csv"
 # signed "Monto"/"Amount".
 PRESET: dict[str, tuple[str, ...]] = {
     "date": ("fecha", "fecha operacion", "fecha movimiento", "fecha contable", "fecha de operacion",
-             "date", "booking date", "transaction date", "posting date"),
+             "fecha transaccion", "dia", "date", "booking date", "transaction date", "posting date",
+             "completed date", "release date", "post date"),
     "value_date": ("fecha valor", "fecha de valor", "value date"),
-    "amount": ("monto", "importe", "amount", "valor"),
-    "debit": ("cargo", "cargos", "debito", "debitos", "retiro", "retiros", "debit", "withdrawal"),
-    "credit": ("abono", "abonos", "credito", "creditos", "deposito", "depositos", "credit",
-               "deposit"),
-    "description": ("descripcion", "concepto", "detalle", "glosa", "description", "details",
-                    "memo", "narrative"),
+    "amount": ("monto", "importe", "amount", "valor", "transaction amount",
+               "transaction net amount"),
+    "debit": ("cargo", "cargos", "debito", "debitos", "retiro", "retiros", "gasto", "gastos",
+              "egreso", "egresos", "debit", "withdrawal", "withdrawals", "paid out"),
+    "credit": ("abono", "abonos", "credito", "creditos", "deposito", "depositos", "ingreso",
+               "ingresos", "credit", "deposit", "deposits", "paid in"),
+    # Where a file has two of these, the one listed first is read ("Description" over Chase's
+    # "Details", which only says DEBIT or CREDIT).
+    "description": ("descripcion", "concepto", "detalle", "glosa", "description", "memo",
+                    "narrative", "details", "descripcion detallada", "concepto propio",
+                    "transaction type"),
     "reference": ("referencia", "referencia numerica", "n documento", "no documento",
                   "nro documento", "numero documento", "numero de documento", "n doc", "no doc",
-                  "nro doc", "documento", "reference", "ref"),
+                  "nro doc", "documento", "reference", "ref", "payment reference",
+                  "external reference"),
     "counterparty_name": ("nombre", "ordenante", "beneficiario", "payee", "counterparty", "name"),
     "counterparty_account": ("cuenta", "cuenta origen", "clabe", "cuenta ordenante",
                              "counterparty account"),
     "counterparty_tax_id": ("rut", "rfc", "rut ordenante", "rfc ordenante", "tax id"),
     "spei_reference": ("clave de rastreo", "clave rastreo", "tracking key"),
     "transaction_id": ("id transaccion", "numero operacion", "n operacion", "folio",
-                       "transaction id"),
+                       "transaction id", "source id"),
     "currency": ("moneda", "divisa", "currency"),
-    "balance": ("saldo", "balance"),
+    "balance": ("saldo", "balance", "balance amount", "partial balance"),
 }
 FIELDS = tuple(PRESET)
 MONEY = ("amount", "debit", "credit", "balance")
@@ -185,13 +192,18 @@ def _columns(header: list[str], mapping: Mapping[str, str] | None, file: str,
             raise StatementError(file, line, field, _(
                 "--map: the file has no column '{header}'", header=wanted))
         found[field] = normalised.index(normalise_header(wanted))
-    # Exact spellings first, so "Fecha" wins over a "Fecha Contable Banco" further along.
+    # Exact spellings first, so "Fecha" wins over a "Fecha Contable Banco" further along; among
+    # exact ones the spelling the preset lists first, then the leftmost column.
     fields = [_field_of(key) for key in keys]
-    for exact in (True, False):
-        for i, (key, named) in enumerate(zip(keys, fields, strict=True)):
-            if (named is not None and named not in found and i not in found.values()
-                    and (key in PRESET[named]) == exact):
-                found[named] = i
+    exact = sorted((PRESET[named].index(key), i) for i, (key, named)
+                   in enumerate(zip(keys, fields, strict=True))
+                   if named is not None and key in PRESET[named])
+    leading = [i for i, (key, named) in enumerate(zip(keys, fields, strict=True))
+               if named is not None and key not in PRESET[named]]
+    for i in [i for _rank, i in exact] + leading:
+        named = fields[i]
+        if named is not None and named not in found and i not in found.values():
+            found[named] = i
     if "date" not in found or not {"amount", "debit", "credit"} & found.keys():
         raise StatementError(file, line, "", _(
             "the header has no date and amount columns (such as Fecha and Monto, or Cargo and"
@@ -205,12 +217,15 @@ def _table(file: str, header: list[str], rows: list[list[str]], columns: dict[st
     data: dict[str, list[str | None]] = {field: [] for field in columns}
     lines: list[int] = []
     date_at = columns.get("date")
-    for offset, row in enumerate(rows):
-        if not any(cell.strip() for cell in row) or _summary(row, date_at):
+    moving = [i for field, i in columns.items() if field in ("amount", "debit", "credit")]
+    end = _footer(rows, date_at)
+    for offset, row in enumerate(rows[:end]):
+        if not any(cell.strip() for cell in row) or _summary(row, date_at, moving):
             continue
         for field, i in columns.items():
             cell = row[i].strip() if i < len(row) else ""
-            data[field].append(cell or None)
+            # A lone dash is how some banks (Banorte) leave a money cell empty.
+            data[field].append(None if field in MONEY and cell in _DASHES else cell or None)
         lines.append(first_line + offset)
     frame = pl.DataFrame({**{f: pl.Series(f, v, dtype=pl.String) for f, v in data.items()},
                           LINE: pl.Series(LINE, lines, dtype=pl.Int64)})
@@ -227,18 +242,49 @@ def _table(file: str, header: list[str], rows: list[list[str]], columns: dict[st
 # (matched on the cell without accents, case or punctuation).
 _SUMMARY = re.compile(
     r"^(?:totale?s?|sumas?|saldos?|(?:opening|closing|ending) balance|balance)(?: |$)")
+# The whole of a cell that names a total or a balance, even on a row that carries a date
+# ("31/03/2026;TOTALES;15990;20000"): "TOTAL VISION OPTICA" is a shop, not a total.
+_LABEL = re.compile(
+    r"^(?:sub ?)?(?:totale?s?|sumas?)(?: (?:cargos|abonos|debitos|creditos|depositos|retiros"
+    r"|movimientos|general|del periodo|del mes))?$"
+    r"|^saldos? (?:inicial|final|anterior|actual|disponible|contable|al cierre)$"
+    r"|^(?:opening|closing|ending|starting|final) balance$")
+# A cell that looks like a date, to tell movements from the labels and figures of a footer.
+_DATED = re.compile(r"^\s*(?:\d{1,4}[-/.]\d{1,2}(?:[-/.]\d{1,4})?|\d{8})\b")
+_DASHES = frozenset({"-", "\u2013", "\u2014"})
 
 
-def _summary(row: list[str], date_at: int | None) -> bool:
-    """True for a totals or balance row: no booking date, and a cell that says what it is.
+def _summary(row: list[str], date_at: int | None, moving: list[int]) -> bool:
+    """True for a totals or balance row: no booking date and a cell that says what it is, or a
+    cell that is nothing but such a label.
 
-    A transaction whose description says "Total" still has its date, and is read (or refused
+    A transaction whose description says "Total ..." still has its date, and is read (or refused
     with its line when the date is wrong).
     """
+    if any(_LABEL.match(normalise_header(cell)) for cell in row):
+        return True
     booked = row[date_at].strip() if date_at is not None and date_at < len(row) else ""
     if booked and not _SUMMARY.match(normalise_header(booked)):
         return False
     return any(_SUMMARY.match(normalise_header(cell)) for cell in row)
+
+
+def _footer(rows: list[list[str]], date_at: int | None) -> int:
+    """Where a closing block starts: a summary label in the date column with no dated row below.
+
+    Banks close an export with a row of labels and a row of figures ("Saldo inicial;Total
+    cargos" then "10,741,916.00;100,000.00"); the figures are no movement and have no date.
+    """
+    if date_at is None:
+        return len(rows)
+    cells = [row[date_at].strip() if date_at < len(row) else "" for row in rows]
+    end = len(rows)
+    for i in range(len(rows) - 1, -1, -1):
+        if _DATED.match(cells[i]):
+            break
+        if _SUMMARY.match(normalise_header(cells[i])):
+            end = i
+    return end
 
 
 def _decimal_comma(frame: pl.DataFrame, delimiter: str, *, whole: bool) -> bool:
@@ -280,9 +326,10 @@ def _lines(table: Table, columns: dict[str, int], currency: str, file: str) -> l
             raise StatementError(file, line, table.header("currency"), _(
                 "'{value}' is not an ISO 4217 currency code", value=code or ""))
     exponents = {c: exponent(c) for c in set(codes.to_list())}
-    dates, errors = parse_dates(table, "date")
-    values, more = (parse_dates(table, "value_date", required=False) if "value_date" in columns
-                    else (pl.Series([None] * frame.height), []))
+    month_first = _month_first(frame["date"].drop_nulls().unique().to_list())
+    dates, errors = parse_dates(table, "date", month_first=month_first)
+    values, more = (parse_dates(table, "value_date", required=False, month_first=month_first)
+                    if "value_date" in columns else (pl.Series([None] * frame.height), []))
     amounts = _amounts(table, columns, codes, exponents, errors)
     errors = sorted(errors + more, key=lambda e: e.line)
     if errors:
@@ -293,6 +340,33 @@ def _lines(table: Table, columns: dict[str, int], currency: str, file: str) -> l
         code = codes[i]
         out.append(_line(row, dates[i], values[i], from_minor(amounts[i], code), code))
     return out
+
+
+_NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?:[ T].*)?$")
+
+
+def _month_first(cells: list[str]) -> bool:
+    """True when the dates are written MM/DD/YYYY, as banks in the United States write them.
+
+    A day over 12 decides: in the first place the file is day-first, in the second month-first
+    (both: day-first, and the others are refused with their lines). When no day is over 12 the
+    reading whose dates span the shorter period wins, since an export covers days or weeks, not
+    months apart (07/01..07/05/2026 is five days of July, not January to May); a tie is read
+    day-first, as banks in Chile, Mexico and Spain write.
+    """
+    parts = [(int(m[1]), int(m[2]), int(m[3])) for c in cells if (m := _NUMERIC_DATE.match(c))]
+    if any(first > 12 for first, _second, _year in parts):
+        return False
+    if any(second > 12 for _first, second, _year in parts):
+        return True
+    try:
+        day_first = [date(year, b, a) for a, b, year in parts]
+        month_first = [date(year, a, b) for a, b, year in parts]
+    except ValueError:  # an impossible date, refused later with its line
+        return False
+    if not parts:
+        return False
+    return (max(month_first) - min(month_first)) < (max(day_first) - min(day_first))
 
 
 def _amounts(table: Table, columns: dict[str, int], codes: pl.Series,
@@ -310,6 +384,13 @@ def _amounts(table: Table, columns: dict[str, int], codes: pl.Series,
                                       required=False, positive=False)
         errors.extend(found)
         total = [t + sign * abs(v or 0) for t, v in zip(total, values.to_list(), strict=True)]
+    # A dated row with neither a debit nor a credit is no movement: refused, never read as zero.
+    sides = [f for f in ("debit", "credit") if f in columns]
+    empty = table.frame.filter(pl.all_horizontal(pl.col(f).is_null() for f in sides))
+    named = " / ".join(table.header(f) for f in sides)
+    errors.extend(RowError(table.file, line, named, _(
+        "missing value; expected an amount in {columns}", columns=named))
+        for line in empty[LINE].to_list())
     return total
 
 
