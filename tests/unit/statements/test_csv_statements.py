@@ -293,3 +293,18 @@ def test_english_and_spanish_spellings_of_other_banks(header: str, row: str,
     assert statement_csv.identify(data)
     [statement] = statement_csv.extract_csv(data, file="o.csv", default_currency="EUR")
     assert [line.amount for line in statement.lines] == [amount]
+
+
+def test_pending_and_declined_rows_are_counted_as_not_booked_not_read() -> None:
+    # A fintech's export lists movements still pending (no completed date yet) or declined.
+    data = (b"Type,Started Date,Completed Date,Description,Amount,Currency,State\n"
+            b"TRANSFER,2026-03-01 10:00,2026-03-01 10:05,From ACME SpA,1500.00,MXN,COMPLETED\n"
+            b"CARD_PAYMENT,2026-03-02 09:00,,Tienda,-20.00,MXN,PENDING\n"
+            b"CARD_PAYMENT,2026-03-02 09:30,2026-03-02 09:31,Tienda,-35.00,MXN,DECLINED\n"
+            b"TRANSFER,2026-03-03 11:00,2026-03-03 11:00,From Sur SA,250.00,MXN,Completed\n"
+            )
+    [statement] = statement_csv.extract_csv(data, file="r.csv", account="MX01")
+    assert [(ln.booking_date, ln.amount) for ln in statement.lines] == [
+        (date(2026, 3, 1), Decimal("1500.00")), (date(2026, 3, 3), Decimal("250.00"))]
+    assert [ln.line for ln in statement.lines] == [2, 5]
+    assert statement.not_booked == 2

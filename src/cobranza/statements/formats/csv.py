@@ -66,6 +66,9 @@ PRESET: dict[str, tuple[str, ...]] = {
                        "transaction id", "source id"),
     "currency": ("moneda", "divisa", "currency"),
     "balance": ("saldo", "balance", "balance amount", "partial balance"),
+    # A movement's state, in exports that list pending or refused ones (Revolut, PayPal,
+    # Mercado Pago): those rows are not booked (`_NOT_BOOKED`).
+    "status": ("estado", "estatus", "status", "state"),
 }
 FIELDS = tuple(PRESET)
 MONEY = ("amount", "debit", "credit", "balance")
@@ -114,11 +117,12 @@ def extract_csv(data: bytes, *, file: str, mapping: Mapping[str, str] | None = N
     if not code and "currency" not in columns:
         raise StatementError(file, start + 1, "currency", _(
             "the file has no currency column; give the account's currency (--currency)"))
-    table = _table(file, header, rows[1:], columns, first_line=start + 2, delimiter=delimiter,
-                   currency=code)
+    table, not_booked = _table(file, header, rows[1:], columns, first_line=start + 2,
+                               delimiter=delimiter, currency=code)
     statement_lines = _lines(table, columns, code, file)
     return [ParsedStatement(format=name, account=(account or "").strip(),
-                            currency=code or None, lines=statement_lines, line=start + 1)]
+                            currency=code or None, lines=statement_lines, line=start + 1,
+                            not_booked=not_booked)]
 
 
 def _header_line(lines: list[str], mapping: Mapping[str, str] | None, file: str) -> int:
@@ -212,15 +216,21 @@ def _columns(header: list[str], mapping: Mapping[str, str] | None, file: str,
 
 
 def _table(file: str, header: list[str], rows: list[list[str]], columns: dict[str, int], *,
-           first_line: int, delimiter: str, currency: str) -> Table:
-    """The rows as the ledger imports' Table: stripped strings, empty as null, line numbers."""
+           first_line: int, delimiter: str, currency: str) -> tuple[Table, int]:
+    """The rows as the ledger imports' Table (stripped strings, empty as null, line numbers),
+    and how many rows were left out as not booked (pending, declined)."""
     data: dict[str, list[str | None]] = {field: [] for field in columns}
     lines: list[int] = []
-    date_at = columns.get("date")
+    not_booked = 0
+    date_at, status_at = columns.get("date"), columns.get("status")
     moving = [i for field, i in columns.items() if field in ("amount", "debit", "credit")]
     end = _footer(rows, date_at)
     for offset, row in enumerate(rows[:end]):
         if not any(cell.strip() for cell in row) or _summary(row, date_at, moving):
+            continue
+        if status_at is not None and status_at < len(row) and normalise_header(
+                row[status_at]) in _NOT_BOOKED:
+            not_booked += 1
             continue
         for field, i in columns.items():
             cell = row[i].strip() if i < len(row) else ""
@@ -235,7 +245,7 @@ def _table(file: str, header: list[str], rows: list[list[str]], columns: dict[st
     codes = {c for c in [*cells, currency] if c}
     whole = bool(codes) and all(is_currency(c) and exponent(c) == 0 for c in codes)
     return Table(file, frame, headers, delimiter, "utf-8",
-                 _decimal_comma(frame, delimiter, whole=whole))
+                 _decimal_comma(frame, delimiter, whole=whole)), not_booked
 
 
 # Rows a bank adds above or below the movements: totals and balances, not transactions
@@ -252,6 +262,12 @@ _LABEL = re.compile(
 # A cell that looks like a date, to tell movements from the labels and figures of a footer.
 _DATED = re.compile(r"^\s*(?:\d{1,4}[-/.]\d{1,2}(?:[-/.]\d{1,4})?|\d{8})\b")
 _DASHES = frozenset({"-", "\u2013", "\u2014"})
+# States of a row that the bank has not booked (normalised: lower case, no accents).
+_NOT_BOOKED = frozenset({
+    "pending", "pendiente", "in progress", "processing", "en proceso", "reverted", "revertido",
+    "revertida", "reversed", "declined", "denied", "rechazado", "rechazada", "denegado",
+    "denegada", "failed", "fallido", "fallida", "cancelled", "canceled", "cancelado",
+    "cancelada"})
 
 
 def _summary(row: list[str], date_at: int | None, moving: list[int]) -> bool:
