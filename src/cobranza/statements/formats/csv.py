@@ -223,10 +223,9 @@ def _table(file: str, header: list[str], rows: list[list[str]], columns: dict[st
     lines: list[int] = []
     not_booked = 0
     date_at, status_at = columns.get("date"), columns.get("status")
-    moving = [i for field, i in columns.items() if field in ("amount", "debit", "credit")]
     end = _footer(rows, date_at)
     for offset, row in enumerate(rows[:end]):
-        if not any(cell.strip() for cell in row) or _summary(row, date_at, moving):
+        if not any(cell.strip() for cell in row) or _summary(row, date_at):
             continue
         if status_at is not None and status_at < len(row) and normalise_header(
                 row[status_at]) in _NOT_BOOKED:
@@ -270,7 +269,7 @@ _NOT_BOOKED = frozenset({
     "cancelada"})
 
 
-def _summary(row: list[str], date_at: int | None, moving: list[int]) -> bool:
+def _summary(row: list[str], date_at: int | None) -> bool:
     """True for a totals or balance row: no booking date and a cell that says what it is, or a
     cell that is nothing but such a label.
 
@@ -371,6 +370,8 @@ def _month_first(cells: list[str]) -> bool:
     day-first, as banks in Chile, Mexico and Spain write.
     """
     parts = [(int(m[1]), int(m[2]), int(m[3])) for c in cells if (m := _NUMERIC_DATE.match(c))]
+    if not parts:
+        return False
     if any(first > 12 for first, _second, _year in parts):
         return False
     if any(second > 12 for _first, second, _year in parts):
@@ -379,8 +380,6 @@ def _month_first(cells: list[str]) -> bool:
         day_first = [date(year, b, a) for a, b, year in parts]
         month_first = [date(year, a, b) for a, b, year in parts]
     except ValueError:  # an impossible date, refused later with its line
-        return False
-    if not parts:
         return False
     return (max(month_first) - min(month_first)) < (max(day_first) - min(day_first))
 
