@@ -46,7 +46,8 @@ class BankTransaction(Base):
     """One booked movement of a bank account, imported once whatever file brings it again.
 
     `dedupe_key` is the bank's transaction id where the format gives one (camt AcctSvcrRef,
-    MT940 bank reference, OFX FITID, SPEI clave de rastreo), else a fingerprint of account,
+    MT940 bank reference, OFX FITID, SPEI clave de rastreo) with the account and amount
+    (`statements.service.id_key`), else a fingerprint of account,
     dates, amount, currency, counterparty, remittance and the occurrence number of identical
     lines within the statement (two equal transfers on one day are two payments).
     Status: new (not yet looked at) | applied | review | unmatched | ignored.

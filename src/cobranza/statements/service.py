@@ -186,7 +186,8 @@ def dedupe_keys(statement: ParsedStatement) -> list[str]:
     for line in statement.lines:
         # An id the file repeats (a "NONREF" placeholder, a batch's shared id) names no one line.
         if line.transaction_id and ids[line.transaction_id] == 1:
-            keys.append("t:" + _digest(statement.account, line.transaction_id))
+            keys.append(id_key(statement.account, line.transaction_id, line.currency,
+                               to_minor(line.amount, line.currency)))
             continue
         fingerprint = (statement.account, line.booking_date.isoformat(), str(line.amount),
                        line.currency, line.counterparty_name or "",
@@ -195,6 +196,15 @@ def dedupe_keys(statement: ParsedStatement) -> list[str]:
         occurrences[fingerprint] += 1
         keys.append("f:" + _digest(*fingerprint, str(occurrences[fingerprint])))
     return keys
+
+
+def id_key(account: str, transaction_id: str, currency: str, amount: int) -> str:
+    """The key of a line the bank gave an id: the account, the id (as stored, cut to its
+    column) and the amount in minor units. The amount keeps apart two movements of a bank
+    that gives ids again (numbering each day's or each file's movements from one): the same
+    movement reported twice has the same amount. Migration 0004 keyed the stored lines so."""
+    return "t:" + _digest(account, transaction_id[:_WIDTHS["transaction_id"]], currency,
+                          str(amount))
 
 
 def _digest(*parts: str) -> str:

@@ -7,9 +7,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from alembic import command
 from sqlalchemy import text
 
-from cobranza.db import make_engine
+from cobranza.db import _alembic_config, make_engine
 from tests.support import cli, ok
 from tests.unit.statements.test_camt import TX, balance, document, entry
 from tests.unit.statements.test_cep import receipt
@@ -88,6 +89,34 @@ def test_lines_without_a_bank_id_are_fingerprinted_and_equal_ones_kept(tmp_path:
     result = ok(db, "import", "statement", write(tmp_path / "b.xml", march(
         same, same, same, opening="991.00")))
     assert "1 new, 2 already imported." in result.stdout
+
+
+def test_an_id_the_bank_gives_again_on_another_amount_is_another_movement(tmp_path: Path,
+                                                                         db: str) -> None:
+    # Some banks number each day's (or each file's) movements from one.
+    ok(db, "import", "statement", write(tmp_path / "a.xml", march(entry("10.00", ref="1"))))
+    result = ok(db, "import", "statement", write(tmp_path / "b.xml", march(
+        entry("25.00", ref="1"), opening="1010.00")))
+    assert "1 new, 0 already imported." in result.stdout
+    assert rows(db, "SELECT transaction_id, amount FROM bank_transactions ORDER BY id") == [
+        ("1", 1000), ("1", 2500)]
+
+
+def test_lines_keyed_by_an_older_version_are_known_after_the_upgrade(tmp_path: Path,
+                                                                     db: str) -> None:
+    ok(db, "import", "statement", write(tmp_path / "a.xml", march(entry("10.00", ref="A"))))
+    engine = make_engine(db)
+    command.downgrade(_alembic_config(engine), "0003")
+    engine.dispose()
+    # Before migration 0004, a line with a bank id was keyed by its account and id alone.
+    old = "t:" + hashlib.sha256(b"MX00TEST\x1fA").hexdigest()
+    assert rows(db, "SELECT dedupe_key FROM bank_transactions") == [(old,)]
+    ok(db, "init")  # brings the database up to date
+    result = ok(db, "import", "statement", write(tmp_path / "b.xml", march(
+        entry("10.00", ref="A"), entry("20.00", ref="B"))))
+    assert "1 new, 1 already imported." in result.stdout
+    assert rows(db, "SELECT transaction_id FROM bank_transactions ORDER BY id") == [
+        ("A",), ("B",)]
 
 
 def test_a_cep_needs_the_account_when_it_names_none(tmp_path: Path, db: str) -> None:
