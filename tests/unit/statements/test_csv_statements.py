@@ -308,3 +308,40 @@ def test_pending_and_declined_rows_are_counted_as_not_booked_not_read() -> None:
         (date(2026, 3, 1), Decimal("1500.00")), (date(2026, 3, 3), Decimal("250.00"))]
     assert [ln.line for ln in statement.lines] == [2, 5]
     assert statement.not_booked == 2
+
+
+RUNNING = ("Fecha;Detalle;Cargo;Abono;Saldo\n"
+           "03/03/2026;Pago ACME;;500;1.480\n"
+           "02/03/2026;Comisión;20;;980\n"
+           "02/03/2026;Pago Sur;;1.000;1.000\n")  # newest first; opening balance 0
+
+
+@pytest.mark.parametrize("rows", [
+    RUNNING,
+    # The days newest first, each day's movements oldest first.
+    "Fecha;Detalle;Cargo;Abono;Saldo\n03/03/2026;Pago ACME;;500;1.480\n"
+    "02/03/2026;Pago Sur;;1.000;1.000\n02/03/2026;Comisión;20;;980\n",
+    # A balance at the end of each day only: nothing to check.
+    "Fecha;Detalle;Cargo;Abono;Saldo\n02/03/2026;Pago Sur;;1.000;\n"
+    "02/03/2026;Comisión;20;;980\n03/03/2026;Pago ACME;;500;99\n",
+])
+def test_balances_that_follow_from_the_amounts_in_any_order_read(rows: str) -> None:
+    [statement] = statement_csv.extract_csv(rows.encode(), file="r.csv", currency="CLP")
+    assert sorted(line.amount for line in statement.lines) == [-20, 500, 1000]
+
+
+def test_a_balance_that_does_not_follow_from_its_amount_is_refused_where_it_breaks() -> None:
+    # 20 misread (or mistyped) as 2: the balance before the fee is no movement's balance.
+    data = RUNNING.replace(";20;;980", ";2;;980").encode()
+    with pytest.raises(StatementError, match=(
+            r"^s\.csv:3: Saldo: the balance 980 CLP less the amount -2 CLP is 982 CLP, the "
+            r"balance of no other movement: the balances do not follow from the amounts")):
+        statement_csv.extract_csv(data, file="s.csv", currency="CLP")
+
+
+def test_running_balances_are_followed_per_currency() -> None:
+    data = (b"Date,Description,Amount,Currency,Balance\n"
+            b"2026-03-01,Payment,100.00,USD,100.00\n2026-03-01,Pago,50.00,MXN,50.00\n"
+            b"2026-03-02,Fee,-1.00,USD,99.00\n2026-03-02,Pago,25.50,MXN,75.50\n")
+    [statement] = statement_csv.extract_csv(data, file="m.csv")
+    assert [line.amount for line in statement.lines] == [100, 50, -1, Decimal("25.50")]

@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections import Counter
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
@@ -350,11 +351,56 @@ def _lines(table: Table, columns: dict[str, int], currency: str, file: str) -> l
     if errors:
         first = errors[0]
         raise StatementError(file, first.line, first.column, first.message)
+    if "balance" in columns:
+        _check_running_balance(table, codes, exponents, amounts, dates.to_list())
     out = []
     for i, row in enumerate(frame.iter_rows(named=True)):
         code = codes[i]
         out.append(_line(row, dates[i], values[i], from_minor(amounts[i], code), code))
     return out
+
+
+def _check_running_balance(table: Table, codes: pl.Series, exponents: dict[str, int],
+                           amounts: list[int], dates: list[date]) -> None:
+    """Where every movement states the account's balance after it, the balances must follow
+    from the amounts (the statement's balance check, DOMAIN.md aside: the bank's own sums).
+
+    Each movement's balance less its amount is the balance before it: another movement's
+    balance or, once per currency, the opening balance. That holds whatever the order of the
+    rows (newest first, or the days newest first and each day's movements oldest first),
+    and a misread amount, sign or decimal point breaks it: its balance before is no
+    movement's balance. Without a stated opening balance, the first movement's amount is
+    taken as written. A balance column that is partly empty or unreadable (some banks give
+    the balance at the end of each day only) states nothing checkable, and is let be.
+    """
+    balances, unreadable = parse_amounts(table, "balance", codes, exponents=exponents,
+                                         required=False, positive=False)
+    if unreadable or balances.null_count():
+        return
+    rows: dict[str, list[tuple[int, int, int]]] = {}  # currency -> (position, before, after)
+    for at, (code, after, amount) in enumerate(zip(codes.to_list(), balances.to_list(), amounts,
+                                                    strict=True)):
+        rows.setdefault(code, []).append((at, after - amount, after))
+    for code, movements in rows.items():
+        unmatched = Counter(before for _at, before, _after in movements)
+        unmatched.subtract(after for _at, _before, after in movements)
+        if sum(n for n in unmatched.values() if n > 0) <= 1:
+            continue
+        # The opening balance is the balance before a movement of the first day; the others
+        # left over are where the sums break: the latest of them is shown.
+        loose = [at for at, before, _after in movements if unmatched[before] > 0]
+        at = max(loose, key=lambda at: (dates[at], -at))
+        line = table.frame[LINE][at]
+        raise StatementError(table.file, line, table.header("balance"), _(
+            "the balance {balance} less the amount {amount} is {before}, the balance of no "
+            "other movement: the balances do not follow from the amounts (an amount misread, "
+            "or movements missing from the file)",
+            balance=_money(balances[at], code), amount=_money(amounts[at], code),
+            before=_money(balances[at] - amounts[at], code)))
+
+
+def _money(minor: int, currency: str) -> str:
+    return f"{from_minor(minor, currency)} {currency}"
 
 
 _NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?:[ T].*)?$")
