@@ -32,7 +32,7 @@ def import_statement_command(
              "overrides the file's.")] = None,
     map_: Annotated[list[str] | None, typer.Option(
         "--map", metavar="FIELD=HEADER",
-        help="CSV: read FIELD from the file's HEADER, e.g. --map 'description=Glosa'. "
+        help="CSV or Excel: read FIELD from the file's HEADER, e.g. --map 'description=Glosa'. "
              "Repeatable or comma-separated. Fields: " + ", ".join(CSV_FIELDS) + ".")] = None,
     currency: Annotated[str | None, typer.Option(
         metavar="CODE",

@@ -87,7 +87,7 @@ def _too_large(file: str) -> HTTPException:
 @router.post("")
 async def upload_statement(
     request: Request, session: SessionDep, org: OrgDep,
-    format: Annotated[str, Query(description="auto, camt, mt940, ofx, bai2, csv or cep")]
+    format: Annotated[str, Query(description="auto, camt, mt940, ofx, bai2, xlsx, csv or cep")]
     = "auto",
     account: Annotated[str | None, Query(description="the account, when the file names none")]
     = None,

@@ -19,12 +19,13 @@ from cobranza.i18n import _
 from cobranza.statements.model import ParsedStatement, StatementError, StatementFormat
 from cobranza.statements.safexml import XmlError, parse_xml
 
-FORMATS = ("camt", "cep", "ofx", "mt940", "bai2", "csv")
+FORMATS = ("camt", "cep", "ofx", "mt940", "bai2", "xlsx", "csv")
 HEAD = 8192  # enough for every signature, including an OFX header and a long XML prologue
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
          (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
          (codecs.BOM_UTF16_BE, "utf-16"))
 _PACKAGE = "cobranza.statements.formats"
+_TABULAR = ("csv", "xlsx")  # exports of rows and columns, read with a mapping and currencies
 _LEGACY = ("cp1252", "latin_1", "iso8859_15", "cp850", "mac_roman")
 
 
@@ -118,10 +119,11 @@ def read_statements(data: bytes, *, file: str, format: str = "auto",
                     default_currency: str | None = None) -> list[ParsedStatement]:
     """Detect (or take) the format and read every statement of the file.
 
-    `mapping` and the currencies are for CSV, the one format without fixed fields: the others
-    name their own currency and ignore them; a mapping given for another format is an error.
+    `mapping` and the currencies are for CSV and Excel exports, the formats without fixed
+    fields: the others name their own currency and ignore them; a mapping given for another
+    format is an error.
     """
-    if mapping and format not in ("auto", "csv"):
+    if mapping and format not in ("auto", *_TABULAR):
         raise _map_refused(file, format)
     if format == "auto":
         reader = detect(data, file=file)
@@ -135,11 +137,13 @@ def read_statements(data: bytes, *, file: str, format: str = "auto",
             raise StatementError(file, 0, "format", _(
                 "the file does not look like {format}; try --format auto", format=format))
         reader = found
-    if reader.name == "csv":
+    if reader.name in _TABULAR:
         # Imported here, as every reader is: detect never loads a format it does not use.
         from cobranza.statements.formats.csv import extract_csv
-        return extract_csv(data, file=file, mapping=mapping, currency=currency,
-                           default_currency=default_currency)
+        from cobranza.statements.formats.xlsx import extract_xlsx
+        extract = extract_csv if reader.name == "csv" else extract_xlsx
+        return extract(data, file=file, mapping=mapping, currency=currency,
+                       default_currency=default_currency)
     if mapping:
         raise _map_refused(file, reader.name)
     return reader.extract(data, file=file)

@@ -14,6 +14,7 @@ from cobranza.db import _alembic_config, make_engine
 from tests.support import cli, ok
 from tests.unit.statements.test_camt import TX, balance, document, entry
 from tests.unit.statements.test_cep import receipt
+from tests.unit.statements.test_xlsx import CARTOLA
 
 TABLES = ("bank_statements", "bank_transactions")
 
@@ -117,6 +118,18 @@ def test_lines_keyed_by_an_older_version_are_known_after_the_upgrade(tmp_path: P
     assert "1 new, 1 already imported." in result.stdout
     assert rows(db, "SELECT transaction_id FROM bank_transactions ORDER BY id") == [
         ("A",), ("B",)]
+
+
+def test_an_excel_export_imports_once(tmp_path: Path, db: str) -> None:
+    path = write(tmp_path / "cartola.xlsx", CARTOLA)
+    first = ok(db, "import", "statement", path, "--account", "00-123")
+    assert "00-123 (CLP) 2026-03-02..2026-03-03: 2 new, 0 already imported." in first.stdout
+    assert rows(db, "SELECT amount, creditor_reference FROM bank_transactions ORDER BY id") == [
+        (1234500, "RF18539007547034"), (-12990, None)]
+    before = digest(db)
+    assert "0 new, 2 already imported." in ok(db, "import", "statement", path, "--account",
+                                              "00-123").stdout
+    assert digest(db) == before
 
 
 def test_a_cep_needs_the_account_when_it_names_none(tmp_path: Path, db: str) -> None:

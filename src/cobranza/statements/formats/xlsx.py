@@ -1,0 +1,85 @@
+"""Bank statements exported as an Excel workbook (.xlsx), as most Chilean and Mexican banks offer.
+
+The first worksheet is read as the CSV reader reads an export (`formats.csv`: the same preset of
+headers, `--map`, currencies, dates, running balances and checks): each sheet row becomes one
+row of text, so the errors name the spreadsheet's own row numbers. Cells are written as the
+ledger imports write them (`importers.tabular.cell_text`): dates as YYYY-MM-DD, numbers exactly
+as stored, never through a float's digits. An Excel 97-2003 workbook (.xls) is refused with
+what to do instead.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Mapping
+
+import openpyxl
+from openpyxl.utils.exceptions import InvalidFileException
+
+from cobranza.i18n import _
+from cobranza.importers.tabular import cell_text
+from cobranza.statements.formats.csv import extract_csv
+from cobranza.statements.model import ParsedStatement, StatementError
+
+name = "xlsx"
+
+_ZIP = b"PK\x03\x04"
+_OLE = b"\xd0\xcf\x11\xe0"  # Excel 97-2003 (.xls), and other OLE compound files
+MAX_ROWS = 1_000_000  # a bank's export is thousands of rows; more is a damaged or hostile file
+
+
+def identify(head: bytes) -> bool:
+    """True for an Office Open XML package (a zip naming its content types) or an old .xls."""
+    return head.startswith(_OLE) or (head.startswith(_ZIP) and (
+        b"[Content_Types].xml" in head or b"xl/" in head))
+
+
+def extract(data: bytes, *, file: str) -> list[ParsedStatement]:
+    """Read a workbook laid out as the CSV reader's generic preset expects."""
+    return extract_xlsx(data, file=file)
+
+
+def extract_xlsx(data: bytes, *, file: str, mapping: Mapping[str, str] | None = None,
+                 account: str | None = None, currency: str | None = None,
+                 default_currency: str | None = None) -> list[ParsedStatement]:
+    """Read the first worksheet as `formats.csv.extract_csv` reads a CSV export."""
+    return extract_csv(_as_text(data, file), file=file, mapping=mapping, account=account,
+                       currency=currency, default_currency=default_currency)
+
+
+def _as_text(data: bytes, file: str) -> bytes:
+    """The first worksheet as tab-separated UTF-8 text, one line per sheet row."""
+    if data.startswith(_OLE):
+        raise StatementError(file, 0, "", _(
+            "this is an Excel 97-2003 (.xls) workbook; save it as .xlsx or CSV and import that"))
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (OSError, zipfile.BadZipFile, InvalidFileException, KeyError, ValueError) as exc:
+        raise _not_a_workbook(file, exc) from None
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter="\t", lineterminator="\n")
+    try:
+        sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()  # some writers record a wrong sheet size: read every row
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if number > MAX_ROWS:
+                raise StatementError(file, number, "", _(
+                    "the worksheet has more than {n} rows; expected a bank's export",
+                    n=MAX_ROWS))
+            # A cell's line breaks would start a new line of text, and shift every row below.
+            writer.writerow([" ".join(text.split()) if (text := cell_text(v)) else ""
+                             for v in values])
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError, SyntaxError, IndexError) as exc:
+        # A damaged sheet (a truncated zip, broken XML) shows only once its rows are read.
+        raise _not_a_workbook(file, exc) from None
+    finally:
+        workbook.close()
+    return out.getvalue().encode("utf-8")
+
+
+def _not_a_workbook(file: str, exc: Exception) -> StatementError:
+    return StatementError(file, 0, "", _(
+        "the file is not a readable Excel workbook ({reason}); save it again as .xlsx or CSV",
+        reason=str(exc) or type(exc).__name__))
