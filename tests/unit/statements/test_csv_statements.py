@@ -345,3 +345,32 @@ def test_running_balances_are_followed_per_currency() -> None:
             b"2026-03-02,Fee,-1.00,USD,99.00\n2026-03-02,Pago,25.50,MXN,75.50\n")
     [statement] = statement_csv.extract_csv(data, file="m.csv")
     assert [line.amount for line in statement.lines] == [100, 50, -1, Decimal("25.50")]
+
+
+BANORTE = ("CUENTA,FECHA DE OPERACIÓN,FECHA,REFERENCIA,DESCRIPCIÓN,COD. TRANSAC,SUCURSAL,"
+           "DEPÓSITOS,RETIROS,SALDO,MOVIMIENTO,DESCRIPCIÓN DETALLADA\n"
+           '0123456789,02/03/2026,02/03/2026,F-1001,SPEI RECIBIDO,5,0001,"1,160.00",-,'
+           '"11,160.00",1001,PAGO FACTURA F-1001 ACME\n'
+           '0123456789,03/03/2026,03/03/2026,,COMISION,7,0001,-,5.80,"11,154.20",1002,'
+           "COMISION SPEI\n")
+
+
+def test_an_account_column_is_the_statements_own_account_not_the_payers() -> None:
+    [statement] = statement_csv.extract_csv(BANORTE.encode(), file="b.csv",
+                                            default_currency="MXN")
+    assert statement.account == "0123456789"
+    assert [(ln.amount, ln.counterparty_account) for ln in statement.lines] == [
+        (Decimal("1160.00"), None), (Decimal("-5.80"), None)]
+
+
+def test_an_export_of_several_accounts_is_one_statement_per_account() -> None:
+    data = (BANORTE + '9876543210,03/03/2026,03/03/2026,,DEPOSITO,5,0001,"200.00",-,'
+            '"200.00",1003,DEPOSITO EN EFECTIVO\n').encode()
+    first, second = statement_csv.extract_csv(data, file="b.csv", default_currency="MXN")
+    assert (first.account, len(first.lines)) == ("0123456789", 2)
+    assert (second.account, [ln.amount for ln in second.lines]) == ("9876543210",
+                                                                    [Decimal("200.00")])
+    # The account given for the file is the one every row is on.
+    [given] = statement_csv.extract_csv(data, file="b.csv", default_currency="MXN",
+                                        account="MX-OPS")
+    assert (given.account, len(given.lines)) == ("MX-OPS", 3)

@@ -59,8 +59,13 @@ PRESET: dict[str, tuple[str, ...]] = {
                   "nro doc", "documento", "reference", "ref", "payment reference",
                   "external reference"),
     "counterparty_name": ("nombre", "ordenante", "beneficiario", "payee", "counterparty", "name"),
-    "counterparty_account": ("cuenta", "cuenta origen", "clabe", "cuenta ordenante",
+    "counterparty_account": ("cuenta origen", "clabe", "cuenta ordenante",
                              "counterparty account"),
+    # The account a movement is on (Banorte's CUENTA, a multi-account export's column): the
+    # statement's own, never the payer's. A payer's account learnt from it would tie every
+    # line of the account to one customer.
+    "account": ("cuenta", "numero de cuenta", "no de cuenta", "n de cuenta", "no cuenta",
+                "n cuenta", "nro cuenta", "account", "account number", "account no"),
     "counterparty_tax_id": ("rut", "rfc", "rut ordenante", "rfc ordenante", "tax id"),
     "spei_reference": ("clave de rastreo", "clave rastreo", "tracking key"),
     "transaction_id": ("id transaccion", "numero operacion", "n operacion", "folio",
@@ -121,9 +126,24 @@ def extract_csv(data: bytes, *, file: str, mapping: Mapping[str, str] | None = N
     table, not_booked = _table(file, header, rows[1:], columns, first_line=start + 2,
                                delimiter=delimiter, currency=code)
     statement_lines = _lines(table, columns, code, file)
-    return [ParsedStatement(format=name, account=(account or "").strip(),
-                            currency=code or None, lines=statement_lines, line=start + 1,
-                            not_booked=not_booked)]
+    if account or "account" not in columns:
+        return [ParsedStatement(format=name, account=(account or "").strip(),
+                                currency=code or None, lines=statement_lines, line=start + 1,
+                                not_booked=not_booked)]
+    # One statement per account the rows name, in the order they first appear.
+    by_account: dict[str, list[StatementLine]] = {}
+    for own, line in zip(_accounts(table), statement_lines, strict=True):
+        by_account.setdefault(own, []).append(line)
+    return [ParsedStatement(format=name, account=own, currency=code or None, lines=lines,
+                            line=start + 1, not_booked=not_booked if at == 0 else 0)
+            for at, (own, lines) in enumerate(by_account.items())] or [ParsedStatement(
+                format=name, account="", currency=code or None, line=start + 1,
+                not_booked=not_booked)]
+
+
+def _accounts(table: Table) -> list[str]:
+    """Each row's account, as written (empty when the cell is)."""
+    return [(cell or "").strip() for cell in table.frame["account"].to_list()]
 
 
 def _header_line(lines: list[str], mapping: Mapping[str, str] | None, file: str) -> int:
@@ -352,7 +372,9 @@ def _lines(table: Table, columns: dict[str, int], currency: str, file: str) -> l
         first = errors[0]
         raise StatementError(file, first.line, first.column, first.message)
     if "balance" in columns:
-        _check_running_balance(table, codes, exponents, amounts, dates.to_list())
+        accounts = _accounts(table) if "account" in columns else [""] * frame.height
+        _check_running_balance(table, [f"{own}\x1f{code}" for own, code in zip(
+            accounts, codes.to_list(), strict=True)], codes, exponents, amounts, dates.to_list())
     out = []
     for i, row in enumerate(frame.iter_rows(named=True)):
         code = codes[i]
@@ -360,8 +382,9 @@ def _lines(table: Table, columns: dict[str, int], currency: str, file: str) -> l
     return out
 
 
-def _check_running_balance(table: Table, codes: pl.Series, exponents: dict[str, int],
-                           amounts: list[int], dates: list[date]) -> None:
+def _check_running_balance(table: Table, groups: list[str], codes: pl.Series,
+                           exponents: dict[str, int], amounts: list[int],
+                           dates: list[date]) -> None:
     """Where every movement states the account's balance after it, the balances must follow
     from the amounts (the statement's balance check, DOMAIN.md aside: the bank's own sums).
 
@@ -369,7 +392,7 @@ def _check_running_balance(table: Table, codes: pl.Series, exponents: dict[str, 
     balance or, once per currency, the opening balance. That holds whatever the order of the
     rows (newest first, or the days newest first and each day's movements oldest first),
     and a misread amount, sign or decimal point breaks it: its balance before is no
-    movement's balance. Without a stated opening balance, the first movement's amount is
+    movement's balance (per account and currency). Without a stated opening balance, the first movement's amount is
     taken as written. A balance column that is partly empty or unreadable (some banks give
     the balance at the end of each day only) states nothing checkable, and is let be.
     """
@@ -377,11 +400,12 @@ def _check_running_balance(table: Table, codes: pl.Series, exponents: dict[str, 
                                          required=False, positive=False)
     if unreadable or balances.null_count():
         return
-    rows: dict[str, list[tuple[int, int, int]]] = {}  # currency -> (position, before, after)
-    for at, (code, after, amount) in enumerate(zip(codes.to_list(), balances.to_list(), amounts,
-                                                    strict=True)):
-        rows.setdefault(code, []).append((at, after - amount, after))
-    for code, movements in rows.items():
+    # Per account and currency (`groups`): (position, balance before, balance after).
+    rows: dict[str, list[tuple[int, int, int]]] = {}
+    for at, (group, after, amount) in enumerate(zip(groups, balances.to_list(), amounts,
+                                                     strict=True)):
+        rows.setdefault(group, []).append((at, after - amount, after))
+    for movements in rows.values():
         unmatched = Counter(before for _at, before, _after in movements)
         unmatched.subtract(after for _at, _before, after in movements)
         if sum(n for n in unmatched.values() if n > 0) <= 1:
@@ -395,8 +419,8 @@ def _check_running_balance(table: Table, codes: pl.Series, exponents: dict[str, 
             "the balance {balance} less the amount {amount} is {before}, the balance of no "
             "other movement: the balances do not follow from the amounts (an amount misread, "
             "or movements missing from the file)",
-            balance=_money(balances[at], code), amount=_money(amounts[at], code),
-            before=_money(balances[at] - amounts[at], code)))
+            balance=_money(balances[at], codes[at]), amount=_money(amounts[at], codes[at]),
+            before=_money(balances[at] - amounts[at], codes[at])))
 
 
 def _money(minor: int, currency: str) -> str:
