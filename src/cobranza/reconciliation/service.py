@@ -315,8 +315,11 @@ def learn(session: Session, *, org_id: int, line: BankTransaction, customer_id: 
     taught = []
     if line.counterparty_name and name_key(line.counterparty_name):
         taught.append(("name", name_key(line.counterparty_name)))
-    if line.counterparty_account and compact(line.counterparty_account):
-        taught.append(("account", compact(line.counterparty_account)))
+    payer = compact(line.counterparty_account or "")
+    # A file that gives the account's own number as the payer's (in every row) must not tie
+    # every line of the account to this customer.
+    if payer and payer != compact(line.account):
+        taught.append(("account", payer))
     for kind, value in taught:
         known = session.scalar(select(CustomerAlias.id).where(
             CustomerAlias.org_id == org_id, CustomerAlias.kind == kind,

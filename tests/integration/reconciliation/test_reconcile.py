@@ -189,6 +189,17 @@ def test_confirming_learns_the_payer_and_the_next_payment_is_applied(db: str) ->
     assert run(db)[second] == ("applied", "M001", ["A-1003"])
 
 
+def test_the_accounts_own_number_given_as_the_payers_is_not_learnt(db: str) -> None:
+    line, = add_lines(db, {"amount": 116000, "counterparty_name": "JUAN PEREZ LOPEZ",
+                           "counterparty_account": "0121 8000 1234 5678 97"})
+    with uow(db) as (session, org):
+        decide_line(session, org_id=org.id, line_id=line, parts=[Part("M001", ("A-1001",))],
+                    method="manual", now=NOW, user="ana")
+    with uow(db) as (session, _org):
+        taught = {(a.kind, a.value) for a in session.scalars(select(CustomerAlias))}
+    assert taught == {("name", "JUAN PEREZ LOPEZ")}
+
+
 def test_reversing_restores_the_invoices_exactly(db: str) -> None:
     before = open_amounts(db)
     line, = add_lines(db, {"amount": 998499, "remittance": "B-2001", "counterparty_name": "X"})
