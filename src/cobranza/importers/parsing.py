@@ -19,6 +19,18 @@ from cobranza.importers.tabular import LINE, RowError, Table
 _RAW, _PROBLEM = "_raw", "_problem"
 _TIME = r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$"  # the time some systems append to a date: ignored
 _DATE_SHAPE = r"^(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}-\d{1,2}-\d{4})$"
+_SHORT_YEAR = r"^\d{1,2}-\d{1,2}-\d{2}$"  # 02-03-26: the years 2000-2068 (chrono's %y)
+# Months by name, in Spanish and English, whole or cut ("02-mar-2026", "2 de marzo de 2026",
+# "Mar 2, 2026"): a date that names its month is read day-first, whatever the column's order.
+_MONTHS = (("ene", "enero", "jan", "january"), ("feb", "febrero", "february"),
+           ("mar", "marzo", "march"), ("abr", "abril", "apr", "april"), ("may", "mayo"),
+           ("jun", "junio", "june"), ("jul", "julio", "july"), ("ago", "agosto", "aug", "august"),
+           ("sep", "sept", "set", "septiembre", "setiembre", "september"),
+           ("oct", "octubre", "october"), ("nov", "noviembre", "november"),
+           ("dic", "diciembre", "dec", "december"))
+_NAME_FIRST = r"^([a-z]+)-(\d{1,2})-(\d{2,4})$"  # "mar-2-2026", from "Mar 2, 2026"
+_MONTH_NUMBERS = {name: f"{number:02d}" for number, names in enumerate(_MONTHS, start=1)
+                  for name in names}
 # Eight digits run together, as some banks' fixed-width exports write dates: YYYYMMDD first; a
 # DDMMYYYY of the years 1900-2099 can never read as YYYYMMDD (its "month" would be 19 or 20).
 _COMPACT = r"^\d{8}$"
@@ -54,23 +66,52 @@ def _missing(required: bool) -> pl.Expr:
 def parse_dates(
     table: Table, column: str, *, required: bool = True, month_first: bool = False
 ) -> tuple[pl.Series, list[RowError]]:
-    """Dates written YYYY-MM-DD, DD-MM-YYYY or DD/MM/YYYY (also YYYY/MM/DD, DD.MM.YYYY, YYYYMMDD).
+    """Dates written YYYY-MM-DD, DD-MM-YYYY or DD/MM/YYYY (also YYYY/MM/DD, DD.MM.YYYY, YYYYMMDD,
+    DD/MM/YY, and with the month's name in Spanish or English: 02-MAR-2026, 2 de marzo de 2026,
+    Mar 2, 2026).
 
     `month_first`: the file writes MM/DD/YYYY (as banks in the United States do); the caller
     decides it for the whole column, so no date is read one way and its neighbour the other.
     """
-    text = pl.col(_RAW).str.replace(_TIME, "").str.replace_all(r"[/.]", "-")
-    day, compact = ("%m-%d-%Y", "%m%d%Y") if month_first else ("%d-%m-%Y", "%d%m%Y")
+    raw = table.frame[column] if column in table.frame.columns else pl.Series([], dtype=pl.String)
+    # Most files write numbers only: months by name and two-digit years are looked for only in
+    # a column that has them (a million dates: 0.35 s either way, 3.9 s through every step).
+    by_name = bool(raw.str.contains(r"[A-Za-z]{3}").any())
+    short_years = bool(raw.str.contains(r"^\s*\d{1,2}[-/. ]\d{1,2}[-/. ]\d{2}\s*$").any())
+    text = pl.col(_RAW).str.replace(_TIME, "")
+    named = pl.lit(False)
+    if by_name:
+        text = (text.str.strip_chars().str.to_lowercase().str.replace_all(r"[/.,\s]+", "-")
+                .str.replace_all(r"-del?-", "-").str.replace(_NAME_FIRST, "${2}-${1}-${3}"))
+        named = text.str.contains(r"[a-z]")
+        parts = text.str.extract_groups(r"^(?P<d>\d{1,2})-(?P<m>[a-z]+)-(?P<y>\d{2,4})$")
+        month = parts.struct.field("m").replace_strict(_MONTH_NUMBERS, default=None,
+                                                       return_dtype=pl.String)
+        text = pl.when(month.is_not_null()).then(pl.concat_str(
+            parts.struct.field("d"), pl.lit("-"), month, pl.lit("-"),
+            parts.struct.field("y"))).otherwise(text)
+    else:
+        text = text.str.replace_all(r"[/.\s]", "-")
+    day, compact, short = (("%m-%d-%Y", "%m%d%Y", "%m-%d-%y") if month_first else
+                           ("%d-%m-%Y", "%d%m%Y", "%d-%m-%y"))
+    written = pl.col("_text")
     # The shape check keeps chrono from reading 01-03-26 as the year 1; to_date leaves impossible
     # dates (31-02-2026) null instead of rolling them over.
-    value = (pl.when(pl.col("_text").str.contains(_DATE_SHAPE)).then(pl.coalesce(
-        pl.col("_text").str.to_date("%Y-%m-%d", strict=False),
-        pl.col("_text").str.to_date(day, strict=False)))
-        .when(pl.col("_text").str.contains(_COMPACT)).then(pl.coalesce(
-            pl.col("_text").str.to_date("%Y%m%d", strict=False),
-            pl.col("_text").str.to_date(compact, strict=False))))
+    value: pl.Expr = pl.when(written.str.contains(_DATE_SHAPE)).then(pl.coalesce(
+        written.str.to_date("%Y-%m-%d", strict=False), written.str.to_date(day, strict=False)))
+    if by_name:
+        value = pl.when(pl.col("_named") & written.str.contains(_DATE_SHAPE)).then(
+            written.str.to_date("%d-%m-%Y", strict=False)).when(
+            pl.col("_named") & written.str.contains(_SHORT_YEAR)).then(
+            written.str.to_date("%d-%m-%y", strict=False)).otherwise(value)
+    if short_years:
+        value = pl.when(written.str.contains(_SHORT_YEAR)).then(
+            written.str.to_date(short, strict=False)).otherwise(value)
+    value = pl.when(written.str.contains(_COMPACT)).then(pl.coalesce(
+        written.str.to_date("%Y%m%d", strict=False),
+        written.str.to_date(compact, strict=False))).otherwise(value)
     frame = (
-        _cells(table, column).with_columns(text.alias("_text"))
+        _cells(table, column).with_columns(text.alias("_text"), named.alias("_named"))
         .with_columns(value.alias(column))
         .with_columns(pl.when(pl.col(_RAW).is_null()).then(_missing(required))
                       .when(pl.col(column).is_null()).then(pl.lit("invalid")).alias(_PROBLEM))

@@ -57,12 +57,31 @@ def test_dates_in_every_accepted_form(written: str) -> None:
     assert values.dtype == pl.Date
 
 
+@pytest.mark.parametrize("written", [
+    "01-mar-2026", "01/MAR/2026", "1 Mar 2026", "1 mar. 2026", "01-Mar-26", "1 de marzo de 2026",
+    "Mar 1, 2026", "March 1 2026", "1 marzo 2026", "01/03/26", "01.03.26",
+])
+def test_dates_with_the_months_name_or_a_two_digit_year(written: str) -> None:
+    values, errors = parse_dates(table("issue_date", [written]), "issue_date")
+    assert (values.to_list(), errors) == ([date(2026, 3, 1)], [])
+
+
+def test_month_names_in_spanish_and_english_read_day_first_in_any_column() -> None:
+    written = ["15-ene-2026", "15-Jan-2026", "1-ago-2026", "1 Aug 2026", "30-sept-2026",
+               "7 dic 2026", "Dec 7, 2026", "03/04/2026"]
+    values, errors = parse_dates(table("date", written), "date", month_first=True)
+    assert errors == []
+    assert values.to_list() == [date(2026, 1, 15), date(2026, 1, 15), date(2026, 8, 1),
+                                date(2026, 8, 1), date(2026, 9, 30), date(2026, 12, 7),
+                                date(2026, 12, 7), date(2026, 3, 4)]
+
+
 def test_impossible_and_malformed_dates_are_errors_naming_the_users_header() -> None:
-    written = ["31-02-2026", "2026-13-01", "03/31/2026", "45678", "1 de marzo", "26-03-01",
-               "2026-03-01 later"]
+    written = ["31-02-2026", "2026-13-01", "03/31/2026", "45678", "1 de marzo", "26-03-1",
+               "2026-03-01 later", "02-foo-2026", "31 feb 2026"]
     values, errors = parse_dates(table("due_date", written, header="Vencimiento"), "due_date")
     assert values.to_list() == [None] * len(written)
-    assert [(e.line, e.column) for e in errors] == [(n, "Vencimiento") for n in range(2, 9)]
+    assert [(e.line, e.column) for e in errors] == [(n, "Vencimiento") for n in range(2, 11)]
     assert str(errors[0]) == ("in.csv:2: Vencimiento: '31-02-2026' is not a date; expected "
                               "YYYY-MM-DD, DD-MM-YYYY or DD/MM/YYYY")
     with language("es"):

@@ -374,3 +374,12 @@ def test_an_export_of_several_accounts_is_one_statement_per_account() -> None:
     [given] = statement_csv.extract_csv(data, file="b.csv", default_currency="MXN",
                                         account="MX-OPS")
     assert (given.account, len(given.lines)) == ("MX-OPS", 3)
+
+
+def test_two_digit_years_and_month_names_read_in_a_bank_export() -> None:
+    us = b"Date,Description,Amount\n03/15/26,ACH CREDIT,100.00\n03/16/26,FEE,-1.00\n"
+    [statement] = statement_csv.extract_csv(us, file="u.csv", currency="USD")
+    assert [ln.booking_date for ln in statement.lines] == [date(2026, 3, 15), date(2026, 3, 16)]
+    mx = b"Fecha,Concepto,Importe\n02-MAR-2026,SPEI RECIBIDO,1160.00\n"
+    [statement] = statement_csv.extract_csv(mx, file="m.csv", currency="MXN")
+    assert statement.lines[0].booking_date == date(2026, 3, 2)

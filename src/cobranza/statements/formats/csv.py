@@ -427,7 +427,7 @@ def _money(minor: int, currency: str) -> str:
     return f"{from_minor(minor, currency)} {currency}"
 
 
-_NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?:[ T].*)?$")
+_NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})(?:[ T].*)?$")
 
 
 def _month_first(cells: list[str]) -> bool:
@@ -439,7 +439,8 @@ def _month_first(cells: list[str]) -> bool:
     months apart (07/01..07/05/2026 is five days of July, not January to May); a tie is read
     day-first, as banks in Chile, Mexico and Spain write.
     """
-    parts = [(int(m[1]), int(m[2]), int(m[3])) for c in cells if (m := _NUMERIC_DATE.match(c))]
+    parts = [(int(m[1]), int(m[2]), int(m[3]) + (2000 if len(m[3]) == 2 else 0))
+             for c in cells if (m := _NUMERIC_DATE.match(c))]
     if not parts:
         return False
     if any(first > 12 for first, _second, _year in parts):
