@@ -1,4 +1,5 @@
-"""Chilean SII DTE: facturas 33/34 and notas de débito 56 -> invoices, notas de crédito 61.
+"""Chilean SII DTE: facturas 33/34 and notas de débito 56 -> invoices, notas de crédito 61;
+and their export counterparts 110/111 -> invoices, 112 -> credit notes, in a foreign currency.
 
 A file may hold one DTE, a bare Documento, or an EnvioDTE (the batch an issuer sends to the SII
 or to its customer). An AEC is refused: it records that the invoice was assigned (cedida) to a
@@ -12,6 +13,7 @@ import binascii
 from collections.abc import Callable
 from decimal import Decimal
 
+from cobranza.core.money import is_currency
 from cobranza.einvoices.fields import Element, Fields, namespace
 from cobranza.einvoices.model import Document, Parsed, Party
 from cobranza.i18n import _
@@ -20,8 +22,21 @@ from cobranza.statements.safexml import local_name
 
 SII = "http://www.sii.cl/SiiDte"
 DSIG = "http://www.w3.org/2000/09/xmldsig#"
-INVOICE_TYPES = frozenset({"33", "34", "56"})  # factura, factura exenta, nota de débito
-CREDIT_NOTE = "61"
+# factura, factura exenta, nota de débito; factura and nota de débito de exportación
+INVOICE_TYPES = frozenset({"33", "34", "56", "110", "111"})
+CREDIT_NOTES = frozenset({"61", "112"})  # nota de crédito, nota de crédito de exportación
+EXPORTS = frozenset({"110", "111", "112"})
+# An export's Totales/TpoMoneda is a name of the SII's table of currencies, not an ISO code.
+SII_CURRENCIES = {
+    "PESO CL": "CLP", "DOLAR USA": "USD", "EURO": "EUR", "LIBRA EST": "GBP", "YEN": "JPY",
+    "FRANCO SZ": "CHF", "DOLAR CAN": "CAD", "DOLAR AUST": "AUD", "DOLAR NZ": "NZD",
+    "DOLAR HK": "HKD", "DOLAR SIN": "SGD", "CORONA DIN": "DKK", "CORONA NOR": "NOK",
+    "CORONA SC": "SEK", "PESO MEX": "MXN", "PESO COL": "COP", "PESO URUG": "UYU",
+    "NUEVO SOL": "PEN", "BOLIVIANO": "BOB", "GUARANI": "PYG", "RENMINBI": "CNY",
+    "RUPIA": "INR", "RAND": "ZAR",
+}
+# The generic RUT of every foreign receptor of an export; its own tax id is Extranjero/NumId.
+FOREIGN_RUT = "55555555-5"
 # Documents that are no receivable of the issuer: boletas (paid at the sale), factura de compra
 # (issued by the buyer), guía de despacho (goods moved, not billed).
 _NOT_RECEIVABLE = frozenset({"39", "41", "46", "52"})
@@ -42,18 +57,19 @@ def read_sii(root: Element, file: str) -> Parsed:
             "which collects it now; it is not a DTE to collect. Import the DTE itself if the "
             "assignment was undone"))
         return out
-    if name not in ("DTE", "Documento", "EnvioDTE"):
+    if name not in ("DTE", "Documento", "Exportaciones", "EnvioDTE"):
         f.error(root, name, _("'{value}' is not a DTE; expected a DTE, EnvioDTE or Documento "
                               "of the SII", value=name))
         return out
     _check_signatures(root, f)
     q = _qualifier(root)
-    if name == "Documento":
+    if name in ("Documento", "Exportaciones"):
         documents = [root]
-    elif name == "DTE":
-        documents = root.findall(q("Documento"))
     else:
-        documents = root.findall(f"{q('SetDTE')}/{q('DTE')}/{q('Documento')}")
+        dtes = [root] if name == "DTE" else root.findall(f"{q('SetDTE')}/{q('DTE')}")
+        # An export is an Exportaciones where any other DTE has its Documento.
+        documents = [doc for dte in dtes for doc in dte
+                     if doc.tag in (q("Documento"), q("Exportaciones"))]
     if not documents:
         f.error(root, "Documento", _("the file holds no Documento; expected a factura, nota "
                                      "de débito or nota de crédito"))
@@ -98,10 +114,10 @@ def _document(doc: Element, f: Fields, q: Callable[[str], str],
         return None
     kind = f.required(_text(header, "IdDoc/TipoDTE", q), header, "IdDoc/TipoDTE")
     folio = f.required(_text(header, "IdDoc/Folio", q), header, "IdDoc/Folio")
-    if kind is not None and kind not in INVOICE_TYPES and kind != CREDIT_NOTE:
+    if kind is not None and kind not in INVOICE_TYPES | CREDIT_NOTES:
         message = _("DTE type {value} is not a document cobranza collects; expected 33 "
                     "(factura), 34 (factura exenta), 56 (nota de débito) or 61 (nota de "
-                    "crédito)", value=kind)
+                    "crédito), or their exports 110, 111 or 112", value=kind)
         if kind in _NOT_RECEIVABLE:
             not_receivable.append(f.at(header).error("IdDoc/TipoDTE", message))
         else:
@@ -112,10 +128,12 @@ def _document(doc: Element, f: Fields, q: Callable[[str], str],
     issuer = f.tax_id(_text(header, "Emisor/RUTEmisor", q), header, "Emisor/RUTEmisor", "CL")
     rut = f.tax_id(_text(header, "Receptor/RUTRecep", q), header, "Receptor/RUTRecep", "CL")
     totals = header.find(q("Totales"))
-    amount = f.money(_text(header, "Totales/MntTotal", q), header, "Totales/MntTotal", "CLP")
-    if None in (kind, folio, issued, issuer, rut, amount) or totals is None:
+    currency = _currency(header, f, q) if kind in EXPORTS else "CLP"
+    amount = f.money(_text(header, "Totales/MntTotal", q), header, "Totales/MntTotal", currency)
+    if None in (kind, folio, issued, issuer, rut, currency, amount) or totals is None:
         return None
-    assert kind is not None and issued is not None and rut is not None and amount is not None
+    assert kind is not None and folio is not None and issued is not None and rut is not None
+    assert currency is not None and amount is not None
     _check_totals(totals, f, q, amount)
     if due is not None and due < issued:
         f.error(header, "IdDoc/FchVenc", _(
@@ -123,16 +141,57 @@ def _document(doc: Element, f: Fields, q: Callable[[str], str],
             "after it", due=due, issued=issued))
     if due is None and _text(header, "IdDoc/FmaPago", q) == "1":
         due = issued  # FmaPago 1 (contado): paid on issue
-    name = _text(header, "Receptor/RznSocRecep", q) or rut
-    key = f"{kind}-{folio}"
+    key = _key(kind, folio)
     # A nota de débito adds to what the customer owes: it is collected as an invoice of its
     # own (its Referencia names the document it corrects, which it does not change).
-    return Document(kind="credit_note" if kind == CREDIT_NOTE else "invoice", scheme="dte",
+    return Document(kind="credit_note" if kind in CREDIT_NOTES else "invoice", scheme="dte",
                     number=key,
                     fiscal_id=key, issuer_tax_id=str(issuer),
-                    customer=Party(code=rut, tax_id=rut, name=name, country="CL"),
-                    issue_date=issued, due_date=due, currency="CLP", amount=amount,
-                    at=f.at(doc), related=_references(doc, q) if kind == CREDIT_NOTE else ())
+                    customer=_party(header, q, rut),
+                    issue_date=issued, due_date=due, currency=currency, amount=amount,
+                    at=f.at(doc), exchange_rate=_clp_rate(header, f, q, currency),
+                    related=_references(doc, q) if kind in CREDIT_NOTES else ())
+
+
+def _key(kind: str, folio: str) -> str:
+    """"33-170": a folio is a number, which issuers may pad with zeros ("000170")."""
+    return f"{kind}-{int(folio)}" if folio.isascii() and folio.isdigit() else f"{kind}-{folio}"
+
+
+def _party(header: Element, q: Callable[[str], str], rut: str) -> Party:
+    """The receptor; a foreign one by its own tax id, since all share the generic RUT."""
+    name = _text(header, "Receptor/RznSocRecep", q) or rut
+    foreign = _text(header, "Receptor/Extranjero/NumId", q)
+    if rut == FOREIGN_RUT and foreign:
+        return Party(code=f"{FOREIGN_RUT}-{foreign}"[:64], tax_id=foreign, name=name,
+                     country=None)
+    return Party(code=rut, tax_id=rut, name=name, country="CL")
+
+
+def _currency(header: Element, f: Fields, q: Callable[[str], str]) -> str | None:
+    """An export's currency: Totales/TpoMoneda, a name of the SII's table, as ISO 4217."""
+    raw = f.required(_text(header, "Totales/TpoMoneda", q), header, "Totales/TpoMoneda")
+    if raw is None:
+        return None
+    name = " ".join(raw.upper().split())
+    if name in SII_CURRENCIES:
+        return SII_CURRENCIES[name]
+    if is_currency(name):  # some issuers write the ISO code itself
+        return name
+    f.error(header, "Totales/TpoMoneda", _(
+        "unknown currency '{value}'; expected a currency of the SII's table, such as "
+        "DOLAR USA, EURO or PESO CL", value=raw))
+    return None
+
+
+def _clp_rate(header: Element, f: Fields, q: Callable[[str], str],
+              currency: str) -> Decimal | None:
+    """Pesos per unit of an export's currency (OtraMoneda/TpoCambio, when given in pesos)."""
+    other = header.find(q("OtraMoneda"))
+    if currency == "CLP" or other is None or _text(other, "TpoMoneda", q) != "PESO CL":
+        return None
+    return f.decimal(_text(other, "TpoCambio", q), other, "OtraMoneda/TpoCambio",
+                     default=Decimal(0)) or None
 
 
 def _references(doc: Element, q: Callable[[str], str]) -> tuple[str, ...]:
@@ -141,7 +200,7 @@ def _references(doc: Element, q: Callable[[str], str]) -> tuple[str, ...]:
     for ref in doc.findall(q("Referencia")):
         kind, folio = _text(ref, "TpoDocRef", q), _text(ref, "FolioRef", q)
         if kind in INVOICE_TYPES and folio:
-            keys.append(f"{kind}-{folio}")
+            keys.append(_key(kind, folio))
     return tuple(keys)
 
 

@@ -83,7 +83,7 @@ def read_file(path: Path, shown: str) -> Parsed:
         out.errors.append(At(shown, int(root.sourceline or 1)).error("Version", _(
             "CFDI 3.3 is not supported; expected CFDI 4.0")))
         return out
-    if ns in (SII, None) and name in ("DTE", "EnvioDTE", "Documento", "AEC") or ns == SII:
+    if ns in (SII, None) and name in ("DTE", "EnvioDTE", "Documento", "Exportaciones", "AEC") or ns == SII:
         return read_sii(root, shown)
     out.errors.append(At(shown, int(root.sourceline or 1)).error(name, _(
         "this XML is not a CFDI or a DTE (its root is {root}); expected a CFDI 4.0 "

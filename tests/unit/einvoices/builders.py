@@ -139,3 +139,31 @@ def dte(*, tipo: str = "33", folio: str = "100", emisor: str = ORG_RUT,
 </Documento>
 </DTE>
 """.encode("latin-1")
+
+
+def export_dte(*, tipo: str = "110", folio: str = "5", moneda: str = "DOLAR USA",
+               total: str = "1250.50", rate: str = "950.25",
+               refs: Sequence[tuple[str, str]] = ()) -> bytes:
+    """An SII export document (110/111/112) in an EnvioDTE: Exportaciones, not Documento."""
+    references = "".join(
+        f"<Referencia><NroLinRef>{i}</NroLinRef><TpoDocRef>{kind}</TpoDocRef>"
+        f"<FolioRef>{number}</FolioRef><CodRef>3</CodRef></Referencia>"
+        for i, (kind, number) in enumerate(refs, start=1))
+    return f"""<?xml version="1.0" encoding="ISO-8859-1"?>
+<EnvioDTE xmlns="http://www.sii.cl/SiiDte" version="1.0"><SetDTE ID="SetDoc">
+<Caratula version="1.0"><RutEmisor>{ORG_RUT}</RutEmisor></Caratula>
+<DTE version="1.0"><Exportaciones ID="F{folio}T{tipo}"><Encabezado>
+<IdDoc><TipoDTE>{tipo}</TipoDTE><Folio>{folio}</Folio><FchEmis>2026-03-02</FchEmis>
+<FmaPago>2</FmaPago></IdDoc>
+<Emisor><RUTEmisor>{ORG_RUT}</RUTEmisor><RznSoc>INGENIERIA ENACON SPA</RznSoc></Emisor>
+<Receptor><RUTRecep>55555555-5</RUTRecep><RznSocRecep>ANDES TRADING LLC</RznSocRecep>
+<Extranjero><NumId>US-4471</NumId><Nacionalidad>225</Nacionalidad></Extranjero></Receptor>
+<Totales><TpoMoneda>{moneda}</TpoMoneda><MntExe>{total}</MntExe><MntTotal>{total}</MntTotal>
+</Totales>
+<OtraMoneda><TpoMoneda>PESO CL</TpoMoneda><TpoCambio>{rate}</TpoCambio></OtraMoneda>
+</Encabezado>
+<Detalle><NroLinDet>1</NroLinDet><IndExe>1</IndExe><NmbItem>Cobre</NmbItem>
+<MontoItem>{total}</MontoItem></Detalle>
+{references}
+</Exportaciones></DTE></SetDTE></EnvioDTE>
+""".encode("latin-1")

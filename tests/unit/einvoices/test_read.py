@@ -21,6 +21,7 @@ from tests.unit.einvoices.builders import (
     Pago,
     cfdi,
     dte,
+    export_dte,
     pagos,
 )
 
@@ -150,6 +151,39 @@ def test_a_dte_without_namespace_or_due_date_still_reads(tmp_path: Path) -> None
 def test_a_debit_note_is_an_invoice(tmp_path: Path) -> None:
     [doc] = read(tmp_path, dte(tipo="56", folio="3", refs=[("33", "100")])).documents
     assert (doc.kind, doc.number) == ("invoice", "56-3")
+
+
+def test_a_credit_note_names_its_invoice_by_a_zero_padded_folio(tmp_path: Path) -> None:
+    # FolioRef is free text: issuers pad the invoice's folio ("000100"), which is number 100.
+    [note] = read(tmp_path, dte(tipo="61", folio="0007", refs=[("33", "000100")])).documents
+    assert (note.number, note.related) == ("61-7", ("33-100",))
+
+
+def test_an_export_invoice_is_in_its_currency_for_the_foreign_customer(tmp_path: Path) -> None:
+    parsed = read(tmp_path, export_dte())
+    assert parsed.errors == []
+    [invoice] = parsed.documents
+    assert (invoice.kind, invoice.number, invoice.currency, invoice.amount) == (
+        "invoice", "110-5", "USD", Decimal("1250.50"))
+    assert invoice.exchange_rate == Decimal("950.25")
+    # Every foreign receptor has the RUT 55555555-5: the customer is its own tax id.
+    assert (invoice.customer.code, invoice.customer.tax_id, invoice.customer.country) == (
+        "55555555-5-US-4471", "US-4471", None)
+
+
+def test_an_export_credit_note_corrects_the_export_invoice(tmp_path: Path) -> None:
+    [note] = read(tmp_path, export_dte(tipo="112", folio="2", moneda="EURO", total="300",
+                                       refs=[("110", "5")])).documents
+    assert (note.kind, note.currency, note.amount, note.related) == (
+        "credit_note", "EUR", Decimal(300), ("110-5",))
+
+
+def test_an_export_in_an_unknown_currency_is_refused_where_it_says_so(tmp_path: Path) -> None:
+    parsed = read(tmp_path, export_dte(moneda="DOBLON"))
+    assert parsed.documents == []
+    [error] = parsed.errors
+    assert (error.column, "unknown currency 'DOBLON'") == (
+        "Totales/TpoMoneda", error.message[:len("unknown currency 'DOBLON'")])
 
 
 BAD = {
