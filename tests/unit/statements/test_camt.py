@@ -155,3 +155,57 @@ def test_a_truncated_document_says_so_with_its_line() -> None:
     with pytest.raises(StatementError) as caught:
         camt.extract(data[:-40], file="s.xml")
     assert "not well-formed" in caught.value.message and caught.value.line > 0
+
+
+def test_a_document_wrapped_with_its_application_header_is_read() -> None:
+    # SWIFTNet and host-to-host channels deliver AppHdr (head.001) and Document side by side.
+    inner = document(entry("3.00")).decode().split("?>", 1)[1]
+    data = ('<?xml version="1.0" encoding="UTF-8"?><Envelope><AppHdr xmlns="urn:iso:std:iso:'
+            '20022:tech:xsd:head.001.001.02"><MsgDefIdr>camt.053.001.08</MsgDefIdr></AppHdr>'
+            f'{inner}</Envelope>').encode()
+    assert camt.identify(data[:4096])
+    [statement] = camt.extract(data, file="s.xml")
+    assert statement.lines[0].amount == Decimal("3.00")
+
+
+REFUND = """<TxDtls><Refs><EndToEndId>E2E-9</EndToEndId></Refs>
+<RltdPties><{party}><Nm>Abarrotes La Esperanza</Nm></{party}><{party}Acct><Id><IBAN>MX99PAYER</IBAN>
+</Id></{party}Acct></RltdPties></TxDtls>"""
+
+
+def test_a_reversal_names_the_party_of_the_booking_it_undoes() -> None:
+    # A refunded direct debit is booked DBIT with RvslInd, keeping the debtor of the collection.
+    refund = entry("60.00", "DBIT", details=REFUND.format(party="Dbtr")).replace(
+        "</CdtDbtInd>", "</CdtDbtInd><RvslInd>true</RvslInd>", 1)
+    [statement] = camt.extract(document(refund), file="s.xml")
+    [line] = statement.lines
+    assert line.amount == Decimal("-60.00")
+    assert (line.counterparty_name, line.counterparty_account) == (
+        "Abarrotes La Esperanza", "MX99PAYER")
+
+
+def test_a_reversal_written_in_its_own_direction_still_names_its_party() -> None:
+    reversed_credit = entry("60.00", "CRDT", details=REFUND.format(party="Dbtr")).replace(
+        "</CdtDbtInd>", "</CdtDbtInd><RvslInd>true</RvslInd>", 1)
+    [statement] = camt.extract(document(reversed_credit), file="s.xml")
+    assert statement.lines[0].counterparty_name == "Abarrotes La Esperanza"
+
+
+def test_an_entry_without_its_own_reference_takes_its_transactions() -> None:
+    detail = TX.format(amount="").replace("<Refs>", "<Refs><AcctSvcrRef>TX-77</AcctSvcrRef>")
+    data = document(entry("1160.00", details=detail, ref="NONREF"))
+    [statement] = camt.extract(data, file="s.xml")
+    assert statement.lines[0].transaction_id == "TX-77"
+
+
+def test_an_undated_entry_of_a_statement_made_the_next_morning_is_in_its_period() -> None:
+    undated = ('<Ntry><Amt Ccy="MXN">5.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>'
+               "<AcctSvcrRef>R1</AcctSvcrRef></Ntry>")
+    data = document(undated).replace(
+        b"<Acct>", b"<FrToDt><FrDtTm>2026-03-30T00:00:00</FrDtTm>"
+        b"<ToDtTm>2026-03-30T23:59:59</ToDtTm></FrToDt><Acct>")
+    [statement] = camt.extract(data, file="s.xml")
+    assert statement.lines[0].booking_date == date(2026, 3, 30)
+    # Without a period the creation day is all there is.
+    [statement] = camt.extract(document(undated), file="s.xml")
+    assert statement.lines[0].booking_date == date(2026, 3, 31)

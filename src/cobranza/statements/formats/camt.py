@@ -38,7 +38,7 @@ def identify(head: bytes) -> bool:
 
 def extract(data: bytes, *, file: str) -> list[ParsedStatement]:
     """Read every statement, report or notification of the document."""
-    root = root_of(data, file=file)
+    root = _document(root_of(data, file=file))
     tree = Tree(root, file=file)
     message = _message(root, tree)
     kind = _MESSAGES[_message_name(message)]
@@ -49,6 +49,15 @@ def extract(data: bytes, *, file: str) -> list[ParsedStatement]:
         raise tree.error(message, kind, _("the message holds no {element}; nothing to import",
                                           element=kind))
     return statements
+
+
+def _document(root: etree._Element) -> etree._Element:
+    """The `Document`, also when it comes wrapped with its business application header."""
+    # Banks sending over SWIFTNet or an EBICS/host-to-host channel may deliver the header
+    # (AppHdr, head.001) and the Document side by side under an envelope element of their own.
+    if etree.QName(root).localname == "Document":
+        return root
+    return next(root.iter("{*}Document"), root)
 
 
 def _message(root: etree._Element, tree: Tree) -> etree._Element:
@@ -77,13 +86,13 @@ def _statement(tree: Tree, element: etree._Element, *, created: str | None) -> P
         raise tree.error(element, "Acct/Id", _("the account has no IBAN or other id"))
     balances = _balances(tree, element)
     lines: list[StatementLine] = []
-    # An entry that gives no date was booked when its report or notification was created.
     created = tree.text(element, "CreDtTm") or created
+    undated = _undated_day(tree, element, created)
     not_booked = 0
     for entry in tree.findall(element, "Ntry"):
         status = tree.text(entry, "Sts/Cd", "Sts") or "BOOK"
         if status.upper() == "BOOK":
-            lines.extend(entry_lines(tree, entry, created=created))
+            lines.extend(entry_lines(tree, entry, undated=undated))
         else:
             not_booked += 1
     currency = (tree.text(element, "Acct/Ccy") or _balance_currency(tree, element)
@@ -101,6 +110,17 @@ def _statement(tree: Tree, element: etree._Element, *, created: str | None) -> P
                     or (day(created, tree=tree, element=element, field="CreDtTm")
                         if created else None)),
         line=element.sourceline or 0, not_booked=not_booked)
+
+
+def _undated_day(tree: Tree, element: etree._Element, created: str | None) -> str | None:
+    """When an entry that gives no date was booked: when its report was created, or by the end
+    of the period it covers if the report was made later (a day's statement made next morning)."""
+    end = tree.text(element, "FrToDt/ToDtTm", "FrToDt/ToDt")
+    if end is None or created is None:
+        return created or end
+    made = day(created, tree=tree, element=element, field="CreDtTm")
+    covered = day(end, tree=tree, element=element, field="FrToDt")
+    return end if covered < made else created
 
 
 def _balances(tree: Tree, element: etree._Element) -> list[tuple[str, Decimal, date | None]]:

@@ -25,15 +25,16 @@ _NOT_PROVIDED = {"NOTPROVIDED", "NONREF", "NONE", "NA"}
 _TAX_SCHEMES = {"TXID", "RFC", "RUT", "TAX", "TAXID", "NIF", "VAT"}
 
 
-def entry_lines(tree: Tree, entry: etree._Element, *, created: str | None) -> list[StatementLine]:
-    """The line(s) one booked entry makes."""
+def entry_lines(tree: Tree, entry: etree._Element, *, undated: str | None) -> list[StatementLine]:
+    """The line(s) one booked entry makes; `undated` is the day of an entry that gives none."""
     amt = tree.find(entry, "Amt")
     if amt is None:
         raise tree.error(entry, "Ntry/Amt", _("the entry has no amount"))
     value = amount(amt.text, tree=tree, element=amt, field="Ntry/Amt")
     currency = (amt.get("Ccy") or "").strip()
     credit = _is_credit(tree, entry, "Ntry/CdtDbtInd")
-    booked = tree.text(entry, "BookgDt/Dt", "BookgDt/DtTm", "ValDt/Dt", "ValDt/DtTm") or created
+    reversal = (tree.text(entry, "RvslInd") or "").lower() in ("true", "1")
+    booked = tree.text(entry, "BookgDt/Dt", "BookgDt/DtTm", "ValDt/Dt", "ValDt/DtTm") or undated
     valued = tree.text(entry, "ValDt/Dt", "ValDt/DtTm")
     base = StatementLine(
         booking_date=day(booked, tree=tree, element=entry, field="Ntry/BookgDt"),
@@ -48,7 +49,7 @@ def entry_lines(tree: Tree, entry: etree._Element, *, created: str | None) -> li
         return [base]
     split = _split_amounts(tree, details, currency, value, credit=credit)
     if split is None and len(details) == 1 and not _batch_of_more(tree, entry, details):
-        return [_with_details(tree, base, details[0], credit=credit)]
+        return [_with_details(tree, base, details[0], credit=credit, reversal=reversal)]
     if split is None:
         texts = [text for detail in details for text in _unstructured(tree, detail)]
         return [replace(base, remittance=base.remittance or " / ".join(texts))]
@@ -57,7 +58,7 @@ def entry_lines(tree: Tree, entry: etree._Element, *, created: str | None) -> li
         own_id = _ref(tree.text(detail, "Refs/AcctSvcrRef"))
         line = replace(base, amount=part if part_credit else -part, line=detail.sourceline or 0,
                        transaction_id=own_id or _nth(base.transaction_id, index))
-        lines.append(_with_details(tree, line, detail, credit=part_credit))
+        lines.append(_with_details(tree, line, detail, credit=part_credit, reversal=reversal))
     return lines
 
 
@@ -93,24 +94,36 @@ def account_paths(account: str) -> tuple[str, ...]:
 
 
 def _with_details(tree: Tree, line: StatementLine, detail: etree._Element, *,
-                  credit: bool) -> StatementLine:
-    # Money in: the counterparty is the debtor; money out: the creditor.
-    party, account = ("Dbtr", "DbtrAcct") if credit else ("Cdtr", "CdtrAcct")
+                  credit: bool, reversal: bool = False) -> StatementLine:
+    # Money in: the counterparty is the debtor; money out: the creditor. A reversal (RvslInd)
+    # keeps the parties of the booking it undoes, so the roles turn round: a debtor's refunded
+    # direct debit (DBIT) names that debtor as Dbtr. Some banks write a reversal's parties in
+    # its own direction instead, hence the other side when the first one is not there.
+    first, other = ("Dbtr", "Cdtr") if credit != reversal else ("Cdtr", "Dbtr")
     parties = tree.find(detail, "RltdPties")
-    name = tax_id = counterparty_account = None
+    name = counterparty_account = tax_id = None
     if parties is not None:
-        name = tree.text(parties, f"{party}/Nm", f"{party}/Pty/Nm", f"Ultmt{party}/Nm",
-                         f"Ultmt{party}/Pty/Nm")
-        counterparty_account = tree.text(parties, *account_paths(account))
-        tax_id = _tax_id(tree, parties, party)
+        name, counterparty_account, tax_id = _party(tree, parties, first)
+        if reversal and not (name or counterparty_account or tax_id):
+            name, counterparty_account, tax_id = _party(tree, parties, other)
     extra = tree.text(detail, "AddtlTxInf")
     remittance = " / ".join(_unstructured(tree, detail)) or line.remittance or extra or ""
     return replace(
         line, counterparty_name=name, counterparty_account=counterparty_account,
         counterparty_tax_id=tax_id, remittance=remittance,
+        # An entry without its own reference is known by its one transaction's.
+        transaction_id=line.transaction_id or _ref(tree.text(detail, "Refs/AcctSvcrRef")),
         end_to_end_id=_ref(tree.text(detail, "Refs/EndToEndId")),
         creditor_reference=_ref(tree.text(detail, "RmtInf/Strd/CdtrRefInf/Ref")),
         bank_code=_bank_code(tree, detail) or line.bank_code)
+
+
+def _party(tree: Tree, parties: etree._Element,
+           party: str) -> tuple[str | None, str | None, str | None]:
+    """The name, account and tax id `RltdPties` gives for `party` (Dbtr or Cdtr)."""
+    name = tree.text(parties, f"{party}/Nm", f"{party}/Pty/Nm", f"Ultmt{party}/Nm",
+                     f"Ultmt{party}/Pty/Nm")
+    return name, tree.text(parties, *account_paths(f"{party}Acct")), _tax_id(tree, parties, party)
 
 
 def _unstructured(tree: Tree, detail: etree._Element) -> list[str]:
