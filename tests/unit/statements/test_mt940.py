@@ -186,6 +186,48 @@ def test_free_text_in_the_bank_reference_is_no_transaction_id() -> None:
     assert "melding" in lines[0].remittance
 
 
+@pytest.mark.parametrize(("written", "account"), [
+    (b"/PL61109010140000071219812874", "PL61109010140000071219812874"),  # Polish banks
+    (b"NL91ABNA0417164300 EUR", "NL91ABNA0417164300"),  # Rabobank, bunq
+    (b"10020030/1234567890EUR", "10020030/1234567890"),  # old German BLZ/account
+    (b"ACCOUNT-EUR", "ACCOUNT-EUR"),  # not a currency after the number
+])
+def test_the_account_leaves_out_a_leading_slash_and_the_currency_after_it(
+        written: bytes, account: str) -> None:
+    data = (b":20:X\n:25:" + written + b"\n:28C:1\n:60F:C260101EUR1,00\n"
+            b":62F:C260101EUR1,00\n")
+    assert mt940.extract(data, file="a.sta")[0].account == account
+
+
+def test_polish_tilde_sub_fields_give_name_iban_and_title() -> None:
+    blank = "\u02d9".encode("cp1250")  # an empty sub-field, as PKO BP writes it
+    [line] = _one(b":61:2601020102C25,00N152NONREF//6460500500000513\n152 0\n"
+                  b":86:020~00152\n~20FAKTURA FV/1\n~21" + blank + b"\n~3010205561\n"
+                  b"~319000361245650140\n~32JAN KOWAL\n~33SKI SP Z O O\n"
+                  b"~38PL61109010140000071219812874\n~60" + blank + b"\n",
+                  closing=b"C260102EUR125,00")
+    assert line.counterparty_name == "JAN KOWALSKI SP Z O O"
+    assert line.counterparty_account == "PL61109010140000071219812874"
+    assert "FAKTURA FV/1" in line.remittance and "~" not in line.remittance
+    assert blank.decode("cp1250") not in line.remittance
+
+
+def test_a_second_details_tag_is_a_new_field_not_the_rest_of_a_cut_line() -> None:
+    full = b"Card 5299-2132 ID005696ER 05/04/21 Ora 08:14:25 RRN 005481324613"  # 65 with :86:
+    [line] = _one(b":61:2601020102C10,00FTRFNONREF//005z001\n:86:" + full + b"\n"
+                  b":86:transf in ct.crt\n", closing=b"C260102EUR110,00")
+    assert "RRN 005481324613 transf in ct.crt" in line.remittance
+
+
+def test_an_iban_on_the_movement_line_is_the_counterparty_account() -> None:
+    lines = _one(b":61:260102D10,00N505NONREF\nNL91ABNA0417164300\n"
+                 b":86:/BENM//NAME/ACME BV/ISDT/2026-01-02\n"
+                 b":61:260102D5,00N154NONREF\nP001234567\n:86:/BENM//NAME/J DOE/REMI/Rent\n",
+                 closing=b"C260102EUR85,00")
+    assert [x.counterparty_account for x in lines] == ["NL91ABNA0417164300", None]
+    assert "NL91ABNA0417164300" not in lines[0].remittance and "P001234567" in lines[1].remittance
+
+
 # Corpus ------------------------------------------------------------------------------------------
 
 _REJECTED_WORDS = ("invalid", "error", "wrong", "garbled", "bad", "broken", "fail")

@@ -8,7 +8,8 @@ details come structured from the library when they use the German/Polish ?NN sub
 
 Before the library reads a statement, what banks write their own way is put the way it expects
 (`_library_text`): a :61: with a space before its type code or with none, amounts with a
-decimal point, a :28C: it cannot read, and :86: texts about the statement rather than a line.
+decimal point, a :28C: it cannot read, :86: sub-fields written ~NN rather than ?NN (Polish
+banks), and :86: texts about the statement rather than a line.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Any
 
 import mt940
 from mt940.models import Balance, Transaction, Transactions
+from stdnum import iban
 
 from cobranza.i18n import _
 from cobranza.statements.formats._text import clean, decode, join, optional, rf_reference
@@ -56,6 +58,11 @@ _PLACEHOLDERS = {"", "NONREF", "NOTPROVIDED", "NOT PROVIDED", "EREF", "PREF", "M
 _FIELD = re.compile(
     r"/(EREF|PREF|MARF|CSID|RTRN|REMI|NAME|IBAN|BIC|CNTP|ORDP|BENM|ISDT|ULTC|ULTD|ULTB|PURP|"
     r"CDTRREFTP|CDTRREF|ADDR|TRCD|BUSP|TRTP|ACCW|BBAN|OCMT|CHGS|EXCH|SVCL)(?=/)")
+# Polish banks (PKO BP and others) write the ?NN sub-fields of German :86: texts with "~", an
+# empty one as "˙" (0xFF in code page 1250; "ÿ" in Latin-1), and the counterparty's IBAN in ~38.
+_TILDE_FIELDS = re.compile(r"\d{3}~\d{2}")
+_EMPTY_FIELD = re.compile(r"(?<=\?\d{2})[˙ÿ]+(?=\s*(\?\d{2}|\Z))")
+_FIELD_38 = re.compile(r"[?~]38\s*([A-Z]{2}\d{2}[A-Z0-9]{10,30})\b")
 
 
 def identify(head: bytes) -> bool:
@@ -174,6 +181,8 @@ def _library_text(block: list[_Tag]) -> str:
             value = value.replace(".", ",")  # a decimal point, as old Rabobank exports write it
         elif tag.tag == "61":
             value = _movement(value)
+        elif tag.tag == "86" and _TILDE_FIELDS.match(value):
+            value = _EMPTY_FIELD.sub("", value.replace("~", "?"))
         parts.append(f":{tag.tag}:{value}")
         previous = tag.tag
     return "\n".join(parts) + "\n"
@@ -195,15 +204,8 @@ def _movement(value: str) -> str:
     return match["head"] + amount + rest
 
 
-def _keep_raw(_t: Transactions, _tag: Any, tag_dict: dict[str, Any], result: dict[str, Any]) -> (
-        dict[str, Any]):
-    """Keep the :86: text as written before the library splits its sub-fields."""
-    result["details_raw"] = tag_dict.get("transaction_details") or ""
-    return result
-
-
 _PROCESSORS: dict[str, list[Callable[..., dict[str, Any]]]] = {"post_transaction_details": [
-    _keep_raw, mt940.processors.transaction_details_post_processor]}
+    mt940.processors.transaction_details_post_processor]}
 
 
 @contextmanager
@@ -263,15 +265,40 @@ def _statement(parsed: Transactions, block: list[_Tag], file: str) -> ParsedStat
                      "opening_balance")
     closing = _first(data, "final_closing_balance", "intermediate_closing_balance",
                      "closing_balance")
-    lines_61 = [t.line for t in block if t.tag == "61"]
+    movements = _movements(block)
     account = next(t.value for t in block if t.tag == "25")
     return ParsedStatement(
-        format=name, account=clean(account), currency=currency,
-        lines=[_line(tx, currency or "", line) for tx, line in zip(parsed, lines_61, strict=True)],
+        format=name, account=_account(account, currency), currency=currency,
+        lines=[_line(tx, currency or "", line, details)
+               for tx, (line, details) in zip(parsed, movements, strict=True)],
         statement_ref=optional(data.get("transaction_reference")),
         opening_balance=_amount(opening), closing_balance=_amount(closing),
         period_start=opening.date if opening else None,
         period_end=closing.date if closing else None, line=block[0].line)
+
+
+def _movements(block: list[_Tag]) -> list[tuple[int, list[str]]]:
+    """Each :61: of the block: its line and the :86: texts that follow it, as written."""
+    movements: list[tuple[int, list[str]]] = []
+    previous = ""
+    for tag in block:
+        if tag.tag == "61":
+            movements.append((tag.line, []))
+        elif tag.tag == "86" and previous in ("61", "86"):
+            movements[-1][1].append(tag.value)
+        if tag.tag != "86" or previous in ("61", "86"):
+            previous = tag.tag
+    return movements
+
+
+def _account(value: str, currency: str | None) -> str:
+    """The :25: account without what some banks add to it: a leading "/" (Polish banks) or the
+    statement's currency after the number (Rabobank and bunq "NL..RABO.. EUR", "BLZ/KontoEUR")."""
+    account = clean(value).removeprefix("/")
+    head = account[:-3]
+    if currency and account.endswith(currency) and (head[-1:].isdigit() or head.endswith(" ")):
+        account = head.rstrip()
+    return account
 
 
 def _first(data: dict[str, Any], *keys: str) -> Balance | None:
@@ -286,10 +313,12 @@ def _amount(balance: Balance | None) -> Decimal | None:
     return balance.amount.amount
 
 
-def _line(tx: Transaction, currency: str, line: int) -> StatementLine:
+def _line(tx: Transaction, currency: str, line: int, texts: list[str]) -> StatementLine:
     """One movement: :61: for dates, amount and references, :86: for who paid and why."""
     d = tx.data
-    details = _details(d)
+    # Each :86: on its own: a second one is a new field, not the rest of a cut line.
+    raw = " ".join(_unwrap(text) for text in texts)
+    details = _details(d, raw)
     own_ref = clean(d.get("customer_reference"))
     bank_ref = clean(d.get("bank_reference"))
     # Some banks (Danske Bank) write free text where the bank reference goes: it names one
@@ -300,36 +329,41 @@ def _line(tx: Transaction, currency: str, line: int) -> StatementLine:
         transaction_id = bank_ref
     extra = clean(d.get("extra_details"))
     trcd = re.fullmatch(r"/TRCD/([^/]*)/?", extra)  # ING's transaction code on the :61: line
+    # Old Rabobank files give the counterparty's account on the :61: line, not in :86:.
+    party_iban = not details.get("account") and iban.is_valid(extra)
     remittance = join([details.get("remittance"),
                        None if own_ref.upper() in _PLACEHOLDERS else own_ref,
                        None if transaction_id or bank_ref.upper() in _PLACEHOLDERS else bank_ref,
-                       None if trcd else extra])
+                       None if trcd or party_iban else extra])
     kind = None if d.get("id") == _NO_CODE else d.get("id")
     code = join([kind, d.get("transaction_code"), trcd and trcd[1]]).replace(" / ", " ")
     return StatementLine(
         booking_date=d.get("entry_date") or d["date"], value_date=d["date"],
         amount=d["amount"].amount, currency=currency,
         counterparty_name=optional(details.get("name")),
-        counterparty_account=optional(details.get("account")),
+        counterparty_account=(iban.compact(extra) if party_iban
+                              else optional(details.get("account"))),
         remittance=remittance,
         end_to_end_id=details.get("end_to_end"),
         creditor_reference=details.get("creditor_reference")
-        or rf_reference(remittance, d.get("details_raw")),
+        or rf_reference(remittance, raw),
         transaction_id=transaction_id, bank_code=code or None, line=line)
 
 
-def _details(d: dict[str, Any]) -> dict[str, str | None]:
+def _details(d: dict[str, Any], raw: str) -> dict[str, str | None]:
     """Name, account, remittance and references from the :86: details, however structured."""
     if "transaction_details" not in d:  # the library read ?NN sub-fields
         end_to_end = clean(d.get("end_to_end_reference"))
+        field_38 = _FIELD_38.search(raw)  # the library leaves ?38 out
         return {
             "name": d.get("applicant_name"),
-            "account": d.get("applicant_iban") or d.get("gvc_applicant_iban"),
+            "account": (field_38 and field_38[1]) or d.get("applicant_iban")
+            or d.get("gvc_applicant_iban"),
             "remittance": join([d.get("posting_text"), d.get("purpose"),
                                 d.get("additional_purpose")]),
             "end_to_end": None if end_to_end.upper() in _PLACEHOLDERS else end_to_end,
         }
-    text = _unwrap(d.get("details_raw") or d.get("transaction_details") or "")
+    text = raw or clean(d.get("transaction_details"))
     fields = _fields(text)
     if not fields:
         return {"remittance": text}
