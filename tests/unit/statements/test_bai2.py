@@ -168,3 +168,12 @@ def test_a_btrs_version_3_file_is_refused_at_its_header() -> None:
         bai2.extract(REPORT.replace(b",,,2/\n02", b",,,3/\n02", 1), file="v3.bai")
     assert (caught.value.line, caught.value.field) == (1, "01")
     assert "BAI version 3" in caught.value.message
+
+
+def test_an_empty_detail_text_continued_on_an_88_reads_without_join_commas() -> None:
+    # "16,...,CUSTREF,/" leaves the text empty; the 88 carries it, ending ",/" as the whole
+    # file's records do.
+    data = REPORT.replace(b"16,475,2500,V,260302,,CHK42,,CHECK PAID/\n88,CHECK NUMBER 42",
+                          b"16,475,2500,V,260302,,CHK42,,/\n88,CHECK NUMBER 42,/")
+    [statement] = bai2.extract(data, file="t.bai")
+    assert statement.lines[1].remittance == "CHECK NUMBER 42"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -111,6 +112,43 @@ def test_a_sign_on_error_is_reported_as_the_banks_error() -> None:
     with pytest.raises(StatementError) as caught:
         ofx.extract(data, file="signon.ofx")
     assert "Wrong password (code 15500)" in caught.value.message
+
+
+def test_a_statement_naming_no_account_is_read_for_the_account_option() -> None:
+    # An Australian bank's export with no BANKACCTFROM: the shared checks ask for --account.
+    data = re.sub(rb"<BANKACCTFROM>.*?</BANKACCTFROM>\n", b"", SGML)
+    [statement] = ofx.extract(data, file="au.ofx")
+    assert statement.account == "" and len(statement.lines) == 2
+
+
+def _trn(fitid: str, amount: str, correction: str = "") -> bytes:
+    return (f"<STMTTRN><TRNTYPE>OTHER<DTPOSTED>20260310<TRNAMT>{amount}<FITID>{fitid}"
+            f"{correction}<NAME>N</STMTTRN>\n").encode()
+
+
+def _with(*transactions: bytes) -> bytes:
+    start, end = SGML.index(b"<STMTTRN>"), SGML.index(b"</BANKTRANLIST>")
+    return SGML[:start] + b"".join(transactions) + SGML[end:]
+
+
+def test_the_banks_corrections_within_the_file_are_applied() -> None:
+    data = _with(
+        _trn("A", "-10.00", "<CORRECTFITID>A<CORRECTACTION>REPLACE"),  # names itself: a line
+        _trn("B", "-20.00"), _trn("B2", "-21.00", "<CORRECTFITID>B<CORRECTACTION>REPLACE"),
+        _trn("C", "-30.00"), _trn("C-DEL", "-30.00", "<CORRECTFITID>C<CORRECTACTION>DELETE"))
+    [statement] = ofx.extract(data, file="corr.ofx")
+    assert [(x.transaction_id, x.amount) for x in statement.lines] == [
+        ("A", Decimal("-10.00")), ("B2", Decimal("-21.00"))]
+
+
+def test_a_correction_of_a_transaction_not_in_the_file_is_refused_where_it_is() -> None:
+    data = _with(_trn("N", "5.00"),
+                 _trn("D", "-30.00", "<CORRECTFITID>OLD<CORRECTACTION>DELETE"))
+    with pytest.raises(StatementError) as caught:
+        ofx.extract(data, file="corr.ofx")
+    error = caught.value
+    assert (error.field, error.line) == ("CORRECTFITID", 15)
+    assert "corrects (DELETE) transaction OLD, which is not in this file" in error.message
 
 
 def _corpus() -> list[Path]:

@@ -171,7 +171,10 @@ def _line(detail: Any, currency: str, as_of: date, line: int) -> StatementLine:
     value_date = None
     if detail.funds_type == FundsType.value_dated and detail.availability:
         value_date = detail.availability.get("date")
-    text = optional(detail.text)
+    # The library joins a detail's text to its 88 continuations with commas, so an empty text
+    # field ("...,CUSTREF,/") followed by an 88 reads ",MORE TEXT,": commas at the ends of free
+    # text are the joins', not the bank's.
+    text = optional((detail.text or "").strip(" ,"))
     customer_ref = optional(detail.customer_reference)
     return StatementLine(
         booking_date=as_of, value_date=value_date, amount=amount, currency=currency,

@@ -155,18 +155,17 @@ def _statement(element: ET.Element, kind: str, file: str, line: int,
     if not currency:
         raise StatementError(file, line, "CURDEF", _("the statement has no currency (CURDEF)"))
     account_path = "BANKACCTFROM" if kind == "STMTRS" else "CCACCTFROM"
-    account = _text(element, f"{account_path}/ACCTID")
-    if not account:
-        raise StatementError(file, line, "ACCTID", _(
-            "the statement has no account number ({path}/ACCTID)", path=account_path))
+    # Some banks' exports leave out the account aggregate: such a statement is still read, and the
+    # shared checks then ask for the account (--account) instead of refusing the file outright.
+    account = _text(element, f"{account_path}/ACCTID") or ""
     found = list(element.iter("STMTTRN"))
-    starts = [next(lines, 0) for _t in found]
+    read = [(t, next(lines, 0)) for t in found]
     # Searched at any depth: SGML files that never close BANKTRANLIST (Nubank's, for one) leave
     # the lexer to nest LEDGERBAL inside it.
     balance = next(element.iter("LEDGERBAL"), None)
     return ParsedStatement(
         format=name, account=account, currency=currency,
-        lines=[_line(t, currency, file, n) for t, n in zip(found, starts, strict=True)],
+        lines=_corrected(found, [_line(t, currency, file, n) for t, n in read], file),
         # An empty BALAMT (some Australian banks' exports) states no balance; it is not checked.
         closing_balance=(None if balance is None or _text(balance, "BALAMT") is None
                          else _amount(balance, "BALAMT", file, line)),
@@ -183,6 +182,35 @@ def _transactions_currency(element: ET.Element) -> str | None:
     found = {_text(t, "CURRENCY/CURSYM") or _text(t, "ORIGCURRENCY/CURSYM")
              for t in element.iter("STMTTRN")}
     return found.pop() if len(found) == 1 else None
+
+
+def _corrected(found: list[ET.Element], lines: list[StatementLine],
+               file: str) -> list[StatementLine]:
+    """The lines once the bank's corrections (CORRECTFITID, CORRECTACTION) in the file are applied.
+
+    A correction replaces or deletes the transaction whose FITID it names. One naming its own FITID
+    (a REPLACE some banks write on every line) is simply the transaction. One naming another
+    transaction of the file is applied here; one naming a transaction of an earlier file cannot
+    be, and importing it beside the movement it corrects would count that money twice.
+    """
+    ids = {line.transaction_id for line in lines}
+    dropped_ids: set[str] = set()
+    dropped_lines: set[int] = set()
+    for index, (t, line) in enumerate(zip(found, lines, strict=True)):
+        target = _text(t, "CORRECTFITID")
+        action = (_text(t, "CORRECTACTION") or "REPLACE").upper()
+        if target is None or (target == line.transaction_id and action == "REPLACE"):
+            continue
+        if target == line.transaction_id or target not in ids:
+            raise StatementError(file, line.line, "CORRECTFITID", _(
+                "this transaction corrects ({action}) transaction {fitid}, which is not in this "
+                "file; a movement imported earlier is not corrected automatically: correct it by "
+                "hand and remove this transaction from the file", action=action, fitid=target))
+        dropped_ids.add(target)
+        if action == "DELETE":
+            dropped_lines.add(index)
+    return [line for index, line in enumerate(lines)
+            if index not in dropped_lines and line.transaction_id not in dropped_ids]
 
 
 def _line(t: ET.Element, currency: str, file: str, line: int) -> StatementLine:
