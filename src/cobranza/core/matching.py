@@ -42,6 +42,7 @@ DOUBT_RATIO = Decimal(3)  # ...or be at least this many times less in doubt
 THRESHOLD = Decimal(str(AUTO_THRESHOLD))
 MARGIN = Decimal(str(AUTO_MARGIN))
 LOOSE = {"less_fee": 0.45, "partial": 0.9}  # doubt left by these fits when nothing names invoices
+_NAMING = frozenset({"rf_invoice", "invoice_number", "invoice_digits"})  # evidence naming invoices
 SUBSET_ITEMS = 16  # subset-sum looks at this many oldest open invoices...
 SUBSET_SIZE = 4  # ...combined up to this many at a time (bounded work per line)
 _SMALL_POOL = 5  # up to this many, every combination's total is listed once per customer
@@ -470,7 +471,24 @@ def decide(suggestions: Sequence[Suggestion]) -> tuple[str, list[Suggestion]]:
         return "applied", [best._replace(confidence=sure), *ranked[1:]]
     if best.confidence < THRESHOLD or not clear_of(best.confidence, runner):
         return "review", ranked
+    if loose(best) and any(close_to(best, s.identity) for s in others):
+        # Customers the evidence names about as well (namesakes) are told apart by the amount
+        # only: an amount some invoices' total less a fee, or a part of one, is no proof.
+        return "review", ranked
     return "applied", ranked
+
+
+def loose(suggestion: Suggestion) -> bool:
+    """True when the amount fits only loosely (a fee deducted, a partial payment) and nothing
+    named the invoices (`score`)."""
+    return suggestion.fit.kind in LOOSE and not any(
+        kind in _NAMING for kind, _strength in suggestion.evidence)
+
+
+def close_to(best: Suggestion, identity: float) -> bool:
+    """True when a customer named with `identity` is about as sure as the best's: only the
+    amount tells them apart."""
+    return best.identity - identity < AUTO_MARGIN
 
 
 def clear_of(best: Decimal, runner: Decimal) -> bool:

@@ -21,7 +21,9 @@ from cobranza.core.matching import (
     Suggestion,
     best_possible,
     clear_of,
+    close_to,
     decide,
+    loose,
     name_strength,
     suggest,
 )
@@ -198,25 +200,33 @@ def match_line(line: LineRow, index: LedgerIndex, *, refs: Sequence[references.D
                        for customer, strength in by_name.items())])[:_MAX_NAMESAKES]
     suggestions: list[Suggestion] = []
     best3: list[Decimal] = []  # the three best confidences so far, best first
+    leader: Suggestion | None = None  # the best suggestion so far
     for _identity, _owes, customer, known in ranked:
         candidate = known or Candidate(customer, {"name": by_name[customer]})
-        if (not complete and best3 and best3[0] >= THRESHOLD
+        # A namesake of a loosely fitting leader sends the line to review (`decide`): it must
+        # be scored. Ranked by identity, so once one is not, none further down is.
+        namesake = leader is not None and loose(leader) and close_to(leader,
+                                                                      candidate.identity())
+        if (not complete and best3 and best3[0] >= THRESHOLD and not namesake
                 and (len(best3) < 2 or clear_of(best3[0], best3[1]))
                 and _beaten(best3[0], best_possible(candidate))):
             # The best is applied whatever the rest say: none can reach it, or come close
             # enough to send the line to review (the runners-up of an applied line are not
             # worth their amount search). Ranked by identity, so neither can any further down.
             break
-        if len(best3) >= 3 and _settled(best3, best_possible(candidate)):
+        if len(best3) >= 3 and not namesake and _settled(best3, best_possible(candidate)):
             break  # no customer further down can change the decision or the top 3
         book = index.book(candidate.customer_id)
-        if (len(best3) >= 3 and not candidate.named
+        if (len(best3) >= 3 and not candidate.named and not namesake
                 and _settled(best3, best_possible(candidate, certain=False))
                 and not book.may_fit(line.amount, line.booking_day, fee)):
             continue  # the amount fits none of this one's invoices: it cannot either
         suggestion = suggest(candidate, book, amount=line.amount, day=line.booking_day, fee=fee)
         suggestions.append(suggestion)
         _keep_best(best3, suggestion.confidence)
+        if leader is None or (suggestion.confidence, -suggestion.customer_id) > (
+                leader.confidence, -leader.customer_id):
+            leader = suggestion
     status, top = decide(suggestions)
     return Verdict(line, status, top)
 

@@ -86,6 +86,23 @@ def test_a_line_is_applied_only_when_sure_and_ahead() -> None:
     assert decide([]) == ("unmatched", [])
 
 
+def test_namesakes_are_not_told_apart_by_a_loose_fit() -> None:
+    # Two customers answer to the payer's name equally. One owes 1,160.00, the other 500.00:
+    # 1,159.50 is the first's invoice less a bank fee, or a part of the second's.
+    first = _suggestion(1, "name", 0.9, 115950, items(116000))
+    second = _suggestion(2, "name", 0.9, 115950, items(50000, 90000))
+    assert (first.fit.kind, first.confidence) == ("less_fee", Decimal("0.955"))
+    assert decide([first, second])[0] == "review"
+    # Alone, or far ahead of the next customer, the same fit is applied.
+    assert decide([first])[0] == "applied"
+    far = _suggestion(2, "name", 0.5, 115950, items(50000, 90000))
+    assert decide([first, far])[0] == "applied"
+    # An exact amount does tell namesakes apart.
+    exact = _suggestion(1, "name", 0.9, 116000, items(116000))
+    assert decide([exact, _suggestion(2, "name", 0.9, 116000, items(50000, 90000))])[0] == (
+        "applied")
+
+
 def _brute_subsets(lo: int, hi: int, open_: list[OpenItem]) -> set[tuple[int, ...]]:
     pool = open_[:SUBSET_ITEMS]
     return {tuple(i.invoice_id for i in combo) for size in range(2, SUBSET_SIZE + 1)

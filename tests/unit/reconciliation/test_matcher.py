@@ -57,6 +57,20 @@ def test_a_close_namesake_sends_the_line_to_review_with_both() -> None:
         (2, "exact"), (1, "partial")]
 
 
+def test_a_namesake_is_scored_and_heard_when_only_a_loose_fit_leads() -> None:
+    customers = [CustomerRow(1, "C1", "Abarrotes Torres del Sureste S.A. de C.V.", None),
+                 CustomerRow(2, "C2", "Abarrotes Torres del Sureste S.C.", None)]
+    items = [OpenItem(10, "F-10", 1, 116000, 100, 70), OpenItem(20, "F-20", 2, 50000, 100, 70),
+             OpenItem(21, "F-21", 2, 90000, 101, 71)]
+    index = LedgerIndex(customers=customers, items=items, aliases=[], clabes={})
+    # 1,159.50: the first's invoice less a fee, or the second's paid in part.
+    line = _line("ABARROTES TORRES DEL SURESTE", 115950)
+    verdict = match_line(line, index, refs=(), owners={}, numbers=(), fee=FEE)
+    assert verdict.status == "review"
+    assert [(s.customer_id, s.fit.kind) for s in verdict.suggestions] == [
+        (1, "less_fee"), (2, "on_account")]
+
+
 def test_lines_matched_in_several_processes_get_the_same_verdicts(
         monkeypatch: pytest.MonkeyPatch) -> None:
     index = _index()
