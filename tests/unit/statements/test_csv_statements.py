@@ -124,7 +124,7 @@ def test_a_zero_decimal_currency_groups_with_dots_whatever_the_delimiter() -> No
 @pytest.mark.parametrize(("header", "field"), [
     ("Nº Doc.", "reference"), ("N° Documento", "reference"), ("Fecha Valor", "value_date"),
     ("Fecha valor operación", "value_date"), ("Fecha Operación", "date"),
-    ("Fecha de la operación", "date"), ("Concepto / Referencia", "description"),
+    ("Fecha de la operación", "date"), ("Concepto / Referencia", "concept"),
     ("Importe MXN", "amount"), ("Monto ($)", "amount"), ("Saldo en pesos", "balance"),
 ])
 def test_headers_are_recognised_by_their_leading_words(header: str, field: str) -> None:
@@ -383,3 +383,148 @@ def test_two_digit_years_and_month_names_read_in_a_bank_export() -> None:
     mx = b"Fecha,Concepto,Importe\n02-MAR-2026,SPEI RECIBIDO,1160.00\n"
     [statement] = statement_csv.extract_csv(mx, file="m.csv", currency="MXN")
     assert statement.lines[0].booking_date == date(2026, 3, 2)
+
+
+SANTANDER_MX = (
+    "Cuenta,Fecha,Hora,Descripcion,Cargo/Abono,Importe,Saldo,Referencia,Concepto,"
+    "Clabe Beneficiario,Nombre Beneficiario,Cta Ordenante,Nombre Ordenante,RFC Beneficiario,"
+    "RFC Ordenante,Clave de Rastreo\n"
+    "'65502559449,'01042026',05:04,ABONO TRANSFERENCIA SPEI,+,10289.93,4028462.95,002146728,"
+    "PAGO FACTURA F-1001,'014580655025594494  ',ACME SA DE CV,'124180002346330665  ',"
+    "CLIENTE UNO SA,ASE051125TR5,CUN810901298,D5802283BB559491\n"
+    "'65502559449,'01042026',12:26,PAGO TRANSFERENCIA SPEI,-,4025000.00,3462.95,009446731,"
+    "TRTT REF 0000000,'002580701381993022  ',PROVEEDOR DOS SA,'00142674065502559449',"
+    "ACME SA DE CV,PDO010101AB1,ASE051125TR5,2026040140014\n")
+
+
+def test_a_sign_column_gives_unsigned_amounts_their_direction() -> None:
+    # Santander México: "Importe" unsigned, "+" or "-" beside it; Excel's text guard on cells.
+    [statement] = statement_csv.extract_csv(SANTANDER_MX.encode(), file="s.csv",
+                                            default_currency="MXN")
+    assert statement.account == "65502559449"
+    assert [(ln.booking_date, ln.amount) for ln in statement.lines] == [
+        (date(2026, 4, 1), Decimal("10289.93")), (date(2026, 4, 1), Decimal("-4025000.00"))]
+
+
+@pytest.mark.parametrize(("marks", "amounts"), [
+    (("C", "A"), [-100, 250]),  # cargo and abono
+    (("D", "C"), [-100, 250]),  # debit and credit
+    (("Debit", "CREDIT"), [-100, 250]),
+])
+def test_sign_marks_are_read_as_the_column_writes_them(marks: tuple[str, str],
+                                                       amounts: list[int]) -> None:
+    data = (f"Fecha;Detalle;Monto;C/A\n01/03/2026;Pago;-100;{marks[0]}\n"
+            f"02/03/2026;Abono;250;{marks[1]}\n").encode()
+    [statement] = statement_csv.extract_csv(data, file="m.csv", currency="CLP")
+    assert [line.amount for line in statement.lines] == amounts
+
+
+def test_an_unknown_sign_mark_is_refused_where_it_is() -> None:
+    data = b"Fecha;Detalle;Monto;Cargo/Abono\n01/03/2026;Pago;100;+\n02/03/2026;Otro;5;X\n"
+    with pytest.raises(StatementError, match=(
+            r"^m\.csv:3: Cargo/Abono: 'X' is not a debit or credit mark; expected \+ or -")):
+        statement_csv.extract_csv(data, file="m.csv", currency="CLP")
+
+
+def test_payer_and_payee_columns_name_the_counterparty_by_direction() -> None:
+    # On a credit the payee is the account's own holder: the payer is the counterparty.
+    [statement] = statement_csv.extract_csv(SANTANDER_MX.encode(), file="s.csv",
+                                            default_currency="MXN")
+    assert [(ln.counterparty_name, ln.counterparty_account, ln.counterparty_tax_id)
+            for ln in statement.lines] == [
+        ("CLIENTE UNO SA", "124180002346330665", "CUN810901298"),
+        ("PROVEEDOR DOS SA", "002580701381993022", "PDO010101AB1")]
+    # The SPEI concept, the payer's own words, stays in the remittance.
+    assert statement.lines[0].remittance == (
+        "ABONO TRANSFERENCIA SPEI / PAGO FACTURA F-1001 / 002146728")
+    # One side only (Wise): it is the other party of every line it names.
+    wise = (b"Date,Amount,Currency,Description,Payer Name,Payee Name\n"
+            b"15-01-2026,1200.00,EUR,From CLIENTE SA,CLIENTE SA,\n"
+            b"16-01-2026,-121.00,EUR,To IBERDROLA,,IBERDROLA SA\n")
+    [statement] = statement_csv.extract_csv(wise, file="w.csv")
+    assert [ln.counterparty_name for ln in statement.lines] == ["CLIENTE SA", "IBERDROLA SA"]
+    payee_only = b"Date,Payee,Amount\n2026-01-15,CLIENTE SA,1200.0\n2026-01-16,Amazon,-35.5\n"
+    [statement] = statement_csv.extract_csv(payee_only, file="n.csv", currency="EUR")
+    assert [ln.counterparty_name for ln in statement.lines] == ["CLIENTE SA", "Amazon"]
+
+
+@pytest.mark.parametrize(("header", "row"), [
+    # BCI, Banco de Chile's older export, BancoEstado.
+    ("Fecha;Descripción;N° Documento;Cheques y otros cargos;Depósitos y Abono;Saldo diario",
+     "03/12/2025;TRANSFERENCIA;987654321;200.000;;2.800.000"),
+    ("Fecha;Detalle Movimiento;Cheque o Cargo;Deposito o Abono;Saldo;Docto. Nro.",
+     "12/02/2025;CHEQUE PAGADO;200000;0;750000;12345"),
+    ("Fecha;Descripción;Cheques / Cargos;Depósitos / Abonos;Saldo",
+     "10/01/2025;CHEQUE;$200,000;$0;$15,302,150"),
+    # HSBC México: "Importe del débito" is no amount column; the holder's name no payer.
+    ("Nombre de cuenta;Nombre del banco;Fecha del apunte;Descripción;Importe del débito;"
+     "Importe de crédito;Saldo", "ACME SA;HSBC;03/03/2026;COMISION;-200000;;11154"),
+])
+def test_chilean_and_mexican_debit_and_credit_headers(header: str, row: str) -> None:
+    data = f"{header}\n{row}\n".encode()
+    [statement] = statement_csv.extract_csv(data, file="c.csv", currency="CLP")
+    [line] = statement.lines
+    assert (line.amount, line.counterparty_name) == (-200000, None)
+
+
+def test_a_value_date_alone_is_the_movements_date_and_a_symbol_its_currency() -> None:
+    # ING España: "F. VALOR" is the only date; "IMPORTE (€)".
+    data = ("F. VALOR;DESCRIPCIÓN;IMPORTE (€);SALDO (€)\n"
+            "17/01/2026;ICONOSQUARE;-47,19;2.094,28\n").encode()
+    [statement] = statement_csv.extract_csv(data, file="i.csv", default_currency="MXN")
+    [line] = statement.lines
+    assert (line.booking_date, line.amount, line.currency) == (
+        date(2026, 1, 17), Decimal("-47.19"), "EUR")
+
+
+def test_a_dated_beginning_balance_row_is_not_a_movement() -> None:
+    # Bank of America: a summary above the header, then a first row with no amount.
+    data = (b'Description,,Summary Amt.\nBeginning balance as of 01/01/2026,,"2,094.28"\n\n'
+            b"Date,Description,Amount,Running Bal.\n"
+            b'01/01/2026,Beginning balance as of 01/01/2026,,"2,094.28"\n'
+            b'01/15/2026,"CLIENTE SA DES:PAYMENT","1,200.00","3,294.28"\n')
+    [statement] = statement_csv.extract_csv(data, file="b.csv", currency="USD")
+    assert [(ln.line, ln.amount) for ln in statement.lines] == [(6, Decimal("1200.00"))]
+
+
+def test_a_daily_balances_section_below_the_movements_is_not_read() -> None:
+    # Santander Chile: its dates stand in another column than the movements'.
+    data = ("MONTO;DESCRIPCIÓN;FECHA;CARGO/ABONO\n-25000;Transf a Juan;02/05/2026;C\n"
+            "150000;Transf. de ACME SpA;03/05/2026;A\n\nSaldos diarios\nFECHA;SALDO\n"
+            "02/05/2026;975000\n").encode()
+    [statement] = statement_csv.extract_csv(data, file="s.csv", currency="CLP")
+    assert [line.amount for line in statement.lines] == [-25000, 150000]
+
+
+def test_an_account_column_empty_on_some_rows_is_the_counterpartys() -> None:
+    # N26: "Account number" is the other party's IBAN, empty on card payments.
+    data = (b'"Date","Payee","Account number","Payment reference","Amount (EUR)"\n'
+            b'"2026-01-15","CLIENTE SA","DE89370400440532013000","F-1001","1200.0"\n'
+            b'"2026-01-16","Amazon","","","-35.5"\n')
+    [statement] = statement_csv.extract_csv(data, file="n.csv")
+    assert statement.account == ""
+    assert [ln.counterparty_account for ln in statement.lines] == [
+        "DE89370400440532013000", None]
+
+
+@pytest.mark.parametrize(("header", "row", "expected"), [
+    # Nubank: Portuguese headers.
+    ("Data,Valor,Identificador,Descrição", "01/05/2025,-37.79,68138eea,Compra iFood",
+     (date(2025, 5, 1), Decimal("-37.79"), "Compra iFood", "68138eea")),
+    # PayPal: the balance moves by the net amount.
+    ("Date,Name,Gross,Fee,Net,Transaction ID,Invoice Number,Balance",
+     '01/15/2026,Cliente,"1,200.00",-35.10,"1,164.90",8AB1,F-1001,"1,164.90"',
+     (date(2026, 1, 15), Decimal("1164.90"), "F-1001", "8AB1")),
+    # Stripe: "Created (UTC)" is no currency note.
+    ("id,Amount,Currency,Created (UTC),Description", "txn_1,1200.00,usd,2026-01-15 10:00,F-1001",
+     (date(2026, 1, 15), Decimal("1200.00"), "F-1001", "txn_1")),
+    # CaixaBank: "Más datos" carries the payer's words.
+    ("Fecha;Movimiento;Más datos;Importe", "15/01/2026;TRANSF A SU FAVOR;CLIENTE SA;1.200,00",
+     (date(2026, 1, 15), Decimal("1200.00"), "CLIENTE SA / TRANSF A SU FAVOR", None)),
+])
+def test_brazilian_fintech_and_spanish_spellings(header: str, row: str,
+                                                 expected: tuple[object, ...]) -> None:
+    data = f"{header}\n{row}\n".encode()
+    [statement] = statement_csv.extract_csv(data, file="f.csv", default_currency="USD")
+    [line] = statement.lines
+    assert (line.booking_date, line.amount, line.remittance, line.transaction_id) == expected

@@ -7,9 +7,10 @@ the time: the caller passes them (`--account`, `--currency`), the file has a cur
 money header names it ("Cargos (CLP)", "Importe MXN"), or the organisation's base currency is
 assumed (`default_currency`): a business's account is in its own currency unless said otherwise.
 
-Headers are recognised the same way for every bank, never by a per-bank table: exact spellings
-first, then a header that starts with a known spelling and adds words ("Concepto / Referencia"),
-the longest spelling deciding ("Fecha Valor ..." is the value date, not the booking date).
+Headers are recognised the same way for every bank (the preset of `formats._preset`), never by
+a per-bank table: exact spellings first, then a header that starts with a known spelling and adds
+words ("Concepto / Referencia"), the longest spelling deciding ("Fecha Valor ..." is the value
+date, not the booking date).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import io
 import re
 from collections import Counter
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -30,52 +32,12 @@ from cobranza.i18n import _
 from cobranza.importers.columns import normalise_header
 from cobranza.importers.parsing import parse_amounts, parse_dates
 from cobranza.importers.tabular import LINE, RowError, Table, detect_delimiter, to_utf8
+from cobranza.statements.formats._preset import CREDIT_MARKS, DEBIT_MARKS, NOT_BOOKED, OTHER, PRESET
 from cobranza.statements.formats._text import join, optional, rf_reference
 from cobranza.statements.model import ParsedStatement, StatementError, StatementLine
 
 name = "csv"
 
-# The generic preset: the statement-line field each header (normalised: lower case, no accents)
-# fills. Banks in Chile and Mexico export "Fecha, Descripción, Cargo, Abono, Saldo"; others one
-# signed "Monto"/"Amount".
-PRESET: dict[str, tuple[str, ...]] = {
-    "date": ("fecha", "fecha operacion", "fecha movimiento", "fecha contable", "fecha de operacion",
-             "fecha transaccion", "dia", "date", "booking date", "transaction date", "posting date",
-             "completed date", "release date", "post date"),
-    "value_date": ("fecha valor", "fecha de valor", "value date"),
-    "amount": ("monto", "importe", "amount", "valor", "transaction amount",
-               "transaction net amount"),
-    "debit": ("cargo", "cargos", "debito", "debitos", "retiro", "retiros", "gasto", "gastos",
-              "egreso", "egresos", "debit", "withdrawal", "withdrawals", "paid out"),
-    "credit": ("abono", "abonos", "credito", "creditos", "deposito", "depositos", "ingreso",
-               "ingresos", "credit", "deposit", "deposits", "paid in"),
-    # Where a file has two of these, the one listed first is read ("Description" over Chase's
-    # "Details", which only says DEBIT or CREDIT).
-    "description": ("descripcion", "concepto", "detalle", "glosa", "description", "memo",
-                    "narrative", "details", "descripcion detallada", "concepto propio",
-                    "transaction type"),
-    "reference": ("referencia", "referencia numerica", "n documento", "no documento",
-                  "nro documento", "numero documento", "numero de documento", "n doc", "no doc",
-                  "nro doc", "documento", "reference", "ref", "payment reference",
-                  "external reference"),
-    "counterparty_name": ("nombre", "ordenante", "beneficiario", "payee", "counterparty", "name"),
-    "counterparty_account": ("cuenta origen", "clabe", "cuenta ordenante",
-                             "counterparty account"),
-    # The account a movement is on (Banorte's CUENTA, a multi-account export's column): the
-    # statement's own, never the payer's. A payer's account learnt from it would tie every
-    # line of the account to one customer.
-    "account": ("cuenta", "numero de cuenta", "no de cuenta", "n de cuenta", "no cuenta",
-                "n cuenta", "nro cuenta", "account", "account number", "account no"),
-    "counterparty_tax_id": ("rut", "rfc", "rut ordenante", "rfc ordenante", "tax id"),
-    "spei_reference": ("clave de rastreo", "clave rastreo", "tracking key"),
-    "transaction_id": ("id transaccion", "numero operacion", "n operacion", "folio",
-                       "transaction id", "source id"),
-    "currency": ("moneda", "divisa", "currency"),
-    "balance": ("saldo", "balance", "balance amount", "partial balance"),
-    # A movement's state, in exports that list pending or refused ones (Revolut, PayPal,
-    # Mercado Pago): those rows are not booked (`_NOT_BOOKED`).
-    "status": ("estado", "estatus", "status", "state"),
-}
 FIELDS = tuple(PRESET)
 MONEY = ("amount", "debit", "credit", "balance")
 # How many non-empty lines of account details ("Cartola", "Cuenta: ...") may stand above the
@@ -84,6 +46,8 @@ PREAMBLE = 20
 # A money header may name its currency: a trailing note in parentheses, "Cargos (CLP)", or a
 # trailing code written in capitals, "Importe MXN" (capitals only: "Monto top" is no Tongan pa'anga).
 _NOTE = re.compile(r"^(?P<base>.*?\S)\s*\((?P<note>[^()]*)\)$")
+# Symbols that name one currency only ("Importe (€)", ING España); "$" names several.
+_SYMBOLS = {"€": "EUR", "£": "GBP"}
 _CODE = re.compile(r"^(?P<base>.*\S)\s+(?P<note>[A-Z]{3})$")
 
 
@@ -125,6 +89,8 @@ def extract_csv(data: bytes, *, file: str, mapping: Mapping[str, str] | None = N
             "the file has no currency column; give the account's currency (--currency)"))
     table, not_booked = _table(file, header, rows[1:], columns, first_line=start + 2,
                                delimiter=delimiter, currency=code)
+    if not account and "account" in columns:
+        table, columns = _own_account(table, columns)
     statement_lines = _lines(table, columns, code, file)
     if account or "account" not in columns:
         return [ParsedStatement(format=name, account=(account or "").strip(),
@@ -139,6 +105,25 @@ def extract_csv(data: bytes, *, file: str, mapping: Mapping[str, str] | None = N
             for at, (own, lines) in enumerate(by_account.items())] or [ParsedStatement(
                 format=name, account="", currency=code or None, line=start + 1,
                 not_booked=not_booked)]
+
+
+def _own_account(table: Table, columns: dict[str, int]) -> tuple[Table, dict[str, int]]:
+    """The table as it is when its account column is the statement's own; else (some rows name
+    an account, others none: N26's "Account number" is the other party's, empty on card
+    payments) with that column read as the counterparty's account, the statement's own being
+    on every movement."""
+    cells = table.frame["account"]
+    if cells.null_count() in (0, len(cells)):
+        return table, columns
+    columns = {("counterparty_account" if field == "account" else field): i
+               for field, i in columns.items()
+               if not (field == "account" and "counterparty_account" in columns)}
+    frame = (table.frame.drop("account") if "counterparty_account" in table.frame.columns
+             else table.frame.rename({"account": "counterparty_account"}))
+    headers = {field: table.header(field) for field in columns}
+    headers["counterparty_account"] = table.header(
+        "counterparty_account" if "counterparty_account" in table.headers else "account")
+    return replace(table, frame=frame, headers=headers), columns
 
 
 def _accounts(table: Table) -> list[str]:
@@ -183,8 +168,9 @@ def _split_note(header: str) -> tuple[str, str]:
 def _header_currency(header: list[str], columns: dict[str, int], file: str, *,
                      line: int) -> str:
     """The ISO code the money headers name ("Saldo (CLP)"), "" when none; two codes are an error."""
-    codes = {note.upper() for field in MONEY if field in columns
-             for note in [_split_note(header[columns[field]])[1]] if is_currency(note.upper())}
+    notes = [_split_note(header[columns[field]])[1] for field in MONEY if field in columns]
+    codes = {code for note in notes
+             for code in [_SYMBOLS.get(note, note.upper())] if is_currency(code)}
     if len(codes) > 1:
         raise StatementError(file, line, "currency", _(
             "the headers name different currencies ({codes}); give the account's currency "
@@ -194,6 +180,8 @@ def _header_currency(header: list[str], columns: dict[str, int], file: str, *,
 
 def _field_of(key: str) -> str | None:
     """The field a normalised header names: an exact spelling, else the longest leading one."""
+    if key in OTHER:
+        return None
     for field, spellings in PRESET.items():
         if key in spellings:
             return field
@@ -229,6 +217,8 @@ def _columns(header: list[str], mapping: Mapping[str, str] | None, file: str,
         named = fields[i]
         if named is not None and named not in found and i not in found.values():
             found[named] = i
+    if "date" not in found and "value_date" in found:
+        found["date"] = found.pop("value_date")  # the movement's only date
     if "date" not in found or not {"amount", "debit", "credit"} & found.keys():
         raise StatementError(file, line, "", _(
             "the header has no date and amount columns (such as Fecha and Monto, or Cargo and"
@@ -249,11 +239,11 @@ def _table(file: str, header: list[str], rows: list[list[str]], columns: dict[st
         if not any(cell.strip() for cell in row) or _summary(row, date_at):
             continue
         if status_at is not None and status_at < len(row) and normalise_header(
-                row[status_at]) in _NOT_BOOKED:
+                row[status_at]) in NOT_BOOKED:
             not_booked += 1
             continue
         for field, i in columns.items():
-            cell = row[i].strip() if i < len(row) else ""
+            cell = _unguarded(row[i]) if i < len(row) else ""
             # A lone dash is how some banks (Banorte) leave a money cell empty.
             data[field].append(None if field in MONEY and cell in _DASHES else cell or None)
         lines.append(first_line + offset)
@@ -277,17 +267,17 @@ _SUMMARY = re.compile(
 _LABEL = re.compile(
     r"^(?:sub ?)?(?:totale?s?|sumas?)(?: (?:cargos|abonos|debitos|creditos|depositos|retiros"
     r"|movimientos|general|del periodo|del mes))?$"
-    r"|^saldos? (?:inicial|final|anterior|actual|disponible|contable|al cierre)$"
-    r"|^(?:opening|closing|ending|starting|final) balance$")
+    r"|^saldos? (?:inicial|final|anterior|actual|disponible|contable|al cierre)(?: al [\d ]+)?$"
+    r"|^(?:opening|closing|ending|starting|beginning|final) balance(?: as of [\d ]+)?$")
 # A cell that looks like a date, to tell movements from the labels and figures of a footer.
 _DATED = re.compile(r"^\s*(?:\d{1,4}[-/.]\d{1,2}(?:[-/.]\d{1,4})?|\d{8})\b")
 _DASHES = frozenset({"-", "\u2013", "\u2014"})
-# States of a row that the bank has not booked (normalised: lower case, no accents).
-_NOT_BOOKED = frozenset({
-    "pending", "pendiente", "in progress", "processing", "en proceso", "reverted", "revertido",
-    "revertida", "reversed", "declined", "denied", "rechazado", "rechazada", "denegado",
-    "denegada", "failed", "fallido", "fallida", "cancelled", "canceled", "cancelado",
-    "cancelada"})
+
+
+def _unguarded(cell: str) -> str:
+    """A cell without spaces and the apostrophes Excel's text guard leaves ('01042026', '6550)."""
+    text = cell.strip()
+    return text.strip("'").strip() if text.startswith("'") else text
 
 
 def _summary(row: list[str], date_at: int | None) -> bool:
@@ -306,10 +296,12 @@ def _summary(row: list[str], date_at: int | None) -> bool:
 
 
 def _footer(rows: list[list[str]], date_at: int | None) -> int:
-    """Where a closing block starts: a summary label in the date column with no dated row below.
+    """Where a closing block starts: a summary label in the date column (or, that cell empty, a
+    row's first cell) with no dated row below.
 
     Banks close an export with a row of labels and a row of figures ("Saldo inicial;Total
-    cargos" then "10,741,916.00;100,000.00"); the figures are no movement and have no date.
+    cargos" then "10,741,916.00;100,000.00"), or a section of daily balances under its title
+    ("Saldos diarios", Santander Chile) whose dates stand in another column: no movements.
     """
     if date_at is None:
         return len(rows)
@@ -318,7 +310,8 @@ def _footer(rows: list[list[str]], date_at: int | None) -> int:
     for i in range(len(rows) - 1, -1, -1):
         if _DATED.match(cells[i]):
             break
-        if _SUMMARY.match(normalise_header(cells[i])):
+        label = cells[i] or next((cell.strip() for cell in rows[i] if cell.strip()), "")
+        if _SUMMARY.match(normalise_header(label)):
             end = i
     return end
 
@@ -461,7 +454,11 @@ def _amounts(table: Table, columns: dict[str, int], codes: pl.Series,
     if "amount" in columns:
         amounts, found = parse_amounts(table, "amount", codes, exponents=exponents, positive=False)
         errors.extend(found)
-        return [a or 0 for a in amounts.to_list()]
+        if "sign" not in columns:
+            return [a or 0 for a in amounts.to_list()]
+        signs = _signs(table, errors)
+        return [(a or 0) if sign is None else sign * abs(a or 0)
+                for a, sign in zip(amounts.to_list(), signs, strict=True)]
     total = [0] * table.frame.height
     for field, sign in (("credit", 1), ("debit", -1)):
         if field not in columns:
@@ -480,16 +477,49 @@ def _amounts(table: Table, columns: dict[str, int], codes: pl.Series,
     return total
 
 
+def _signs(table: Table, errors: list[RowError]) -> list[int | None]:
+    """+1 or -1 per row as its sign column marks it, None where the cell is empty."""
+    marks = [None if cell is None else cell if cell in ("+", "-") else normalise_header(cell)
+             for cell in table.frame["sign"].to_list()]
+    c_is_credit = "d" in marks
+    signs: list[int | None] = []
+    for mark, raw, line in zip(marks, table.frame["sign"].to_list(),
+                               table.frame[LINE].to_list(), strict=True):
+        if mark is None:
+            signs.append(None)
+        elif mark in CREDIT_MARKS or (mark == "c" and c_is_credit):
+            signs.append(1)
+        elif mark in DEBIT_MARKS or mark == "c":
+            signs.append(-1)
+        else:
+            signs.append(None)
+            errors.append(RowError(table.file, line, table.header("sign"), _(
+                "'{value}' is not a debit or credit mark; expected + or -, Cargo or Abono, "
+                "Debit or Credit", value=raw)))
+    return signs
+
+
+def _side(row: dict[str, Any], payer: str, payee: str, *, credit: bool) -> str | None:
+    """The counterparty's cell of a field the file may give for both sides of a transfer: the
+    payer's on a credit and the payee's on a debit (the other is the account's own holder);
+    a file with one side only names the other party on every line."""
+    if payer in row and payee in row:
+        return optional(row[payer] if credit else row[payee])
+    return optional(row.get(payer) if payer in row else row.get(payee))
+
+
 def _line(row: dict[str, Any], booked: date, value: date | None, amount: Decimal,
           currency: str) -> StatementLine:
     """One statement line from a row whose date and amount are parsed."""
-    description, reference = row.get("description"), row.get("reference")
+    description, concept, reference = (row.get("description"), row.get("concept"),
+                                       row.get("reference"))
+    credit = amount > 0
     return StatementLine(
         booking_date=booked, value_date=value, amount=amount, currency=currency,
-        counterparty_name=optional(row.get("counterparty_name")),
-        counterparty_account=optional(row.get("counterparty_account")),
-        counterparty_tax_id=optional(row.get("counterparty_tax_id")),
-        remittance=join([description, reference]),
-        creditor_reference=rf_reference(reference, description),
+        counterparty_name=_side(row, "counterparty_name", "payee_name", credit=credit),
+        counterparty_account=_side(row, "counterparty_account", "payee_account", credit=credit),
+        counterparty_tax_id=_side(row, "counterparty_tax_id", "payee_tax_id", credit=credit),
+        remittance=join([description, concept, reference]),
+        creditor_reference=rf_reference(reference, description, concept),
         spei_reference=optional(row.get("spei_reference")),
         transaction_id=optional(row.get("transaction_id")), line=row[LINE])

@@ -1,0 +1,99 @@
+"""The CSV reader's generic preset: which statement field each header names, and the words
+its cells use (sign marks, states of rows not booked), for every bank alike (`formats.csv`).
+
+Headers and cells are compared normalised: lower case, no accents, punctuation as spaces.
+"""
+
+from __future__ import annotations
+
+# The generic preset: the statement-line field each header (normalised: lower case, no accents)
+# fills. Banks in Chile and Mexico export "Fecha, Descripción, Cargo, Abono, Saldo"; others one
+# signed "Monto"/"Amount".
+PRESET: dict[str, tuple[str, ...]] = {
+    "date": ("fecha", "fecha operacion", "fecha movimiento", "fecha contable", "fecha de operacion",
+             "fecha transaccion", "f operacion", "f contable", "dia", "data", "date",
+             "booking date", "transaction date", "posting date", "completed date", "release date",
+             "post date", "created"),
+    # A file whose only date is the value date (ING's "F. VALOR") is read by it (`_columns`).
+    "value_date": ("fecha valor", "fecha de valor", "f valor", "value date", "available on"),
+    # "Net" after fees, as PayPal's balance moves; a file with an "Amount" column reads that.
+    "amount": ("monto", "importe", "amount", "valor", "transaction amount",
+               "transaction net amount", "net", "net amount"),
+    # Exact spellings, so that "Importe del débito" is no amount and "Cheques / Cargos" (Chile)
+    # no unknown column.
+    "debit": ("cargo", "cargos", "debito", "debitos", "retiro", "retiros", "gasto", "gastos",
+              "egreso", "egresos", "debit", "withdrawal", "withdrawals", "paid out",
+              "cheques cargos", "cheques o cargos", "cheque o cargo", "cheques y otros cargos",
+              "importe del debito", "importe de debito", "importe debito", "importe cargo",
+              "monto cargo", "monto cargos"),
+    "credit": ("abono", "abonos", "credito", "creditos", "deposito", "depositos", "ingreso",
+               "ingresos", "credit", "deposit", "deposits", "paid in", "depositos abonos",
+               "depositos o abonos", "deposito o abono", "depositos y abonos", "depositos y abono",
+               "importe del credito", "importe de credito", "importe credito", "importe abono",
+               "monto abono", "monto abonos"),
+    # Where a file has two of these, the one listed first is read ("Description" over Chase's
+    # "Details", which only says DEBIT or CREDIT).
+    "description": ("descripcion", "detalle", "glosa", "description", "memo", "narrative",
+                    "details", "descricao", "historico", "transaction type"),
+    # The payer's own words beside the bank's description (a SPEI's "Concepto", Banorte's
+    # "Descripción detallada", CaixaBank's "Más datos"): the remittance carries both.
+    "concept": ("concepto", "concepto propio", "descripcion detallada", "descripcion larga",
+                "mas datos", "observaciones", "comentario", "subject", "note"),
+    "reference": ("referencia", "referencia numerica", "n documento", "no documento",
+                  "nro documento", "numero documento", "numero de documento", "n doc", "no doc",
+                  "nro doc", "documento", "docto nro", "nro docto", "n docto", "reference", "ref",
+                  "payment reference", "external reference", "invoice number", "movimiento"),
+    # The payer's side, or the other party whatever the direction ("Name", "Payee" alone).
+    "counterparty_name": ("nombre", "ordenante", "nombre ordenante", "payer", "payer name",
+                          "counterparty", "partner name", "name"),
+    "counterparty_account": ("cuenta origen", "clabe", "cuenta ordenante", "cta ordenante",
+                             "clabe ordenante", "counterparty account", "partner iban"),
+    "counterparty_tax_id": ("rut", "rfc", "rut ordenante", "rfc ordenante", "tax id"),
+    # The payee's side (Santander México's "Nombre Beneficiario", Wise's "Payee Name"): the
+    # counterparty of a debit. Next to a payer's column the payee on a credit is the account's
+    # own holder; alone it is the counterparty of every line (`formats.csv._side`).
+    "payee_name": ("beneficiario", "nombre beneficiario", "payee", "payee name"),
+    "payee_account": ("clabe beneficiario", "cuenta beneficiario", "cta beneficiario",
+                      "cuenta destino", "payee account", "payee account number"),
+    "payee_tax_id": ("rfc beneficiario", "rut beneficiario"),
+    # The account a movement is on (Banorte's CUENTA, a multi-account export's column): the
+    # statement's own, never the payer's. A payer's account learnt from it would tie every
+    # line of the account to one customer.
+    "account": ("cuenta", "numero de cuenta", "no de cuenta", "n de cuenta", "no cuenta",
+                "n cuenta", "nro cuenta", "account", "account number", "account no"),
+    "spei_reference": ("clave de rastreo", "clave rastreo", "tracking key"),
+    "transaction_id": ("id transaccion", "numero operacion", "n operacion", "folio",
+                       "transaction id", "source id", "identificador", "transferwise id", "id"),
+    "currency": ("moneda", "divisa", "currency"),
+    "balance": ("saldo", "balance", "balance amount", "partial balance", "running balance",
+                "running bal", "disponible"),
+    # A movement's state, in exports that list pending or refused ones (Revolut, PayPal,
+    # Mercado Pago): those rows are not booked (`NOT_BOOKED`).
+    "status": ("estado", "estatus", "status", "state"),
+    # A column that says whether an unsigned amount is a debit or a credit (Santander México's
+    # "Cargo/Abono" of + and -): `formats.csv._signs`.
+    "sign": ("cargo abono", "abono cargo", "cargo o abono", "c a", "a c", "debito credito",
+             "credito debito", "debit credit", "credit debit", "debit or credit", "dr cr", "cr dr",
+             "d c", "c d", "signo", "sign", "naturaleza", "direction"),
+}
+
+# Headers that start like a field's but are none: the account holder's and the bank's names
+# (HSBC México), which would otherwise be read as the counterparty's ("nombre ...").
+OTHER = frozenset({"nombre de cuenta", "nombre de la cuenta", "nombre del banco", "nombre banco",
+                    "nombre del titular", "nombre titular"})
+
+
+# States of a row that the bank has not booked (normalised: lower case, no accents).
+NOT_BOOKED = frozenset({
+    "pending", "pendiente", "in progress", "processing", "en proceso", "reverted", "revertido",
+    "revertida", "reversed", "declined", "denied", "rechazado", "rechazada", "denegado",
+    "denegada", "failed", "fallido", "fallida", "cancelled", "canceled", "cancelado",
+    "cancelada"})
+
+
+# The marks of a sign column (normalised; "+" and "-" as written). A lone "C" is a cargo
+# beside "A" (abono) and a credit beside "D" (debit): the column's own marks say which.
+CREDIT_MARKS = frozenset({"+", "a", "abono", "abonos", "cr", "credit", "credito", "h",
+                           "haber", "in", "ingreso", "deposito"})
+DEBIT_MARKS = frozenset({"-", "cargo", "cargos", "d", "db", "dr", "debit", "debito", "out",
+                          "egreso", "retiro"})
