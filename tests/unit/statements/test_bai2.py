@@ -177,3 +177,18 @@ def test_an_empty_detail_text_continued_on_an_88_reads_without_join_commas() -> 
                           b"16,475,2500,V,260302,,CHK42,,/\n88,CHECK NUMBER 42,/")
     [statement] = bai2.extract(data, file="t.bai")
     assert statement.lines[1].remittance == "CHECK NUMBER 42"
+
+
+@pytest.mark.parametrize(("wrong", "line", "field", "what"), [
+    (b"49,230000,6/", 7, "49", "number of records for Account"),
+    (b"49,230001,5/", 7, "49", "account control total"),
+    (b"98,230000,1,8/", 8, "98", "number of records for Group"),
+    (b"99,230000,1,10/", 9, "99", "number of records for Bai2File"),
+])
+def test_counts_and_control_totals_that_do_not_add_up_are_located_at_their_trailer(
+        wrong: bytes, line: int, field: str, what: str) -> None:
+    data = re.sub(rb"(?m)^" + re.escape(wrong[:3]) + rb".*$", wrong, REPORT)
+    with pytest.raises(StatementError) as raised:
+        bai2.extract(data, file="t.bai")
+    assert (raised.value.line, raised.value.field) == (line, field)
+    assert what in raised.value.message

@@ -61,7 +61,9 @@ def extract(data: bytes, *, file: str) -> list[ParsedStatement]:
     try:
         parsed = library.parse_from_lines([text for _line, text in records])
     except _LIBRARY_ERRORS as exc:
-        raise StatementError(file, 0, "", _(
+        line, field = _failing_trailer(records) if isinstance(exc, IntegrityException) else (
+            0, "")
+        raise StatementError(file, line, field, _(
             "the BAI2 file cannot be read ({reason}); check the record field counts and amounts",
             reason=str(exc) or type(exc).__name__)
         ) from exc
@@ -74,6 +76,42 @@ def extract(data: bytes, *, file: str) -> list[ParsedStatement]:
     for statement in statements:
         statement.statement_ref = optional(parsed.header.file_id)
     return statements
+
+
+def _failing_trailer(records: list[tuple[int, str]]) -> tuple[int, str]:
+    """Where the library's integrity check failed: the line and code of the first trailer (49
+    account, 98 group, 99 file) whose record count or control total does not add up, checked
+    in the library's order; (0, "") when it cannot be told. The library says what, not where."""
+    try:
+        parsed = library.parse_from_lines([text for _line, text in records],
+                                          check_integrity=False)
+    except _LIBRARY_ERRORS:
+        return 0, ""
+    trailers = iter([(line, text[:2]) for line, text in records
+                     if text.startswith(("49,", "98,", "99,"))])
+    for group in parsed.children:
+        for account in group.children:
+            found = next(trailers, (0, ""))
+            control = (sum(d.amount or 0 for d in account.children)
+                       + sum(s.amount or 0 for s in account.header.summary_items))
+            if (_count(account) != account.trailer.number_of_records
+                    or control != account.trailer.account_control_total):
+                return found
+        found = next(trailers, (0, ""))
+        if (_count(group) != group.trailer.number_of_records
+                or group.trailer.number_of_accounts != len(group.children)
+                or sum(a.trailer.account_control_total for a in group.children)
+                != group.trailer.group_control_total):
+            return found
+    return next(trailers, (0, ""))
+
+
+def _count(section: Any) -> int:
+    """The records of a section as its trailer counts them (without the library's `rows`,
+    which extends the header's own list each time it is read)."""
+    children = sum(_count(child) if hasattr(child, "children") else len(child.rows)
+                   for child in section.children)
+    return len(section.header.rows) + len(section.trailer.rows) + children
 
 
 def _records(text: str) -> list[tuple[int, str]]:
