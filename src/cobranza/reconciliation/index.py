@@ -24,8 +24,8 @@ from cobranza.reconciliation.repository import CustomerRow, LineRow
 
 # Words that say nothing about who a company is (legal forms, articles, trade words).
 _NOISE = frozenset("""
-SA SAB SPA LTDA LIMITADA EIRL SRL SC SOCIEDAD CIA COMPANIA Y DE DEL LA LAS LOS EL CV RL AC
-INC LLC CORP CO THE AND OF MX CL S A C V R L
+SA SAB SAPI SAS SPA LTDA LTD LIMITADA EIRL SRL SC SOCIEDAD CIA COMPANIA Y DE DEL LA LAS LOS EL CV
+RL AC INC LLC CORP CO THE AND OF MX CL S A C V R L
 """.split())
 _BLOCK = 4  # a name block is the first letters of a word: survives truncation and late typos
 _BLOCK_CAP = 400  # a block shared by more customers than this is too common to look through
@@ -66,6 +66,35 @@ def name_key(name: str) -> str:
 def _key_of(words: list[str]) -> str:
     # Single letters are the initials of legal forms ("S.A.P.I.", "S. de R.L.").
     return " ".join(w for w in words if w not in _NOISE and len(w) > 1)
+
+
+# The words of a legal form at the end of a name, made plain ("S.A.P.I. de C.V." is S A P I DE
+# C V): a payer's bank writes its holder's registered name, legal form included.
+_FORM_WORDS = frozenset("""
+S A P I B C V R L DE SA SAB SAPI SC CV RL AC SPA LTDA LIMITADA EIRL SRL SAS INC LLC CORP LTD
+""".split())
+_FORM_ALIASES = {"LIMITADA": "LTDA"}
+NAMESAKE_SCORE = 88.0  # a name like the payer's under another legal form (strength 0.72)
+
+
+@lru_cache(maxsize=200_000)
+def legal_form(written: str) -> str:
+    """The legal form ending a plain name, its letters run together without "DE" ("SAPICV",
+    "SRLCV", "SC", "LTDA"); "" when the name ends in none."""
+    words = written.split()
+    form: list[str] = []
+    while len(words) > 1 and words[-1] in _FORM_WORDS:
+        word = words.pop()
+        if word != "DE":
+            form.append(_FORM_ALIASES.get(word, word))
+    return "".join(reversed(form))
+
+
+def other_forms(payer: str, customer: str) -> bool:
+    """True when both names end in a legal form and they differ: two legal entities, whatever
+    their trade names (a name the bank cut short leaves a form's start, which agrees)."""
+    mine, theirs = legal_form(payer), legal_form(customer)
+    return bool(mine and theirs) and not (mine.startswith(theirs) or theirs.startswith(mine))
 
 
 def compact(number: str) -> str:
@@ -164,6 +193,7 @@ class LedgerIndex:
         ids = [c.id for c in customers]
         keys, written_as = spelled
         self._names = dict(zip(ids, keys, strict=True))
+        self._written_of = dict(zip(ids, written_as, strict=True))
         frame = pl.DataFrame({"id": ids, "key": keys, "written": written_as},
                              schema={"id": pl.Int64, "key": pl.String, "written": pl.String})
         exact = frame.group_by("key", maintain_order=True).agg("id")
@@ -335,6 +365,18 @@ class LedgerIndex:
         return found
 
     def _resembling(self, payer: str) -> list[tuple[int, float]]:
+        """The customers a payer's name resembles, best first; one whose name ends in another
+        legal form than the payer's ("S.C." against "S.A. de C.V.") is another legal entity
+        of the same trade name: at most `NAMESAKE_SCORE`."""
+        found = self._resembling_names(payer)
+        written = " ".join(plain(payer).split())
+        if not found or not legal_form(written):
+            return found
+        return sorted(((c, min(score, NAMESAKE_SCORE)) if other_forms(
+            written, self._written_of[c]) else (c, score) for c, score in found),
+            key=lambda cs: -cs[1])
+
+    def _resembling_names(self, payer: str) -> list[tuple[int, float]]:
         key = name_key(payer)
         if not key:
             return []

@@ -102,3 +102,16 @@ def test_the_join_finds_what_a_plain_reading_finds(numbers: list[str],
     for k, text in enumerate(texts):
         assert [(kind, [i.invoice_id for i in hits]) for kind, hits in
                 found.get(k + 1, [])] == _plainly(ordered, text), text
+
+
+def test_a_name_under_another_legal_form_is_a_namesake_not_the_payer() -> None:
+    customers = [CustomerRow(1, "C1", "Grupo Díaz Las Lomas S.A.P.I. de C.V.", None),
+                 CustomerRow(2, "C2", "Grupo Díaz Las Lomas S.C.", None),
+                 CustomerRow(3, "C3", "Comercial Andes Limitada", None)]
+    index = LedgerIndex(customers=customers, items=[], aliases=[], clabes={})
+    assert list(index.names("GRUPO DIAZ LAS LOMAS S.C.")) == [(2, 100.0), (1, 88.0)]
+    assert list(index.names("GRUPO DIAZ LAS LOMAS SAPI DE CV")) == [(1, 100.0), (2, 88.0)]
+    # No legal form, or one the bank cut short, says nothing against either.
+    assert sorted(index.names("GRUPO DIAZ LAS LOMAS")) == [(1, 100.0), (2, 100.0)]
+    assert sorted(index.names("GRUPO DIAZ LAS LOMAS S.A.P")) == [(1, 100.0), (2, 88.0)]
+    assert list(index.names("COMERCIAL ANDES LTDA.")) == [(3, 100.0)]

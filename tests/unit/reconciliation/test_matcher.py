@@ -71,6 +71,18 @@ def test_a_namesake_is_scored_and_heard_when_only_a_loose_fit_leads() -> None:
         (1, "less_fee"), (2, "on_account")]
 
 
+def test_an_exact_amount_of_another_legal_entity_of_the_name_is_not_applied() -> None:
+    customers = [CustomerRow(1, "C1", "Grupo Díaz Las Lomas S.A.P.I. de C.V.", None),
+                 CustomerRow(2, "C2", "Grupo Díaz Las Lomas S.C.", None)]
+    items = [OpenItem(10, "F-10", 1, 2600000, 100, 70), OpenItem(20, "F-20", 2, 990000, 100, 70)]
+    index = LedgerIndex(customers=customers, items=items, aliases=[], clabes={})
+    # The S.C. pays: the S.A.P.I.'s invoice of exactly this amount is a coincidence.
+    line = _line("GRUPO DIAZ LAS LOMAS S.C.", 2600000)
+    verdict = match_line(line, index, refs=(), owners={}, numbers=(), fee=FEE)
+    assert verdict.status == "review"
+    assert {s.customer_id for s in verdict.suggestions} == {1, 2}
+
+
 def test_lines_matched_in_several_processes_get_the_same_verdicts(
         monkeypatch: pytest.MonkeyPatch) -> None:
     index = _index()
