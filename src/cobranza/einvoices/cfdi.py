@@ -50,6 +50,14 @@ def read_cfdi(root: Element, file: str) -> Parsed:
         else:
             f.error(root, "TipoDeComprobante", message)
         return out
+    if kind != "P" and root.find("cfdi:InformacionGlobal", NS) is not None:
+        # A global CFDI sums up a period's sales to the general public (receptor XAXX010101000),
+        # each paid at the sale with a ticket: like a boleta, nobody owes it (Anexo 20,
+        # InformacionGlobal). Skipped beside the invoices of a SAT download, refused alone.
+        out.not_receivable.append(f.at(root).error("InformacionGlobal", _(
+            "a global CFDI (InformacionGlobal) sums up sales to the general public, paid at "
+            "the sale; it is not a receivable")))
+        return out
     uuid = _uuid(root, f)  # None when not stamped
     emisor, receptor = root.find("cfdi:Emisor", NS), root.find("cfdi:Receptor", NS)
     if emisor is None or receptor is None:

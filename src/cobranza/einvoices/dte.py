@@ -35,6 +35,9 @@ SII_CURRENCIES = {
     "NUEVO SOL": "PEN", "BOLIVIANO": "BOB", "GUARANI": "PYG", "RENMINBI": "CNY",
     "RUPIA": "INR", "RAND": "ZAR",
 }
+# The batches an issuer sends: EnvioDTE, and EnvioBOLETA for boletas (refused one by one below,
+# each with the reason a boleta is not collected).
+ENVELOPES = ("EnvioDTE", "EnvioBOLETA")
 # The generic RUT of every foreign receptor of an export; its own tax id is Extranjero/NumId.
 FOREIGN_RUT = "55555555-5"
 # Documents that are no receivable of the issuer: boletas (paid at the sale), factura de compra
@@ -57,7 +60,7 @@ def read_sii(root: Element, file: str) -> Parsed:
             "which collects it now; it is not a DTE to collect. Import the DTE itself if the "
             "assignment was undone"))
         return out
-    if name not in ("DTE", "Documento", "Exportaciones", "EnvioDTE"):
+    if name not in ("DTE", "Documento", "Exportaciones") + ENVELOPES:
         f.error(root, name, _("'{value}' is not a DTE; expected a DTE, EnvioDTE or Documento "
                               "of the SII", value=name))
         return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from cobranza.einvoices.cfdi import CFDI, CFDI33, read_cfdi
-from cobranza.einvoices.dte import SII, read_sii
+from cobranza.einvoices.dte import ENVELOPES, SII, read_sii
 from cobranza.einvoices.fields import namespace
 from cobranza.einvoices.model import At, Parsed
 from cobranza.i18n import _
@@ -83,7 +83,8 @@ def read_file(path: Path, shown: str) -> Parsed:
         out.errors.append(At(shown, int(root.sourceline or 1)).error("Version", _(
             "CFDI 3.3 is not supported; expected CFDI 4.0")))
         return out
-    if ns in (SII, None) and name in ("DTE", "EnvioDTE", "Documento", "Exportaciones", "AEC") or ns == SII:
+    if ns in (SII, None) and name in ("DTE", "Documento", "Exportaciones", "AEC") + ENVELOPES \
+            or ns == SII:
         return read_sii(root, shown)
     out.errors.append(At(shown, int(root.sourceline or 1)).error(name, _(
         "this XML is not a CFDI or a DTE (its root is {root}); expected a CFDI 4.0 "

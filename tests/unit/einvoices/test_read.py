@@ -292,6 +292,37 @@ def test_a_dispatch_guide_sent_with_an_invoice_is_skipped_and_the_invoice_read(
     assert [w for w in parsed.warnings if "DTE type 52" in w and "(skipped)" in w]
 
 
+def test_a_global_cfdi_to_the_general_public_is_skipped_beside_invoices_and_refused_alone(
+        tmp_path: Path) -> None:
+    # The period's ticket sales, paid at the sale: nobody owes them.
+    global_cfdi = cfdi(uuid=UUID_B, receptor="XAXX010101000", metodo="PUE").replace(
+        b"<cfdi:Emisor", b'<cfdi:InformacionGlobal Periodicidad="01" Meses="01" '
+        b'A\xc3\xb1o="2026"/><cfdi:Emisor')
+    (tmp_path / "a.xml").write_bytes(cfdi())
+    (tmp_path / "global.xml").write_bytes(global_cfdi)
+    parsed = read_path(tmp_path)
+    assert parsed.errors == []
+    assert [d.number for d in parsed.documents] == ["A-1"]
+    assert [w for w in parsed.warnings if "global.xml" in w and "(skipped)" in w]
+    alone = read(tmp_path, global_cfdi, "alone.xml")
+    assert alone.documents == []
+    [error] = alone.errors
+    assert error.column == "InformacionGlobal"
+    assert "general public" in error.message and "not a receivable" in error.message
+
+
+def test_boletas_sent_in_an_envioboleta_are_refused_as_not_receivables(tmp_path: Path) -> None:
+    boleta = dte(tipo="39", folio="43641").split(b"?>", 1)[1].replace(
+        b' xmlns="http://www.sii.cl/SiiDte"', b"")
+    envio = (b'<?xml version="1.0" encoding="ISO-8859-1"?>\n<EnvioBOLETA xmlns="http://www.sii.cl'
+             b'/SiiDte" version="1.0"><SetDTE ID="SetDoc">' + boleta + b"</SetDTE></EnvioBOLETA>")
+    parsed = read(tmp_path, envio)
+    assert parsed.documents == []
+    [error] = parsed.errors
+    assert error.column == "IdDoc/TipoDTE"
+    assert "DTE type 39 is not a document cobranza collects" in error.message
+
+
 def test_a_folder_of_payroll_receipts_alone_is_refused_with_the_reason(tmp_path: Path) -> None:
     (tmp_path / "nomina.xml").write_bytes(cfdi(tipo="N"))
     parsed = read_path(tmp_path)
