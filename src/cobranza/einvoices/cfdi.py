@@ -161,7 +161,8 @@ def _document(root: Element, f: Fields, *, kind: str, uuid: str | None, number: 
     return Document(kind="invoice" if kind == "I" else "credit_note", scheme="cfdi",
                     number=number, fiscal_id=uuid, issuer_tax_id=issuer, customer=customer, issue_date=day,
                     due_date=due, currency=currency, amount=total, at=f.at(root),
-                    payment_method=method, exchange_rate=rate, related=related)
+                    payment_method=method, exchange_rate=rate, related=related,
+                    replaces=_related(root, frozenset({SUBSTITUTION})) if kind == "I" else ())
 
 
 def _related(root: Element, relations: frozenset[str] = CREDIT_RELATIONS) -> tuple[str, ...]:

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field, replace
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cobranza.core.money import from_minor
 from cobranza.core.taxid import TAX_ID_PUNCTUATION
-from cobranza.einvoices.model import At, Document, Parsed, PaymentLine
+from cobranza.einvoices.model import At, Document, Parsed, Party, PaymentLine
 from cobranza.i18n import _
 from cobranza.importers.tabular import RowError
 from cobranza.models import CreditNote, Customer, Invoice, Organisation, Payment
@@ -180,6 +181,62 @@ def _mismatch(at: At, target: Target, customer_tax_id: str, currency: str,
             currency=currency)))
         return True
     return False
+
+
+def substitutions(session: Session, *, org: Organisation,
+                  documents: list[Document]) -> tuple[list[Document], list[str]]:
+    """Invoices an invoice of this import substitutes (CfdiRelacionados TipoRelacion 04: the
+    issuer cancelled them at the SAT and reissued them as this one) are owed no more.
+
+    One in this import is left out. One in the ledger is closed by a credit note of its whole
+    amount, numbered SUST-<its number> and dated as the substitute, for its own customer (a
+    CFDI is often reissued to correct the receptor): what was paid on it then goes to the
+    customer's other invoices, the substitute first when it is the same customer's (DOMAIN.md,
+    allocation). Returns the documents to import and a warning for each substitution.
+    """
+    by = {uuid: doc for doc in documents if doc.kind == "invoice" for uuid in doc.replaces}
+    if not by:
+        return documents, []
+    warnings: list[str] = []
+    kept = []
+    for doc in documents:
+        new = by.get(doc.fiscal_id or "") if doc.kind == "invoice" else None
+        if new is None or new is doc:
+            kept.append(doc)
+            continue
+        warnings.append(f"{doc.at.file}:{doc.at.line}: " + _(
+            "invoice {number} ({uuid}) is substituted by {new} (CfdiRelacionados, TipoRelacion "
+            "04): not imported", number=doc.number, uuid=doc.fiscal_id, new=new.number))
+    here = {doc.fiscal_id for doc in documents if doc.fiscal_id is not None}
+    wanted = sorted(by.keys() - here)
+    stored = {str(row[0]): row for start in range(0, len(wanted), 1000)
+              for row in session.execute(
+                  select(Invoice.fiscal_id, Invoice.number, Invoice.amount, Invoice.currency,
+                         Customer.code, Customer.tax_id, Customer.name, Customer.country)
+                  .join(Customer, Customer.id == Invoice.customer_id)
+                  .where(Invoice.org_id == org.id, Invoice.kind == "invoice",
+                         Invoice.fiscal_id.in_(wanted[start:start + 1000]))).all()}
+    for uuid in wanted:
+        new = by[uuid]
+        row = stored.get(uuid)
+        if row is None:
+            warnings.append(f"{new.at.file}:{new.at.line}: CfdiRelacionado/UUID: " + _(
+                "{new} substitutes CFDI {uuid}, which is not in the ledger; do not import it "
+                "after this one, or it would be owed as well", new=new.number, uuid=uuid))
+            continue
+        _fiscal_id, number, amount, currency, code, tax_id, name, country = row
+        note = f"SUST-{number}"[:64]
+        kept.append(Document(
+            kind="credit_note", scheme="cfdi", number=note, fiscal_id=None,
+            issuer_tax_id=new.issuer_tax_id,
+            customer=Party(code=code, tax_id=tax_id or code, name=name, country=country),
+            issue_date=new.issue_date, due_date=None, currency=currency,
+            amount=from_minor(amount, currency), at=new.at, related=(uuid,)))
+        warnings.append(f"{new.at.file}:{new.at.line}: " + _(
+            "invoice {number} ({uuid}) is substituted by {new} (CfdiRelacionados, TipoRelacion "
+            "04): closed by credit note {note}", number=number, uuid=uuid, new=new.number,
+            note=note))
+    return kept, warnings
 
 
 def taken_numbers(session: Session, *, org: Organisation,

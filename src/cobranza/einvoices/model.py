@@ -53,6 +53,9 @@ class Document:
     exchange_rate: Decimal | None = None
     # The fiscal ids of the invoices a credit note corrects, in the order the file names them.
     related: tuple[str, ...] = ()
+    # The invoices this one substitutes (CfdiRelacionados TipoRelacion 04: cancelled at the SAT
+    # and reissued as this one), by fiscal id.
+    replaces: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -248,6 +248,57 @@ def test_a_complement_and_its_substitute_in_one_folder_record_the_substitute(
     assert _payments(ledger) == [(f"{UUID_REISSUED}/1", "A-1", 1, 30000, UUID_REISSUED)]
 
 
+UUID_SUBSTITUTE = "55555555-5555-4555-8555-555555555555"
+# A-1 reissued as A-2 (corrected amount), naming it in CfdiRelacionados with TipoRelacion 04.
+SUBSTITUTE = cfdi(uuid=UUID_SUBSTITUTE, folio="2", subtotal="900.00", traslados="144.00",
+                  total="1044.00", related=[UUID_A], relation="04",
+                  fecha="2026-01-20T09:00:00")
+
+
+def _owed(ledger: str) -> list[tuple[object, ...]]:
+    return rows(ledger, "SELECT i.number, i.amount - COALESCE((SELECT SUM(a.amount) FROM "
+                        "allocations a WHERE a.invoice_id = i.id), 0) FROM invoices i "
+                        "ORDER BY i.number")
+
+
+def test_an_invoice_substituted_later_is_closed_and_its_payment_moves_to_the_substitute(
+        ledger: str, tmp_path: Path) -> None:
+    ok(ledger, "import", "invoices", str(folder(tmp_path, a=cfdi())))
+    (tmp_path / "pay.xml").write_bytes(
+        pagos(payments=[Pago("300.00", [Docto(UUID_A, "300.00", "1160.00")])]))
+    ok(ledger, "import", "invoices", str(tmp_path / "pay.xml"))
+    (tmp_path / "a2.xml").write_bytes(SUBSTITUTE)
+    result = ok(ledger, "import", "invoices", str(tmp_path / "a2.xml"))
+    assert (f"invoice A-1 ({UUID_A}) is substituted by A-2 (CfdiRelacionados, TipoRelacion "
+            "04): closed by credit note SUST-A-1") in result.stderr
+    assert rows(ledger, "SELECT number, invoice_number, amount, date FROM credit_notes") == [
+        ("SUST-A-1", "A-1", 116000, 20473)]
+    # The 300.00 paid on A-1 now counts against A-2: 1,044.00 - 300.00 owed, nothing on A-1.
+    assert _owed(ledger) == [("A-1", 0), ("A-2", 74400)]
+    before = {t: d for t, d in snapshot(ledger).items() if t in WRITTEN}
+    again = ok(ledger, "import", "invoices", str(tmp_path / "a2.xml"))
+    assert "credit notes: 0 new, 0 updated, 1 unchanged" in again.stdout
+    assert {t: d for t, d in snapshot(ledger).items() if t in WRITTEN} == before
+
+
+def test_an_invoice_and_its_substitute_in_one_folder_import_the_substitute(
+        ledger: str, tmp_path: Path) -> None:
+    result = ok(ledger, "import", "invoices", str(folder(tmp_path, a=cfdi(),
+                                                         a2=SUBSTITUTE)))
+    assert (f"invoice A-1 ({UUID_A}) is substituted by A-2 (CfdiRelacionados, TipoRelacion "
+            "04): not imported") in result.stderr
+    assert _owed(ledger) == [("A-2", 104400)]
+
+
+def test_a_substitute_of_an_invoice_not_in_the_ledger_says_to_leave_that_one_out(
+        ledger: str, tmp_path: Path) -> None:
+    (tmp_path / "a2.xml").write_bytes(SUBSTITUTE)
+    result = ok(ledger, "import", "invoices", str(tmp_path / "a2.xml"))
+    assert (f"A-2 substitutes CFDI {UUID_A}, which is not in the ledger; do not import it "
+            "after this one") in result.stderr
+    assert _owed(ledger) == [("A-2", 104400)]
+
+
 def test_chilean_dte_and_credit_note(db_url: str, tmp_path: Path) -> None:
     ok(db_url, "init", "--country", "CL", "--tax-id", ORG_RUT)
     path = folder(tmp_path, f=dte(), nc=dte(tipo="61", folio="7", neto=10000, iva=1900,
