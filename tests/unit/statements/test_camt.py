@@ -209,3 +209,23 @@ def test_an_undated_entry_of_a_statement_made_the_next_morning_is_in_its_period(
     # Without a period the creation day is all there is.
     [statement] = camt.extract(document(undated), file="s.xml")
     assert statement.lines[0].booking_date == date(2026, 3, 31)
+
+
+def test_remittance_cut_into_35_character_lines_is_one_text() -> None:
+    # Nordea writes a long text as several Ustrd of at most 35 characters, cut mid-word.
+    details = ("<TxDtls><RmtInf><Ustrd>Pago de las facturas A-1001 y A-100</Ustrd>"
+               "<Ustrd>2 de marzo</Ustrd><Ustrd>Gracias</Ustrd></RmtInf></TxDtls>")
+    [statement] = camt.extract(document(entry("50.00", details=details)), file="s.xml")
+    assert statement.lines[0].remittance == (
+        "Pago de las facturas A-1001 y A-1002 de marzo / Gracias")
+
+
+def test_texts_wrapped_by_a_pretty_printer_lose_the_line_breaks_and_indentation() -> None:
+    details = ("<TxDtls><RmtInf><Ustrd>Factura A-1001\n                 A-1002</Ustrd>"
+               "</RmtInf></TxDtls>")
+    entries = (entry("50.00", details=details)
+               + entry("20.00", ref="REF-2").replace(
+                   "</Ntry>", "<AddtlNtryInf>/TRTP/SEPA\n      OVERBOEKING</AddtlNtryInf></Ntry>"))
+    [statement] = camt.extract(document(entries), file="s.xml")
+    assert [line.remittance for line in statement.lines] == [
+        "Factura A-1001 A-1002", "/TRTP/SEPA OVERBOEKING"]

@@ -190,6 +190,7 @@ def test_free_text_in_the_bank_reference_is_no_transaction_id() -> None:
     (b"/PL61109010140000071219812874", "PL61109010140000071219812874"),  # Polish banks
     (b"NL91ABNA0417164300 EUR", "NL91ABNA0417164300"),  # Rabobank, bunq
     (b"10020030/1234567890EUR", "10020030/1234567890"),  # old German BLZ/account
+    (b"//AT31000/00012345678/EUR", "AT31000/00012345678"),  # Austrian Raiffeisen
     (b"ACCOUNT-EUR", "ACCOUNT-EUR"),  # not a currency after the number
 ])
 def test_the_account_leaves_out_a_leading_slash_and_the_currency_after_it(
@@ -217,6 +218,13 @@ def test_a_second_details_tag_is_a_new_field_not_the_rest_of_a_cut_line() -> Non
     [line] = _one(b":61:2601020102C10,00FTRFNONREF//005z001\n:86:" + full + b"\n"
                   b":86:transf in ct.crt\n", closing=b"C260102EUR110,00")
     assert "RRN 005481324613 transf in ct.crt" in line.remittance
+
+
+def test_a_bank_reference_wrapped_onto_the_next_line_is_still_the_transaction_id() -> None:
+    [line] = _one(b":61:2601020102C40,00NTRFCUSTOMERREF-0001\n//BANK-77\n:86:Rent\n",
+                  closing=b"C260102EUR140,00")
+    assert line.transaction_id == "BANK-77"
+    assert line.remittance == "Rent / CUSTOMERREF-0001"
 
 
 def test_an_iban_on_the_movement_line_is_the_counterparty_account() -> None:

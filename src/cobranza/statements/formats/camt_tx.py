@@ -20,6 +20,7 @@ from cobranza.statements.formats.xmlread import Tree, amount, day
 from cobranza.statements.model import StatementLine
 
 _NOT_PROVIDED = {"NOTPROVIDED", "NONREF", "NONE", "NA"}
+_USTRD_LINE = 35  # the line width of banks that split one remittance text over several Ustrd
 # Party identifier schemes that carry a tax id (ISO 20022 ExternalOrganisationIdentification /
 # PersonIdentification codes; banks in Mexico and Chile put RFC/RUT under TXID or a Prtry name).
 _TAX_SCHEMES = {"TXID", "RFC", "RUT", "TAX", "TAXID", "NIF", "VAT"}
@@ -42,7 +43,7 @@ def entry_lines(tree: Tree, entry: etree._Element, *, undated: str | None) -> li
         amount=value if credit else -value, currency=currency,
         transaction_id=_ref(tree.text(entry, "AcctSvcrRef")),
         bank_code=_bank_code(tree, entry),
-        remittance=tree.text(entry, "AddtlNtryInf") or "",
+        remittance=_words(tree.text(entry, "AddtlNtryInf")),
         line=entry.sourceline or 0)
     details = tree.findall(entry, "NtryDtls/TxDtls")
     if not details:
@@ -106,7 +107,7 @@ def _with_details(tree: Tree, line: StatementLine, detail: etree._Element, *,
         name, counterparty_account, tax_id = _party(tree, parties, first)
         if reversal and not (name or counterparty_account or tax_id):
             name, counterparty_account, tax_id = _party(tree, parties, other)
-    extra = tree.text(detail, "AddtlTxInf")
+    extra = _words(tree.text(detail, "AddtlTxInf"))
     remittance = " / ".join(_unstructured(tree, detail)) or line.remittance or extra or ""
     return replace(
         line, counterparty_name=name, counterparty_account=counterparty_account,
@@ -128,8 +129,24 @@ def _party(tree: Tree, parties: etree._Element,
 
 def _unstructured(tree: Tree, detail: etree._Element) -> list[str]:
     """The detail's unstructured remittance texts (`RmtInf/Ustrd`), in order."""
-    return [part.text.strip() for part in tree.findall(detail, "RmtInf/Ustrd")
-            if part.text and part.text.strip()]
+    texts: list[str] = []
+    cut = False
+    for part in tree.findall(detail, "RmtInf/Ustrd"):
+        text = part.text or ""
+        # Nordea and other Nordic banks cut a long text into 35-character Ustrd lines; a full
+        # line goes on in the next one, mid-word ("... and ma", "x 35 ..."), not a new text.
+        if cut and texts:
+            texts[-1] += text
+        elif text.strip():
+            texts.append(text)
+        cut = len(text) == _USTRD_LINE
+    return [_words(text) for text in texts]
+
+
+def _words(text: str | None) -> str:
+    """The text with its runs of whitespace as one space: pretty-printed XML wraps long texts
+    onto indented lines (ABN AMRO), which are not part of what the payer wrote."""
+    return " ".join((text or "").split())
 
 
 def _tax_id(tree: Tree, parties: etree._Element, party: str) -> str | None:

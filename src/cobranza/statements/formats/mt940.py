@@ -196,7 +196,9 @@ def _movement(value: str) -> str:
     amount = match["amount"]
     if "," not in amount:
         amount = amount.replace(".", ",")
-    rest = match["rest"]
+    # The bank reference wrapped onto the next line after a full customer reference: the
+    # library would take it for supplementary details and lose the bank's id of the movement.
+    rest = re.sub(r"\A((?:(?!//)[^\n])*)\n(?=//)", r"\1", match["rest"])
     if re.match(r" +[NSF][A-Z0-9]{3}", rest):  # "C50,00 NTRF...": a space before the code
         rest = rest.lstrip(" ")
     elif rest.startswith("NONREF") or not re.match(r"[A-Z]", rest):  # no type code at all
@@ -292,12 +294,13 @@ def _movements(block: list[_Tag]) -> list[tuple[int, list[str]]]:
 
 
 def _account(value: str, currency: str | None) -> str:
-    """The :25: account without what some banks add to it: a leading "/" (Polish banks) or the
-    statement's currency after the number (Rabobank and bunq "NL..RABO.. EUR", "BLZ/KontoEUR")."""
-    account = clean(value).removeprefix("/")
+    """The :25: account without what some banks add to it: leading slashes (Polish banks "/PL..",
+    Austrian Raiffeisen "//AT39364/..") or the statement's currency after the number (Rabobank
+    and bunq "NL..RABO.. EUR", "BLZ/KontoEUR", Raiffeisen "../12345678912/EUR")."""
+    account = clean(value).lstrip("/")
     head = account[:-3]
-    if currency and account.endswith(currency) and (head[-1:].isdigit() or head.endswith(" ")):
-        account = head.rstrip()
+    if currency and account.endswith(currency) and (head[-1:].isdigit() or head[-1:] in " /"):
+        account = head.rstrip(" /")
     return account
 
 
