@@ -90,6 +90,12 @@ def test_dutch_key_value_details_give_name_reference_and_text() -> None:
      4, ":61:"),
     (b":20:X\n:25:A\n:60F:C260101EUR1,00\n:61:260102CXX\n:62F:C260101EUR2,00\n", 4, ":61:"),
     (b":20:X\n:25:A\n:25:B\n:60F:C260101EUR1,00\n:62F:C260101EUR1,00\n", 3, ":25:"),
+    # A :90: without its D or C: the library's own reader fails on it.
+    (b":20:X\n:25:A\n:28C:1/1\n:34F:EUR0\n:13D:2601011815+0100\n:90:0EUR0,00\n", 6, ":90:"),
+    # A :61: the library passes over without a word (its amount runs into the reference).
+    (b":20:X\n:25:A\n:60F:C170119PLN0,40\n:61:1701190119CN0,01NTRFNONREF//MB1\n911-X\n"
+     b":86:a\n:61:1701190119CN0,119012085\n911-Y\n:86:b\n"
+     b":61:1701190119CN0,01NTRFNONREF//MB3\n911-Z\n:86:c\n:62F:C170119PLN0,43\n", 1, ":61:"),
 ])
 def test_malformed_files_are_rejected_where_they_go_wrong(data: bytes, line: int,
                                                           field: str) -> None:

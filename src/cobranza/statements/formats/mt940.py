@@ -222,6 +222,11 @@ def _quiet() -> Iterator[None]:
         logger.setLevel(level)
 
 
+# What the library raises on text it cannot read (AttributeError: a :90: without its D or C).
+_LIBRARY_ERRORS = (RuntimeError, ValueError, ArithmeticError, KeyError, TypeError, IndexError,
+                   AttributeError)
+
+
 def _parse_block(text: str, block: list[_Tag], file: str) -> Transactions:
     """The library's reading of one statement, trying its :61: variants; located errors."""
     with _quiet():
@@ -230,7 +235,7 @@ def _parse_block(text: str, block: list[_Tag], file: str) -> Transactions:
             try:
                 parsed.parse(text)
                 return parsed
-            except (RuntimeError, ValueError, ArithmeticError, KeyError, TypeError, IndexError):
+            except _LIBRARY_ERRORS:
                 continue
         error = _located(block, file)
     # Raised outside the block: a context manager cannot re-raise a frozen exception.
@@ -248,7 +253,7 @@ def _located(block: list[_Tag], file: str) -> StatementError:
                 except RuntimeError:
                     if tags is _STATEMENT_TAGS[-1]:
                         raise
-        except (RuntimeError, ValueError, ArithmeticError, KeyError, TypeError, IndexError):
+        except _LIBRARY_ERRORS:
             return StatementError(file, tag.line, f":{tag.tag}:", _(
                 "'{value}' cannot be read; check the date (YYMMDD), the D/C mark and the amount"
                 " (digits with a decimal comma)", value=clean(tag.value)))
@@ -268,6 +273,12 @@ def _statement(parsed: Transactions, block: list[_Tag], file: str) -> ParsedStat
     closing = _first(data, "final_closing_balance", "intermediate_closing_balance",
                      "closing_balance")
     movements = _movements(block)
+    if len(movements) != len(parsed):
+        # The library passed over a :61: it could not read (no transaction type, say).
+        raise StatementError(file, block[0].line, ":61:", _(
+            "the statement has {n} movements (:61:) but {read} could be read; check each :61: "
+            "line: its date (YYMMDD), D/C mark, amount with a decimal comma and transaction "
+            "type", n=len(movements), read=len(parsed)))
     account = next(t.value for t in block if t.tag == "25")
     return ParsedStatement(
         format=name, account=_account(account, currency), currency=currency,
