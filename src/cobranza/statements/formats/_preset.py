@@ -8,46 +8,67 @@ from __future__ import annotations
 
 # The generic preset: the statement-line field each header (normalised: lower case, no accents)
 # fills. Banks in Chile and Mexico export "Fecha, Descripción, Cargo, Abono, Saldo"; others one
-# signed "Monto"/"Amount".
+# signed "Monto"/"Amount". European banks' exports name the same columns in German
+# ("Buchungstag", "Betrag"), Dutch ("Datum", "Bedrag"), French ("Libellé", "Montant") and
+# Italian ("Data valuta", "Importo"): only the words that name one field in every bank that
+# uses them are listed ("Valuta" is a date in Belgium and a currency in Italy: left out).
 PRESET: dict[str, tuple[str, ...]] = {
     "date": ("fecha", "fecha operacion", "fecha movimiento", "fecha contable", "fecha de operacion",
              "fecha transaccion", "f operacion", "f contable", "dia", "data", "date",
              "booking date", "transaction date", "posting date", "completed date", "release date",
-             "post date", "created"),
+             "post date", "created", "settlement date", "operation date",
+             "buchungstag", "buchungsdatum", "datum", "transactiedatum"),
     # A file whose only date is the value date (ING's "F. VALOR") is read by it (`_columns`).
-    "value_date": ("fecha valor", "fecha de valor", "f valor", "value date", "available on"),
+    "value_date": ("fecha valor", "fecha de valor", "f valor", "fecha valuta", "value date",
+                   "available on", "valutadatum", "wertstellung", "wert", "rentedatum",
+                   "date de valeur", "data valuta"),
     # "Net" after fees, as PayPal's balance moves; a file with an "Amount" column reads that.
-    "amount": ("monto", "importe", "amount", "valor", "transaction amount",
-               "transaction net amount", "net", "net amount"),
+    # "Value" alone is NatWest's signed amount ("Value Date" is the value date).
+    "amount": ("monto", "importe", "amount", "valor", "value", "transaction amount",
+               "transaction net amount", "net", "net amount", "total amount", "betrag", "umsatz",
+               "bedrag", "transactiebedrag", "montant", "importo"),
     # Exact spellings, so that "Importe del débito" is no amount and "Cheques / Cargos" (Chile)
     # no unknown column.
     "debit": ("cargo", "cargos", "debito", "debitos", "retiro", "retiros", "gasto", "gastos",
               "egreso", "egresos", "debit", "withdrawal", "withdrawals", "paid out",
               "cheques cargos", "cheques o cargos", "cheque o cargo", "cheques y otros cargos",
               "importe del debito", "importe de debito", "importe debito", "importe cargo",
-              "monto cargo", "monto cargos"),
+              "monto cargo", "monto cargos", "soll", "debet"),
     "credit": ("abono", "abonos", "credito", "creditos", "deposito", "depositos", "ingreso",
                "ingresos", "credit", "deposit", "deposits", "paid in", "depositos abonos",
                "depositos o abonos", "deposito o abono", "depositos y abonos", "depositos y abono",
                "importe del credito", "importe de credito", "importe credito", "importe abono",
-               "monto abono", "monto abonos"),
+               "monto abono", "monto abonos", "haben"),
     # Where a file has two of these, the one listed first is read ("Description" over Chase's
-    # "Details", which only says DEBIT or CREDIT).
+    # "Details", which only says DEBIT or CREDIT; Lloyds' "Transaction Description" over its
+    # "Transaction Type" code; the German purpose over the booking text).
     "description": ("descripcion", "detalle", "glosa", "description", "memo", "narrative",
-                    "details", "descricao", "historico", "transaction type"),
+                    "details", "descricao", "historico", "transaction description",
+                    "transaction type", "verwendungszweck", "buchungstext", "omschrijving",
+                    "libelle", "descrizione"),
     # The payer's own words beside the bank's description (a SPEI's "Concepto", Banorte's
     # "Descripción detallada", CaixaBank's "Más datos"): the remittance carries both.
     "concept": ("concepto", "concepto propio", "descripcion detallada", "descripcion larga",
-                "mas datos", "observaciones", "comentario", "subject", "note"),
+                "mas datos", "observaciones", "comentario", "subject", "note", "notes",
+                "mededelingen", "notifications", "vrije mededeling", "detail de l ecriture",
+                "dettagli"),
     "reference": ("referencia", "referencia numerica", "n documento", "no documento",
                   "nro documento", "numero documento", "numero de documento", "n doc", "no doc",
                   "nro doc", "documento", "docto nro", "nro docto", "n docto", "reference", "ref",
-                  "payment reference", "external reference", "invoice number", "movimiento"),
+                  "payment reference", "external reference", "invoice number", "movimiento",
+                  "comprobante", "numero de comprobante", "nro comprobante", "n comprobante",
+                  "kundenreferenz", "betalingskenmerk"),
     # The payer's side, or the other party whatever the direction ("Name", "Payee" alone).
+    # "Name" before "Counterparty": beside a name, bunq's and ING's "Counterparty" is an IBAN.
     "counterparty_name": ("nombre", "ordenante", "nombre ordenante", "payer", "payer name",
-                          "counterparty", "partner name", "name"),
+                          "name", "name description", "counterparty", "counter party",
+                          "partner name",
+                          "begunstigter auftraggeber", "beguenstigter zahlungspflichtiger",
+                          "name zahlungsbeteiligter", "naam tegenpartij", "naam omschrijving"),
     "counterparty_account": ("cuenta origen", "clabe", "cuenta ordenante", "cta ordenante",
-                             "clabe ordenante", "counterparty account", "partner iban"),
+                             "clabe ordenante", "counterparty account", "partner iban",
+                             "iban kontonummer", "kontonummer iban", "iban zahlungsbeteiligter",
+                             "tegenrekening", "rekeningnummer tegenpartij"),
     "counterparty_tax_id": ("rut", "rfc", "rut ordenante", "rfc ordenante", "tax id"),
     # The payee's side (Santander México's "Nombre Beneficiario", Wise's "Payee Name"): the
     # counterparty of a debit. Next to a payer's column the payee on a credit is the account's
@@ -60,11 +81,15 @@ PRESET: dict[str, tuple[str, ...]] = {
     # statement's own, never the payer's. A payer's account learnt from it would tie every
     # line of the account to one customer.
     "account": ("cuenta", "numero de cuenta", "no de cuenta", "n de cuenta", "no cuenta",
-                "n cuenta", "nro cuenta", "account", "account number", "account no"),
+                "n cuenta", "nro cuenta", "account", "account number", "account no",
+                "auftragskonto", "iban auftragskonto", "rekening", "rekeningnummer", "iban bban"),
     "spei_reference": ("clave de rastreo", "clave rastreo", "tracking key"),
-    "transaction_id": ("id transaccion", "numero operacion", "n operacion", "folio",
+    "transaction_id": ("id transaccion", "numero operacion", "n operacion", "nro operacion",
+                       "numero de operacion", "nro de operacion", "n de operacion",
+                       "operacion numero", "folio",
                        "transaction id", "source id", "identificador", "transferwise id", "id"),
-    "currency": ("moneda", "divisa", "currency"),
+    "currency": ("moneda", "divisa", "currency", "wahrung", "waehrung", "munt", "muntsoort",
+                 "devise"),
     "balance": ("saldo", "balance", "balance amount", "partial balance", "running balance",
                 "running bal", "disponible"),
     # A movement's state, in exports that list pending or refused ones (Revolut, PayPal,
@@ -74,13 +99,14 @@ PRESET: dict[str, tuple[str, ...]] = {
     # "Cargo/Abono" of + and -): `formats.csv._signs`.
     "sign": ("cargo abono", "abono cargo", "cargo o abono", "c a", "a c", "debito credito",
              "credito debito", "debit credit", "credit debit", "debit or credit", "dr cr", "cr dr",
-             "d c", "c d", "signo", "sign", "naturaleza", "direction"),
+             "d c", "c d", "signo", "sign", "naturaleza", "direction", "af bij"),
 }
 
 # Headers that start like a field's but are none: the account holder's and the bank's names
 # (HSBC México), which would otherwise be read as the counterparty's ("nombre ...").
+# Mercury's "Name On Card" is the account's own cardholder, not the merchant.
 OTHER = frozenset({"nombre de cuenta", "nombre de la cuenta", "nombre del banco", "nombre banco",
-                    "nombre del titular", "nombre titular"})
+                    "nombre del titular", "nombre titular", "name on card"})
 
 
 # States of a row that the bank has not booked (normalised: lower case, no accents).
@@ -93,7 +119,8 @@ NOT_BOOKED = frozenset({
 
 # The marks of a sign column (normalised; "+" and "-" as written). A lone "C" is a cargo
 # beside "A" (abono) and a credit beside "D" (debit): the column's own marks say which.
+# ING Netherlands writes "Af" (out) and "Bij" (in).
 CREDIT_MARKS = frozenset({"+", "a", "abono", "abonos", "cr", "credit", "credito", "h",
-                           "haber", "in", "ingreso", "deposito"})
+                           "haber", "in", "ingreso", "deposito", "bij"})
 DEBIT_MARKS = frozenset({"-", "cargo", "cargos", "d", "db", "dr", "debit", "debito", "out",
-                          "egreso", "retiro"})
+                          "egreso", "retiro", "af"})

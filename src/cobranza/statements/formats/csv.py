@@ -1,4 +1,5 @@
-"""Bank statements exported as CSV: a generic preset of English and Spanish headers, or a mapping.
+"""Bank statements exported as CSV: a generic preset of headers (Spanish, English, and the words
+European banks use), or a mapping.
 
 The text is decoded, the delimiter found and cells parsed with the ledger imports' helpers
 (`importers.tabular`, `importers.parsing`), so dates, decimal commas and thousands separators are
@@ -259,9 +260,11 @@ def _table(file: str, header: list[str], rows: list[list[str]], columns: dict[st
 
 
 # Rows a bank adds above or below the movements: totals and balances, not transactions
-# (matched on the cell without accents, case or punctuation).
+# (matched on the cell without accents, case or punctuation). Deutsche Bank closes with
+# "Kontostand;31.03.2026;;;3.486,01;EUR".
 _SUMMARY = re.compile(
-    r"^(?:totale?s?|sumas?|saldos?|(?:opening|closing|ending) balance|balance)(?: |$)")
+    r"^(?:totale?s?|sumas?|saldos?|(?:opening|closing|ending) balance|balance|kontostand)"
+    r"(?: |$)")
 # The whole of a cell that names a total or a balance, even on a row that carries a date
 # ("31/03/2026;TOTALES;15990;20000"): "TOTAL VISION OPTICA" is a shop, not a total.
 _LABEL = re.compile(

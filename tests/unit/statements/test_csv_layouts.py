@@ -1,0 +1,122 @@
+"""Banks' CSV layouts read with the generic preset, no --map: each sample keeps its bank's
+exact header row, delimiter, number and date formats, preamble and footer."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from cobranza.statements.formats import csv as statement_csv
+
+
+def _read(text: str, **kwargs: str) -> list[tuple[object, ...]]:
+    """(booking date, amount, counterparty, remittance) of each line of a one-statement file."""
+    data = text.encode()
+    assert statement_csv.identify(data)
+    [statement] = statement_csv.extract_csv(data, file="b.csv", **kwargs)  # type: ignore[arg-type]
+    return [(ln.booking_date, ln.amount, ln.counterparty_name, ln.remittance)
+            for ln in statement.lines]
+
+
+def test_lloyds_description_is_read_over_its_transaction_type_code() -> None:
+    text = ("Transaction Date,Transaction Type,Sort Code,Account Number,Transaction Description,"
+            "Debit Amount,Credit Amount,Balance\n"
+            "02/03/2026,DEB,'30-00-00,12345678,CARD PAYMENT TO TESCO,23.50,,1476.50\n"
+            "03/03/2026,FPI,'30-00-00,12345678,J SMITH INV 1001,,250.00,1726.50\n")
+    assert _read(text, currency="GBP") == [
+        (date(2026, 3, 2), Decimal("-23.50"), None, "CARD PAYMENT TO TESCO"),
+        (date(2026, 3, 3), Decimal("250.00"), None, "J SMITH INV 1001")]
+
+
+def test_natwest_value_is_the_signed_amount() -> None:
+    text = ("Date, Type, Description, Value, Balance, Account Name, Account Number\n\n"
+            "03/03/2026,BAC,\"'J SMITH INV 1001\",250.00,1726.50,\"'SMITH J\",\"'600000-1234\",\n")
+    assert _read(text, currency="GBP") == [
+        (date(2026, 3, 3), Decimal("250.00"), None, "J SMITH INV 1001")]
+
+
+def test_starling_counter_party_is_the_counterparty() -> None:
+    text = ("Date,Counter Party,Reference,Type,Amount (GBP),Balance (GBP),Spending Category,Notes\n"
+            "03/03/2026,J Smith,INV 1001,FASTER PAYMENT,250.00,1726.50,INCOME,\n")
+    assert _read(text) == [(date(2026, 3, 3), Decimal("250.00"), "J Smith", "INV 1001")]
+
+
+def test_mercury_name_on_card_is_the_own_cardholder_not_the_counterparty() -> None:
+    text = ("Date (UTC),Description,Amount,Status,Source Account,Bank Description,Reference,"
+            "Note,Last Four Digits,Name On Card\n"
+            "03-13-2026,Uber,-55.99,Sent,Mercury Checking xx8655,UBER * TRIP,,,6776,Jane Owner\n"
+            "03-14-2026,Figma,-15.00,Pending,Mercury Checking xx8655,FIGMA,,,6776,Jane Owner\n")
+    assert _read(text, currency="USD") == [(date(2026, 3, 13), Decimal("-55.99"), None, "Uber")]
+
+
+def test_a_dutch_name_column_is_the_counterparty_and_counterparty_its_iban() -> None:
+    # bunq: "Counterparty" is the other party's IBAN, "Name" its name.
+    text = ('"Date";"Interest Date";"Amount";"Account";"Counterparty";"Name";"Description"\n'
+            '"2026-03-11";"2026-03-11";"1.234,56";"NL01BUNQ0123456789";"NL02INGB0001234567";'
+            '"Klant BV";"Factuur 1001"\n')
+    assert _read(text, currency="EUR") == [
+        (date(2026, 3, 11), Decimal("1234.56"), "Klant BV", "Factuur 1001")]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # Deutsche Bank / Postbank: account lines above, "Kontostand" closing the file.
+    ("Umsätze Girokonto;;;;;\nZeitraum: 01.03.2026 - 31.03.2026;;;;;\n"
+     "Buchungstag;Wert;Umsatzart;Begünstigter / Auftraggeber;Verwendungszweck;IBAN;BIC;"
+     "Kundenreferenz;Betrag;Soll;Haben;Währung\n"
+     "01.03.2026;01.03.2026;SEPA-Gutschrift;Kunde GmbH;RE 1001;DE00100;;;2.500,00;;2.500,00;EUR\n"
+     "Kontostand;31.03.2026;;;3.486,01;EUR\n",
+     (date(2026, 3, 1), Decimal("2500.00"), "Kunde GmbH", "RE 1001")),
+    # Sparkasse CSV-CAMT: two-digit years, the purpose over the booking text.
+    ('"Auftragskonto";"Buchungstag";"Valutadatum";"Buchungstext";"Verwendungszweck";'
+     '"Beguenstigter/Zahlungspflichtiger";"Kontonummer/IBAN";"Betrag";"Waehrung"\n'
+     '"DE1234";"01.03.26";"01.03.26";"GUTSCHR. UEBERWEISUNG";"RE 1001";"Kunde GmbH";'
+     '"DE0010";"2500,00";"EUR"\n',
+     (date(2026, 3, 1), Decimal("2500.00"), "Kunde GmbH", "RE 1001")),
+    # ING Netherlands: unsigned amounts, "Af" (out) or "Bij" (in); YYYYMMDD dates.
+    ('"Datum","Naam / Omschrijving","Rekening","Tegenrekening","Code","Af Bij","Bedrag (EUR)",'
+     '"Mutatiesoort","Mededelingen"\n'
+     '"20260312","Albert Heijn","NL01INGB0001234567","","BA","Af","23,45","Betaalautomaat",'
+     '"Pasvolgnr: 012"\n',
+     (date(2026, 3, 12), Decimal("-23.45"), "Albert Heijn", "Pasvolgnr: 012")),
+    # Rabobank: signed "+976,55", the own account in "IBAN/BBAN".
+    ('"IBAN/BBAN","Munt","Volgnr","Datum","Rentedatum","Bedrag","Saldo na trn",'
+     '"Tegenrekening IBAN/BBAN","Naam tegenpartij","Omschrijving-1"\n'
+     '"NL01RABO0123456789","EUR","1","2026-03-09","2026-03-09","+976,55","+1076,55",'
+     '"NL03INGB0001111111","Klant BV","Factuur 1001"\n',
+     (date(2026, 3, 9), Decimal("976.55"), "Klant BV", "Factuur 1001")),
+    # Qonto: a declined card payment is not booked.
+    ("Status;Settlement date (UTC);Operation date (UTC);Total amount (incl. VAT);Currency;"
+     "Counterparty name;Payment method;Transaction ID;Reference\n"
+     "settled;13-03-2026 11:00:00;13-03-2026 11:00:00;2500,00;EUR;Client SAS;transfer;q-2;F-1001\n"
+     "declined;14-03-2026 11:00:00;14-03-2026 11:00:00;-50,00;EUR;Shop;card;q-3;\n",
+     (date(2026, 3, 13), Decimal("2500.00"), "Client SAS", "F-1001")),
+    # Société Générale: an account line above the header.
+    ("=\"012345678901\";01/03/2026;31/03/2026;\n\n"
+     "Date de l'opération;Libellé;Détail de l'écriture;Montant de l'opération;Devise\n"
+     "13/03/2026;VIR RECU CLIENT SAS;FACT-1001;2500,00;EUR\n",
+     (date(2026, 3, 13), Decimal("2500.00"), None, "VIR RECU CLIENT SAS / FACT-1001")),
+    # UniCredit: "Data valuta" is the value date, "Importo (EUR)" names the currency.
+    ("Data Registrazione;Data valuta;Descrizione;Importo (EUR)\n"
+     "12/03/2026;13/03/2026;BONIFICO DA CLIENTE SRL;2.500,00\n",
+     (date(2026, 3, 12), Decimal("2500.00"), None, "BONIFICO DA CLIENTE SRL")),
+])
+def test_european_banks_exports_read_with_the_preset(text: str,
+                                                     expected: tuple[object, ...]) -> None:
+    assert _read(text) == [expected]
+
+
+def test_peruvian_value_date_and_operation_number() -> None:
+    # BCP's export (below a few lines of account details) and Interbank's operation number.
+    text = ("Movimientos\nCuenta;191-1234567-0-12\n\n"
+            "Fecha;Fecha valuta;Descripción operación;Monto;Saldo;Operación - Número\n"
+            "27/07/2026;28/07/2026;DE CONSORCIO ELECTRICO;166916.42;2438113.94;03070075\n")
+    [statement] = statement_csv.extract_csv(text.encode(), file="bcp.csv", currency="PEN")
+    [line] = statement.lines
+    assert (line.booking_date, line.value_date, line.amount, line.transaction_id) == (
+        date(2026, 7, 27), date(2026, 7, 28), Decimal("166916.42"), "03070075")
+    text = "Fecha de Op.;Nro. de Operación;Detalle;Cargos;Abonos\n01/03/2026;123456;ITF;0.05;\n"
+    [statement] = statement_csv.extract_csv(text.encode(), file="ibk.csv", currency="PEN")
+    assert [(ln.amount, ln.transaction_id) for ln in statement.lines] == [
+        (Decimal("-0.05"), "123456")]
