@@ -126,14 +126,20 @@ def read_statements(data: bytes, *, file: str, format: str = "auto",
     if mapping and format not in ("auto", *_TABULAR):
         raise _map_refused(file, format)
     if format == "auto":
-        reader = detect(data, file=file)
+        try:
+            reader = detect(data, file=file)
+        except StatementError:
+            if not mapping:
+                raise
+            # The mapping names the columns: a table whose headers the preset does not know.
+            reader = _tabular(data)
     else:
         found = load(format)
         if found is None:
             raise StatementError(file, 0, "format", _(
                 "'{value}' is not a format cobranza reads; expected {formats}", value=format,
                 formats=", ".join(available())))
-        if not found.identify(head_of(data)):
+        if not (mapping and format in _TABULAR) and not found.identify(head_of(data)):
             raise StatementError(file, 0, "format", _(
                 "the file does not look like {format}; try --format auto", format=format))
         reader = found
@@ -147,6 +153,16 @@ def read_statements(data: bytes, *, file: str, format: str = "auto",
     if mapping:
         raise _map_refused(file, reader.name)
     return reader.extract(data, file=file)
+
+
+def _tabular(data: bytes) -> StatementFormat:
+    """The reader of a table: an Excel workbook by its signature, else CSV."""
+    workbook = load("xlsx")
+    if workbook is not None and workbook.identify(head_of(data)):
+        return workbook
+    text = load("csv")
+    assert text is not None  # the CSV reader is part of every installation
+    return text
 
 
 def _map_refused(file: str, format: str) -> StatementError:

@@ -528,3 +528,9 @@ def test_brazilian_fintech_and_spanish_spellings(header: str, row: str,
     [statement] = statement_csv.extract_csv(data, file="f.csv", default_currency="USD")
     [line] = statement.lines
     assert (line.booking_date, line.amount, line.remittance, line.transaction_id) == expected
+
+
+def test_a_header_without_rows_is_an_empty_statement() -> None:
+    [statement] = statement_csv.extract_csv(b"Fecha;Detalle;Cargo;Abono;Saldo\n", file="h.csv",
+                                            currency="CLP")
+    assert statement.lines == []

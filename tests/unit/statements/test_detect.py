@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+from decimal import Decimal
 
 import pytest
 
@@ -60,3 +61,20 @@ def test_text_is_decoded_from_a_bom_utf8_or_latin1() -> None:
 def test_binary_data_is_not_text() -> None:
     with pytest.raises(StatementError, match="not valid UTF-8"):
         decode_text(b"PK\x03\x04\x00\x00\xff\xfe\x00", file="a.zip")
+
+
+@pytest.mark.parametrize("format_", ["auto", "csv"])
+def test_a_mapping_reads_a_table_whose_headers_the_preset_does_not_know(format_: str) -> None:
+    # Santander Río names its amount column after the account: nothing says it is one.
+    data = b"Fecha;Concepto;Cuenta Corriente\n02/03/2026;Pago;1.160,00\n"
+    with pytest.raises(StatementError, match="not a bank statement format"):
+        read_statements(data, file="r.csv", currency="ARS")
+    [statement] = read_statements(data, file="r.csv", format=format_, currency="ARS",
+                                  mapping={"date": "Fecha", "amount": "Cuenta Corriente"})
+    assert [(ln.amount, ln.remittance) for ln in statement.lines] == [(Decimal("1160.00"),
+                                                                       "Pago")]
+
+
+def test_a_mapping_given_for_a_file_of_fixed_fields_is_still_refused() -> None:
+    with pytest.raises(StatementError, match="a column mapping is for CSV files"):
+        read_statements(document(entry("1.00")), file="a.xml", mapping={"date": "Fecha"})

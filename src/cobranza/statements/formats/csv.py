@@ -352,7 +352,7 @@ def _lines(table: Table, columns: dict[str, int], currency: str, file: str) -> l
     """One line per row: signed amount (amount, or credit minus debit), dates and references."""
     frame = table.frame
     codes = frame["currency"].str.to_uppercase() if "currency" in columns else None
-    codes = codes.fill_null(currency) if codes is not None else pl.Series([currency] * frame.height)
+    codes = codes.fill_null(currency) if codes is not None else pl.Series([currency] * frame.height, dtype=pl.String)
     for code, line in zip(codes.to_list(), frame[LINE].to_list(), strict=True):
         if not code or not is_currency(code):
             raise StatementError(file, line, table.header("currency"), _(
