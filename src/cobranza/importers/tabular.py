@@ -12,6 +12,7 @@ import io
 import itertools
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -441,19 +442,26 @@ def cell_text(value: object) -> str | None:
     return str(value)
 
 
+# What openpyxl and zipfile raise on a damaged or unusual workbook, on opening it or only once
+# its rows are read: a truncated zip, broken XML, a corrupt deflate stream (zlib.error), an
+# encrypted part or a compression method zipfile lacks (RuntimeError, NotImplementedError).
+WORKBOOK_ERRORS = (OSError, EOFError, zipfile.BadZipFile, InvalidFileException, KeyError,
+                   ValueError, SyntaxError, IndexError, RuntimeError, zlib.error)
+
+
 def _read_xlsx(
     path: Path, file: str, kind: str, mapping: Mapping[str, str] | None
 ) -> tuple[Table | None, list[RowError]]:
     """Read the first worksheet of a workbook; `_line` is the spreadsheet row number."""
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (OSError, zipfile.BadZipFile, InvalidFileException, KeyError, ValueError) as exc:
+    except WORKBOOK_ERRORS as exc:
         return None, [_not_a_workbook(file, exc)]
     try:
         sheet = workbook.worksheets[0]
         sheet.reset_dimensions()  # some writers record a wrong sheet size; read every row
         return _parse_sheet(sheet.iter_rows(min_row=1, values_only=True), file, kind, mapping)
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError, SyntaxError, IndexError) as exc:
+    except WORKBOOK_ERRORS as exc:
         # A damaged sheet (truncated zip, broken XML) shows only once its rows are read.
         return None, [_not_a_workbook(file, exc)]
     finally:

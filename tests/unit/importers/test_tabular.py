@@ -442,6 +442,19 @@ def test_files_that_are_not_readable_workbooks_are_errors(
     assert errors[0].message.startswith(start)
 
 
+def test_a_workbook_whose_sheet_does_not_decompress_is_an_error(tmp_path: Path) -> None:
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["Folio", "Cliente", "Fecha", "Moneda", "Monto"])
+    path = tmp_path / "f.xlsx"
+    workbook.save(path)
+    data = path.read_bytes()
+    at = data.index(b"xl/worksheets/sheet1.xml") + len(b"xl/worksheets/sheet1.xml") + 10
+    path.write_bytes(data[:at] + bytes(b ^ 0x5A for b in data[at:at + 8]) + data[at + 8:])
+    table, errors = read_table(path, "invoices")
+    assert table is None
+    assert [e.message[:41] for e in errors] == ["the file is not a readable Excel workbook"]
+
+
 # Translations ------------------------------------------------------------------------------
 
 

@@ -92,3 +92,12 @@ def test_a_sheet_too_long_to_be_an_export_is_refused(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(xlsx, "MAX_ROWS", 5)
     with pytest.raises(StatementError, match=r"^c\.xlsx:6: the worksheet has more than 5 rows"):
         read_statements(CARTOLA, file="c.xlsx")
+
+
+def test_a_workbook_with_a_corrupt_sheet_is_refused_clearly() -> None:
+    # Bytes of the compressed sheet overwritten: zlib, not zipfile, finds out.
+    at = CARTOLA.index(b"xl/worksheets/sheet1.xml") + len(b"xl/worksheets/sheet1.xml") + 10
+    data = CARTOLA[:at] + bytes(b ^ 0x5A for b in CARTOLA[at:at + 8]) + CARTOLA[at + 8:]
+    with pytest.raises(StatementError, match=r"^bad\.xlsx: the file is not a readable Excel "
+                                             r"workbook \(Error -3 while decompressing"):
+        read_statements(data, file="bad.xlsx")

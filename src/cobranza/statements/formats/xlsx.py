@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from collections.abc import Mapping
 
 import openpyxl
-from openpyxl.utils.exceptions import InvalidFileException
 
 from cobranza.i18n import _
-from cobranza.importers.tabular import cell_text
+from cobranza.importers.tabular import WORKBOOK_ERRORS, cell_text
 from cobranza.statements.formats.csv import extract_csv
 from cobranza.statements.model import ParsedStatement, StatementError
 
@@ -56,7 +54,7 @@ def _as_text(data: bytes, file: str) -> bytes:
             "this is an Excel 97-2003 (.xls) workbook; save it as .xlsx or CSV and import that"))
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (OSError, zipfile.BadZipFile, InvalidFileException, KeyError, ValueError) as exc:
+    except WORKBOOK_ERRORS as exc:
         raise _not_a_workbook(file, exc) from None
     out = io.StringIO()
     writer = csv.writer(out, delimiter="\t", lineterminator="\n")
@@ -71,7 +69,7 @@ def _as_text(data: bytes, file: str) -> bytes:
             # A cell's line breaks would start a new line of text, and shift every row below.
             writer.writerow([" ".join(text.split()) if (text := cell_text(v)) else ""
                              for v in values])
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError, SyntaxError, IndexError) as exc:
+    except WORKBOOK_ERRORS as exc:
         # A damaged sheet (a truncated zip, broken XML) shows only once its rows are read.
         raise _not_a_workbook(file, exc) from None
     finally:
