@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from lxml import etree
 from lxml.etree import _Element as Element
@@ -17,6 +18,11 @@ from cobranza.i18n import _
 from cobranza.importers.tabular import RowError
 
 __all__ = ["Element", "Fields", "namespace"]
+
+_DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+# The SAT's and the SII's amounts have at most 18 integer and 6 decimal digits; more is no
+# amount, and would overflow the decimal arithmetic of the checks (28 digits).
+_DIGITS = 24
 
 
 def namespace(element: Element) -> str | None:
@@ -56,14 +62,17 @@ class Fields:
                 return default
             self.error(element, field, _("missing value; this field is required"))
             return None
-        try:
-            value = Decimal(raw.strip())
-        except InvalidOperation:
-            value = Decimal("NaN")
-        if not value.is_finite():
+        text = raw.strip()
+        # xs:decimal, as the schemas say: no exponent ("3E75"), no NaN or Infinity.
+        if not _DECIMAL.fullmatch(text):
             self.error(element, field, _("'{value}' is not a number", value=raw))
             return None
-        return value
+        if len(text.lstrip("+-").replace(".", "").lstrip("0")) > _DIGITS:
+            self.error(element, field, _(
+                "'{value}' has more digits than an amount has (at most {n})", value=raw,
+                n=_DIGITS))
+            return None
+        return Decimal(text)
 
     def money(self, raw: str | None, element: Element, field: str, currency: str | None, *,
               default: Decimal | None = None) -> Decimal | None:

@@ -216,6 +216,12 @@ BAD = {
     "CLP decimals": (dte(neto=100000, iva=19000, total="119000.5"), None, "Totales/MntTotal",
                      "more decimals than CLP"),
     "guía de despacho": (dte(tipo="52"), None, "IdDoc/TipoDTE", "not a document"),
+    "amount in exponent notation": (
+        pagos(payments=[Pago("100.00", [Docto(UUID_A, "100.00", "580.00")])]).replace(
+            b' Monto="100.00"', b' Monto="3E75"'), None,
+        "Pago/Monto", "'3E75' is not a number"),
+    "amount of too many digits": (cfdi(total="1" + "0" * 30), 4, "Total",
+                                  "more digits than an amount has"),
     "truncated": (cfdi()[:300], None, "", "not well-formed"),
     "not a CFDI": (b"<?xml version='1.0'?><Invoice xmlns='urn:oasis'/>", 1, "Invoice",
                    "not a CFDI or a DTE"),
