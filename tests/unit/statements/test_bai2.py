@@ -179,6 +179,19 @@ def test_an_empty_detail_text_continued_on_an_88_reads_without_join_commas() -> 
     assert statement.lines[1].remittance == "CHECK NUMBER 42"
 
 
+@pytest.mark.parametrize(("old", "new", "line", "field", "reason"), [
+    # The BAI specification's printed example: an extra comma shifts every field of the detail.
+    (b"16,195,15000,0,", b"16,,195,15000,0,", 4, "16", "not a valid FundsType"),
+    (b"49,230000,5/", b"77,UNKNOWN/\n49,230000,5/", 7, "77", "not a valid RecordCode"),
+])
+def test_a_record_the_library_cannot_read_is_located(
+        old: bytes, new: bytes, line: int, field: str, reason: str) -> None:
+    with pytest.raises(StatementError) as raised:
+        bai2.extract(REPORT.replace(old, new), file="r.bai")
+    assert (raised.value.line, raised.value.field) == (line, field)
+    assert reason in raised.value.message
+
+
 @pytest.mark.parametrize(("wrong", "line", "field", "what"), [
     (b"49,230000,6/", 7, "49", "number of records for Account"),
     (b"49,230001,5/", 7, "49", "account control total"),

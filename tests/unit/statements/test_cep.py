@@ -67,3 +67,9 @@ def test_a_payer_under_a_generic_rfc_gives_no_tax_id(generic: str) -> None:
     data = receipt().replace(b'RFC="NA"', f'RFC="{generic}"'.encode())
     [statement] = cep.extract(data, file="cep.xml")
     assert statement.lines[0].counterparty_tax_id is None
+
+
+def test_a_space_banxico_left_inside_the_payers_rfc_is_removed() -> None:
+    data = receipt().replace(b'RFC="NA"', b'RFC="GEP850101 1S6"')
+    [statement] = cep.extract(data, file="cep.xml")
+    assert statement.lines[0].counterparty_tax_id == "GEP8501011S6"

@@ -87,6 +87,33 @@ def test_unreadable_files_are_rejected_with_a_reason(data: bytes, field: str, wo
     assert caught.value.field == field and words in caught.value.message
 
 
+@pytest.mark.parametrize(("data", "line"), [
+    # A converter that closed every SGML element where the next one ended (an Amex download
+    # re-indented by a tool): its end tags close <OFX> before the sign-on is over.
+    (b"OFXHEADER:100\n\n<OFX>\n<SIGNONMSGSRSV1><SONRS><STATUS><CODE>0\n<SEVERITY>INFO\n"
+     b"</MESSAGE>\n</CODE>\n</STATUS>\n</SONRS>\n<DTSERVER>20260301\n"
+     b"</SIGNONMSGSRSV1>\n</OFX>\n", 10),
+    (b"OFXHEADER:100\n\n<OFX>\n<CODE>0\n</OFX>\n</SONRS>\n", 6),
+])
+def test_end_tags_that_close_the_ofx_element_early_are_located(data: bytes, line: int) -> None:
+    with pytest.raises(StatementError) as caught:
+        ofx.extract(data, file="nested.ofx")
+    assert caught.value.line == line and "not properly nested" in caught.value.message
+
+
+@pytest.mark.parametrize(("written", "amount"), [
+    ("R$ 5.326,43", "5326.43"),
+    ("R$\u00a098.589,12", "98589.12"),  # PagBank separates the symbol with a no-break space
+    ("R$ -0,50", "-0.50"),
+    ("R$ 0,00", "0.00"),
+])
+def test_a_balance_written_in_reais_is_read(written: str, amount: str) -> None:
+    # PagBank (PagSeguro) writes LEDGERBAL for people: currency symbol, dot groups, comma decimals.
+    data = SGML.replace(b"<BALAMT>5200.00", b"<BALAMT>" + written.encode())
+    [statement] = ofx.extract(data, file="pagbank.ofx")
+    assert statement.closing_balance == Decimal(amount)
+
+
 def test_a_ledger_balance_after_an_unclosed_transaction_list_is_read() -> None:
     # SGML that never closes BANKTRANLIST (a Brazilian card issuer's export): the lexer nests
     # LEDGERBAL inside the list.

@@ -15,12 +15,14 @@ from decimal import Decimal
 from typing import Any
 
 from bai2 import bai2 as library
-from bai2.constants import FundsType, TypeCodeTransaction
+from bai2.constants import FundsType, RecordCode, TypeCodeTransaction
 from bai2.exceptions import (
     IntegrityException,
     NotSupportedYetException,
     ParsingException,
 )
+from bai2.helpers import IteratorHelper
+from bai2.parsers import Bai2FileParser
 
 from cobranza.core.money import UnknownCurrency, from_minor
 from cobranza.i18n import _
@@ -37,6 +39,7 @@ _DISTRIBUTED = re.compile(r"(16,[^,/]*,[^,/]*,S,)([^,/]*),([^,/]*),([^,/]*)")
 _OPENING_LEDGER, _CLOSING_LEDGER = "010", "015"
 _LIBRARY_ERRORS = (ParsingException, IntegrityException, NotSupportedYetException, ValueError,
                    KeyError, IndexError, TypeError, StopIteration, AttributeError)
+_CODES = frozenset(code.value for code in RecordCode)
 
 
 def identify(head: bytes) -> bool:
@@ -61,8 +64,8 @@ def extract(data: bytes, *, file: str) -> list[ParsedStatement]:
     try:
         parsed = library.parse_from_lines([text for _line, text in records])
     except _LIBRARY_ERRORS as exc:
-        line, field = _failing_trailer(records) if isinstance(exc, IntegrityException) else (
-            0, "")
+        line, field = (_failing_trailer(records) if isinstance(exc, IntegrityException)
+                       else _failing_record(records))
         raise StatementError(file, line, field, _(
             "the BAI2 file cannot be read ({reason}); check the record field counts and amounts",
             reason=str(exc) or type(exc).__name__)
@@ -104,6 +107,34 @@ def _failing_trailer(records: list[tuple[int, str]]) -> tuple[int, str]:
                 != group.trailer.group_control_total):
             return found
     return next(trailers, (0, ""))
+
+
+class _Records(IteratorHelper):  # type: ignore[misc]  # the library is untyped
+    """The library's record iterator, counting the records (each with its 88 continuations)
+    it has handed to the parsers, so that a failure can be placed."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.read = 0
+        super().__init__(lines)
+
+    def advance(self) -> None:
+        super().advance()
+        self.read += 1
+
+
+def _failing_record(records: list[tuple[int, str]]) -> tuple[int, str]:
+    """Where the library stopped reading: the line and code of the record it was parsing (the
+    library says what is wrong, not where); (0, "") when it cannot be told."""
+    unknown = [(line, text[:2]) for line, text in records if text[:2] not in _CODES]
+    if unknown:  # the library reads a record ahead, so it fails one record early on these
+        return unknown[0]
+    starts = [(line, text[:2]) for line, text in records if not text.startswith("88,")]
+    helper = _Records([text for _line, text in records])
+    try:
+        Bai2FileParser(helper, check_integrity=False).parse()
+    except _LIBRARY_ERRORS:
+        return starts[helper.read - 1] if 0 < helper.read <= len(starts) else (0, "")
+    return 0, ""
 
 
 def _count(section: Any) -> int:

@@ -72,4 +72,8 @@ def _attr(element: etree._Element, attribute: str) -> str | None:
 def _tax_id(payer: etree._Element) -> str | None:
     """The payer's RFC (or CURP), unless it is absent or one of the SAT's generic RFCs."""
     value = _attr(payer, "RFC")
+    if value is not None:
+        # Neither an RFC nor a CURP has spaces, but Banxico cuts its fields at a fixed width and
+        # can leave one inside ("GEP850101 1S6"), which would match no customer's RFC.
+        value = "".join(value.split())
     return None if value is None or value.upper() in _GENERIC_RFCS else value

@@ -28,6 +28,9 @@ _STATEMENTS = ("STMTRS", "CCSTMTRS")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _DECLARATION = re.compile(r"<![A-Z][^>]*>", re.IGNORECASE)  # <!DOCTYPE ...>, <!ENTITY ...>
 _AMOUNT = re.compile(r"[-+]?(\d+([.,]\d*)?|[.,]\d+)")
+# PagBank (PagSeguro) writes its ledger balance for people: "R$ 5.326,43", grouped, comma decimals.
+_REAIS = re.compile(r"([-+]?)R\$\s*([-+]?)(\d{1,3}(?:\.\d{3})*|\d+),(\d{2})")
+_NESTING = "end tags closed the OFX element early"  # the lexer's reason, recognised in _tree
 _DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _CHARSET = re.compile(r"^CHARSET:\s*(\S+)", re.MULTILINE | re.IGNORECASE)
 _XML_ENCODING = re.compile(r"<\?xml[^>]*encoding=[\"']([\w.-]+)[\"']", re.IGNORECASE)
@@ -97,17 +100,40 @@ def _decode(data: bytes) -> str:
     return decode(data)
 
 
+class _Lexer(TreeBuilder):
+    """ofxtools' lexer, with ElementTree's nesting errors raised as the lexer's own ParseError,
+    which the lexer then locates. End tags that close more elements than were opened (a
+    converter that closed every SGML element where the next one ended) otherwise escape it."""
+
+    def start(self, tag: str, attrs: dict[str, str]) -> ET.Element:
+        try:
+            return super().start(tag, attrs)
+        except ET.ParseError as exc:  # "multiple elements on top level"
+            raise ParseError(_NESTING) from exc
+
+    def end(self, tag: str) -> ET.Element:
+        try:
+            return super().end(tag)
+        except IndexError as exc:  # "pop from empty stack"
+            raise ParseError(_NESTING) from exc
+
+
 def _tree(body: str, file: str, offset: int) -> ET.Element:
     """The element tree ofxtools' lexer builds, or a located error."""
-    builder = TreeBuilder()
+    builder = _Lexer()
     try:
         builder.feed(body)
         return builder.close()
     except ParseError as exc:
         position = re.search(r"position=\[(\d+):", str(exc))
         line = offset + 1 + (body.count("\n", 0, int(position.group(1))) if position else 0)
+        reason = str(exc).split(" - ")[0]
+        if reason == _NESTING:
+            raise StatementError(file, line, "", _(
+                "the OFX elements are not properly nested: by this line, end tags have closed "
+                "the <OFX> element; check the end tags above it")) from exc
         raise StatementError(file, line, "", _(
-            "the OFX markup cannot be read ({reason})", reason=str(exc).split(" - ")[0])) from exc
+            "the OFX markup cannot be read ({reason})", reason=reason)) from exc
     except (AssertionError, IndexError) as exc:  # ElementTree's end-tag checks
         raise StatementError(file, 0, "", _(
             "the OFX elements are not properly closed; the file may be truncated")) from exc
@@ -234,6 +260,10 @@ def _amount(element: ET.Element, tag: str, file: str, line: int) -> Decimal:
     value = _text(element, tag)
     if value is None:
         raise StatementError(file, line, tag, _("missing value; expected an amount"))
+    reais = _REAIS.fullmatch(value)
+    if reais:
+        sign = reais.group(1) or reais.group(2)
+        return Decimal(f"{sign}{reais.group(3).replace('.', '')}.{reais.group(4)}")
     if not _AMOUNT.fullmatch(value):
         raise StatementError(file, line, tag, _(
             "'{value}' is not an amount; expected a number such as 1234.50", value=value))
