@@ -34,6 +34,7 @@ from cobranza.importers.columns import normalise_header
 from cobranza.importers.parsing import parse_amounts, parse_dates
 from cobranza.importers.tabular import LINE, RowError, Table, detect_delimiter, to_utf8
 from cobranza.statements.formats._preset import CREDIT_MARKS, DEBIT_MARKS, NOT_BOOKED, OTHER, PRESET
+from cobranza.statements.formats._rows import footer, summary
 from cobranza.statements.formats._text import join, optional, rf_reference
 from cobranza.statements.model import ParsedStatement, StatementError, StatementLine
 
@@ -235,9 +236,9 @@ def _table(file: str, header: list[str], rows: list[list[str]], columns: dict[st
     lines: list[int] = []
     not_booked = 0
     date_at, status_at = columns.get("date"), columns.get("status")
-    end = _footer(rows, date_at)
+    end = footer(rows, date_at)
     for offset, row in enumerate(rows[:end]):
-        if not any(cell.strip() for cell in row) or _summary(row, date_at):
+        if not any(cell.strip() for cell in row) or summary(row, date_at):
             continue
         if status_at is not None and status_at < len(row) and normalise_header(
                 row[status_at]) in NOT_BOOKED:
@@ -259,21 +260,6 @@ def _table(file: str, header: list[str], rows: list[list[str]], columns: dict[st
                  _decimal_comma(frame, delimiter, whole=whole)), not_booked
 
 
-# Rows a bank adds above or below the movements: totals and balances, not transactions
-# (matched on the cell without accents, case or punctuation). Deutsche Bank closes with
-# "Kontostand;31.03.2026;;;3.486,01;EUR".
-_SUMMARY = re.compile(
-    r"^(?:totale?s?|sumas?|saldos?|(?:opening|closing|ending) balance|balance|kontostand)"
-    r"(?: |$)")
-# The whole of a cell that names a total or a balance, even on a row that carries a date
-# ("31/03/2026;TOTALES;15990;20000"): "TOTAL VISION OPTICA" is a shop, not a total.
-_LABEL = re.compile(
-    r"^(?:sub ?)?(?:totale?s?|sumas?)(?: (?:cargos|abonos|debitos|creditos|depositos|retiros"
-    r"|movimientos|general|del periodo|del mes))?$"
-    r"|^saldos? (?:inicial|final|anterior|actual|disponible|contable|al cierre)(?: al [\d ]+)?$"
-    r"|^(?:opening|closing|ending|starting|beginning|final) balance(?: as of [\d ]+)?$")
-# A cell that looks like a date, to tell movements from the labels and figures of a footer.
-_DATED = re.compile(r"^\s*(?:\d{1,4}[-/.]\d{1,2}(?:[-/.]\d{1,4})?|\d{8})\b")
 _DASHES = frozenset({"-", "\u2013", "\u2014"})
 
 
@@ -281,42 +267,6 @@ def _unguarded(cell: str) -> str:
     """A cell without spaces and the apostrophes Excel's text guard leaves ('01042026', '6550)."""
     text = cell.strip()
     return text.strip("'").strip() if text.startswith("'") else text
-
-
-def _summary(row: list[str], date_at: int | None) -> bool:
-    """True for a totals or balance row: no booking date and a cell that says what it is, or a
-    cell that is nothing but such a label.
-
-    A transaction whose description says "Total ..." still has its date, and is read (or refused
-    with its line when the date is wrong).
-    """
-    if any(_LABEL.match(normalise_header(cell)) for cell in row):
-        return True
-    booked = row[date_at].strip() if date_at is not None and date_at < len(row) else ""
-    if booked and not _SUMMARY.match(normalise_header(booked)):
-        return False
-    return any(_SUMMARY.match(normalise_header(cell)) for cell in row)
-
-
-def _footer(rows: list[list[str]], date_at: int | None) -> int:
-    """Where a closing block starts: a summary label in the date column (or, that cell empty, a
-    row's first cell) with no dated row below.
-
-    Banks close an export with a row of labels and a row of figures ("Saldo inicial;Total
-    cargos" then "10,741,916.00;100,000.00"), or a section of daily balances under its title
-    ("Saldos diarios", Santander Chile) whose dates stand in another column: no movements.
-    """
-    if date_at is None:
-        return len(rows)
-    cells = [row[date_at].strip() if date_at < len(row) else "" for row in rows]
-    end = len(rows)
-    for i in range(len(rows) - 1, -1, -1):
-        if _DATED.match(cells[i]):
-            break
-        label = cells[i] or next((cell.strip() for cell in rows[i] if cell.strip()), "")
-        if _SUMMARY.match(normalise_header(label)):
-            end = i
-    return end
 
 
 def _decimal_comma(frame: pl.DataFrame, delimiter: str, *, whole: bool) -> bool:
