@@ -32,7 +32,9 @@ def import_statement_command(
              "overrides the file's.")] = None,
     map_: Annotated[list[str] | None, typer.Option(
         "--map", metavar="FIELD=HEADER",
-        help="CSV or Excel: read FIELD from the file's HEADER, e.g. --map 'description=Glosa'. "
+        help="CSV or Excel: read FIELD from the file's HEADER, e.g. --map 'description=Glosa'; "
+             "in a file without a header row, from the column's number, e.g. --map "
+             "'date=1,amount=2'. "
              "Repeatable or comma-separated. Fields: " + ", ".join(CSV_FIELDS) + ".")] = None,
     currency: Annotated[str | None, typer.Option(
         metavar="CODE",

@@ -96,7 +96,8 @@ async def upload_statement(
         description="CSV: the account's currency when the file has no currency column "
                     "(default: the one a header names, else the organisation's)")] = None,
     map_: Annotated[list[str] | None, Query(
-        alias="map", description="CSV: FIELD=HEADER, repeatable or comma-separated")] = None,
+        alias="map", description="CSV: FIELD=HEADER (FIELD=N, the Nth column, in a file "
+                                  "without a header row), repeatable or comma-separated")] = None,
 ) -> StatementImportOut:
     """Import a bank statement sent as the request body, or as the `file` field of a form;
     any error imports nothing (422)."""

@@ -109,6 +109,13 @@ def detect(data: bytes, *, file: str) -> StatementFormat:
         raise StatementError(file, root.sourceline or 0, "", _(
             "an XML document <{root}> is not a bank statement; expected camt.052/053/054, "
             "OFX or a Banxico CEP", root=str(root.tag).rpartition("}")[2]))
+    first = next((line for line in head.splitlines() if line.strip()), b"")
+    if b"\x00" not in head and any(mark in first for mark in (b",", b";", b"\t", b"|")):
+        # Rows of delimited text whose headers are not known, or that have no header row.
+        raise StatementError(file, 0, "", _(
+            "not a bank statement format cobranza reads; if it is a CSV export whose headers "
+            "are not recognised, or that has no header row, name its columns with --map "
+            "(FIELD=HEADER, or FIELD=N for the Nth column)"))
     raise StatementError(file, 0, "", _(
         "not a bank statement format cobranza reads; expected {formats}",
         formats=", ".join(available())))

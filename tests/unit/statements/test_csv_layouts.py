@@ -8,7 +8,9 @@ from decimal import Decimal
 
 import pytest
 
+from cobranza.i18n import language
 from cobranza.statements.formats import csv as statement_csv
+from cobranza.statements.model import StatementError
 
 
 def _read(text: str, **kwargs: str) -> list[tuple[object, ...]]:
@@ -120,3 +122,30 @@ def test_peruvian_value_date_and_operation_number() -> None:
     [statement] = statement_csv.extract_csv(text.encode(), file="ibk.csv", currency="PEN")
     assert [(ln.amount, ln.transaction_id) for ln in statement.lines] == [
         (Decimal("-0.05"), "123456")]
+
+
+def test_a_file_without_a_header_row_is_read_by_column_numbers() -> None:
+    # Wells Fargo: date, amount, "*", check number, description; no header row at all.
+    data = (b'"03/02/2026","1160.00","*","","ACH CREDIT ACME INC INV F-1001"\n'
+            b'"03/03/2026","-25.00","*","1234","CHECK 1234"\n')
+    assert not statement_csv.identify(data)
+    [statement] = statement_csv.extract_csv(
+        data, file="wf.csv", currency="USD",
+        mapping={"date": "1", "amount": "2", "reference": "4", "description": "5"})
+    assert [(ln.booking_date, ln.amount, ln.remittance, ln.line) for ln in statement.lines] == [
+        (date(2026, 3, 2), Decimal("1160.00"), "ACH CREDIT ACME INC INV F-1001", 1),
+        (date(2026, 3, 3), Decimal("-25.00"), "CHECK 1234 / 1234", 2)]
+
+
+def test_a_bad_cell_of_a_file_without_header_names_its_column_number() -> None:
+    # ABN AMRO: account, currency, dates, balances before and after, amount, description.
+    data = (b"123456789\tEUR\t20260302\t20260302\t100,00\t110,00\t10,00\tSEPA Overboeking\n"
+            b"123456789\tEUR\t20260303\t20260303\t110,00\t108,00\t-2,0x\tKosten\n")
+    mapping = {"account": "1", "currency": "2", "date": "3", "amount": "7", "description": "8"}
+    with language("en"), pytest.raises(StatementError,
+                                       match=r"^abn\.tab:2: #7: '-2,0x' is not an amount"):
+        statement_csv.extract_csv(data, file="abn.tab", mapping=mapping)
+    [statement] = statement_csv.extract_csv(data.replace(b"-2,0x", b"-2,00"), file="abn.tab",
+                                            mapping=mapping)
+    assert (statement.account, [ln.amount for ln in statement.lines]) == (
+        "123456789", [Decimal("10.00"), Decimal("-2.00")])

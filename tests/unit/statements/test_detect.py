@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from cobranza.i18n import language
 from cobranza.statements.detect import FORMATS, available, decode_text, detect, read_statements
 from cobranza.statements.model import StatementError
 from tests.unit.statements.test_camt import document, entry
@@ -78,3 +79,10 @@ def test_a_mapping_reads_a_table_whose_headers_the_preset_does_not_know(format_:
 def test_a_mapping_given_for_a_file_of_fixed_fields_is_still_refused() -> None:
     with pytest.raises(StatementError, match="a column mapping is for CSV files"):
         read_statements(document(entry("1.00")), file="a.xml", mapping={"date": "Fecha"})
+
+
+def test_delimited_rows_nothing_recognises_are_pointed_to_the_mapping() -> None:
+    data = b'"03/02/2026","1160.00","*","","ACH CREDIT"\n'
+    with language("en"), pytest.raises(StatementError, match=r"name its columns with --map "
+                                                             r"\(FIELD=HEADER, or FIELD=N"):
+        read_statements(data, file="wf.csv")

@@ -69,7 +69,8 @@ def extract(data: bytes, *, file: str) -> list[ParsedStatement]:
 def extract_csv(data: bytes, *, file: str, mapping: Mapping[str, str] | None = None,
                 account: str | None = None, currency: str | None = None,
                 default_currency: str | None = None) -> list[ParsedStatement]:
-    """Read a CSV statement; `mapping` names the header of a field (`amount=Importe MXN`).
+    """Read a CSV statement; `mapping` names the header of a field (`amount=Importe MXN`), or
+    its column's number in a file without a header row (`amount=2`).
 
     The currency is, in order: a currency column's cell, `currency`, the one a money header
     names, then `default_currency` (the organisation's base currency).
@@ -79,9 +80,19 @@ def extract_csv(data: bytes, *, file: str, mapping: Mapping[str, str] | None = N
         raise StatementError(file, 0, "--currency", _(
             "'{value}' is not an ISO 4217 currency code", value=given))
     lines = to_utf8(data)[0].decode("utf-8").splitlines()
-    start = _header_line(lines, mapping, file)
-    delimiter = detect_delimiter(lines[start])
-    rows = list(csv.reader(io.StringIO("\n".join(lines[start:])), delimiter=delimiter))
+    if mapping and all(v.strip().isdigit() for v in mapping.values()):
+        # Columns named by their numbers: a file without a header row (Wells Fargo's, ABN
+        # AMRO's). Every line is a row; "#3" stands for the third column's header.
+        start = next((i for i, line in enumerate(lines) if line.strip()), 0)
+        delimiter = detect_delimiter(lines[start] if lines else "")
+        rows = list(csv.reader(io.StringIO("\n".join(lines[start:])), delimiter=delimiter))
+        width = max((len(row) for row in rows), default=0)
+        rows.insert(0, [f"#{n}" for n in range(1, width + 1)])
+        start -= 1  # the rows begin on the line the header would have taken
+    else:
+        start = _header_line(lines, mapping, file)
+        delimiter = detect_delimiter(lines[start])
+        rows = list(csv.reader(io.StringIO("\n".join(lines[start:])), delimiter=delimiter))
     header = [h.strip() for h in rows[0]]
     columns = _columns(header, mapping, file, line=start + 1)
     code = given or _header_currency(header, columns, file, line=start + 1)
