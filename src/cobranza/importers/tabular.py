@@ -41,8 +41,8 @@ AMOUNT_COLUMNS = ("amount", "credit_limit", "value")
 # collector cheap) and packed into polars every _CHUNK_ROWS (few Python strings alive at once).
 _BATCH_ROWS = 1_000
 _CHUNK_ROWS = 100_000
-_ZIP_MAGIC = b"PK\x03\x04"
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # Excel 97-2003 .xls
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # Excel 97-2003 .xls
 
 
 @dataclass(frozen=True)
@@ -98,10 +98,9 @@ def read_table(
             magic = fh.read(8)
     except OSError as exc:
         return None, [_cannot_open(file, exc)]
-    if magic.startswith(_OLE_MAGIC):
-        return None, [RowError(file, 1, "", _(
-            "this is an Excel 97-2003 (.xls) workbook; save it as .xlsx or CSV and import that"))]
-    if source.suffix.lower() in XLSX_SUFFIXES or magic.startswith(_ZIP_MAGIC):
+    if magic.startswith(OLE_MAGIC):
+        return None, [RowError(file, 1, "", old_workbook())]
+    if source.suffix.lower() in XLSX_SUFFIXES or magic.startswith(ZIP_MAGIC):
         return _read_xlsx(source, file, kind, mapping)
     return _read_csv(source, file, kind, mapping)
 
@@ -470,9 +469,18 @@ def _read_xlsx(
 
 def _not_a_workbook(file: str, exc: Exception) -> RowError:
     """The error for a workbook openpyxl cannot read."""
-    return RowError(file, 1, "", _(
-        "the file is not a readable Excel workbook ({reason}); save it again as .xlsx or CSV",
-        reason=str(exc) or type(exc).__name__))
+    return RowError(file, 1, "", unreadable_workbook(exc))
+
+
+def old_workbook() -> str:
+    """What to do with an Excel 97-2003 workbook, which is not read (also bank statements)."""
+    return _("this is an Excel 97-2003 (.xls) workbook; save it as .xlsx or CSV and import that")
+
+
+def unreadable_workbook(exc: Exception) -> str:
+    """Why a workbook cannot be read (one of `WORKBOOK_ERRORS`), and what to do."""
+    return _("the file is not a readable Excel workbook ({reason}); save it again as .xlsx or "
+             "CSV", reason=str(exc) or type(exc).__name__)
 
 
 def _parse_sheet(

@@ -28,7 +28,7 @@ from typing import Any
 
 import polars as pl
 
-from cobranza.core.money import exponent, from_minor, is_currency
+from cobranza.core.money import exponent, from_minor, is_currency, minor_to_str
 from cobranza.i18n import _
 from cobranza.importers.columns import normalise_header
 from cobranza.importers.parsing import parse_amounts, parse_dates
@@ -313,7 +313,8 @@ def _lines(table: Table, columns: dict[str, int], currency: str, file: str) -> l
     """One line per row: signed amount (amount, or credit minus debit), dates and references."""
     frame = table.frame
     codes = frame["currency"].str.to_uppercase() if "currency" in columns else None
-    codes = codes.fill_null(currency) if codes is not None else pl.Series([currency] * frame.height, dtype=pl.String)
+    codes = (codes.fill_null(currency) if codes is not None
+             else pl.Series([currency] * frame.height, dtype=pl.String))
     for code, line in zip(codes.to_list(), frame[LINE].to_list(), strict=True):
         if not code or not is_currency(code):
             raise StatementError(file, line, table.header("currency"), _(
@@ -330,8 +331,8 @@ def _lines(table: Table, columns: dict[str, int], currency: str, file: str) -> l
         raise StatementError(file, first.line, first.column, first.message)
     if "balance" in columns:
         accounts = _accounts(table) if "account" in columns else [""] * frame.height
-        _check_running_balance(table, [f"{own}\x1f{code}" for own, code in zip(
-            accounts, codes.to_list(), strict=True)], codes, exponents, amounts, dates.to_list())
+        _check_running_balance(table, list(zip(accounts, codes.to_list(), strict=True)), codes,
+                               exponents, amounts, dates.to_list())
     out = []
     for i, row in enumerate(frame.iter_rows(named=True)):
         code = codes[i]
@@ -339,26 +340,27 @@ def _lines(table: Table, columns: dict[str, int], currency: str, file: str) -> l
     return out
 
 
-def _check_running_balance(table: Table, groups: list[str], codes: pl.Series,
-                           exponents: dict[str, int], amounts: list[int],
+def _check_running_balance(table: Table, groups: list[tuple[str, str]],
+                           codes: pl.Series, exponents: dict[str, int], amounts: list[int],
                            dates: list[date]) -> None:
     """Where every movement states the account's balance after it, the balances must follow
     from the amounts (the statement's balance check, DOMAIN.md aside: the bank's own sums).
+    `groups` gives each row's account and currency: each has its own balances.
 
     Each movement's balance less its amount is the balance before it: another movement's
-    balance or, once per currency, the opening balance. That holds whatever the order of the
-    rows (newest first, or the days newest first and each day's movements oldest first),
-    and a misread amount, sign or decimal point breaks it: its balance before is no
-    movement's balance (per account and currency). Without a stated opening balance, the first movement's amount is
-    taken as written. A balance column that is partly empty or unreadable (some banks give
-    the balance at the end of each day only) states nothing checkable, and is let be.
+    balance or, once per group, the opening balance. That holds whatever the order of the rows
+    (newest first, or the days newest first and each day's movements oldest first), and a
+    misread amount, sign or decimal point breaks it: its balance before is no movement's
+    balance. Without a stated opening balance, the first movement's amount is taken as
+    written. A balance column that is partly empty or unreadable (some banks give the balance
+    at the end of each day only) states nothing checkable, and is let be.
     """
     balances, unreadable = parse_amounts(table, "balance", codes, exponents=exponents,
                                          required=False, positive=False)
     if unreadable or balances.null_count():
         return
     # Per account and currency (`groups`): (position, balance before, balance after).
-    rows: dict[str, list[tuple[int, int, int]]] = {}
+    rows: dict[tuple[str, str], list[tuple[int, int, int]]] = {}
     for at, (group, after, amount) in enumerate(zip(groups, balances.to_list(), amounts,
                                                      strict=True)):
         rows.setdefault(group, []).append((at, after - amount, after))
@@ -381,7 +383,7 @@ def _check_running_balance(table: Table, groups: list[str], codes: pl.Series,
 
 
 def _money(minor: int, currency: str) -> str:
-    return f"{from_minor(minor, currency)} {currency}"
+    return f"{minor_to_str(minor, currency)} {currency}"
 
 
 _NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})(?:[ T].*)?$")

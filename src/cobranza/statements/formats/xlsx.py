@@ -17,20 +17,25 @@ from collections.abc import Mapping
 import openpyxl
 
 from cobranza.i18n import _
-from cobranza.importers.tabular import WORKBOOK_ERRORS, cell_text
+from cobranza.importers.tabular import (
+    OLE_MAGIC,
+    WORKBOOK_ERRORS,
+    ZIP_MAGIC,
+    cell_text,
+    old_workbook,
+    unreadable_workbook,
+)
 from cobranza.statements.formats.csv import extract_csv
 from cobranza.statements.model import ParsedStatement, StatementError
 
 name = "xlsx"
 
-_ZIP = b"PK\x03\x04"
-_OLE = b"\xd0\xcf\x11\xe0"  # Excel 97-2003 (.xls), and other OLE compound files
 MAX_ROWS = 1_000_000  # a bank's export is thousands of rows; more is a damaged or hostile file
 
 
 def identify(head: bytes) -> bool:
     """True for an Office Open XML package (a zip naming its content types) or an old .xls."""
-    return head.startswith(_OLE) or (head.startswith(_ZIP) and (
+    return head.startswith(OLE_MAGIC) or (head.startswith(ZIP_MAGIC) and (
         b"[Content_Types].xml" in head or b"xl/" in head))
 
 
@@ -49,13 +54,12 @@ def extract_xlsx(data: bytes, *, file: str, mapping: Mapping[str, str] | None = 
 
 def _as_text(data: bytes, file: str) -> bytes:
     """The first worksheet as tab-separated UTF-8 text, one line per sheet row."""
-    if data.startswith(_OLE):
-        raise StatementError(file, 0, "", _(
-            "this is an Excel 97-2003 (.xls) workbook; save it as .xlsx or CSV and import that"))
+    if data.startswith(OLE_MAGIC):
+        raise StatementError(file, 0, "", old_workbook())
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except WORKBOOK_ERRORS as exc:
-        raise _not_a_workbook(file, exc) from None
+        raise StatementError(file, 0, "", unreadable_workbook(exc)) from None
     out = io.StringIO()
     writer = csv.writer(out, delimiter="\t", lineterminator="\n")
     try:
@@ -71,13 +75,7 @@ def _as_text(data: bytes, file: str) -> bytes:
                              for v in values])
     except WORKBOOK_ERRORS as exc:
         # A damaged sheet (a truncated zip, broken XML) shows only once its rows are read.
-        raise _not_a_workbook(file, exc) from None
+        raise StatementError(file, 0, "", unreadable_workbook(exc)) from None
     finally:
         workbook.close()
     return out.getvalue().encode("utf-8")
-
-
-def _not_a_workbook(file: str, exc: Exception) -> StatementError:
-    return StatementError(file, 0, "", _(
-        "the file is not a readable Excel workbook ({reason}); save it again as .xlsx or CSV",
-        reason=str(exc) or type(exc).__name__))
