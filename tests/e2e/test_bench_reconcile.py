@@ -28,6 +28,7 @@ def test_the_harness_prints_its_figures_the_same_on_either_database(
         db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
     on_sqlite = _run(capsys)
     assert on_sqlite["database"] == "sqlite"
+    assert isinstance(on_sqlite["compiled"], bool)
     assert (on_sqlite["lines"], on_sqlite["open_invoices"]) == (400, 2000)
     assert 0 < on_sqlite["stored_lines"] <= 400
     assert on_sqlite["auto_precision_customer"] >= 0.99
