@@ -260,16 +260,50 @@ class Extension:
                 few = list(map(_document, used))
                 made = extend(documents=few, open_amounts=opens, credits=credits)
                 if not spent_on_named(credits, made, few):
-                    used = items
-                    made = extend(documents=list(map(_document, used)),
-                                  open_amounts={i.number: i.open for i in used},
-                                  credits=credits)
+                    # Two lines paying one invoice, say: the second goes to the oldest others.
+                    used, made = extend_oldest(items, credits)
             ids = {i.number: i.invoice_id for i in used}
             for allocation in made:
                 writer.add_allocation(self.org_id, key, ids[allocation.document_key], allocation,
                                       sources)
         writer.close()
         return rest
+
+
+def extend_oldest(items: Sequence[OpenItem],
+                  credits: Sequence[Credit]) -> tuple[Sequence[OpenItem], list[Allocated]]:
+    """`extend` over a customer's open invoices `items` (no posted charges; oldest first: due
+    date, then issue date), looking only at those the credits name and at as many of the
+    others, oldest first, as their money may reach; returns the items looked at and the
+    allocations.
+
+    What a credit leaves after the invoices it names settles the others oldest first
+    (DOMAIN.md, allocation; `extend` orders ties of due and issue date by number): while the
+    last of those looked at is still open, none after it took anything, and the allocations
+    are those of all of them. Otherwise, all of them. A customer of a thousand open invoices
+    and a few payments, then, costs a few invoices' work, not a thousand.
+    """
+    named = {t for c in credits for t in c.targets}
+    others = [i for i in items if i.number not in named]
+    budget, room, cut = sum(c.amount for c in credits), 0, 0
+    while cut < len(others) and room <= budget:
+        room += max(others[cut].open - others[cut].discount, 0)  # (paid early, it takes less)
+        cut += 1
+    # Whole ties of due and issue date, which `extend` orders among themselves by number.
+    while 0 < cut < len(others) and (others[cut].due, others[cut].issue) == (
+            others[cut - 1].due, others[cut - 1].issue):
+        cut += 1
+    if cut < len(others):
+        looked = [i for i in items if i.number in named] + others[:cut]
+        made = extend(documents=list(map(_document, looked)),
+                      open_amounts={i.number: i.open for i in looked}, credits=credits)
+        tied = [i for i in others[:cut] if (i.due, i.issue) == (others[cut - 1].due,
+                                                                 others[cut - 1].issue)]
+        last = max(tied, key=lambda i: i.number)
+        if sum(a.amount for a in made if a.document_key == last.number) < last.open:
+            return looked, made
+    return items, extend(documents=list(map(_document, items)),
+                         open_amounts={i.number: i.open for i in items}, credits=credits)
 
 
 def _document(item: OpenItem) -> Document:
