@@ -4,8 +4,12 @@ from __future__ import annotations
 
 ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "a CFDI of type {value} is not a receivable; expected I (ingreso), E (egreso) or P (pago)":
-        "un CFDI de tipo {value} no es una cuenta por cobrar; se esperaba I (ingreso), "
-        "E (egreso) o P (pago)",
+        "un CFDI de tipo {value} no es una cuenta por cobrar; se esperaba I (ingreso), E "
+        "(egreso) o P (pago)",
+    "a global CFDI (InformacionGlobal) sums up sales to the general public, paid at the sale; it "
+    "is not a receivable":
+        "un CFDI global (InformacionGlobal) resume ventas al público en general, pagadas al "
+        "momento de la venta; no es una cuenta por cobrar",
     "missing element; a CFDI names its issuer and its receiver":
         "falta el elemento; un CFDI indica su emisor y su receptor",
     "the CFDI is not stamped (no TimbreFiscalDigital, hence no UUID): read as a draft numbered "
@@ -15,20 +19,21 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
         "como borrador con el número {number}, sin folio fiscal; su XML timbrado, con la misma "
         "Serie y Folio, lo reemplaza al importarse",
     "the payment complement is not stamped (no TimbreFiscalDigital, hence no UUID): read as a "
-    "draft numbered {number}; its stamped XML is another complement, so import one or the "
-    "other, not both":
+    "draft numbered {number}; its stamped XML, when imported, takes over the same installments "
+    "of the same invoices":
         "el complemento de pago no está timbrado (no tiene TimbreFiscalDigital ni, por tanto, "
-        "UUID): se lee como borrador con el número {number}; su XML timbrado es otro "
-        "complemento, así que importe uno u otro, no ambos",
+        "UUID): se lee como borrador con el número {number}; su XML timbrado, al importarse, "
+        "reemplaza las mismas parcialidades de las mismas facturas",
     "a CFDI of type P without a Pagos 2.0 complement pays no invoice (it carries {found}); "
     "expected pago20:Pagos":
-        "un CFDI de tipo P sin complemento de Pagos 2.0 no paga ninguna factura (lleva "
-        "{found}); se esperaba pago20:Pagos",
+        "un CFDI de tipo P sin complemento de Pagos 2.0 no paga ninguna factura (lleva {found}); "
+        "se esperaba pago20:Pagos",
     "missing value; a DoctoRelacionado names the invoice it pays by its UUID, so this payment "
     "cannot be applied":
         "falta el valor; un DoctoRelacionado indica por su UUID la factura que paga, así que "
         "este pago no se puede aplicar",
-    "not stamped": "sin timbrar",
+    "not stamped":
+        "sin timbrar",
     "'{value}' is not a payment method; expected PUE or PPD":
         "'{value}' no es un método de pago; se esperaba PUE o PPD",
     "Total {total} does not match SubTotal {sub} − Descuento {discount} + taxes moved {moved} − "
@@ -42,8 +47,8 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
         "un CFDI de tipo P sin complemento de Pagos 2.0; se esperaba pago20:Pagos",
     "MontoTotalPagos {stated} does not match the payments' Monto × TipoCambioP, {expected} MXN; "
     "the file was altered or badly generated":
-        "MontoTotalPagos {stated} no coincide con Monto × TipoCambioP de los pagos, "
-        "{expected} MXN; el archivo fue alterado o mal generado",
+        "MontoTotalPagos {stated} no coincide con Monto × TipoCambioP de los pagos, {expected} "
+        "MXN; el archivo fue alterado o mal generado",
     "the complement pays no document; expected a DoctoRelacionado":
         "el complemento no paga ningún documento; se esperaba un DoctoRelacionado",
     "the related documents are paid {applied} {currency} in all, more than the payment's Monto "
@@ -54,8 +59,8 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
         "el importe pagado es cero; se esperaba un importe mayor que cero",
     "ImpSaldoAnt {before} − ImpPagado {paid} is not ImpSaldoInsoluto {after}":
         "ImpSaldoAnt {before} − ImpPagado {paid} no es ImpSaldoInsoluto {after}",
-    "document {number} ({fiscal_id}) is also in {file} line {line} with other contents; "
-    "expected each document once":
+    "document {number} ({fiscal_id}) is also in {file} line {line} with other contents; expected "
+    "each document once":
         "el documento {number} ({fiscal_id}) también está en {file}, línea {line}, con otro "
         "contenido; se esperaba cada documento una sola vez",
     "payment complement {uuid} is also in {file} with other contents; expected each complement "
@@ -67,12 +72,12 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
         "la organización no tiene RUT/RFC, así que no se comprueba quién emitió cada documento; "
         "regístrelo para rechazar compras importadas por error",
     "issued by {issuer}, not by the organisation ({own}); this is a purchase, not a receivable":
-        "emitido por {issuer}, no por la organización ({own}); es una compra, no una cuenta "
-        "por cobrar",
+        "emitido por {issuer}, no por la organización ({own}); es una compra, no una cuenta por "
+        "cobrar",
     "the credit note relates to CFDI {uuid}, which is neither in the ledger nor in this import; "
     "import that invoice first":
-        "la nota de crédito se relaciona con el CFDI {uuid}, que no está en el libro ni en "
-        "esta importación; importe primero esa factura",
+        "la nota de crédito se relaciona con el CFDI {uuid}, que no está en el libro ni en esta "
+        "importación; importe primero esa factura",
     "credit note {number} relates to {n} invoices; it settles the first, and the rest of its "
     "amount is applied like a payment":
         "la nota de crédito {number} se relaciona con {n} facturas; salda la primera y el resto "
@@ -81,8 +86,8 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "that invoice first":
         "el pago es del CFDI {uuid}, que no está en el libro ni en esta importación; importe "
         "primero esa factura",
-    "number {number} is already in the ledger for another document ({fiscal_id}); expected a "
-    "new number or the same document":
+    "number {number} is already in the ledger for another document ({fiscal_id}); expected a new "
+    "number or the same document":
         "el número {number} ya está en el libro para otro documento ({fiscal_id}); se esperaba "
         "un número nuevo o el mismo documento",
     "this is an AEC (cesión): the invoice in it was assigned to a factoring company, which "
@@ -94,47 +99,101 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "'{value}' is not a DTE; expected a DTE, EnvioDTE or Documento of the SII":
         "'{value}' no es un DTE; se esperaba un DTE, EnvioDTE o Documento del SII",
     "the file holds no Documento; expected a factura, nota de débito or nota de crédito":
-        "el archivo no contiene ningún Documento; se esperaba una factura, nota de débito o "
-        "nota de crédito",
+        "el archivo no contiene ningún Documento; se esperaba una factura, nota de débito o nota "
+        "de crédito",
     "the signature's {what} is not base64; the file was damaged or altered":
         "el {what} de la firma no está en base64; el archivo está dañado o fue alterado",
     "missing element; a DTE has an Encabezado":
         "falta el elemento; un DTE tiene un Encabezado",
     "DTE type {value} is not a document cobranza collects; expected 33 (factura), 34 (factura "
-    "exenta), 56 (nota de débito) or 61 (nota de crédito)":
-        "el DTE de tipo {value} no es un documento que cobranza cobre; se esperaba 33 "
-        "(factura), 34 (factura exenta), 56 (nota de débito) o 61 (nota de crédito)",
+    "exenta), 56 (nota de débito) or 61 (nota de crédito), or their exports 110, 111 or 112":
+        "el DTE de tipo {value} no es un documento que cobranza cobre; se esperaba 33 (factura), "
+        "34 (factura exenta), 56 (nota de débito) o 61 (nota de crédito), o sus exportaciones "
+        "110, 111 o 112",
+    "unknown currency '{value}'; expected a currency of the SII's table, such as DOLAR USA, EURO "
+    "or PESO CL":
+        "moneda desconocida '{value}'; se esperaba una moneda de la tabla del SII, como DOLAR "
+        "USA, EURO o PESO CL",
     "MntTotal {total} does not match MntNeto + MntExe + IVA = {expected}; the file was altered "
     "or badly generated":
         "MntTotal {total} no coincide con MntNeto + MntExe + IVA = {expected}; el archivo fue "
         "alterado o mal generado",
-    "missing value; this field is required": "falta el valor; este campo es obligatorio",
-    "'{value}' is not a number": "'{value}' no es un número",
+    "missing value; this field is required":
+        "falta el valor; este campo es obligatorio",
+    "'{value}' is not a number":
+        "'{value}' no es un número",
     "'{value}' is negative; expected an amount of zero or more":
         "'{value}' es negativo; se esperaba un importe de cero o más",
-    "{file}: skipped, not an XML file": "{file}: omitido, no es un archivo XML",
+    "{problem} (skipped)":
+        "{problem} (omitido)",
+    "{file}: skipped, not an XML file":
+        "{file}: omitido, no es un archivo XML",
     "the folder holds no CFDI or DTE XML file; expected .xml files":
         "la carpeta no contiene archivos XML de CFDI ni de DTE; se esperaban archivos .xml",
     "this is an SII RCV export (registro de compras y ventas), a register of documents, not the "
     "documents; import the DTE XML files instead":
-        "esto es una exportación del RCV del SII (registro de compras y ventas), un registro "
-        "de documentos y no los documentos; importe en su lugar los XML de los DTE",
+        "esto es una exportación del RCV del SII (registro de compras y ventas), un registro de "
+        "documentos y no los documentos; importe en su lugar los XML de los DTE",
     "CFDI 3.3 is not supported; expected CFDI 4.0":
         "CFDI 3.3 no está soportado; se esperaba CFDI 4.0",
-    "this XML is not a CFDI or a DTE (its root is {root}); expected a CFDI 4.0 Comprobante or "
-    "an SII DTE":
+    "this XML is not a CFDI or a DTE (its root is {root}); expected a CFDI 4.0 Comprobante or an "
+    "SII DTE":
         "este XML no es un CFDI ni un DTE (su raíz es {root}); se esperaba un Comprobante CFDI "
         "4.0 o un DTE del SII",
-    ("{n} invoice gives no due date and no terms apply: due on its issue date; use --terms CODE "
-     "to give one",
-     "{n} invoices give no due date and no terms apply: due on their issue date; use --terms "
-     "CODE to give one"):
-        ("{n} factura no indica vencimiento y no hay condiciones que lo den: vence en su fecha "
-         "de emisión; use --terms CÓDIGO para darle uno",
-         "{n} facturas no indican vencimiento y no hay condiciones que lo den: vencen en su "
-         "fecha de emisión; use --terms CÓDIGO para darles uno"),
-    "customers": "clientes",
-    "invoices": "facturas",
-    "credit notes": "notas de crédito",
-    "payments": "pagos",
+    (
+        "{n} invoice gives no due date and no terms apply: due on its issue date; use --terms "
+        "CODE to give one",
+        "{n} invoices give no due date and no terms apply: due on their issue date; use --terms "
+        "CODE to give one",
+    ):
+        (
+            "{n} factura no indica vencimiento y no hay condiciones que lo den: vence en su "
+            "fecha de emisión; use --terms CÓDIGO para darle uno",
+            "{n} facturas no indican vencimiento y no hay condiciones que lo den: vencen en su "
+            "fecha de emisión; use --terms CÓDIGO para darles uno",
+        ),
+    "customers":
+        "clientes",
+    "invoices":
+        "facturas",
+    "credit notes":
+        "notas de crédito",
+    "payments":
+        "pagos",
+    "payment {number} #{installment} replaces its draft {draft}, imported before from the "
+    "unstamped complement":
+        "el pago {number} n.º {installment} reemplaza a su borrador {draft}, importado antes "
+        "desde el complemento sin timbrar",
+    "skipped: payment {number} #{installment} is already known from the stamped complement; the "
+    "draft adds nothing":
+        "omitido: el pago {number} n.º {installment} ya se conoce por el complemento timbrado; "
+        "el borrador no agrega nada",
+    "payment {number} #{installment} replaces the one of complement {old}, cancelled and "
+    "substituted by this one (CfdiRelacionados, TipoRelacion 04)":
+        "el pago {number} n.º {installment} reemplaza al del complemento {old}, cancelado y "
+        "sustituido por este (CfdiRelacionados, TipoRelacion 04)",
+    "installment {installment} of invoice {number} is already paid by {other}; a second payment "
+    "of the same installment is refused (a complement reissued in place of a cancelled one names "
+    "it in CfdiRelacionados with TipoRelacion 04)":
+        "la parcialidad {installment} de la factura {number} ya está pagada por {other}; se "
+        "rechaza un segundo pago de la misma parcialidad (un complemento reexpedido en lugar de "
+        "uno cancelado lo nombra en CfdiRelacionados con TipoRelacion 04)",
+    "skipped: payment {number} #{installment} of complement {old} is substituted by complement "
+    "{new} (CfdiRelacionados, TipoRelacion 04)":
+        "omitido: el pago {number} n.º {installment} del complemento {old} está sustituido por "
+        "el complemento {new} (CfdiRelacionados, TipoRelacion 04)",
+    "invoice {number} ({uuid}) is substituted by {new} (CfdiRelacionados, TipoRelacion 04): not "
+    "imported":
+        "la factura {number} ({uuid}) está sustituida por {new} (CfdiRelacionados, TipoRelacion "
+        "04): no se importa",
+    "invoice {number} ({uuid}) is substituted by {new} (CfdiRelacionados, TipoRelacion 04): "
+    "closed by credit note {note}":
+        "la factura {number} ({uuid}) está sustituida por {new} (CfdiRelacionados, TipoRelacion "
+        "04): se cierra con la nota de crédito {note}",
+    "{new} substitutes CFDI {uuid}, which is not in the ledger; do not import it after this one, "
+    "or it would be owed as well":
+        "{new} sustituye al CFDI {uuid}, que no está en el libro; no lo importe después de este, "
+        "o también se adeudaría",
+    "'{value}' has more digits than an amount has (at most {n})":
+        "'{value}' tiene más dígitos de los que tiene un monto (como máximo {n})",
 }

@@ -2,77 +2,127 @@
 
 from __future__ import annotations
 
-
 ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "'{value}' is not an amount; expected a number such as 1234.50":
         "'{value}' no es un monto; se esperaba un número como 1234.50",
     "no MT940 statement found; a statement starts with the :20: reference tag":
-        "no se encontró una cartola MT940; una cartola comienza con la etiqueta de referencia :20:",
+        "no se encontró una cartola MT940; una cartola comienza con la etiqueta de referencia "
+        ":20:",
     "the statement has no :25: account identification":
         "la cartola no tiene la identificación de cuenta :25:",
     "a second or multi-line :25: account identification in one statement; the file is damaged":
-        "una segunda identificación de cuenta :25: (o una de varias líneas) en una misma"
-        " cartola; el archivo está dañado",
+        "una segunda identificación de cuenta :25: (o una de varias líneas) en una misma "
+        "cartola; el archivo está dañado",
     "'{value}' is not a balance; expected D or C, the date as YYMMDD, the currency and the "
     "amount, as in C240131EUR1234,56":
-        "'{value}' no es un saldo; se esperaba D o C, la fecha como AAMMDD, la moneda y el"
-        " monto, como en C240131EUR1234,56",
+        "'{value}' no es un saldo; se esperaba D o C, la fecha como AAMMDD, la moneda y el "
+        "monto, como en C240131EUR1234,56",
     "the statement has no opening balance (:60F:) nor, as an MT942 report, a floor limit (:34F:)":
-        "la cartola no tiene saldo inicial (:60F:) ni, como informe MT942, un límite mínimo"
-        " (:34F:)",
+        "la cartola no tiene saldo inicial (:60F:) ni, como informe MT942, un límite mínimo "
+        "(:34F:)",
     "the statement has no closing balance (:62F:); the file may be truncated":
         "la cartola no tiene saldo final (:62F:); puede que el archivo esté truncado",
     "a movement after the closing balance; expected a new statement (:20:) first":
         "un movimiento después del saldo final; se esperaba antes una nueva cartola (:20:)",
-    "'{value}' cannot be read; check the date (YYMMDD), the D/C mark and the amount (digits "
-    "with a decimal comma)":
-        "'{value}' no se puede leer; revise la fecha (AAMMDD), la marca D/C y el monto (dígitos"
-        " con coma decimal)",
-    "the statement cannot be read as MT940": "la cartola no se puede leer como MT940",
+    "'{value}' cannot be read; check the date (YYMMDD), the D/C mark and the amount (digits with "
+    "a decimal comma)":
+        "'{value}' no se puede leer; revise la fecha (AAMMDD), la marca D/C y el monto (dígitos "
+        "con coma decimal)",
+    "the statement cannot be read as MT940":
+        "la cartola no se puede leer como MT940",
     "the statement states no currency (no balance and no floor limit)":
         "la cartola no indica la moneda (no tiene saldos ni límite mínimo)",
-    "not an OFX file: there is no <OFX> element": "no es un archivo OFX: no tiene el elemento <OFX>",
-    "the OFX markup cannot be read ({reason})": "las etiquetas OFX no se pueden leer ({reason})",
+    "not an OFX file: there is no <OFX> element":
+        "no es un archivo OFX: no tiene el elemento <OFX>",
+    "the OFX markup cannot be read ({reason})":
+        "las etiquetas OFX no se pueden leer ({reason})",
     "the OFX elements are not properly closed; the file may be truncated":
         "los elementos OFX no están bien cerrados; puede que el archivo esté truncado",
+    "the OFX elements are not properly nested: by this line, end tags have closed the <OFX> "
+    "element; check the end tags above it":
+        "los elementos OFX no están bien anidados: en esta línea las etiquetas de cierre ya "
+        "cerraron el elemento <OFX>; revise las etiquetas de cierre anteriores",
     "the bank sent an error instead of a statement: {message} (code {code})":
         "el banco envió un error en lugar de una cartola: {message} (código {code})",
     "no bank statement in this OFX file (it holds: {kinds})":
         "este archivo OFX no contiene una cartola bancaria (contiene: {kinds})",
-    "nothing": "nada",
-    "investment statement": "estado de inversiones",
-    "account list": "lista de cuentas",
-    "profile": "perfil",
-    "sign-on response": "respuesta de inicio de sesión",
-    "tax form": "formulario tributario",
-    "bill payment": "pago de cuentas",
-    "the statement has no currency (CURDEF)": "la cartola no tiene moneda (CURDEF)",
-    "the statement has no account number ({path}/ACCTID)":
-        "la cartola no tiene número de cuenta ({path}/ACCTID)",
-    "missing value; expected a date (YYYYMMDD)": "falta el valor; se esperaba una fecha (AAAAMMDD)",
-    "'{value}' is not a date; expected YYYYMMDD": "'{value}' no es una fecha; se esperaba AAAAMMDD",
+    "nothing":
+        "nada",
+    "investment statement":
+        "estado de inversiones",
+    "account list":
+        "lista de cuentas",
+    "profile":
+        "perfil",
+    "sign-on response":
+        "respuesta de inicio de sesión",
+    "tax form":
+        "formulario tributario",
+    "bill payment":
+        "pago de cuentas",
+    "the statement has no currency (CURDEF)":
+        "la cartola no tiene moneda (CURDEF)",
+    "this transaction corrects ({action}) transaction {fitid}, which is not in this file; a "
+    "movement imported earlier is not corrected automatically: correct it by hand and remove "
+    "this transaction from the file":
+        "esta transacción corrige ({action}) la transacción {fitid}, que no está en este "
+        "archivo; un movimiento importado antes no se corrige automáticamente: corríjalo a mano "
+        "y quite esta transacción del archivo",
+    "missing value; expected a date (YYYYMMDD)":
+        "falta el valor; se esperaba una fecha (AAAAMMDD)",
+    "'{value}' is not a date; expected YYYYMMDD":
+        "'{value}' no es una fecha; se esperaba AAAAMMDD",
     "not a BAI2 file: it must start with a 01 file header record":
         "no es un archivo BAI2: debe comenzar con un registro de encabezado 01",
     "the file ends without its 99 file trailer record; it may be truncated":
         "el archivo termina sin su registro de cierre 99; puede que esté truncado",
     "the BAI2 file cannot be read ({reason}); check the record field counts and amounts":
-        "el archivo BAI2 no se puede leer ({reason}); revise la cantidad de campos de los"
-        " registros y los montos",
-    "'{value}' is not an ISO 4217 currency code": "'{value}' no es un código de moneda ISO 4217",
+        "el archivo BAI2 no se puede leer ({reason}); revise la cantidad de campos de los "
+        "registros y los montos",
+    "'{value}' is not an ISO 4217 currency code":
+        "'{value}' no es un código de moneda ISO 4217",
     "the file has no currency column; give the account's currency (--currency)":
         "el archivo no tiene columna de moneda; indique la moneda de la cuenta (--currency)",
     "--map: '{field}' is not a statement field; expected one of {fields}":
         "--map: '{field}' no es un campo de cartola; se esperaba uno de {fields}",
-    "--map: the file has no column '{header}'": "--map: el archivo no tiene la columna '{header}'",
+    "--map: the file has no column '{header}'":
+        "--map: el archivo no tiene la columna '{header}'",
     "the header has no date and amount columns (such as Fecha and Monto, or Cargo and Abono); "
     "name them with --map date=HEADER --map amount=HEADER":
-        "el encabezado no tiene columnas de fecha y monto (como Fecha y Monto, o Cargo y Abono);"
-        " indíquelas con --map date=ENCABEZADO --map amount=ENCABEZADO",
-    "the headers name different currencies ({codes}); give the account's currency (--currency)"
-    " and the columns to read (--map)":
-        "los encabezados nombran monedas distintas ({codes}); indique la moneda de la cuenta"
-        " (--currency) y las columnas a leer (--map)",
+        "el encabezado no tiene columnas de fecha y monto (como Fecha y Monto, o Cargo y Abono); "
+        "indíquelas con --map date=ENCABEZADO --map amount=ENCABEZADO",
+    "the headers name different currencies ({codes}); give the account's currency (--currency) "
+    "and the columns to read (--map)":
+        "los encabezados nombran monedas distintas ({codes}); indique la moneda de la cuenta "
+        "(--currency) y las columnas a leer (--map)",
     "a column mapping is for CSV files; {format} files name their own fields":
-        "una asignación de columnas es para archivos CSV; los archivos {format} nombran sus"
-        " propios campos",
+        "una asignación de columnas es para archivos CSV; los archivos {format} nombran sus "
+        "propios campos",
+    "BAI version {version} is not read (BTRS 3 lays records out differently); expected a BAI2 "
+    "file, version 2":
+        "la versión BAI {version} no se lee (BTRS 3 organiza los registros de otra forma); se "
+        "esperaba un archivo BAI2, versión 2",
+    "missing value; expected an amount in {columns}":
+        "falta el valor; se esperaba un monto en {columns}",
+    "the balance {balance} less the amount {amount} is {before}, the balance of no other "
+    "movement: the balances do not follow from the amounts (an amount misread, or movements "
+    "missing from the file)":
+        "el saldo {balance} menos el monto {amount} es {before}, que no es el saldo de ningún "
+        "otro movimiento: los saldos no se siguen de los montos (un monto mal leído, o "
+        "movimientos que faltan en el archivo)",
+    "the worksheet has more than {n} rows; expected a bank's export":
+        "la hoja tiene más de {n} filas; se esperaba la exportación de un banco",
+    "'{value}' is not a debit or credit mark; expected + or -, Cargo or Abono, Debit or Credit":
+        "'{value}' no indica cargo ni abono; se esperaba + o -, Cargo o Abono, Débito o Crédito",
+    "the statement has {n} movements (:61:) but {read} could be read; check each :61: line: its "
+    "date (YYMMDD), D/C mark, amount with a decimal comma and transaction type":
+        "la cartola tiene {n} movimientos (:61:) pero se pudieron leer {read}; revise cada línea "
+        ":61:: su fecha (AAMMDD), la marca D/C, el monto con coma decimal y el tipo de "
+        "transacción",
+    "not a bank statement format cobranza reads; if it is a CSV export whose headers are not "
+    "recognised, or that has no header row, name its columns with --map (FIELD=HEADER, or "
+    "FIELD=N for the Nth column)":
+        "no es un formato de cartola que cobranza lea; si es una exportación CSV cuyos "
+        "encabezados no se reconocen, o que no tiene fila de encabezados, indique sus columnas "
+        "con --map (CAMPO=ENCABEZADO, o CAMPO=N para la columna N)",
 }

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-
 ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
-    "cannot read the file: {reason}": "no se puede leer el archivo: {reason}",
-    "the file is larger than {limit} MB ({size} bytes); bank statements are far smaller — "
-    "split it, or raise the limit":
+    "cannot read the file: {reason}":
+        "no se puede leer el archivo: {reason}",
+    "the file is larger than {limit} MB ({size} bytes); bank statements are far smaller — split "
+    "it, or raise the limit":
         "el archivo supera los {limit} MB ({size} bytes); las cartolas bancarias son mucho más "
         "pequeñas: divídalo o aumente el límite",
     "the file holds no bank statement; nothing to import":
         "el archivo no contiene ningún estado de cuenta; no hay nada que importar",
-    "send the file as the request body (Content-Type: application/octet-stream), not as a form":
-        "envíe el archivo como cuerpo de la solicitud (Content-Type: "
-        "application/octet-stream), no como formulario",
+    "the form has no file in a field named 'file'":
+        "el formulario no trae un archivo en un campo llamado 'file'",
     "the file is larger than {limit} MB; bank statements are far smaller":
         "el archivo supera los {limit} MB; las cartolas bancarias son mucho más pequeñas",
     "the XML declares entities (<!ENTITY>); refused as a possible XML bomb or external entity "
@@ -22,8 +21,10 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
         "entidad externa",
     "not well-formed XML (truncated or damaged?): {detail}":
         "XML mal formado (¿truncado o dañado?): {detail}",
-    "not readable XML: {detail}": "XML ilegible: {detail}",
-    "the file is empty": "el archivo está vacío",
+    "not readable XML: {detail}":
+        "XML ilegible: {detail}",
+    "the file is empty":
+        "el archivo está vacío",
     "the XML has a DOCTYPE; refused as a possible external entity attack":
         "el XML tiene un DOCTYPE; se rechaza como posible ataque de entidad externa",
     "the text is not valid {encoding} at byte {offset}; expected UTF-8 or Latin-1 text":
@@ -40,7 +41,8 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
         "el archivo no parece {format}; pruebe --format auto",
     "the statement names no account; give one with --account":
         "el estado de cuenta no indica la cuenta; indíquela con --account",
-    "'{value}' is longer than {n} characters": "'{value}' tiene más de {n} caracteres",
+    "'{value}' is longer than {n} characters":
+        "'{value}' tiene más de {n} caracteres",
     "the statement states no period and has no movements; expected dates":
         "el estado de cuenta no indica período ni tiene movimientos; se esperaban fechas",
     "opening balance {opening} + movements {movements} = {expected}, but the closing balance is "
@@ -61,12 +63,16 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "expected a camt.052, camt.053 or camt.054 document":
         "no hay mensaje del banco al cliente (BkToCstmrStmt, BkToCstmrAcctRpt o "
         "BkToCstmrDbtCdtNtfctn); se esperaba un documento camt.052, camt.053 o camt.054",
-    "the account has no IBAN or other id": "la cuenta no tiene IBAN ni otro identificador",
-    "the entry has no amount": "el movimiento no tiene monto",
-    "'{value}' is not CRDT or DBIT": "'{value}' no es CRDT ni DBIT",
+    "the account has no IBAN or other id":
+        "la cuenta no tiene IBAN ni otro identificador",
+    "the entry has no amount":
+        "el movimiento no tiene monto",
+    "'{value}' is not CRDT or DBIT":
+        "'{value}' no es CRDT ni DBIT",
     "not a Banxico CEP; expected a SPEI_Tercero root element":
         "no es un CEP de Banxico; se esperaba un elemento raíz SPEI_Tercero",
-    "the receipt has no clave de rastreo": "el comprobante no tiene clave de rastreo",
+    "the receipt has no clave de rastreo":
+        "el comprobante no tiene clave de rastreo",
     "missing; a CEP names the beneficiary and the payer":
         "falta; un CEP indica el beneficiario y el ordenante",
     "'{value}' is not an amount; expected digits with a decimal point, such as 1234.50":
@@ -77,5 +83,15 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
         "--format: '{value}' no es un formato que cobranza lea; se esperaba {formats}",
     "{account} ({currency}) {period}: {new} new, {known} already imported.":
         "{account} ({currency}) {period}: {new} nuevos, {known} ya importados.",
-    "'{value}' is not FIELD=HEADER": "'{value}' no tiene la forma CAMPO=ENCABEZADO",
+    (
+        "{n} entry not booked by the bank (pending or for information) left out.",
+        "{n} entries not booked by the bank (pending or for information) left out.",
+    ):
+        (
+            "{n} movimiento no contabilizado por el banco (pendiente o informativo) queda fuera.",
+            "{n} movimientos no contabilizados por el banco (pendientes o informativos) quedan "
+            "fuera.",
+        ),
+    "'{value}' is not FIELD=HEADER":
+        "'{value}' no tiene la forma CAMPO=ENCABEZADO",
 }

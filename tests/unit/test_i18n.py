@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import io
 from pathlib import Path
 
@@ -56,3 +57,23 @@ def test_no_message_is_translated_two_ways_in_two_catalogs() -> None:
                 clashes.append((key, seen[key], (po.name, text)))
             seen.setdefault(key, (po.name, text))
     assert clashes == []
+
+
+def test_the_catalogs_are_what_the_translation_script_writes() -> None:
+    # scripts/translations_es.py writes each catalog from scripts/translations/<area>.py: a
+    # message added to a catalog by hand would be lost the next time it runs.
+    scripts = SRC.parents[1] / "scripts"
+    spec = importlib.util.spec_from_file_location("translations_es", scripts / "translations_es.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    catalogs = sorted((SRC / "locale" / "es" / "LC_MESSAGES").glob("*.po"))
+    assert [po.stem for po in catalogs] == sorted(
+        p.stem for p in (scripts / "translations").glob("*.py"))
+    for po in catalogs:
+        written = {(m.id if isinstance(m.id, str) else m.id[0]):
+                   (m.string if isinstance(m.string, str) else m.string[0])
+                   for m in read_po(io.BytesIO(po.read_bytes())) if m.id}
+        source = {(k if isinstance(k, str) else k[0]): (v if isinstance(v, str) else v[0])
+                  for k, v in module._entries(scripts / "translations" / f"{po.stem}.py").items()}
+        assert written == source, po.name
