@@ -196,4 +196,7 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
         "o también se adeudaría",
     "'{value}' has more digits than an amount has (at most {n})":
         "'{value}' tiene más dígitos de los que tiene un monto (como máximo {n})",
+    "a DTE with FmaPago 3 (sin costo) records a free delivery; it is not a receivable":
+        "un DTE con FmaPago 3 (sin costo) registra una entrega gratuita; no es una cuenta por "
+        "cobrar",
 }

@@ -126,6 +126,13 @@ def _document(doc: Element, f: Fields, q: Callable[[str], str],
         else:
             f.error(header, "IdDoc/TipoDTE", message)
         return None
+    if _text(header, "IdDoc/FmaPago", q) == "3":
+        # FmaPago 3, "sin costo": goods delivered free (samples, replacements under warranty);
+        # the document states their value, but nobody owes it.
+        not_receivable.append(f.at(header).error("IdDoc/FmaPago", _(
+            "a DTE with FmaPago 3 (sin costo) records a free delivery; it is not a "
+            "receivable")))
+        return None
     issued = f.day(_text(header, "IdDoc/FchEmis", q), header, "IdDoc/FchEmis")
     due = f.day(_text(header, "IdDoc/FchVenc", q), header, "IdDoc/FchVenc", required=False)
     issuer = f.tax_id(_text(header, "Emisor/RUTEmisor", q), header, "Emisor/RUTEmisor", "CL")

@@ -285,6 +285,26 @@ def test_payroll_receipts_and_dispatch_guides_beside_invoices_are_skipped_saying
     assert "TipoDeComprobante: a CFDI of type N (nómina) is not a receivable" in skipped[1]
 
 
+def test_a_free_delivery_dte_is_skipped_beside_invoices_and_refused_alone(tmp_path: Path) -> None:
+    # FmaPago 3 ("sin costo"): samples or a replacement under warranty, their value stated but
+    # owed by nobody.
+    free = dte(folio="101").replace(b"<FmaPago>2</FmaPago>", b"<FmaPago>3</FmaPago>")
+    (tmp_path / "a.xml").write_bytes(dte(folio="100"))
+    (tmp_path / "gratis.xml").write_bytes(free)
+    parsed = read_path(tmp_path)
+    assert parsed.errors == []
+    assert [d.number for d in parsed.documents] == ["33-100"]
+    assert [w for w in parsed.warnings if "gratis.xml" in w and "FmaPago 3" in w
+            and "(skipped)" in w]
+    alone = read(tmp_path, free, "alone.xml")
+    assert alone.documents == []
+    [error] = alone.errors
+    assert error.column == "IdDoc/FmaPago"
+    assert "free delivery" in error.message and "not a receivable" in error.message
+    with language("es"):
+        assert "entrega gratuita" in read(tmp_path, free, "alone.xml").errors[0].message
+
+
 def test_a_dispatch_guide_sent_with_an_invoice_is_skipped_and_the_invoice_read(
         tmp_path: Path) -> None:
     def body(data: bytes) -> bytes:
