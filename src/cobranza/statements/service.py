@@ -9,6 +9,7 @@ of work commits; nothing here does.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -187,7 +188,7 @@ def dedupe_keys(statement: ParsedStatement) -> list[str]:
         # An id the file repeats (a "NONREF" placeholder, a batch's shared id) names no one line.
         if line.transaction_id and ids[line.transaction_id] == 1:
             keys.append(id_key(statement.account, line.transaction_id, line.currency,
-                               to_minor(line.amount, line.currency)))
+                               to_minor(line.amount, line.currency), line.booking_date))
             continue
         fingerprint = (statement.account, line.booking_date.isoformat(), str(line.amount),
                        line.currency, line.counterparty_name or "",
@@ -198,13 +199,25 @@ def dedupe_keys(statement: ParsedStatement) -> list[str]:
     return keys
 
 
-def id_key(account: str, transaction_id: str, currency: str, amount: int) -> str:
+def id_key(account: str, transaction_id: str, currency: str, amount: int,
+           booked: date) -> str:
     """The key of a line the bank gave an id: the account, the id (as stored, cut to its
     column) and the amount in minor units. The amount keeps apart two movements of a bank
     that gives ids again (numbering each day's or each file's movements from one): the same
-    movement reported twice has the same amount. Migration 0004 keyed the stored lines so."""
-    return "t:" + _digest(account, transaction_id[:_WIDTHS["transaction_id"]], currency,
-                          str(amount))
+    movement reported twice has the same amount. Migration 0004 keyed the stored lines so.
+
+    An id of at most six digits is such a sequence number (no account keeps a million
+    movements apart with it): the booking date is in its key too, so that the day's fee of
+    the same amount, numbered 1 every day, is a movement each day (migration 0005). A longer
+    id is the bank's own for the movement, kept whatever date a later report gives it."""
+    kept = transaction_id[:_WIDTHS["transaction_id"]]
+    if _SEQUENCE.fullmatch(kept):
+        return "t:" + _digest(account, kept, currency, str(amount), booked.isoformat())
+    return "t:" + _digest(account, kept, currency, str(amount))
+
+
+_SEQUENCE = re.compile(r"[0-9]{1,6}")
+
 
 
 def _digest(*parts: str) -> str:

@@ -103,6 +103,53 @@ def test_an_id_the_bank_gives_again_on_another_amount_is_another_movement(tmp_pa
         ("1", 1000), ("1", 2500)]
 
 
+def on(day: str, line: str) -> str:
+    """A camt entry booked on `day` instead of 2026-03-02."""
+    return line.replace("<BookgDt><Dt>2026-03-02</Dt>", f"<BookgDt><Dt>{day}</Dt>")
+
+
+def test_a_sequence_number_the_bank_gives_every_day_is_a_movement_each_day(
+        tmp_path: Path, db: str) -> None:
+    # A bank that numbers each day's movements from one: its daily fee is "1" every day.
+    fee = entry("4.50", "DBIT", ref="1")
+    ok(db, "import", "statement", write(tmp_path / "a.xml", march(fee)))
+    result = ok(db, "import", "statement", write(tmp_path / "b.xml", march(
+        on("2026-03-03", fee), opening="995.50")))
+    assert "1 new, 0 already imported." in result.stdout
+    assert "0 new, 1 already imported." in ok(db, "import", "statement", write(
+        tmp_path / "c.xml", march(on("2026-03-03", fee), opening="995.50"))).stdout
+    assert rows(db, "SELECT transaction_id, amount, booking_date FROM bank_transactions "
+                    "ORDER BY id") == [("1", -450, 20514), ("1", -450, 20515)]
+
+
+def test_a_bank_id_is_known_whatever_date_a_later_report_gives_it(tmp_path: Path,
+                                                                  db: str) -> None:
+    # A longer id is the bank's own for the movement: a pending line booked a day later in
+    # the next report is the same movement.
+    ok(db, "import", "statement", write(tmp_path / "a.xml", march(entry("10.00",
+                                                                        ref="20260302-00042"))))
+    result = ok(db, "import", "statement", write(tmp_path / "b.xml", march(
+        on("2026-03-03", entry("10.00", ref="20260302-00042")))))
+    assert "0 new, 1 already imported." in result.stdout
+
+
+def test_sequence_numbers_keyed_before_migration_0005_are_known_after_the_upgrade(
+        tmp_path: Path, db: str) -> None:
+    fee = entry("4.50", "DBIT", ref="1")
+    ok(db, "import", "statement", write(tmp_path / "a.xml", march(fee)))
+    engine = make_engine(db)
+    command.downgrade(_alembic_config(engine), "0004")
+    engine.dispose()
+    # Keyed by account, id, currency and amount (migration 0004), without the date.
+    old = "t:" + hashlib.sha256(b"MX00TEST\x1f1\x1fMXN\x1f-450").hexdigest()
+    assert rows(db, "SELECT dedupe_key FROM bank_transactions") == [(old,)]
+    ok(db, "init")  # brings the database up to date
+    assert "0 new, 1 already imported." in ok(db, "import", "statement", write(
+        tmp_path / "b.xml", march(fee))).stdout
+    assert "1 new, 0 already imported." in ok(db, "import", "statement", write(
+        tmp_path / "c.xml", march(on("2026-03-03", fee), opening="995.50"))).stdout
+
+
 def test_lines_keyed_by_an_older_version_are_known_after_the_upgrade(tmp_path: Path,
                                                                      db: str) -> None:
     ok(db, "import", "statement", write(tmp_path / "a.xml", march(entry("10.00", ref="A"))))
