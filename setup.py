@@ -1,9 +1,10 @@
 """The matcher's hot modules compiled to C by mypyc when `COBRANZA_COMPILE=1` at install
 (the list: `[tool.cobranza.compile]` in pyproject.toml); else a pure-Python package.
 
-Compiled, the same code matches a bank line in about 60 % of the time (docs/benchmarks.md,
-ninth round). An editable install then puts the compiled modules beside their sources, where
-they take precedence: after editing one, install again (tests/test_quality.py checks).
+Compiled, the same code matches a bank line in about three quarters of the time
+(docs/benchmarks.md, ninth round). An editable install then puts the compiled modules beside
+their sources, where they take precedence: after editing one, install again
+(tests/test_quality.py checks).
 """
 
 import os

@@ -219,7 +219,6 @@ def id_key(account: str, transaction_id: str, currency: str, amount: int,
 _SEQUENCE = re.compile(r"[0-9]{1,6}")
 
 
-
 def _digest(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
