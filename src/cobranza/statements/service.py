@@ -161,42 +161,60 @@ def _write(session: Session, statement: ParsedStatement, *, org_id: int, file: s
         result.lines_known = len(statement.lines)
         return result
     keys = dedupe_keys(statement)
-    known = repository.known_keys(session, org_id=org_id, keys=sorted(set(keys))) | seen
+    stored = repository.known_keys(session, org_id=org_id,
+                                   keys=sorted({k for both in keys for k in both}))
+    known = stored | seen
     statement_id = repository.add_statement(session, _statement_row(
         statement, result, org_id=org_id, file=file, sha256=sha256, now=now))
     rows = []
-    for line, key in zip(statement.lines, keys, strict=True):
-        if key in known:
+    for line, (key, *earlier) in zip(statement.lines, keys, strict=True):
+        if key in known or any(k in stored for k in earlier):
             continue
         known.add(key)
         rows.append(_line_row(line, key=key, org_id=org_id, statement_id=statement_id,
                               account=statement.account))
     repository.add_lines(session, rows, created_at=now)
-    seen.update(keys)
+    seen.update(key for key, *_earlier in keys)
     result.lines_new, result.lines_known = len(rows), len(statement.lines) - len(rows)
     repository.set_counts(session, statement_id=statement_id, new=result.lines_new,
                           known=result.lines_known)
     return result
 
 
-def dedupe_keys(statement: ParsedStatement) -> list[str]:
-    """One key per line: the bank's transaction id where given and unique, else a fingerprint."""
-    ids = Counter(line.transaction_id for line in statement.lines if line.transaction_id)
+def dedupe_keys(statement: ParsedStatement) -> list[tuple[str, ...]]:
+    """Each line's keys: the bank's transaction id where given and unique, else a fingerprint.
+
+    The first is the key the line is stored under; a line is known when any of its keys is.
+    A sequence number (`id_key`) names one line of its day: a file of several days gives "1"
+    again each day. Imports before 0005 fingerprinted such a line, so its fingerprint is its
+    second key.
+    """
+    ids = Counter(_named(line) for line in statement.lines if line.transaction_id)
     occurrences: Counter[tuple[str, ...]] = Counter()
-    keys = []
+    printed: Counter[tuple[str, ...]] = Counter()
+    keys: list[tuple[str, ...]] = []
     for line in statement.lines:
-        # An id the file repeats (a "NONREF" placeholder, a batch's shared id) names no one line.
-        if line.transaction_id and ids[line.transaction_id] == 1:
-            keys.append(id_key(statement.account, line.transaction_id, line.currency,
-                               to_minor(line.amount, line.currency), line.booking_date))
-            continue
         fingerprint = (statement.account, line.booking_date.isoformat(), str(line.amount),
                        line.currency, line.counterparty_name or "",
                        line.counterparty_account or "", " ".join(line.remittance.split()))
+        printed[fingerprint] += 1
+        # An id the file repeats (a "NONREF" placeholder, a batch's shared id) names no one line.
+        if line.transaction_id and ids[_named(line)] == 1:
+            key = id_key(statement.account, line.transaction_id, line.currency,
+                         to_minor(line.amount, line.currency), line.booking_date)
+            keys.append((key, "f:" + _digest(*fingerprint, str(printed[fingerprint])))
+                        if _named(line)[1] else (key,))
+            continue
         # Two equal transfers on one day are two payments: the occurrence number keeps both.
         occurrences[fingerprint] += 1
-        keys.append("f:" + _digest(*fingerprint, str(occurrences[fingerprint])))
+        keys.append(("f:" + _digest(*fingerprint, str(occurrences[fingerprint])),))
     return keys
+
+
+def _named(line: StatementLine) -> tuple[str, date | None]:
+    """What a line's id names: one movement, or for a sequence number, one of its day."""
+    kept = (line.transaction_id or "")[:_WIDTHS["transaction_id"]]
+    return kept, line.booking_date if _SEQUENCE.fullmatch(kept) else None
 
 
 def id_key(account: str, transaction_id: str, currency: str, amount: int,

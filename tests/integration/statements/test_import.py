@@ -118,8 +118,30 @@ def test_a_sequence_number_the_bank_gives_every_day_is_a_movement_each_day(
     assert "1 new, 0 already imported." in result.stdout
     assert "0 new, 1 already imported." in ok(db, "import", "statement", write(
         tmp_path / "c.xml", march(on("2026-03-03", fee), opening="995.50"))).stdout
+    # The days again in one file, where "1" comes back each day: the known ones known.
+    again = ok(db, "import", "statement", write(tmp_path / "d.xml", march(
+        fee, on("2026-03-03", fee), on("2026-03-04", fee))))
+    assert "1 new, 2 already imported." in again.stdout
     assert rows(db, "SELECT transaction_id, amount, booking_date FROM bank_transactions "
-                    "ORDER BY id") == [("1", -450, 20514), ("1", -450, 20515)]
+                    "ORDER BY id") == [("1", -450, 20514), ("1", -450, 20515), ("1", -450, 20516)]
+
+
+def test_a_sequence_number_fingerprinted_by_an_earlier_import_is_known(tmp_path: Path,
+                                                                       db: str) -> None:
+    # Before 0005, a file of several days where "1" came back each day had its lines
+    # fingerprinted; a later file with one of those days knows it by that fingerprint.
+    fee = entry("4.50", "DBIT", ref="1")
+    ok(db, "import", "statement", write(tmp_path / "a.xml", march(fee, on("2026-03-03", fee))))
+    engine = make_engine(db)
+    with engine.begin() as conn:
+        for n, day in enumerate(("2026-03-02", "2026-03-03"), start=1):
+            fingerprint = "\x1f".join(("MX00TEST", day, "-4.50", "MXN", "", "", "", "1"))
+            conn.execute(text("UPDATE bank_transactions SET dedupe_key = :k WHERE id = :n"),
+                         {"k": "f:" + hashlib.sha256(fingerprint.encode()).hexdigest(), "n": n})
+    engine.dispose()
+    result = ok(db, "import", "statement", write(tmp_path / "b.xml", march(
+        on("2026-03-03", fee), opening="995.50")))
+    assert "0 new, 1 already imported." in result.stdout
 
 
 def test_a_bank_id_is_known_whatever_date_a_later_report_gives_it(tmp_path: Path,
