@@ -189,21 +189,23 @@ def dedupe_keys(statement: ParsedStatement) -> list[tuple[str, ...]]:
     again each day. Imports before 0005 fingerprinted such a line, so its fingerprint is its
     second key.
     """
-    ids = Counter(_named(line) for line in statement.lines if line.transaction_id)
+    names = [_named(line) for line in statement.lines]
+    ids = Counter(n for line, n in zip(statement.lines, names, strict=True)
+                  if line.transaction_id)
     occurrences: Counter[tuple[str, ...]] = Counter()
     printed: Counter[tuple[str, ...]] = Counter()
     keys: list[tuple[str, ...]] = []
-    for line in statement.lines:
+    for line, named in zip(statement.lines, names, strict=True):
         fingerprint = (statement.account, line.booking_date.isoformat(), str(line.amount),
                        line.currency, line.counterparty_name or "",
                        line.counterparty_account or "", " ".join(line.remittance.split()))
         printed[fingerprint] += 1
         # An id the file repeats (a "NONREF" placeholder, a batch's shared id) names no one line.
-        if line.transaction_id and ids[_named(line)] == 1:
+        if line.transaction_id and ids[named] == 1:
             key = id_key(statement.account, line.transaction_id, line.currency,
                          to_minor(line.amount, line.currency), line.booking_date)
             keys.append((key, "f:" + _digest(*fingerprint, str(printed[fingerprint])))
-                        if _named(line)[1] else (key,))
+                        if named[1] else (key,))
             continue
         # Two equal transfers on one day are two payments: the occurrence number keeps both.
         occurrences[fingerprint] += 1

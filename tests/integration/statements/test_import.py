@@ -38,6 +38,13 @@ def digest(db: str) -> str:
                           .encode()).hexdigest()
 
 
+def downgrade(db: str, revision: str) -> None:
+    """The database's schema taken back to an earlier migration (`cobranza init` upgrades)."""
+    engine = make_engine(db)
+    command.downgrade(_alembic_config(engine), revision)
+    engine.dispose()
+
+
 def write(path: Path, data: bytes) -> str:
     path.write_bytes(data)
     return str(path)
@@ -159,9 +166,7 @@ def test_sequence_numbers_keyed_before_migration_0005_are_known_after_the_upgrad
         tmp_path: Path, db: str) -> None:
     fee = entry("4.50", "DBIT", ref="1")
     ok(db, "import", "statement", write(tmp_path / "a.xml", march(fee)))
-    engine = make_engine(db)
-    command.downgrade(_alembic_config(engine), "0004")
-    engine.dispose()
+    downgrade(db, "0004")
     # Keyed by account, id, currency and amount (migration 0004), without the date.
     old = "t:" + hashlib.sha256(b"MX00TEST\x1f1\x1fMXN\x1f-450").hexdigest()
     assert rows(db, "SELECT dedupe_key FROM bank_transactions") == [(old,)]
@@ -175,9 +180,7 @@ def test_sequence_numbers_keyed_before_migration_0005_are_known_after_the_upgrad
 def test_lines_keyed_by_an_older_version_are_known_after_the_upgrade(tmp_path: Path,
                                                                      db: str) -> None:
     ok(db, "import", "statement", write(tmp_path / "a.xml", march(entry("10.00", ref="A"))))
-    engine = make_engine(db)
-    command.downgrade(_alembic_config(engine), "0003")
-    engine.dispose()
+    downgrade(db, "0003")
     # Before migration 0004, a line with a bank id was keyed by its account and id alone.
     old = "t:" + hashlib.sha256(b"MX00TEST\x1fA").hexdigest()
     assert rows(db, "SELECT dedupe_key FROM bank_transactions") == [(old,)]
