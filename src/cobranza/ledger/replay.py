@@ -42,8 +42,9 @@ _BATCH = 1_000  # customers loaded, replayed and written together (one IN list p
 
 GroupKey = tuple[int, str]  # (customer row id, currency)
 _KINDS = {kind.value: kind for kind in DocumentKind}
-# Dates are read as stored (day numbers); a ledger has a few thousand distinct ones.
+# Dates are read and written as stored (day numbers); a ledger has a few thousand distinct ones.
 _day = cache(from_day_number)
+_day_number = cache(day_number)
 
 _DOCUMENTS = """
 SELECT i.id, i.customer_id, i.currency, i.number, i.kind, parent.number, i.issue_date,
@@ -97,9 +98,8 @@ def _replay_batch(conn: Connection, writer: _Writer, *, org_id: int, ids: Sequen
     docs, doc_ids = _load_documents(conn, org_id=org_id, ids=with_credits)
     pins = _load_pins(conn, org_id=org_id, ids=with_credits)
     for key in sorted(docs.keys() & credits.keys()):
-        numbers = doc_ids[key]
-        for a in replay(documents=docs[key], credits=credits[key], pins=pins.get(key, ())):
-            writer.add_allocation(org_id, key, numbers[a.document_key], a, source_ids)
+        writer.add(org_id, key, doc_ids[key], source_ids,
+                   replay(documents=docs[key], credits=credits[key], pins=pins.get(key, ())))
 
 
 def targets_of(stored: str | None) -> tuple[str, ...]:
@@ -256,16 +256,17 @@ class Extension:
             used: Sequence[OpenItem] = [i for i in items if i.number in named]
             opens = {i.number: i.open for i in used}
             made = paid_whole(credits, opens)
-            if made is None:
+            if made is None and sum(c.amount for c in credits) > sum(opens.values()):
+                # More money than the named invoices owe (two lines paying one invoice, say):
+                # what is left goes to the oldest others, and no credit can be spent on
+                # those it names alone.
+                used, made = extend_oldest(items, credits)
+            elif made is None:
                 few = list(map(_document, used))
                 made = extend(documents=few, open_amounts=opens, credits=credits)
                 if not spent_on_named(credits, made, few):
-                    # Two lines paying one invoice, say: the second goes to the oldest others.
                     used, made = extend_oldest(items, credits)
-            ids = {i.number: i.invoice_id for i in used}
-            for allocation in made:
-                writer.add_allocation(self.org_id, key, ids[allocation.document_key], allocation,
-                                      sources)
+            writer.add(self.org_id, key, {i.number: i.invoice_id for i in used}, sources, made)
         writer.close()
         return rest
 
@@ -324,18 +325,22 @@ class _Writer:
         self.rows: list[tuple[Any, ...]] = []
         self.written = 0
 
-    def add_allocation(self, org_id: int, key: GroupKey, invoice_id: int, made: Allocated,
-                       sources: Mapping[tuple[SourceKind, str], int]) -> None:
-        """One allocation's row; `sources` gives the ids of payments and credit notes (a
-        discount allowance is funded by, and recorded against, its payment)."""
-        funding = (SourceKind.PAYMENT if made.source_kind is SourceKind.DISCOUNT
-                   else made.source_kind)
-        source = sources[(funding, made.source_key)]
-        self.rows.append((org_id, key[0], key[1], invoice_id, made.source_kind.value,
-                          source if funding is SourceKind.PAYMENT else None,
-                          source if funding is SourceKind.CREDIT_NOTE else None,
-                          day_number(made.date), made.amount))
-        if len(self.rows) >= CHUNK:
+    def add(self, org_id: int, key: GroupKey, invoice_ids: Mapping[str, int],
+            sources: Mapping[tuple[SourceKind, str], int], made: Iterable[Allocated]) -> None:
+        """The rows of a customer's allocations `made`: `invoice_ids` gives each document's id,
+        `sources` those of payments and credit notes (a discount allowance is funded by, and
+        recorded against, its payment)."""
+        customer, currency = key
+        rows = self.rows
+        for a in made:
+            kind = a.source_kind
+            if kind is SourceKind.CREDIT_NOTE:
+                payment, note = None, sources[(kind, a.source_key)]
+            else:
+                payment, note = sources[(SourceKind.PAYMENT, a.source_key)], None
+            rows.append((org_id, customer, currency, invoice_ids[a.document_key], kind.value,
+                         payment, note, _day_number(a.date), a.amount))
+        if len(rows) >= CHUNK:
             self._flush()
 
     def _flush(self) -> None:
