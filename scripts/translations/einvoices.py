@@ -190,10 +190,23 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "closed by credit note {note}":
         "la factura {number} ({uuid}) está sustituida por {new} (CfdiRelacionados, TipoRelacion "
         "04): se cierra con la nota de crédito {note}",
-    "{new} substitutes CFDI {uuid}, which is not in the ledger; do not import it after this one, "
-    "or it would be owed as well":
-        "{new} sustituye al CFDI {uuid}, que no está en el libro; no lo importe después de este, "
-        "o también se adeudaría",
+    "invoice {number} ({uuid}) is substituted by {new}, in the ledger (CfdiRelacionados, "
+    "TipoRelacion 04): not imported":
+        "la factura {number} ({uuid}) está sustituida por {new}, en el libro (CfdiRelacionados, "
+        "TipoRelacion 04): no se importa",
+    "{new} substitutes CFDI {uuid}, which is not in the ledger; the ledger remembers it as "
+    "cancelled, so it will be skipped if it is imported later":
+        "{new} sustituye al CFDI {uuid}, que no está en el libro; el libro lo recuerda como "
+        "cancelado, así que se omitirá si se importa después",
+    "the credit note relates to CFDI {uuid}, cancelled and substituted by invoice {new} "
+    "(CfdiRelacionados, TipoRelacion 04); expected a credit note relating to {new}":
+        "la nota de crédito se relaciona con el CFDI {uuid}, cancelado y sustituido por la "
+        "factura {new} (CfdiRelacionados, TipoRelacion 04); se esperaba una nota de crédito "
+        "relacionada con {new}",
+    "the payment is for CFDI {uuid}, cancelled and substituted by invoice {new} "
+    "(CfdiRelacionados, TipoRelacion 04); expected a payment of {new}":
+        "el pago es del CFDI {uuid}, cancelado y sustituido por la factura {new} "
+        "(CfdiRelacionados, TipoRelacion 04); se esperaba un pago de {new}",
     "'{value}' has more digits than an amount has (at most {n})":
         "'{value}' tiene más dígitos de los que tiene un monto (como máximo {n})",
     "a DTE with FmaPago 3 (sin costo) records a free delivery; it is not a receivable":

@@ -13,7 +13,14 @@ from cobranza.core.taxid import TAX_ID_PUNCTUATION
 from cobranza.einvoices.model import At, Document, Parsed, Party, PaymentLine
 from cobranza.i18n import _
 from cobranza.importers.tabular import RowError
-from cobranza.models import CreditNote, Customer, Invoice, Organisation, Payment
+from cobranza.models import (
+    CreditNote,
+    Customer,
+    Invoice,
+    InvoiceSubstitution,
+    Organisation,
+    Payment,
+)
 
 
 def tax_key(tax_id: str) -> str:
@@ -88,6 +95,9 @@ class Links:
     """Where each credit note and payment line goes, or why it cannot."""
 
     targets: dict[str, Target] = field(default_factory=dict)  # by fiscal id
+    # Named fiscal ids neither here nor in the ledger but cancelled and substituted: the
+    # substitute's number, for a message that says so.
+    substituted: dict[str, str] = field(default_factory=dict)
     errors: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -111,6 +121,10 @@ def targets(session: Session, *, org: Organisation, documents: list[Document],
         ).all()
         for fiscal_id, number, key, code, currency in rows:
             links.targets[str(fiscal_id)] = Target(number, key or tax_key(code), currency)
+    unknown = wanted - links.targets.keys()
+    here = {k: v for k, v in substitutes(documents).items() if k in unknown}
+    links.substituted = substituted_by(session, org=org,
+                                       fiscal_ids=sorted(unknown - here.keys())) | here
     return links
 
 
@@ -129,6 +143,11 @@ def credit_note_targets(documents: list[Document], links: Links) -> dict[str, st
                 links.warnings.append(f"{doc.at.file}:{doc.at.line}: Referencia: " + _(
                     "invoice {number} is not in the ledger yet; it will be settled when it is "
                     "imported", number=key))
+            elif target is None and key in links.substituted:
+                links.errors.append(doc.at.error("CfdiRelacionado/UUID", _(
+                    "the credit note relates to CFDI {uuid}, cancelled and substituted by "
+                    "invoice {new} (CfdiRelacionados, TipoRelacion 04); expected a credit note "
+                    "relating to {new}", uuid=key, new=links.substituted[key])))
             elif target is None:
                 links.errors.append(doc.at.error("CfdiRelacionado/UUID", _(
                     "the credit note relates to CFDI {uuid}, which is neither in the ledger nor "
@@ -151,7 +170,14 @@ def payment_targets(payments: list[PaymentLine], links: Links) -> dict[str, str]
     chosen: dict[str, str] = {}
     for line in payments:
         target = links.targets.get(line.target)
-        if target is None:
+        if target is None and line.target in links.substituted:
+            # Not applied elsewhere either: the SAT does not cancel a CFDI that a valid
+            # complement pays, so this complement was cancelled too, or wrongly issued.
+            links.errors.append(line.at.error("DoctoRelacionado/IdDocumento", _(
+                "the payment is for CFDI {uuid}, cancelled and substituted by invoice {new} "
+                "(CfdiRelacionados, TipoRelacion 04); expected a payment of {new}",
+                uuid=line.target, new=links.substituted[line.target])))
+        elif target is None:
             links.errors.append(line.at.error("DoctoRelacionado/IdDocumento", _(
                 "the payment is for CFDI {uuid}, which is neither in the ledger nor in this "
                 "import; import that invoice first", uuid=line.target)))
@@ -185,30 +211,49 @@ def _mismatch(at: At, target: Target, customer_tax_id: str, currency: str,
 
 def substitutions(session: Session, *, org: Organisation,
                   documents: list[Document]) -> tuple[list[Document], list[str]]:
-    """Invoices an invoice of this import substitutes (CfdiRelacionados TipoRelacion 04: the
-    issuer cancelled them at the SAT and reissued them as this one) are owed no more.
+    """Invoices an invoice substitutes (CfdiRelacionados TipoRelacion 04: the issuer cancelled
+    them at the SAT and reissued them as this one) are owed no more.
 
-    One in this import is left out. One in the ledger is closed by a credit note of its whole
-    amount, numbered SUST-<its number> and dated as the substitute, for its own customer (a
-    CFDI is often reissued to correct the receptor): what was paid on it then goes to the
-    customer's other invoices, the substitute first when it is the same customer's (DOMAIN.md,
-    allocation). Returns the documents to import and a warning for each substitution.
+    One in this import is left out, and so is one a stored invoice substitutes (the ledger
+    remembers the relation: `substitutes`), whichever came first. One in the ledger is closed
+    by a credit note of its whole amount, numbered SUST-<its number> and dated as the
+    substitute, for its own customer (a CFDI is often reissued to correct the receptor): what
+    was paid on it then goes to the customer's other invoices, the substitute first when it is
+    the same customer's (DOMAIN.md, allocation). Returns the documents to import and a warning
+    for each substitution.
     """
     by = {uuid: doc for doc in documents if doc.kind == "invoice" for uuid in doc.replaces}
-    if not by:
+    stored_by = substituted_by(session, org=org, fiscal_ids=[
+        doc.fiscal_id for doc in documents
+        if doc.kind == "invoice" and doc.fiscal_id is not None and doc.fiscal_id not in by])
+    if not by and not stored_by:
         return documents, []
     warnings: list[str] = []
     kept = []
     for doc in documents:
         new = by.get(doc.fiscal_id or "") if doc.kind == "invoice" else None
-        if new is None or new is doc:
+        stored = stored_by.get(doc.fiscal_id or "") if doc.kind == "invoice" else None
+        if new is not None and new is not doc:
+            warnings.append(f"{doc.at.file}:{doc.at.line}: " + _(
+                "invoice {number} ({uuid}) is substituted by {new} (CfdiRelacionados, "
+                "TipoRelacion 04): not imported", number=doc.number, uuid=doc.fiscal_id,
+                new=new.number))
+        elif stored is not None and stored != doc.number:
+            warnings.append(f"{doc.at.file}:{doc.at.line}: " + _(
+                "invoice {number} ({uuid}) is substituted by {new}, in the ledger "
+                "(CfdiRelacionados, TipoRelacion 04): not imported", number=doc.number,
+                uuid=doc.fiscal_id, new=stored))
+        else:
             kept.append(doc)
-            continue
-        warnings.append(f"{doc.at.file}:{doc.at.line}: " + _(
-            "invoice {number} ({uuid}) is substituted by {new} (CfdiRelacionados, TipoRelacion "
-            "04): not imported", number=doc.number, uuid=doc.fiscal_id, new=new.number))
     here = {doc.fiscal_id for doc in documents if doc.fiscal_id is not None}
-    wanted = sorted(by.keys() - here)
+    kept += _close_stored(session, org=org, by=by, wanted=sorted(by.keys() - here),
+                          warnings=warnings)
+    return kept, warnings
+
+
+def _close_stored(session: Session, *, org: Organisation, by: dict[str, Document],
+                  wanted: list[str], warnings: list[str]) -> list[Document]:
+    """The SUST- credit notes closing the stored invoices substituted by this import's."""
     stored = {str(row[0]): row for start in range(0, len(wanted), 1000)
               for row in session.execute(
                   select(Invoice.fiscal_id, Invoice.number, Invoice.amount, Invoice.currency,
@@ -216,17 +261,19 @@ def substitutions(session: Session, *, org: Organisation,
                   .join(Customer, Customer.id == Invoice.customer_id)
                   .where(Invoice.org_id == org.id, Invoice.kind == "invoice",
                          Invoice.fiscal_id.in_(wanted[start:start + 1000]))).all()}
+    notes = []
     for uuid in wanted:
         new = by[uuid]
         row = stored.get(uuid)
         if row is None:
             warnings.append(f"{new.at.file}:{new.at.line}: CfdiRelacionado/UUID: " + _(
-                "{new} substitutes CFDI {uuid}, which is not in the ledger; do not import it "
-                "after this one, or it would be owed as well", new=new.number, uuid=uuid))
+                "{new} substitutes CFDI {uuid}, which is not in the ledger; the ledger "
+                "remembers it as cancelled, so it will be skipped if it is imported later",
+                new=new.number, uuid=uuid))
             continue
         _fiscal_id, number, amount, currency, code, tax_id, name, country = row
         note = f"SUST-{number}"[:64]
-        kept.append(Document(
+        notes.append(Document(
             kind="credit_note", scheme="cfdi", number=note, fiscal_id=None,
             issuer_tax_id=new.issuer_tax_id,
             customer=Party(code=code, tax_id=tax_id or code, name=name, country=country),
@@ -236,7 +283,27 @@ def substitutions(session: Session, *, org: Organisation,
             "invoice {number} ({uuid}) is substituted by {new} (CfdiRelacionados, TipoRelacion "
             "04): closed by credit note {note}", number=number, uuid=uuid, new=new.number,
             note=note))
-    return kept, warnings
+    return notes
+
+
+def substitutes(documents: list[Document]) -> dict[str, str]:
+    """What the ledger remembers of this import's substitutes: cancelled fiscal id -> the
+    number of the invoice substituting it (the last one to name it, as `substitutions`)."""
+    return {uuid: doc.number for doc in documents if doc.kind == "invoice"
+            for uuid in doc.replaces if uuid != doc.fiscal_id}
+
+
+def substituted_by(session: Session, *, org: Organisation,
+                   fiscal_ids: list[str]) -> dict[str, str]:
+    """The stored invoices substituting these fiscal ids: fiscal id -> substitute's number."""
+    wanted = sorted(set(fiscal_ids))
+    found: dict[str, str] = {}
+    for start in range(0, len(wanted), 1000):
+        found.update(session.execute(
+            select(InvoiceSubstitution.fiscal_id, InvoiceSubstitution.invoice_number)
+            .where(InvoiceSubstitution.org_id == org.id,
+                   InvoiceSubstitution.fiscal_id.in_(wanted[start:start + 1000]))).tuples().all())
+    return found
 
 
 def taken_numbers(session: Session, *, org: Organisation,

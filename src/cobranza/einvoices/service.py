@@ -24,7 +24,15 @@ from cobranza.i18n import _, ngettext
 from cobranza.importers.run import Prepared, write_prepared
 from cobranza.importers.tabular import RowError
 from cobranza.ledger.replay import replay_customers
-from cobranza.models import CreditNote, Customer, Invoice, Organisation, Payment, PaymentTerms
+from cobranza.models import (
+    CreditNote,
+    Customer,
+    Invoice,
+    InvoiceSubstitution,
+    Organisation,
+    Payment,
+    PaymentTerms,
+)
 
 EPOCH = date(1970, 1, 1)
 KINDS = ("customers", "invoices", "credit-notes", "payments")
@@ -54,6 +62,7 @@ class _Plan:
     payment_targets: dict[str, str]
     terms: PaymentTerms | None
     rekey: dict[str, str]  # a stored payment's code -> the code of the line taking it over
+    substitutes: dict[str, str]  # a cancelled CFDI's fiscal id -> the invoice substituting it
 
 
 def import_einvoices(session: Session, *, path: Path, org: Organisation, now: datetime,
@@ -97,7 +106,8 @@ def _check(session: Session, *, path: Path, shown: str, org: Organisation, terms
         outcome.errors = sorted(set(kept.errors),
                                 key=lambda e: (e.file, e.line, e.column, e.message))
         return None
-    return _Plan(documents, kept.payments, credit_targets, payment_targets, named, kept.rekey)
+    return _Plan(documents, kept.payments, credit_targets, payment_targets, named, kept.rekey,
+                 checks.substitutes(documents))
 
 
 def _terms(session: Session, *, org: Organisation, code: str | None,
@@ -147,8 +157,10 @@ def _write_steps(session: Session, *, plan: _Plan, org: Organisation, now: datet
              ("invoices", _invoices_frame(plan, outcome)),
              ("credit-notes", _credit_notes_frame(plan)),
              ("payments", _payments_frame(plan))]
+    if plan.substitutes:
+        steps.insert(2, ("substitutions", _substitutions_frame(plan)))
     for kind, prepared in steps:
-        if kind != "customers":
+        if "_party" in prepared.frame.columns:
             prepared.frame = _with_ids(prepared.frame, ids)
         result = write_prepared(session, kind=kind, file=outcome.file, prepared=prepared,
                                 org=org, now=now, dry_run=outcome.dry_run)
@@ -256,6 +268,15 @@ _INVOICE_SCHEMA = {
     "grace_days": pl.Int64, "discount_pct_scaled": pl.Int64, "discount_days": pl.Int64,
     "late_interest_scaled": pl.Int64, "day_basis": pl.Int64, "fiscal_id": pl.Utf8,
     "fiscal_payment_method": pl.Utf8, "exchange_rate": pl.Utf8}
+
+
+def _substitutions_frame(plan: _Plan) -> Prepared:
+    cancelled = sorted(plan.substitutes)
+    frame = pl.DataFrame({"fiscal_id": cancelled,
+                          "invoice_number": [plan.substitutes[k] for k in cancelled]},
+                         schema={"fiscal_id": pl.Utf8, "invoice_number": pl.Utf8})
+    return Prepared(model=InvoiceSubstitution, key="fiscal_id", frame=frame,
+                    columns=["invoice_number"], replay=False)
 
 
 def _credit_notes_frame(plan: _Plan) -> Prepared:

@@ -24,7 +24,7 @@ from cobranza.models.change import ChangeRecord, ImportRun
 from cobranza.models.credit_note import CreditNote
 from cobranza.models.customer import Customer
 from cobranza.models.dunning import CollectionAction, CollectionTask, DunningProgress
-from cobranza.models.invoice import Invoice
+from cobranza.models.invoice import Invoice, InvoiceSubstitution
 from cobranza.models.organisation import ApiKey, Organisation, PaymentTerms
 from cobranza.models.payment import Payment
 from cobranza.models.rate import Rate
@@ -50,6 +50,7 @@ __all__ = [
     "Extension",
     "ImportRun",
     "Invoice",
+    "InvoiceSubstitution",
     "MessageTemplate",
     "Organisation",
     "Pause",

@@ -290,12 +290,12 @@ def test_an_invoice_and_its_substitute_in_one_folder_import_the_substitute(
     assert _owed(ledger) == [("A-2", 104400)]
 
 
-def test_a_substitute_of_an_invoice_not_in_the_ledger_says_to_leave_that_one_out(
+def test_a_substitute_of_an_invoice_not_in_the_ledger_says_that_one_will_be_skipped(
         ledger: str, tmp_path: Path) -> None:
     (tmp_path / "a2.xml").write_bytes(SUBSTITUTE)
     result = ok(ledger, "import", "invoices", str(tmp_path / "a2.xml"))
-    assert (f"A-2 substitutes CFDI {UUID_A}, which is not in the ledger; do not import it "
-            "after this one") in result.stderr
+    assert (f"A-2 substitutes CFDI {UUID_A}, which is not in the ledger; the ledger remembers "
+            "it as cancelled, so it will be skipped if it is imported later") in result.stderr
     assert _owed(ledger) == [("A-2", 104400)]
 
 

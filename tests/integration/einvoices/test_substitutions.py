@@ -1,0 +1,174 @@
+"""CFDI substitution (CfdiRelacionados, TipoRelacion 04) across imports: the ledger remembers which
+CFDI a stored invoice substitutes, so a cancelled one that arrives later is never owed again."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import pytest
+from alembic import command
+
+from cobranza.db import _alembic_config, make_engine
+from tests.integration.einvoices.test_import import SUBSTITUTE, UUID_SUBSTITUTE, rows
+from tests.support import aging_json, cli, ok
+from tests.unit.einvoices.builders import (
+    CUSTOMER_RFC,
+    ORG_RFC,
+    UUID_A,
+    UUID_NC,
+    Docto,
+    Pago,
+    cfdi,
+    pagos,
+)
+
+ORIGINAL = cfdi()  # A-1, 1,160.00, cancelled at the SAT and reissued as A-2 (1,044.00)
+# 300.00 paid on the substitute, A-2.
+PAID = pagos(payments=[Pago("300.00", [Docto(UUID_SUBSTITUTE, "300.00", "1044.00")])])
+# A complement and a credit note naming the cancelled A-1.
+PAID_CANCELLED = pagos(payments=[Pago("300.00", [Docto(UUID_A, "300.00", "1160.00")])])
+CREDITED_CANCELLED = cfdi(uuid=UUID_NC, tipo="E", serie="NC", folio="1", subtotal="100.00",
+                          traslados="16.00", total="116.00", metodo="PUE", related=[UUID_A],
+                          fecha="2026-01-25T09:00:00")
+TABLES = ("customers", "invoices", "credit_notes", "payments", "allocations",
+          "invoice_substitutions")
+
+
+@pytest.fixture
+def ledger(db_url: str) -> str:
+    ok(db_url, "init", "--country", "MX", "--tax-id", ORG_RFC)
+    return db_url
+
+
+def write(tmp_path: Path, name: str, data: bytes) -> str:
+    (tmp_path / name).write_bytes(data)
+    return str(tmp_path / name)
+
+
+def digest(db: str) -> str:
+    return hashlib.sha256(repr([rows(db, f"SELECT * FROM {t} ORDER BY id") for t in TABLES])
+                          .encode()).hexdigest()
+
+
+def balance(db: str) -> list[tuple[str, str, str]]:
+    """Each customer's open balance and unapplied credit, as the aging report gives them."""
+    report = aging_json(db, "2026-03-31")
+    return [(cur, c["total"], c["unapplied"]) for cur, group in report["currencies"].items()
+            for c in group["customers"]]
+
+
+def test_an_invoice_imported_after_its_substitute_is_skipped_with_a_located_warning(
+        ledger: str, tmp_path: Path) -> None:
+    first = ok(ledger, "import", "invoices", write(tmp_path, "a2.xml", SUBSTITUTE))
+    assert re.search(re.escape(str(tmp_path / "a2.xml")) + r":\d+: CfdiRelacionado/UUID: "
+                     + re.escape(f"A-2 substitutes CFDI {UUID_A}, which is not in the ledger; "
+                                 "the ledger remembers it as cancelled, so it will be skipped "
+                                 "if it is imported later"), first.stderr)
+    assert rows(ledger, "SELECT fiscal_id, invoice_number FROM invoice_substitutions") == [
+        (UUID_A, "A-2")]
+    late = ok(ledger, "import", "invoices", write(tmp_path, "a.xml", ORIGINAL))
+    # Located at the invoice, as when it is left out of the import that brings its substitute.
+    assert re.search(re.escape(str(tmp_path / "a.xml")) + r":\d+: " + re.escape(
+        f"invoice A-1 ({UUID_A}) is substituted by A-2, in the ledger (CfdiRelacionados, "
+        "TipoRelacion 04): not imported"), late.stderr)
+    assert "invoices: 0 new, 0 updated, 0 unchanged" in late.stdout
+    assert rows(ledger, "SELECT number FROM invoices") == [("A-2",)]
+    assert rows(ledger, "SELECT COUNT(*) FROM credit_notes") == [(0,)]
+
+
+@pytest.mark.parametrize("order", [("a2.xml", "pay.xml", "a.xml"),  # substitute first
+                                   ("a.xml", "a2.xml", "pay.xml")],  # original first
+                         ids=["substitute-first", "original-first"])
+def test_the_original_and_its_substitute_leave_the_same_balance_in_either_order(
+        ledger: str, tmp_path: Path, order: tuple[str, ...]) -> None:
+    files = {"a.xml": ORIGINAL, "a2.xml": SUBSTITUTE, "pay.xml": PAID}
+    for name in order:
+        ok(ledger, "import", "invoices", write(tmp_path, name, files[name]))
+    # A-2 (1,044.00) less the 300.00 paid on it; the cancelled A-1 is owed nothing.
+    assert balance(ledger) == [("MXN", "744.00", "0.00")]
+    assert rows(ledger, "SELECT fiscal_id, invoice_number FROM invoice_substitutions") == [
+        (UUID_A, "A-2")]
+    before = digest(ledger)
+    for name in order:  # the same files again, in the same order and all at once
+        ok(ledger, "import", "invoices", str(tmp_path / name))
+    ok(ledger, "import", "invoices", str(tmp_path))
+    assert digest(ledger) == before
+    assert balance(ledger) == [("MXN", "744.00", "0.00")]
+
+
+def test_a_substitute_imported_again_records_what_it_substitutes_once(
+        ledger: str, tmp_path: Path) -> None:
+    path = write(tmp_path, "a2.xml", SUBSTITUTE)
+    ok(ledger, "import", "invoices", path)
+    before = digest(ledger)
+    ok(ledger, "import", "invoices", path)
+    assert digest(ledger) == before
+
+
+def test_a_dry_run_does_not_record_the_substitution(ledger: str, tmp_path: Path) -> None:
+    ok(ledger, "import", "invoices", "--dry-run", write(tmp_path, "a2.xml", SUBSTITUTE))
+    assert rows(ledger, "SELECT COUNT(*) FROM invoice_substitutions") == [(0,)]
+
+
+@pytest.mark.parametrize("where", ["ledger", "import"])
+def test_a_payment_of_a_cancelled_invoice_is_refused_once_its_substitute_is_known(
+        ledger: str, tmp_path: Path, where: str) -> None:
+    # The SAT does not cancel an invoice a valid complement pays: one naming it was cancelled
+    # too (or wrongly issued), so it neither revives A-1 nor is applied to A-2 by guess.
+    (tmp_path / "xml").mkdir()
+    if where == "ledger":
+        ok(ledger, "import", "invoices", write(tmp_path, "a2.xml", SUBSTITUTE))
+    else:
+        write(tmp_path / "xml", "a2.xml", SUBSTITUTE)
+        write(tmp_path / "xml", "a.xml", ORIGINAL)
+    pay = write(tmp_path / "xml", "pay.xml", PAID_CANCELLED)
+    before = digest(ledger)
+    result = cli(ledger, "import", "invoices", pay if where == "ledger" else str(tmp_path / "xml"))
+    assert result.exit_code != 0
+    assert (f"DoctoRelacionado/IdDocumento: the payment is for CFDI {UUID_A}, cancelled and "
+            "substituted by invoice A-2 (CfdiRelacionados, TipoRelacion 04); expected a "
+            "payment of A-2") in result.stderr
+    assert digest(ledger) == before
+
+
+def test_a_credit_note_on_a_cancelled_invoice_is_refused_once_its_substitute_is_known(
+        ledger: str, tmp_path: Path) -> None:
+    ok(ledger, "import", "invoices", write(tmp_path, "a2.xml", SUBSTITUTE))
+    before = digest(ledger)
+    result = cli(ledger, "import", "invoices", write(tmp_path, "nc.xml", CREDITED_CANCELLED))
+    assert result.exit_code != 0
+    assert (f"CfdiRelacionado/UUID: the credit note relates to CFDI {UUID_A}, cancelled and "
+            "substituted by invoice A-2 (CfdiRelacionados, TipoRelacion 04); expected a credit "
+            "note relating to A-2") in result.stderr
+    assert digest(ledger) == before
+
+
+def test_substitutes_imported_before_migration_0006_are_recorded_when_imported_again(
+        tmp_path: Path, ledger: str) -> None:
+    path = write(tmp_path, "a2.xml", SUBSTITUTE)
+    ok(ledger, "import", "invoices", path)
+    engine = make_engine(ledger)
+    command.downgrade(_alembic_config(engine), "0005")
+    engine.dispose()
+    ok(ledger, "init")  # brings the database up to date: the relation was never stored
+    assert rows(ledger, "SELECT COUNT(*) FROM invoice_substitutions") == [(0,)]
+    before = rows(ledger, "SELECT * FROM invoices")
+    ok(ledger, "import", "invoices", path)
+    assert rows(ledger, "SELECT fiscal_id, invoice_number FROM invoice_substitutions") == [
+        (UUID_A, "A-2")]
+    assert rows(ledger, "SELECT * FROM invoices") == before
+    late = ok(ledger, "import", "invoices", write(tmp_path, "a.xml", ORIGINAL))
+    assert "is substituted by A-2, in the ledger" in late.stderr
+    assert rows(ledger, "SELECT c.code, i.number FROM invoices i JOIN customers c "
+                        "ON c.id = i.customer_id") == [(CUSTOMER_RFC, "A-2")]
+
+
+def test_the_spanish_warning_says_which_stored_invoice_substitutes_it(
+        ledger: str, tmp_path: Path) -> None:
+    ok(ledger, "import", "invoices", write(tmp_path, "a2.xml", SUBSTITUTE))
+    late = cli(ledger, "import", "invoices", write(tmp_path, "a.xml", ORIGINAL), lang="es")
+    assert late.exit_code == 0
+    assert f"la factura A-1 ({UUID_A}) está sustituida por A-2, en el libro" in late.stderr
+
