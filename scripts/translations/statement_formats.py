@@ -125,4 +125,26 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
         "no es un formato de cartola que cobranza lea; si es una exportación CSV cuyos "
         "encabezados no se reconocen, o que no tiene fila de encabezados, indique sus columnas "
         "con --map (CAMPO=ENCABEZADO, o CAMPO=N para la columna N)",
+    "the amounts are written in different currencies ({codes}); expected one currency per "
+    "file, or a currency column":
+        "los montos están escritos en monedas distintas ({codes}); se esperaba una moneda por "
+        "archivo, o una columna de moneda",
+    "the amounts are written in {written}, not in {other}; give the currency the file is in "
+    "(--currency)":
+        "los montos están escritos en {written}, no en {other}; indique la moneda del archivo "
+        "(--currency)",
+    "the file lists transfers, each with the amount that left one side and the amount that "
+    "reached the other (Wise's transaction history), not an account's movements; export the "
+    "account's statement instead":
+        "el archivo lista transferencias, cada una con el monto que salió de un lado y el que "
+        "llegó al otro (el historial de transacciones de Wise), no los movimientos de una "
+        "cuenta; exporte en su lugar la cartola de la cuenta",
+    "missing value; expected a debit or credit mark for the unsigned amount":
+        "falta el valor; se esperaba una marca de cargo o abono para el monto sin signo",
+    "a fee beside the amount, and no net or running balance: what reached the account is not "
+    "stated; export the file with its net or balance column, or name the column that moved the "
+    "account (--map amount=HEADER)":
+        "una comisión junto al monto, y ni monto neto ni saldo: no se indica lo que llegó a la "
+        "cuenta; exporte el archivo con su columna de neto o de saldo, o indique la columna que "
+        "movió la cuenta (--map amount=ENCABEZADO)",
 }

@@ -149,3 +149,53 @@ def test_a_bad_cell_of_a_file_without_header_names_its_column_number() -> None:
                                             mapping=mapping)
     assert (statement.account, [ln.amount for ln in statement.lines]) == (
         "123456789", [Decimal("10.00"), Decimal("-2.00")])
+
+
+# CaixaBankNow's CSV: ";" cells, the sign and the currency written on each amount, "." grouping
+# thousands with or without decimals after them.
+CAIXABANK = ("Concepto;Fecha;Importe;Saldo\n"
+             "TRANSF. A SU FAVOR;24/06/2026;+1.234EUR;2.527,48EUR\n"
+             "MAKRO CENTRO 18;23/06/2026;-293,48EUR;1.293,48EUR\n"
+             "TRANSFER INMEDIATA;22/06/2026;+1.586,96EUR;1.586,96EUR\n")
+
+
+def test_caixabank_groups_thousands_with_dots_and_writes_the_currency_on_each_amount() -> None:
+    # The organisation's base currency is not the file's: the cells say euros.
+    [statement] = statement_csv.extract_csv(CAIXABANK.encode(), file="c.csv",
+                                            default_currency="MXN")
+    assert statement.currency == "EUR"
+    assert [(ln.booking_date, ln.amount) for ln in statement.lines] == [
+        (date(2026, 6, 24), Decimal("1234")), (date(2026, 6, 23), Decimal("-293.48")),
+        (date(2026, 6, 22), Decimal("1586.96"))]
+
+
+@pytest.mark.parametrize(("text", "kwargs", "message"), [
+    (CAIXABANK, {"currency": "USD"}, "the amounts are written in EUR, not in USD"),
+    (CAIXABANK.replace("-293,48EUR", "-293,48USD"), {},
+     "the amounts are written in different currencies (EUR, USD)"),
+])
+def test_a_currency_the_cells_contradict_is_refused(text: str, kwargs: dict[str, str],
+                                                    message: str) -> None:
+    with language("en"), pytest.raises(StatementError) as caught:
+        statement_csv.extract_csv(text.encode(), file="c.csv", **kwargs)  # type: ignore[arg-type]
+    assert (caught.value.line, caught.value.field) == (1, "currency")
+    assert caught.value.message.startswith(message)
+
+
+@pytest.mark.parametrize("text", [
+    # Davivienda (Colombia): "Valor Total" unsigned, the direction in "Transacción".
+    ("Fecha de Sistema;Descripción motivo;Transacción;Valor Total\n"
+     "01/04/2026;Abono ACH CLIENTE SAS;Nota Crédito;$ 400.000,00\n"
+     "02/04/2026;Cuota de manejo;Nota Débito;$ 12.500,00\n"),
+    # Davivienda's account export: the direction in "Naturaleza", C or D.
+    ("Fecha;Descripción;Valor;Naturaleza\n2026-04-01;Abono ACH CLIENTE SAS;400000.00;C\n"
+     "2026-04-02;Cuota de manejo;12500.00;D\n"),
+    # Global66: one amount column per side, both headed "Monto ...".
+    ("Tipo transaccion;Fecha;Monto debitado;Monto acreditado;Comentario\n"
+     "Transferencia;2026-04-01 10:00:00;;400000;Abono ACH CLIENTE SAS\n"
+     "Pago;2026-04-02 11:00:00;12500;;Cuota de manejo\n"),
+])
+def test_colombian_exports_give_the_direction_apart_from_the_amount(text: str) -> None:
+    assert _read(text, currency="COP") == [
+        (date(2026, 4, 1), Decimal("400000"), None, "Abono ACH CLIENTE SAS"),
+        (date(2026, 4, 2), Decimal("-12500"), None, "Cuota de manejo")]

@@ -126,11 +126,23 @@ def test_a_zero_decimal_currency_groups_with_dots_whatever_the_delimiter() -> No
     ("Fecha valor operación", "value_date"), ("Fecha Operación", "date"),
     ("Fecha de la operación", "date"), ("Concepto / Referencia", "concept"),
     ("Importe MXN", "amount"), ("Monto ($)", "amount"), ("Saldo en pesos", "balance"),
+    # Stripe's id column is no balance.
+    ("balance_transaction_id", "transaction_id"),
 ])
 def test_headers_are_recognised_by_their_leading_words(header: str, field: str) -> None:
     first = "Otro" if field == "date" else "Fecha Contable"
     columns = statement_csv._header_columns(f"{first};Cargo;{header}")
     assert columns is not None and columns.get(field) == 2
+
+
+@pytest.mark.parametrize(("header", "field"), [
+    # An amount's header that names one side is that side's column (Global66, Arizona FCU).
+    ("Monto debitado", "debit"), ("Valor Crédito", "credit"), ("Amount Debit", "debit"),
+    ("Amount Credit", "credit"), ("Monto Débito/Crédito", "amount"),
+])
+def test_an_amount_header_naming_a_side_is_that_sides_column(header: str, field: str) -> None:
+    columns = statement_csv._header_columns(f"Fecha;{header}")
+    assert columns == {"date": 0, field: 1}
 
 
 def test_an_exact_header_wins_over_one_that_only_starts_alike() -> None:
@@ -534,3 +546,14 @@ def test_a_header_without_rows_is_an_empty_statement() -> None:
     [statement] = statement_csv.extract_csv(b"Fecha;Detalle;Cargo;Abono;Saldo\n", file="h.csv",
                                             currency="CLP")
     assert statement.lines == []
+
+
+@pytest.mark.parametrize("day", ["15/03", "15-03", "Mar 15", "15 Mar"])
+def test_a_date_without_a_year_is_refused_where_it_is(day: str) -> None:
+    # Bancolombia's and some card exports write only the day and the month: the year is not
+    # guessed from the clock.
+    data = f"Fecha;Descripción;Monto\n01/03/2026;Pago;100\n{day};Comisión;-5\n".encode()
+    with pytest.raises(StatementError) as caught:
+        statement_csv.extract_csv(data, file="sin_año.csv", currency="CLP")
+    assert str(caught.value) == (f"sin_año.csv:3: Fecha: '{day}' is not a date; expected "
+                                 "YYYY-MM-DD, DD-MM-YYYY or DD/MM/YYYY")

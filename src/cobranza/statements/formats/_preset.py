@@ -1,5 +1,7 @@
 """The CSV reader's generic preset: which statement field each header names, and the words
-its cells use (sign marks, states of rows not booked), for every bank alike (`formats.csv`).
+its cells use (sign marks, states of rows not booked), for every bank alike (`formats.csv`);
+and the few headers only one provider's export has, whose amounts read otherwise (American
+Express's charges, Wise's list of transfers).
 
 Headers and cells are compared normalised: lower case, no accents, punctuation as spaces.
 """
@@ -22,11 +24,20 @@ PRESET: dict[str, tuple[str, ...]] = {
     "value_date": ("fecha valor", "fecha de valor", "f valor", "fecha valuta", "value date",
                    "available on", "valutadatum", "wertstellung", "wert", "rentedatum",
                    "date de valeur", "data valuta"),
-    # "Net" after fees, as PayPal's balance moves; a file with an "Amount" column reads that.
     # "Value" alone is NatWest's signed amount ("Value Date" is the value date).
     "amount": ("monto", "importe", "amount", "valor", "value", "transaction amount",
-               "transaction net amount", "net", "net amount", "total amount", "betrag", "umsatz",
-               "bedrag", "transactiebedrag", "montant", "importo"),
+               "total amount", "betrag", "umsatz", "bedrag", "transactiebedrag", "montant",
+               "importo"),
+    # What reached the balance after fees (PayPal's "Net" beside "Gross", Stripe's beside
+    # "Amount"): where a file has it, it is the movement's amount (`formats._columns`).
+    "net": ("net", "net amount", "transaction net amount", "neto", "monto neto", "importe neto",
+            "netto"),
+    # A fee taken from the movement, in files without a net (Revolut's and Stripe's "Fee",
+    # charged as a positive number): the balance moves by the amount less the fee.
+    "fee": ("fee", "fees", "fee amount"),
+    # A card issuer's amount, a charge positive and a payment negative (American Express):
+    # no header says so by itself; `CARD` headers or --map charge=HEADER name it.
+    "charge": (),
     # Exact spellings, so that "Importe del débito" is no amount and "Cheques / Cargos" (Chile)
     # no unknown column.
     "debit": ("cargo", "cargos", "debito", "debitos", "retiro", "retiros", "gasto", "gastos",
@@ -87,7 +98,8 @@ PRESET: dict[str, tuple[str, ...]] = {
     "transaction_id": ("id transaccion", "numero operacion", "n operacion", "nro operacion",
                        "numero de operacion", "nro de operacion", "n de operacion",
                        "operacion numero", "folio",
-                       "transaction id", "source id", "identificador", "transferwise id", "id"),
+                       "transaction id", "source id", "identificador", "transferwise id", "id",
+                       "balance transaction id"),
     "currency": ("moneda", "divisa", "currency", "wahrung", "waehrung", "munt", "muntsoort",
                  "devise"),
     "balance": ("saldo", "balance", "balance amount", "partial balance", "running balance",
@@ -96,17 +108,19 @@ PRESET: dict[str, tuple[str, ...]] = {
     # Mercado Pago): those rows are not booked (`NOT_BOOKED`).
     "status": ("estado", "estatus", "status", "state"),
     # A column that says whether an unsigned amount is a debit or a credit (Santander México's
-    # "Cargo/Abono" of + and -): `formats.csv._signs`.
+    # "Cargo/Abono" of + and -, PayPal's "Balance Impact"): `formats.csv._signs`.
     "sign": ("cargo abono", "abono cargo", "cargo o abono", "c a", "a c", "debito credito",
              "credito debito", "debit credit", "credit debit", "debit or credit", "dr cr", "cr dr",
-             "d c", "c d", "signo", "sign", "naturaleza", "direction", "af bij"),
+             "d c", "c d", "signo", "sign", "naturaleza", "direction", "af bij",
+             "balance impact"),
 }
 
 # Headers that start like a field's but are none: the account holder's and the bank's names
 # (HSBC México), which would otherwise be read as the counterparty's ("nombre ...").
-# Mercury's "Name On Card" is the account's own cardholder, not the merchant.
+# Mercury's "Name On Card" is the account's own cardholder, not the merchant; PayPal's
+# "Reference Txn ID" another PayPal transaction's id, not the payer's reference.
 OTHER = frozenset({"nombre de cuenta", "nombre de la cuenta", "nombre del banco", "nombre banco",
-                    "nombre del titular", "nombre titular", "name on card"})
+                    "nombre del titular", "nombre titular", "name on card", "reference txn id"})
 
 
 # States of a row that the bank has not booked (normalised: lower case, no accents).
@@ -120,7 +134,38 @@ NOT_BOOKED = frozenset({
 # The marks of a sign column (normalised; "+" and "-" as written). A lone "C" is a cargo
 # beside "A" (abono) and a credit beside "D" (debit): the column's own marks say which.
 # ING Netherlands writes "Af" (out) and "Bij" (in).
+# Davivienda (Colombia) writes "Nota Crédito" and "Nota Débito".
 CREDIT_MARKS = frozenset({"+", "a", "abono", "abonos", "cr", "credit", "credito", "h",
-                           "haber", "in", "ingreso", "deposito", "bij"})
+                           "haber", "in", "ingreso", "deposito", "bij", "nota credito"})
 DEBIT_MARKS = frozenset({"-", "cargo", "cargos", "d", "db", "dr", "debit", "debito", "out",
-                          "egreso", "retiro", "af"})
+                          "egreso", "retiro", "af", "nota debito"})
+
+# Words that, filling a column by themselves, say a movement's direction (Davivienda's
+# "Transacción": "Nota Débito", "Nota Crédito"): a column of them is a sign column beside an
+# unsigned amount (`formats._columns.sign_column`). Not "credit" or "debit" alone, which a card's
+# type (Stripe's "Card Funding") writes too.
+SIDE_WORDS = frozenset({"nota credito", "nota debito", "abono", "abonos", "cargo", "cargos",
+                        "deposito", "retiro", "ingreso", "egreso"})
+
+# The mark of a sign column for a row that moves no money: PayPal's Balance Impact "Memo"
+# (authorizations, and holds shown for information only) is counted as not booked.
+NO_IMPACT = frozenset({"memo"})
+
+# An amount header whose words add a side ("Monto debitado", "Valor Crédito", Global66 and
+# Colombian banks) is that side's column, not a signed amount (`formats._columns.field_of`).
+DEBIT_WORDS = frozenset({"debito", "debitado", "debitos", "cargo", "cargos", "retiro",
+                         "retiros", "egreso", "egresos", "debit", "debits", "withdrawal",
+                         "withdrawals", "soll"})
+CREDIT_WORDS = frozenset({"credito", "acreditado", "creditos", "abono", "abonos", "deposito",
+                          "depositos", "ingreso", "ingresos", "credit", "credits", "deposit",
+                          "deposits", "haben"})
+
+# Headers only American Express's exports have: its "Amount" is a card's, charges positive
+# and payments negative, the opposite of a bank account's (`formats._columns`). Its
+# shortest export (Date, Description, Amount) cannot be told from a bank's: --map charge=Amount.
+CARD = frozenset({"card member", "appears on your statement as", "extended details"})
+
+# Headers of a list of transfers, each with the amount that left one side and the amount
+# that reached the other (Wise's transaction history: "Source amount (after fees)", "Target
+# amount (after fees)", Direction IN, OUT or NEUTRAL): no account's movements, refused.
+TRANSFER_SIDES = frozenset({"source amount", "target amount"})

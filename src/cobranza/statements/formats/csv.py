@@ -8,18 +8,16 @@ the time: the caller passes them (`--account`, `--currency`), the file has a cur
 money header names it ("Cargos (CLP)", "Importe MXN"), or the organisation's base currency is
 assumed (`default_currency`): a business's account is in its own currency unless said otherwise.
 
-Headers are recognised the same way for every bank (the preset of `formats._preset`), never by
-a per-bank table: exact spellings first, then a header that starts with a known spelling and adds
-words ("Concepto / Referencia"), the longest spelling deciding ("Fecha Valor ..." is the value
-date, not the booking date).
+Headers are recognised the same way for every bank (`formats._columns`, with the preset of
+`formats._preset`), never by a per-bank table. The amounts are what moved the account: a net
+after fees, a card issuer's charge as money out; rows a bank lists but has not booked are left
+out, and where every row states the balance after it, the balances must add up.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import re
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
@@ -28,29 +26,32 @@ from typing import Any
 
 import polars as pl
 
-from cobranza.core.money import exponent, from_minor, is_currency, minor_to_str
+from cobranza.core.money import exponent, from_minor, is_currency
 from cobranza.i18n import _
 from cobranza.importers.columns import normalise_header
 from cobranza.importers.parsing import parse_amounts, parse_dates
 from cobranza.importers.tabular import LINE, RowError, Table, detect_delimiter, to_utf8
-from cobranza.statements.formats._preset import CREDIT_MARKS, DEBIT_MARKS, NOT_BOOKED, OTHER, PRESET
+from cobranza.statements.formats._balances import BalanceBreak, check_running_balance
+from cobranza.statements.formats._cells import decimal_comma, month_first, written_currencies
+from cobranza.statements.formats._columns import (
+    FIELDS,
+    MONEY,
+    LayoutRefused,
+    find_columns,
+    header_currency,
+    sign_column,
+)
+from cobranza.statements.formats._preset import CREDIT_MARKS, DEBIT_MARKS, NO_IMPACT, NOT_BOOKED
 from cobranza.statements.formats._rows import footer, summary
 from cobranza.statements.formats._text import join, optional, rf_reference
 from cobranza.statements.model import ParsedStatement, StatementError, StatementLine
 
 name = "csv"
+__all__ = ["FIELDS", "extract", "extract_csv", "identify", "name"]
 
-FIELDS = tuple(PRESET)
-MONEY = ("amount", "debit", "credit", "balance")
 # How many non-empty lines of account details ("Cartola", "Cuenta: ...") may stand above the
 # header row of an export.
 PREAMBLE = 20
-# A money header may name its currency: a trailing note in parentheses, "Cargos (CLP)", or a
-# trailing code written in capitals, "Importe MXN" (capitals only: "Monto top" is no Tongan pa'anga).
-_NOTE = re.compile(r"^(?P<base>.*?\S)\s*\((?P<note>[^()]*)\)$")
-# Symbols that name one currency only ("Importe (€)", ING España); "$" names several.
-_SYMBOLS = {"€": "EUR", "£": "GBP"}
-_CODE = re.compile(r"^(?P<base>.*\S)\s+(?P<note>[A-Z]{3})$")
 
 
 def identify(head: bytes) -> bool:
@@ -72,8 +73,8 @@ def extract_csv(data: bytes, *, file: str, mapping: Mapping[str, str] | None = N
     """Read a CSV statement; `mapping` names the header of a field (`amount=Importe MXN`), or
     its column's number in a file without a header row (`amount=2`).
 
-    The currency is, in order: a currency column's cell, `currency`, the one a money header
-    names, then `default_currency` (the organisation's base currency).
+    The currency is, in order: a currency column's cell, `currency`, the one the money headers
+    or cells name, then `default_currency` (the organisation's base currency).
     """
     given = (currency or "").strip().upper()
     if given and not is_currency(given):
@@ -94,17 +95,12 @@ def extract_csv(data: bytes, *, file: str, mapping: Mapping[str, str] | None = N
         delimiter = detect_delimiter(lines[start])
         rows = list(csv.reader(io.StringIO("\n".join(lines[start:])), delimiter=delimiter))
     header = [h.strip() for h in rows[0]]
-    columns = _columns(header, mapping, file, line=start + 1)
-    code = given or _header_currency(header, columns, file, line=start + 1)
-    code = code or ("" if "currency" in columns else (default_currency or "").strip().upper())
-    if not code and "currency" not in columns:
-        raise StatementError(file, start + 1, "currency", _(
-            "the file has no currency column; give the account's currency (--currency)"))
-    table, not_booked = _table(file, header, rows[1:], columns, first_line=start + 2,
-                               delimiter=delimiter, currency=code)
-    if not account and "account" in columns:
-        table, columns = _own_account(table, columns)
-    statement_lines = _lines(table, columns, code, file)
+    columns = sign_column(find_columns(header, mapping, file, line=start + 1), rows[1:])
+    code = _currency(header, columns, rows[1:], file, given=given,
+                     default=(default_currency or "").strip().upper(), line=start + 1)
+    table, columns, statement_lines, not_booked = _read(
+        file, header, rows[1:], columns, first_line=start + 2, delimiter=delimiter,
+        currency=code, own=not account)
     if account or "account" not in columns:
         return [ParsedStatement(format=name, account=(account or "").strip(),
                                 currency=code or None, lines=statement_lines, line=start + 1,
@@ -118,6 +114,67 @@ def extract_csv(data: bytes, *, file: str, mapping: Mapping[str, str] | None = N
             for at, (own, lines) in enumerate(by_account.items())] or [ParsedStatement(
                 format=name, account="", currency=code or None, line=start + 1,
                 not_booked=not_booked)]
+
+
+def _currency(header: list[str], columns: dict[str, int], rows: list[list[str]], file: str, *,
+              given: str, default: str, line: int) -> str:
+    """The file's currency ("" when a currency column gives each row's): the one given, the
+    one its money headers or cells name (CaixaBank writes "-293,48EUR"), else `default`.
+
+    A currency written in the file is never overridden: the organisation's base currency is
+    only assumed, and a given currency the cells contradict is refused.
+    """
+    named = "" if given else header_currency(header, columns, file, line=line)
+    written: set[str] = set()
+    if "currency" not in columns:
+        at = [columns[field] for field in MONEY if field in columns]
+        written = written_currencies([row[i] for row in rows for i in at if i < len(row)])
+    if len(written) > 1:
+        raise StatementError(file, line, "currency", _(
+            "the amounts are written in different currencies ({codes}); expected one currency "
+            "per file, or a currency column", codes=", ".join(sorted(written))))
+    in_cells = written.pop() if written else ""
+    for other in (given, named):
+        if in_cells and other and other != in_cells:
+            raise StatementError(file, line, "currency", _(
+                "the amounts are written in {written}, not in {other}; give the currency the "
+                "file is in (--currency)", written=in_cells, other=other))
+    code = given or named or in_cells or ("" if "currency" in columns else default)
+    if not code and "currency" not in columns:
+        raise StatementError(file, line, "currency", _(
+            "the file has no currency column; give the account's currency (--currency)"))
+    return code
+
+
+def _read(file: str, header: list[str], rows: list[list[str]], columns: dict[str, int], *,
+          first_line: int, delimiter: str, currency: str,
+          own: bool) -> tuple[Table, dict[str, int], list[StatementLine], int]:
+    """The table, its columns, its lines and how many rows are not booked.
+
+    A row whose state says it is not booked is left out, unless the running balances add up
+    only with it: PayPal marks a transfer from or to the bank Pending while its Balance already
+    counts it. `own`: an account column may be the statement's own (no --account given).
+    """
+    def attempt(statuses: bool) -> tuple[Table, dict[str, int], list[StatementLine], int, bool]:
+        table, not_booked = _table(file, header, rows, columns, first_line=first_line,
+                                   delimiter=delimiter, currency=currency, statuses=statuses)
+        read = columns
+        if own and "account" in columns:
+            table, read = _own_account(table, columns)
+        lines, checked = _lines(table, read, currency, file)
+        return table, read, lines, not_booked, checked
+
+    try:
+        table, read, lines, not_booked, _checked = attempt(statuses=True)
+    except BalanceBreak as broken:
+        # Read again with every state: taken only when each row's balance is there and adds up.
+        try:
+            table, read, lines, not_booked, checked = attempt(statuses=False)
+        except StatementError:
+            raise broken from None
+        if not checked:
+            raise broken from None
+    return table, read, lines, not_booked
 
 
 def _own_account(table: Table, columns: dict[str, int]) -> tuple[Table, dict[str, int]]:
@@ -151,7 +208,9 @@ def _header_line(lines: list[str], mapping: Mapping[str, str] | None, file: str)
         raise StatementError(file, 1, "", _("the file is empty; expected a header row"))
     for i in filled:
         try:
-            _columns(_header(lines[i]), mapping, file, line=i + 1)
+            find_columns(_header(lines[i]), mapping, file, line=i + 1)
+        except LayoutRefused:
+            return i  # reading it again says why
         except StatementError:
             continue
         return i
@@ -164,95 +223,35 @@ def _header(line: str) -> list[str]:
 
 
 def _header_columns(line: str) -> dict[str, int] | None:
-    """The columns of `line` read as a header, or None when it is not a statement's header."""
+    """The columns of `line` read as a header, or None when it is not a statement's header
+    (none, {}, for a layout the reader knows and refuses: reading it says why)."""
     try:
-        return _columns(_header(line), None, "")
+        return find_columns(_header(line), None, "")
+    except LayoutRefused:
+        return {}
     except StatementError:
         return None
 
 
-def _split_note(header: str) -> tuple[str, str]:
-    """The header without a trailing note, and the note: "Cargos (CLP)" -> ("Cargos", "CLP")."""
-    text = header.strip()
-    match = _NOTE.match(text) or _CODE.match(text)
-    return (match["base"], match["note"].strip()) if match else (text, "")
-
-
-def _header_currency(header: list[str], columns: dict[str, int], file: str, *,
-                     line: int) -> str:
-    """The ISO code the money headers name ("Saldo (CLP)"), "" when none; two codes are an error."""
-    notes = [_split_note(header[columns[field]])[1] for field in MONEY if field in columns]
-    codes = {code for note in notes
-             for code in [_SYMBOLS.get(note, note.upper())] if is_currency(code)}
-    if len(codes) > 1:
-        raise StatementError(file, line, "currency", _(
-            "the headers name different currencies ({codes}); give the account's currency "
-            "(--currency) and the columns to read (--map)", codes=", ".join(sorted(codes))))
-    return codes.pop() if codes else ""
-
-
-def _field_of(key: str) -> str | None:
-    """The field a normalised header names: an exact spelling, else the longest leading one."""
-    if key in OTHER:
-        return None
-    for field, spellings in PRESET.items():
-        if key in spellings:
-            return field
-    leading = [(len(spelling), field) for field, spellings in PRESET.items()
-               for spelling in spellings if key.startswith(spelling + " ")]
-    return max(leading)[1] if leading else None
-
-
-def _columns(header: list[str], mapping: Mapping[str, str] | None, file: str,
-             line: int = 1) -> dict[str, int]:
-    """Which position holds each field: the mapping first, then the preset's spellings."""
-    normalised = [normalise_header(h) for h in header]
-    keys = [normalise_header(_split_note(h)[0]) for h in header]
-    found: dict[str, int] = {}
-    for field, wanted in (mapping or {}).items():
-        if field not in PRESET:
-            raise StatementError(file, line, field, _(
-                "--map: '{field}' is not a statement field; expected one of {fields}",
-                field=field, fields=", ".join(FIELDS)))
-        if normalise_header(wanted) not in normalised:
-            raise StatementError(file, line, field, _(
-                "--map: the file has no column '{header}'", header=wanted))
-        found[field] = normalised.index(normalise_header(wanted))
-    # Exact spellings first, so "Fecha" wins over a "Fecha Contable Banco" further along; among
-    # exact ones the spelling the preset lists first, then the leftmost column.
-    fields = [_field_of(key) for key in keys]
-    exact = sorted((PRESET[named].index(key), i) for i, (key, named)
-                   in enumerate(zip(keys, fields, strict=True))
-                   if named is not None and key in PRESET[named])
-    leading = [i for i, (key, named) in enumerate(zip(keys, fields, strict=True))
-               if named is not None and key not in PRESET[named]]
-    for i in [i for _rank, i in exact] + leading:
-        named = fields[i]
-        if named is not None and named not in found and i not in found.values():
-            found[named] = i
-    if "date" not in found and "value_date" in found:
-        found["date"] = found.pop("value_date")  # the movement's only date
-    if "date" not in found or not {"amount", "debit", "credit"} & found.keys():
-        raise StatementError(file, line, "", _(
-            "the header has no date and amount columns (such as Fecha and Monto, or Cargo and"
-            " Abono); name them with --map date=HEADER --map amount=HEADER"))
-    return found
-
-
 def _table(file: str, header: list[str], rows: list[list[str]], columns: dict[str, int], *,
-           first_line: int, delimiter: str, currency: str) -> tuple[Table, int]:
+           first_line: int, delimiter: str, currency: str,
+           statuses: bool = True) -> tuple[Table, int]:
     """The rows as the ledger imports' Table (stripped strings, empty as null, line numbers),
-    and how many rows were left out as not booked (pending, declined)."""
+    and how many rows were left out as not booked: pending or declined (unless `statuses` is
+    False), or marked as moving no money (PayPal's Balance Impact "Memo")."""
     data: dict[str, list[str | None]] = {field: [] for field in columns}
     lines: list[int] = []
     not_booked = 0
-    date_at, status_at = columns.get("date"), columns.get("status")
+    date_at, status_at = columns.get("date"), columns.get("status") if statuses else None
+    sign_at = columns.get("sign")
     end = footer(rows, date_at)
     for offset, row in enumerate(rows[:end]):
         if not any(cell.strip() for cell in row) or summary(row, date_at):
             continue
-        if status_at is not None and status_at < len(row) and normalise_header(
-                row[status_at]) in NOT_BOOKED:
+        if (status_at is not None and status_at < len(row)
+                and normalise_header(row[status_at]) in NOT_BOOKED) or (
+                sign_at is not None and sign_at < len(row)
+                and normalise_header(row[sign_at]) in NO_IMPACT):
             not_booked += 1
             continue
         for field, i in columns.items():
@@ -267,8 +266,9 @@ def _table(file: str, header: list[str], rows: list[list[str]], columns: dict[st
                         if "currency" in columns else [])
     codes = {c for c in [*cells, currency] if c}
     whole = bool(codes) and all(is_currency(c) and exponent(c) == 0 for c in codes)
+    money = [c for f in MONEY if f in frame.columns for c in frame[f].drop_nulls().to_list()]
     return Table(file, frame, headers, delimiter, "utf-8",
-                 _decimal_comma(frame, delimiter, whole=whole)), not_booked
+                 decimal_comma(money, delimiter, whole=whole)), not_booked
 
 
 _DASHES = frozenset({"-", "\u2013", "\u2014"})
@@ -280,37 +280,10 @@ def _unguarded(cell: str) -> str:
     return text.strip("'").strip() if text.startswith("'") else text
 
 
-def _decimal_comma(frame: pl.DataFrame, delimiter: str, *, whole: bool) -> bool:
-    """True when the amounts are written 1.234,50; a ";" file uses a comma unless they show not.
-
-    `whole`: every currency of the file has no minor unit (CLP), so no mark can be decimal.
-    """
-    cells = [c for f in MONEY if f in frame.columns for c in frame[f].drop_nulls().to_list()]
-    marks = {_decimal_mark(c, whole=whole) for c in cells} - {None}
-    return "," in marks if len(marks) == 1 else delimiter == ";"
-
-
-def _decimal_mark(cell: str, *, whole: bool) -> str | None:
-    """The decimal mark a cell shows by itself ("," or "."), None when it shows neither."""
-    digits = re.sub(r"[^\d.,]", "", cell)
-    marks = [c for c in digits if c in ".,"]
-    if not marks:
-        return None
-    last = marks[-1]
-    other = "," if last == "." else "."
-    if other in marks:
-        return last  # 1,160.00 or 1.160,00: the last mark is the decimal one
-    if len(marks) > 1:
-        return other  # 1.160.000: a mark used twice groups thousands
-    after = len(digits) - digits.rindex(last) - 1
-    if after in (1, 2):
-        return last
-    # 12.990 is twelve thousand in a currency without decimals; elsewhere it could be either.
-    return other if after == 3 and whole else None
-
-
-def _lines(table: Table, columns: dict[str, int], currency: str, file: str) -> list[StatementLine]:
-    """One line per row: signed amount (amount, or credit minus debit), dates and references."""
+def _lines(table: Table, columns: dict[str, int], currency: str,
+           file: str) -> tuple[list[StatementLine], bool]:
+    """One line per row: signed amount (amount, or credit minus debit), dates and references;
+    and whether a running balance on every row was checked."""
     frame = table.frame
     codes = frame["currency"].str.to_uppercase() if "currency" in columns else None
     codes = (codes.fill_null(currency) if codes is not None
@@ -320,111 +293,60 @@ def _lines(table: Table, columns: dict[str, int], currency: str, file: str) -> l
             raise StatementError(file, line, table.header("currency"), _(
                 "'{value}' is not an ISO 4217 currency code", value=code or ""))
     exponents = {c: exponent(c) for c in set(codes.to_list())}
-    month_first = _month_first(frame["date"].drop_nulls().unique().to_list())
-    dates, errors = parse_dates(table, "date", month_first=month_first)
-    values, more = (parse_dates(table, "value_date", required=False, month_first=month_first)
+    us_order = month_first(frame["date"].drop_nulls().unique().to_list())
+    dates, errors = parse_dates(table, "date", month_first=us_order)
+    values, more = (parse_dates(table, "value_date", required=False, month_first=us_order)
                     if "value_date" in columns else (pl.Series([None] * frame.height), []))
     amounts = _amounts(table, columns, codes, exponents, errors)
     errors = sorted(errors + more, key=lambda e: e.line)
     if errors:
         first = errors[0]
         raise StatementError(file, first.line, first.column, first.message)
+    checked = False
     if "balance" in columns:
         accounts = _accounts(table) if "account" in columns else [""] * frame.height
-        _check_running_balance(table, list(zip(accounts, codes.to_list(), strict=True)), codes,
-                               exponents, amounts, dates.to_list())
+        checked = check_running_balance(table, list(zip(accounts, codes.to_list(), strict=True)),
+                                        codes, exponents, amounts, dates.to_list())
+    if "fee" in columns and not checked:
+        _unconfirmed_fee(table)
     out = []
     for i, row in enumerate(frame.iter_rows(named=True)):
         code = codes[i]
         out.append(_line(row, dates[i], values[i], from_minor(amounts[i], code), code))
-    return out
+    return out, checked
 
 
-def _check_running_balance(table: Table, groups: list[tuple[str, str]],
-                           codes: pl.Series, exponents: dict[str, int], amounts: list[int],
-                           dates: list[date]) -> None:
-    """Where every movement states the account's balance after it, the balances must follow
-    from the amounts (the statement's balance check, DOMAIN.md aside: the bank's own sums).
-    `groups` gives each row's account and currency: each has its own balances.
-
-    Each movement's balance less its amount is the balance before it: another movement's
-    balance or, once per group, the opening balance. That holds whatever the order of the rows
-    (newest first, or the days newest first and each day's movements oldest first), and a
-    misread amount, sign or decimal point breaks it: its balance before is no movement's
-    balance. Without a stated opening balance, the first movement's amount is taken as
-    written. A balance column that is partly empty or unreadable (some banks give the balance
-    at the end of each day only) states nothing checkable, and is let be.
-    """
-    balances, unreadable = parse_amounts(table, "balance", codes, exponents=exponents,
-                                         required=False, positive=False)
-    if unreadable or balances.null_count():
-        return
-    # Per account and currency (`groups`): (position, balance before, balance after).
-    rows: dict[tuple[str, str], list[tuple[int, int, int]]] = {}
-    for at, (group, after, amount) in enumerate(zip(groups, balances.to_list(), amounts,
-                                                     strict=True)):
-        rows.setdefault(group, []).append((at, after - amount, after))
-    for movements in rows.values():
-        unmatched = Counter(before for _at, before, _after in movements)
-        unmatched.subtract(after for _at, _before, after in movements)
-        if sum(n for n in unmatched.values() if n > 0) <= 1:
-            continue
-        # The opening balance is the balance before a movement of the first day; the others
-        # left over are where the sums break: the latest of them is shown.
-        loose = [at for at, before, _after in movements if unmatched[before] > 0]
-        at = max(loose, key=lambda at: (dates[at], -at))
-        line = table.frame[LINE][at]
-        raise StatementError(table.file, line, table.header("balance"), _(
-            "the balance {balance} less the amount {amount} is {before}, the balance of no "
-            "other movement: the balances do not follow from the amounts (an amount misread, "
-            "or movements missing from the file)",
-            balance=_money(balances[at], codes[at]), amount=_money(amounts[at], codes[at]),
-            before=_money(balances[at] - amounts[at], codes[at])))
-
-
-def _money(minor: int, currency: str) -> str:
-    return f"{minor_to_str(minor, currency)} {currency}"
-
-
-_NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})(?:[ T].*)?$")
-
-
-def _month_first(cells: list[str]) -> bool:
-    """True when the dates are written MM/DD/YYYY, as banks in the United States write them.
-
-    A day over 12 decides: in the first place the file is day-first, in the second month-first
-    (both: day-first, and the others are refused with their lines). When no day is over 12 the
-    reading whose dates span the shorter period wins, since an export covers days or weeks, not
-    months apart (07/01..07/05/2026 is five days of July, not January to May); a tie is read
-    day-first, as banks in Chile, Mexico and Spain write.
-    """
-    parts = [(int(m[1]), int(m[2]), int(m[3]) + (2000 if len(m[3]) == 2 else 0))
-             for c in cells if (m := _NUMERIC_DATE.match(c))]
-    if not parts:
-        return False
-    if any(first > 12 for first, _second, _year in parts):
-        return False
-    if any(second > 12 for _first, second, _year in parts):
-        return True
-    try:
-        day_first = [date(year, b, a) for a, b, year in parts]
-        month_first = [date(year, a, b) for a, b, year in parts]
-    except ValueError:  # an impossible date, refused later with its line
-        return False
-    return (max(month_first) - min(month_first)) < (max(day_first) - min(day_first))
+def _unconfirmed_fee(table: Table) -> None:
+    """Refuse a fee taken from an amount that no running balance confirms: without a net, the
+    file does not say whether its amount is before the fee (Revolut's, whose balance shows it)
+    or after it, nor that the fee is in the amount's currency (Stripe's list of payments)."""
+    charged = table.frame.filter(pl.col("fee").str.contains(r"[1-9]"))
+    if charged.height:
+        raise StatementError(table.file, charged[LINE][0], table.header("fee"), _(
+            "a fee beside the amount, and no net or running balance: what reached the account "
+            "is not stated; export the file with its net or balance column, or name the column "
+            "that moved the account (--map amount=HEADER)"))
 
 
 def _amounts(table: Table, columns: dict[str, int], codes: pl.Series,
              exponents: dict[str, int], errors: list[RowError]) -> list[int]:
-    """Signed minor units: the amount column as written, else credit minus debit."""
-    if "amount" in columns:
-        amounts, found = parse_amounts(table, "amount", codes, exponents=exponents, positive=False)
+    """Signed minor units: the amount column as written (signed by a sign column; a card's
+    charge is money out; less a fee taken from it), else credit minus debit."""
+    field = "amount" if "amount" in columns else "charge" if "charge" in columns else None
+    if field is not None:
+        amounts, found = parse_amounts(table, field, codes, exponents=exponents, positive=False)
         errors.extend(found)
-        if "sign" not in columns:
-            return [a or 0 for a in amounts.to_list()]
-        signs = _signs(table, errors)
-        return [(a or 0) if sign is None else sign * abs(a or 0)
-                for a, sign in zip(amounts.to_list(), signs, strict=True)]
+        signed = [a or 0 for a in amounts.to_list()]
+        if "sign" in columns:
+            signed = _signed(table, signed, errors)
+        if field == "charge":
+            signed = [-a for a in signed]
+        if "fee" in columns:
+            fees, found = parse_amounts(table, "fee", codes, exponents=exponents,
+                                        required=False, positive=False)
+            errors.extend(found)
+            signed = [a - (f or 0) for a, f in zip(signed, fees.to_list(), strict=True)]
+        return signed
     total = [0] * table.frame.height
     for field, sign in (("credit", 1), ("debit", -1)):
         if field not in columns:
@@ -441,6 +363,19 @@ def _amounts(table: Table, columns: dict[str, int], codes: pl.Series,
         "missing value; expected an amount in {columns}", columns=named))
         for line in empty[LINE].to_list())
     return total
+
+
+def _signed(table: Table, amounts: list[int], errors: list[RowError]) -> list[int]:
+    """The amounts with the direction their sign column marks; an unsigned amount without a
+    mark is refused (PayPal's item rows leave Balance Impact empty: they move nothing)."""
+    signs = _signs(table, errors)
+    header = table.header("sign")
+    for amount, cell, line in zip(amounts, table.frame["sign"].to_list(),
+                                  table.frame[LINE].to_list(), strict=True):
+        if cell is None and amount > 0:
+            errors.append(RowError(table.file, line, header, _(
+                "missing value; expected a debit or credit mark for the unsigned amount")))
+    return [a if sign is None else sign * abs(a) for a, sign in zip(amounts, signs, strict=True)]
 
 
 def _signs(table: Table, errors: list[RowError]) -> list[int | None]:

@@ -1,0 +1,66 @@
+"""The running-balance check of the tabular readers (`formats.csv`): where every movement
+states the account's balance after it, the balances must follow from the amounts."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+import polars as pl
+
+from cobranza.core.money import minor_to_str
+from cobranza.i18n import _
+from cobranza.importers.parsing import parse_amounts
+from cobranza.importers.tabular import LINE, Table
+from cobranza.statements.model import StatementError
+
+
+class BalanceBreak(StatementError):
+    """A movement whose balance does not follow from its amount and the other balances."""
+
+
+def check_running_balance(table: Table, groups: list[tuple[str, str]],
+                          codes: pl.Series, exponents: dict[str, int], amounts: list[int],
+                          dates: list[date]) -> bool:
+    """Check the balances (the statement's balance check, DOMAIN.md aside: the bank's own sums);
+    True when they were checked, False when the file states none that can be.
+    `groups` gives each row's account and currency: each has its own balances.
+
+    Each movement's balance less its amount is the balance before it: another movement's
+    balance or, once per group, the opening balance. That holds whatever the order of the rows
+    (newest first, or the days newest first and each day's movements oldest first), and a
+    misread amount, sign or decimal point breaks it: its balance before is no movement's
+    balance. Without a stated opening balance, the first movement's amount is taken as
+    written. A balance column that is partly empty or unreadable (some banks give the balance
+    at the end of each day only) states nothing checkable, and is let be.
+    """
+    balances, unreadable = parse_amounts(table, "balance", codes, exponents=exponents,
+                                         required=False, positive=False)
+    if unreadable or balances.null_count():
+        return False
+    # Per account and currency (`groups`): (position, balance before, balance after).
+    rows: dict[tuple[str, str], list[tuple[int, int, int]]] = {}
+    for at, (group, after, amount) in enumerate(zip(groups, balances.to_list(), amounts,
+                                                     strict=True)):
+        rows.setdefault(group, []).append((at, after - amount, after))
+    for movements in rows.values():
+        unmatched = Counter(before for _at, before, _after in movements)
+        unmatched.subtract(after for _at, _before, after in movements)
+        if sum(n for n in unmatched.values() if n > 0) <= 1:
+            continue
+        # The opening balance is the balance before a movement of the first day; the others
+        # left over are where the sums break: the latest of them is shown.
+        loose = [at for at, before, _after in movements if unmatched[before] > 0]
+        at = max(loose, key=lambda at: (dates[at], -at))
+        line = table.frame[LINE][at]
+        raise BalanceBreak(table.file, line, table.header("balance"), _(
+            "the balance {balance} less the amount {amount} is {before}, the balance of no "
+            "other movement: the balances do not follow from the amounts (an amount misread, "
+            "or movements missing from the file)",
+            balance=_money(balances[at], codes[at]), amount=_money(amounts[at], codes[at]),
+            before=_money(balances[at] - amounts[at], codes[at])))
+    return True
+
+
+def _money(minor: int, currency: str) -> str:
+    return f"{minor_to_str(minor, currency)} {currency}"

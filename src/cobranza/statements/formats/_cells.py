@@ -1,0 +1,81 @@
+"""What a tabular export's cells show about the whole file (`formats.csv`): the decimal mark of
+its amounts, the order of its dates and the currency its amounts are written in."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from cobranza.core.money import is_currency
+
+
+def decimal_comma(cells: list[str], delimiter: str, *, whole: bool) -> bool:
+    """True when the amounts are written 1.234,50; a ";" file uses a comma unless they show not.
+
+    `whole`: every currency of the file has no minor unit (CLP), so no mark can be decimal.
+    """
+    marks = {_decimal_mark(c, whole=whole) for c in cells} - {None}
+    return "," in marks if len(marks) == 1 else delimiter == ";"
+
+
+def _decimal_mark(cell: str, *, whole: bool) -> str | None:
+    """The decimal mark a cell shows by itself ("," or "."), None when it shows neither."""
+    digits = re.sub(r"[^\d.,]", "", cell)
+    marks = [c for c in digits if c in ".,"]
+    if not marks:
+        return None
+    last = marks[-1]
+    other = "," if last == "." else "."
+    if other in marks:
+        return last  # 1,160.00 or 1.160,00: the last mark is the decimal one
+    if len(marks) > 1:
+        return other  # 1.160.000: a mark used twice groups thousands
+    after = len(digits) - digits.rindex(last) - 1
+    if after in (1, 2):
+        return last
+    # 12.990 is twelve thousand in a currency without decimals; elsewhere it could be either.
+    return other if after == 3 and whole else None
+
+
+_NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})(?:[ T].*)?$")
+
+
+def month_first(cells: list[str]) -> bool:
+    """True when the dates are written MM/DD/YYYY, as banks in the United States write them.
+
+    A day over 12 decides: in the first place the file is day-first, in the second month-first
+    (both: day-first, and the others are refused with their lines). When no day is over 12 the
+    reading whose dates span the shorter period wins, since an export covers days or weeks, not
+    months apart (07/01..07/05/2026 is five days of July, not January to May); a tie is read
+    day-first, as banks in Chile, Mexico and Spain write.
+    """
+    parts = [(int(m[1]), int(m[2]), int(m[3]) + (2000 if len(m[3]) == 2 else 0))
+             for c in cells if (m := _NUMERIC_DATE.match(c))]
+    if not parts:
+        return False
+    if any(first > 12 for first, _second, _year in parts):
+        return False
+    if any(second > 12 for _first, second, _year in parts):
+        return True
+    try:
+        day_first = [date(year, b, a) for a, b, year in parts]
+        month_first = [date(year, a, b) for a, b, year in parts]
+    except ValueError:  # an impossible date, refused later with its line
+        return False
+    return (max(month_first) - min(month_first)) < (max(day_first) - min(day_first))
+
+
+# An ISO code written before or after the figures of an amount ("-13,18EUR", CaixaBank's
+# export; "EUR 1.234,56"). Capitals only: "12 abc" is no amount in a currency.
+_CODE_AFTER = re.compile(r"[\d)]\s*([A-Z]{3})\s*$")
+_CODE_BEFORE = re.compile(r"^\s*([A-Z]{3})\s*[-+(\u2212]?\s*\d")
+
+
+def written_currencies(cells: list[str]) -> set[str]:
+    """The ISO 4217 codes the amounts are written with ("-293,48EUR" is in euros)."""
+    found = set()
+    for cell in cells:
+        match = _CODE_AFTER.search(cell) or _CODE_BEFORE.match(cell)
+        if match and is_currency(match[1]):
+            found.add(match[1])
+    return found
