@@ -105,9 +105,9 @@ def apply_all(session: Session, *, org_id: int, applications: Sequence[Applicati
          stamp, stamp)
         for a, mid, pid, p in zip(applications, match_ids, payment_ids, payments, strict=True)])
     iso = {n: on.isoformat() for n, on in day.items()}
-    writes.insert(log.TABLE, log.chained(org_id=org_id, heads=heads,
-                                         events=[_event(a, now, user, iso[a.line.booking_day])
-                                                 for a in applications]))
+    writes.write(log.TABLE.name, log.COLUMNS, log.chained(
+        conn, org_id=org_id, heads=heads,
+        events=[_event(a, now, user, iso[a.line.booking_day]) for a in applications]))
     if extension is None:
         replayed = {a.customer_id for a in applications}
     else:

@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Any, cast
 
 import orjson
-from sqlalchemy import Table, func, select
+from sqlalchemy import Connection, Table, func, select
 from sqlalchemy.orm import Session
 
 from cobranza import bulk
@@ -88,21 +88,29 @@ def heads(session: Session, customer_ids: Sequence[int]) -> dict[int, tuple[int,
     return found
 
 
-def chained(*, org_id: int, events: Iterable[Event],
-            heads: Mapping[int, tuple[int, str]]) -> list[dict[str, Any]]:
+# The columns of `chained`'s rows, in order.
+COLUMNS = ("org_id", "customer_id", "seq", "at", "kind", "actor", "payload", "prev_hash", "hash")
+
+
+def chained(conn: Connection, *, org_id: int, events: Iterable[Event],
+            heads: Mapping[int, tuple[int, str]]) -> list[tuple[Any, ...]]:
     """The rows that append `events` to their customers' chains, which end at `heads` (as
-    `heads` reads them), ready to insert."""
+    `heads` reads them): tuples in `COLUMNS` order, as the driver of `conn` takes them
+    (`bulk.write`)."""
     last = dict(heads)
-    rows: list[dict[str, Any]] = []
+    stored: dict[datetime, Any] = {}  # a batch's entries share their time: bound once
+    rows: list[tuple[Any, ...]] = []
     for event in sorted(events, key=lambda e: (e.customer_id, e.at)):
         seq, prev = last.get(event.customer_id, (0, GENESIS))
         seq += 1
         payload = canonical(event.payload)
         digest = entry_hash(customer_id=event.customer_id, seq=seq, at=event.at,
                             kind=event.kind, actor=event.actor, payload=payload, prev_hash=prev)
-        rows.append({"org_id": org_id, "customer_id": event.customer_id, "seq": seq,
-                     "at": event.at, "kind": event.kind, "actor": event.actor,
-                     "payload": payload, "prev_hash": prev, "hash": digest})
+        at = stored.get(event.at)
+        if at is None:
+            at = stored[event.at] = bulk.bound(conn, TABLE.c.at, event.at)
+        rows.append((org_id, event.customer_id, seq, at, event.kind, event.actor, payload, prev,
+                     digest))
         last[event.customer_id] = (seq, digest)
     return rows
 
@@ -113,9 +121,11 @@ def append(session: Session, *, org_id: int, events: Iterable[Event]) -> int:
     if not batch:
         return 0
     session.flush()
-    rows = chained(org_id=org_id, events=batch,
+    conn = session.connection()
+    rows = chained(conn, org_id=org_id, events=batch,
                    heads=heads(session, sorted({e.customer_id for e in batch})))
-    return bulk.insert(session.connection(), TABLE, rows)
+    bulk.write(conn, TABLE.name, COLUMNS, rows)
+    return len(rows)
 
 
 @dataclass(frozen=True, slots=True)
