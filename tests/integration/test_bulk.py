@@ -224,3 +224,24 @@ def test_rows_given_at_once_are_written_a_chunk_a_statement(db_url: str) -> None
         assert session.scalar(select(func.count()).select_from(Customer)) == bulk.CHUNK + 3
         assert session.scalar(select(Customer.created_at).where(Customer.id == 1)) == NOW
     engine.dispose()
+
+
+@pytest.mark.parametrize("as_json", [True, False])
+def test_values_every_row_shares_are_given_once_and_written_in_every_row(
+        db_url: str, as_json: bool) -> None:
+    engine = make_engine(db_url)
+    migrate(engine)
+    with unit_of_work(engine) as session:
+        org = _org(session)
+        conn = session.connection()
+        at = bulk.bound(conn, cast(Table, Customer.__table__).c.created_at, NOW)
+        rows = [(n, f"C{n}", f"Cliente {n}") for n in range(1, bulk.CHUNK + 3)]
+        bulk.write(conn, "customers", ("id", "code", "name"), rows, as_json=as_json,
+                   shared={"org_id": org, "country": "MX", "do_not_contact": False,
+                           "created_at": at, "updated_at": at})
+        written = session.execute(select(Customer.id, Customer.org_id, Customer.code,
+                                         Customer.name, Customer.country,
+                                         Customer.created_at).order_by(Customer.id)).all()
+    engine.dispose()
+    assert [(i, c, n) for i, _o, c, n, _co, _at in written] == rows
+    assert {(o, co, a) for _i, o, _c, _n, co, a in written} == {(org, "MX", NOW)}

@@ -64,7 +64,8 @@ JOIN invoices i ON i.id = pa.invoice_id
 LEFT JOIN payments p ON p.id = pa.payment_id
 LEFT JOIN credit_notes cn ON cn.id = pa.credit_note_id
 WHERE pa.org_id = {m} AND pa.customer_id IN ({ids})"""
-_COLUMNS = ("org_id", "customer_id", "currency", "invoice_id", "source_kind", "payment_id",
+# The columns of an allocation's row; the organisation's is written beside them (`_Writer`).
+_COLUMNS = ("customer_id", "currency", "invoice_id", "source_kind", "payment_id",
             "credit_note_id", "date", "amount")
 
 
@@ -79,7 +80,7 @@ def replay_customers(session: Session, *, org_id: int,
     else:
         ids = sorted(customer_ids)
     _delete_allocations(session, org_id=org_id, ids=None if customer_ids is None else ids)
-    writer = _Writer(partial(bulk.write, conn))
+    writer = _Writer(partial(bulk.write, conn), org_id)
     for start in range(0, len(ids), _BATCH):
         _replay_batch(conn, writer, org_id=org_id, ids=ids[start:start + _BATCH])
     return writer.close()
@@ -98,7 +99,7 @@ def _replay_batch(conn: Connection, writer: _Writer, *, org_id: int, ids: Sequen
     docs, doc_ids = _load_documents(conn, org_id=org_id, ids=with_credits)
     pins = _load_pins(conn, org_id=org_id, ids=with_credits)
     for key in sorted(docs.keys() & credits.keys()):
-        writer.add(org_id, key, doc_ids[key], source_ids,
+        writer.add(key, doc_ids[key], source_ids,
                    replay(documents=docs[key], credits=credits[key], pins=pins.get(key, ())))
 
 
@@ -244,7 +245,7 @@ class Extension:
             groups[(a.customer_id, a.currency)].append(a)
         # A customer replayed in full is replayed in every currency.
         rest = {cust for cust, _cur in groups.keys() - self.extendable}
-        writer = _Writer(writes.write)
+        writer = _Writer(writes.write, self.org_id)
         for key in sorted(k for k in groups.keys() & self.extendable if k[0] not in rest):
             items = self.open_items(*key)
             credits = [a.credit for a in groups[key]]
@@ -266,7 +267,7 @@ class Extension:
                 made = extend(documents=few, open_amounts=opens, credits=credits)
                 if not spent_on_named(credits, made, few):
                     used, made = extend_oldest(items, credits)
-            writer.add(self.org_id, key, {i.number: i.invoice_id for i in used}, sources, made)
+            writer.add(key, {i.number: i.invoice_id for i in used}, sources, made)
         writer.close()
         return rest
 
@@ -316,16 +317,16 @@ def _document(item: OpenItem) -> Document:
 
 
 class _Writer:
-    """Allocation rows handed to `write` (`bulk.write` on a connection, or `Behind.write`)
-    `CHUNK` at a time across batches."""
+    """Allocation rows of organisation `org_id` handed to `write` (`bulk.write` on a
+    connection, or `Behind.write`) `CHUNK` at a time across batches."""
 
-    def __init__(self, write: Callable[[str, Sequence[str], Sequence[tuple[Any, ...]]], object]
-                 ) -> None:
+    def __init__(self, write: Callable[..., object], org_id: int) -> None:
         self.write = write
+        self.org_id = org_id
         self.rows: list[tuple[Any, ...]] = []
         self.written = 0
 
-    def add(self, org_id: int, key: GroupKey, invoice_ids: Mapping[str, int],
+    def add(self, key: GroupKey, invoice_ids: Mapping[str, int],
             sources: Mapping[tuple[SourceKind, str], int], made: Iterable[Allocated]) -> None:
         """The rows of a customer's allocations `made`: `invoice_ids` gives each document's id,
         `sources` those of payments and credit notes (a discount allowance is funded by, and
@@ -338,14 +339,14 @@ class _Writer:
                 payment, note = None, sources[(kind, a.source_key)]
             else:
                 payment, note = sources[(SourceKind.PAYMENT, a.source_key)], None
-            rows.append((org_id, customer, currency, invoice_ids[a.document_key], kind.value,
-                         payment, note, _day_number(a.date), a.amount))
+            rows.append((customer, currency, invoice_ids[a.document_key], kind.value, payment,
+                         note, _day_number(a.date), a.amount))
         if len(rows) >= CHUNK:
             self._flush()
 
     def _flush(self) -> None:
         if self.rows:
-            self.write("allocations", _COLUMNS, self.rows)
+            self.write("allocations", _COLUMNS, self.rows, shared={"org_id": self.org_id})
             self.written += len(self.rows)
             self.rows = []
 

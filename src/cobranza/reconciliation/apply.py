@@ -90,24 +90,27 @@ def apply_all(session: Session, *, org_id: int, applications: Sequence[Applicati
     stored = {n: bulk.bound(conn, _PAYMENTS.c.date, on) for n, on in day.items()}
     # The match points to its write-off: the notes are written first.
     writes.write(_CREDIT_NOTES.name, _NOTE_COLUMNS, [
-        (cn, org_id, a.customer_id, note.key, note.targets[0], stored[a.line.booking_day],
-         a.line.currency, note.amount, stamp, stamp)
-        for a, mid in owed for cn, note in [notes[mid]]])
+        (cn, a.customer_id, note.key, note.targets[0], stored[a.line.booking_day],
+         a.line.currency, note.amount)
+        for a, mid in owed for cn, note in [notes[mid]]],
+        shared={"org_id": org_id, "created_at": stamp, "updated_at": stamp})
     writes.write(_MATCHES.name, _MATCH_COLUMNS, [
-        (mid, org_id, a.line.id, a.customer_id, a.amount, a.line.currency,
+        (mid, a.line.id, a.customer_id, a.amount, a.line.currency,
          ";".join(a.invoice_numbers) or None, int(a.confidence * 1000), a.method,
          orjson.dumps(a.evidence or {}, option=orjson.OPT_SORT_KEYS).decode(),
-         notes[mid][0] if mid in notes else None, stamp, user)
-        for a, mid in zip(applications, match_ids, strict=True)])
+         notes[mid][0] if mid in notes else None)
+        for a, mid in zip(applications, match_ids, strict=True)],
+        shared={"org_id": org_id, "created_at": stamp, "created_by": user})
     writes.write(_PAYMENTS.name, _PAYMENT_COLUMNS, [
-        (pid, org_id, a.customer_id, p.key, stored[a.line.booking_day], a.line.currency,
-         a.amount, ";".join(a.invoice_numbers) or None, a.line.transaction_id, "bank", mid,
-         stamp, stamp)
-        for a, mid, pid, p in zip(applications, match_ids, payment_ids, payments, strict=True)])
+        (pid, a.customer_id, p.key, stored[a.line.booking_day], a.line.currency,
+         a.amount, ";".join(a.invoice_numbers) or None, a.line.transaction_id, mid)
+        for a, mid, pid, p in zip(applications, match_ids, payment_ids, payments, strict=True)],
+        shared={"org_id": org_id, "method": "bank", "created_at": stamp, "updated_at": stamp})
     iso = {n: on.isoformat() for n, on in day.items()}
     writes.write(log.TABLE.name, log.COLUMNS, log.chained(
-        conn, org_id=org_id, heads=heads,
-        events=[_event(a, now, user, iso[a.line.booking_day]) for a in applications]))
+        conn, heads=heads,
+        events=[_event(a, now, user, iso[a.line.booking_day]) for a in applications]),
+        shared={"org_id": org_id})
     if extension is None:
         replayed = {a.customer_id for a in applications}
     else:
@@ -124,14 +127,12 @@ def apply_all(session: Session, *, org_id: int, applications: Sequence[Applicati
 _MATCHES = cast(Table, ReconciliationMatch.__table__)
 _PAYMENTS = cast(Table, Payment.__table__)
 _CREDIT_NOTES = cast(Table, CreditNote.__table__)
-_NOTE_COLUMNS = ("id", "org_id", "customer_id", "number", "invoice_number", "date", "currency",
-                 "amount", "created_at", "updated_at")
-_MATCH_COLUMNS = ("id", "org_id", "transaction_id", "customer_id", "amount", "currency",
-                  "invoice_numbers", "confidence", "method", "evidence", "write_off_id",
-                  "created_at", "created_by")
-_PAYMENT_COLUMNS = ("id", "org_id", "customer_id", "code", "date", "currency", "amount",
-                    "invoice_numbers", "reference", "method", "match_id", "created_at",
-                    "updated_at")
+# The columns of each row; the organisation and the timestamps are bound once (`bulk.writing`).
+_NOTE_COLUMNS = ("id", "customer_id", "number", "invoice_number", "date", "currency", "amount")
+_MATCH_COLUMNS = ("id", "transaction_id", "customer_id", "amount", "currency", "invoice_numbers",
+                  "confidence", "method", "evidence", "write_off_id")
+_PAYMENT_COLUMNS = ("id", "customer_id", "code", "date", "currency", "amount", "invoice_numbers",
+                    "reference", "match_id")
 
 
 def _event(a: Application, now: datetime, user: str | None, on: str) -> Event:

@@ -88,15 +88,15 @@ def heads(session: Session, customer_ids: Sequence[int]) -> dict[int, tuple[int,
     return found
 
 
-# The columns of `chained`'s rows, in order.
-COLUMNS = ("org_id", "customer_id", "seq", "at", "kind", "actor", "payload", "prev_hash", "hash")
+# The columns of `chained`'s rows, in order; the organisation's is written beside them.
+COLUMNS = ("customer_id", "seq", "at", "kind", "actor", "payload", "prev_hash", "hash")
 
 
-def chained(conn: Connection, *, org_id: int, events: Iterable[Event],
+def chained(conn: Connection, *, events: Iterable[Event],
             heads: Mapping[int, tuple[int, str]]) -> list[tuple[Any, ...]]:
     """The rows that append `events` to their customers' chains, which end at `heads` (as
     `heads` reads them): tuples in `COLUMNS` order, as the driver of `conn` takes them
-    (`bulk.write`)."""
+    (`bulk.write`, with the organisation `shared`)."""
     last = dict(heads)
     stored: dict[datetime, Any] = {}  # a batch's entries share their time: bound once
     rows: list[tuple[Any, ...]] = []
@@ -109,8 +109,7 @@ def chained(conn: Connection, *, org_id: int, events: Iterable[Event],
         at = stored.get(event.at)
         if at is None:
             at = stored[event.at] = bulk.bound(conn, TABLE.c.at, event.at)
-        rows.append((org_id, event.customer_id, seq, at, event.kind, event.actor, payload, prev,
-                     digest))
+        rows.append((event.customer_id, seq, at, event.kind, event.actor, payload, prev, digest))
         last[event.customer_id] = (seq, digest)
     return rows
 
@@ -122,9 +121,9 @@ def append(session: Session, *, org_id: int, events: Iterable[Event]) -> int:
         return 0
     session.flush()
     conn = session.connection()
-    rows = chained(conn, org_id=org_id, events=batch,
-                   heads=heads(session, sorted({e.customer_id for e in batch})))
-    bulk.write(conn, TABLE.name, COLUMNS, rows)
+    rows = chained(conn, events=batch, heads=heads(session, sorted({e.customer_id
+                                                                    for e in batch})))
+    bulk.write(conn, TABLE.name, COLUMNS, rows, shared={"org_id": org_id})
     return len(rows)
 
 
