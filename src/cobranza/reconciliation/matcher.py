@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import marshal
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from functools import cache
 from typing import Any, NamedTuple
@@ -41,7 +41,6 @@ class Verdict(NamedTuple):
     line: LineRow
     status: str  # applied | review | unmatched | ignored
     suggestions: list[Suggestion]
-    stored: str | None = None  # the suggestions as the line stores them (`match_lines`)
 
 
 def _references(line: LineRow, index: LedgerIndex, refs: Sequence[references.Decoded],
@@ -234,16 +233,13 @@ def match_line(line: LineRow, index: LedgerIndex, *, refs: Sequence[references.D
 
 def match_lines(lines: Sequence[LineRow], index: LedgerIndex, *,
                 refs: dict[int, list[references.Decoded]], owners: dict[int, int],
-                fee: FeeTolerance, complete: bool = False, workers: int = 1,
-                describe: Callable[[list[Verdict]], list[str | None]] | None = None,
-                ) -> list[Verdict]:
+                fee: FeeTolerance, complete: bool = False, workers: int = 1) -> list[Verdict]:
     """`match_line` for every line, in order, split across `workers` processes.
 
     Each line is matched on its own (the index only caches what any line would compute the
     same way), so the verdicts are the same however the lines are split. The invoice numbers
     in the lines' text are found by a polars join (`LedgerIndex.numbers_in`): here, for a
     worker's lines before it is forked, and for this process's own while the workers run.
-    `describe` gives each verdict's `stored` text, made by the process that matched it.
     """
     numbers: dict[int, list[tuple[str, Sequence[OpenItem]]]] = {}
     found: set[tuple[int, int]] = set()
@@ -255,18 +251,14 @@ def match_lines(lines: Sequence[LineRow], index: LedgerIndex, *,
     def work(start: int, stop: int) -> list[Verdict]:
         if (start, stop) not in found:
             find_numbers(start, stop)
-        verdicts = [match_line(ln, index, refs=refs.get(ln.id, ()), owners=owners, fee=fee,
-                               complete=complete, numbers=numbers.get(ln.id, ()))
-                    for ln in lines[start:stop]]
-        if describe is None:
-            return verdicts
-        return [Verdict(v.line, v.status, v.suggestions, text)
-                for v, text in zip(verdicts, describe(verdicts), strict=True)]
+        return [match_line(ln, index, refs=refs.get(ln.id, ()), owners=owners, fee=fee,
+                           complete=complete, numbers=numbers.get(ln.id, ()))
+                for ln in lines[start:stop]]
 
     def unpack(packed: bytes) -> list[Verdict]:
         by_id = {ln.id: ln for ln in lines}
-        return [_verdict(by_id[line_id], status, suggestions, stored)
-                for line_id, status, suggestions, stored in marshal.loads(packed)]
+        return [_verdict(by_id[line_id], status, suggestions)
+                for line_id, status, suggestions in marshal.loads(packed)]
 
     parts = across_processes(work, len(lines), workers=workers, pack=_pack, unpack=unpack,
                              least=PARALLEL_LEAST, ahead=find_numbers)
@@ -278,7 +270,7 @@ def _pack(verdicts: list[Verdict]) -> bytes:
     return marshal.dumps([
         (v.line.id, v.status, [(s.customer_id, s.invoice_ids, str(s.confidence), s.fit.kind,
                                 s.fit.invoice_ids, s.fit.certain, s.fit.write_off, s.evidence,
-                                s.identity) for s in v.suggestions], v.stored)
+                                s.identity) for s in v.suggestions])
         for v in verdicts])
 
 
@@ -287,10 +279,10 @@ def _decimal(text: str) -> Decimal:
     return Decimal(text)  # confidences have three places: a thousand values at most
 
 
-def _verdict(line: LineRow, status: str, suggestions: list[Any], stored: str | None) -> Verdict:
+def _verdict(line: LineRow, status: str, suggestions: list[Any]) -> Verdict:
     # marshal gives tuples back as tuples: the ids and the evidence need no conversion.
     return Verdict(line, status, [
         Suggestion(customer, ids, _decimal(confidence), Fit(kind, fit_ids, certain, write_off),
                    evidence, identity)
         for customer, ids, confidence, kind, fit_ids, certain, write_off, evidence, identity
-        in suggestions], stored)
+        in suggestions])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import marshal
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -99,9 +99,8 @@ def _reconcile(session: Session, *, org_id: int, now: datetime, auto: bool,
         cap = FEE_CAPS.get(currency)
         fee = FeeTolerance(fee_pct, None if cap is None else to_minor(cap, currency))
         mine = [ln for ln in lines if ln.currency == currency]
-        outcome.verdicts.extend(match_lines(
-            mine, indexes[currency], refs=refs, owners=owners, fee=fee, complete=not auto,
-            workers=workers, describe=_describer(outcome.codes, indexes[currency])))
+        outcome.verdicts.extend(match_lines(mine, indexes[currency], refs=refs, owners=owners,
+                                            fee=fee, complete=not auto, workers=workers))
         clock = _lap(outcome, "match", clock)
     outcome.verdicts.sort(key=lambda v: v.line.id)
     _name_invoices(session, org_id=org_id, outcome=outcome, indexes=indexes)
@@ -156,25 +155,6 @@ def suggestion_json(s: Suggestion, outcome: Outcome) -> dict[str, object]:
             "evidence": dict(_rounded(s.evidence))}
 
 
-def _describer(codes: dict[int, str],
-               index: LedgerIndex) -> Callable[[list[Verdict]], list[str | None]]:
-    """The lines' stored suggestions (`_line_row`), made by the process that matched them
-    (`match_lines`): with two CPUs, half of them on the other. The invoices' numbers are taken
-    from their customer's open items (no polars in a forked process). None for a line whose
-    suggestions name an invoice no longer open (a reference may): made here once its number
-    is read."""
-    def describe(verdicts: list[Verdict]) -> list[str | None]:
-        outcome = Outcome(codes=codes)
-        known = outcome.numbers
-        for customer in {s.customer_id for v in verdicts for s in v.suggestions
-                         if s.invoice_ids}:
-            known.update((i.invoice_id, i.number) for i in index.owed_by(customer))
-        return [orjson.dumps([suggestion_json(s, outcome) for s in v.suggestions]).decode()
-                if all(i in known for s in v.suggestions for i in s.invoice_ids) else None
-                for v in verdicts]
-    return describe
-
-
 @lru_cache(maxsize=4096)
 def _rounded(evidence: tuple[tuple[str, float], ...]) -> tuple[tuple[str, float], ...]:
     # Most lines carry one of a few kinds of evidence at the usual strengths.
@@ -197,10 +177,9 @@ def _record(session: Session, *, org_id: int, outcome: Outcome, now: datetime,
 def _line_row(v: Verdict, outcome: Outcome) -> tuple[object, ...]:
     """A line's status, customer, confidence and stored suggestions, and its id."""
     best = v.suggestions[0] if v.suggestions else None
-    stored = v.stored if v.stored is not None else orjson.dumps(
-        [suggestion_json(s, outcome) for s in v.suggestions]).decode()
     return (v.status, best.customer_id if best and v.status == "applied" else None,
-            int(best.confidence * 1000) if best else None, stored, v.line.id)
+            int(best.confidence * 1000) if best else None,
+            orjson.dumps([suggestion_json(s, outcome) for s in v.suggestions]).decode(), v.line.id)
 
 
 def _application(v: Verdict, outcome: Outcome, method: str = "auto",

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from cobranza.core.matching import FeeTolerance, OpenItem
-from cobranza.reconciliation import matcher, service
+from cobranza.reconciliation import matcher
 from cobranza.reconciliation.index import LedgerIndex
 from cobranza.reconciliation.matcher import Verdict, match_line, match_lines, references_in
 from cobranza.reconciliation.repository import CustomerRow, LineRow
@@ -102,35 +102,3 @@ def test_lines_matched_in_several_processes_get_the_same_verdicts(
     assert {v.status for v in serial} >= {"applied", "review", "ignored"}
     monkeypatch.setattr(matcher, "PARALLEL_LEAST", 5)
     assert run(3) == serial
-
-
-def test_the_suggestions_a_line_stores_are_made_where_it_was_matched_as_they_would_be_here(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    index = _index()
-    codes = {1: "C1", 2: "C2", 3: "C3"}
-    lines = [LineRow(n, 1, "012180001234567895", f"BNK{n}", 120, amount, "MXN", payer, None,
-                     None, text, "new")
-             for n, (payer, amount, text) in enumerate(
-                 [("FERRETERIA HERNANDEZ OLVE", 58000, "PAGO"), ("", 20000, "F-0000030"),
-                  ("PAPELERIA RUIZ", 19800, "PAGO"), ("NADIE", 100, "PAGO")] * 4)]
-    monkeypatch.setattr(matcher, "PARALLEL_LEAST", 5)
-    verdicts = match_lines(lines, index, refs={}, owners={}, fee=FEE, workers=3,
-                           describe=service._describer(codes, index))
-    outcome = service.Outcome(codes=codes, numbers={10: "F-0000010", 20: "F-0000020",
-                                                    30: "F-0000030"})
-    assert all(v.stored is not None for v in verdicts)
-    assert {v.stored for v in verdicts} >= {"[]"}
-    for v in verdicts:
-        assert service._line_row(v, outcome) == service._line_row(v._replace(stored=None),
-                                                                  outcome)
-
-
-def test_a_suggestion_naming_an_invoice_no_longer_open_is_stored_once_its_number_is_read(
-) -> None:
-    index = _index()
-    line = _line("PAPELERIA RUIZ", 20000)
-    verdict = match_line(line, index, refs=(), owners={}, numbers=(), fee=FEE)
-    closed = verdict._replace(suggestions=[verdict.suggestions[0]._replace(invoice_ids=(99,))])
-    assert service._describer({3: "C3"}, index)([verdict, closed]) == [
-        service._line_row(verdict, service.Outcome(codes={3: "C3"}, numbers={30: "F-0000030"})
-                          )[3], None]
