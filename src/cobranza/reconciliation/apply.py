@@ -154,15 +154,22 @@ def reverse_line(session: Session, *, org_id: int, line_id: int, now: datetime,
     if not rows:
         return 0
     match_ids = [r[0] for r in rows]
-    for mid, _customer, write_off in rows:
-        execute_many(session, "DELETE FROM allocations WHERE payment_id IN "
-                              "(SELECT id FROM payments WHERE match_id = {m})", [(mid,)])
-        execute_many(session, "DELETE FROM payments WHERE match_id = {m}", [(mid,)])
+    # The allocations go first (they name the payment and the write-off), found through the
+    # customer's index: `allocations` has none on the payment or the credit note, and a
+    # ledger's may hold millions of rows. The customer is replayed below.
+    for mid, customer, write_off in rows:
+        execute_many(session, "DELETE FROM allocations WHERE org_id = {m} AND customer_id = {m} "
+                              "AND payment_id IN (SELECT id FROM payments "
+                              "WHERE org_id = {m} AND match_id = {m})",
+                     [(org_id, customer, org_id, mid)])
+        execute_many(session, "DELETE FROM payments WHERE org_id = {m} AND match_id = {m}",
+                     [(org_id, mid)])
         if write_off is not None:
             execute_many(session, "UPDATE reconciliation_matches SET write_off_id = NULL "
                                   "WHERE id = {m}", [(mid,)])
-            execute_many(session, "DELETE FROM allocations WHERE credit_note_id = {m}",
-                         [(write_off,)])
+            execute_many(session, "DELETE FROM allocations WHERE org_id = {m} "
+                                  "AND customer_id = {m} AND credit_note_id = {m}",
+                         [(org_id, customer, write_off)])
             execute_many(session, "DELETE FROM credit_notes WHERE id = {m}", [(write_off,)])
     session.execute(update(ReconciliationMatch).where(ReconciliationMatch.id.in_(match_ids))
                     .values(reversed_at=now, reversed_by=user),
