@@ -147,4 +147,14 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
         "una comisión junto al monto, y ni monto neto ni saldo: no se indica lo que llegó a la "
         "cuenta; exporte el archivo con su columna de neto o de saldo, o indique la columna que "
         "movió la cuenta (--map amount=ENCABEZADO)",
+    "credit": "abono",
+    "debit": "cargo",
+    "the file states {count} {kind} entries of {stated} {currency}, but its {kind} movements are "
+    "{n} of {read}: they differ by {difference} {currency}":
+        "el archivo indica {count} movimientos de {kind} por {stated} {currency}, pero sus "
+        "movimientos de {kind} son {n} por {read}: difieren en {difference} {currency}",
+    "'{value}' is a negative balance marked {indicator}; expected the amount without a sign and "
+    "DBIT for a debit balance":
+        "'{value}' es un saldo negativo marcado {indicator}; se esperaba el monto sin signo y DBIT "
+        "para un saldo deudor",
 }

@@ -9,7 +9,12 @@ from decimal import Decimal
 
 from cobranza.core.money import exponent, fits_currency, is_currency
 from cobranza.i18n import _
-from cobranza.statements.model import ParsedStatement, StatementError, StatementLine
+from cobranza.statements.model import (
+    ParsedStatement,
+    StatedTotal,
+    StatementError,
+    StatementLine,
+)
 
 ACCOUNT_MAX = 64  # bank_statements.account
 
@@ -43,6 +48,8 @@ def check_statement(statement: ParsedStatement, *, file: str) -> list[StatementE
                 errors.append(_too_precise(file, statement.line, label, balance, currency))
     if not errors:
         errors.extend(check_balance(statement, file=file))
+        errors.extend(e for total in statement.totals
+                      if (e := _check_total(statement, total, file=file)) is not None)
     return errors
 
 
@@ -60,6 +67,23 @@ def check_balance(statement: ParsedStatement, *, file: str) -> list[StatementErr
         "balance is {closing}: they differ by {difference} {currency}",
         opening=opening, movements=movements, expected=expected, closing=closing,
         difference=closing - expected, currency=statement.currency or ""))]
+
+
+def _check_total(statement: ParsedStatement, total: StatedTotal, *,
+                 file: str) -> StatementError | None:
+    """The movements on one side add up to the number and sum the bank states for it."""
+    side = [line.amount for line in statement.lines
+            if (line.amount > 0 if total.credit else line.amount < 0)]
+    zero = sum(1 for line in statement.lines if line.amount == 0)  # either side: its mark is lost
+    read = abs(sum(side, Decimal(0)))
+    if read == total.amount and len(side) <= total.count <= len(side) + zero:
+        return None
+    kind = _("credit") if total.credit else _("debit")
+    return StatementError(file, total.line, total.field, _(
+        "the file states {count} {kind} entries of {stated} {currency}, but its {kind} "
+        "movements are {n} of {read}: they differ by {difference} {currency}",
+        count=total.count, kind=kind, stated=total.amount, n=len(side), read=read,
+        difference=total.amount - read, currency=statement.currency or ""))
 
 
 def _check_line(line: StatementLine, *, statement_currency: str | None,

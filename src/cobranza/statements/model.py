@@ -48,6 +48,18 @@ class StatementLine:
     line: int = 0  # where the movement starts in the file, for located errors
 
 
+@dataclass(frozen=True)
+class StatedTotal:
+    """The number and sum of a statement's debit or credit entries as the bank states them
+    (MT942 :90D:/:90C:): what the movements read must add up to."""
+
+    field: str  # where the file states it, as the format names it (":90D:")
+    line: int
+    credit: bool
+    count: int
+    amount: Decimal  # unsigned
+
+
 @dataclass
 class ParsedStatement:
     """One statement (one account, one period) as read from a file; a file may hold several."""
@@ -63,6 +75,7 @@ class ParsedStatement:
     period_end: date | None = None
     line: int = 0  # where the statement starts in the file
     not_booked: int = 0  # entries reported but not booked (camt pending, for information)
+    totals: list[StatedTotal] = field(default_factory=list)
 
 
 class StatementFormat(Protocol):

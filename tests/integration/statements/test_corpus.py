@@ -1,8 +1,9 @@
 """The shared corpus of real bank files: every one is read fully or refused with a clear error.
 
 Files whose names say invalid, error, wrong, garbled, bad, broken or attack must be refused. The
-others must read, except where their stated balances do not add up (refused, saying by how
-much: several projects' samples carry placeholder balances) or where they are not a statement
+others must read, except where their stated balances, or an MT942 report's stated totals of
+debits and credits (:90D:/:90C:), do not add up (refused, saying by how much and where: several
+projects' samples carry placeholder figures) or where they are not a statement
 at all or a sample cut off or malformed on purpose (listed below with the reason and the words
 of the refusal). Formats whose reader is not installed are skipped. Messages are read in
 English, whatever the environment's language.
@@ -33,6 +34,10 @@ SIDECARS = {".json", ".yml", ".yaml", ".pydata", ".zip", ".md"}
 BAD_NAME = re.compile(r"invalid|error|wrong|garbled|bad|broken|attack", re.IGNORECASE)
 ACCOUNT = "CORPUS-ACCOUNT"  # for receipts that name no account of ours, as --account would
 _FRAGMENT = "not a bank statement format cobranza reads"
+# What a statement states that its movements must add up to: the balances, an MT942's totals
+# (wolph/mt940's self-provided/mt942.sta states debits of 2.30 for its one movement of 0.42;
+# its .yml reads the movement, as we do, and the import refuses it saying by how much).
+STATED_FIGURES = ("balance", ":90D:", ":90C:")
 _NOT_BANK_OFX = "no bank statement in this OFX file"
 # Files that are not what their folder holds, and the refusal that says so.
 NOT_STATEMENTS = {
@@ -139,7 +144,8 @@ def test_every_corpus_file_is_read_fully_or_refused_clearly(path: Path) -> None:
         assert any(DEFECTIVE[name] in e.message and e.line for e in errors), errors
         return
     for error in errors:
-        assert error.field == "balance", f"{name} refused: {error}"
+        assert error.field in STATED_FIGURES, f"{name} refused: {error}"
+        assert error.field == "balance" or (error.line and "differ by" in error.message), error
     for statement in statements:
         _assert_balances_checked(statement, errors)
         for line in statement.lines:

@@ -229,3 +229,53 @@ def test_texts_wrapped_by_a_pretty_printer_lose_the_line_breaks_and_indentation(
     [statement] = camt.extract(document(entries), file="s.xml")
     assert [line.remittance for line in statement.lines] == [
         "Factura A-1001 A-1002", "/TRTP/SEPA OVERBOEKING"]
+
+
+def dated(code: str, amount: str, day: str, indicator: str = "CRDT") -> str:
+    return (f"<Bal><Tp><CdOrPrtry><Cd>{code}</Cd></CdOrPrtry></Tp><Amt Ccy=\"MXN\">{amount}"
+            f"</Amt><CdtDbtInd>{indicator}</CdtDbtInd><Dt><Dt>{day}</Dt></Dt></Bal>")
+
+
+def test_a_statement_of_several_days_is_checked_from_the_first_opening_to_the_last_closing(
+        ) -> None:
+    # Citibank states an opening and a closing booked balance a day; here newest first.
+    balances = (dated("OPBD", "110.00", "2026-03-03") + dated("CLBD", "150.00", "2026-03-03")
+                + dated("OPBD", "100.00", "2026-03-02") + dated("CLBD", "110.00", "2026-03-02"))
+    data = document(entry("10.00") + entry("40.00", ref="REF-2"), balances=balances)
+    [statement] = camt.extract(data, file="s.xml")
+    assert (statement.opening_balance, statement.closing_balance) == (Decimal("100.00"),
+                                                                      Decimal("150.00"))
+
+
+def test_available_balances_are_not_read_and_a_signed_debit_balance_stays_a_debit() -> None:
+    # Citibank's camt.052 (a public balance-report sample): OPAV with an empty amount, CLAV and
+    # OPBD/CLBD written with a minus sign as well as DBIT.
+    empty = ("<Bal><Tp><CdOrPrtry><Cd>OPAV</Cd></CdOrPrtry></Tp><Amt Ccy=\"MXN\"/><CdtDbtInd/>"
+             "<Dt><Dt>2026-03-31</Dt></Dt></Bal>")
+    data = document(entry("1.00"), balances=empty + balance("CLAV", "-3.00", "DBIT")
+                    + balance("OPBD", "-3.00", "DBIT") + balance("CLBD", "2.00", "DBIT"))
+    [statement] = camt.extract(data, file="s.xml")
+    assert (statement.opening_balance, statement.closing_balance) == (Decimal("-3.00"),
+                                                                      Decimal("-2.00"))
+
+
+def test_a_negative_balance_marked_as_a_credit_is_refused_where_it_is() -> None:
+    data = document(entry("1.00"), balances=balance("OPBD", "-3.00"))
+    with pytest.raises(StatementError) as caught:
+        camt.extract(data, file="s.xml")
+    assert caught.value.field == "Bal/Amt" and caught.value.line == 4
+    assert "negative balance marked CRDT" in caught.value.message
+
+
+def test_a_savings_bank_gives_its_booking_id_as_a_proprietary_reference() -> None:
+    # A Sparkasse camt.052 (se.tink's DefaultCamtTransactionMapperTest): AcctSvcrRef NONREF,
+    # the booking's id as Refs/Prtry of type FI-UMSATZ-ID.
+    details = ("<TxDtls><Refs><EndToEndId>112415235123</EndToEndId><Prtry><Tp>FI-UMSATZ-ID</Tp>"
+               "<Ref>2026-03-02-04.01.11.25552</Ref></Prtry></Refs></TxDtls>")
+    other = ("<TxDtls><Refs><Prtry><Tp>01</Tp><Ref>180315CH02ZX5RI3</Ref></Prtry></Refs>"
+             "</TxDtls>")
+    [statement] = camt.extract(document(entry("123.00", "DBIT", ref="NONREF", details=details)
+                                        + entry("5.00", ref="NONREF", details=other)),
+                               file="s.xml")
+    assert [x.transaction_id for x in statement.lines] == ["2026-03-02-04.01.11.25552", None]
+    assert statement.lines[0].end_to_end_id == "112415235123"

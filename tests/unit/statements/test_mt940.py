@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from cobranza.i18n import language
+from cobranza.statements.checks import check_statement
 from cobranza.statements.formats import mt940
 from cobranza.statements.model import StatementError, StatementLine
 
@@ -89,6 +90,9 @@ def test_dutch_key_value_details_give_name_reference_and_text() -> None:
     (b":20:X\n:25:A\n:60F:C260101EUR1,00\n:61:261302C1,00NTRFNONREF\n:62F:C260101EUR2,00\n",
      4, ":61:"),
     (b":20:X\n:25:A\n:60F:C260101EUR1,00\n:61:260102CXX\n:62F:C260101EUR2,00\n", 4, ":61:"),
+    # A :28C: left out (only informative) is not what is blamed for the :61: after it.
+    (b":20:X\n:25:A\n:28C:0000\n0\n:60F:C260101EUR1,00\n:61:261302C1,00NTRFNONREF\n"
+     b":62F:C260101EUR2,00\n", 6, ":61:"),
     (b":20:X\n:25:A\n:25:B\n:60F:C260101EUR1,00\n:62F:C260101EUR1,00\n", 3, ":25:"),
     # A :90: without its D or C: the library's own reader fails on it.
     (b":20:X\n:25:A\n:28C:1/1\n:34F:EUR0\n:13D:2601011815+0100\n:90:0EUR0,00\n", 6, ":90:"),
@@ -102,6 +106,45 @@ def test_malformed_files_are_rejected_where_they_go_wrong(data: bytes, line: int
     with pytest.raises(StatementError) as caught:
         mt940.extract(data, file="bad.sta")
     assert (caught.value.line, caught.value.field) == (line, field)
+
+
+def test_an_mt942_report_whose_totals_disagree_is_read_and_refused_where_it_states_them() -> None:
+    # wolph/mt940 self-provided/mt942.sta: debits of 2.30 stated for one movement of 0.42.
+    data = (b":20:CGNGHKLI0290980\n:25:GJB0291077111\n:28C:03917/00001\n:34F:EURD0,00\n"
+            b":34F:EURC0,00\n:13D:1610301730+0000\n:61:1610301031D0,42MCI0NONREF//055001022000001\n"
+            b"YAY MT942 CHG\n:86:REMIT:Costs\n:90D:1EUR2,30\n")
+    [statement] = mt940.extract(data, file="i.sta")
+    assert [x.amount for x in statement.lines] == [Decimal("-0.42")]
+    [error] = check_statement(statement, file="i.sta")
+    assert (error.line, error.field) == (10, ":90D:")
+    assert "1 debit entries of 2.30 EUR" in error.message and "differ by 1.88" in error.message
+
+
+def test_an_mt942_report_whose_totals_agree_passes() -> None:
+    # wolph/mt940 mBank/mt942.sta.
+    data = (b":20:ST170119CYC/0001\n:25:PL29114010810000267002001002\n:28C:1/1\n:34F:PLN0\n"
+            b":13D:1701191815+0100\n:61:1701190119CN0,01NTRFNONREF//MB170119012058\n"
+            b":86:911 A\n:61:1701190119CN0,02NTRFNONREF//MB170119012085\n:86:911 B\n"
+            b":90D:0PLN0,00\n:90C:2PLN0,03\n-\n")
+    [statement] = mt940.extract(data, file="m.sta")
+    assert check_statement(statement, file="m.sta") == []
+
+
+def test_a_bank_reference_longer_than_16_characters_is_the_whole_id() -> None:
+    # jejik/mt940 Fixture/document/bil.txt (Banque Internationale a Luxembourg).
+    [line] = _one(b":61:2601170117DR4,NCOMNONREF          //CIOB220117990193/IACC/D3/\n"
+                  b":86:808?00FORFAIT MENSUEL ENVOI DE COURRIER?20COMPTE . IBAN LU54 0026 12"
+                  b"11 6020 0?21600\n", closing=b"C260102EUR96,00")
+    assert line.transaction_id == "CIOB220117990193/IACC/D3/"
+    assert line.remittance == ("FORFAIT MENSUEL ENVOI DE COURRIER / COMPTE . IBAN LU54 0026 "
+                               "1211 6020 0600")
+
+
+def test_a_customer_reference_longer_than_16_characters_keeps_its_end_and_the_bank_id() -> None:
+    [line] = _one(b":61:2601020102C10,00NTRFFACTURA-A-1001-Y-A-1002//BANK-REF-77\n:86:Pago\n",
+                  closing=b"C260102EUR110,00")
+    assert line.transaction_id == "BANK-REF-77"
+    assert line.remittance == "Pago / FACTURA-A-1001-Y-A-1002"
 
 
 def test_identify_knows_mt940_and_not_csv() -> None:
@@ -233,13 +276,25 @@ def test_a_bank_reference_wrapped_onto_the_next_line_is_still_the_transaction_id
     assert line.remittance == "Rent / CUSTOMERREF-0001"
 
 
-def test_an_iban_on_the_movement_line_is_the_counterparty_account() -> None:
+def test_an_account_on_the_movement_line_is_the_counterparty_account() -> None:
+    # Rabobank (fruitl00p/php-mt940 Rabo/sample3): an IBAN, an old Dutch or Postbank ("P")
+    # account, or zeros for none, on the :61: line after /BENM/ or /ORDP/ details.
     lines = _one(b":61:260102D10,00N505NONREF\nNL91ABNA0417164300\n"
                  b":86:/BENM//NAME/ACME BV/ISDT/2026-01-02\n"
-                 b":61:260102D5,00N154NONREF\nP001234567\n:86:/BENM//NAME/J DOE/REMI/Rent\n",
-                 closing=b"C260102EUR85,00")
-    assert [x.counterparty_account for x in lines] == ["NL91ABNA0417164300", None]
-    assert "NL91ABNA0417164300" not in lines[0].remittance and "P001234567" in lines[1].remittance
+                 b":61:260102D5,00N154NONREF\nP001234567\n:86:/BENM//NAME/J DOE/REMI/Rent\n"
+                 b":61:260102C4,00N122NONREF\n0663616476\n:86:/ORDP//NAME/Bedrijf B.V./REMI/NR.1\n"
+                 b":61:260102D2,00N586PREF\n0000000000\n:86:/PREF/PmtInfId-20260102-987\n",
+                 closing=b"C260102EUR87,00")
+    assert [x.counterparty_account for x in lines] == [
+        "NL91ABNA0417164300", "P001234567", "0663616476", None]
+    assert [x.remittance for x in lines] == [
+        "/BENM//NAME/ACME BV/ISDT/2026-01-02", "Rent", "NR.1", "/PREF/PmtInfId-20260102-987"]
+
+
+def test_digits_on_the_movement_line_of_other_banks_are_no_account() -> None:
+    [line] = _one(b":61:2601020102C5,00NTRFNONREF\n20131216816204000100125000000012\n"
+                  b":86:Payment\n", closing=b"C260102EUR105,00")
+    assert line.counterparty_account is None and "2013121681620400" in line.remittance
 
 
 # Corpus ------------------------------------------------------------------------------------------

@@ -124,26 +124,47 @@ def _undated_day(tree: Tree, element: etree._Element, created: str | None) -> st
 
 
 def _balances(tree: Tree, element: etree._Element) -> list[tuple[str, Decimal, date | None]]:
+    """The opening and closing booked balances stated, each (code, signed amount, date).
+
+    A balance of another type (available, interim, forward) is not read, so that an odd one
+    (Citibank states some with an empty amount, some signed) does not refuse the statement.
+    One stated without an amount states nothing."""
     found = []
     for balance in tree.findall(element, "Bal"):
-        code = tree.text(balance, "Tp/CdOrPrtry/Cd", "Tp/CdOrPrtry/Prtry") or ""
-        amt = tree.find(balance, "Amt")
-        value = amount(amt.text if amt is not None else None, tree=tree, element=balance,
-                       field="Bal/Amt")
-        if (tree.text(balance, "CdtDbtInd") or "CRDT") == "DBIT":
-            value = -value
+        code = (tree.text(balance, "Tp/CdOrPrtry/Cd", "Tp/CdOrPrtry/Prtry") or "").upper()
+        written = tree.text(balance, "Amt")
+        if code not in (*_OPENING, *_CLOSING) or written is None:
+            continue
+        value = _signed(tree, balance, written)
         when = tree.text(balance, "Dt/Dt", "Dt/DtTm")
-        found.append((code.upper(), value,
+        found.append((code, value,
                       day(when, tree=tree, element=balance, field="Bal/Dt") if when else None))
     return found
 
 
+def _signed(tree: Tree, balance: etree._Element, written: str) -> Decimal:
+    """A balance signed by its indicator (DBIT is below zero). Some banks (Citibank) also write
+    a debit balance with a minus sign: it is the same debit, not a credit."""
+    indicator = tree.text(balance, "CdtDbtInd") or "CRDT"
+    negative = written.startswith("-")
+    if negative and indicator != "DBIT":
+        raise tree.error(balance, "Bal/Amt", _(
+            "'{value}' is a negative balance marked {indicator}; expected the amount without a "
+            "sign and DBIT for a debit balance", value=written, indicator=indicator))
+    value = amount(written.removeprefix("-"), tree=tree, element=balance, field="Bal/Amt")
+    return -value if indicator == "DBIT" else value
+
+
 def _pick(balances: list[tuple[str, Decimal, date | None]], codes: tuple[str, ...], *,
           first: bool) -> tuple[Decimal, date | None] | None:
+    """The opening (`first`: the earliest) or closing (the latest) balance of the first code
+    stated: a statement of several days may state one of each a day, in any order."""
     for code in codes:
         matching = [(value, when) for kind, value, when in balances if kind == code]
         if matching:
-            return matching[0] if first else matching[-1]
+            dated = sorted(range(len(matching)),
+                           key=lambda i: (matching[i][1] or (date.min if first else date.max), i))
+            return matching[dated[0]] if first else matching[dated[-1]]
     return None
 
 

@@ -20,6 +20,10 @@ from cobranza.statements.formats.xmlread import Tree, amount, day
 from cobranza.statements.model import StatementLine
 
 _NOT_PROVIDED = {"NOTPROVIDED", "NONREF", "NONE", "NA"}
+# Proprietary references (`Refs/Prtry`) that are the bank's own id of the booking: the German
+# savings banks' (Finanz Informatik) camt.052/053 give FI-UMSATZ-ID there, with AcctSvcrRef
+# NONREF. Other types are the payer's or a clearing's references, not the booking's id.
+_BANK_ID_TYPES = {"FI-UMSATZ-ID"}
 _USTRD_LINE = 35  # the line width of banks that split one remittance text over several Ustrd
 # Party identifier schemes that carry a tax id (ISO 20022 ExternalOrganisationIdentification /
 # PersonIdentification codes; banks in Mexico and Chile put RFC/RUT under TXID or a Prtry name).
@@ -56,7 +60,7 @@ def entry_lines(tree: Tree, entry: etree._Element, *, undated: str | None) -> li
         return [replace(base, remittance=base.remittance or " / ".join(texts))]
     lines = []
     for index, (detail, (part, part_credit)) in enumerate(zip(details, split, strict=True)):
-        own_id = _ref(tree.text(detail, "Refs/AcctSvcrRef"))
+        own_id = _ref(tree.text(detail, "Refs/AcctSvcrRef")) or _bank_id(tree, detail)
         line = replace(base, amount=part if part_credit else -part, line=detail.sourceline or 0,
                        transaction_id=own_id or _nth(base.transaction_id, index))
         lines.append(_with_details(tree, line, detail, credit=part_credit, reversal=reversal))
@@ -113,10 +117,19 @@ def _with_details(tree: Tree, line: StatementLine, detail: etree._Element, *,
         line, counterparty_name=name, counterparty_account=counterparty_account,
         counterparty_tax_id=tax_id, remittance=remittance,
         # An entry without its own reference is known by its one transaction's.
-        transaction_id=line.transaction_id or _ref(tree.text(detail, "Refs/AcctSvcrRef")),
+        transaction_id=(line.transaction_id or _ref(tree.text(detail, "Refs/AcctSvcrRef"))
+                        or _bank_id(tree, detail)),
         end_to_end_id=_ref(tree.text(detail, "Refs/EndToEndId")),
         creditor_reference=_ref(tree.text(detail, "RmtInf/Strd/CdtrRefInf/Ref")),
         bank_code=_bank_code(tree, detail) or line.bank_code)
+
+
+def _bank_id(tree: Tree, detail: etree._Element) -> str | None:
+    """The bank's id of the booking among the detail's proprietary references, if it gives one."""
+    for reference in tree.findall(detail, "Refs/Prtry"):
+        if (tree.text(reference, "Tp") or "").upper() in _BANK_ID_TYPES:
+            return _ref(tree.text(reference, "Ref"))
+    return None
 
 
 def _party(tree: Tree, parties: etree._Element,

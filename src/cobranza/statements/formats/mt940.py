@@ -2,14 +2,16 @@
 
 The library parses each tag; this module finds the statements and their tags (with the line each
 starts on), checks what the library lets pass (a second :25:, a balance without its currency, a
-file cut before its closing balance) and maps the result onto `ParsedStatement`. The :86:
-details come structured from the library when they use the German/Polish ?NN sub-fields; the
-/KEY/value layout of Dutch and SWIFT-structured :86: is read here.
+file cut before its closing balance) and maps the result onto `ParsedStatement`. The :61:
+references are taken from the line as written, and the :86: details are read by
+`_mt940_details` (numbered German/Polish/Triodos sub-fields, Dutch /KEY/value fields, free text).
 
 Before the library reads a statement, what banks write their own way is put the way it expects
 (`_library_text`): a :61: with a space before its type code or with none, amounts with a
-decimal point, a :28C: it cannot read, :86: sub-fields written ~NN rather than ?NN (Polish
-banks), and :86: texts about the statement rather than a line.
+decimal point, a :28C: it cannot read, and :86: texts about the statement rather than a line.
+
+An MT942 report's :90D:/:90C: (number and sum of its debit and credit entries) are kept on the
+statement as `totals`, for `checks.py` to hold the movements to, as it holds them to balances.
 """
 
 from __future__ import annotations
@@ -28,8 +30,9 @@ from mt940.models import Balance, Transaction, Transactions
 from stdnum import iban
 
 from cobranza.i18n import _
+from cobranza.statements.formats._mt940_details import Details, read_details
 from cobranza.statements.formats._text import clean, decode, join, optional, rf_reference
-from cobranza.statements.model import ParsedStatement, StatementError, StatementLine
+from cobranza.statements.model import ParsedStatement, StatedTotal, StatementError, StatementLine
 
 name = "mt940"
 
@@ -54,15 +57,13 @@ _STATEMENT_TAGS: tuple[dict[int | str, mt940.tags.Tag], ...] = (
 # SEPA texts): not a reference of their own.
 _PLACEHOLDERS = {"", "NONREF", "NOTPROVIDED", "NOT PROVIDED", "EREF", "PREF", "MARF", "KREF+",
                  "EREF+"}
-# /KEY/value fields of structured :86: texts (Rabobank, ING, ABN AMRO, SWIFT MT940 guidelines).
-_FIELD = re.compile(
-    r"/(EREF|PREF|MARF|CSID|RTRN|REMI|NAME|IBAN|BIC|CNTP|ORDP|BENM|ISDT|ULTC|ULTD|ULTB|PURP|"
-    r"CDTRREFTP|CDTRREF|ADDR|TRCD|BUSP|TRTP|ACCW|BBAN|OCMT|CHGS|EXCH|SVCL)(?=/)")
-# Polish banks (PKO BP and others) write the ?NN sub-fields of German :86: texts with "~", an
-# empty one as "˙" (0xFF in code page 1250; "ÿ" in Latin-1), and the counterparty's IBAN in ~38.
-_TILDE_FIELDS = re.compile(r"\d{3}~\d{2}")
-_EMPTY_FIELD = re.compile(r"(?<=\?\d{2})[˙ÿ]+(?=\s*(\?\d{2}|\Z))")
-_FIELD_38 = re.compile(r"[?~]38\s*([A-Z]{2}\d{2}[A-Z0-9]{10,30})\b")
+# An account on the :61: line before a /KEY/value :86: that gives none (Rabobank: /BENM/ or
+# /ORDP/ name the party only): an old Dutch account number, a Postbank "P" one, or zeros for none.
+_DUTCH_ACCOUNT = re.compile(r"P?\d{7,10}")
+# Old Rabobank :61: lines: the counterparty's account padded to the 16 characters of the
+# reference, then its name ("N0440121470966      W.P. Jansen").
+_PADDED_ACCOUNT = re.compile(r"(?P<account>NONREF|P?\d{1,14}) {2,}(?P<name>\S.*)")
+_TOTALS = {"90D": "sum_debit_entries", "90C": "sum_credit_entries"}
 
 
 def identify(head: bytes) -> bool:
@@ -74,12 +75,16 @@ def identify(head: bytes) -> bool:
 
 @dataclass(frozen=True)
 class _Tag:
-    """One tag of the file: its id as written (60F), its value and the line it starts on."""
+    """One tag of the file: its id as written (60F), its value and the line it starts on.
+
+    `raw` is the value with the spaces that end its lines: in numbered :86: sub-fields a line
+    break falls anywhere, and a space before it is part of the text."""
 
     tag: str
     value: str
     line: int
     start: int
+    raw: str = ""
 
 
 def extract(data: bytes, *, file: str) -> list[ParsedStatement]:
@@ -125,9 +130,10 @@ def _tags(text: str) -> list[_Tag]:
     tags = []
     for i, match in enumerate(found):
         end = found[i + 1].start() if i + 1 < len(found) else len(text)
-        value = "\n".join(s.rstrip() for s in text[match.end():end].strip().split("\n"))
+        raw = text[match.end():end].strip("\n")
+        value = "\n".join(s.rstrip() for s in raw.strip().split("\n"))
         line = bisect.bisect_right(starts, match.start())
-        tags.append(_Tag(match.group("tag"), value, line, match.start()))
+        tags.append(_Tag(match.group("tag"), value, line, match.start(), raw))
     return tags
 
 
@@ -164,7 +170,12 @@ def _check_block(block: list[_Tag], file: str) -> None:
 
 
 def _library_text(block: list[_Tag]) -> str:
-    """The statement as the library should read it: movements in the form it expects.
+    """The statement as the library should read it: movements in the form it expects."""
+    return "\n".join(f":{tag}:{value}" for tag, value, _line in _for_library(block)) + "\n"
+
+
+def _for_library(block: list[_Tag]) -> list[tuple[str, str, int]]:
+    """The tags the library is given, each (tag, value as given, line).
 
     A :86: that follows no movement (after the opening or closing balance) is about the
     statement, not about the line before it, and is left out; so is a :28C: the library cannot
@@ -181,11 +192,9 @@ def _library_text(block: list[_Tag]) -> str:
             value = value.replace(".", ",")  # a decimal point, as old Rabobank exports write it
         elif tag.tag == "61":
             value = _movement(value)
-        elif tag.tag == "86" and _TILDE_FIELDS.match(value):
-            value = _EMPTY_FIELD.sub("", value.replace("~", "?"))
-        parts.append(f":{tag.tag}:{value}")
+        parts.append((tag.tag, value, tag.line))
         previous = tag.tag
-    return "\n".join(parts) + "\n"
+    return parts
 
 
 def _movement(value: str) -> str:
@@ -206,8 +215,8 @@ def _movement(value: str) -> str:
     return match["head"] + amount + rest
 
 
-_PROCESSORS: dict[str, list[Callable[..., dict[str, Any]]]] = {"post_transaction_details": [
-    mt940.processors.transaction_details_post_processor]}
+# The :86: details are read here (`_mt940_details`), not by the library's processor.
+_PROCESSORS: dict[str, list[Callable[..., dict[str, Any]]]] = {"post_transaction_details": []}
 
 
 @contextmanager
@@ -243,20 +252,22 @@ def _parse_block(text: str, block: list[_Tag], file: str) -> Transactions:
 
 
 def _located(block: list[_Tag], file: str) -> StatementError:
-    """The error for the first tag of the block the library cannot read on its own."""
-    for tag in block:
+    """The error for the first tag of the block the library cannot read on its own, as it was
+    given to the library (a :28C: left out is not blamed)."""
+    for tag, value, line in _for_library(block):
         try:
             for tags in _STATEMENT_TAGS:
                 try:
-                    Transactions(tags=tags, options=_OPTIONS).parse(f":{tag.tag}:{tag.value}")
+                    Transactions(processors=_PROCESSORS, tags=tags, options=_OPTIONS).parse(
+                        f":{tag}:{value}")
                     break
                 except RuntimeError:
                     if tags is _STATEMENT_TAGS[-1]:
                         raise
         except _LIBRARY_ERRORS:
-            return StatementError(file, tag.line, f":{tag.tag}:", _(
+            return StatementError(file, line, f":{tag}:", _(
                 "'{value}' cannot be read; check the date (YYMMDD), the D/C mark and the amount"
-                " (digits with a decimal comma)", value=clean(tag.value)))
+                " (digits with a decimal comma)", value=clean(value)))
     return StatementError(file, block[0].line, ":20:", _(
         "the statement cannot be read as MT940"))
 
@@ -282,23 +293,36 @@ def _statement(parsed: Transactions, block: list[_Tag], file: str) -> ParsedStat
     account = next(t.value for t in block if t.tag == "25")
     return ParsedStatement(
         format=name, account=_account(account, currency), currency=currency,
-        lines=[_line(tx, currency or "", line, details)
-               for tx, (line, details) in zip(parsed, movements, strict=True)],
+        lines=[_line(tx, currency or "", movement, details)
+               for tx, (movement, details) in zip(parsed, movements, strict=True)],
         statement_ref=optional(data.get("transaction_reference")),
         opening_balance=_amount(opening), closing_balance=_amount(closing),
         period_start=opening.date if opening else None,
-        period_end=closing.date if closing else None, line=block[0].line)
+        period_end=closing.date if closing else None, line=block[0].line,
+        totals=_totals(data, block))
 
 
-def _movements(block: list[_Tag]) -> list[tuple[int, list[str]]]:
-    """Each :61: of the block: its line and the :86: texts that follow it, as written."""
-    movements: list[tuple[int, list[str]]] = []
+def _totals(data: dict[str, Any], block: list[_Tag]) -> list[StatedTotal]:
+    """The number and sum of debit (:90D:) and credit (:90C:) entries an MT942 report states."""
+    found = []
+    for tag in block:
+        stated = data.get(_TOTALS.get(tag.tag, ""))
+        if stated is not None:
+            found.append(StatedTotal(
+                field=f":{tag.tag}:", line=tag.line, credit=tag.tag == "90C",
+                count=int(stated.number or 0), amount=abs(stated.amount)))
+    return found
+
+
+def _movements(block: list[_Tag]) -> list[tuple[_Tag, list[_Tag]]]:
+    """Each :61: of the block with the :86: tags that follow it."""
+    movements: list[tuple[_Tag, list[_Tag]]] = []
     previous = ""
     for tag in block:
         if tag.tag == "61":
-            movements.append((tag.line, []))
+            movements.append((tag, []))
         elif tag.tag == "86" and previous in ("61", "86"):
-            movements[-1][1].append(tag.value)
+            movements[-1][1].append(tag)
         if tag.tag != "86" or previous in ("61", "86"):
             previous = tag.tag
     return movements
@@ -327,101 +351,65 @@ def _amount(balance: Balance | None) -> Decimal | None:
     return balance.amount.amount
 
 
-def _line(tx: Transaction, currency: str, line: int, texts: list[str]) -> StatementLine:
+def _line(tx: Transaction, currency: str, movement: _Tag, texts: list[_Tag]) -> StatementLine:
     """One movement: :61: for dates, amount and references, :86: for who paid and why."""
     d = tx.data
-    # Each :86: on its own: a second one is a new field, not the rest of a cut line.
-    raw = " ".join(_unwrap(text) for text in texts)
-    details = _details(d, raw)
-    own_ref = clean(d.get("customer_reference"))
-    bank_ref = clean(d.get("bank_reference"))
+    details = read_details([t.value for t in texts], [t.raw for t in texts])
+    own_ref, bank_ref, extra = _references(movement.value, d)
     # Some banks (Danske Bank) write free text where the bank reference goes: it names one
     # movement only when it looks like an id, else equal words on two days would be one payment.
     if bank_ref.upper() in _PLACEHOLDERS or not re.fullmatch(r"\S*\d\S*", bank_ref):
         transaction_id = None
     else:
         transaction_id = bank_ref
-    extra = clean(d.get("extra_details"))
     trcd = re.fullmatch(r"/TRCD/([^/]*)/?", extra)  # ING's transaction code on the :61: line
-    # Old Rabobank files give the counterparty's account on the :61: line, not in :86:.
-    party_iban = not details.get("account") and iban.is_valid(extra)
-    remittance = join([details.get("remittance"),
+    name, account = details.name, details.account
+    padded = _PADDED_ACCOUNT.fullmatch(own_ref) if len(own_ref) > 16 else None
+    if padded and not (name or account):  # old Rabobank: account and name on the :61: line
+        own_ref, name = "", padded["name"]
+        account = None if padded["account"] == "NONREF" else padded["account"]
+    own_ref = clean(own_ref)
+    party = _party_account(extra, details) if not account else None
+    remittance = join([details.remittance,
                        None if own_ref.upper() in _PLACEHOLDERS else own_ref,
                        None if transaction_id or bank_ref.upper() in _PLACEHOLDERS else bank_ref,
-                       None if trcd or party_iban else extra])
+                       None if trcd or party is not None else extra])
     kind = None if d.get("id") == _NO_CODE else d.get("id")
-    code = join([kind, d.get("transaction_code"), trcd and trcd[1]]).replace(" / ", " ")
+    code = join([kind, details.code, trcd and trcd[1]]).replace(" / ", " ")
     return StatementLine(
         booking_date=d.get("entry_date") or d["date"], value_date=d["date"],
         amount=d["amount"].amount, currency=currency,
-        counterparty_name=optional(details.get("name")),
-        counterparty_account=(iban.compact(extra) if party_iban
-                              else optional(details.get("account"))),
-        remittance=remittance,
-        end_to_end_id=details.get("end_to_end"),
-        creditor_reference=details.get("creditor_reference")
-        or rf_reference(remittance, raw),
-        transaction_id=transaction_id, bank_code=code or None, line=line)
+        counterparty_name=optional(name), counterparty_account=optional(account or party),
+        remittance=remittance, end_to_end_id=details.end_to_end,
+        creditor_reference=details.creditor_reference
+        or rf_reference(remittance, details.text),
+        transaction_id=transaction_id, bank_code=code or None, line=movement.line)
 
 
-def _details(d: dict[str, Any], raw: str) -> dict[str, str | None]:
-    """Name, account, remittance and references from the :86: details, however structured."""
-    if "transaction_details" not in d:  # the library read ?NN sub-fields
-        end_to_end = clean(d.get("end_to_end_reference"))
-        field_38 = _FIELD_38.search(raw)  # the library leaves ?38 out
-        return {
-            "name": d.get("applicant_name"),
-            "account": (field_38 and field_38[1]) or d.get("applicant_iban")
-            or d.get("gvc_applicant_iban"),
-            "remittance": join([d.get("posting_text"), d.get("purpose"),
-                                d.get("additional_purpose")]),
-            "end_to_end": None if end_to_end.upper() in _PLACEHOLDERS else end_to_end,
-        }
-    text = raw or clean(d.get("transaction_details"))
-    fields = _fields(text)
-    if not fields:
-        return {"remittance": text}
-    found = _from_fields(fields)
-    if "REMI" not in fields:  # /BENM/, /ORDP/ ... without /REMI/: keep every word of the text
-        found["remittance"] = text
-    return found
+def _references(value: str, d: dict[str, Any]) -> tuple[str, str, str]:
+    """The :61: customer reference (its inner spaces as written), bank reference and
+    supplementary details.
+
+    Read from the line itself, as the library's pattern cuts a reference at its standard
+    width: the bank reference (16 characters) of BIL and other banks runs longer, and a
+    longer customer reference would lose its end, and the bank reference after it, to the
+    supplementary details.
+    """
+    match = _MOVEMENT.match(_movement(value))
+    if match is None:  # the library read what this pattern does not (a line break in the amount)
+        return (clean(d.get("customer_reference")), clean(d.get("bank_reference")),
+                clean(d.get("extra_details")))
+    first, _break, extra = match["rest"][4:].partition("\n")  # after the type code
+    own, _slashes, bank = first.partition("//")
+    return own.strip(), clean(bank), clean(extra)
 
 
-def _unwrap(text: str) -> str:
-    """:86: lines joined: straight on where a full 65-character line was cut, else a space."""
-    lines = text.split("\n")
-    out = lines[0]
-    width = len(lines[0]) + 4  # the first line shares its 65 characters with ":86:"
-    for line in lines[1:]:
-        out += line if width >= 64 else " " + line
-        width = len(line)
-    return out
-
-
-def _fields(text: str) -> dict[str, str]:
-    """The /KEY/value fields of a structured :86: text, or {} when it is free text."""
-    matches = list(_FIELD.finditer(text))
-    if not matches or matches[0].start() != 0:
-        return {}
-    fields: dict[str, str] = {}
-    for i, match in enumerate(matches):
-        end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
-        # ING ends every field with "/" too ("/EREF/123//CNTP/..."): that one is no part of it.
-        fields.setdefault(match.group(1), text[match.end() + 1:end].strip().removesuffix("/"))
-    return fields
-
-
-def _from_fields(fields: dict[str, str]) -> dict[str, str | None]:
-    """Name, account, remittance and references from /KEY/value fields."""
-    party = (fields.get("CNTP") or "").split("/")
-    remittance = re.sub(r"^(USTD//?|STRD/[A-Z]*/)", "", fields.get("REMI", ""))
-    end_to_end = clean(fields.get("EREF"))
-    if end_to_end.replace(" ", "").upper() in _PLACEHOLDERS:  # NOTPROVIDED cut across lines
-        end_to_end = ""
-    return {
-        "name": fields.get("NAME") or (party[2] if len(party) > 2 else None),
-        "account": fields.get("IBAN") or (party[0] if party[0] else None),
-        "remittance": remittance,
-        "end_to_end": None if end_to_end.upper() in _PLACEHOLDERS else end_to_end,
-        "creditor_reference": optional(fields.get("CDTRREF")),
-    }
+def _party_account(extra: str, details: Details) -> str | None:
+    """The counterparty's account on the :61: line's supplementary details, if that is what
+    they hold: a valid IBAN, or before /KEY/value details that give none (Rabobank: /BENM/,
+    /ORDP/, /PREF/) an old Dutch account number ("" when it is all zeros: no account)."""
+    if iban.is_valid(extra):
+        return iban.compact(extra)
+    if details.structured and _DUTCH_ACCOUNT.fullmatch(extra):
+        return extra if extra.strip("0") else ""
+    return None

@@ -1,0 +1,212 @@
+"""The :86: details of an MT940 movement: who paid, why, and the references they gave.
+
+Three layouts are met:
+
+- Numbered sub-fields, as German banks write them by the DFÜ-Abkommen (Anlage 3):
+  `166?00GUTSCHRIFT?10931?20EREF+...?21SVWZ+...?30BIC?31IBAN?32NAME?33NAME?34997`, each
+  ?2x/?6x line of the purpose text at most 27 characters; Polish banks write ~NN, Triodos
+  Bank >NN. The mt-940 library reads the German form too, but joins the text lines with
+  nothing (or with a space) whatever the bank did, drops the words before the first SEPA
+  keyword and reads ?60-?63 apart from the ?2x text they go on with; so it is read here.
+- /KEY/value fields (Rabobank, ING, ABN AMRO and the SWIFT MT940 structured guidelines).
+- Free text, its 65-character lines joined.
+
+How the purpose lines of the numbered layout are joined:
+
+- A bank cuts the text every 27 characters, whatever the words: a full line goes straight on
+  in the next one ("Rechnung 47" + "11"). A shorter line ended where the bank or the payer
+  ended it, so the next one is a new word ("Apple Pay" + "DATUM ..."). Reconciliation joins
+  two neighbouring words when it looks for an invoice number, so a space too many costs
+  nothing there, while two words glued hide both.
+- SEPA keywords (EREF+, KREF+, MREF+, CRED+, SVWZ+, ABWA+, IBAN+, BIC+ ...) are split out of
+  the joined text, so one the bank cut in two ("MR" + "EF+") is found. An id (EREF+ and the
+  other references) ends where its line ends short: what follows is other text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from cobranza.statements.formats._text import clean, join, optional
+
+_WIDTH = 27  # the width of a ?2x, ?6x, ?32 and ?33 line (DFÜ-Abkommen, Anlage 3)
+_LAYOUT = re.compile(r"\A\s*(?P<code>\d{3})(?P<sep>[?~>])\d{2}")
+_PURPOSE = {*(f"2{n}" for n in range(10)), "60", "61", "62", "63"}
+# SEPA keywords of the purpose text (DK "SEPA-Belegungsregeln"); BIC+ is the one of three letters.
+_KEYWORD = re.compile(r"(EREF|KREF|MREF|CRED|DEBT|SVWZ|ABWA|ABWE|IBAN|BIC|PURP|MDAT|SQTP|"
+                      r"ORCR|ORMR|DDAT|COAM|OAMT)\+")
+_TEXT_KEYWORDS = ("SVWZ", "ABWA", "ABWE")  # the payer's words; the others are ids and codes
+# References that say there is none, or only where the real one is (ING/Rabobank EREF, PREF,
+# MARF): not a reference of their own.
+_NO_REFERENCE = {"", "NONREF", "NOTPROVIDED", "NOT PROVIDED", "EREF", "PREF", "MARF"}
+_CUT = "\n"  # where a line of the purpose text ended short of its width
+# Polish banks write an empty sub-field as "˙" (0xFF in code page 1250; "ÿ" read as Latin-1).
+_EMPTY = re.compile(r"[\s˙ÿ]*")
+_IBAN_SHAPE = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{4}\d{7,}")
+# /KEY/value fields of structured :86: texts (Rabobank, ING, ABN AMRO, SWIFT MT940 guidelines).
+_FIELD = re.compile(
+    r"/(EREF|PREF|MARF|CSID|RTRN|REMI|NAME|IBAN|BIC|CNTP|ORDP|BENM|ISDT|ULTC|ULTD|ULTB|PURP|"
+    r"CDTRREFTP|CDTRREF|ADDR|TRCD|BUSP|TRTP|ACCW|BBAN|OCMT|CHGS|EXCH|SVCL)(?=/)")
+# A structured remittance (/REMI/STRD/CUR/...): the Dutch betalingskenmerk, a creditor reference.
+_STRUCTURED = re.compile(r"STRD/[A-Z]*/(?P<reference>[^/]+)/?")
+
+
+@dataclass(frozen=True)
+class Details:
+    """What the :86: text says about one movement."""
+
+    remittance: str = ""
+    name: str | None = None
+    account: str | None = None
+    end_to_end: str | None = None
+    creditor_reference: str | None = None
+    code: str | None = None  # the business transaction code (GVC) of numbered sub-fields
+    text: str = ""  # the text as written, lines joined straight: references cut across lines
+    structured: bool = False  # written in /KEY/value fields
+
+
+def read_details(values: list[str], raws: list[str]) -> Details:
+    """The details of a movement's :86: tags: `values` trimmed, `raws` with their line ends."""
+    numbered = _subfields("".join(raws))
+    if numbered is not None:
+        return numbered
+    # Each :86: on its own: a second one is a new field, not the rest of a cut line.
+    text = " ".join(_unwrap(value) for value in values)
+    fields = _fields(text)
+    if not fields:
+        return Details(remittance=clean(text), text=text)
+    found = _from_fields(fields, text)
+    if "REMI" not in fields:  # /BENM/, /ORDP/ ... without /REMI/: keep every word of the text
+        found = replace(found, remittance=clean(text))
+    return found
+
+
+# Numbered sub-fields --------------------------------------------------------------------------
+
+def _subfields(raw: str) -> Details | None:
+    """The details of a :86: text in numbered sub-fields, or None when it is not so written."""
+    text = "".join(raw.split("\n"))  # a line break is no part of a sub-field (65-character lines)
+    layout = _LAYOUT.match(text)
+    if layout is None:
+        return None
+    # Polish exports cut the lines where they like (unverified against a published layout):
+    # joined straight, as the library did.
+    width = 0 if layout["sep"] == "~" else _WIDTH
+    fields = _split(text[layout.end("code"):], layout["sep"])
+    if layout["sep"] == ">":
+        return _triodos(layout["code"], fields)
+    given = dict(fields)
+    purpose = [(key, value) for key, value in fields if key in _PURPOSE]
+    keywords = _keywords(_joined(purpose, width))
+    account = optional(given.get("38")) or optional(given.get("31")) or keywords.get("IBAN")
+    own = _reference(keywords.get("KREF"))
+    return Details(
+        code=layout["code"],
+        name=optional(_joined([(key, value) for key, value in fields if key in ("32", "33")],
+                              width).replace(_CUT, " ")),
+        account=account.replace(" ", "") if account else None,
+        remittance=join([given.get("00"), *(keywords.get(key) for key in ("", *_TEXT_KEYWORDS)),
+                         own]),
+        end_to_end=_reference(keywords.get("EREF")),
+        text="".join(value for _key, value in purpose))
+
+
+def _split(text: str, separator: str) -> list[tuple[str, str]]:
+    """The (number, value) sub-fields, in order; an empty one ("˙") is left out."""
+    parts = re.split(re.escape(separator) + r"(\d{2})", text)
+    return [(key, value) for key, value in zip(parts[1::2], parts[2::2], strict=True)
+            if not _EMPTY.fullmatch(value)]
+
+
+def _joined(lines: list[tuple[str, str]], width: int) -> str:
+    """Numbered lines of text as one: straight on after a full line that the next one follows
+    (?29 is followed by ?60), else marked as cut short."""
+    out, previous = "", None
+    for key, line in lines:
+        if previous is not None and (len(previous[1]) < width or _after(previous[0]) != key):
+            out += _CUT
+        out += line
+        previous = (key, line)
+    return out
+
+
+def _after(key: str) -> str:
+    return "60" if key == "29" else f"{int(key) + 1:02d}"
+
+
+def _keywords(purpose: str) -> dict[str, str]:
+    """The purpose text by SEPA keyword; "" holds the words outside any keyword's."""
+    starts = list(_KEYWORD.finditer(purpose))
+    pieces = [("", purpose[:starts[0].start()] if starts else purpose)]
+    pieces += [(match[1], purpose[match.end():starts[i + 1].start() if i + 1 < len(starts)
+                else len(purpose)]) for i, match in enumerate(starts)]
+    found: dict[str, str] = {}
+    loose = []
+    for key, value in pieces:
+        if key and key not in _TEXT_KEYWORDS:
+            # An id ends where its line was cut short; the words after it are the payer's.
+            value, _cut, rest = value.lstrip(_CUT + " ").partition(_CUT)
+            loose.append(rest)
+        found.setdefault(key, clean(value.replace(_CUT, " ")))
+    found[""] = join([found[""], *(clean(text.replace(_CUT, " ")) for text in loose)])
+    return found
+
+
+def _triodos(code: str, fields: list[tuple[str, str]]) -> Details:
+    """Triodos Bank's >NN layout: >10 the payer's account (zeros for a SEPA payment, whose BIC
+    and IBAN open the text in >20 and >21), the text in >2x, the account holder's own in >31."""
+    given = dict(fields)
+    lines = [(key, value) for key, value in fields if key in _PURPOSE]
+    account = optional(given.get("10")) if given.get("10", "").strip("0 ") else None
+    if len(lines) > 1 and _IBAN_SHAPE.fullmatch(lines[1][1].strip()):
+        account, lines = lines[1][1].strip(), lines[2:]
+    text = _joined(lines, _WIDTH).replace(_CUT, " ")
+    return Details(code=code, account=account, remittance=clean(text),
+                   text="".join(value for _key, value in lines))
+
+
+def _reference(text: str | None) -> str | None:
+    value = clean(text)
+    return None if value.replace(" ", "").upper() in _NO_REFERENCE else value
+
+
+# /KEY/value fields and free text ---------------------------------------------------------------
+
+def _unwrap(text: str) -> str:
+    """:86: lines joined: straight on where a full 65-character line was cut, else a space."""
+    lines = text.split("\n")
+    out = lines[0]
+    width = len(lines[0]) + 4  # the first line shares its 65 characters with ":86:"
+    for line in lines[1:]:
+        out += line if width >= 64 else " " + line
+        width = len(line)
+    return out
+
+
+def _fields(text: str) -> dict[str, str]:
+    """The /KEY/value fields of a structured :86: text, or {} when it is free text."""
+    matches = list(_FIELD.finditer(text))
+    if not matches or matches[0].start() != 0:
+        return {}
+    fields: dict[str, str] = {}
+    for i, match in enumerate(matches):
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
+        # ING ends every field with "/" too ("/EREF/123//CNTP/..."): that one is no part of it.
+        fields.setdefault(match.group(1), text[match.end() + 1:end].strip().removesuffix("/"))
+    return fields
+
+
+def _from_fields(fields: dict[str, str], text: str) -> Details:
+    """Name, account, remittance and references from /KEY/value fields."""
+    party = (fields.get("CNTP") or "").split("/")
+    remittance = fields.get("REMI", "")
+    structured = _STRUCTURED.fullmatch(remittance)
+    remittance = re.sub(r"^(USTD//?|STRD/[A-Z]*/)", "", remittance)
+    return Details(
+        name=optional(fields.get("NAME") or (party[2] if len(party) > 2 else None)),
+        account=optional(fields.get("IBAN") or party[0]),
+        remittance=clean(remittance), end_to_end=_reference(fields.get("EREF")),
+        creditor_reference=optional(fields.get("CDTRREF"))
+        or (clean(structured["reference"]) if structured else None),
+        text=text, structured=True)
