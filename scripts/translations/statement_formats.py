@@ -98,6 +98,10 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "a column mapping is for CSV files; {format} files name their own fields":
         "una asignación de columnas es para archivos CSV; los archivos {format} nombran sus "
         "propios campos",
+    "type code '{code}' does not say whether the detail is a credit or a debit; expected a "
+    "credit (100-399) or debit (400-699) type code":
+        "el código de tipo '{code}' no indica si el detalle es un abono o un cargo; se esperaba "
+        "un código de abono (100-399) o de cargo (400-699)",
     "BAI version {version} is not read (BTRS 3 lays records out differently); expected a BAI2 "
     "file, version 2":
         "la versión BAI {version} no se lee (BTRS 3 organiza los registros de otra forma); se "

@@ -205,3 +205,47 @@ def test_counts_and_control_totals_that_do_not_add_up_are_located_at_their_trail
         bai2.extract(data, file="t.bai")
     assert (raised.value.line, raised.value.field) == (line, field)
     assert what in raised.value.message
+
+
+@pytest.mark.parametrize("code", [b"890", b"906"])
+def test_a_detail_of_information_is_not_a_movement(code: bytes) -> None:
+    # 890 carries non-monetary information, 906 a float figure: whatever amount they state, no
+    # money moved. The control totals still count them.
+    data = (REPORT.replace(b"88,CHECK NUMBER 42\n", b"88,CHECK NUMBER 42\n16," + code
+                           + b",5000,,REF9,,NOTE/\n")
+            .replace(b"49,230000,5/\n98,230000,1,7/\n99,230000,1,9/",
+                     b"49,235000,6/\n98,235000,1,8/\n99,235000,1,10/"))
+    [statement] = bai2.extract(data, file="info.bai")
+    assert [line.bank_code for line in statement.lines] == ["195", "475"]
+
+
+@pytest.mark.parametrize("code", [b"", b"015"])
+def test_a_detail_whose_type_code_has_no_direction_is_refused_where_it_is(code: bytes) -> None:
+    # Read as a credit, a detail without a type code (or with a balance code) would invent money.
+    with pytest.raises(StatementError) as caught:
+        bai2.extract(REPORT.replace(b"16,195,", b"16," + code + b","), file="r.bai")
+    assert (caught.value.line, caught.value.field) == (4, "16")
+    assert "credit (100-399) or debit (400-699)" in caught.value.message
+
+
+def test_amounts_have_the_decimals_their_currency_has() -> None:
+    data = REPORT.replace(b",USD,", b",JPY,")
+    [statement] = bai2.extract(data, file="jpy.bai")
+    assert [line.amount for line in statement.lines] == [Decimal(15000), Decimal(-2500)]
+    assert statement.closing_balance == Decimal(112500)
+
+
+def test_a_canadian_report_with_signed_zero_padded_amounts_and_no_references() -> None:
+    # A Canadian bank's layout (moov-io/bai2 test data): "+" signed, zero-padded summaries in an
+    # 88, value-dated details without bank or customer reference.
+    data = (b"01,0004,12345,060321,0829,001,80,1,2/\n02,12345,0004,1,060317,,CAD,/\n"
+            b"03,10200123456,CAD,040,+000000000000,,,045,+000000000000,,/\n"
+            b"88,100,000000000002500,00001,V,060316,,400,000000000000500,00001,V,060316,/\n"
+            b"16,409,000000000000500,V,060316,,,,RTD CHQ SERVICE CHRG/\n"
+            b"16,108,000000000002500,V,060316,,,,MACLEOD MALL        /\n"
+            b"49,+00000000000006000,5/\n98,+00000000000006000,1,7/\n99,+00000000000006000,1,9/\n")
+    [statement] = bai2.extract(data, file="ca.bai")
+    fee, deposit = statement.lines
+    assert (fee.amount, fee.value_date, fee.transaction_id) == (
+        Decimal("-5.00"), date(2006, 3, 16), None)
+    assert (deposit.amount, deposit.remittance) == (Decimal("25.00"), "MACLEOD MALL")

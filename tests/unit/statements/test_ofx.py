@@ -13,6 +13,7 @@ import pytest
 from cobranza.i18n import language
 from cobranza.statements.formats import ofx
 from cobranza.statements.model import StatementError
+from cobranza.statements.service import dedupe_keys
 
 CORPUS = Path(__file__).resolve().parents[3].parent / "shared" / "corpus" / "ofx"
 
@@ -214,3 +215,65 @@ def test_corpus_file_is_read_fully_or_rejected_clearly(path: Path) -> None:
             assert line.transaction_id and line.line > 0
             assert f"<FITID>{line.transaction_id}".encode() in data.replace(b"\n", b"").replace(
                 b" ", b"") or line.transaction_id.encode() in data
+
+
+def test_an_original_currency_is_not_the_currency_the_amount_is_in() -> None:
+    # ORIGCURRENCY names what a movement was converted from; TRNAMT is in the statement's
+    # currency (OFX 2.1.1, 5.2). An ofxstatement plugin (PayPal) writes it on converted legs.
+    converted = b"<ORIGCURRENCY><CURRATE>17.2<CURSYM>USD</ORIGCURRENCY></STMTTRN>"
+    data = SGML.replace(b"</STMTTRN>", converted)
+    [statement] = ofx.extract(data, file="fx.ofx")
+    assert [line.currency for line in statement.lines] == ["MXN", "MXN"]
+    with pytest.raises(StatementError) as caught:
+        ofx.extract(data.replace(b"<CURDEF>MXN", b"<CURDEF></CURDEF>"), file="fx.ofx")
+    assert caught.value.field == "CURDEF"
+
+
+@pytest.mark.parametrize(("written", "amount"), [
+    ("1,234.56", "1234.56"), ("-1.234,56", "-1234.56"), ("+12.50", "12.50"),
+    ("12,345,678.90", "12345678.90"),
+])
+def test_an_amount_with_grouped_thousands_is_read(written: str, amount: str) -> None:
+    data = SGML.replace(b"<TRNAMT>1234.50", b"<TRNAMT>" + written.encode())
+    assert ofx.extract(data, file="g.ofx")[0].lines[0].amount == Decimal(amount)
+
+
+@pytest.mark.parametrize("written", ["1,23.45", "1.234.56", "1,234,56", "1 234,56"])
+def test_an_amount_grouped_ambiguously_is_refused(written: str) -> None:
+    data = SGML.replace(b"<TRNAMT>1234.50", b"<TRNAMT>" + written.encode())
+    with pytest.raises(StatementError) as caught:
+        ofx.extract(data, file="g.ofx")
+    assert (caught.value.field, caught.value.line) == ("TRNAMT", 14)
+
+
+def test_of_several_ledger_balances_the_one_struck_last_closes_the_statement() -> None:
+    # A card issuer's file of two billing cycles: the earlier cycle's balance comes second.
+    data = SGML.replace(b"</LEDGERBAL>", b"</LEDGERBAL>\n<LEDGERBAL><BALAMT>-99.00"
+                        b"<DTASOF>20260228</LEDGERBAL>")
+    assert ofx.extract(data, file="c.ofx")[0].closing_balance == Decimal("5200.00")
+
+
+def test_a_card_statement_beside_a_bank_statement_keeps_the_holders_sign() -> None:
+    # OFX signs card movements for the holder, as bank ones: a charge is money out (negative),
+    # a payment to the card money in (positive); the balance owed is negative.
+    card = (b"<CREDITCARDMSGSRSV1><CCSTMTTRNRS><TRNUID>2<STATUS><CODE>0<SEVERITY>INFO</STATUS>"
+            b"<CCSTMTRS><CURDEF>MXN<CCACCTFROM><ACCTID>4111</CCACCTFROM><BANKTRANLIST>"
+            b"<DTSTART>20260301<DTEND>20260331\n"
+            b"<STMTTRN><TRNTYPE>DEBIT<DTPOSTED>20260304<TRNAMT>-80.00<FITID>C-1<NAME>Tienda"
+            b"</STMTTRN>\n<STMTTRN><TRNTYPE>CREDIT<DTPOSTED>20260310<TRNAMT>50.00<FITID>C-2"
+            b"<NAME>Pago</STMTTRN>\n</BANKTRANLIST><LEDGERBAL><BALAMT>-30.00<DTASOF>20260331"
+            b"</LEDGERBAL></CCSTMTRS></CCSTMTTRNRS></CREDITCARDMSGSRSV1>\n")
+    data = SGML.replace(b"</OFX>", card + b"</OFX>")
+    bank, cards = ofx.extract(b"\xef\xbb\xbf\n\n" + data, file="both.ofx")
+    assert [line.amount for line in bank.lines] == [Decimal("1234.50"), Decimal("-34.50")]
+    assert cards.account == "4111" and cards.closing_balance == Decimal("-30.00")
+    assert [(line.amount, line.line) for line in cards.lines] == [
+        (Decimal("-80.00"), 25), (Decimal("50.00"), 26)]
+
+
+def test_a_fitid_the_bank_gives_again_on_another_day_keeps_both_payments() -> None:
+    data = _with(_trn("REUSED-77", "100.00"),
+                 _trn("REUSED-77", "100.00").replace(b"20260310", b"20260317"))
+    [statement] = ofx.extract(data, file="dup.ofx")
+    keys = [key[0] for key in dedupe_keys(statement)]
+    assert len(statement.lines) == 2 and len(set(keys)) == 2

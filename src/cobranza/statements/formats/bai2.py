@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from bai2 import bai2 as library
-from bai2.constants import FundsType, RecordCode, TypeCodeTransaction
+from bai2.constants import FundsType, RecordCode, TypeCodeLevel, TypeCodeTransaction
 from bai2.exceptions import (
     IntegrityException,
     NotSupportedYetException,
@@ -213,7 +213,8 @@ def _statement(group: Any, account: Any, line: int, details: Any, file: str) -> 
     summaries = {s.type_code.code: s for s in header.summary_items if s.type_code is not None}
     opening, closing = summaries.get(_OPENING_LEDGER), summaries.get(_CLOSING_LEDGER)
     try:
-        lines = [_line(d, currency, as_of, next(details, 0)) for d in account.children]
+        read = [(d, next(details, 0)) for d in account.children]
+        lines = [_line(d, currency, as_of, n) for d, n in read if _is_movement(d, n, file)]
         return ParsedStatement(
             format=name, account=str(header.customer_account_number), currency=currency,
             lines=lines,
@@ -231,11 +232,30 @@ def _balance(summary: Any, currency: str) -> Decimal | None:
     return from_minor(int(summary.amount), currency)
 
 
+def _is_movement(detail: Any, line: int, file: str) -> bool:
+    """Whether a 16 detail moves money: its type code says credit (100-399) or debit (400-699).
+
+    A detail code without a direction (890 non-monetary information, 906/907 float figures) is
+    the bank's information, not a movement, whatever amount it carries. A detail without a type
+    code, or with a balance (status) code, cannot be signed: read as a credit it would invent
+    money in, so the file is refused there.
+    """
+    code = detail.type_code
+    if code is not None and code.transaction in (TypeCodeTransaction.credit,
+                                                 TypeCodeTransaction.debit):
+        return True
+    if code is not None and code.level == TypeCodeLevel.detail:
+        return False
+    raise StatementError(file, line, "16", _(
+        "type code '{code}' does not say whether the detail is a credit or a debit; expected a "
+        "credit (100-399) or debit (400-699) type code", code=code.code if code else ""))
+
+
 def _line(detail: Any, currency: str, as_of: date, line: int) -> StatementLine:
     """One 16 detail: the group's as-of date, the amount signed by its type code."""
-    code = detail.type_code
+    code = detail.type_code  # a credit or debit code (`_is_movement`)
     amount = from_minor(int(detail.amount or 0), currency)
-    if code is not None and code.transaction == TypeCodeTransaction.debit:
+    if code.transaction == TypeCodeTransaction.debit:
         amount = -amount
     value_date = None
     if detail.funds_type == FundsType.value_dated and detail.availability:
@@ -250,4 +270,4 @@ def _line(detail: Any, currency: str, as_of: date, line: int) -> StatementLine:
         remittance=join([text, customer_ref]),
         creditor_reference=rf_reference(text, customer_ref),
         transaction_id=optional(detail.bank_reference),
-        bank_code=code.code if code is not None else None, line=line)
+        bank_code=code.code, line=line)

@@ -28,6 +28,9 @@ _STATEMENTS = ("STMTRS", "CCSTMTRS")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _DECLARATION = re.compile(r"<![A-Z][^>]*>", re.IGNORECASE)  # <!DOCTYPE ...>, <!ENTITY ...>
 _AMOUNT = re.compile(r"[-+]?(\d+([.,]\d*)?|[.,]\d+)")
+# Grouped thousands, which only some banks write: with both a point and a comma, the last one is
+# the decimal mark and the other must group whole thousands ("1,234.56", "1.234,56").
+_GROUPED = re.compile(r"([-+]?)(\d{1,3}(?:([.,])\d{3})(?:\3\d{3})*)([.,])(\d+)")
 # PagBank (PagSeguro) writes its ledger balance for people: "R$ 5.326,43", grouped, comma decimals.
 _REAIS = re.compile(r"([-+]?)R\$\s*([-+]?)(\d{1,3}(?:\.\d{3})*|\d+),(\d{2})")
 _NESTING = "end tags closed the OFX element early"  # the lexer's reason, recognised in _tree
@@ -188,7 +191,7 @@ def _statement(element: ET.Element, kind: str, file: str, line: int,
     read = [(t, next(lines, 0)) for t in found]
     # Searched at any depth: SGML files that never close BANKTRANLIST (Nubank's, for one) leave
     # the lexer to nest LEDGERBAL inside it.
-    balance = next(element.iter("LEDGERBAL"), None)
+    balance = _ledger_balance(element, file, line)
     return ParsedStatement(
         format=name, account=account, currency=currency,
         lines=_corrected(found, [_line(t, currency, file, n) for t, n in read], file),
@@ -203,10 +206,22 @@ def _statement(element: ET.Element, kind: str, file: str, line: int,
         line=line)
 
 
+def _ledger_balance(element: ET.Element, file: str, line: int) -> ET.Element | None:
+    """The statement's closing ledger balance: of several (a card issuer's file of several
+    billing cycles), the one struck last (DTASOF), the latest written on a tie."""
+    found = list(element.iter("LEDGERBAL"))
+    dated = [(_date(b, "DTASOF", file, line, required=False) or date.min, n, b)
+             for n, b in enumerate(found)]
+    return max(dated, key=lambda d: d[:2])[2] if dated else None
+
+
 def _transactions_currency(element: ET.Element) -> str | None:
-    """The one currency every transaction names (CURRENCY/CURSYM), for an empty CURDEF."""
-    found = {_text(t, "CURRENCY/CURSYM") or _text(t, "ORIGCURRENCY/CURSYM")
-             for t in element.iter("STMTTRN")}
+    """The one currency every transaction names (CURRENCY/CURSYM), for an empty CURDEF.
+
+    ORIGCURRENCY is not one: it names the currency a movement was converted from, its TRNAMT
+    being already in the statement's own (OFX 2.1.1, 5.2).
+    """
+    found = {_text(t, "CURRENCY/CURSYM") for t in element.iter("STMTTRN")}
     return found.pop() if len(found) == 1 else None
 
 
@@ -264,6 +279,10 @@ def _amount(element: ET.Element, tag: str, file: str, line: int) -> Decimal:
     if reais:
         sign = reais.group(1) or reais.group(2)
         return Decimal(f"{sign}{reais.group(3).replace('.', '')}.{reais.group(4)}")
+    grouped = _GROUPED.fullmatch(value)
+    if grouped and grouped.group(3) != grouped.group(4):
+        whole = grouped.group(2).replace(grouped.group(3), "")
+        return Decimal(f"{grouped.group(1)}{whole}.{grouped.group(5)}")
     if not _AMOUNT.fullmatch(value):
         raise StatementError(file, line, tag, _(
             "'{value}' is not an amount; expected a number such as 1234.50", value=value))
