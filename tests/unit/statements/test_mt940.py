@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import base64
-import re
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
 
 from cobranza.i18n import language
 from cobranza.statements.checks import check_statement
@@ -346,45 +342,7 @@ def test_corpus_file_is_read_fully_or_rejected_clearly(path: Path) -> None:
         if statement.opening_balance is not None and stem not in _UNBALANCED:
             total = statement.opening_balance + sum(x.amount for x in statement.lines)
             assert total == statement.closing_balance
-    expected = path.with_suffix(".yml")
-    if expected.exists():
-        _compare_with_yaml(statements, expected)
+    # What the library's own .yml expectations say of each movement is compared in
+    # tests/integration/statements/test_corpus_expected.py.
 
 
-class _Loader(yaml.SafeLoader):
-    """Reads the mt940 library's pickled-object YAML as plain data, constructing nothing."""
-
-
-def _object(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
-    if isinstance(node, yaml.MappingNode):
-        return loader.construct_mapping(node, deep=True)
-    if isinstance(node, yaml.SequenceNode):
-        args = loader.construct_sequence(node, deep=True)
-        if suffix.endswith("Decimal"):
-            return Decimal(args[0])
-        if suffix.endswith(("models.Date", "models.DateTime")):
-            raw = args[0] if isinstance(args[0], bytes) else base64.b64decode(args[0])
-            return date(raw[0] * 256 + raw[1], raw[2], raw[3])
-        return args
-    return loader.construct_scalar(node)  # type: ignore[arg-type]
-
-
-_Loader.add_multi_constructor("tag:yaml.org,2002:python/", _object)
-
-
-def _compare_with_yaml(statements: list[Any], expected: Path) -> None:
-    """Same movements as the mt940 library's own test expectation: count, amounts, dates, refs."""
-    # Each transaction points back at its collection (an anchor cycle): drop the back-references.
-    text = re.sub(r"(?m)^\s+transactions: \*id\d+$", "", expected.read_text(encoding="utf-8"))
-    data = yaml.load(text, Loader=_Loader)  # noqa: S506
-    wanted = [t["data"] for t in data.get("transactions") or [] if t["data"].get("amount")]
-    lines = [line for s in statements for line in s.lines]
-    assert len(lines) == len(wanted)
-    for line, tx in zip(lines, wanted, strict=True):
-        # The library's default leaves a reversal of credit (RC) positive; MT940 books it as out.
-        assert abs(line.amount) == abs(tx["amount"]["amount"])
-        if tx["status"] in {"C", "D"}:
-            assert line.amount == tx["amount"]["amount"]
-        assert line.value_date == tx["date"]
-        reference = (tx.get("bank_reference") or "").strip()
-        assert line.transaction_id == (reference if reference not in {"", "NONREF"} else None)
