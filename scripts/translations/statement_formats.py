@@ -32,6 +32,10 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
         "la cartola no se puede leer como MT940",
     "the statement states no currency (no balance and no floor limit)":
         "la cartola no indica la moneda (no tiene saldos ni límite mínimo)",
+    "the statement is in {currency} (:{first}: on line {line}) but this tag states {other}; one "
+    "statement holds one account in one currency":
+        "la cartola está en {currency} (:{first}: en la línea {line}) pero esta etiqueta indica "
+        "{other}; una cartola corresponde a una cuenta en una sola moneda",
     "not an OFX file: there is no <OFX> element":
         "no es un archivo OFX: no tiene el elemento <OFX>",
     "the OFX markup cannot be read ({reason})":
@@ -161,4 +165,56 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "DBIT for a debit balance":
         "'{value}' es un saldo negativo marcado {indicator}; se esperaba el monto sin signo y DBIT "
         "para un saldo deudor",
+    "'{value}' is not a correction action; expected REPLACE or DELETE":
+        "'{value}' no es una acción de corrección; se esperaba REPLACE o DELETE",
+    'this transaction corrects ({action}) transaction {fitid}, but {count} transactions of this '
+    'file have that FITID (lines {lines}) and which one it corrects cannot be told: correct it by'
+    ' hand and remove this transaction from the file':
+        'esta transacción corrige ({action}) la transacción {fitid}, pero {count} transacciones '
+        'de este archivo tienen ese FITID (líneas {lines}) y no se puede saber cuál corrige: '
+        'corríjala a mano y quite esta transacción del archivo',
+    'this transaction corrects ({action}) transaction {fitid}, which the transaction on line '
+    '{earlier} already corrects, and which correction stands cannot be told: correct it by hand '
+    'and remove both corrections from the file':
+        'esta transacción corrige ({action}) la transacción {fitid}, que ya corrige la '
+        'transacción de la línea {earlier}, y no se puede saber qué corrección vale: corríjala a '
+        'mano y quite ambas correcciones del archivo',
+    "'{value}' is the amount of a {type} but has the other sign; OFX amounts are signed for the "
+    'account holder (money in positive, money out negative): the bank may have written it without'
+    ' its sign':
+        "'{value}' es el monto de un {type} pero tiene el signo contrario; los montos OFX llevan "
+        'el signo del titular de la cuenta (abonos positivos, cargos negativos): puede que el '
+        'banco lo haya escrito sin su signo',
+    "'{value}' is not a BAI2 detail amount; expected digits only, without a sign (the type code "
+    'says credit or debit) or a decimal point (1500 is 15.00 in a currency of two decimals)':
+        "'{value}' no es un monto de detalle BAI2; se esperaban solo dígitos, sin signo (el "
+        'código de tipo dice si es abono o cargo) ni punto decimal (1500 es 15.00 en una moneda '
+        'de dos decimales)',
+    "the 49 account trailer states a control total of {stated}, but the amounts of the account's "
+    '03 and 16 records add up to {found}: they differ by {difference}':
+        'el registro de cierre de cuenta 49 indica un total de control de {stated}, pero los '
+        'montos de los registros 03 y 16 de la cuenta suman {found}: difieren en {difference}',
+    'the 98 group trailer counts {stated} accounts, but the group has {found}':
+        'el registro de cierre de grupo 98 cuenta {stated} cuentas, pero el grupo tiene {found}',
+    'the 99 file trailer counts {stated} groups, but the file has {found}':
+        'el registro de cierre de archivo 99 cuenta {stated} grupos, pero el archivo tiene '
+        '{found}',
+    'the {code} trailer states a control total of {stated}, but the control totals of its {parts}'
+    ' trailers add up to {found}: they differ by {difference}':
+        'el registro de cierre {code} indica un total de control de {stated}, pero los totales de'
+        ' control de sus cierres {parts} suman {found}: difieren en {difference}',
+    'the {code} trailer states {stated} records, but there are {found} from the {header} record '
+    'to the {code}, 88 continuations included: they differ by {difference}':
+        'el registro de cierre {code} indica {stated} registros, pero hay {found} desde el '
+        'registro {header} hasta el {code}, incluidas las continuaciones 88: difieren en '
+        '{difference}',
+    'the group is marked as a test (group status 4): it reports no money moved; expected an '
+    'update (1) or a correction (3)':
+        'el grupo está marcado como prueba (estado de grupo 4): no informa dinero movido; se '
+        'esperaba una actualización (1) o una corrección (3)',
+    'the group asks to delete a report sent before (group status 2), and an import deletes no '
+    'movements: remove them by hand; expected an update (1) or a correction (3)':
+        'el grupo pide eliminar un informe enviado antes (estado de grupo 2), y una importación '
+        'no elimina movimientos: elimínelos a mano; se esperaba una actualización (1) o una '
+        'corrección (3)',
 }

@@ -346,3 +346,35 @@ def test_corpus_file_is_read_fully_or_rejected_clearly(path: Path) -> None:
     # tests/integration/statements/test_corpus_expected.py.
 
 
+
+
+@pytest.mark.parametrize(("data", "line", "field"), [
+    (b":20:X\n:25:A\n:60F:C260101EUR1,00\n:61:260102C1,00NTRFNONREF\n:62F:C260102USD2,00\n",
+     5, ":62F:"),
+    # andrew-svirin/mt942-php tests/_data/transactions.mt942: a floor limit in DKK, the totals
+    # in EUR.
+    (b":20:STARTDISP\n:25:PL25106000760000888888888888\n:28C:00000/001\n:34F:DKKD1,00\n"
+     b":13:1612140902\n:61:161214C25,NTRFNONREF\n:86:166?00GUTSCHRIFT?10931\n"
+     b":90D:0EUR0,\n:90C:1EUR25,\n-\n", 8, ":90D:"),
+])
+def test_a_statement_in_two_currencies_is_refused_where_the_second_appears(
+        data: bytes, line: int, field: str) -> None:
+    with pytest.raises(StatementError) as caught:
+        mt940.extract(data, file="two.sta")
+    assert (caught.value.line, caught.value.field) == (line, field)
+    assert "one statement holds one account in one currency" in caught.value.message
+
+
+def test_a_country_s_old_and_new_currency_may_meet_in_one_statement() -> None:
+    # SWIFT's MT940 rule C1 holds only the first two letters of the currency alike.
+    data = (b":20:X\n:25:A\n:60F:C260101MXP1,00\n:61:260102C1,00NTRFNONREF\n"
+            b":62F:C260102MXN2,00\n")
+    assert mt940.extract(data, file="mx.sta")[0].currency == "MXP"
+
+
+def test_the_statement_reference_is_kept_whole_beyond_16_characters() -> None:
+    # fruitl00p/php-mt940 test/Parser/Banking/Mt940/Engine/Penta/sample: an 18-character :20:.
+    data = (b":20:PENTA1602951605571\n:21:NONREF\n:25:11010100/2324817618\n:28C:1\n"
+            b":60F:C200930EUR20,00\n:61:2009020902D20,00NONREF\n:86:999SEPA_STANDING_ORDER:x\n"
+            b":62F:C200930EUR0,00\n")
+    assert mt940.extract(data, file="p.sta")[0].statement_ref == "PENTA1602951605571"

@@ -173,3 +173,32 @@ def test_an_ing_structured_remittance_is_the_creditor_reference() -> None:
     assert (line.counterparty_name, line.counterparty_account) == (
         "J.Janssen", "NL32INGB0000012345")
     assert line.transaction_id == "00000000001011" and line.bank_code == "NTRF 00108"
+
+
+def test_ing_ibp_beneficiary_and_ordering_party_give_account_and_name() -> None:
+    # gingerpayments/python-libmt94x ginger_libmt94x/tests/examples/
+    # ibp-structured-ing-provided-example.txt: /BENM/ and /ORDP/ written as /CNTP/ is
+    # (account/BIC/name/city), and a /REMI/ whose code and issuer are left empty.
+    debit, credit = _lines(
+        b":61:120130D1,45N038MARF\n"
+        b":86:/RTRN/MS03//BUSP/Europese Incasso/eenmalig//BENM/NL50INGB00012345\n"
+        b"67/INGBNL2A/ING Bank N.V. inzake WeB///CSID/NL32ZZZ999999991234//\n"
+        b"MARF/EV45451//EREF/EV45451REP170112T1106//REMI///EV45451REP170112\nT1106/\n"
+        b":61:120130C2,56N036EREF\n"
+        b":86:/ORDP/NL38INGB0654321789//J. Jansen/AMSTERDAM//REMI///Factuur 77/\n")
+    assert (debit.counterparty_account, debit.counterparty_name) == (
+        "NL50INGB0001234567", "ING Bank N.V. inzake WeB")
+    assert (debit.remittance, debit.end_to_end_id) == (
+        "EV45451REP170112T1106", "EV45451REP170112T1106")
+    assert (credit.counterparty_account, credit.counterparty_name) == (
+        "NL38INGB0654321789", "J. Jansen")
+    assert credit.remittance == "Factuur 77"
+
+
+def test_a_beneficiary_written_as_account_and_free_text_names_no_party() -> None:
+    # fruitl00p/php-mt940 test/Parser/Banking/Mt940/Engine/Kbs/sample2 (Komercijalna Banka):
+    # the party's account, then its name, codes and the purpose, each on a line of its own.
+    [line] = _lines(b":61:2010091009DD3245,NMSC21038855\n:86:/BENM/300000003998473\n"
+                    b"/MAKEDONSKI TELEKOM AD - SKOPJE\n/5,6,7,8m//026415102020\n/Pl.po osnov\n")
+    assert (line.counterparty_account, line.counterparty_name) == (None, None)
+    assert "MAKEDONSKI TELEKOM AD - SKOPJE" in line.remittance

@@ -50,6 +50,10 @@ _FIELD = re.compile(
     r"CDTRREFTP|CDTRREF|ADDR|TRCD|BUSP|TRTP|ACCW|BBAN|OCMT|CHGS|EXCH|SVCL)(?=/)")
 # A structured remittance (/REMI/STRD/CUR/...): the Dutch betalingskenmerk, a creditor reference.
 _STRUCTURED = re.compile(r"STRD/[A-Z]*/(?P<reference>[^/]+)/?")
+# What opens a /REMI/ field before its text: its code and issuer, USTD// or STRD/CUR/, or both
+# left empty (ING's "Internet Bankieren Professional" export: /REMI///text/).
+_REMI_HEAD = re.compile(r"^(USTD//?|STRD/[A-Z]*/|//)")
+_BIC = re.compile(r"[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?")
 
 
 @dataclass(frozen=True)
@@ -199,10 +203,10 @@ def _fields(text: str) -> dict[str, str]:
 
 def _from_fields(fields: dict[str, str], text: str) -> Details:
     """Name, account, remittance and references from /KEY/value fields."""
-    party = (fields.get("CNTP") or "").split("/")
+    party = _party(fields)
     remittance = fields.get("REMI", "")
     structured = _STRUCTURED.fullmatch(remittance)
-    remittance = re.sub(r"^(USTD//?|STRD/[A-Z]*/)", "", remittance)
+    remittance = _REMI_HEAD.sub("", remittance)
     return Details(
         name=optional(fields.get("NAME") or (party[2] if len(party) > 2 else None)),
         account=optional(fields.get("IBAN") or party[0]),
@@ -210,3 +214,17 @@ def _from_fields(fields: dict[str, str], text: str) -> Details:
         creditor_reference=optional(fields.get("CDTRREF"))
         or (clean(structured["reference"]) if structured else None),
         text=text, structured=True)
+
+
+def _party(fields: dict[str, str]) -> list[str]:
+    """The counterparty's account/BIC/name/city: /CNTP/, or a /BENM/ or /ORDP/ written the same
+    way (ING's "Internet Bankieren Professional" export). Other banks write a name alone there,
+    or an account and free text (Komercijalna Banka), or nothing (Rabobank: /BENM//NAME/...)."""
+    if "CNTP" in fields:
+        return fields["CNTP"].split("/")
+    for key in ("BENM", "ORDP"):
+        party = fields.get(key, "").split("/")
+        if len(party) > 2 and (_BIC.fullmatch(party[1].strip())
+                               or not party[1] and _IBAN_SHAPE.fullmatch(party[0].strip())):
+            return party
+    return [""]

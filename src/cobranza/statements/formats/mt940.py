@@ -64,6 +64,11 @@ _DUTCH_ACCOUNT = re.compile(r"P?\d{7,10}")
 # reference, then its name ("N0440121470966      W.P. Jansen").
 _PADDED_ACCOUNT = re.compile(r"(?P<account>NONREF|P?\d{1,14}) {2,}(?P<name>\S.*)")
 _TOTALS = {"90D": "sum_debit_entries", "90C": "sum_credit_entries"}
+# Where the currency is in the tags that state one: balances (C240131EUR...), the MT942 floor
+# limit (EURD0,) and its totals (2EUR51,).
+_CURRENCY = {"60": r"[DC]\d{6}([A-Z]{3})", "62": r"[DC]\d{6}([A-Z]{3})",
+             "64": r"[DC]\d{6}([A-Z]{3})", "65": r"[DC]\d{6}([A-Z]{3})",
+             "34": r"([A-Z]{3})", "90": r"\d*([A-Z]{3})"}
 
 
 def identify(head: bytes) -> bool:
@@ -154,6 +159,7 @@ def _check_block(block: list[_Tag], file: str) -> None:
             raise StatementError(file, tag.line, f":{tag.tag}:", _(
                 "'{value}' is not a balance; expected D or C, the date as YYMMDD, the currency"
                 " and the amount, as in C240131EUR1234,56", value=tag.value))
+    _check_currency(block, file)
     opening = any(t in _OPENING for t in ids)
     closing = next((i for i, t in enumerate(ids) if t in _CLOSING), None)
     if not opening and "34F" not in ids and "34" not in ids:
@@ -167,6 +173,23 @@ def _check_block(block: list[_Tag], file: str) -> None:
     if late is not None:
         raise StatementError(file, late.line, ":61:", _(
             "a movement after the closing balance; expected a new statement (:20:) first"))
+
+
+def _check_currency(block: list[_Tag], file: str) -> None:
+    """One statement, one currency: every balance, floor limit and total states the same.
+
+    SWIFT's network rules (MT940 C1, MT942 C1/C2) hold only the first two letters alike, so
+    that a country's old and new currency may meet in one statement; so does this check. The
+    library would take the first currency for every movement and balance."""
+    stated = [(tag, found[1]) for tag in block
+              if (found := re.match(_CURRENCY.get(tag.tag[:2], "(?!)"), tag.value))]
+    for tag, currency in stated[1:]:
+        first, expected = stated[0]
+        if currency[:2] != expected[:2]:
+            raise StatementError(file, tag.line, f":{tag.tag}:", _(
+                "the statement is in {currency} (:{first}: on line {line}) but this tag states"
+                " {other}; one statement holds one account in one currency",
+                currency=expected, first=first.tag, line=first.line, other=currency))
 
 
 def _library_text(block: list[_Tag]) -> str:
@@ -295,7 +318,9 @@ def _statement(parsed: Transactions, block: list[_Tag], file: str) -> ParsedStat
         format=name, account=_account(account, currency), currency=currency,
         lines=[_line(tx, currency or "", movement, details)
                for tx, (movement, details) in zip(parsed, movements, strict=True)],
-        statement_ref=optional(data.get("transaction_reference")),
+        # The :20: as written: the library cuts it at the 16 characters of the standard, and
+        # some banks' references are longer (Penta's 18).
+        statement_ref=optional(block[0].value),
         opening_balance=_amount(opening), closing_balance=_amount(closing),
         period_start=opening.date if opening else None,
         period_end=closing.date if closing else None, line=block[0].line,
