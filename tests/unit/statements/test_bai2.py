@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from cobranza.i18n import language
+from cobranza.statements.checks import check_statement
 from cobranza.statements.formats import bai2
 from cobranza.statements.model import StatementError
 
@@ -26,6 +27,16 @@ REPORT = b"""01,BANKID,CUSTID,260302,0700,FILE1,,,2/
 98,230000,1,7/
 99,230000,1,9/
 """
+
+
+def _report(wire: bytes, *, amount: int = 15000) -> bytes:
+    """REPORT with its wire detail (line 4) written as `wire`, a 16 and any 88s, of `amount`: the
+    trailers' record counts and control totals follow."""
+    extra, total = wire.count(b"\n") - 1, 215000 + amount
+    return (REPORT.replace(REPORT.splitlines(keepends=True)[3], wire)
+            .replace(b"49,230000,5/", b"49,%d,%d/" % (total, 5 + extra))
+            .replace(b"98,230000,1,7/", b"98,%d,1,%d/" % (total, 7 + extra))
+            .replace(b"99,230000,1,9/", b"99,%d,1,%d/" % (total, 9 + extra)))
 
 
 @pytest.fixture(autouse=True)
@@ -63,7 +74,7 @@ def test_several_records_on_a_line_and_account_continuations_are_read() -> None:
 
 @pytest.mark.parametrize(("data", "words"), [
     (REPORT[:REPORT.index(b"98,")], "truncated"),
-    (REPORT.replace(b"49,230000,5/", b"49,230001,5/"), "cannot be read"),
+    (REPORT.replace(b"49,230000,5/", b"49,230001,5/"), "differ by 0.01 USD"),
     (b"hello\n", "not a BAI2 file"),
 ])
 def test_damaged_files_are_rejected(data: bytes, words: str) -> None:
@@ -148,6 +159,19 @@ def test_the_specification_example_is_read_fully() -> None:
     assert "LOCK BOX NO.68751" in statements[1].lines[0].remittance
 
 
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="shared/corpus/bai2 is not present")
+def test_a_bank_s_texts_continued_on_88s_read_without_join_commas() -> None:
+    # moov-io's sample3 ends each text record with "/" and continues it on an 88: the library
+    # read "... 900 METRO CENTER BLVD , FOSTER CITY CA 94404".
+    data = (CORPUS / "moov-io" / "test__testdata__sample3.txt").read_bytes()
+    lines = [x for s in bai2.extract(data, file="sample3.txt") for x in s.lines]
+    wire = next(x for x in lines if x.bank_code == "195")
+    assert (wire.amount, wire.line, wire.remittance) == (
+        Decimal("138.55"), 39,
+        "Wire Transfer Credit VISA INTERNATIONAL 900 METRO CENTER BLVD FOSTER CITY CA 94404")
+    assert [x.remittance for x in lines if "," in x.remittance] == []
+
+
 def test_an_account_record_ending_in_an_empty_field_is_continued_in_step() -> None:
     # A US bank writes "015,<amount>,,,/": an empty field after the last whole summary, then the
     # summaries go on in 88 records; they must not shift by one field.
@@ -192,19 +216,36 @@ def test_a_record_the_library_cannot_read_is_located(
     assert reason in raised.value.message
 
 
-@pytest.mark.parametrize(("wrong", "line", "field", "what"), [
-    (b"49,230000,6/", 7, "49", "number of records for Account"),
-    (b"49,230001,5/", 7, "49", "account control total"),
-    (b"98,230000,1,8/", 8, "98", "number of records for Group"),
-    (b"99,230000,1,10/", 9, "99", "number of records for Bai2File"),
+_RECORDS_FROM = "records, but there are {found} from the {header} record to the {code}, 88 " \
+    "continuations included: they differ by {difference}"
+
+
+@pytest.mark.parametrize(("wrong", "line", "field", "message"), [
+    # 03, two 16s and the 88 continuing the second, 49: five records; 1000.00 + 1125.00 + 150.00
+    # + 25.00 (the 03 summaries' and 16 details' amounts as written) is 2300.00.
+    (b"49,230000,6/", 7, "49", "the 49 trailer states 6 " + _RECORDS_FROM.format(
+        found=5, header="03", code="49", difference=1)),
+    (b"49,230001,5/", 7, "49", "the 49 account trailer states a control total of 2300.01 USD, "
+     "but the amounts of the account's 03 and 16 records add up to 2300.00 USD: they differ by "
+     "0.01 USD"),
+    (b"98,230000,1,8/", 8, "98", "the 98 trailer states 8 " + _RECORDS_FROM.format(
+        found=7, header="02", code="98", difference=1)),
+    (b"98,230000,2,7/", 8, "98", "the 98 group trailer counts 2 accounts, but the group has 1"),
+    (b"98,229000,1,7/", 8, "98", "the 98 trailer states a control total of 229000, but the "
+     "control totals of its 49 trailers add up to 230000: they differ by -1000"),
+    (b"99,230000,1,10/", 9, "99", "the 99 trailer states 10 " + _RECORDS_FROM.format(
+        found=9, header="01", code="99", difference=1)),
+    (b"99,230000,2,9/", 9, "99", "the 99 file trailer counts 2 groups, but the file has 1"),
+    (b"99,230001,1,9/", 9, "99", "the 99 trailer states a control total of 230001, but the "
+     "control totals of its 98 trailers add up to 230000: they differ by 1"),
 ])
 def test_counts_and_control_totals_that_do_not_add_up_are_located_at_their_trailer(
-        wrong: bytes, line: int, field: str, what: str) -> None:
+        wrong: bytes, line: int, field: str, message: str) -> None:
     data = re.sub(rb"(?m)^" + re.escape(wrong[:3]) + rb".*$", wrong, REPORT)
     with pytest.raises(StatementError) as raised:
         bai2.extract(data, file="t.bai")
-    assert (raised.value.line, raised.value.field) == (line, field)
-    assert what in raised.value.message
+    assert (raised.value.file, raised.value.line, raised.value.field) == ("t.bai", line, field)
+    assert raised.value.message == message
 
 
 @pytest.mark.parametrize("code", [b"890", b"906"])
@@ -217,6 +258,7 @@ def test_a_detail_of_information_is_not_a_movement(code: bytes) -> None:
                      b"49,235000,6/\n98,235000,1,8/\n99,235000,1,10/"))
     [statement] = bai2.extract(data, file="info.bai")
     assert [line.bank_code for line in statement.lines] == ["195", "475"]
+    assert statement.not_booked == 1  # left out, and said so
 
 
 @pytest.mark.parametrize("code", [b"", b"015"])
@@ -249,3 +291,138 @@ def test_a_canadian_report_with_signed_zero_padded_amounts_and_no_references() -
     assert (fee.amount, fee.value_date, fee.transaction_id) == (
         Decimal("-5.00"), date(2006, 3, 16), None)
     assert (deposit.amount, deposit.remittance) == (Decimal("25.00"), "MACLEOD MALL")
+
+
+@pytest.mark.parametrize(("wire", "remittance"), [
+    # Only the text field, the last, may hold commas: they are the bank's, kept as written.
+    (b"16,195,15000,0,BANKREF1,CUSTREF1,ACME, INC. PAYS INV 1,234/\n",
+     "ACME, INC. PAYS INV 1,234 / CUSTREF1"),
+    # An 88 continues the text where the record before left it; no comma is put between
+    # (the library read "PAID INV-12,345"). Without a fixed record length the bank chose where
+    # to break the text: the parts are joined with a space.
+    (b"16,195,15000,0,BANKREF1,CUSTREF1,PAID INV-12/\n88,345/\n",
+     "PAID INV-12 345 / CUSTREF1"),
+    (b"16,195,15000,0,BANKREF1,CUSTREF1,FROM ACME\n88,INC., INV 1,234\n",
+     "FROM ACME INC., INV 1,234 / CUSTREF1"),
+    # A 16 ended with "/" before its text: the 88 begins the next field, the text.
+    (b"16,195,15000,0,BANKREF1,CUSTREF1/\n88,INV 1,234/\n", "INV 1,234 / CUSTREF1"),
+])
+def test_a_detail_text_is_read_whole_across_its_88_continuations(
+        wire: bytes, remittance: str) -> None:
+    [statement] = bai2.extract(_report(wire), file="t.bai")
+    wire_line = statement.lines[0]
+    assert (wire_line.amount, wire_line.transaction_id, wire_line.remittance, wire_line.line) == (
+        Decimal("150.00"), "BANKREF1", remittance, 4)
+
+
+def test_the_specification_example_of_a_detail_continued_on_two_88s() -> None:
+    # BAI2 v2, 88 record: the 16 ends after its availability amounts; the first 88 goes on with
+    # the bank and customer references and begins the text, which the second 88 continues.
+    wire = (b"16,195,15000,S,5000,4000,6000/\n88,AX13612,B096132,AMALGAMATED CORP. LOCKBOX\n"
+            b"88,DEPOSIT-MISC. RECEIVABLES\n")
+    [statement] = bai2.extract(_report(wire), file="t.bai")
+    wire_line, check = statement.lines
+    assert (wire_line.amount, wire_line.transaction_id, wire_line.remittance) == (
+        Decimal("150.00"), "AX13612",
+        "AMALGAMATED CORP. LOCKBOX DEPOSIT-MISC. RECEIVABLES / B096132")
+    assert (check.line, check.transaction_id, check.remittance) == (
+        7, "CHK42", "CHECK PAID CHECK NUMBER 42")
+
+
+_FIXED = [  # records of at most 45 characters, as the 01 states
+    b"01,BANK,CUST,260302,0700,F4,45,,2/", b"02,CUST,BANK,1,260301,2400,USD,2/",
+    b"03,42,,010,100000,,,015,115000,,/", b"16,195,15000,0,REF1,CUST1,PAID BY ACME INV-12",
+    b"88,345 AND INV-13/", b"49,230000,4/", b"98,230000,1,6/", b"99,230000,1,8/"]
+
+
+def test_a_text_cut_at_the_fixed_record_length_runs_on_in_its_88() -> None:
+    # The 16 fills the 45 characters the 01 states and does not end with "/": it was cut there,
+    # in the middle of the invoice number, which the 88 completes.
+    assert len(_FIXED[3]) == 45
+    [statement] = bai2.extract(b"\n".join(_FIXED) + b"\n", file="f.bai")
+    [line] = statement.lines
+    assert (line.amount, line.remittance, line.line) == (
+        Decimal("150.00"), "PAID BY ACME INV-12345 AND INV-13 / CUST1", 4)
+
+
+def test_a_text_ended_short_of_the_record_length_was_broken_by_the_bank() -> None:
+    records = [*_FIXED[:3], _FIXED[3][:-1], b"88,2345 AND INV-13/", *_FIXED[5:]]
+    [statement] = bai2.extract(b"\n".join(records) + b"\n", file="f.bai")
+    assert statement.lines[0].remittance == "PAID BY ACME INV-1 2345 AND INV-13 / CUST1"
+
+
+def test_fixed_length_records_written_without_line_breaks_are_read_one_by_one() -> None:
+    data = b"".join(record.ljust(45) for record in _FIXED)
+    [statement] = bai2.extract(data, file="blocked.bai")
+    [line] = statement.lines
+    assert (statement.closing_balance, line.remittance, line.line) == (
+        Decimal("1150.00"), "PAID BY ACME INV-12345 AND INV-13 / CUST1", 4)
+
+
+@pytest.mark.parametrize("amount", [b"", b"0", b"000"])
+def test_a_detail_without_an_amount_or_of_zero_is_no_money_in(amount: bytes) -> None:
+    # BAI2 v2, record 16: the amount is optional; left empty it is not written, not zero. Such a
+    # detail is left out and counted as not booked; had money moved, the balances say so.
+    data = _report(b"16,195," + amount + b",0,BANKREF1,CUSTREF1,WIRE/\n", amount=0)
+    [statement] = bai2.extract(data, file="e.bai")
+    assert [(line.bank_code, line.amount) for line in statement.lines] == [
+        ("475", Decimal("-25.00"))]
+    assert statement.not_booked == 1
+    [error] = check_statement(statement, file="e.bai")
+    assert error.message == ("opening balance 1000.00 + movements -25.00 = 975.00, but the "
+                             "closing balance is 1125.00: they differ by 150.00 USD")
+
+
+@pytest.mark.parametrize("amount", [b"-15000", b"150.00"])
+def test_a_detail_amount_with_a_sign_or_a_decimal_point_is_refused_where_it_is(
+        amount: bytes) -> None:
+    # Read as written, "-15000" on a debit code would be money in; "150.00" is not minor units.
+    data = _report(b"16,195," + amount + b",0,BANKREF1,CUSTREF1,WIRE/\n")
+    with pytest.raises(StatementError) as raised:
+        bai2.extract(data, file="a.bai")
+    assert (raised.value.line, raised.value.field) == (4, "amount")
+    assert raised.value.message == (
+        f"'{amount.decode()}' is not a BAI2 detail amount; expected digits only, without a sign "
+        "(the type code says credit or debit) or a decimal point (1500 is 15.00 in a currency of "
+        "two decimals)")
+
+
+@pytest.mark.parametrize(("wire", "value_date"), [
+    # The funds type decides how many fields come before the references and the text: none
+    # for Z, 0, 1 and 2; a date and a time for V; three amounts for S; a count and that many
+    # day/amount pairs for D, here continued on an 88 after a whole field.
+    (b"16,195,15000,Z,BANKREF1,CUSTREF1,WIRE, ACME/\n", None),
+    (b"16,195,15000,V,260303,1200,BANKREF1,CUSTREF1,WIRE, ACME/\n", date(2026, 3, 3)),
+    (b"16,195,15000,S,5000,4000,6000,BANKREF1,CUSTREF1,WIRE, ACME/\n", None),
+    (b"16,195,15000,D,2,0,10000,1,5000,BANKREF1,CUSTREF1,WIRE, ACME/\n", None),
+    (b"16,195,15000,D,2,0,10000/\n88,1,5000,BANKREF1,CUSTREF1,WIRE, ACME/\n", None),
+    (b"16,195,+15000,2,BANKREF1,CUSTREF1,WIRE, ACME/\n", None),
+])
+def test_the_funds_type_places_the_references_and_the_text(
+        wire: bytes, value_date: date | None) -> None:
+    [statement] = bai2.extract(_report(wire), file="f.bai")
+    line = statement.lines[0]
+    assert (line.amount, line.value_date, line.transaction_id, line.remittance) == (
+        Decimal("150.00"), value_date, "BANKREF1", "WIRE, ACME / CUSTREF1")
+
+
+def test_records_ended_early_have_their_last_fields_defaulted() -> None:
+    # BAI2 v2: "/" may end a record after any whole field; the fields not written are defaulted.
+    data = _report(b"16,195,15000/\n").replace(b"015,112500,,/", b"015,112500/")
+    [statement] = bai2.extract(data, file="short.bai")
+    wire, _check = statement.lines
+    assert (statement.closing_balance, wire.amount, wire.transaction_id, wire.remittance) == (
+        Decimal("1125.00"), Decimal("150.00"), None, "")
+
+
+@pytest.mark.parametrize(("status", "message"), [
+    (b"4", "the group is marked as a test (group status 4): it reports no money moved; expected "
+     "an update (1) or a correction (3)"),
+    (b"2", "the group asks to delete a report sent before (group status 2), and an import "
+     "deletes no movements: remove them by hand; expected an update (1) or a correction (3)"),
+])
+def test_a_test_or_deletion_group_is_not_read_as_money_moved(status: bytes, message: str) -> None:
+    data = REPORT.replace(b"02,CUSTID,BANKID,1,", b"02,CUSTID,BANKID," + status + b",")
+    with pytest.raises(StatementError) as raised:
+        bai2.extract(data, file="g.bai")
+    assert (raised.value.line, raised.value.field, raised.value.message) == (2, "02", message)

@@ -1,10 +1,11 @@
 """BAI2 cash management balance reports (US and UK banks), read by the `bai2` library.
 
-The library reads the record hierarchy (file, group, account, transaction detail) and checks
-its control totals and record counts. This module first puts the text in the one-record-a-line
-shape the library expects (several records on a line, a record cut across lines, an account
-record continued with 88 records, an empty availability amount written as 0), then maps each account onto a `ParsedStatement`: the 010
-opening and 015 closing ledger balances, and each 16 detail signed by its type code.
+The library reads the record hierarchy (file, group, account, transaction detail).
+`_bai2_records` first puts the text in the one-record-a-line shape the library reads, each 03
+and 16 joined with its 88 continuations as the specification means. This module then checks
+each trailer's record count and control total (49, 98, 99), saying where and by how much one is
+off, and maps each account onto a `ParsedStatement`: the 010 opening and 015 closing ledger
+balances, and each 16 detail that moves money, signed by its type code.
 """
 
 from __future__ import annotations
@@ -15,7 +16,13 @@ from decimal import Decimal
 from typing import Any
 
 from bai2 import bai2 as library
-from bai2.constants import FundsType, RecordCode, TypeCodeLevel, TypeCodeTransaction
+from bai2.constants import (
+    FundsType,
+    GroupStatus,
+    RecordCode,
+    TypeCodeLevel,
+    TypeCodeTransaction,
+)
 from bai2.exceptions import (
     IntegrityException,
     NotSupportedYetException,
@@ -26,16 +33,13 @@ from bai2.parsers import Bai2FileParser
 
 from cobranza.core.money import UnknownCurrency, from_minor
 from cobranza.i18n import _
+from cobranza.statements.formats._bai2_records import records as logical_records
 from cobranza.statements.formats._text import decode, join, optional, rf_reference
 from cobranza.statements.model import ParsedStatement, StatementError, StatementLine
 
 name = "bai2"
 
-_RECORD = re.compile(r"\d{2},")
-_SPLIT = re.compile(r"(?<=/)\s+(?=\d{2},)")
-# A 16 detail of funds type S (distributed availability): then its immediate, one-day and
-# two-or-more-day amounts, before the bank reference.
-_DISTRIBUTED = re.compile(r"(16,[^,/]*,[^,/]*,S,)([^,/]*),([^,/]*),([^,/]*)")
+_AMOUNT = re.compile(r"\+?\d+")
 _OPENING_LEDGER, _CLOSING_LEDGER = "010", "015"
 _LIBRARY_ERRORS = (ParsingException, IntegrityException, NotSupportedYetException, ValueError,
                    KeyError, IndexError, TypeError, StopIteration, AttributeError)
@@ -49,7 +53,7 @@ def identify(head: bytes) -> bool:
 
 def extract(data: bytes, *, file: str) -> list[ParsedStatement]:
     """Read every account of every group of a BAI2 file, one statement each."""
-    records = [(line, _zero_availability(text)) for line, text in _records(decode(data))]
+    records = logical_records(decode(data))
     if not records or not records[0][1].startswith("01,"):
         raise StatementError(file, records[0][0] if records else 1, "01", _(
             "not a BAI2 file: it must start with a 01 file header record"))
@@ -61,15 +65,19 @@ def extract(data: bytes, *, file: str) -> list[ParsedStatement]:
         raise StatementError(file, records[0][0], "01", _(
             "BAI version {version} is not read (BTRS 3 lays records out differently); expected a "
             "BAI2 file, version 2", version=version[0].strip()))
+    _check_detail_amounts(records, file)
     try:
-        parsed = library.parse_from_lines([text for _line, text in records])
+        # The trailers are checked below, where a mismatch can be placed and measured.
+        parsed = library.parse_from_lines([text for _line, text in records],
+                                          check_integrity=False)
     except _LIBRARY_ERRORS as exc:
-        line, field = (_failing_trailer(records) if isinstance(exc, IntegrityException)
-                       else _failing_record(records))
+        line, field = _failing_record(records)
         raise StatementError(file, line, field, _(
             "the BAI2 file cannot be read ({reason}); check the record field counts and amounts",
             reason=str(exc) or type(exc).__name__)
         ) from exc
+    _check_trailers(records, parsed, file)
+    _check_group_status(records, parsed, file)
     accounts = iter([n for n, text in records if text.startswith("03,")])
     details = iter([n for n, text in records if text.startswith("16,")])
     statements = []
@@ -81,32 +89,135 @@ def extract(data: bytes, *, file: str) -> list[ParsedStatement]:
     return statements
 
 
-def _failing_trailer(records: list[tuple[int, str]]) -> tuple[int, str]:
-    """Where the library's integrity check failed: the line and code of the first trailer (49
-    account, 98 group, 99 file) whose record count or control total does not add up, checked
-    in the library's order; (0, "") when it cannot be told. The library says what, not where."""
+def _check_detail_amounts(records: list[tuple[int, str]], file: str) -> None:
+    """Every 16 detail's amount is digits (BAI2 v2, record 16: the amount is unsigned, its type
+    code says credit or debit, and has no decimal point, the currency's decimals are implied).
+    A "-" cannot be read: "-1500" on a debit code read as written would be money in; a "+",
+    which some banks write, says nothing the type code does not."""
+    for line, text in records:
+        fields = text.split(",")
+        amount = fields[2].strip() if text.startswith("16,") and len(fields) > 2 else ""
+        if amount and not _AMOUNT.fullmatch(amount):
+            raise StatementError(file, line, "amount", _(
+                "'{value}' is not a BAI2 detail amount; expected digits only, without a sign (the "
+                "type code says credit or debit) or a decimal point (1500 is 15.00 in a currency "
+                "of two decimals)", value=amount))
+
+
+def _check_trailers(records: list[tuple[int, str]], parsed: Any, file: str) -> None:
+    """Each trailer's record count and control total add up (BAI2 v2, records 49, 98 and 99),
+    else the file is refused at the first that does not, saying by how much.
+
+    The 49 account control total is the sum of the amounts of the account's 03 summaries and 16
+    details as written (signed where the 03 signs them); the 98 and 99 totals add up the 49 and
+    98 totals. Each count is of physical records, header to trailer, 88 continuations included.
+    """
+    accounts = iter([(group, account) for group in parsed.children
+                     for account in group.children])
+    groups = iter(parsed.children)
+    opened: dict[str, int] = {}
+    for index, (line, text) in enumerate(records):
+        code = text[:2]
+        if code in ("01", "02", "03"):
+            opened[code] = index
+            continue
+        if code not in ("49", "98", "99"):
+            continue
+        # The library read the file in this nesting, so each trailer has its header before it.
+        count = _end(records, index) - opened.get({"49": "03", "98": "02"}.get(code, "01"), 0)
+        if code == "49" and (pair := next(accounts, None)) is not None:
+            _check_account(pair[1], pair[0], count, line, file)
+        elif code == "98" and (group := next(groups, None)) is not None:
+            _check_section(group, count, line, file, code="98", parts="49")
+        elif code == "99":
+            _check_section(parsed, count, line, file, code="99", parts="98")
+
+
+def _end(records: list[tuple[int, str]], index: int) -> int:
+    """The index after the record at `index` and its 88 continuations."""
+    end = index + 1
+    while end < len(records) and records[end][1].startswith("88,"):
+        end += 1
+    return end
+
+
+def _check_account(account: Any, group: Any, count: int, line: int, file: str) -> None:
+    """An account's 49 trailer: its record count and control total."""
+    trailer = account.trailer
+    _check_count(trailer.number_of_records, count, line, file, code="49", header="03")
+    currency = account.header.currency or group.header.currency or "USD"
+    found = (sum(s.amount or 0 for s in account.header.summary_items)
+             + sum(d.amount or 0 for d in account.children))
+    stated = trailer.account_control_total
+    if found != stated:
+        raise StatementError(file, line, "49", _(
+            "the 49 account trailer states a control total of {stated}, but the amounts of the "
+            "account's 03 and 16 records add up to {found}: they differ by {difference}",
+            stated=_figure(stated, currency), found=_figure(found, currency),
+            difference=_figure(stated - found, currency)))
+
+
+def _check_section(section: Any, count: int, line: int, file: str, *, code: str,
+                   parts: str) -> None:
+    """A group's 98 or the file's 99 trailer: its record count, the number of accounts or
+    groups it holds, and its control total, the sum of theirs."""
+    trailer = section.trailer
+    group = code == "98"
+    _check_count(trailer.number_of_records, count, line, file, code=code,
+                 header="02" if group else "01")
+    stated_parts = trailer.number_of_accounts if group else trailer.number_of_groups
+    if stated_parts != len(section.children):
+        raise StatementError(file, line, code, _(
+            "the 98 group trailer counts {stated} accounts, but the group has {found}",
+            stated=stated_parts or 0, found=len(section.children)) if group else _(
+            "the 99 file trailer counts {stated} groups, but the file has {found}",
+            stated=stated_parts or 0, found=len(section.children)))
+    found = sum((child.trailer.account_control_total if group
+                 else child.trailer.group_control_total) for child in section.children)
+    stated = trailer.group_control_total if group else trailer.file_control_total
+    if found != stated:
+        raise StatementError(file, line, code, _(
+            "the {code} trailer states a control total of {stated}, but the control totals of its "
+            "{parts} trailers add up to {found}: they differ by {difference}", code=code,
+            parts=parts, stated=stated, found=found, difference=stated - found))
+
+
+def _check_count(stated: int | None, found: int, line: int, file: str, *, code: str,
+                 header: str) -> None:
+    """A trailer's number of records: from its section's header record to itself."""
+    if stated != found:
+        raise StatementError(file, line, code, _(
+            "the {code} trailer states {stated} records, but there are {found} from the {header} "
+            "record to the {code}, 88 continuations included: they differ by {difference}",
+            code=code, header=header, stated=stated or 0, found=found,
+            difference=(stated or 0) - found))
+
+
+def _figure(minor: int, currency: str) -> str:
+    """A control total in the account's currency ("2300.01 USD"); as written when the currency
+    is not one (the statement check says so)."""
     try:
-        parsed = library.parse_from_lines([text for _line, text in records],
-                                          check_integrity=False)
-    except _LIBRARY_ERRORS:
-        return 0, ""
-    trailers = iter([(line, text[:2]) for line, text in records
-                     if text.startswith(("49,", "98,", "99,"))])
+        return f"{from_minor(minor, currency)} {currency}"
+    except UnknownCurrency:
+        return str(minor)
+
+
+def _check_group_status(records: list[tuple[int, str]], parsed: Any, file: str) -> None:
+    """A group sent as a test (status 4) or to delete a report sent before (status 2) is not the
+    bank's account of money moved (BAI2 v2, 02 group status): read as one, a test would book
+    payments nobody made. An update (1) or a correction (3) is read."""
+    lines = iter([line for line, text in records if text.startswith("02,")])
     for group in parsed.children:
-        for account in group.children:
-            found = next(trailers, (0, ""))
-            control = (sum(d.amount or 0 for d in account.children)
-                       + sum(s.amount or 0 for s in account.header.summary_items))
-            if (_count(account) != account.trailer.number_of_records
-                    or control != account.trailer.account_control_total):
-                return found
-        found = next(trailers, (0, ""))
-        if (_count(group) != group.trailer.number_of_records
-                or group.trailer.number_of_accounts != len(group.children)
-                or sum(a.trailer.account_control_total for a in group.children)
-                != group.trailer.group_control_total):
-            return found
-    return next(trailers, (0, ""))
+        line = next(lines, 0)
+        if group.header.group_status == GroupStatus.test_only:
+            raise StatementError(file, line, "02", _(
+                "the group is marked as a test (group status 4): it reports no money moved; "
+                "expected an update (1) or a correction (3)"))
+        if group.header.group_status == GroupStatus.deletion:
+            raise StatementError(file, line, "02", _(
+                "the group asks to delete a report sent before (group status 2), and an import "
+                "deletes no movements: remove them by hand; expected an update (1) or a "
+                "correction (3)"))
 
 
 class _Records(IteratorHelper):  # type: ignore[misc]  # the library is untyped
@@ -137,76 +248,9 @@ def _failing_record(records: list[tuple[int, str]]) -> tuple[int, str]:
     return 0, ""
 
 
-def _count(section: Any) -> int:
-    """The records of a section as its trailer counts them (without the library's `rows`,
-    which extends the header's own list each time it is read)."""
-    children = sum(_count(child) if hasattr(child, "children") else len(child.rows)
-                   for child in section.children)
-    return len(section.header.rows) + len(section.trailer.rows) + children
-
-
-def _records(text: str) -> list[tuple[int, str]]:
-    """One (line, record) per physical record, an 03's 88 continuations joined onto it."""
-    records: list[tuple[int, str]] = []
-    account = -1  # the index of the account record being continued
-    for number, raw in enumerate(text.splitlines(), start=1):
-        for part in _SPLIT.split(raw.strip()):
-            if not part:
-                continue
-            if records and not _RECORD.match(part):
-                # A record cut across lines: its text field runs on.
-                records[-1] = (records[-1][0], f"{records[-1][1]} {part}")
-                continue
-            if part.startswith("88,") and account >= 0:
-                # The library splits an account record's continuation at the wrong field; a
-                # record ends at "/" after a whole field, so its 88 carries on after a comma.
-                # An empty 88 keeps the record count the trailers check.
-                line, joined = records[account]
-                records[account] = (line, _without_empty_end(joined.rstrip("/")) + "," + part[3:])
-                part = "88,"
-            else:
-                account = len(records) if part.startswith("03,") else -1
-            records.append((number, part))
-    return records
-
-
-def _without_empty_end(record: str) -> str:
-    """An 03 record without the empty field some banks write after its last whole summary.
-
-    "015,35217175,,,/" (Silicon Valley Bank) ends a summary and then an empty field before the
-    "/": harmless at the end of the record, but joined to an 88 continuation it would shift every
-    summary after it by one field. Summaries are walked by their funds type's length (S: three
-    availability amounts, V: a date and a time, D: a count and that many day/amount pairs).
-    """
-    fields = record.split(",")
-    summaries, index = fields[3:], 0
-    while index < len(summaries):
-        if index == len(summaries) - 1 and not summaries[index].strip():
-            return ",".join(fields[:-1])
-        funds = summaries[index + 3].strip().upper() if index + 3 < len(summaries) else ""
-        index += 4 + {"S": 3, "V": 2}.get(funds, 0)
-        if funds == "D" and index < len(summaries):
-            count = summaries[index].strip()
-            index += 1 + 2 * (int(count) if count.isdigit() else 0)
-    return record
-
-
-def _zero_availability(record: str) -> str:
-    """A 16 detail of funds type S with an availability amount left empty: that amount is 0.
-
-    The three amounts say how much of the detail's amount is available when, so they add up to
-    it (BAI2 v2, funds type S), and one that is not written is none of it; the BAI2
-    specification's own example leaves the immediate one empty. The library expects a number.
-    """
-    match = _DISTRIBUTED.match(record)
-    if match is None or all(match.groups()[1:]):
-        return record
-    amounts = ",".join(amount or "0" for amount in match.groups()[1:])
-    return f"{match.group(1)}{amounts}{record[match.end():]}"
-
-
 def _statement(group: Any, account: Any, line: int, details: Any, file: str) -> ParsedStatement:
-    """One account of a group: balances from its summaries, one line per 16 detail."""
+    """One account of a group: balances from its summaries, one line per 16 detail that moves
+    money; the details that do not (information, no amount) are counted as not booked."""
     header = account.header
     currency = header.currency or group.header.currency or "USD"
     as_of: date = group.header.as_of_date
@@ -214,12 +258,12 @@ def _statement(group: Any, account: Any, line: int, details: Any, file: str) -> 
     opening, closing = summaries.get(_OPENING_LEDGER), summaries.get(_CLOSING_LEDGER)
     try:
         read = [(d, next(details, 0)) for d in account.children]
-        lines = [_line(d, currency, as_of, n) for d, n in read if _is_movement(d, n, file)]
+        moving = [(d, n) for d, n in read if _is_movement(d, n, file)]
         return ParsedStatement(
             format=name, account=str(header.customer_account_number), currency=currency,
-            lines=lines,
+            lines=[_line(d, currency, as_of, n) for d, n in moving],
             opening_balance=_balance(opening, currency), closing_balance=_balance(closing, currency),
-            period_start=as_of, period_end=as_of, line=line)
+            period_start=as_of, period_end=as_of, line=line, not_booked=len(read) - len(moving))
     except UnknownCurrency as exc:
         raise StatementError(file, line, "currency", _(
             "'{value}' is not an ISO 4217 currency code", value=currency)) from exc
@@ -233,17 +277,25 @@ def _balance(summary: Any, currency: str) -> Decimal | None:
 
 
 def _is_movement(detail: Any, line: int, file: str) -> bool:
-    """Whether a 16 detail moves money: its type code says credit (100-399) or debit (400-699).
+    """Whether a 16 detail moves money: its type code says credit (100-399) or debit (400-699)
+    and it states an amount other than zero.
 
     A detail code without a direction (890 non-monetary information, 906/907 float figures) is
     the bank's information, not a movement, whatever amount it carries. A detail without a type
     code, or with a balance (status) code, cannot be signed: read as a credit it would invent
     money in, so the file is refused there.
+
+    BAI2 v2, record 16: the amount is optional, and a field left empty (",,") is defaulted, not
+    written: it states no amount, not zero (the specification's own example of an empty amount
+    is an 890 detail, "16,890,,,,,detail reports will be delayed until 11:00 AM."). So a detail
+    without an amount, like one of zero, reports that something happened without money moving:
+    it is left out, counted with the entries not booked, and never read as 0.00 money in. Had
+    money moved, the account's balances say so: opening + movements would miss the closing.
     """
     code = detail.type_code
     if code is not None and code.transaction in (TypeCodeTransaction.credit,
                                                  TypeCodeTransaction.debit):
-        return True
+        return bool(detail.amount)
     if code is not None and code.level == TypeCodeLevel.detail:
         return False
     raise StatementError(file, line, "16", _(
@@ -253,17 +305,14 @@ def _is_movement(detail: Any, line: int, file: str) -> bool:
 
 def _line(detail: Any, currency: str, as_of: date, line: int) -> StatementLine:
     """One 16 detail: the group's as-of date, the amount signed by its type code."""
-    code = detail.type_code  # a credit or debit code (`_is_movement`)
-    amount = from_minor(int(detail.amount or 0), currency)
+    code = detail.type_code  # a credit or debit code with an amount (`_is_movement`)
+    amount = from_minor(int(detail.amount), currency)
     if code.transaction == TypeCodeTransaction.debit:
         amount = -amount
     value_date = None
     if detail.funds_type == FundsType.value_dated and detail.availability:
         value_date = detail.availability.get("date")
-    # The library joins a detail's text to its 88 continuations with commas, so an empty text
-    # field ("...,CUSTREF,/") followed by an 88 reads ",MORE TEXT,": commas at the ends of free
-    # text are the joins', not the bank's.
-    text = optional((detail.text or "").strip(" ,"))
+    text = optional(detail.text)
     customer_ref = optional(detail.customer_reference)
     return StatementLine(
         booking_date=as_of, value_date=value_date, amount=amount, currency=currency,
