@@ -234,7 +234,8 @@ def test_an_original_currency_is_not_the_currency_the_amount_is_in() -> None:
     ("12,345,678.90", "12345678.90"),
 ])
 def test_an_amount_with_grouped_thousands_is_read(written: str, amount: str) -> None:
-    data = SGML.replace(b"<TRNAMT>1234.50", b"<TRNAMT>" + written.encode())
+    data = SGML.replace(b"<TRNTYPE>CREDIT", b"<TRNTYPE>OTHER").replace(
+        b"<TRNAMT>1234.50", b"<TRNAMT>" + written.encode())
     assert ofx.extract(data, file="g.ofx")[0].lines[0].amount == Decimal(amount)
 
 

@@ -4,7 +4,8 @@ ofxtools' tag-soup lexer (`ofxtools.Parser.TreeBuilder`) turns the body into an 
 reads SGML and XML alike with a regular expression and never hands the text to an XML parser, so
 no DTD is read and no entity, external or internal, is ever resolved. Its validating `convert()`
 step is not used: it refuses common real-world files (a blank line in the header, a 10-digit bank
-id, no sign-on block), so the few elements a statement needs are read here from the tree.
+id, no sign-on block), so the few elements a statement needs are read here from the tree. Its
+models still say which tags are data elements, so that an empty one is closed before lexing.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
+from functools import cache
 
+from ofxtools.models.base import Aggregate
 from ofxtools.Parser import ParseError, TreeBuilder
 
 from cobranza.i18n import _
@@ -33,6 +36,10 @@ _AMOUNT = re.compile(r"[-+]?(\d+([.,]\d*)?|[.,]\d+)")
 _GROUPED = re.compile(r"([-+]?)(\d{1,3}(?:([.,])\d{3})(?:\3\d{3})*)([.,])(\d+)")
 # PagBank (PagSeguro) writes its ledger balance for people: "R$ 5.326,43", grouped, comma decimals.
 _REAIS = re.compile(r"([-+]?)R\$\s*([-+]?)(\d{1,3}(?:\.\d{3})*|\d+),(\d{2})")
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9._]*>")
+_SELF_CLOSED = re.compile(r"<([A-Z][A-Z0-9._]*)\s*/>")
+# A start tag followed by another tag: not by content, CDATA (<![CDATA[), nor its own end tag.
+_EMPTY = re.compile(r"<([A-Z][A-Z0-9._]*)>(?=\s*<(?!!|/\1>))")
 _NESTING = "end tags closed the OFX element early"  # the lexer's reason, recognised in _tree
 _DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _CHARSET = re.compile(r"^CHARSET:\s*(\S+)", re.MULTILINE | re.IGNORECASE)
@@ -57,32 +64,58 @@ def identify(head: bytes) -> bool:
 
 def extract(data: bytes, *, file: str) -> list[ParsedStatement]:
     """Read every bank and credit-card statement of an OFX file."""
-    text = _decode(data)
+    # Old Macintosh exports end lines with a lone CR: counted as line ends, so errors are located.
+    text = _decode(data).replace("\r\n", "\n").replace("\r", "\n")
     start = text.upper().find("<OFX>")
     if start < 0:
         raise StatementError(file, 1, "", _("not an OFX file: there is no <OFX> element"))
     offset = text.count("\n", 0, start)
     # Comments and declarations are blanked, not removed, so offsets keep their line numbers.
-    body = _DECLARATION.sub(_blank, _COMMENT.sub(_blank, text[start:]))
+    body = _normalised(_DECLARATION.sub(_blank, _COMMENT.sub(_blank, text[start:])))
     if "</OFX>" not in body.upper():
         raise StatementError(file, offset + 1 + body.count("\n"), "", _(
             "the OFX elements are not properly closed; the file may be truncated"))
     root = _tree(body, file, offset)
-    found = [(e, kind) for kind in _STATEMENTS for e in root.iter(kind)]
+    found = [e for e in root.iter() if e.tag in _STATEMENTS]  # in document order
     if not found:
         raise _no_statement(root, file)
-    starts = {kind: iter(_lines(body, kind, offset)) for kind in _STATEMENTS}
-    transactions = iter(_lines(body, "STMTTRN", offset))
-    statements = []
-    for element, kind in sorted(found, key=lambda f: _order(root, f[0])):
-        line = next(starts[kind], 0)
-        statements.append(_statement(element, kind, file, line, transactions))
-    return statements
+    where = _where(root, body, offset)
+    return [_statement(element, file, where) for element in found]
 
 
 def _blank(match: re.Match[str]) -> str:
     """The matched text replaced by its line ends only."""
     return "\n" * match.group(0).count("\n")
+
+
+def _normalised(body: str) -> str:
+    """The body with what the lexer would misread written out plainly, line ends kept.
+
+    - Tag names in capitals where the <OFX> tag is not: SGML names are not case-sensitive
+      (OFX 1.x), and the lexer reads capitals only. A body in capitals is left as it is.
+    - An empty element, written without content and without an end tag (a bank's "<MEMO>"
+      with nothing to say) or closed XML-style ("<MEMO/>"), is closed where it is. The lexer
+      would otherwise open it as an aggregate holding every element after it: the FITID,
+      NAME and account that follow would silently drop out of the transaction. Only the data
+      elements ofxtools' models declare are closed so; an aggregate is never.
+    """
+    if not body.startswith("<OFX>"):
+        body = _TAG.sub(lambda m: m.group(0).upper(), body)
+    body = _SELF_CLOSED.sub(r"<\1></\1>", body)
+    return _EMPTY.sub(lambda m: f"<{m[1]}></{m[1]}>" if m[1] in _data_elements() else m[0], body)
+
+
+@cache
+def _data_elements() -> frozenset[str]:
+    """Every OFX data element (a leaf: text, no children) that ofxtools' models declare (the
+    `ofxtools.models` package, loaded with its `base`, defines every message set's aggregates)."""
+
+    def aggregates(cls: type[Aggregate]) -> Iterator[type[Aggregate]]:
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from aggregates(sub)
+
+    return frozenset(name.upper() for model in aggregates(Aggregate) for name in model.elements)
 
 
 def _decode(data: bytes) -> str:
@@ -98,7 +131,7 @@ def _decode(data: bytes) -> str:
         codec = f"cp{charset}" if charset.isdigit() else charset
         try:
             return data.decode(codec)
-        except (LookupError, UnicodeDecodeError):
+        except (LookupError, ValueError):  # unknown, wrong, or garbled ("1252\x00") charset
             pass
     return decode(data)
 
@@ -161,12 +194,27 @@ def _no_statement(root: ET.Element, file: str) -> StatementError:
 
 def _lines(body: str, tag: str, offset: int) -> list[int]:
     """The line of every <tag> start in the body, in order."""
-    return [offset + 1 + body.count("\n", 0, m.start()) for m in re.finditer(f"<{tag}>", body)]
+    found, line, counted = [], offset + 1, 0
+    for match in re.finditer(f"<{tag}>", body):
+        # Counted on from the previous tag: a file of many transactions is read in linear time.
+        line += body.count("\n", counted, match.start())
+        counted = match.start()
+        found.append(line)
+    return found
 
 
-def _order(root: ET.Element, element: ET.Element) -> int:
-    """The position of `element` in document order."""
-    return next(i for i, e in enumerate(root.iter()) if e is element)
+def _where(root: ET.Element, body: str, offset: int) -> dict[ET.Element, int]:
+    """The line every statement and transaction element starts on.
+
+    Each tag's elements, in document order, are paired with its start tags in the text. A
+    transaction is paired among all the file's STMTTRN, not its statement's only: an investment
+    statement's bank transactions (INVBANKTRAN) are STMTTRN too, and come before a bank
+    statement's in a brokerage's file of both.
+    """
+    where: dict[ET.Element, int] = {}
+    for tag in (*_STATEMENTS, "STMTTRN"):
+        where.update(zip(root.iter(tag), _lines(body, tag, offset), strict=False))
+    return where
 
 
 def _text(element: ET.Element | None, path: str) -> str | None:
@@ -177,24 +225,24 @@ def _text(element: ET.Element | None, path: str) -> str | None:
     return html.unescape(found.text).strip() or None
 
 
-def _statement(element: ET.Element, kind: str, file: str, line: int,
-               lines: Iterator[int]) -> ParsedStatement:
+def _statement(element: ET.Element, file: str, where: dict[ET.Element, int]) -> ParsedStatement:
     """One statement (STMTRS or CCSTMTRS) with its transactions and ledger balance."""
+    line = where.get(element, 0)
     currency = (_text(element, "CURDEF") or _transactions_currency(element) or "").upper()
     if not currency:
         raise StatementError(file, line, "CURDEF", _("the statement has no currency (CURDEF)"))
-    account_path = "BANKACCTFROM" if kind == "STMTRS" else "CCACCTFROM"
+    account_path = "BANKACCTFROM" if element.tag == "STMTRS" else "CCACCTFROM"
     # Some banks' exports leave out the account aggregate: such a statement is still read, and the
     # shared checks then ask for the account (--account) instead of refusing the file outright.
     account = _text(element, f"{account_path}/ACCTID") or ""
     found = list(element.iter("STMTTRN"))
-    read = [(t, next(lines, 0)) for t in found]
     # Searched at any depth: SGML files that never close BANKTRANLIST (Nubank's, for one) leave
     # the lexer to nest LEDGERBAL inside it.
     balance = _ledger_balance(element, file, line)
     return ParsedStatement(
         format=name, account=account, currency=currency,
-        lines=_corrected(found, [_line(t, currency, file, n) for t, n in read], file),
+        lines=_corrected(found, [_line(t, currency, file, where.get(t, 0)) for t in found],
+                         file),
         # An empty BALAMT (some Australian banks' exports) states no balance; it is not checked.
         closing_balance=(None if balance is None or _text(balance, "BALAMT") is None
                          else _amount(balance, "BALAMT", file, line)),
@@ -229,45 +277,129 @@ def _corrected(found: list[ET.Element], lines: list[StatementLine],
                file: str) -> list[StatementLine]:
     """The lines once the bank's corrections (CORRECTFITID, CORRECTACTION) in the file are applied.
 
-    A correction replaces or deletes the transaction whose FITID it names. One naming its own FITID
-    (a REPLACE some banks write on every line) is simply the transaction. One naming another
-    transaction of the file is applied here; one naming a transaction of an earlier file cannot
-    be, and importing it beside the movement it corrects would count that money twice.
+    A correction replaces or deletes the one previously sent transaction whose FITID it names
+    (OFX 2.1.1: CORRECTFITID, the FITID of the transaction this one corrects). One naming its own FITID (a REPLACE some banks write on every line) is
+    simply the transaction. One naming another transaction of the file is applied to that one
+    only; one naming a transaction of an earlier file cannot be, and importing it beside the
+    movement it corrects would count that money twice. Where the FITID it names is not one
+    transaction's (a bank that gives ids again), or a transaction is corrected twice, which
+    money stands cannot be told: the file is refused at the correction, never guessed.
     """
-    ids = {line.transaction_id for line in lines}
-    dropped_ids: set[str] = set()
-    dropped_lines: set[int] = set()
-    for index, (t, line) in enumerate(zip(found, lines, strict=True)):
-        target = _text(t, "CORRECTFITID")
-        action = (_text(t, "CORRECTACTION") or "REPLACE").upper()
-        if target is None or (target == line.transaction_id and action == "REPLACE"):
+    fitids = [_text(t, "FITID") for t in found]
+    asked = [_correction(t, file, line.line) for t, line in zip(found, lines, strict=True)]
+    having: dict[str, list[int]] = {}
+    for index, fitid in enumerate(fitids):
+        if fitid is not None:
+            having.setdefault(fitid, []).append(index)
+    dropped: set[int] = set()
+    corrected_at: dict[int, int] = {}  # a corrected transaction's index: its correction's line
+    for index, correction in enumerate(asked):
+        if correction is None:
             continue
-        if target == line.transaction_id or target not in ids:
-            raise StatementError(file, line.line, "CORRECTFITID", _(
-                "this transaction corrects ({action}) transaction {fitid}, which is not in this "
-                "file; a movement imported earlier is not corrected automatically: correct it by "
-                "hand and remove this transaction from the file", action=action, fitid=target))
-        dropped_ids.add(target)
+        action, target = correction
+        named = [i for i in having.get(target, []) if i != index]
+        if target == fitids[index] and action == "REPLACE":
+            if all(asked[i] == correction for i in named):
+                continue  # it names itself, as every other line with its FITID does
+            named.append(index)  # or it replaces another line of its FITID: which, unknown
+        line = lines[index].line
+        error = _uncorrectable(action, target, named, lines, corrected_at, file, line)
+        if error is not None:
+            raise error
+        corrected_at[named[0]] = line
+        dropped.add(named[0])
         if action == "DELETE":
-            dropped_lines.add(index)
-    return [line for index, line in enumerate(lines)
-            if index not in dropped_lines and line.transaction_id not in dropped_ids]
+            dropped.add(index)
+    return [line for index, line in enumerate(lines) if index not in dropped]
+
+
+def _correction(t: ET.Element, file: str, line: int) -> tuple[str, str] | None:
+    """A transaction's correction (its action, the FITID it corrects), or None."""
+    target = _text(t, "CORRECTFITID")
+    if target is None:
+        return None
+    action = (_text(t, "CORRECTACTION") or "REPLACE").upper()  # REPLACE when not said
+    if action not in ("REPLACE", "DELETE"):
+        raise StatementError(file, line, "CORRECTACTION", _(
+            "'{value}' is not a correction action; expected REPLACE or DELETE", value=action))
+    return action, target
+
+
+def _uncorrectable(action: str, target: str, named: list[int], lines: list[StatementLine],
+                   corrected_at: dict[int, int], file: str, line: int) -> StatementError | None:
+    """Why a correction naming the transactions at `named` cannot be applied, or None."""
+    if not named:
+        return StatementError(file, line, "CORRECTFITID", _(
+            "this transaction corrects ({action}) transaction {fitid}, which is not in this "
+            "file; a movement imported earlier is not corrected automatically: correct it by "
+            "hand and remove this transaction from the file", action=action, fitid=target))
+    if len(named) > 1:
+        return StatementError(file, line, "CORRECTFITID", _(
+            "this transaction corrects ({action}) transaction {fitid}, but {count} transactions "
+            "of this file have that FITID (lines {lines}) and which one it corrects cannot be "
+            "told: correct it by hand and remove this transaction from the file",
+            action=action, fitid=target, count=len(named),
+            lines=", ".join(str(lines[i].line) for i in sorted(named))))
+    if named[0] in corrected_at:
+        return StatementError(file, line, "CORRECTFITID", _(
+            "this transaction corrects ({action}) transaction {fitid}, which the transaction on "
+            "line {earlier} already corrects, and which correction stands cannot be told: "
+            "correct it by hand and remove both corrections from the file",
+            action=action, fitid=target, earlier=corrected_at[named[0]]))
+    return None
 
 
 def _line(t: ET.Element, currency: str, file: str, line: int) -> StatementLine:
     """One STMTTRN: DTPOSTED, TRNAMT and FITID, with payee, memo and references."""
+    # NAME holds at most 32 characters (OFX 1.6 and 2.1.1: A-32), and many banks cut a longer
+    # payer's name there and go on in MEMO ("COMERCIALIZADORA DEL NORTE SA DE" + "CV PAGO
+    # FACTURA 123"); as many write the remittance alone in MEMO. Whether a cut falls between
+    # words or inside one ("F-12" + "345"), and where in MEMO a name would end, cannot be told
+    # from the text, so no join is made: the counterparty is NAME as the bank gave it (payers'
+    # names are matched without their legal form), and MEMO is always kept whole, first in the
+    # remittance, where invoice numbers and references are looked for. (A join would also change
+    # the fingerprint, so the key, of a line imported earlier without a FITID.)
     name_ = _text(t, "PAYEE/NAME") or _text(t, "NAME")
     memo = _text(t, "MEMO")
     remittance = join([memo, _text(t, "EXTDNAME"), _text(t, "CHECKNUM"), _text(t, "REFNUM")])
     account = _text(t, "BANKACCTTO/ACCTID") or _text(t, "CCACCTTO/ACCTID")
+    kind = _text(t, "TRNTYPE")
     return StatementLine(
         booking_date=_required_date(t, "DTPOSTED", file, line),
         value_date=_date(t, "DTAVAIL", file, line, required=False),
-        amount=_amount(t, "TRNAMT", file, line),
+        amount=_checked_sign(_amount(t, "TRNAMT", file, line), kind, file, line),
         currency=(_text(t, "CURRENCY/CURSYM") or currency).upper(),
         counterparty_name=optional(name_), counterparty_account=optional(account),
         remittance=remittance, creditor_reference=rf_reference(remittance, name_),
-        transaction_id=_text(t, "FITID"), bank_code=_text(t, "TRNTYPE"), line=line)
+        transaction_id=_transaction_id(t), bank_code=kind, line=line)
+
+
+def _transaction_id(t: ET.Element) -> str | None:
+    """The bank's id of the transaction: FITID, else the server's SRVRTID, else None.
+
+    FITID is the transaction's id, unique per account, and required; SRVRTID is optional. It
+    stands in only where FITID is absent or empty, so a line the bank gave a FITID keeps the
+    dedupe key it was imported under before SRVRTID was read. (A line with a SRVRTID and no
+    FITID was fingerprinted then: a file of such lines imported before reads them as new.)
+    """
+    return _text(t, "FITID") or _text(t, "SRVRTID")
+
+
+def _checked_sign(amount: Decimal, kind: str | None, file: str, line: int) -> Decimal:
+    """The amount, refused where its sign contradicts a DEBIT or CREDIT transaction type.
+
+    TRNAMT is signed for the account holder, money out negative, whatever the type. A bank that
+    writes amounts without their sign leaves a debit looking like money in, which could be
+    matched as a customer's payment; the type does not say how the others are signed, so such a
+    file is refused rather than signed by guess.
+    """
+    written = (kind or "").upper()
+    if (written == "DEBIT" and amount > 0) or (written == "CREDIT" and amount < 0):
+        raise StatementError(file, line, "TRNAMT", _(
+            "'{value}' is the amount of a {type} but has the other sign; OFX amounts are signed "
+            "for the account holder (money in positive, money out negative): the bank may have "
+            "written it without its sign", value=amount, type=written))
+    return amount
 
 
 def _amount(element: ET.Element, tag: str, file: str, line: int) -> Decimal:
