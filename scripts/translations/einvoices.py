@@ -10,6 +10,10 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "is not a receivable":
         "un CFDI global (InformacionGlobal) resume ventas al público en general, pagadas al "
         "momento de la venta; no es una cuenta por cobrar",
+    "a CFDI de retenciones e información de pagos states taxes withheld on a payment; it is not "
+    "a receivable":
+        "un CFDI de retenciones e información de pagos declara impuestos retenidos en un pago; no "
+        "es una cuenta por cobrar",
     "missing element; a CFDI names its issuer and its receiver":
         "falta el elemento; un CFDI indica su emisor y su receptor",
     "the CFDI is not stamped (no TimbreFiscalDigital, hence no UUID): read as a draft numbered "

@@ -14,6 +14,9 @@ from cobranza.statements.safexml import XmlError, local_name, parse_xml
 
 # The header of the SII's Registro de Compras y Ventas CSV export (compras and ventas alike).
 _RCV_HEADER = "Nro;Tipo Doc;"
+# The SAT's CFDI de retenciones e información de pagos, versions 1.0 and 2.0 (Anexo 20).
+_RETENCIONES = frozenset({"http://www.sat.gob.mx/esquemas/retencionpago/1",
+                          "http://www.sat.gob.mx/esquemas/retencionpago/2"})
 
 
 def is_einvoice_path(path: Path) -> bool:
@@ -79,6 +82,13 @@ def read_file(path: Path, shown: str) -> Parsed:
     ns, name = namespace(root), local_name(root)
     if ns == CFDI and name == "Comprobante":
         return read_cfdi(root, shown)
+    if ns in _RETENCIONES and name == "Retenciones":
+        # A sound SAT document found beside the invoices of a download, stating taxes withheld
+        # on a payment: skipped beside documents to collect, the reason it is refused alone.
+        out.not_receivable.append(At(shown, int(root.sourceline or 1)).error("Retenciones", _(
+            "a CFDI de retenciones e información de pagos states taxes withheld on a payment; "
+            "it is not a receivable")))
+        return out
     if ns == CFDI33 and name == "Comprobante":
         out.errors.append(At(shown, int(root.sourceline or 1)).error("Version", _(
             "CFDI 3.3 is not supported; expected CFDI 4.0")))

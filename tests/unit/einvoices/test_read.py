@@ -337,6 +337,40 @@ def test_a_global_cfdi_to_the_general_public_is_skipped_beside_invoices_and_refu
     assert "general public" in error.message and "not a receivable" in error.message
 
 
+# Reduced from the SAT's example retenciones20-min.xml (SAT-CFDI/python-satcfdi,
+# tests/cfdi_ejemplos/retenciones20/retenciones20-min.xml).
+RETENCIONES = f"""<?xml version="1.0" encoding="UTF-8"?>
+<retenciones:Retenciones
+    xmlns:retenciones="http://www.sat.gob.mx/esquemas/retencionpago/2"
+    Version="2.0" CveRetenc="01" LugarExpRetenc="99999" FechaExp="2021-12-12T12:45:29">
+    <retenciones:Emisor RegimenFiscalE="630" NomDenRazSocE="PERSONA DE PRUEBA"
+        RfcE="{CUSTOMER_RFC}"/>
+    <retenciones:Periodo Ejercicio="2021" MesFin="12" MesIni="01"/>
+    <retenciones:Totales MontoTotOperacion="1.00" MontoTotGrav="1.00" MontoTotRet="1.00"
+        MontoTotExent="1.00"/>
+</retenciones:Retenciones>""".encode()
+
+
+def test_a_cfdi_of_withholdings_is_skipped_beside_invoices_and_refused_alone(
+        tmp_path: Path) -> None:
+    # The SAT's CFDI de retenciones e información de pagos: a sound fiscal document that states
+    # taxes a customer withheld, not an amount anybody owes.
+    (tmp_path / "a.xml").write_bytes(cfdi())
+    (tmp_path / "retenciones.xml").write_bytes(RETENCIONES)
+    parsed = read_path(tmp_path)
+    assert parsed.errors == []
+    assert [d.number for d in parsed.documents] == ["A-1"]
+    assert [w for w in parsed.warnings if "retenciones.xml:4: Retenciones:" in w
+            and "(skipped)" in w]
+    alone = read(tmp_path, RETENCIONES, "alone.xml")
+    assert alone.documents == [] and alone.payments == []
+    [error] = alone.errors
+    assert (error.column, error.line) == ("Retenciones", 4)  # libxml2: where the start tag ends
+    assert "retenciones" in error.message and "not a receivable" in error.message
+    with language("es"):
+        assert "no es una cuenta por cobrar" in read(tmp_path, RETENCIONES).errors[0].message
+
+
 def test_boletas_sent_in_an_envioboleta_are_refused_as_not_receivables(tmp_path: Path) -> None:
     boleta = dte(tipo="39", folio="43641").split(b"?>", 1)[1].replace(
         b' xmlns="http://www.sii.cl/SiiDte"', b"")

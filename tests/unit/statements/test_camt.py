@@ -137,6 +137,31 @@ def test_every_message_type_and_version_reads_alike(ns: str | None, message: str
     assert statement.lines[0].amount == Decimal("3.00")
 
 
+def test_a_national_dialect_namespace_reads_like_iso() -> None:
+    # Austrian banks (Stuzza) write their own namespace, e.g. viafintech/camt_parser's
+    # spec/fixtures/053/valid_example_stuzza.xml: "ISO:camt.053.001.02:APC:STUZZA:payments:003".
+    data = document(entry("50.00"), balances=balance("PRCD", "150.00") + balance("CLBD", "200.00"),
+                    ns="ISO:camt.053.001.02:APC:STUZZA:payments:003")
+    assert camt.identify(data[:4096])
+    [statement] = camt.extract(data, file="s.xml")
+    assert [line.amount for line in statement.lines] == [Decimal("50.00")]
+    assert (statement.opening_balance, statement.closing_balance) == (Decimal("150.00"),
+                                                                      Decimal("200.00"))
+
+
+def test_a_time_written_with_its_milliseconds_after_a_colon_still_gives_the_day() -> None:
+    # viafintech/camt_parser's spec/fixtures/052/valid_example_with_dates.xml writes
+    # "2019-08-09T11:17:11:735" (not xs:dateTime): only the date part is needed.
+    data = document(entry("5.00").replace("<BookgDt><Dt>2026-03-02</Dt></BookgDt>", "")
+                    .replace("<ValDt><Dt>2026-03-03</Dt></ValDt>", ""))
+    data = data.replace(b"2026-03-31T18:00:00", b"2026-03-31T18:00:00:735").replace(
+        b"<Acct>", b"<FrToDt><FrDtTm>2026-03-01T00:00:00:000</FrDtTm>"
+        b"<ToDtTm>2026-03-31T00:00:00:000</ToDtTm></FrToDt><Acct>")
+    [statement] = camt.extract(data, file="s.xml")
+    assert (statement.period_start, statement.period_end) == (date(2026, 3, 1), date(2026, 3, 31))
+    assert statement.lines[0].booking_date == date(2026, 3, 31)
+
+
 def test_a_garbled_amount_is_a_located_error() -> None:
     with pytest.raises(StatementError) as caught:
         camt.extract(document(entry("12..34")), file="s.xml")
