@@ -31,7 +31,7 @@ from contextlib import contextmanager
 from functools import cache
 from itertools import islice
 from operator import itemgetter
-from typing import Any, NamedTuple, TypeVar, cast
+from typing import Any, NamedTuple, cast
 
 import orjson
 from sqlalchemy import ColumnElement, Connection, Table
@@ -44,7 +44,6 @@ _JSON_SQLITE = sqlite3.sqlite_version_info >= (3, 38)
 # A value orjson would write differently from how sqlite3 binds it (a datetime, a dataclass)
 # or not at all (a decimal, an integer beyond 64 bits) sends its chunk by executemany.
 _JSON_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
-R = TypeVar("R")
 _SWITCH = 0.0005  # seconds: Python's thread switch interval while writes run behind
 
 
@@ -303,14 +302,13 @@ class Behind:
     Made by `behind`. The rows are made into statements in the caller's thread (the values
     bound, the JSON written); the thread only runs them, so it holds Python's lock least.
     Until it has waited, the caller must not use the connection itself: only hand it more
-    writes, reads to run in their order (`read`), and steps to run once they are done
-    (`after`).
+    writes, and steps to run once they are done (`after`).
     """
 
     def __init__(self, conn: Connection, *, threaded: bool) -> None:
         self.conn = conn
         self._pool = ThreadPoolExecutor(max_workers=1) if threaded else None
-        self._pending: list[Future[Any]] = []
+        self._pending: list[Future[None]] = []
         self._error: BaseException | None = None
         self._after: list[Callable[[], object]] = []
 
@@ -327,18 +325,6 @@ class Behind:
                values: Iterable[tuple[Any, ...]]) -> None:
         """`update`, later."""
         self._run(updating(self.conn, table, columns, key, values))
-
-    def read(self, step: Callable[[], R]) -> Callable[[], R]:
-        """Run `step` (a read on the connection) in the writes' order: after the writes handed
-        before it, before those handed after. Returns a function that waits for its result
-        (or raises its error). The caller makes the next rows meanwhile, instead of waiting
-        for the read before handing over its first writes."""
-        if self._pool is None:
-            result = step()
-            return lambda: result
-        future = self._pool.submit(self._reading, step)
-        self._pending.append(future)
-        return future.result
 
     def after(self, step: Callable[[], object]) -> None:
         """Run `step` in the caller's thread once every write is done (on the way out of
@@ -362,15 +348,6 @@ class Behind:
             except BaseException as exc:
                 self._error = exc
                 raise
-
-    def _reading(self, step: Callable[[], R]) -> R:
-        if self._error is not None:
-            raise self._error  # (what a read behind a failed write answers)
-        try:
-            return step()
-        except BaseException as exc:
-            self._error = exc  # nothing more is written
-            raise
 
     def wait(self) -> None:
         """Return once every write is done; a write's error is raised here."""

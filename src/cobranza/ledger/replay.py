@@ -201,7 +201,7 @@ class Extension:
     rest are replayed in full, as after any change to a ledger.
     """
 
-    def __init__(self, conn: Connection, *, org_id: int,
+    def __init__(self, session: Session, *, org_id: int,
                  coming: Iterable[tuple[int, str, date]], open_items: OpenItems) -> None:
         """`coming`: the customer, currency and date of each credit about to be written."""
         self.org_id = org_id
@@ -210,6 +210,7 @@ class Extension:
         for customer, currency, on in coming:
             day = day_number(on)
             first[(customer, currency)] = min(first.get((customer, currency), day), day)
+        conn = session.connection()
         special = {row[0] for row in bulk.fetch(conn, _SPECIAL, (org_id, org_id))}
         ids = sorted({customer for customer, _ in first} - special)
         credited: set[GroupKey] = set()

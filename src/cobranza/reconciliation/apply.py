@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
-from functools import partial
 from typing import NamedTuple, cast
 
 import orjson
@@ -54,10 +53,9 @@ def apply_all(session: Session, *, org_id: int, applications: Sequence[Applicati
     after everything on their ledger are then allocated from those (`ledger.replay.Extension`)
     rather than replayed from their whole history.
 
-    The ids are reserved first; the rows are then handed to `writes` (a thread writes them
-    while the next are made, `bulk.behind`), with what the allocation must know of the ledger
-    read in their order (`bulk.Behind.read`), and the customers replayed in full once they
-    are all in the database. Without `writes`, all is written when this returns.
+    Everything is read first; the rows are then handed to `writes` (a thread writes them while
+    the next are made, `bulk.behind`), and the customers replayed in full once they are all
+    in the database. Without `writes`, all is written when this returns.
     """
     if not applications:
         return
@@ -68,6 +66,10 @@ def apply_all(session: Session, *, org_id: int, applications: Sequence[Applicati
                       open_items=open_items, writes=writes)
         return
     day = {a.line.booking_day: from_day_number(a.line.booking_day) for a in applications}
+    extension = None if open_items is None else Extension(
+        session, org_id=org_id,
+        coming=[(a.customer_id, a.line.currency, day[a.line.booking_day]) for a in applications],
+        open_items=open_items)
     match_ids = bulk.reserve_ids(conn, _MATCHES, len(applications))
     payment_ids = bulk.reserve_ids(conn, _PAYMENTS, len(applications))
     # A deducted fee is written off by a credit note naming the last invoice.
@@ -77,18 +79,16 @@ def apply_all(session: Session, *, org_id: int, applications: Sequence[Applicati
                               a.write_off, (a.invoice_numbers[-1],)))
              for (a, mid), cn in zip(owed, bulk.reserve_ids(conn, _CREDIT_NOTES, len(owed)),
                                      strict=True)}
-    # Nothing is read from here on but through `writes`, in order with the writes (on their
-    # thread, while this one makes the next rows). The extension's conditions first: they
-    # look at the customers' credits so far, which the write-offs and payments must not be.
-    extension = None if open_items is None else writes.read(partial(
-        Extension, conn, org_id=org_id,
-        coming=[(a.customer_id, a.line.currency, day[a.line.booking_day]) for a in applications],
-        open_items=open_items))
+    heads = log.heads(session, sorted({a.customer_id for a in applications}))
+    # Nothing is read from here on until the writes are done.
+    # The payment names its invoices as the replay will read them back (`targets_of`).
+    payments = [Credit(SourceKind.PAYMENT, f"BANK-{a.line.id}-{mid}", day[a.line.booking_day],
+                       a.amount, targets_of(";".join(a.invoice_numbers)))
+                for a, mid in zip(applications, match_ids, strict=True)]
     # The rows as the driver takes them: the shared timestamp and the booking days bound once.
     stamp = bulk.bound(conn, _MATCHES.c.created_at, now)
     stored = {n: bulk.bound(conn, _PAYMENTS.c.date, on) for n, on in day.items()}
-    # The match points to its write-off: the notes are written first. The timeline's heads
-    # are read after the matches (no entry is written before them).
+    # The match points to its write-off: the notes are written first.
     writes.write(_CREDIT_NOTES.name, _NOTE_COLUMNS, [
         (cn, a.customer_id, note.key, note.targets[0], stored[a.line.booking_day],
          a.line.currency, note.amount)
@@ -101,11 +101,6 @@ def apply_all(session: Session, *, org_id: int, applications: Sequence[Applicati
          notes[mid][0] if mid in notes else None)
         for a, mid in zip(applications, match_ids, strict=True)],
         shared={"org_id": org_id, "created_at": stamp, "created_by": user})
-    heads = writes.read(partial(log.heads, conn, sorted({a.customer_id for a in applications})))
-    # The payment names its invoices as the replay will read them back (`targets_of`).
-    payments = [Credit(SourceKind.PAYMENT, f"BANK-{a.line.id}-{mid}", day[a.line.booking_day],
-                       a.amount, targets_of(";".join(a.invoice_numbers)))
-                for a, mid in zip(applications, match_ids, strict=True)]
     writes.write(_PAYMENTS.name, _PAYMENT_COLUMNS, [
         (pid, a.customer_id, p.key, stored[a.line.booking_day], a.line.currency,
          a.amount, ";".join(a.invoice_numbers) or None, a.line.transaction_id, mid)
@@ -113,13 +108,13 @@ def apply_all(session: Session, *, org_id: int, applications: Sequence[Applicati
         shared={"org_id": org_id, "method": "bank", "created_at": stamp, "updated_at": stamp})
     iso = {n: on.isoformat() for n, on in day.items()}
     writes.write(log.TABLE.name, log.COLUMNS, log.chained(
-        conn, heads=heads(),
+        conn, heads=heads,
         events=[_event(a, now, user, iso[a.line.booking_day]) for a in applications]),
         shared={"org_id": org_id})
     if extension is None:
         replayed = {a.customer_id for a in applications}
     else:
-        replayed = extension().allocate(writes=writes, added=[
+        replayed = extension.allocate(writes=writes, added=[
             *(Added(a.customer_id, a.line.currency, p, pid)
               for a, p, pid in zip(applications, payments, payment_ids, strict=True)),
             *(Added(a.customer_id, a.line.currency, note, cn)

@@ -72,7 +72,7 @@ def _stamp(at: datetime) -> str:
     return at.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-def heads(conn: Connection, customer_ids: Sequence[int]) -> dict[int, tuple[int, str]]:
+def heads(session: Session, customer_ids: Sequence[int]) -> dict[int, tuple[int, str]]:
     """Each customer's last entry (seq, hash); a customer without one is left out."""
     found: dict[int, tuple[int, str]] = {}
     for start in range(0, len(customer_ids), _CHUNK):
@@ -80,7 +80,7 @@ def heads(conn: Connection, customer_ids: Sequence[int]) -> dict[int, tuple[int,
         last = (select(ActivityEntry.customer_id, func.max(ActivityEntry.seq).label("seq"))
                 .where(ActivityEntry.customer_id.in_(chunk))
                 .group_by(ActivityEntry.customer_id).subquery())
-        rows = conn.execute(
+        rows = session.execute(
             select(ActivityEntry.customer_id, ActivityEntry.seq, ActivityEntry.hash)
             .join(last, (last.c.customer_id == ActivityEntry.customer_id)
                   & (last.c.seq == ActivityEntry.seq)))
@@ -121,7 +121,8 @@ def append(session: Session, *, org_id: int, events: Iterable[Event]) -> int:
         return 0
     session.flush()
     conn = session.connection()
-    rows = chained(conn, events=batch, heads=heads(conn, sorted({e.customer_id for e in batch})))
+    rows = chained(conn, events=batch, heads=heads(session, sorted({e.customer_id
+                                                                    for e in batch})))
     bulk.write(conn, TABLE.name, COLUMNS, rows, shared={"org_id": org_id})
     return len(rows)
 
