@@ -217,4 +217,9 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
         'el grupo pide eliminar un informe enviado antes (estado de grupo 2), y una importación '
         'no elimina movimientos: elimínelos a mano; se esperaba una actualización (1) o una '
         'corrección (3)',
+    "type code '{code}' ({description}) is a summary's, not a detail's: its amount would count "
+    "the account's movements a second time; expected a detail type code":
+        "el código de tipo '{code}' ({description}) es de un resumen, no de un detalle: su monto "
+        "contaría por segunda vez los movimientos de la cuenta; se esperaba un código de tipo de "
+        "detalle",
 }

@@ -270,6 +270,19 @@ def test_a_detail_whose_type_code_has_no_direction_is_refused_where_it_is(code: 
     assert "credit (100-399) or debit (400-699)" in caught.value.message
 
 
+@pytest.mark.parametrize(("code", "description"), [(b"100", "Total Credits"),
+                                                   (b"400", "Total Debits")])
+def test_a_detail_with_a_summary_s_type_code_is_refused_where_it_is(
+        code: bytes, description: str) -> None:
+    # A total of the account's movements, read as one more movement, would count them twice.
+    with pytest.raises(StatementError) as caught:
+        bai2.extract(REPORT.replace(b"16,195,", b"16," + code + b","), file="r.bai")
+    assert (caught.value.line, caught.value.field) == (4, "16")
+    assert caught.value.message == (
+        f"type code '{code.decode()}' ({description}) is a summary's, not a detail's: its "
+        "amount would count the account's movements a second time; expected a detail type code")
+
+
 def test_amounts_have_the_decimals_their_currency_has() -> None:
     data = REPORT.replace(b",USD,", b",JPY,")
     [statement] = bai2.extract(data, file="jpy.bai")

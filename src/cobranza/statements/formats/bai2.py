@@ -283,7 +283,7 @@ def _is_movement(detail: Any, line: int, file: str) -> bool:
     A detail code without a direction (890 non-monetary information, 906/907 float figures) is
     the bank's information, not a movement, whatever amount it carries. A detail without a type
     code, or with a balance (status) code, cannot be signed: read as a credit it would invent
-    money in, so the file is refused there.
+    money in, so the file is refused there; so is one with a summary's code (a total).
 
     BAI2 v2, record 16: the amount is optional, and a field left empty (",,") is defaulted, not
     written: it states no amount, not zero (the specification's own example of an empty amount
@@ -293,6 +293,13 @@ def _is_movement(detail: Any, line: int, file: str) -> bool:
     money moved, the account's balances say so: opening + movements would miss the closing.
     """
     code = detail.type_code
+    if code is not None and code.level == TypeCodeLevel.summary:
+        # A summary's code (100 total credits, 400 total debits) on a detail: its amount is
+        # a total of the account's movements, and read as one it would count them twice.
+        raise StatementError(file, line, "16", _(
+            "type code '{code}' ({description}) is a summary's, not a detail's: its amount would "
+            "count the account's movements a second time; expected a detail type code",
+            code=code.code, description=code.description))
     if code is not None and code.transaction in (TypeCodeTransaction.credit,
                                                  TypeCodeTransaction.debit):
         return bool(detail.amount)
