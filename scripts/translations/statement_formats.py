@@ -222,4 +222,10 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
         "el código de tipo '{code}' ({description}) es de un resumen, no de un detalle: su monto "
         "contaría por segunda vez los movimientos de la cuenta; se esperaba un código de tipo de "
         "detalle",
+    "the balance at the end of {day} is {balance}, but the day before's {previous} and the "
+    "day's movements, {moved}, make {expected}: the balances do not follow from the amounts (an "
+    "amount misread, or movements missing from the file)":
+        "el saldo al cierre del {day} es {balance}, pero el del día anterior, {previous}, y los "
+        "movimientos del día, {moved}, dan {expected}: los saldos no se siguen de los montos (un "
+        "monto mal leído, o movimientos que faltan en el archivo)",
 }

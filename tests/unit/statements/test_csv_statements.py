@@ -351,6 +351,30 @@ def test_a_balance_that_does_not_follow_from_its_amount_is_refused_where_it_brea
         statement_csv.extract_csv(data, file="s.csv", currency="CLP")
 
 
+# A day's closing balance written on each of its movements ("Saldo diario"), newest day first.
+DAY_ENDS = ("Fecha;Detalle;Cargo;Abono;Saldo diario\n"
+            "03/03/2026;Pago ACME;;500;1.480\n"
+            "02/03/2026;Pago Sur;;1.000;980\n"
+            "02/03/2026;Comisión;20;;980\n"
+            "01/03/2026;Apertura;;0;0\n")
+
+
+def test_a_day_s_closing_balance_on_each_of_its_movements_is_checked_day_by_day() -> None:
+    [statement] = statement_csv.extract_csv(DAY_ENDS.encode(), file="d.csv", currency="CLP")
+    assert [line.amount for line in statement.lines] == [500, 1000, -20, 0]
+
+
+def test_a_day_s_closing_balance_that_does_not_follow_is_refused_at_the_day() -> None:
+    data = DAY_ENDS.replace(";20;;980", ";2;;980").encode()
+    with pytest.raises(StatementError) as caught:
+        statement_csv.extract_csv(data, file="d.csv", currency="CLP")
+    assert (caught.value.line, caught.value.field) == (3, "Saldo diario")
+    assert caught.value.message == (
+        "the balance at the end of 2026-03-02 is 980 CLP, but the day before's 0 CLP and the "
+        "day's movements, 998 CLP, make 998 CLP: the balances do not follow from the amounts "
+        "(an amount misread, or movements missing from the file)")
+
+
 def test_running_balances_are_followed_per_currency() -> None:
     data = (b"Date,Description,Amount,Currency,Balance\n"
             b"2026-03-01,Payment,100.00,USD,100.00\n2026-03-01,Pago,50.00,MXN,50.00\n"

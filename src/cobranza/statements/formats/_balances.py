@@ -32,7 +32,9 @@ def check_running_balance(table: Table, groups: list[tuple[str, str]],
     misread amount, sign or decimal point breaks it: its balance before is no movement's
     balance. Without a stated opening balance, the first movement's amount is taken as
     written. A balance column that is partly empty or unreadable (some banks give the balance
-    at the end of each day only) states nothing checkable, and is let be.
+    at the end of each day only) states nothing checkable, and is let be. One that writes the
+    day's closing balance on each of the day's movements is checked day by day
+    (`_day_ends_follow`).
     """
     balances, unreadable = parse_amounts(table, "balance", codes, exponents=exponents,
                                          required=False, positive=False)
@@ -48,6 +50,8 @@ def check_running_balance(table: Table, groups: list[tuple[str, str]],
         unmatched.subtract(after for _at, _before, after in movements)
         if sum(n for n in unmatched.values() if n > 0) <= 1:
             continue
+        if _day_ends_follow(table, movements, dates, codes):
+            continue
         # The opening balance is the balance before a movement of the first day; the others
         # left over are where the sums break: the latest of them is shown.
         loose = [at for at, before, _after in movements if unmatched[before] > 0]
@@ -59,6 +63,42 @@ def check_running_balance(table: Table, groups: list[tuple[str, str]],
             "or movements missing from the file)",
             balance=_money(balances[at], codes[at]), amount=_money(amounts[at], codes[at]),
             before=_money(balances[at] - amounts[at], codes[at])))
+    return True
+
+
+def _day_ends_follow(table: Table, movements: list[tuple[int, int, int]], dates: list[date],
+                     codes: pl.Series) -> bool:
+    """True when the balance column is the day's closing balance, written on each of the day's
+    movements (one value a day, some day with several movements), and each day's closing
+    balance is the day before's plus the day's movements; False when it is not such a column.
+    Raises where a day's balance does not follow (the first movement of that day).
+    """
+    days: dict[date, list[tuple[int, int, int]]] = {}
+    for movement in movements:
+        days.setdefault(dates[movement[0]], []).append(movement)
+    if any(len({after for _at, _before, after in day}) > 1 for day in days.values()):
+        return False
+    # Evidence that it is no running balance: a day of several movements that move the
+    # balance, which a running balance would show moving (movements that cancel out, such as a
+    # payout and its conversion, leave a running balance where it was and prove nothing).
+    if not any(len(day) > 1 and sum(after - before for _at, before, after in day)
+               for day in days.values()):
+        return False
+    previous: int | None = None
+    for on in sorted(days):
+        day = days[on]
+        closing = day[0][2]
+        moved = sum(after - before for _at, before, after in day)
+        if previous is not None and previous + moved != closing:
+            at = min(at for at, _before, _after in day)
+            raise BalanceBreak(table.file, table.frame[LINE][at], table.header("balance"), _(
+                "the balance at the end of {day} is {balance}, but the day before's {previous} "
+                "and the day's movements, {moved}, make {expected}: the balances do not follow "
+                "from the amounts (an amount misread, or movements missing from the file)",
+                day=on.isoformat(), balance=_money(closing, codes[at]),
+                previous=_money(previous, codes[at]), moved=_money(moved, codes[at]),
+                expected=_money(previous + moved, codes[at])))
+        previous = closing
     return True
 
 
