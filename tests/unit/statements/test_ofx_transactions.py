@@ -260,3 +260,24 @@ def test_a_zero_amount_and_other_types_of_either_sign_are_read() -> None:
                  _trn("Z", "0.00").replace(b"OTHER", b"DEBIT"))
     [statement] = ofx.extract(data, file="signs.ofx")
     assert [x.amount for x in statement.lines] == [Decimal("5.00"), Decimal("-5.00"), Decimal(0)]
+
+
+# --- several downloads in one file -------------------------------------------------------------
+
+def test_downloads_saved_one_after_another_in_one_file_are_each_read() -> None:
+    second = (SGML.replace(b"012180001234567890", b"012180009999999999")
+              .replace(b"<FITID>F-1", b"<FITID>G-1").replace(b"<FITID>F-2", b"<FITID>G-2"))
+    first, other = ofx.extract(SGML + b"\n" + second, file="two.ofx")
+    assert (first.account, other.account) == ("012180001234567890", "012180009999999999")
+    assert [line.transaction_id for line in (*first.lines, *other.lines)] == [
+        "F-1", "F-2", "G-1", "G-2"]
+    # Lines are located in the file as a whole: the second download starts after the first.
+    assert other.lines[0].line == first.lines[0].line + SGML.count(b"\n") + 1
+
+
+def test_a_second_download_cut_short_is_refused_where_the_file_ends() -> None:
+    data = SGML + SGML[:SGML.index(b"</BANKTRANLIST>")]
+    with pytest.raises(StatementError) as caught:
+        ofx.extract(data, file="cut.ofx")
+    assert caught.value.line == data.count(b"\n") + 1
+    assert "not properly closed" in caught.value.message

@@ -66,12 +66,24 @@ def extract(data: bytes, *, file: str) -> list[ParsedStatement]:
     """Read every bank and credit-card statement of an OFX file."""
     # Old Macintosh exports end lines with a lone CR: counted as line ends, so errors are located.
     text = _decode(data).replace("\r\n", "\n").replace("\r", "\n")
-    start = text.upper().find("<OFX>")
-    if start < 0:
+    starts = [m.start() for m in re.finditer("<OFX>", text, re.IGNORECASE)]
+    if not starts:
         raise StatementError(file, 1, "", _("not an OFX file: there is no <OFX> element"))
+    # Downloads saved one after another in one file (each with its own header): each is read
+    # on its own, up to its </OFX> (the next one's header follows).
+    ends = [len(text)]
+    if len(starts) > 1:
+        ends = [(close + len("</OFX>") if (close := text.upper().rfind("</OFX>", start, end)) >= 0
+                 else end) for start, end in zip(starts, [*starts[1:], len(text)], strict=True)]
+    return [statement for start, end in zip(starts, ends, strict=True)
+            for statement in _document(text, start, end, file)]
+
+
+def _document(text: str, start: int, end: int, file: str) -> list[ParsedStatement]:
+    """The statements of the OFX document starting at `start` (its <OFX> tag) in `text`."""
     offset = text.count("\n", 0, start)
     # Comments and declarations are blanked, not removed, so offsets keep their line numbers.
-    body = _normalised(_DECLARATION.sub(_blank, _COMMENT.sub(_blank, text[start:])))
+    body = _normalised(_DECLARATION.sub(_blank, _COMMENT.sub(_blank, text[start:end])))
     if "</OFX>" not in body.upper():
         raise StatementError(file, offset + 1 + body.count("\n"), "", _(
             "the OFX elements are not properly closed; the file may be truncated"))
