@@ -228,4 +228,12 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
         "el saldo al cierre del {day} es {balance}, pero el del día anterior, {previous}, y los "
         "movimientos del día, {moved}, dan {expected}: los saldos no se siguen de los montos (un "
         "monto mal leído, o movimientos que faltan en el archivo)",
+    "this corrected report gives bank reference {reference} an amount of {amount} {currency}, "
+    "and the statement imported before gave it {before} {currency}: a corrected movement does "
+    "not replace the one imported; fix that line by hand (cobranza reconcile reverse, if it was "
+    "applied) and remove this movement from the file":
+        "este informe corregido da a la referencia bancaria {reference} un monto de {amount} "
+        "{currency}, y la cartola importada antes le dio {before} {currency}: un movimiento "
+        "corregido no reemplaza al importado; corrija esa línea a mano (cobranza reconcile "
+        "reverse, si se aplicó) y quite este movimiento del archivo",
 }

@@ -76,6 +76,9 @@ class ParsedStatement:
     line: int = 0  # where the statement starts in the file
     not_booked: int = 0  # entries reported but not booked (camt pending, for information)
     totals: list[StatedTotal] = field(default_factory=list)
+    # The bank's corrected report of movements it sent before (BAI2 group status 3): a movement
+    # it reports again under its bank id with another amount corrects the one imported then.
+    corrects: bool = False
 
 
 class StatementFormat(Protocol):

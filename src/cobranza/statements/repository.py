@@ -41,6 +41,20 @@ def known_keys(session: Session, *, org_id: int, keys: Sequence[str]) -> set[str
     return found
 
 
+def amounts_by_id(session: Session, *, org_id: int, account: str,
+                  transaction_ids: Sequence[str]) -> dict[str, set[int]]:
+    """The amounts (minor units) stored under each of these bank ids of the account."""
+    found: dict[str, set[int]] = {}
+    for start in range(0, len(transaction_ids), _IN_CHUNK):
+        part = transaction_ids[start:start + _IN_CHUNK]
+        query = select(_LINES.c.transaction_id, _LINES.c.amount).where(
+            _LINES.c.org_id == org_id, _LINES.c.account == account,
+            _LINES.c.transaction_id.in_(part))
+        for transaction_id, amount in session.execute(query):
+            found.setdefault(transaction_id, set()).add(int(amount))
+    return found
+
+
 def add_statement(session: Session, values: dict[str, Any]) -> int:
     """Insert one statement row; its id."""
     result = session.execute(insert(_STATEMENTS).values(**values).returning(_STATEMENTS.c.id))

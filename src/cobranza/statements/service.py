@@ -19,7 +19,7 @@ from typing import Any, BinaryIO
 
 from sqlalchemy.orm import Session
 
-from cobranza.core.money import to_minor
+from cobranza.core.money import minor_to_str, to_minor
 from cobranza.i18n import _
 from cobranza.statements import repository
 from cobranza.statements.checks import check_statement
@@ -130,6 +130,8 @@ def import_statement(session: Session, *, org_id: int, data: bytes, file: str, n
     outcome.format = statements[0].format
     for statement in statements:
         outcome.errors.extend(check_statement(statement, file=file))
+        if statement.corrects:
+            outcome.errors.extend(_corrections(session, statement, org_id=org_id, file=file))
     if outcome.errors:
         return outcome
     sha256 = hashlib.sha256(data).hexdigest()
@@ -145,6 +147,34 @@ def import_statement(session: Session, *, org_id: int, data: bytes, file: str, n
         outcome.statements.append(_write(session, statement, org_id=org_id, file=file,
                                          sha256=sha256, now=now, seen=seen, imported=imported))
     return outcome
+
+
+def _corrections(session: Session, statement: ParsedStatement, *, org_id: int,
+                 file: str) -> list[StatementError]:
+    """A corrected report's movements whose bank id was imported before with another amount.
+
+    Imported beside it, the corrected movement would count the money twice (the key of a line
+    with a bank id holds its amount, `id_key`), and which stored line it replaces is the
+    bank's word, not ours to act on: such a movement is refused, located, and the rest of the
+    file with it.
+    """
+    ids = {line.transaction_id[:_WIDTHS["transaction_id"]]: line
+           for line in statement.lines if line.transaction_id}
+    stored = repository.amounts_by_id(session, org_id=org_id, account=statement.account,
+                                      transaction_ids=sorted(ids))
+    errors = []
+    for kept, line in ids.items():
+        amount = to_minor(line.amount, line.currency)
+        if kept in stored and amount not in stored[kept]:
+            before = ", ".join(minor_to_str(a, line.currency) for a in sorted(stored[kept]))
+            errors.append(StatementError(file, line.line, "amount", _(
+                "this corrected report gives bank reference {reference} an amount of {amount} "
+                "{currency}, and the statement imported before gave it {before} {currency}: a "
+                "corrected movement does not replace the one imported; fix that line by hand "
+                "(cobranza reconcile reverse, if it was applied) and remove this movement from "
+                "the file", reference=kept, amount=minor_to_str(amount, line.currency),
+                before=before, currency=line.currency)))
+    return errors
 
 
 def _write(session: Session, statement: ParsedStatement, *, org_id: int, file: str,

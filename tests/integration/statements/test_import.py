@@ -12,6 +12,7 @@ from sqlalchemy import text
 
 from cobranza.db import _alembic_config, make_engine
 from tests.support import cli, ok
+from tests.unit.statements.test_bai2 import REPORT
 from tests.unit.statements.test_camt import TX, balance, document, entry
 from tests.unit.statements.test_cep import receipt
 from tests.unit.statements.test_xlsx import CARTOLA
@@ -108,6 +109,37 @@ def test_an_id_the_bank_gives_again_on_another_amount_is_another_movement(tmp_pa
     assert "1 new, 0 already imported." in result.stdout
     assert rows(db, "SELECT transaction_id, amount FROM bank_transactions ORDER BY id") == [
         ("1", 1000), ("1", 2500)]
+
+
+# The bank's correction (BAI2 group status 3) of REPORT: the wire was 160.00, not 150.00.
+CORRECTED = (REPORT.replace(b"02,CUSTID,BANKID,1,", b"02,CUSTID,BANKID,3,")
+             .replace(b"015,112500", b"015,113500").replace(b"16,195,15000,", b"16,195,16000,")
+             .replace(b"49,230000,", b"49,232000,").replace(b"98,230000,", b"98,232000,")
+             .replace(b"99,230000,", b"99,232000,"))
+
+
+def test_a_corrected_report_that_changes_an_imported_movement_is_refused(tmp_path: Path,
+                                                                         db: str) -> None:
+    ok(db, "import", "statement", write(tmp_path / "r.bai", REPORT))
+    before = digest(db)
+    result = cli(db, "import", "statement", write(tmp_path / "c.bai", CORRECTED))
+    assert result.exit_code != 0
+    assert ("c.bai:4: amount: this corrected report gives bank reference BANKREF1 an amount of "
+            "160.00 USD, and the statement imported before gave it 150.00 USD") in result.output
+    assert digest(db) == before  # nothing written, the check included
+
+
+def test_a_corrected_report_alone_or_repeating_what_was_imported_imports(tmp_path: Path,
+                                                                        db: str) -> None:
+    again = REPORT.replace(b"02,CUSTID,BANKID,1,", b"02,CUSTID,BANKID,3,")
+    ok(db, "import", "statement", write(tmp_path / "r.bai", REPORT))
+    assert "0 new, 2 already imported." in ok(
+        db, "import", "statement", write(tmp_path / "again.bai", again)).stdout
+    ok(db, "import", "statement", write(tmp_path / "c.bai", CORRECTED.replace(
+        b"123456789", b"987654321")))  # another account: nothing of it was imported
+    assert rows(db, "SELECT account, transaction_id, amount FROM bank_transactions "
+                    "WHERE transaction_id = 'BANKREF1' ORDER BY id") == [
+        ("123456789", "BANKREF1", 15000), ("987654321", "BANKREF1", 16000)]
 
 
 def on(day: str, line: str) -> str:

@@ -283,6 +283,15 @@ def test_a_detail_with_a_summary_s_type_code_is_refused_where_it_is(
         "amount would count the account's movements a second time; expected a detail type code")
 
 
+@pytest.mark.parametrize(("status", "corrects"), [(b"1", False), (b"3", True)])
+def test_a_correction_group_says_its_movements_correct_those_sent_before(
+        status: bytes, corrects: bool) -> None:
+    [statement] = bai2.extract(REPORT.replace(b"02,CUSTID,BANKID,1,",
+                                              b"02,CUSTID,BANKID," + status + b","), file="c.bai")
+    assert statement.corrects is corrects
+    assert len(statement.lines) == 2
+
+
 def test_amounts_have_the_decimals_their_currency_has() -> None:
     data = REPORT.replace(b",USD,", b",JPY,")
     [statement] = bai2.extract(data, file="jpy.bai")

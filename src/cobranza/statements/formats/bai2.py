@@ -205,7 +205,8 @@ def _figure(minor: int, currency: str) -> str:
 def _check_group_status(records: list[tuple[int, str]], parsed: Any, file: str) -> None:
     """A group sent as a test (status 4) or to delete a report sent before (status 2) is not the
     bank's account of money moved (BAI2 v2, 02 group status): read as one, a test would book
-    payments nobody made. An update (1) or a correction (3) is read."""
+    payments nobody made. An update (1) or a correction (3) is read (a correction's changed
+    movements are refused on import where the first report's are stored: `corrects`)."""
     lines = iter([line for line, text in records if text.startswith("02,")])
     for group in parsed.children:
         line = next(lines, 0)
@@ -263,7 +264,8 @@ def _statement(group: Any, account: Any, line: int, details: Any, file: str) -> 
             format=name, account=str(header.customer_account_number), currency=currency,
             lines=[_line(d, currency, as_of, n) for d, n in moving],
             opening_balance=_balance(opening, currency), closing_balance=_balance(closing, currency),
-            period_start=as_of, period_end=as_of, line=line, not_booked=len(read) - len(moving))
+            period_start=as_of, period_end=as_of, line=line, not_booked=len(read) - len(moving),
+            corrects=group.header.group_status == GroupStatus.correction)
     except UnknownCurrency as exc:
         raise StatementError(file, line, "currency", _(
             "'{value}' is not an ISO 4217 currency code", value=currency)) from exc
