@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Table, insert, select, update
@@ -42,16 +42,17 @@ def known_keys(session: Session, *, org_id: int, keys: Sequence[str]) -> set[str
 
 
 def amounts_by_id(session: Session, *, org_id: int, account: str,
-                  transaction_ids: Sequence[str]) -> dict[str, set[int]]:
-    """The amounts (minor units) stored under each of these bank ids of the account."""
-    found: dict[str, set[int]] = {}
+                  transaction_ids: Sequence[str]) -> dict[str, set[tuple[int, date]]]:
+    """The amounts (minor units) and booking dates stored under each of these bank ids of the
+    account."""
+    found: dict[str, set[tuple[int, date]]] = {}
     for start in range(0, len(transaction_ids), _IN_CHUNK):
         part = transaction_ids[start:start + _IN_CHUNK]
-        query = select(_LINES.c.transaction_id, _LINES.c.amount).where(
+        query = select(_LINES.c.transaction_id, _LINES.c.amount, _LINES.c.booking_date).where(
             _LINES.c.org_id == org_id, _LINES.c.account == account,
             _LINES.c.transaction_id.in_(part))
-        for transaction_id, amount in session.execute(query):
-            found.setdefault(transaction_id, set()).add(int(amount))
+        for transaction_id, amount, booked in session.execute(query):
+            found.setdefault(transaction_id, set()).add((int(amount), booked))
     return found
 
 

@@ -165,8 +165,11 @@ def _corrections(session: Session, statement: ParsedStatement, *, org_id: int,
     errors = []
     for kept, line in ids.items():
         amount = to_minor(line.amount, line.currency)
-        if kept in stored and amount not in stored[kept]:
-            before = ", ".join(minor_to_str(a, line.currency) for a in sorted(stored[kept]))
+        # A sequence number names a movement of its day only (`id_key`).
+        same = {a for a, booked in stored.get(kept, ()) if not _SEQUENCE.fullmatch(kept)
+                or booked == line.booking_date}
+        if same and amount not in same:
+            before = ", ".join(minor_to_str(a, line.currency) for a in sorted(same))
             errors.append(StatementError(file, line.line, "amount", _(
                 "this corrected report gives bank reference {reference} an amount of {amount} "
                 "{currency}, and the statement imported before gave it {before} {currency}: a "

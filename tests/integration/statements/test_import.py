@@ -142,6 +142,17 @@ def test_a_corrected_report_alone_or_repeating_what_was_imported_imports(tmp_pat
         ("123456789", "BANKREF1", 15000), ("987654321", "BANKREF1", 16000)]
 
 
+def test_a_corrected_report_s_sequence_number_of_another_day_is_another_movement(
+        tmp_path: Path, db: str) -> None:
+    # "1" numbers a day's movements (`id_key`): the next day's "1" of another amount corrects
+    # nothing imported.
+    ok(db, "import", "statement", write(tmp_path / "r.bai", REPORT.replace(b"BANKREF1", b"1")))
+    ok(db, "import", "statement", write(tmp_path / "c.bai", CORRECTED.replace(
+        b"BANKREF1", b"1").replace(b",260301,2400,", b",260302,2400,")))
+    assert rows(db, "SELECT transaction_id, amount FROM bank_transactions "
+                    "WHERE transaction_id = '1' ORDER BY id") == [("1", 15000), ("1", 16000)]
+
+
 def on(day: str, line: str) -> str:
     """A camt entry booked on `day` instead of 2026-03-02."""
     return line.replace("<BookgDt><Dt>2026-03-02</Dt>", f"<BookgDt><Dt>{day}</Dt>")
