@@ -158,16 +158,14 @@ def _corrections(session: Session, statement: ParsedStatement, *, org_id: int,
     bank's word, not ours to act on: such a movement is refused, located, and the rest of the
     file with it.
     """
-    ids = {line.transaction_id[:_WIDTHS["transaction_id"]]: line
-           for line in statement.lines if line.transaction_id}
+    # What each id names (`_named`): a movement, or for a sequence number, one of its day.
+    named = {_named(line): line for line in statement.lines if line.transaction_id}
     stored = repository.amounts_by_id(session, org_id=org_id, account=statement.account,
-                                      transaction_ids=sorted(ids))
+                                      transaction_ids=sorted({kept for kept, _day in named}))
     errors = []
-    for kept, line in ids.items():
+    for (kept, day), line in named.items():
         amount = to_minor(line.amount, line.currency)
-        # A sequence number names a movement of its day only (`id_key`).
-        same = {a for a, booked in stored.get(kept, ()) if not _SEQUENCE.fullmatch(kept)
-                or booked == line.booking_date}
+        same = {a for a, booked in stored.get(kept, ()) if day is None or booked == day}
         if same and amount not in same:
             before = ", ".join(minor_to_str(a, line.currency) for a in sorted(same))
             errors.append(StatementError(file, line.line, "amount", _(

@@ -66,8 +66,7 @@ _PADDED_ACCOUNT = re.compile(r"(?P<account>NONREF|P?\d{1,14}) {2,}(?P<name>\S.*)
 _TOTALS = {"90D": "sum_debit_entries", "90C": "sum_credit_entries"}
 # Where the currency is in the tags that state one: balances (C240131EUR...), the MT942 floor
 # limit (EURD0,) and its totals (2EUR51,).
-_CURRENCY = {"60": r"[DC]\d{6}([A-Z]{3})", "62": r"[DC]\d{6}([A-Z]{3})",
-             "64": r"[DC]\d{6}([A-Z]{3})", "65": r"[DC]\d{6}([A-Z]{3})",
+_CURRENCY = {**dict.fromkeys(("60", "62", "64", "65"), r"[DC]\d{6}([A-Z]{3})"),
              "34": r"([A-Z]{3})", "90": r"\d*([A-Z]{3})"}
 
 
@@ -183,8 +182,10 @@ def _check_currency(block: list[_Tag], file: str) -> None:
     library would take the first currency for every movement and balance."""
     stated = [(tag, found[1]) for tag in block
               if (found := re.match(_CURRENCY.get(tag.tag[:2], "(?!)"), tag.value))]
+    if not stated:
+        return
+    first, expected = stated[0]
     for tag, currency in stated[1:]:
-        first, expected = stated[0]
         if currency[:2] != expected[:2]:
             raise StatementError(file, tag.line, f":{tag.tag}:", _(
                 "the statement is in {currency} (:{first}: on line {line}) but this tag states"
