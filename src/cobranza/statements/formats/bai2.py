@@ -33,6 +33,7 @@ from bai2.parsers import Bai2FileParser
 
 from cobranza.core.money import UnknownCurrency, from_minor
 from cobranza.i18n import _
+from cobranza.statements.formats._bai2_details import counterparty
 from cobranza.statements.formats._bai2_records import records as logical_records
 from cobranza.statements.formats._text import decode, join, optional, rf_reference
 from cobranza.statements.model import ParsedStatement, StatementError, StatementLine
@@ -111,11 +112,15 @@ def _check_trailers(records: list[tuple[int, str]], parsed: Any, file: str) -> N
     The 49 account control total is the sum of the amounts of the account's 03 summaries and 16
     details as written (signed where the 03 signs them); the 98 and 99 totals add up the 49 and
     98 totals. Each count is of physical records, header to trailer, 88 continuations included.
+    Some banks (Silicon Valley Bank's end-of-day reports) leave each trailer out of its own
+    count: a file whose every count is one short is read, as its control totals still account
+    for every amount; one short here and exact there is refused.
     """
     accounts = iter([(group, account) for group in parsed.children
                      for account in group.children])
     groups = iter(parsed.children)
     opened: dict[str, int] = {}
+    trailers: list[tuple[str, Any, Any, int, int]] = []  # code, section, group, count, line
     for index, (line, text) in enumerate(records):
         code = text[:2]
         if code in ("01", "02", "03"):
@@ -126,11 +131,20 @@ def _check_trailers(records: list[tuple[int, str]], parsed: Any, file: str) -> N
         # The library read the file in this nesting, so each trailer has its header before it.
         count = _end(records, index) - opened.get({"49": "03", "98": "02"}.get(code, "01"), 0)
         if code == "49" and (pair := next(accounts, None)) is not None:
-            _check_account(pair[1], pair[0], count, line, file)
+            trailers.append((code, pair[1], pair[0], count, line))
         elif code == "98" and (group := next(groups, None)) is not None:
-            _check_section(group, count, line, file, code="98", parts="49")
+            trailers.append((code, group, None, count, line))
         elif code == "99":
-            _check_section(parsed, count, line, file, code="99", parts="98")
+            trailers.append((code, parsed, None, count, line))
+    uncounted = bool(trailers) and all(
+        section.trailer.number_of_records == count - 1 for _c, section, _g, count, _l in trailers)
+    for code, section, group, count, line in trailers:
+        count -= uncounted
+        if code == "49":
+            _check_account(section, group, count, line, file)
+        else:
+            _check_section(section, count, line, file, code=code,
+                           parts="49" if code == "98" else "98")
 
 
 def _end(records: list[tuple[int, str]], index: int) -> int:
@@ -323,8 +337,10 @@ def _line(detail: Any, currency: str, as_of: date, line: int) -> StatementLine:
         value_date = detail.availability.get("date")
     text = optional(detail.text)
     customer_ref = optional(detail.customer_reference)
+    name, account = counterparty(text, credit=amount > 0)
     return StatementLine(
         booking_date=as_of, value_date=value_date, amount=amount, currency=currency,
+        counterparty_name=name, counterparty_account=account,
         remittance=join([text, customer_ref]),
         creditor_reference=rf_reference(text, customer_ref),
         transaction_id=optional(detail.bank_reference),

@@ -1,0 +1,62 @@
+"""Who is on the other side of a BAI2 movement, from its detail text.
+
+BAI2 has no field for the counterparty: US banks write it into the 16 detail's text (and its 88
+continuations) as labelled fields, each bank its own labels:
+
+- ACH entries, from the NACHA record: `ORIG CO NAME:ACME CORP ORIG ID:1234567890 DESC
+  DATE:260301 CO ENTRY DESCR:PAYMENT SEC:CCD ... IND NAME:...`. The originating company is the
+  other side whichever way the money went (it pays us, or it debits us); IND NAME is the
+  receiver, the account's own holder.
+- Fedwire transfers: `ORG:=` or `ORG=` or `B/O:` (by order of) for who sent it, `BNF:=`, `BNF=`,
+  `BNF NAME:=` for who received it (Silicon Valley Bank, JPMorgan, Wells Fargo), with the
+  remittance behind `OBI:=`.
+- Goldman Sachs: `DBNM:` the debtor's name, `CRNM:` the creditor's, `DACT:` the debtor's
+  account, `CACT:` the creditor's.
+
+For a credit the payer is wanted, for a debit the payee. A value runs to the next label.
+"""
+
+from __future__ import annotations
+
+import re
+
+from cobranza.statements.formats._text import clean
+
+# Labels of more than one word, written before the generic single-word form so that the
+# search stops at "ORIG ID:", not at "ID:" inside it.
+_LONG_LABELS = (
+    "ORIG CO NAME", "ORIG ID", "DESC DATE", "CO ENTRY DESCR", "IND ID", "IND NAME", "TRACE#",
+    "SENDER BNK", "SENDER ID", "SENDER REF", "ORG ADDRESS", "ORG ID", "BNF ID", "BNF NAME",
+    "BNF ADDRESS", "BNF BNK", "REC FI", "REC ID", "REC NAME", "ORIG BANK", "ORIGINATOR ID",
+    "BENEFICIARY ID", "ENTRY DESCR", "CO ID", "CO NAME", "CO DESCR")
+_LABEL = re.compile(
+    r"(?:^|\s)(?P<label>" + "|".join(re.escape(label) for label in _LONG_LABELS)
+    + r"|[A-Z][A-Z0-9#/]{1,11})(?::=|:|=)")
+_PAYER = ("ORIG CO NAME", "CO NAME", "ORG", "B/O", "ORIGINATOR", "DBNM")
+_PAYEE = ("ORIG CO NAME", "CO NAME", "BNF NAME", "BNF", "BENEFICIARY", "CRNM")
+_PAYER_ACCOUNT = ("DACT",)
+_PAYEE_ACCOUNT = ("CACT",)
+
+
+def labelled(text: str | None) -> dict[str, str]:
+    """The labelled fields of a detail text, each label's first value (empty ones left out)."""
+    if not text:
+        return {}
+    found: dict[str, str] = {}
+    marks = list(_LABEL.finditer(text))
+    for at, mark in enumerate(marks):
+        end = marks[at + 1].start() if at + 1 < len(marks) else len(text)
+        value = clean(text[mark.end():end]).strip(" ,/")
+        if value:
+            found.setdefault(mark.group("label"), value)
+    return found
+
+
+def counterparty(text: str | None, *, credit: bool) -> tuple[str | None, str | None]:
+    """The other side's name and account in a detail text: the payer of a credit, the payee of
+    a debit; None where the text labels none."""
+    fields = labelled(text)
+    name = next((fields[k] for k in (_PAYER if credit else _PAYEE) if k in fields), None)
+    account = next((fields[k] for k in (_PAYER_ACCOUNT if credit else _PAYEE_ACCOUNT)
+                    if k in fields), None)
+    return name, account
