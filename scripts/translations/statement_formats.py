@@ -74,6 +74,8 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
         "y quite esta transacción del archivo",
     "missing value; expected a date (YYYYMMDD)":
         "falta el valor; se esperaba una fecha (AAAAMMDD)",
+    "'{value}' may be day/month/year or month/day/year; expected YYYYMMDD":
+        "'{value}' puede ser día/mes/año o mes/día/año; se esperaba AAAAMMDD",
     "'{value}' is not a date; expected YYYYMMDD":
         "'{value}' no es una fecha; se esperaba AAAAMMDD",
     "not a BAI2 file: it must start with a 01 file header record":

@@ -115,6 +115,30 @@ def test_a_balance_written_in_reais_is_read(written: str, amount: str) -> None:
     assert statement.closing_balance == Decimal(amount)
 
 
+@pytest.mark.parametrize(("written", "day"), [
+    ("30/06/2026", date(2026, 6, 30)),  # PagBank's LEDGERBAL: day first
+    ("06/30/2026", date(2026, 6, 30)),  # month first: the only reading that is a date
+    ("5/5/2026", date(2026, 5, 5)),  # either way the same day
+])
+def test_a_date_written_with_slashes_is_read_where_only_one_reading_is_a_date(
+        written: str, day: date) -> None:
+    data = SGML.replace(b"<BANKTRANLIST><DTSTART>20260301<DTEND>20260331", b"<BANKTRANLIST>")
+    [statement] = ofx.extract(data.replace(b"<DTASOF>20260331", b"<DTASOF>" + written.encode()),
+                              file="pagbank.ofx")
+    assert statement.period_end == day
+
+
+@pytest.mark.parametrize(("written", "words"), [
+    ("01/06/2026", "'01/06/2026' may be day/month/year or month/day/year; expected YYYYMMDD"),
+    ("31/31/2026", "'31/31/2026' is not a date; expected YYYYMMDD"),
+])
+def test_a_slashed_date_that_cannot_be_told_is_refused(written: str, words: str) -> None:
+    with pytest.raises(StatementError) as raised:
+        ofx.extract(SGML.replace(b"<DTASOF>20260331", b"<DTASOF>" + written.encode()),
+                    file="s.ofx")
+    assert (raised.value.field, raised.value.message) == ("DTASOF", words)
+
+
 def test_a_ledger_balance_after_an_unclosed_transaction_list_is_read() -> None:
     # SGML that never closes BANKTRANLIST (a Brazilian card issuer's export): the lexer nests
     # LEDGERBAL inside the list.

@@ -42,6 +42,8 @@ _SELF_CLOSED = re.compile(r"<([A-Z][A-Z0-9._]*)\s*/>")
 _EMPTY = re.compile(r"<([A-Z][A-Z0-9._]*)>(?=\s*<(?!!|/\1>))")
 _NESTING = "end tags closed the OFX element early"  # the lexer's reason, recognised in _tree
 _DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
+# A date some exporters write in place of the OFX form (PagSeguro's ledger balance: 30/06/2025).
+_SLASHED = re.compile(r"\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
 _CHARSET = re.compile(r"^CHARSET:\s*(\S+)", re.MULTILINE | re.IGNORECASE)
 _XML_ENCODING = re.compile(r"<\?xml[^>]*encoding=[\"']([\w.-]+)[\"']", re.IGNORECASE)
 # What a non-bank OFX file holds instead of a bank statement, for the error message.
@@ -451,8 +453,31 @@ def _date(element: ET.Element, tag: str, file: str, line: int, *, required: bool
     match = _DATE.match(value)
     try:
         if match is None:
-            raise ValueError(value)
+            return _slashed(value, file, line, field)
         return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
     except ValueError as exc:
         raise StatementError(file, line, field, _(
             "'{value}' is not a date; expected YYYYMMDD", value=clean(value))) from exc
+
+
+def _slashed(value: str, file: str, line: int, field: str) -> date:
+    """A date written with slashes instead of as OFX's YYYYMMDD, read where only one reading
+    is a date (30/06/2025 is day first, 06/30/2025 month first); where both are and differ
+    (01/06/2025) it is refused, never guessed. ValueError: not such a date."""
+    match = _SLASHED.match(value)
+    if match is None:
+        raise ValueError(value)
+    first, second, year = (int(part) for part in match.groups())
+    readings = set()
+    for day, month in ((first, second), (second, first)):
+        try:
+            readings.add(date(year, month, day))
+        except ValueError:
+            continue
+    if len(readings) > 1:
+        raise StatementError(file, line, field, _(
+            "'{value}' may be day/month/year or month/day/year; expected YYYYMMDD",
+            value=clean(value)))
+    if not readings:
+        raise ValueError(value)
+    return readings.pop()
