@@ -180,10 +180,15 @@ def _corrections(session: Session, statement: ParsedStatement, *, org_id: int,
 
 def _write(session: Session, statement: ParsedStatement, *, org_id: int, file: str,
            sha256: str, now: datetime, seen: set[str], imported: bool) -> StatementOutcome:
+    start, end = statement.period_start or _first(statement.lines), (
+        statement.period_end or _last(statement.lines))
+    if start and end and start > end:
+        # An opening balance dated the day the statement was made, after its movements and its
+        # closing balance (Zenith Bank's MT940): the period is the movements'.
+        start = min(_first(statement.lines) or end, end)
     result = StatementOutcome(
         account=statement.account, currency=_currency(statement),
-        period_start=statement.period_start or _first(statement.lines),
-        period_end=statement.period_end or _last(statement.lines),
+        period_start=start, period_end=end,
         statement_ref=statement.statement_ref, not_booked=statement.not_booked)
     if result.period_end is None:
         return result  # no movement and no date: nothing to record (an empty account listing)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from alembic import command
 from sqlalchemy import text
 
 from cobranza.db import _alembic_config, make_engine
+from cobranza.models.base import day_number
 from tests.support import cli, ok
 from tests.unit.statements.test_bai2 import REPORT
 from tests.unit.statements.test_camt import TX, balance, document, entry
@@ -77,6 +79,19 @@ def test_a_statement_imports_its_lines_once(tmp_path: Path, db: str) -> None:
     again = ok(db, "import", "statement", path)
     assert "0 new, 2 already imported." in again.stdout
     assert digest(db) == before  # not even a second statement row
+
+
+def test_an_opening_balance_dated_after_the_movements_leaves_the_period_theirs(
+        tmp_path: Path, db: str) -> None:
+    # Zenith Bank dates :60F: the day the statement is made, after its movements and :62F:.
+    data = (b":20:202012182126594\n:25:1014365930\n:28C:1/1\n:60F:C201218NGN6213,05\n"
+            b":61:2011301130CN220000,00//19239782213\n:86:TRANSFER-PAYROLL\n"
+            b":61:2011271127DN240,23//19245574932\n:86:Acct Maint. Fee + VAT\n"
+            b":62F:C201130NGN225972,82\n-\n")
+    result = ok(db, "import", "statement", write(tmp_path / "zenith.sta", data))
+    assert "1014365930 (NGN) 2020-11-27..2020-11-30: 2 new" in result.stdout
+    assert rows(db, "SELECT period_start, period_end FROM bank_statements") == [
+        (day_number(date(2020, 11, 27)), day_number(date(2020, 11, 30)))]
 
 
 def test_an_overlapping_statement_adds_only_what_is_new(tmp_path: Path, db: str) -> None:
