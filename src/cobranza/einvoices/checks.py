@@ -95,8 +95,8 @@ class Links:
     """Where each credit note and payment line goes, or why it cannot."""
 
     targets: dict[str, Target] = field(default_factory=dict)  # by fiscal id
-    # Named fiscal ids neither here nor in the ledger but cancelled and substituted: the
-    # substitute's number, for a message that says so.
+    # Named fiscal ids cancelled and substituted (in the ledger, in this import, or never
+    # imported): the substitute's number, for a message that says so.
     substituted: dict[str, str] = field(default_factory=dict)
     errors: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -121,10 +121,11 @@ def targets(session: Session, *, org: Organisation, documents: list[Document],
         ).all()
         for fiscal_id, number, key, code, currency in rows:
             links.targets[str(fiscal_id)] = Target(number, key or tax_key(code), currency)
-    unknown = wanted - links.targets.keys()
-    here = {k: v for k, v in substitutes(documents).items() if k in unknown}
+    # A named invoice cancelled and substituted, whether it is still stored (closed by its
+    # SUST- credit note) or was never imported.
+    here = {k: v for k, v in substitutes(documents).items() if k in wanted}
     links.substituted = substituted_by(session, org=org,
-                                       fiscal_ids=sorted(unknown - here.keys())) | here
+                                       fiscal_ids=sorted(wanted - here.keys())) | here
     return links
 
 
@@ -137,17 +138,19 @@ def credit_note_targets(documents: list[Document], links: Links) -> dict[str, st
         chosen[doc.number] = None
         for key in doc.related[:1]:
             target = links.targets.get(key)
-            if target is None and doc.scheme == "dte":
+            if key in links.substituted and not doc.closing:
+                # Refused even where the cancelled invoice is stored: the SAT cancels no CFDI
+                # another valid one relates to, so this one was cancelled too.
+                links.errors.append(doc.at.error("CfdiRelacionado/UUID", _(
+                    "the credit note relates to CFDI {uuid}, cancelled and substituted by "
+                    "invoice {new} (CfdiRelacionados, TipoRelacion 04); expected a credit note "
+                    "relating to {new}", uuid=key, new=links.substituted[key])))
+            elif target is None and doc.scheme == "dte":
                 # A DTE's invoice number is its key: settled when the invoice is imported.
                 chosen[doc.number] = key
                 links.warnings.append(f"{doc.at.file}:{doc.at.line}: Referencia: " + _(
                     "invoice {number} is not in the ledger yet; it will be settled when it is "
                     "imported", number=key))
-            elif target is None and key in links.substituted:
-                links.errors.append(doc.at.error("CfdiRelacionado/UUID", _(
-                    "the credit note relates to CFDI {uuid}, cancelled and substituted by "
-                    "invoice {new} (CfdiRelacionados, TipoRelacion 04); expected a credit note "
-                    "relating to {new}", uuid=key, new=links.substituted[key])))
             elif target is None:
                 links.errors.append(doc.at.error("CfdiRelacionado/UUID", _(
                     "the credit note relates to CFDI {uuid}, which is neither in the ledger nor "
@@ -170,9 +173,10 @@ def payment_targets(payments: list[PaymentLine], links: Links) -> dict[str, str]
     chosen: dict[str, str] = {}
     for line in payments:
         target = links.targets.get(line.target)
-        if target is None and line.target in links.substituted:
-            # Not applied elsewhere either: the SAT does not cancel a CFDI that a valid
-            # complement pays, so this complement was cancelled too, or wrongly issued.
+        if line.target in links.substituted:
+            # Not applied elsewhere either, nor to the cancelled invoice where it is still
+            # stored: the SAT does not cancel a CFDI that a valid complement pays, so this
+            # complement was cancelled too, or wrongly issued.
             links.errors.append(line.at.error("DoctoRelacionado/IdDocumento", _(
                 "the payment is for CFDI {uuid}, cancelled and substituted by invoice {new} "
                 "(CfdiRelacionados, TipoRelacion 04); expected a payment of {new}",
@@ -278,7 +282,7 @@ def _close_stored(session: Session, *, org: Organisation, by: dict[str, Document
             issuer_tax_id=new.issuer_tax_id,
             customer=Party(code=code, tax_id=tax_id or code, name=name, country=country),
             issue_date=new.issue_date, due_date=None, currency=currency,
-            amount=from_minor(amount, currency), at=new.at, related=(uuid,)))
+            amount=from_minor(amount, currency), at=new.at, related=(uuid,), closing=True))
         warnings.append(f"{new.at.file}:{new.at.line}: " + _(
             "invoice {number} ({uuid}) is substituted by {new} (CfdiRelacionados, TipoRelacion "
             "04): closed by credit note {note}", number=number, uuid=uuid, new=new.number,

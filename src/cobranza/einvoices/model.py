@@ -56,6 +56,9 @@ class Document:
     # The invoices this one substitutes (CfdiRelacionados TipoRelacion 04: cancelled at the SAT
     # and reissued as this one), by fiscal id.
     replaces: tuple[str, ...] = ()
+    # A SUST- credit note the import makes to close a stored invoice its substitute replaces
+    # (`checks.substitutions`): no document of the files.
+    closing: bool = False
 
 
 @dataclass(frozen=True)

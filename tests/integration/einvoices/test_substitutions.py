@@ -112,20 +112,23 @@ def test_a_dry_run_does_not_record_the_substitution(ledger: str, tmp_path: Path)
     assert rows(ledger, "SELECT COUNT(*) FROM invoice_substitutions") == [(0,)]
 
 
-@pytest.mark.parametrize("where", ["ledger", "import"])
+@pytest.mark.parametrize("where", ["ledger", "both-in-ledger", "import"])
 def test_a_payment_of_a_cancelled_invoice_is_refused_once_its_substitute_is_known(
         ledger: str, tmp_path: Path, where: str) -> None:
     # The SAT does not cancel an invoice a valid complement pays: one naming it was cancelled
-    # too (or wrongly issued), so it neither revives A-1 nor is applied to A-2 by guess.
+    # too (or wrongly issued), so it neither revives A-1 (stored and closed, when it came
+    # first) nor is applied to A-2 by guess.
     (tmp_path / "xml").mkdir()
-    if where == "ledger":
+    if where == "both-in-ledger":
+        ok(ledger, "import", "invoices", write(tmp_path, "a.xml", ORIGINAL))
+    if where != "import":
         ok(ledger, "import", "invoices", write(tmp_path, "a2.xml", SUBSTITUTE))
     else:
         write(tmp_path / "xml", "a2.xml", SUBSTITUTE)
         write(tmp_path / "xml", "a.xml", ORIGINAL)
     pay = write(tmp_path / "xml", "pay.xml", PAID_CANCELLED)
     before = digest(ledger)
-    result = cli(ledger, "import", "invoices", pay if where == "ledger" else str(tmp_path / "xml"))
+    result = cli(ledger, "import", "invoices", pay if where != "import" else str(tmp_path / "xml"))
     assert result.exit_code != 0
     assert (f"DoctoRelacionado/IdDocumento: the payment is for CFDI {UUID_A}, cancelled and "
             "substituted by invoice A-2 (CfdiRelacionados, TipoRelacion 04); expected a "
@@ -133,8 +136,11 @@ def test_a_payment_of_a_cancelled_invoice_is_refused_once_its_substitute_is_know
     assert digest(ledger) == before
 
 
+@pytest.mark.parametrize("original", [False, True], ids=["never-imported", "stored"])
 def test_a_credit_note_on_a_cancelled_invoice_is_refused_once_its_substitute_is_known(
-        ledger: str, tmp_path: Path) -> None:
+        ledger: str, tmp_path: Path, original: bool) -> None:
+    if original:
+        ok(ledger, "import", "invoices", write(tmp_path, "a.xml", ORIGINAL))
     ok(ledger, "import", "invoices", write(tmp_path, "a2.xml", SUBSTITUTE))
     before = digest(ledger)
     result = cli(ledger, "import", "invoices", write(tmp_path, "nc.xml", CREDITED_CANCELLED))
