@@ -28,8 +28,38 @@ def test_lloyds_description_is_read_over_its_transaction_type_code() -> None:
             "02/03/2026,DEB,'30-00-00,12345678,CARD PAYMENT TO TESCO,23.50,,1476.50\n"
             "03/03/2026,FPI,'30-00-00,12345678,J SMITH INV 1001,,250.00,1726.50\n")
     assert _read(text, currency="GBP") == [
-        (date(2026, 3, 2), Decimal("-23.50"), None, "CARD PAYMENT TO TESCO"),
+        (date(2026, 3, 2), Decimal("-23.50"), "TESCO", "CARD PAYMENT TO TESCO"),
         (date(2026, 3, 3), Decimal("250.00"), None, "J SMITH INV 1001")]
+
+
+@pytest.mark.parametrize(("description", "party"), [
+    ("TRANSF DE VINA LOS LAGOS Y CIA LTDA FACTURA F005297", "VINA LOS LAGOS Y CIA LTDA"),
+    ("TRASPASO DE:EMPRESA ABC SPA", "EMPRESA ABC SPA"),
+    ("Transferencia de Juan Pérez", "Juan Pérez"),
+    ("TRANSF. DE 12.345.678-9 JUAN PEREZ", "JUAN PEREZ"),  # the RUT before the name
+    ("TRANSFERENCIA RECIBIDA DE MINERA SUR SPA REF 123456", "MINERA SUR SPA"),
+    ("TEF DE ACME LTDA 0012345678", "ACME LTDA"),  # the account after it
+    ("TRANSFER FROM ACME INC INV 42", "ACME INC"),
+    # No one's name: a SPEI's sending bank, what a deposit was made of, an invoice.
+    ("SPEI RECIBIDO DE BANORTE / 0123456 PEDRO", None),
+    ("DEPOSITO DE EFECTIVO", None),
+    ("ABONO DE INTERESES", None),
+    ("PAGO DE FACTURA 123", None),
+    ("DEPOSITO FRIGORIFICO ARAVENA", None),
+])
+def test_a_cartola_without_a_payer_column_names_the_payer_in_its_description(
+        description: str, party: str | None) -> None:
+    text = f"Fecha;Descripción;Cargos;Abonos\n27/11/2026;{description};;1145970\n"
+    [(_day, _amount, counterparty, remittance)] = _read(text, currency="CLP")
+    assert (counterparty, remittance) == (party, description)
+
+
+def test_a_debit_names_its_payee_and_a_payer_column_wins() -> None:
+    text = ("Fecha;Descripción;Nombre;Cargos;Abonos\n"
+            "27/11/2026;TRANSF A PAPELERA DEL NORTE;;50000;\n"
+            "28/11/2026;TRANSF DE JUAN PEREZ;Juan Pérez Soto;;1000\n")
+    assert [line[2] for line in _read(text, currency="CLP")] == ["PAPELERA DEL NORTE",
+                                                                  "Juan Pérez Soto"]
 
 
 def test_natwest_value_is_the_signed_amount() -> None:

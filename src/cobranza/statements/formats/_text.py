@@ -72,3 +72,40 @@ def decimal(text: str, *, file: str, line: int, field: str) -> Decimal:
     except InvalidOperation as exc:  # pragma: no cover - the pattern admits only valid text
         raise StatementError(file, line, field, _(
             "'{value}' is not an amount; expected a number such as 1234.50", value=value)) from exc
+
+
+# How banks write who a transfer came from, or went to, in its description when they give the
+# name no column of its own (Chilean cartolas: "TRANSF DE JUAN PEREZ", "TRASPASO DE:EMPRESA SPA";
+# Mexican: "TRANSFERENCIA RECIBIDA DE ..."; English "TRANSFER FROM"). SPEI descriptions are left
+# alone: what follows "DE" there is often the sending bank, and a bank's name taken for the payer
+# would be learnt as a customer's alias on the first confirmation.
+_MOVED = r"(?:TRANSF\.?|TRANSFERENCIA|TRANSFER|TRASPASO|TEF|DEPOSITO|DEPÓSITO|ABONO|PAGO|" \
+         r"PAYMENT|DEPOSIT)(?:\s+(?:ELECTRONICA|ELECTRÓNICA|RECIBIDA|RECIBIDO|EN LINEA|ONLINE))?"
+_FROM = re.compile(rf"(?:^|\s){_MOVED}\s+(?:DE|DESDE|FROM)\s*:?\s*(?P<name>.+)$", re.IGNORECASE)
+_TO = re.compile(rf"(?:^|\s){_MOVED}\s+(?:A|PARA|TO)\s*:?\s*(?P<name>.+)$", re.IGNORECASE)
+# Where the name ends: the words that bring in a reference, a separator, a number.
+_NAME_END = re.compile(
+    r"\s(?:FACTURAS?|FACT\.?|FAC\.?|FOLIO|BOLETA|REF\.?|REFERENCIA|RUT|RFC|N[º°O]\.?|NRO\.?|"
+    r"INVOICE|INV\.?|CONCEPTO|CTA\.?|CUENTA|POR)(?=\s|:|$)|\s[-/|;]\s|[;|/]|\s\S*\d{4,}",
+    re.IGNORECASE)
+_NUMBER = re.compile(r"\S*\d\S*")  # a token with a digit: a RUT, an account, a date
+# What follows "DEPOSITO DE" or "ABONO DE" and is no one's name.
+_NO_NAME = frozenset({"EFECTIVO", "INTERESES", "INTERES", "CHEQUE", "CHEQUES", "DOCUMENTOS",
+                      "CAJA", "VALORES", "CASH"})
+
+
+def party_in(description: str | None, *, credit: bool) -> str | None:
+    """The payer (credit) or payee (debit) a description names after "TRANSF DE" or the like,
+    for files that give it no column; None where it names none."""
+    match = (_FROM if credit else _TO).search(clean(description))
+    if match is None:
+        return None
+    words = match.group("name").split()
+    while words and _NUMBER.fullmatch(words[0]):
+        words.pop(0)  # a RUT or an account before the name
+    padded = " " + " ".join(words)
+    end = _NAME_END.search(padded)
+    name = padded[:end.start() if end else len(padded)].strip(" .,:-")
+    if sum(c.isalpha() for c in name) < 3 or name.split()[0].upper() in _NO_NAME:
+        return None
+    return name[:70]

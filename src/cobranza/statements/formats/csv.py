@@ -43,7 +43,7 @@ from cobranza.statements.formats._columns import (
 )
 from cobranza.statements.formats._preset import CREDIT_MARKS, DEBIT_MARKS, NO_IMPACT, NOT_BOOKED
 from cobranza.statements.formats._rows import footer, summary
-from cobranza.statements.formats._text import join, optional, rf_reference
+from cobranza.statements.formats._text import join, optional, party_in, rf_reference
 from cobranza.statements.model import ParsedStatement, StatementError, StatementLine
 
 name = "csv"
@@ -417,7 +417,9 @@ def _line(row: dict[str, Any], booked: date, value: date | None, amount: Decimal
     credit = amount > 0
     return StatementLine(
         booking_date=booked, value_date=value, amount=amount, currency=currency,
-        counterparty_name=_side(row, "counterparty_name", "payee_name", credit=credit),
+        # A file without a payer column often names the payer in the description.
+        counterparty_name=_side(row, "counterparty_name", "payee_name", credit=credit)
+        or party_in(description, credit=credit) or party_in(concept, credit=credit),
         counterparty_account=_side(row, "counterparty_account", "payee_account", credit=credit),
         counterparty_tax_id=_side(row, "counterparty_tax_id", "payee_tax_id", credit=credit),
         remittance=join([description, concept, reference]),
