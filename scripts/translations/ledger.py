@@ -32,6 +32,9 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "Over 90 days": "Más de 90 días",
     "Accrued interest": "Interés devengado",
     "What to try next:": "Qué probar ahora:",
+    "Bank statement {file}, reconciled": "Extracto bancario {file}, conciliado",
+    "Lines": "Líneas",
+    "imported already: nothing changes": "ya importado: no cambia nada",
     "JSON API, docs at http://127.0.0.1:8000/docs":
         "API JSON, documentación en http://127.0.0.1:8000/docs",
     "--map: '{value}' is not COLUMN=HEADER": "--map: '{value}' no tiene la forma COLUMNA=ENCABEZADO",

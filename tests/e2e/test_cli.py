@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -122,6 +123,16 @@ def test_the_installed_command_runs_the_demo(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "10 most overdue customers" in result.stdout
     assert (tmp_path / "cobranza-demo.db").exists()
+    # The last days' bank statement, written beside it, reconciled before the aging: most of
+    # its payments applied, a third party's left for review, the account's own charges ignored.
+    assert "Bank statement cobranza-demo-extracto.csv, reconciled" in result.stdout
+    assert re.search(r"│ applied\s+│\s+\d+ │", result.stdout)
+    assert re.search(r"│ ignored\s+│\s+2 │", result.stdout)
+    again = subprocess.run([str(exe), "--lang", "en", "--db", "sqlite:///cobranza-demo.db",
+                            "import", "statement", "cobranza-demo-extracto.csv"],
+                           cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert again.returncode == 0, again.stderr
+    assert " 0 new, " in again.stdout
 
 
 def test_a_pinned_manual_allocation_overrides_the_automatic_order(sqlite_url: str,

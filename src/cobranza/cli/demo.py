@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import tempfile
 from collections import Counter
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
 import typer
 from rich.table import Table as RichTable
+from sqlalchemy.orm import Session
 
 from cobranza.cli.app import EXIT_INVALID, app, console, fail, now
+from cobranza.cli.reconcile import status_name
 from cobranza.config import load_settings
 from cobranza.customers.imports import prepare as prepare_customers
 from cobranza.db import make_engine, migrate, unit_of_work
+from cobranza.demo.bank import statement_csv
 from cobranza.demo.generator import generate_company
 from cobranza.dunning.planner import Plan
 from cobranza.dunning.run import run
@@ -23,9 +27,12 @@ from cobranza.dunning.strategies import ensure_default_strategy
 from cobranza.i18n import _
 from cobranza.importers.run import Preparer, run_import
 from cobranza.invoices.imports import prepare_credit_notes, prepare_invoices
+from cobranza.models import Organisation
 from cobranza.organisations.service import ensure
 from cobranza.payments.imports import prepare_payments
+from cobranza.reconciliation.service import Outcome, reconcile
 from cobranza.reports import aging, render
+from cobranza.statements.service import import_statement
 
 STEPS: tuple[tuple[str, Preparer], ...] = (
     ("customers", prepare_customers),
@@ -71,6 +78,8 @@ def demo(
                 if not outcome.ok:  # a generator bug, never the user's: show it plainly
                     fail("\n".join(str(e) for e in outcome.errors[:20]))
                 console.print(_("Imported {kind}: {n} rows", kind=kind, n=outcome.new))
+        extract = _bank_statement(session, org=org, file=file, today=today, seed=seed,
+                                  stamp=stamp)
         report = aging.compute(session, org_id=org.id, as_of=today)
         locale = org.locale
         base = org.base_currency
@@ -78,10 +87,54 @@ def demo(
         plan = run(session, org=org, as_of=stamp, now=stamp, settings=load_settings(),
                    dry_run=True).plan
     engine.dispose()
+    _reconciled(extract, locale=locale)
     _summary(report, locale=locale)
     _most_overdue(report, locale=locale, base=base)
     _collection_today(plan)
-    _next_steps(url, today)
+    _next_steps(url, today, extract.path)
+
+
+@dataclass
+class _Extract:
+    """The demo's bank statement: where it was written and what reconciling it did."""
+
+    path: Path
+    outcome: Outcome
+
+
+def _bank_statement(session: Session, *, org: Organisation, file: Path, today: date, seed: int,
+                    stamp: datetime) -> _Extract:
+    """The last days' bank statement (`demo.bank`) written beside the database, imported as
+    `cobranza import statement` would, and reconciled as `cobranza reconcile --auto`: the
+    payments it applies are on the ledger before the aging and the collection run."""
+    path = file.with_name(f"{file.stem}-extracto.csv")
+    data = statement_csv(session, org_id=org.id, currency=org.base_currency,
+                         country=org.country, today=today, seed=seed)
+    path.write_bytes(data)
+    imported = import_statement(session, org_id=org.id, data=data, file=str(path), now=stamp,
+                                default_currency=org.base_currency)
+    if not imported.ok:  # a generator bug, never the user's: show it plainly
+        fail("\n".join(str(e) for e in imported.errors[:20]))
+    return _Extract(path, reconcile(session, org_id=org.id, now=stamp, auto=True))
+
+
+def _reconciled(extract: _Extract, *, locale: str) -> None:
+    """What reconciling the bank statement did: lines and money by status."""
+    console.print(_("Bank statement {file}, reconciled", file=extract.path.name), style="bold")
+    table = RichTable(header_style="bold")
+    for head in (_("Status"), _("Lines"), _("Amount")):
+        table.add_column(head, justify="left" if head == _("Status") else "right")
+    lines: Counter[str] = Counter()
+    money: Counter[tuple[str, str]] = Counter()
+    for verdict in extract.outcome.verdicts:
+        lines[verdict.status] += 1
+        money[(verdict.status, verdict.line.currency)] += verdict.line.amount
+    for status in ("applied", "review", "unmatched", "ignored"):
+        if lines[status]:
+            table.add_row(status_name(status), str(lines[status]), ", ".join(
+                render.money(amount, currency, locale)
+                for (kind, currency), amount in sorted(money.items()) if kind == status))
+    console.print(table)
 
 
 def _summary(report: aging.AgingReport, *, locale: str) -> None:
@@ -130,10 +183,13 @@ def _collection_today(plan: Plan) -> None:
     console.print(table)
 
 
-def _next_steps(url: str, today: date) -> None:
+def _next_steps(url: str, today: date, extract: Path) -> None:
     db = f"--db {url}"
     console.print(_("What to try next:"), style="bold")
     for line in (
+        f"cobranza {db} reconcile review",
+        f"cobranza {db} import statement {extract}   # "
+        + _("imported already: nothing changes"),
         f"cobranza {db} report aging --as-of {today.isoformat()}",
         f"cobranza {db} report aging --as-of {today.isoformat()} --format xlsx --output aging.xlsx",
         f"cobranza {db} statement C0001 --as-of {today.isoformat()}",

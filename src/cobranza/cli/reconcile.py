@@ -65,7 +65,8 @@ def reconcile_cmd(ctx: typer.Context,
     _table(data["lines"])
 
 
-def _status(status: str) -> str:
+def status_name(status: str) -> str:
+    """A line's status as the user reads it (applied, review, unmatched, ignored)."""
     return {"applied": _("applied"), "review": _("review"), "unmatched": _("unmatched"),
             "ignored": _("ignored")}.get(status, status)
 
@@ -75,7 +76,7 @@ def _table(lines: list[dict[str, Any]]) -> None:
                       _("Invoices"), _("Confidence"))
     for line in lines:
         table.add_row(line["date"], line["transaction_id"],
-                      f"{line['amount']} {line['currency']}", _status(line["status"]),
+                      f"{line['amount']} {line['currency']}", status_name(line["status"]),
                       line["customer_id"] or "", ", ".join(line["invoice_numbers"]),
                       line["confidence"] or "")
     console.print(table)
