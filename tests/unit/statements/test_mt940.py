@@ -231,6 +231,17 @@ def test_free_text_in_the_bank_reference_is_no_transaction_id() -> None:
     assert "melding" in lines[0].remittance
 
 
+def test_free_text_names_the_payer_as_a_cartola_does() -> None:
+    # A Chilean bank's MT940: the payer only in the :86: free text; money out names its payee.
+    lines = _one(b":61:2601020102C1160,00NTRFNONREF//7001\n"
+                 b":86:TRANSF DE COMERCIAL ANDES SPA FACTURA F-1001\n"
+                 b":61:2601020102D160,00NTRFNONREF//7002\n:86:TRANSF A PAPELERA DEL SUR LTDA\n"
+                 b":61:2601020102D10,00NMSCNONREF//7003\n:86:COMISION MANTENCION\n",
+                 closing=b"C260102EUR1090,00")
+    assert [x.counterparty_name for x in lines] == ["COMERCIAL ANDES SPA",
+                                                    "PAPELERA DEL SUR LTDA", None]
+
+
 @pytest.mark.parametrize(("written", "account"), [
     (b"/PL61109010140000071219812874", "PL61109010140000071219812874"),  # Polish banks
     (b"NL91ABNA0417164300 EUR", "NL91ABNA0417164300"),  # Rabobank, bunq

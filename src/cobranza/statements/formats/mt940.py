@@ -31,7 +31,14 @@ from stdnum import iban
 
 from cobranza.i18n import _
 from cobranza.statements.formats._mt940_details import Details, read_details
-from cobranza.statements.formats._text import clean, decode, join, optional, rf_reference
+from cobranza.statements.formats._text import (
+    clean,
+    decode,
+    join,
+    optional,
+    party_in,
+    rf_reference,
+)
 from cobranza.statements.model import ParsedStatement, StatedTotal, StatementError, StatementLine
 
 name = "mt940"
@@ -395,6 +402,9 @@ def _line(tx: Transaction, currency: str, movement: _Tag, texts: list[_Tag]) -> 
         own_ref, name = "", padded["name"]
         account = None if padded["account"] == "NONREF" else padded["account"]
     own_ref = clean(own_ref)
+    if name is None and not details.structured and details.code is None:
+        # Free text naming the payer as a cartola does ("TRANSF DE ...", Latin American banks).
+        name = party_in(details.remittance, credit=d["amount"].amount > 0)
     party = _party_account(extra, details) if not account else None
     remittance = join([details.remittance,
                        None if own_ref.upper() in _PLACEHOLDERS else own_ref,
