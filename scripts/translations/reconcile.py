@@ -7,6 +7,7 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "Transaction": "Transacción",
     "Amount": "Monto",
     "Status": "Estado",
+    "No bank line is waiting for review.": "Ninguna línea bancaria espera revisión.",
     "Customer": "Cliente",
     "Invoices": "Facturas",
     "Confidence": "Confianza",

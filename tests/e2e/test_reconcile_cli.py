@@ -72,6 +72,7 @@ def test_reconcile_auto_json_then_review_and_decide(db: str) -> None:
     assert "4999.99" in json.dumps(m2)  # 9,999.99 less the 5,000.00 received
     # Nothing is pending now; taking the payment back restores the invoice.
     assert json.loads(ok(db, "reconcile", "--format", "json").stdout) == {"lines": []}
+    assert "No bank line is waiting for review." in ok(db, "reconcile", "review").stdout
     ok(db, "reconcile", "reverse", line)
     assert "9999.99" in json.dumps(aging_json(db, "2026-04-01"))
 

@@ -102,6 +102,9 @@ def review_cmd(ctx: typer.Context, format_: FormatOption = Format.TABLE) -> None
     if format_ is Format.JSON:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         return
+    if not rows:
+        console.print(_("No bank line is waiting for review."))
+        return
     table = RichTable(_("Line"), _("Date"), _("Amount"), _("Payer"), _("Remittance"),
                       _("Suggestions"))
     for row in rows:
