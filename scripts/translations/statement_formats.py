@@ -78,6 +78,9 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
         "'{value}' puede ser día/mes/año o mes/día/año; se esperaba AAAAMMDD",
     "'{value}' is not a date; expected YYYYMMDD":
         "'{value}' no es una fecha; se esperaba AAAAMMDD",
+    "the file's creation date '{value}' is written YYYYMMDD; BAI2 writes every date YYMMDD":
+        "la fecha de creación del archivo '{value}' está escrita AAAAMMDD; BAI2 escribe todas "
+        "las fechas AAMMDD",
     "not a BAI2 file: it must start with a 01 file header record":
         "no es un archivo BAI2: debe comenzar con un registro de encabezado 01",
     "the file ends without its 99 file trailer record; it may be truncated":

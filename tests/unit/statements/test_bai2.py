@@ -187,6 +187,16 @@ def test_an_account_record_ending_in_an_empty_field_is_continued_in_step() -> No
         Decimal("125.00"), "BANKREF9", "ACH OFFSET")
 
 
+def test_a_file_dated_yyyymmdd_is_recognised_and_refused_at_its_header() -> None:
+    data = REPORT.replace(b"01,BANKID,CUSTID,260302,", b"01,BANKID,CUSTID,20260302,")
+    assert bai2.identify(data)
+    with pytest.raises(StatementError) as caught:
+        bai2.extract(data, file="long.bai")
+    assert (caught.value.line, caught.value.field) == (1, "01")
+    assert caught.value.message == ("the file's creation date '20260302' is written YYYYMMDD; "
+                                    "BAI2 writes every date YYMMDD")
+
+
 def test_a_btrs_version_3_file_is_refused_at_its_header() -> None:
     with pytest.raises(StatementError) as caught:
         bai2.extract(REPORT.replace(b",,,2/\n02", b",,,3/\n02", 1), file="v3.bai")

@@ -48,8 +48,9 @@ _CODES = frozenset(code.value for code in RecordCode)
 
 
 def identify(head: bytes) -> bool:
-    """True for BAI2: the file starts with a 01 file header record."""
-    return bool(re.match(rb"\s*01,[^,\n]*,[^,\n]*,\d{6},", head))
+    """True for BAI2: the file starts with a 01 file header record (its date written YYMMDD,
+    or YYYYMMDD by some generators: recognised, then refused where it is, `extract`)."""
+    return bool(re.match(rb"\s*01,[^,\n]*,[^,\n]*,\d{6}(?:\d{2})?,", head))
 
 
 def extract(data: bytes, *, file: str) -> list[ParsedStatement]:
@@ -61,6 +62,11 @@ def extract(data: bytes, *, file: str) -> list[ParsedStatement]:
     if not records[-1][1].startswith("99,"):
         raise StatementError(file, records[-1][0], "99", _(
             "the file ends without its 99 file trailer record; it may be truncated"))
+    created = records[0][1].split(",")[3:4]
+    if created and re.fullmatch(r"\d{8}", created[0]):
+        raise StatementError(file, records[0][0], "01", _(
+            "the file's creation date '{value}' is written YYYYMMDD; BAI2 writes every date "
+            "YYMMDD", value=created[0]))
     version = records[0][1].rstrip("/").split(",")[8:9]
     if version and version[0].strip() not in ("", "2"):
         raise StatementError(file, records[0][0], "01", _(
