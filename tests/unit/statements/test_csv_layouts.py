@@ -62,6 +62,41 @@ def test_a_debit_names_its_payee_and_a_payer_column_wins() -> None:
                                                                   "Juan Pérez Soto"]
 
 
+def test_santanders_chilean_cartola_states_its_account_and_each_payers_rut() -> None:
+    # Banco Santander Chile's "Cartolas históricas" (Excel, saved as CSV): the account in the
+    # preamble, a signed MONTO with a CARGO/ABONO mark, the other side's RUT before "Transf."
+    # zero-padded without punctuation, the payer's name after it.
+    text = ("Cartolas históricas de Cuentas Corrientes,,,,,,,\n,,,,,,,\n"
+            "Empresa:,COMERCIAL ANDES SPA,,Hora:,23:24,,,\nRUT empresa:,76.086.428-5,,,,,,\n"
+            "Cuenta Corriente N°: 0-000-1234567-8,,Moneda: PESOS DE CHILE,,,,,\n"
+            "Detalle movimientos,Detalle movimientos,,,,,,\n"
+            "MONTO,DESCRIPCIÓN MOVIMIENTO,,FECHA,N° DOCUMENTO,SUCURSAL,,CARGO/ABONO\n"
+            "742062,0771767850 Transf. ASES CONSULTORI,,09/01/2025,28000180,Agustinas,,A\n"
+            "13815900,0691514005 PAGO PROVEEDOR I MUNIC,,13/01/2025,0,G.Finanzas,,A\n"
+            "-256000,0126689586 Transf a Jenny Gonzalez,,13/01/2025,0,Agustinas,,C\n"
+            "-4000000,Transf.Internet a 76.293.338-1,,13/01/2025,69414265,Agustinas,,C\n"
+            "163500,Abono Ventas GETNET 30/12/24 CIERR,,13/01/2025,53386477,Cerrillos,,A\n")
+    [statement] = statement_csv.extract_csv(text.encode(), file="cartola.csv", currency="CLP")
+    assert statement.account == "0-000-1234567-8"
+    assert [(ln.amount, ln.counterparty_name, ln.counterparty_tax_id)
+            for ln in statement.lines] == [
+        (Decimal(742062), "ASES CONSULTORI", "77176785-0"),
+        (Decimal(13815900), None, "69151400-5"),
+        (Decimal(-256000), "Jenny Gonzalez", "12668958-6"),
+        (Decimal(-4000000), None, "76293338-1"),
+        (Decimal(163500), None, None)]
+
+
+@pytest.mark.parametrize("preamble", [
+    "Cuenta: 123456789,,\nCuenta: 987654321,,\n",  # two accounts: neither is taken
+    "RUT empresa:,76.086.428-5,,\n",  # a RUT is no account
+])
+def test_a_preamble_that_states_no_one_account_gives_none(preamble: str) -> None:
+    text = preamble + "Fecha;Descripción;Cargos;Abonos\n27/11/2026;TRANSF DE ACME;;1000\n"
+    [statement] = statement_csv.extract_csv(text.encode(), file="c.csv", currency="CLP")
+    assert statement.account == ""
+
+
 def test_natwest_value_is_the_signed_amount() -> None:
     text = ("Date, Type, Description, Value, Balance, Account Name, Account Number\n\n"
             "03/03/2026,BAC,\"'J SMITH INV 1001\",250.00,1726.50,\"'SMITH J\",\"'600000-1234\",\n")

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 from charset_normalizer import from_bytes
+from stdnum.cl import rut
 
 from cobranza.core.references import find_rf
 from cobranza.i18n import _
@@ -83,12 +84,22 @@ _MOVED = r"(?:TRANSF\.?|TRANSFERENCIA|TRANSFER|TRASPASO|TEF|DEPOSITO|DEPÓSITO|A
          r"PAYMENT|DEPOSIT)(?:\s+(?:ELECTRONICA|ELECTRÓNICA|RECIBIDA|RECIBIDO|EN LINEA|ONLINE))?"
 _FROM = re.compile(rf"(?:^|\s){_MOVED}\s+(?:DE|DESDE|FROM)\s*:?\s*(?P<name>.+)$", re.IGNORECASE)
 _TO = re.compile(rf"(?:^|\s){_MOVED}\s+(?:A|PARA|TO)\s*:?\s*(?P<name>.+)$", re.IGNORECASE)
+# Banco Santander Chile: "0771767850 Transf. ASES CONSULTORI" in, "... Transf a NOMBRE" out.
+_FROM_BARE = re.compile(r"(?:^|\s)TRANSF\.\s+(?!(?:A|DE|PARA|INTERNET)\b)(?P<name>.+)$",
+                        re.IGNORECASE)
+# The other side's RUT written before the transfer (Santander Chile: zero-padded, no
+# punctuation, "0771767850" is 77.176.785-0), or punctuated.
+_RUT_FIRST = re.compile(r"^\s*(?P<rut>\d{9,10})\s+(?:TRANSF|PAGO|ABONO|DEPOSITO)",
+                        re.IGNORECASE)
+_RUT_WRITTEN = re.compile(r"(?<![\d.])(?P<rut>\d{1,2}\.\d{3}\.\d{3}-[\dK])(?![\dK])",
+                          re.IGNORECASE)
 # Where the name ends: the words that bring in a reference, a separator, a number.
 _NAME_END = re.compile(
     r"\s(?:FACTURAS?|FACT\.?|FAC\.?|FOLIO|BOLETA|REF\.?|REFERENCIA|RUT|RFC|N[º°O]\.?|NRO\.?|"
     r"INVOICE|INV\.?|CONCEPTO|CTA\.?|CUENTA|POR)(?=\s|:|$)|\s[-/|;]\s|[;|/]|\s\S*\d{4,}",
     re.IGNORECASE)
-_NUMBER = re.compile(r"\S*\d\S*")  # a token with a digit: a RUT, an account, a date
+# A RUT, an account or a date before the name: five digits or more, and only their punctuation.
+_NUMBER = re.compile(r"(?=(?:[.\-/Kk]*\d){5})[\d.\-/Kk]+")
 # What follows "DEPOSITO DE" or "ABONO DE" and is no one's name.
 _NO_NAME = frozenset({"EFECTIVO", "INTERESES", "INTERES", "CHEQUE", "CHEQUES", "DOCUMENTOS",
                       "CAJA", "VALORES", "CASH"})
@@ -97,7 +108,9 @@ _NO_NAME = frozenset({"EFECTIVO", "INTERESES", "INTERES", "CHEQUE", "CHEQUES", "
 def party_in(description: str | None, *, credit: bool) -> str | None:
     """The payer (credit) or payee (debit) a description names after "TRANSF DE" or the like,
     for files that give it no column; None where it names none."""
-    match = (_FROM if credit else _TO).search(clean(description))
+    text = clean(description)
+    match = (_FROM if credit else _TO).search(text) or (
+        _FROM_BARE.search(text) if credit else None)
     if match is None:
         return None
     words = match.group("name").split()
@@ -109,3 +122,17 @@ def party_in(description: str | None, *, credit: bool) -> str | None:
     if sum(c.isalpha() for c in name) < 3 or name.split()[0].upper() in _NO_NAME:
         return None
     return name[:70]
+
+
+def rut_in(description: str | None) -> str | None:
+    """The Chilean RUT a description gives: written as one (12.345.678-9), or as Santander
+    Chile writes it before a transfer or payment ("0771767850 Transf. ..."); as 12345678-9,
+    where its check digit is right, else None."""
+    text = clean(description)
+    match = _RUT_WRITTEN.search(text) or _RUT_FIRST.match(text)
+    if match is None:
+        return None
+    compact = rut.compact(match.group("rut")).lstrip("0")
+    if not rut.is_valid(compact):
+        return None
+    return f"{int(compact[:-1])}-{compact[-1]}"

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
@@ -43,7 +44,7 @@ from cobranza.statements.formats._columns import (
 )
 from cobranza.statements.formats._preset import CREDIT_MARKS, DEBIT_MARKS, NO_IMPACT, NOT_BOOKED
 from cobranza.statements.formats._rows import footer, summary
-from cobranza.statements.formats._text import join, optional, party_in, rf_reference
+from cobranza.statements.formats._text import join, optional, party_in, rf_reference, rut_in
 from cobranza.statements.model import ParsedStatement, StatementError, StatementLine
 
 name = "csv"
@@ -52,6 +53,20 @@ __all__ = ["FIELDS", "extract", "extract_csv", "identify", "name"]
 # How many non-empty lines of account details ("Cartola", "Cuenta: ...") may stand above the
 # header row of an export.
 PREAMBLE = 20
+
+
+# The account a preamble states ("Cuenta Corriente N°: 0-000-9486738-0", Banco Santander Chile's
+# cartola; "Número de cuenta: ...", "Account number: ...").
+_STATED_ACCOUNT = re.compile(
+    r"(?:^|[\s,;\"])(?:cuenta(?:\s+(?:corriente|vista|de\s+ahorros?|rut))?|n[°º]?\s*de\s+cuenta|"
+    r"n[uú]mero\s+de\s+cuenta|account(?:\s+(?:number|no\.?))?)\s*(?:n[°º]\.?)?\s*:\s*"
+    r"(?P<account>\d[\d .\-]{4,}[\dkK])", re.IGNORECASE)
+
+
+def _stated_account(preamble: list[str]) -> str | None:
+    """The one account the lines above the header state, or None (none, or two)."""
+    found = {m["account"].strip() for line in preamble for m in _STATED_ACCOUNT.finditer(line)}
+    return found.pop() if len(found) == 1 else None
 
 
 def identify(head: bytes) -> bool:
@@ -96,6 +111,8 @@ def extract_csv(data: bytes, *, file: str, mapping: Mapping[str, str] | None = N
         rows = list(csv.reader(io.StringIO("\n".join(lines[start:])), delimiter=delimiter))
     header = [h.strip() for h in rows[0]]
     columns = sign_column(find_columns(header, mapping, file, line=start + 1), rows[1:])
+    if not account and "account" not in columns:
+        account = _stated_account(lines[:max(start, 0)])
     code = _currency(header, columns, rows[1:], file, given=given,
                      default=(default_currency or "").strip().upper(), line=start + 1)
     table, columns, statement_lines, not_booked = _read(
@@ -421,7 +438,8 @@ def _line(row: dict[str, Any], booked: date, value: date | None, amount: Decimal
         counterparty_name=_side(row, "counterparty_name", "payee_name", credit=credit)
         or party_in(description, credit=credit) or party_in(concept, credit=credit),
         counterparty_account=_side(row, "counterparty_account", "payee_account", credit=credit),
-        counterparty_tax_id=_side(row, "counterparty_tax_id", "payee_tax_id", credit=credit),
+        counterparty_tax_id=_side(row, "counterparty_tax_id", "payee_tax_id", credit=credit)
+        or rut_in(description),
         remittance=join([description, concept, reference]),
         creditor_reference=rf_reference(reference, description, concept),
         spei_reference=optional(row.get("spei_reference")),
