@@ -87,6 +87,27 @@ def test_santanders_chilean_cartola_states_its_account_and_each_payers_rut() -> 
         (Decimal(163500), None, None)]
 
 
+@pytest.mark.parametrize(("stated", "currency"), [
+    ("Moneda: PESOS DE CHILE", "CLP"),
+    ("Moneda: DOLAR USA", "USD"),  # a Chilean company's dollar account: never read as pesos
+    ("Moneda: EUR", "EUR"),
+    ("Moneda: PESOS", "MXN"),  # no country: the organisation's, as with no preamble
+    ("Moneda: DOLARES CANADIENSES", "MXN"),  # words not known: not guessed
+])
+def test_the_currency_a_preamble_states_is_the_statements(stated: str, currency: str) -> None:
+    text = (f"Cuenta Corriente N°: 0-000-1234567-8,,{stated},,\n"
+            "Fecha;Descripción;Cargos;Abonos\n27/11/2026;TRANSF DE ACME;;1000\n")
+    [statement] = statement_csv.extract_csv(text.encode(), file="c.csv", default_currency="MXN")
+    assert statement.currency == currency
+
+
+def test_a_currency_given_wins_over_the_preamble() -> None:
+    text = ("Moneda: DOLAR USA,,\n"
+            "Fecha;Descripción;Cargos;Abonos\n27/11/2026;TRANSF DE ACME;;1000\n")
+    [statement] = statement_csv.extract_csv(text.encode(), file="c.csv", currency="CLP")
+    assert statement.currency == "CLP"
+
+
 @pytest.mark.parametrize("preamble", [
     "Cuenta: 123456789,,\nCuenta: 987654321,,\n",  # two accounts: neither is taken
     "RUT empresa:,76.086.428-5,,\n",  # a RUT is no account

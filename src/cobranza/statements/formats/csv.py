@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
@@ -42,6 +41,7 @@ from cobranza.statements.formats._columns import (
     header_currency,
     sign_column,
 )
+from cobranza.statements.formats._preamble import stated_account, stated_currency
 from cobranza.statements.formats._preset import CREDIT_MARKS, DEBIT_MARKS, NO_IMPACT, NOT_BOOKED
 from cobranza.statements.formats._rows import footer, summary
 from cobranza.statements.formats._text import join, optional, party_in, rf_reference, rut_in
@@ -53,20 +53,6 @@ __all__ = ["FIELDS", "extract", "extract_csv", "identify", "name"]
 # How many non-empty lines of account details ("Cartola", "Cuenta: ...") may stand above the
 # header row of an export.
 PREAMBLE = 20
-
-
-# The account a preamble states ("Cuenta Corriente N°: 0-000-9486738-0", Banco Santander Chile's
-# cartola; "Número de cuenta: ...", "Account number: ...").
-_STATED_ACCOUNT = re.compile(
-    r"(?:^|[\s,;\"])(?:cuenta(?:\s+(?:corriente|vista|de\s+ahorros?|rut))?|n[°º]?\s*de\s+cuenta|"
-    r"n[uú]mero\s+de\s+cuenta|account(?:\s+(?:number|no\.?))?)\s*(?:n[°º]\.?)?\s*:\s*"
-    r"(?P<account>\d[\d .\-]{4,}[\dkK])", re.IGNORECASE)
-
-
-def _stated_account(preamble: list[str]) -> str | None:
-    """The one account the lines above the header state, or None (none, or two)."""
-    found = {m["account"].strip() for line in preamble for m in _STATED_ACCOUNT.finditer(line)}
-    return found.pop() if len(found) == 1 else None
 
 
 def identify(head: bytes) -> bool:
@@ -112,9 +98,10 @@ def extract_csv(data: bytes, *, file: str, mapping: Mapping[str, str] | None = N
     header = [h.strip() for h in rows[0]]
     columns = sign_column(find_columns(header, mapping, file, line=start + 1), rows[1:])
     if not account and "account" not in columns:
-        account = _stated_account(lines[:max(start, 0)])
+        account = stated_account(lines[:max(start, 0)])
     code = _currency(header, columns, rows[1:], file, given=given,
-                     default=(default_currency or "").strip().upper(), line=start + 1)
+                     default=(default_currency or "").strip().upper(), line=start + 1,
+                     stated=stated_currency(lines[:max(start, 0)]))
     table, columns, statement_lines, not_booked = _read(
         file, header, rows[1:], columns, first_line=start + 2, delimiter=delimiter,
         currency=code, own=not account)
@@ -134,14 +121,15 @@ def extract_csv(data: bytes, *, file: str, mapping: Mapping[str, str] | None = N
 
 
 def _currency(header: list[str], columns: dict[str, int], rows: list[list[str]], file: str, *,
-              given: str, default: str, line: int) -> str:
+              given: str, default: str, line: int, stated: str = "") -> str:
     """The file's currency ("" when a currency column gives each row's): the one given, the
-    one its money headers or cells name (CaixaBank writes "-293,48EUR"), else `default`.
+    one its money headers or cells name (CaixaBank writes "-293,48EUR"), the one its preamble
+    states (`stated`: "Moneda: DOLARES"), else `default`.
 
     A currency written in the file is never overridden: the organisation's base currency is
     only assumed, and a given currency the cells contradict is refused.
     """
-    named = "" if given else header_currency(header, columns, file, line=line)
+    named = "" if given else (header_currency(header, columns, file, line=line) or stated)
     written: set[str] = set()
     if "currency" not in columns:
         at = [columns[field] for field in MONEY if field in columns]
