@@ -44,6 +44,8 @@ def test_lloyds_description_is_read_over_its_transaction_type_code() -> None:
     ("SPEI RECIBIDO DE BANORTE / 0123456 PEDRO", None),
     ("DEPOSITO DE EFECTIVO", None),
     ("ABONO DE INTERESES", None),
+    ("TRANSFERENCIA DE FONDOS ENTRE CUENTAS", None),
+    ("TRASPASO DE LINEA DE CREDITO", None),
     ("PAGO DE FACTURA 123", None),
     ("DEPOSITO FRIGORIFICO ARAVENA", None),
 ])

@@ -100,9 +100,12 @@ _NAME_END = re.compile(
     re.IGNORECASE)
 # A RUT, an account or a date before the name: five digits or more, and only their punctuation.
 _NUMBER = re.compile(r"(?=(?:[.\-/Kk]*\d){5})[\d.\-/Kk]+")
-# What follows "DEPOSITO DE" or "ABONO DE" and is no one's name.
-_NO_NAME = frozenset({"EFECTIVO", "INTERESES", "INTERES", "CHEQUE", "CHEQUES", "DOCUMENTOS",
-                      "CAJA", "VALORES", "CASH"})
+# What follows "DEPOSITO DE", "TRANSFERENCIA DE" or "ABONO DE" and starts no one's name (a name
+# taken from it would be learnt as an alias when a person confirms the line).
+_NO_NAME = frozenset({"EFECTIVO", "INTERESES", "INTERES", "INTERÉS", "CHEQUE", "CHEQUES",
+                      "DOCUMENTOS", "CAJA", "VALORES", "CASH", "FONDOS", "FUNDS", "SALDO",
+                      "SALDOS", "REMUNERACIONES", "SUELDO", "SUELDOS", "NOMINA", "NÓMINA",
+                      "TERCEROS", "OTRO", "OTRA", "OTROS", "LINEA", "LÍNEA"})
 
 
 def party_in(description: str | None, *, credit: bool) -> str | None:
