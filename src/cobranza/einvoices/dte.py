@@ -43,6 +43,7 @@ FOREIGN_RUT = "55555555-5"
 # Documents that are no receivable of the issuer: boletas (paid at the sale), factura de compra
 # (issued by the buyer), guía de despacho (goods moved, not billed).
 _NOT_RECEIVABLE = frozenset({"39", "41", "46", "52"})
+_NOTES = frozenset({"56", "111"})  # notas de débito (the credit notes: CREDIT_NOTES)
 # Totales that only a plain document carries; with any other (withholdings, additional taxes,
 # commissions) the sum rule is the SII's long list, and MntTotal is taken as stated.
 _PLAIN_TOTALS = frozenset({"MntNeto", "MntExe", "TasaIVA", "IVA", "MntTotal", "SaldoAnterior",
@@ -144,6 +145,13 @@ def _document(doc: Element, f: Fields, q: Callable[[str], str],
         return None
     assert kind is not None and folio is not None and issued is not None and rut is not None
     assert currency is not None and amount is not None
+    if amount == 0 and kind in CREDIT_NOTES | _NOTES:
+        # A note that corrects a document's text (Referencia CodRef 2, "corrige texto") is
+        # issued for no amount: it moves no money, and a credit of nothing is no credit.
+        not_receivable.append(f.at(header).error("Totales/MntTotal", _(
+            "a nota de crédito or débito of amount 0 corrects text only (CodRef 2); it moves "
+            "no money")))
+        return None
     _check_totals(totals, f, q, amount)
     if due is not None and due < issued:
         f.error(header, "IdDoc/FchVenc", _(

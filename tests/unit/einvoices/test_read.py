@@ -305,6 +305,28 @@ def test_a_free_delivery_dte_is_skipped_beside_invoices_and_refused_alone(tmp_pa
         assert "entrega gratuita" in read(tmp_path, free, "alone.xml").errors[0].message
 
 
+@pytest.mark.parametrize("tipo", ["61", "56"])
+def test_a_note_that_corrects_text_only_is_skipped_beside_invoices_and_refused_alone(
+        tmp_path: Path, tipo: str) -> None:
+    # Referencia CodRef 2 ("corrige texto": the receptor's giro, an address) on a note of
+    # amount 0: no money moved, so no credit note of nothing in the ledger.
+    text_only = dte(tipo=tipo, folio="7", neto=0, iva=0, refs=[("33", "100")]).replace(
+        b"<CodRef>1</CodRef>", b"<CodRef>2</CodRef>")
+    (tmp_path / "a.xml").write_bytes(dte(folio="100"))
+    (tmp_path / "giro.xml").write_bytes(text_only)
+    parsed = read_path(tmp_path)
+    assert parsed.errors == []
+    assert [d.number for d in parsed.documents] == ["33-100"]
+    assert [w for w in parsed.warnings if "giro.xml" in w and "corrects text only" in w
+            and "(skipped)" in w]
+    alone = read(tmp_path, text_only, "alone.xml")
+    assert alone.documents == []
+    [error] = alone.errors
+    assert (error.column, error.message) == (
+        "Totales/MntTotal", "a nota de crédito or débito of amount 0 corrects text only "
+        "(CodRef 2); it moves no money")
+
+
 def test_a_dispatch_guide_sent_with_an_invoice_is_skipped_and_the_invoice_read(
         tmp_path: Path) -> None:
     def body(data: bytes) -> bytes:
