@@ -213,6 +213,9 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
         "(CfdiRelacionados, TipoRelacion 04); se esperaba un pago de {new}",
     "'{value}' has more digits than an amount has (at most {n})":
         "'{value}' tiene más dígitos de los que tiene un monto (como máximo {n})",
+    "missing value; an ingreso CFDI states PUE (paid at issue) or PPD (paid later)":
+        "falta el valor; un CFDI de ingreso indica PUE (pagado al emitirse) o PPD (pagado "
+        "después)",
     "a nota de crédito or débito of amount 0 corrects text only (CodRef 2); it moves no money":
         "una nota de crédito o débito de monto 0 solo corrige texto (CodRef 2); no mueve dinero",
     "a DTE with FmaPago 3 (sin costo) records a free delivery; it is not a receivable":

@@ -148,9 +148,12 @@ def _document(root: Element, f: Fields, *, kind: str, uuid: str | None, number: 
     if currency is not None and currency != "MXN":
         rate = f.decimal(root.get("TipoCambio"), root, "TipoCambio")
     method = (root.get("MetodoPago") or "").strip().upper() or None
-    if kind == "I" and method not in ("PUE", "PPD"):
+    if kind == "I" and method is None:
+        f.error(root, "MetodoPago", _("missing value; an ingreso CFDI states PUE (paid at "
+                                      "issue) or PPD (paid later)"))
+    elif kind == "I" and method not in ("PUE", "PPD"):
         f.error(root, "MetodoPago", _("'{value}' is not a payment method; expected PUE or PPD",
-                                      value=method or ""))
+                                      value=method))
     if currency is None or total is None or day is None:
         return None
     _check_totals(root, f, currency=currency, total=total)
