@@ -139,6 +139,14 @@ def test_a_slashed_date_that_cannot_be_told_is_refused(written: str, words: str)
     assert (raised.value.field, raised.value.message) == ("DTASOF", words)
 
 
+def test_a_memo_names_the_payer_where_the_transaction_has_no_name() -> None:
+    data = SGML.replace(b"<NAME>Cliente Uno &amp; Cia<MEMO>Pago RF18 5390 0754 7034",
+                        b"<MEMO>TRANSF DE COMERCIAL ANDES SPA FACTURA F-1001")
+    credit, debit = ofx.extract(data, file="s.ofx")[0].lines
+    assert (credit.counterparty_name, debit.counterparty_name) == ("COMERCIAL ANDES SPA",
+                                                                   "Comision")
+
+
 def test_a_ledger_balance_after_an_unclosed_transaction_list_is_read() -> None:
     # SGML that never closes BANKTRANLIST (a Brazilian card issuer's export): the lexer nests
     # LEDGERBAL inside the list.

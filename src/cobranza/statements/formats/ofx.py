@@ -22,7 +22,14 @@ from ofxtools.models.base import Aggregate
 from ofxtools.Parser import ParseError, TreeBuilder
 
 from cobranza.i18n import _
-from cobranza.statements.formats._text import clean, decode, join, optional, rf_reference
+from cobranza.statements.formats._text import (
+    clean,
+    decode,
+    join,
+    optional,
+    party_in,
+    rf_reference,
+)
 from cobranza.statements.model import ParsedStatement, StatementError, StatementLine
 
 name = "ofx"
@@ -373,15 +380,17 @@ def _line(t: ET.Element, currency: str, file: str, line: int) -> StatementLine:
     # names are matched without their legal form), and MEMO is always kept whole, first in the
     # remittance, where invoice numbers and references are looked for. (A join would also change
     # the fingerprint, so the key, of a line imported earlier without a FITID.)
-    name_ = _text(t, "PAYEE/NAME") or _text(t, "NAME")
     memo = _text(t, "MEMO")
+    kind = _text(t, "TRNTYPE")
+    booked = _required_date(t, "DTPOSTED", file, line)
+    value_date = _date(t, "DTAVAIL", file, line, required=False)
+    amount = _checked_sign(_amount(t, "TRNAMT", file, line), kind, file, line)
+    # Without NAME, a MEMO may name the other side as a cartola does ("TRANSF DE ...").
+    name_ = _text(t, "PAYEE/NAME") or _text(t, "NAME") or party_in(memo, credit=amount > 0)
     remittance = join([memo, _text(t, "EXTDNAME"), _text(t, "CHECKNUM"), _text(t, "REFNUM")])
     account = _text(t, "BANKACCTTO/ACCTID") or _text(t, "CCACCTTO/ACCTID")
-    kind = _text(t, "TRNTYPE")
     return StatementLine(
-        booking_date=_required_date(t, "DTPOSTED", file, line),
-        value_date=_date(t, "DTAVAIL", file, line, required=False),
-        amount=_checked_sign(_amount(t, "TRNAMT", file, line), kind, file, line),
+        booking_date=booked, value_date=value_date, amount=amount,
         currency=(_text(t, "CURRENCY/CURSYM") or currency).upper(),
         counterparty_name=optional(name_), counterparty_account=optional(account),
         remittance=remittance, creditor_reference=rf_reference(remittance, name_),
