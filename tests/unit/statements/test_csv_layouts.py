@@ -110,6 +110,17 @@ def test_a_currency_given_wins_over_the_preamble() -> None:
     assert statement.currency == "CLP"
 
 
+def test_an_rfc_in_a_mexican_concept_is_the_payers_tax_id() -> None:
+    text = ("Fecha,Descripción,Concepto,Cargo,Abono\n"
+            "02/03/2026,SPEI RECIBIDO BANORTE,RFC AES970101AB1 PAGO FACTURA A-1001,,1160.00\n"
+            "03/03/2026,SPEI RECIBIDO BBVA,PAGO XAXX010101000 VENTA MOSTRADOR,,50.00\n"
+            "04/03/2026,DEPOSITO EN EFECTIVO,REF ABC123456XYZ,,20.00\n")
+    [statement] = statement_csv.extract_csv(text.encode(), file="mx.csv", currency="MXN")
+    # The SAT's generic RFC (the general public) names no one; a shape without a real date is
+    # no RFC.
+    assert [ln.counterparty_tax_id for ln in statement.lines] == ["AES970101AB1", None, None]
+
+
 @pytest.mark.parametrize("preamble", [
     "Cuenta: 123456789,,\nCuenta: 987654321,,\n",  # two accounts: neither is taken
     "RUT empresa:,76.086.428-5,,\n",  # a RUT is no account

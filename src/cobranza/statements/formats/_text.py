@@ -8,6 +8,8 @@ from decimal import Decimal, InvalidOperation
 
 from charset_normalizer import from_bytes
 from stdnum.cl import rut
+from stdnum.exceptions import ValidationError
+from stdnum.mx import rfc
 
 from cobranza.core.references import find_rf
 from cobranza.i18n import _
@@ -139,3 +141,32 @@ def rut_in(description: str | None) -> str | None:
     if not rut.is_valid(compact):
         return None
     return f"{int(compact[:-1])}-{compact[-1]}"
+
+
+# A Mexican RFC in a description (a SPEI concept's "RFC ABC010101AB1"): 3 letters (a company) or
+# 4 (a person), the date of birth or incorporation, 3 characters. The SAT's generic RFCs (the
+# general public, foreigners) name no one.
+_RFC = re.compile(r"(?<![A-ZÑ&0-9])([A-ZÑ&]{3,4}\d{6}[A-Z0-9]{3})(?![A-Z0-9])")
+_GENERIC_RFC = frozenset({"XAXX010101000", "XEXX010101000"})
+
+
+def rfc_in(description: str | None) -> str | None:
+    """The first Mexican RFC a description gives (its date a real one), or None."""
+    for match in _RFC.finditer(clean(description).upper()):
+        if match.group(1) in _GENERIC_RFC:
+            continue
+        try:
+            return str(rfc.validate(match.group(1)))
+        except ValidationError:
+            continue
+    return None
+
+
+def tax_id_in(*texts: str | None) -> str | None:
+    """The other side's tax id a description gives: a Chilean RUT (`rut_in`), else a Mexican
+    RFC (`rfc_in`), from the first text that has one."""
+    for text in texts:
+        found = rut_in(text) or rfc_in(text)
+        if found:
+            return found
+    return None

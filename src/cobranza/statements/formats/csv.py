@@ -44,7 +44,7 @@ from cobranza.statements.formats._columns import (
 from cobranza.statements.formats._preamble import stated_account, stated_currency
 from cobranza.statements.formats._preset import CREDIT_MARKS, DEBIT_MARKS, NO_IMPACT, NOT_BOOKED
 from cobranza.statements.formats._rows import footer, summary
-from cobranza.statements.formats._text import join, optional, party_in, rf_reference, rut_in
+from cobranza.statements.formats._text import join, optional, party_in, rf_reference, tax_id_in
 from cobranza.statements.model import ParsedStatement, StatementError, StatementLine
 
 name = "csv"
@@ -427,7 +427,7 @@ def _line(row: dict[str, Any], booked: date, value: date | None, amount: Decimal
         or party_in(description, credit=credit) or party_in(concept, credit=credit),
         counterparty_account=_side(row, "counterparty_account", "payee_account", credit=credit),
         counterparty_tax_id=_side(row, "counterparty_tax_id", "payee_tax_id", credit=credit)
-        or rut_in(description),
+        or tax_id_in(description, concept),
         remittance=join([description, concept, reference]),
         creditor_reference=rf_reference(reference, description, concept),
         spei_reference=optional(row.get("spei_reference")),
