@@ -4,9 +4,9 @@ bank writes them, beside the account's own charges, for `cobranza demo` to recon
 The customers pay the way the reconciliation harness (`bench.feed`) labels at scale, a few of
 each: the invoice number in the description, the payer's name alone (upper case, without
 accents, cut to the bank's field), two invoices in one transfer, a part of an invoice, a third
-party paying for a customer; and lines that are nobody's payment (the bank's fee, a supplier paid, interest earned). The file is a CSV
-export as Chilean and Mexican banks write it (Cuenta, Fecha, Descripción, Cargos, Abonos), read
-by the statement import's generic preset.
+party paying for a customer; and lines that are nobody's payment (the bank's fee, a supplier
+paid, interest earned). The file is a CSV export as Chilean and Mexican banks write it (Cuenta,
+Fecha, Descripción, Cargos, Abonos), read by the statement import's generic preset.
 """
 
 from __future__ import annotations
