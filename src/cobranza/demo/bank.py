@@ -12,7 +12,6 @@ Fecha, Descripción, Cargos, Abonos), read by the statement import's generic pre
 from __future__ import annotations
 
 import random
-import unicodedata
 from collections import defaultdict
 from datetime import date, timedelta
 
@@ -21,6 +20,7 @@ from sqlalchemy.orm import Session
 from cobranza.core.matching import OpenItem
 from cobranza.core.money import from_minor
 from cobranza.reconciliation import repository
+from cobranza.reconciliation.index import plain
 
 PAYERS = 24  # customers paying in the statement's days
 NAME_FIELD = 30  # characters of the payer's name the bank's description keeps
@@ -72,9 +72,7 @@ def _payment(rng: random.Random, name: str, owed: list[OpenItem],
 
 def _as_banks_write(name: str) -> str:
     """Upper case, without accents or punctuation, cut to the bank's field."""
-    plain = "".join(c for c in unicodedata.normalize("NFKD", name.upper())
-                    if not unicodedata.combining(c))
-    return " ".join("".join(c if c.isalnum() else " " for c in plain).split())[:NAME_FIELD]
+    return " ".join(plain(name).split())[:NAME_FIELD]
 
 
 def _round(rng: random.Random, around: int) -> int:

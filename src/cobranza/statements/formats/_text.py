@@ -12,6 +12,7 @@ from stdnum.exceptions import ValidationError
 from stdnum.mx import rfc
 
 from cobranza.core.references import find_rf
+from cobranza.core.taxid import InvalidTaxId, normalise
 from cobranza.i18n import _
 from cobranza.statements.model import StatementError
 
@@ -137,10 +138,10 @@ def rut_in(description: str | None) -> str | None:
     match = _RUT_WRITTEN.search(text) or _RUT_FIRST.match(text)
     if match is None:
         return None
-    compact = rut.compact(match.group("rut")).lstrip("0")
-    if not rut.is_valid(compact):
+    try:
+        return normalise(rut.compact(match.group("rut")).lstrip("0"), country="CL")
+    except InvalidTaxId:
         return None
-    return f"{int(compact[:-1])}-{compact[-1]}"
 
 
 # A Mexican RFC in a description (a SPEI concept's "RFC ABC010101AB1"): 3 letters (a company) or
@@ -151,7 +152,9 @@ _GENERIC_RFC = frozenset({"XAXX010101000", "XEXX010101000"})
 
 
 def rfc_in(description: str | None) -> str | None:
-    """The first Mexican RFC a description gives (its date a real one), or None."""
+    """The first Mexican RFC a description gives (its date a real one), or None. Its check digit
+    is not asked for, unlike `core.taxid.normalise`: the SAT registers RFCs python-stdnum's check
+    rejects (`einvoices.fields`)."""
     for match in _RFC.finditer(clean(description).upper()):
         if match.group(1) in _GENERIC_RFC:
             continue
