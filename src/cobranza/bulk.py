@@ -30,7 +30,6 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from functools import cache
 from itertools import islice
-from operator import itemgetter
 from typing import Any, NamedTuple, cast
 
 import orjson
@@ -100,12 +99,6 @@ class Copy(NamedTuple):
 Statement = tuple[str, Any] | Copy
 
 
-def insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> int:
-    """Insert rows (dictionaries with the same keys) in chunks; returns how many."""
-    _execute(conn, inserting(conn, table, rows))
-    return len(rows)
-
-
 def write(conn: Connection, table: str, columns: Sequence[str],
           values: Sequence[tuple[Any, ...]], *, as_json: bool = True,
           shared: Mapping[str, Any] | None = None) -> None:
@@ -119,25 +112,6 @@ def update(conn: Connection, table: str, columns: Sequence[str], key: str,
     """Set `columns` of the rows whose `key` is the tuple's last value (integers, text, NULL),
     `CHUNK` rows a statement."""
     _execute(conn, updating(conn, table, columns, key, values))
-
-
-def inserting(conn: Connection, table: Table,
-              rows: Sequence[dict[str, Any]]) -> Iterator[Statement]:
-    """The statements of `insert`, a chunk at a time."""
-    if not rows:
-        return
-    columns = list(rows[0])
-    # Values are taken in C (itemgetter); only the columns whose type has a bind processor
-    # (timestamps, dates, decimals as text) go through Python, value by value.
-    processed = [(at, _remembering(process)) for at, name in enumerate(columns)
-                 if (process := _processor(conn, table.c[name]))]
-    take = itemgetter(*columns) if len(columns) > 1 else (lambda row: (row[columns[0]],))
-    as_json = not _holds_floats(table)
-    for start in range(0, len(rows), CHUNK):
-        values = list(map(take, rows[start:start + CHUNK]))
-        if processed:
-            values = [_process(row, processed) for row in values]
-        yield from writing(conn, table.name, columns, values, as_json=as_json)
 
 
 def bound(conn: Connection, column: ColumnElement[Any], value: Any) -> Any:
@@ -261,41 +235,6 @@ def _insert_many(table: str, columns: tuple[str, ...], marker: str) -> str:
             f"VALUES ({', '.join([marker] * len(columns))})")
 
 
-@cache
-def _holds_floats(table: Table) -> bool:
-    def python(column: Any) -> type | None:
-        try:
-            return column.type.python_type  # type: ignore[no-any-return]
-        except NotImplementedError:
-            return None
-    return any(python(c) is float for c in table.columns)
-
-
-def _process(row: tuple[Any, ...],
-             processed: list[tuple[int, Callable[[Any], Any]]]) -> tuple[Any, ...]:
-    values = list(row)
-    for at, process in processed:
-        if values[at] is not None:
-            values[at] = process(values[at])
-    return tuple(values)
-
-
-def _remembering(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """`process`, reusing its last result for the same object: a batch's rows share their
-    timestamps and dates, and formatting one costs microseconds (identity, not equality:
-    equal decimals may be written differently)."""
-    last: list[Any] = [_NOTHING, None]
-
-    def remembered(value: Any) -> Any:
-        if value is not last[0]:
-            last[0], last[1] = value, process(value)
-        return last[1]
-    return remembered
-
-
-_NOTHING = object()
-
-
 class Behind:
     """Writes carried out in the order given by one thread, while the caller goes on.
 
@@ -311,10 +250,6 @@ class Behind:
         self._pending: list[Future[None]] = []
         self._error: BaseException | None = None
         self._after: list[Callable[[], object]] = []
-
-    def insert(self, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-        """`insert`, later (the rows made into statements now, here)."""
-        self._run(inserting(self.conn, table, rows))
 
     def write(self, table: str, columns: Sequence[str], values: Sequence[tuple[Any, ...]], *,
               shared: Mapping[str, Any] | None = None) -> None:

@@ -20,7 +20,7 @@ from cobranza.organisations.service import ensure
 NOW = datetime(2026, 4, 1, 18, 0, tzinfo=UTC)
 
 
-def test_rows_keep_their_types_and_ids_follow_what_the_orm_writes(db_url: str) -> None:
+def test_bound_values_keep_their_types_and_ids_follow_what_the_orm_writes(db_url: str) -> None:
     engine = make_engine(db_url)
     migrate(engine)
     with unit_of_work(engine) as session:
@@ -35,11 +35,15 @@ def test_rows_keep_their_types_and_ids_follow_what_the_orm_writes(db_url: str) -
         ids = bulk.reserve_ids(conn, table, 3)
         assert len(set(ids)) == 3
         santiago = datetime(2026, 4, 1, 14, 0, tzinfo=timezone(timedelta(hours=-4)))
-        bulk.insert(conn, table, [{
-            "id": id_, "org_id": org.id, "customer_id": customer.id, "code": f"P-{n}",
-            "date": date(2026, 3, n), "currency": "MXN", "amount": 1000 * n,
-            "created_at": santiago, "updated_at": santiago if n != 2 else NOW + timedelta(days=1)}
-            for n, id_ in enumerate(ids, 1)])
+        # Each column's bind processor applied once (`bound`): dates as day numbers, any
+        # time zone's timestamps in UTC.
+        bulk.write(conn, table.name, ("id", "code", "date", "amount", "updated_at"), [
+            (id_, f"P-{n}", bulk.bound(conn, table.c.date, date(2026, 3, n)), 1000 * n,
+             bulk.bound(conn, table.c.updated_at,
+                        santiago if n != 2 else NOW + timedelta(days=1)))
+            for n, id_ in enumerate(ids, 1)],
+            shared={"org_id": org.id, "customer_id": customer.id, "currency": "MXN",
+                    "created_at": bulk.bound(conn, table.c.created_at, santiago)})
         # The ORM's next payment takes an id after the reserved ones, on both engines.
         later = Payment(org_id=org.id, customer_id=customer.id, code="P-ORM",
                         date=date(2026, 3, 9), currency="MXN", amount=1, created_at=NOW,
@@ -56,13 +60,23 @@ def test_rows_keep_their_types_and_ids_follow_what_the_orm_writes(db_url: str) -
     assert [(code, day) for code, day, _at in rows] == [
         ("P-1", date(2026, 3, 1)), ("P-2", date(2026, 3, 2)), ("P-3", date(2026, 3, 3))]
     assert {at for _c, _d, at in rows} == {NOW}
-    # A value shared by rows is formatted once; one that differs in between is not mistaken.
     assert updated == [NOW, NOW + timedelta(days=1), NOW]
 
 
 def _customers(conn: Connection) -> list[tuple[object, ...]]:
     return [tuple(r) for r in conn.exec_driver_sql(
         "SELECT id, code, name, email FROM customers ORDER BY id").fetchall()]
+
+
+_CUSTOMER = ("id", "org_id", "code", "name", "country", "do_not_contact", "created_at",
+             "updated_at")
+
+
+def _customer_rows(conn: Connection, org: int, ids: range | list[int],
+                   name: str = "Uno") -> list[tuple[object, ...]]:
+    """Customers as `bulk.write` takes them, in `_CUSTOMER` order."""
+    at = bulk.bound(conn, cast(Table, Customer.__table__).c.created_at, NOW)
+    return [(n, org, f"C{n}", name, "MX", False, at, at) for n in ids]
 
 
 def _org(session: Session) -> int:
@@ -78,17 +92,15 @@ def test_written_as_one_statement_or_many_the_rows_are_the_same(db_url: str) -> 
     with unit_of_work(engine) as session:
         org = _org(session)
         conn = session.connection()
-        bulk.insert(conn, table, [{
-            "id": 10 + n, "org_id": org, "code": f"C{n}", "name": name, "country": "MX",
-            "email": None if n % 2 else f"c{n}@example.mx", "do_not_contact": n == 3,
-            "created_at": NOW, "updated_at": NOW} for n, name in enumerate(names)])
+        at = bulk.bound(conn, table.c.created_at, NOW)
+        columns = ("id", "org_id", "code", "name", "country", "email", "do_not_contact",
+                   "created_at", "updated_at")
+        bulk.write(conn, "customers", columns, [
+            (10 + n, org, f"C{n}", name, "MX", None if n % 2 else f"c{n}@example.mx", n == 3,
+             at, at) for n, name in enumerate(names)])
         stored = _customers(conn)
         # The same rows by executemany (where a value is not JSON's, a date say).
-        process = table.c.created_at.type.dialect_impl(conn.dialect).bind_processor(
-            conn.dialect)
-        at = process(NOW) if process else NOW
-        bulk.write(conn, "customers", ("id", "org_id", "code", "name", "country", "email",
-                                       "do_not_contact", "created_at", "updated_at"),
+        bulk.write(conn, "customers", columns,
                    [(20 + n, org, f"D{n}", name, "MX", None, False, at, at)
                     for n, name in enumerate(names)], as_json=False)
         assert [(code, name) for _id, code, name, _mail in _customers(conn)[len(names):]] == [
@@ -103,13 +115,11 @@ def test_written_as_one_statement_or_many_the_rows_are_the_same(db_url: str) -> 
 def test_update_sets_the_columns_of_the_rows_named_by_their_key(db_url: str) -> None:
     engine = make_engine(db_url)
     migrate(engine)
-    table = cast(Table, Customer.__table__)
     with unit_of_work(engine) as session:
         org = _org(session)
         conn = session.connection()
-        bulk.insert(conn, table, [{
-            "id": n, "org_id": org, "code": f"C{n}", "name": f"N{n}", "country": "MX",
-            "do_not_contact": False, "created_at": NOW, "updated_at": NOW} for n in (1, 2, 3)])
+        bulk.write(conn, "customers", _CUSTOMER, [(*row[:3], f"N{row[0]}", *row[4:])
+                                                  for row in _customer_rows(conn, org, (1, 2, 3))])
         # The rows may be made as they are written (a generator), more than a chunk of them.
         bulk.update(conn, "customers", ("name", "email"), "id", (
             row for row in [("Uno 'bis'", "uno@example.mx", 1), ("Tres", None, 3),
@@ -131,7 +141,6 @@ def test_writes_behind_run_in_order_off_the_callers_thread_then_the_steps_after(
         db_url: str) -> None:
     engine = make_engine(db_url)
     migrate(engine)
-    table = cast(Table, Customer.__table__)
     threads: set[int] = set()
     event.listen(engine, "before_cursor_execute",
                  lambda *_args: threads.add(threading.get_ident()))
@@ -141,9 +150,7 @@ def test_writes_behind_run_in_order_off_the_callers_thread_then_the_steps_after(
         conn = session.connection()
         threads.clear()
         with bulk.behind(conn) as writes:
-            writes.insert(table, [{
-                "id": 1, "org_id": org, "code": "C1", "name": "Uno", "country": "MX",
-                "do_not_contact": False, "created_at": NOW, "updated_at": NOW}])
+            writes.write("customers", _CUSTOMER, _customer_rows(conn, org, [1]))
             writes.update("customers", ("name",), "id", [("Uno después", 1)])
             writes.after(lambda: seen.append(_customers(conn)))
         assert seen == [[(1, "C1", "Uno después", None)]]
@@ -155,16 +162,16 @@ def test_writes_behind_run_in_order_off_the_callers_thread_then_the_steps_after(
 def test_a_failed_write_behind_is_raised_and_nothing_after_it_runs(db_url: str) -> None:
     engine = make_engine(db_url)
     migrate(engine)
-    table = cast(Table, Customer.__table__)
     after: list[str] = []
-    row = {"org_id": 1, "code": "C1", "name": "Uno", "country": "MX", "do_not_contact": False,
-           "created_at": NOW, "updated_at": NOW}
     with pytest.raises(IntegrityError), unit_of_work(engine) as session:
-        _org(session)
-        with bulk.behind(session.connection()) as writes:
-            writes.insert(table, [{"id": 1, **row}])
-            writes.insert(table, [{"id": 1, **row}])  # the same id again
-            writes.insert(table, [{"id": 2, **row, "code": "C2"}])
+        org = _org(session)
+        conn = session.connection()
+        with bulk.behind(conn) as writes:
+            writes.write("customers", _CUSTOMER, _customer_rows(conn, org, [1]))
+            # The same id again, with another code.
+            writes.write("customers", _CUSTOMER, [(1, org, "C9", *_customer_rows(
+                conn, org, [1])[0][3:])])
+            writes.write("customers", _CUSTOMER, _customer_rows(conn, org, [2]))
             writes.after(lambda: after.append("ran"))
     assert after == []
     with unit_of_work(engine) as session:
@@ -175,15 +182,12 @@ def test_a_failed_write_behind_is_raised_and_nothing_after_it_runs(db_url: str) 
 def test_an_error_of_the_caller_waits_for_the_writes_and_is_the_one_raised(db_url: str) -> None:
     engine = make_engine(db_url)
     migrate(engine)
-    table = cast(Table, Customer.__table__)
     after: list[str] = []
     with pytest.raises(LookupError), unit_of_work(engine) as session:
         org = _org(session)
         with bulk.behind(session.connection()) as writes:
-            writes.insert(table, [{
-                "id": n, "org_id": org, "code": f"C{n}", "name": "Uno", "country": "MX",
-                "do_not_contact": False, "created_at": NOW, "updated_at": NOW}
-                for n in range(1, 20_001)])
+            writes.write("customers", _CUSTOMER,
+                         _customer_rows(session.connection(), org, range(1, 20_001)))
             writes.after(lambda: after.append("ran"))
             raise LookupError("the caller's own error")
     assert after == []
