@@ -522,3 +522,12 @@ def test_a_test_or_deletion_group_is_not_read_as_money_moved(status: bytes, mess
     with pytest.raises(StatementError) as raised:
         bai2.extract(data, file="g.bai")
     assert (raised.value.line, raised.value.field, raised.value.message) == (2, "02", message)
+
+
+def test_a_creation_or_as_of_time_written_with_seconds_is_read() -> None:
+    # Some generators write HHMMSS where BAI2 says HHMM: the file is otherwise sound.
+    data = (REPORT.replace(b"01,BANKID,CUSTID,260302,0700,", b"01,BANKID,CUSTID,260302,070015,")
+            .replace(b"02,CUSTID,BANKID,1,260301,2400,", b"02,CUSTID,BANKID,1,260301,235959,"))
+    [statement] = bai2.extract(data, file="seconds.bai")
+    assert [line.amount for line in statement.lines] == [Decimal("150.00"), Decimal("-25.00")]
+    assert statement.closing_balance == Decimal("1125.00")

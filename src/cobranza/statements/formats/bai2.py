@@ -73,6 +73,7 @@ def extract(data: bytes, *, file: str) -> list[ParsedStatement]:
             "BAI version {version} is not read (BTRS 3 lays records out differently); expected a "
             "BAI2 file, version 2", version=version[0].strip()))
     _check_detail_amounts(records, file)
+    records = _clock_times(records)
     try:
         # The trailers are checked below, where a mismatch can be placed and measured.
         parsed = library.parse_from_lines([text for _line, text in records],
@@ -94,6 +95,24 @@ def extract(data: bytes, *, file: str) -> list[ParsedStatement]:
     for statement in statements:
         statement.statement_ref = optional(parsed.header.file_id)
     return statements
+
+
+_TIME_FIELD = {"01": 4, "02": 5}  # the file's creation time, a group's as-of time
+
+
+def _clock_times(records: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Times written HHMMSS (some generators add the seconds to BAI2's HHMM) given to the
+    library as the HH:MM:SS it reads; a time it does not read, as written (it says so)."""
+    def timed(text: str) -> str:
+        at = _TIME_FIELD.get(text[:2])
+        fields = text.split(",")
+        if at is None or len(fields) <= at:
+            return text
+        value = fields[at].rstrip("/")
+        if re.fullmatch(r"([01]\d|2[0-3])[0-5]\d[0-5]\d", value):
+            fields[at] = fields[at].replace(value, f"{value[:2]}:{value[2:4]}:{value[4:]}")
+        return ",".join(fields)
+    return [(line, timed(text)) for line, text in records]
 
 
 def _check_detail_amounts(records: list[tuple[int, str]], file: str) -> None:
