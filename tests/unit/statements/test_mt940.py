@@ -389,3 +389,22 @@ def test_the_statement_reference_is_kept_whole_beyond_16_characters() -> None:
             b":60F:C200930EUR20,00\n:61:2009020902D20,00NONREF\n:86:999SEPA_STANDING_ORDER:x\n"
             b":62F:C200930EUR0,00\n")
     assert mt940.extract(data, file="p.sta")[0].statement_ref == "PENTA1602951605571"
+
+
+def test_a_fints_download_with_at_signs_for_line_breaks_is_read() -> None:
+    # German banks' FinTS (HBCI) downloads: the statement on one line, "@@" where a line ends,
+    # also inside a field.
+    data = (b"@@:20:STARTUMS@@:25:72090900/9876543219@@:28C:0@@:60F:C160420EUR10,00"
+            b"@@:61:160421D0,02NMSCKREF+@@:86:177?00EURO-Ueberweisung?20SVWZ+Rechnung 4711"
+            b"@@?32Florian Breunig@@:62F:C160421EUR9,98@@-@@")
+    assert mt940.identify(data[:200])
+    [statement] = mt940.extract(data, file="fints.sta")
+    [line] = statement.lines
+    assert (line.amount, line.counterparty_name) == (Decimal("-0.02"), "Florian Breunig")
+    assert "Rechnung 4711" in line.remittance
+
+
+def test_a_bank_field_between_a_movement_and_its_details_keeps_the_details() -> None:
+    [line] = _one(b":61:2601020102D25,00NCHGNONREF\n:NS:01My Street 17\n02City\n"
+                  b":86:Account fee January\n", closing=b"C260102EUR75,00")
+    assert line.remittance == "Account fee January"

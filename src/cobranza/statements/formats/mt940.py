@@ -79,7 +79,7 @@ _CURRENCY = {**dict.fromkeys(("60", "62", "64", "65"), r"[DC]\d{6}([A-Z]{3})"),
 
 def identify(head: bytes) -> bool:
     """True for MT940/MT942 text: a :20: reference and an account, balance or movement tag."""
-    text = head.decode("latin-1")
+    text = _at_signs(head.decode("latin-1"))
     return bool(re.search(r"(?m)^:20:", text)) and bool(
         re.search(r"(?m)^:(25|28C?|60[FM]?|61|34F):", text))
 
@@ -100,7 +100,7 @@ class _Tag:
 
 def extract(data: bytes, *, file: str) -> list[ParsedStatement]:
     """Read every statement (every :20: block) of an MT940 or MT942 file."""
-    text = _unwrap_envelope(decode(data))
+    text = _unwrap_envelope(_at_signs(decode(data)))
     tags = _tags(text)
     if not tags or tags[0].tag != "20":
         line = tags[0].line if tags else 1
@@ -114,6 +114,16 @@ def extract(data: bytes, *, file: str) -> list[ParsedStatement]:
         parsed = _parse_block(_library_text(block), block, file)
         statements.append(_statement(parsed, block, file))
     return statements
+
+
+_AT_SIGNS = re.compile(r"@@(?=:(20|25|28C?|60[FM]?|61|86):)")
+
+
+def _at_signs(text: str) -> str:
+    """The text with its line breaks where a FinTS (HBCI) download writes "@@" for them, the
+    whole statement on one line: each "@@" a line end (a located error's line is then the
+    line as the bank meant it, counted between the "@@"s)."""
+    return text.replace("@@", "\n") if _AT_SIGNS.search(text) else text
 
 
 def _unwrap_envelope(text: str) -> str:
@@ -215,6 +225,9 @@ def _for_library(block: list[_Tag]) -> list[tuple[str, str, int]]:
     parts, previous = [], ""
     for tag in block:
         if tag.tag == "86" and previous not in ("61", "86"):
+            continue
+        if tag.tag == "NS":  # a bank's own field between a movement and its details
+            parts.append((tag.tag, tag.value, tag.line))
             continue
         value = tag.value
         if tag.tag in ("28", "28C") and not _SEQUENCE.fullmatch(value.strip()):
@@ -356,7 +369,9 @@ def _movements(block: list[_Tag]) -> list[tuple[_Tag, list[_Tag]]]:
             movements.append((tag, []))
         elif tag.tag == "86" and previous in ("61", "86"):
             movements[-1][1].append(tag)
-        if tag.tag != "86" or previous in ("61", "86"):
+        # NS (a bank's own field, such as the payer's address) may come between a :61: and
+        # its :86:.
+        if tag.tag != "NS" and (tag.tag != "86" or previous in ("61", "86")):
             previous = tag.tag
     return movements
 
