@@ -202,3 +202,28 @@ def test_a_beneficiary_written_as_account_and_free_text_names_no_party() -> None
                     b"/MAKEDONSKI TELEKOM AD - SKOPJE\n/5,6,7,8m//026415102020\n/Pl.po osnov\n")
     assert (line.counterparty_account, line.counterparty_name) == (None, None)
     assert "MAKEDONSKI TELEKOM AD - SKOPJE" in line.remittance
+
+
+def test_sub_fields_without_a_transaction_code_give_text_account_and_name() -> None:
+    # A Polish export opening its :86: with the text's first line (>20), no code before it.
+    [line] = _lines(b":61:2601020102D369,00FCHGNONREF\n"
+                  b":86:>20Uslugi ksiegowe - grudzien 2016.>31491050195310000\n"
+                  b"0477656534>32BOOKING GROUP\n")
+    assert line.remittance == "Uslugi ksiegowe - grudzien 2016."
+    assert line.counterparty_account == "4910501953100000477656534"
+    assert line.counterparty_name == "BOOKING GROUP"
+
+
+def test_a_first_details_line_short_of_61_characters_ends_a_word() -> None:
+    # ABN AMRO: 60 characters after :86:, then the next line starts a new word.
+    first = b"64.45.12.113 G.B. ROTTERDAM     AANSLAGBILJETNUMMER 30076145"
+    assert len(first) == 60
+    [line] = _lines(b":61:2601020102D10,00NTRFNONREF\n:86:" + first + b"\n"
+                  b"BETALINGSKENMERK 0000 0000       3007 6145\n")
+    assert "AANSLAGBILJETNUMMER 30076145 BETALINGSKENMERK" in line.remittance
+
+
+def test_a_bban_field_is_the_counterparty_account() -> None:
+    [line] = _lines(b":61:2601020102C100,00NTRFNONREF\n"
+                  b":86:/BBAN/90000014/BIC/KNABNL2HXXX/NAME/KNAB/REMI/EERSTE OVERBOEKING/\n")
+    assert (line.counterparty_account, line.counterparty_name) == ("90000014", "KNAB")

@@ -31,7 +31,9 @@ from dataclasses import dataclass, replace
 from cobranza.statements.formats._text import clean, join, optional
 
 _WIDTH = 27  # the width of a ?2x, ?6x, ?32 and ?33 line (DFÜ-Abkommen, Anlage 3)
-_LAYOUT = re.compile(r"\A\s*(?P<code>\d{3})(?P<sep>[?~>])\d{2}")
+# Opened by the business transaction code; some Polish exports leave it out and open with the
+# text's first line (>20) or the posting text (?00).
+_LAYOUT = re.compile(r"\A\s*(?:(?P<code>\d{3})(?P<sep>[?~>])\d{2}|(?P<bare>[?~>])(?=00|20))")
 _PURPOSE = {*(f"2{n}" for n in range(10)), "60", "61", "62", "63"}
 # SEPA keywords of the purpose text (DK "SEPA-Belegungsregeln"); BIC+ is the one of three letters.
 _KEYWORD = re.compile(r"(EREF|KREF|MREF|CRED|DEBT|SVWZ|ABWA|ABWE|IBAN|BIC|PURP|MDAT|SQTP|"
@@ -94,11 +96,14 @@ def _subfields(raw: str) -> Details | None:
     layout = _LAYOUT.match(text)
     if layout is None:
         return None
+    separator = layout["sep"] or layout["bare"]
     # Polish exports cut the lines where they like (unverified against a published layout):
-    # joined straight, as the library did.
-    width = 0 if layout["sep"] == "~" else _WIDTH
-    fields = _split(text[layout.end("code"):], layout["sep"])
-    if layout["sep"] == ">":
+    # joined straight, as the library did. So are the lines of a text without a code (Polish:
+    # >31 the other party's account, >32-33 its name; Triodos always writes its code).
+    width = 0 if separator == "~" or layout["code"] is None else _WIDTH
+    fields = _split(text[layout.start("sep") if layout["code"] else layout.start("bare"):],
+                    separator)
+    if separator == ">" and layout["code"] is not None:
         return _triodos(layout["code"], fields)
     given = dict(fields)
     purpose = [(key, value) for key, value in fields if key in _PURPOSE]
@@ -181,7 +186,9 @@ def _unwrap(text: str) -> str:
     """:86: lines joined: straight on where a full 65-character line was cut, else a space."""
     lines = text.split("\n")
     out = lines[0]
-    width = len(lines[0]) + 4  # the first line shares its 65 characters with ":86:"
+    # The first line shares its 65 characters with ":86:": full at 61 (ABN AMRO writes 64
+    # on every line, the first too).
+    width = len(lines[0]) + 3
     for line in lines[1:]:
         out += line if width >= 64 else " " + line
         width = len(line)
@@ -209,7 +216,7 @@ def _from_fields(fields: dict[str, str], text: str) -> Details:
     remittance = _REMI_HEAD.sub("", remittance)
     return Details(
         name=optional(fields.get("NAME") or (party[2] if len(party) > 2 else None)),
-        account=optional(fields.get("IBAN") or party[0]),
+        account=optional(fields.get("IBAN") or fields.get("BBAN") or party[0]),
         remittance=clean(remittance), end_to_end=_reference(fields.get("EREF")),
         creditor_reference=optional(fields.get("CDTRREF"))
         or (clean(structured["reference"]) if structured else None),
