@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from cobranza.i18n import language
+from cobranza.statements.checks import check_statement
 from cobranza.statements.formats import csv as statement_csv
 from cobranza.statements.model import StatementError
 
@@ -87,6 +88,41 @@ def test_santanders_chilean_cartola_states_its_account_and_each_payers_rut() -> 
         (Decimal(-256000), "Jenny Gonzalez", "12668958-6"),
         (Decimal(-4000000), None, "76293338-1"),
         (Decimal(163500), None, None)]
+
+
+_SALDOS = ("Cuenta Corriente N°: 0-000-1234567-8,,Moneda: PESOS DE CHILE,,,,,\n"
+           "Saldos,Saldos,Saldos,Saldos,Saldos,Saldos,Saldos,Saldos\n"
+           "SALDO INICIAL,DEPÓSITOS,OTROS ABONOS,CHEQUES,OTROS CARGOS,IMPUESTOS,SALDO FINAL,\n"
+           "{opening},0,905562,0,-256000,0,{closing},\n"
+           "Detalle movimientos,Detalle movimientos,,,,,,\n"
+           "MONTO,DESCRIPCIÓN MOVIMIENTO,,FECHA,N° DOCUMENTO,SUCURSAL,,CARGO/ABONO\n"
+           "742062,0771767850 Transf. ASES CONSULTORI,,09/01/2025,28000180,Agustinas,,A\n"
+           "-256000,0126689586 Transf a Jenny Gonzalez,,13/01/2025,0,Agustinas,,C\n"
+           "163500,Abono Ventas GETNET 30/12/24 CIERR,,13/01/2025,53386477,Cerrillos,,A\n")
+
+
+def test_a_cartolas_balances_block_states_its_opening_and_closing_balances() -> None:
+    text = _SALDOS.format(opening="972874", closing="1622436")
+    [statement] = statement_csv.extract_csv(text.encode(), file="cartola.csv")
+    assert (statement.opening_balance, statement.closing_balance) == (Decimal(972874),
+                                                                      Decimal(1622436))
+    assert not check_statement(statement, file="cartola.csv")
+
+
+def test_a_cartola_cut_short_of_its_stated_balances_is_refused_saying_by_how_much() -> None:
+    text = _SALDOS.format(opening="972874", closing="2814546")
+    [statement] = statement_csv.extract_csv(text.encode(), file="cartola.csv")
+    with language("en"):
+        [error] = check_statement(statement, file="cartola.csv")
+    assert error.field == "balance" and "differ by 1192110 CLP" in error.message
+
+
+def test_an_unreadable_stated_balance_is_refused_where_it_is() -> None:
+    text = _SALDOS.format(opening="972874", closing="dos millones")
+    with language("en"), pytest.raises(StatementError) as caught:
+        statement_csv.extract_csv(text.encode(), file="cartola.csv")
+    assert (caught.value.line, caught.value.field) == (4, "SALDO FINAL")
+    assert "'dos millones' is not an amount" in caught.value.message
 
 
 @pytest.mark.parametrize(("stated", "currency"), [

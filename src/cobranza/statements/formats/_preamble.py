@@ -1,12 +1,15 @@
 """What the lines above a CSV or Excel export's header state about the statement: its account and
 its currency, as Chilean cartolas write them ("Cuenta Corriente N°: 0-000-9486738-0",
-"Moneda: PESOS DE CHILE"), for files whose rows name neither."""
+"Moneda: PESOS DE CHILE"), for files whose rows name neither; and its opening and closing
+balances, from a "Saldos" block (Banco Santander Chile's cartola)."""
 
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from cobranza.core.money import is_currency
+from cobranza.importers.columns import normalise_header
 
 # The account a preamble states ("Cuenta Corriente N°: 0-000-9486738-0", Banco Santander Chile's
 # cartola; "Número de cuenta: ...", "Account number: ...").
@@ -43,3 +46,44 @@ def stated_currency(preamble: list[str]) -> str:
         if code:
             found.add(code)
     return found.pop() if len(found) == 1 else ""
+
+
+# The labels of a balances block: a row naming the opening and the closing balance among other
+# totals (Santander Chile: SALDO INICIAL, DEPÓSITOS, OTROS ABONOS, ..., SALDO FINAL), and the
+# row beneath it the figures, column by column.
+_OPENING_LABELS = frozenset({"saldo inicial", "saldo anterior", "opening balance"})
+_CLOSING_LABELS = frozenset({"saldo final", "closing balance"})
+
+
+class StatedBalances(NamedTuple):
+    """The opening and closing balances a preamble states, as written, with where."""
+
+    line: int  # the figures' line (1-based, in the file)
+    opening_label: str
+    opening: str
+    closing_label: str
+    closing: str
+
+
+def stated_balances(rows: list[list[str]]) -> StatedBalances | None:
+    """The balances a block of the preamble's rows (its lines split into cells) states: the
+    figures under the opening and closing labels in the next non-empty row; None without such
+    a block, or with a figure left empty."""
+    for at, row in enumerate(rows):
+        labels = [normalise_header(cell) for cell in row]
+        opening = next((i for i, label in enumerate(labels) if label in _OPENING_LABELS), None)
+        closing = next((i for i, label in enumerate(labels) if label in _CLOSING_LABELS), None)
+        if opening is None or closing is None:
+            continue
+        below = next((n for n in range(at + 1, len(rows)) if any(c.strip() for c in rows[n])),
+                     None)
+        if below is None:
+            return None
+        figures = rows[below]
+        if max(opening, closing) >= len(figures):
+            return None
+        first, last = figures[opening].strip(), figures[closing].strip()
+        if not first or not last:
+            return None
+        return StatedBalances(below + 1, row[opening].strip(), first, row[closing].strip(), last)
+    return None

@@ -41,7 +41,11 @@ from cobranza.statements.formats._columns import (
     header_currency,
     sign_column,
 )
-from cobranza.statements.formats._preamble import stated_account, stated_currency
+from cobranza.statements.formats._preamble import (
+    stated_account,
+    stated_balances,
+    stated_currency,
+)
 from cobranza.statements.formats._preset import CREDIT_MARKS, DEBIT_MARKS, NO_IMPACT, NOT_BOOKED
 from cobranza.statements.formats._rows import footer, summary
 from cobranza.statements.formats._text import join, optional, party_in, rf_reference, tax_id_in
@@ -106,9 +110,11 @@ def extract_csv(data: bytes, *, file: str, mapping: Mapping[str, str] | None = N
         file, header, rows[1:], columns, first_line=start + 2, delimiter=delimiter,
         currency=code, own=not account)
     if account or "account" not in columns:
+        opening, closing = _stated_balances(table, lines[:max(start, 0)], code)
         return [ParsedStatement(format=name, account=(account or "").strip(),
                                 currency=code or None, lines=statement_lines, line=start + 1,
-                                not_booked=not_booked)]
+                                not_booked=not_booked, opening_balance=opening,
+                                closing_balance=closing)]
     # One statement per account the rows name, in the order they first appear.
     by_account: dict[str, list[StatementLine]] = {}
     for own, line in zip(_accounts(table), statement_lines, strict=True):
@@ -118,6 +124,30 @@ def extract_csv(data: bytes, *, file: str, mapping: Mapping[str, str] | None = N
             for at, (own, lines) in enumerate(by_account.items())] or [ParsedStatement(
                 format=name, account="", currency=code or None, line=start + 1,
                 not_booked=not_booked)]
+
+
+def _stated_balances(table: Table, preamble: list[str],
+                     currency: str) -> tuple[Decimal | None, Decimal | None]:
+    """The opening and closing balances the lines above the header state (`stated_balances`),
+    read as the movements' amounts are (the same decimal mark), for `checks.py` to hold the
+    movements to: a cartola cut short no longer imports as if whole."""
+    rows = [next(csv.reader([line], delimiter=table.delimiter or ","), []) for line in preamble]
+    stated = stated_balances(rows)
+    if stated is None or not currency:
+        return None, None
+    figures = Table(table.file, pl.DataFrame({
+        "opening": [stated.opening], "closing": [stated.closing], LINE: [stated.line]}),
+        {"opening": stated.opening_label, "closing": stated.closing_label}, table.delimiter,
+        table.encoding, table.decimal_comma)
+    codes = pl.Series([currency], dtype=pl.String)
+    read = []
+    for field in ("opening", "closing"):
+        amounts, errors = parse_amounts(figures, field, codes,
+                                        exponents={currency: exponent(currency)}, positive=False)
+        if errors:
+            raise StatementError(table.file, errors[0].line, errors[0].column, errors[0].message)
+        read.append(from_minor(amounts[0], currency))
+    return read[0], read[1]
 
 
 def _currency(header: list[str], columns: dict[str, int], rows: list[list[str]], file: str, *,
