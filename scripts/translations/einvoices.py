@@ -138,8 +138,8 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "documents; import the DTE XML files instead":
         "esto es una exportación del RCV del SII (registro de compras y ventas), un registro de "
         "documentos y no los documentos; importe en su lugar los XML de los DTE",
-    "CFDI 3.3 is not supported; expected CFDI 4.0":
-        "CFDI 3.3 no está soportado; se esperaba CFDI 4.0",
+    "CFDI {version} is not supported; expected CFDI 4.0":
+        "CFDI {version} no está soportado; se esperaba CFDI 4.0",
     "this XML is not a CFDI or a DTE (its root is {root}); expected a CFDI 4.0 Comprobante or an "
     "SII DTE":
         "este XML no es un CFDI ni un DTE (su raíz es {root}); se esperaba un Comprobante CFDI "

@@ -227,6 +227,13 @@ BAD = {
     "amount of too many digits": (cfdi(total="1" + "0" * 30), 4, "Total",
                                   "more digits than an amount has"),
     "truncated": (cfdi()[:300], None, "", "not well-formed"),
+    "CFDI 3.3": (cfdi().replace(b"http://www.sat.gob.mx/cfd/4", b"http://www.sat.gob.mx/cfd/3")
+                 .replace(b'Version="4.0"', b'Version="3.3"'), 4, "Version",
+                 "CFDI 3.3 is not supported"),
+    # 3.2 shares 3.3's namespace and writes its version in lower case.
+    "CFDI 3.2": (cfdi().replace(b"http://www.sat.gob.mx/cfd/4", b"http://www.sat.gob.mx/cfd/3")
+                 .replace(b'Version="4.0"', b'version="3.2"'), 4, "Version",
+                 "CFDI 3.2 is not supported"),
     "not a CFDI": (b"<?xml version='1.0'?><Invoice xmlns='urn:oasis'/>", 1, "Invoice",
                    "not a CFDI or a DTE"),
     "billion laughs": (b'<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
