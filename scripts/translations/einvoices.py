@@ -176,6 +176,10 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "substituted by this one (CfdiRelacionados, TipoRelacion 04)":
         "el pago {number} n.º {installment} reemplaza al del complemento {old}, cancelado y "
         "sustituido por este (CfdiRelacionados, TipoRelacion 04)",
+    "installment {installment} of invoice {number} is paid twice in this complement (also "
+    "on line {line}); expected each installment once":
+        "la parcialidad {installment} de la factura {number} se paga dos veces en este "
+        "complemento (también en la línea {line}); se esperaba cada parcialidad una vez",
     "installment {installment} of invoice {number} is already paid by {other}; a second payment "
     "of the same installment is refused (a complement reissued in place of a cancelled one names "
     "it in CfdiRelacionados with TipoRelacion 04)":

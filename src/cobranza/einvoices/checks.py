@@ -377,7 +377,9 @@ def versions(session: Session, *, org: Organisation, payments: list[PaymentLine]
             continue
         first = claimed.setdefault(k, line) if k else line
         if first is not line:
-            out.errors.append(_twice(line, k, first.fiscal_id or first.code))
+            out.errors.append(_twice_in_one(line, k, first) if (
+                line.fiscal_id is not None and first.fiscal_id == line.fiscal_id)
+                else _twice(line, k, first.fiscal_id or first.code))
             continue
         out.payments.append(line)
     stored = _stored_installments(session, org=org, numbers=sorted(
@@ -422,6 +424,15 @@ def _twice(line: PaymentLine, key: tuple[str, int] | None, other: str) -> RowErr
         "payment of the same installment is refused (a complement reissued in place of a "
         "cancelled one names it in CfdiRelacionados with TipoRelacion 04)",
         installment=installment, number=number, other=other))
+
+
+def _twice_in_one(line: PaymentLine, key: tuple[str, int] | None,
+                  first: PaymentLine) -> RowError:
+    number, installment = key or ("", 0)
+    return line.at.error("DoctoRelacionado/NumParcialidad", _(
+        "installment {installment} of invoice {number} is paid twice in this complement (also "
+        "on line {line}); expected each installment once", installment=installment,
+        number=number, line=first.at.line))
 
 
 def _takes_over(line: PaymentLine, key: tuple[str, int] | None,

@@ -223,6 +223,17 @@ def test_two_complements_for_one_installment_in_one_folder_import_nothing(
     assert rows(ledger, "SELECT COUNT(*) FROM payments") == [(0,)]
 
 
+def test_one_complement_paying_an_installment_twice_says_so(ledger: str,
+                                                            tmp_path: Path) -> None:
+    twice = pagos(payments=[Pago("300.00", [Docto(UUID_A, "300.00", "1160.00")]),
+                            Pago("300.00", [Docto(UUID_A, "300.00", "1160.00")])])
+    result = cli(ledger, "import", "invoices", str(folder(tmp_path, a=cfdi(), pay=twice)))
+    assert result.exit_code != 0
+    assert ("installment 1 of invoice A-1 is paid twice in this complement (also on line"
+            in result.stderr)
+    assert rows(ledger, "SELECT COUNT(*) FROM payments") == [(0,)]
+
+
 def test_a_reissued_complement_takes_over_the_cancelled_ones_payment(
         ledger: str, tmp_path: Path) -> None:
     ok(ledger, "import", "invoices", str(folder(tmp_path, a=cfdi(), pay=STAMPED_PAY)))
