@@ -94,4 +94,8 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
         ),
     "'{value}' is not FIELD=HEADER":
         "'{value}' no tiene la forma CAMPO=ENCABEZADO",
+    "{file}: skipped, not a bank statement":
+        "{file}: omitido, no es una cartola bancaria",
+    "the folder holds no file to import":
+        "la carpeta no contiene ningún archivo que importar",
 }

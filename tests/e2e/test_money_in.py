@@ -86,3 +86,50 @@ def test_a_bank_file_pays_the_invoices_once(tmp_path: Path, db: str) -> None:
         ok(db, "reconcile", "ignore", str(line["line"]))
     unheld = cli(db, "run", "--as-of", "2026-04-01T09:00", "--dry-run")
     assert "statement" not in unheld.output.lower()
+
+
+def _day_file(folder: Path, name: str, entries: str, opening: str, closing: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_bytes(document(entries, balances=balance("OPBD", opening)
+                                         + balance("CLBD", closing)))
+
+
+def test_a_folder_of_daily_statements_is_imported_whole_each_transaction_once(
+        tmp_path: Path, db: str) -> None:
+    downloads = tmp_path / "banco"
+    paid = _entry("1160.00", "BK-1", name="Abarrotes La Esperanza", text="FACTURA A-1001")
+    _day_file(downloads, "2026-03-30.xml", paid, "0.00", "1160.00")
+    # The next day's file repeats the day before's transaction (an overlapping download).
+    _day_file(downloads / "marzo", "2026-03-31.xml",
+              paid + _entry("9999.99", "BK-2", name="Ferreteria Hernandez", text="B-2001",
+                            day="2026-03-31"), "0.00", "11159.99")
+    (downloads / "resumen.pdf").write_bytes(b"%PDF-1.4")
+    (downloads / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")
+    result = ok(db, "import", "statement", str(downloads))
+    out = " ".join(result.stdout.split())
+    assert "resumen.pdf: skipped, not a bank statement" in out
+    assert "2026-03-30.xml: MX00TEST (MXN) 2026-03-30..2026-03-31: 1 new, 0 already" in out
+    assert "2026-03-31.xml: MX00TEST (MXN) 2026-03-30..2026-03-31: 1 new, 1 already" in out
+    again = " ".join(ok(db, "import", "statement", str(downloads)).stdout.split())
+    assert "0 new, 1 already imported" in again and "0 new, 2 already imported" in again
+
+
+def test_a_folder_with_one_bad_statement_imports_nothing(tmp_path: Path, db: str) -> None:
+    downloads = tmp_path / "banco"
+    _day_file(downloads, "a.xml", _entry("1160.00", "BK-1", name="X", text="A-1001"),
+              "0.00", "1160.00")
+    _day_file(downloads, "b.xml", _entry("50.00", "BK-2", name="Y", text="?"), "0.00", "60.00")
+    result = cli(db, "import", "statement", str(downloads))
+    assert result.exit_code == 2
+    assert "b.xml:" in result.stderr and "they differ by 10.00 MXN" in result.stderr
+    assert f"1 error in {downloads}; nothing was imported." in " ".join(result.stderr.split())
+    engine = make_engine(db)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT COUNT(*) FROM bank_transactions").scalar() == 0
+    engine.dispose()
+
+
+def test_an_empty_folder_is_refused(tmp_path: Path, db: str) -> None:
+    (tmp_path / "empty").mkdir()
+    result = cli(db, "import", "statement", str(tmp_path / "empty"))
+    assert result.exit_code == 2 and "the folder holds no file to import" in result.stderr

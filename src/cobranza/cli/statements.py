@@ -1,4 +1,4 @@
-"""`cobranza import statement FILE`: load a bank statement (camt, MT940, OFX, BAI2, CSV, CEP)."""
+"""`cobranza import statement FILE|DIR`: load bank statements (camt, MT940, OFX, BAI2, CSV, CEP)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,9 @@ from cobranza.statements.service import (
 @import_app.command("statement")
 def import_statement_command(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="Bank statement file.", metavar="FILE")],
+    file: Annotated[Path, typer.Argument(
+        help="Bank statement file, or a folder of them (a bank's daily downloads).",
+        metavar="FILE|DIR")],
     format_: Annotated[str, typer.Option(
         "--format", help="auto, or one of: " + ", ".join(FORMATS) + ".")] = "auto",
     account: Annotated[str | None, typer.Option(
@@ -47,24 +49,54 @@ def import_statement_command(
 ) -> None:
     """Import bank statement lines; each bank transaction is stored once, however many files
     bring it. Format and encoding are recognised; balances must add up. A file with any error
-    imports nothing (exit status 2) and every problem is listed as file:line: field: message."""
+    imports nothing (exit status 2) and every problem is listed as file:line: field: message.
+    A folder is imported whole or not at all: every file in it and its subfolders (hidden files,
+    PDFs and images left out), in name order."""
     if format_ != "auto" and format_ not in FORMATS:
         fail(_("--format: '{value}' is not a format cobranza reads; expected {formats}",
                value=format_, formats="auto, " + ", ".join(FORMATS)), EXIT_INVALID)
     mapping = _mapping(map_)
+    paths, skipped = _statement_files(file)
+    for path in skipped:
+        console.print(_("{file}: skipped, not a bank statement", file=path), highlight=False,
+                      markup=False)
+    outcomes = []
     with ledger(ctx) as (session, org):
-        try:
-            data = read_file(file, file=str(file), max_bytes=max_mb * 1024 * 1024)
-        except StatementError as error:
-            outcome = StatementImport(file=str(file), errors=[error])
-        else:
-            outcome = import_statement(session, org_id=org.id, data=data, file=str(file),
-                                       now=now(), format=format_, account=account,
-                                       mapping=mapping, currency=currency,
-                                       default_currency=org.base_currency)
-        if not outcome.ok:
+        for path in paths:
+            try:
+                data = read_file(path, file=str(path), max_bytes=max_mb * 1024 * 1024)
+            except StatementError as error:
+                outcomes.append(StatementImport(file=str(path), errors=[error]))
+                continue
+            # Each file in the same transaction: a transaction two files bring is stored once.
+            outcomes.append(import_statement(
+                session, org_id=org.id, data=data, file=str(path), now=now(), format=format_,
+                account=account, mapping=mapping, currency=currency,
+                default_currency=org.base_currency))
+        if not outcomes:
+            outcomes.append(StatementImport(file=str(file), errors=[StatementError(
+                str(file), 0, "", _("the folder holds no file to import"))]))
+        if not all(outcome.ok for outcome in outcomes):
             session.rollback()
-    report(outcome)
+    refuse([error for outcome in outcomes for error in outcome.errors], str(file))
+    for outcome in outcomes:
+        report(outcome)
+
+
+# What a bank's download folder may hold beside its statements: never one.
+_NOT_STATEMENTS = frozenset({".pdf", ".png", ".jpg", ".jpeg", ".gif", ".html", ".htm", ".md"})
+
+
+def _statement_files(path: Path) -> tuple[list[Path], list[Path]]:
+    """The files to import (`path`, or the files of the folder and its subfolders in name
+    order) and those of the folder left out (hidden, or documents no statement is in)."""
+    if not path.is_dir():
+        return [path], []
+    found = sorted(p for p in path.rglob("*") if p.is_file())
+    hidden = [p for p in found if any(part.startswith(".") for part in
+                                      p.relative_to(path).parts)]
+    skipped = [p for p in found if p not in hidden and p.suffix.lower() in _NOT_STATEMENTS]
+    return [p for p in found if p not in hidden and p not in skipped], skipped
 
 
 def report(outcome: StatementImport) -> None:
