@@ -334,3 +334,170 @@ def test_colombian_exports_give_the_direction_apart_from_the_amount(text: str) -
     assert _read(text, currency="COP") == [
         (date(2026, 4, 1), Decimal("400000"), None, "Abono ACH CLIENTE SAS"),
         (date(2026, 4, 2), Decimal("-12500"), None, "Cuota de manejo")]
+
+
+def test_dkb_pending_rows_are_not_booked_and_its_payer_and_payee_columns_are_read() -> None:
+    # DKB's export since 2023: "Vorgemerkt" rows are pending (exported again as "Gebucht" once
+    # booked); the payer and the payee each in their column, the other party's IBAN in "IBAN".
+    text = ('""\n\n"Kontostand vom 20.01.2024:";"124,60 EUR"\n""\n\n'
+            '"Buchungsdatum";"Wertstellung";"Status";"Zahlungspflichtige*r";'
+            '"Zahlungsempfänger*in";"Verwendungszweck";"Umsatztyp";"IBAN";"Betrag (€)";'
+            '"Gläubiger-ID";"Mandatsreferenz";"Kundenreferenz"\n'
+            '"22.01.24";"";"Vorgemerkt";"ISSUER";"ALDI SUED                Niederkassel DE";'
+            '"2024-01-19T18:33 Debitk. 0 2099-12 Zahl.System VISA De bit     (POS)";"Ausgang";'
+            '"DE86429863426842634691";"-33,07";"";"";"484546484534581"\n'
+            '"18.01.24";"18.01.24";"Gebucht";"Peter Müller";"Peter Müller + Peter Tester";'
+            '"Sylvester Kosten";"Eingang";"DE83145645645232783541";"37";"";"";""\n'
+            '"17.01.24";"17.01.24";"Gebucht";"ISSUER";"Stadtwerke Blaubach GmbH";'
+            '"Abschlag Januar";"Ausgang";"DE02120300000000202051";"-80,00";'
+            '"DE98ZZZ09999999999";"MR-0815";""\n')
+    [statement] = statement_csv.extract_csv(text.encode(), file="dkb.csv")
+    assert (statement.currency, statement.not_booked) == ("EUR", 1)
+    assert [(ln.booking_date, ln.amount, ln.counterparty_name, ln.counterparty_account)
+            for ln in statement.lines] == [
+        (date(2024, 1, 18), Decimal("37.00"), "Peter Müller", "DE83145645645232783541"),
+        (date(2024, 1, 17), Decimal("-80.00"), "Stadtwerke Blaubach GmbH",
+         "DE02120300000000202051")]
+
+
+def test_sparkasse_info_column_marks_its_pending_rows() -> None:
+    # Sparkasse's CSV-CAMT export: "Umsatz vorgemerkt" in "Info" (booked: "Umsatz gebucht").
+    text = ('"Auftragskonto";"Buchungstag";"Valutadatum";"Buchungstext";"Verwendungszweck";'
+            '"Glaeubiger ID";"Mandatsreferenz";"Kundenreferenz (End-to-End)";"Sammlerreferenz";'
+            '"Lastschrift Ursprungsbetrag";"Auslagenersatz Ruecklastschrift";'
+            '"Beguenstigter/Zahlungspflichtiger";"Kontonummer/IBAN";"BIC (SWIFT-Code)";"Betrag";'
+            '"Waehrung";"Info"\n'
+            '"12345678";"03.04.18";"04.04.18";"FOLGELASTSCHRIFT";'
+            '"KD-Nr. 1234123413244/ RG-Nr. 1234123412341 ";"DE1234123412341234";"01234123412344";'
+            '"1234412341234";;;;"1u1 Telecom GmbH";"DE12341234123412341234";"ABCDABCD";"-22,59";'
+            '"EUR";"Umsatz vorgemerkt"\n'
+            '"12345678";"03.04.18";"03.04.18";"DAUERAUFTRAG";"Miete ";;;;;;;"Mirko Siemens";'
+            '"DE12341234123412341234";"ABCDABCD";"-165,00";"EUR";"Umsatz gebucht"\n')
+    [statement] = statement_csv.extract_csv(text.encode(), file="sparkasse.csv")
+    assert statement.not_booked == 1
+    assert [(ln.amount, ln.counterparty_name) for ln in statement.lines] == [
+        (Decimal("-165.00"), "Mirko Siemens")]
+
+
+def test_oberbank_payer_and_payee_columns_are_the_counterparty_by_direction() -> None:
+    # Oberbank: the payer's ("Auftraggeber") and the payee's ("Empfänger") name, IBAN and BIC.
+    text = ("Buchungsdatum;Wertstellung;Betrag;Währung;Auftraggebername;"
+            "Auftraggeber IBAN/Kto.Nr.;Auftraggeber BIC/BLZ;Empfängername;"
+            "Empfänger IBAN/Kto.Nr.;Empfänger BIC/BLZ;Text;Verwendungszweck\n"
+            "15.03.2017;15.03.2017;11,00;EUR;Kunde GmbH;AT022050302101023601;PBNKDEFF;"
+            "Muster KG;AT022050302101023600;PBNKDEFG;Kunde GmbH, SCOR, RE 1001;RE 1001\n"
+            "16.03.2017;16.03.2017;-9,00;EUR;Muster KG;AT022050302101023600;PBNKDEFG;"
+            "Lieferant AG;AT483200000012345864;RLNWATWW;Lieferant AG, Bestellung 7;Bestellung 7\n")
+    [statement] = statement_csv.extract_csv(text.encode(), file="oberbank.csv")
+    assert [(ln.amount, ln.counterparty_name, ln.counterparty_account)
+            for ln in statement.lines] == [
+        (Decimal("11.00"), "Kunde GmbH", "AT022050302101023601"),
+        (Decimal("-9.00"), "Lieferant AG", "AT483200000012345864")]
+
+
+# Zürcher Kantonalbank: unsigned "Debit CHF" and "Credit CHF"; a collective payment is one
+# dated booking of the total, its parts listed under it without a date, debit or credit, each
+# with its "Amount details".
+ZKB = ('"Date";"Booking text";"Curr";"Amount details";"ZKB reference";"Reference number";'
+       '"Debit CHF";"Credit CHF";"Value date";"Balance CHF";"Payment purpose";"Details"\n'
+       '"01.01.2024";"Credit salary: Test Employer, Address, City";"";"";"Z001";"";"";"5000.00";'
+       '"01.01.2024";"5000.00";"";""\n'
+       '"05.01.2024";"Debit TWINT: Test Merchant";"";"";"L001";"";"25.50";"";"05.01.2024";'
+       '"4974.50";"";""\n'
+       '"09.01.2024";"Debit Mobile Banking (2)";"";"";"Z260688053425";"";"894.30";"";'
+       '"09.01.2024";"4080.20";"";""\n'
+       '"";"Krankenkasse AG, Zahlungsverkehr, 8004 Zürich, CH";"CHF";"804.30";"";"";"";"";"";"";'
+       '"Prämie 01.01. - 31.12.2024";""\n'
+       '"";"Verein Beispiel, Vereinsstrasse 25, 8000 Zürich, CH";"CHF";"90.00";"";"";"";"";"";"";'
+       '"";""\n'
+       '"30.01.2024";"Credit TWINT: Test Sender";"";"";"L003";"";"";"75.00";"30.01.2024";'
+       '"4155.20";"";""\n')
+
+
+@pytest.mark.parametrize("mapping", [None, {"debit": "Debit CHF", "credit": "Credit CHF"}])
+def test_zkb_reads_debit_and_credit_and_leaves_a_collective_payments_parts_out(
+        mapping: dict[str, str] | None) -> None:
+    [statement] = statement_csv.extract_csv(ZKB.encode(), file="zkb.csv", mapping=mapping)
+    assert statement.currency == "CHF"
+    assert [(ln.booking_date, ln.amount, ln.line) for ln in statement.lines] == [
+        (date(2024, 1, 1), Decimal("5000.00"), 2), (date(2024, 1, 5), Decimal("-25.50"), 3),
+        (date(2024, 1, 9), Decimal("-894.30"), 4), (date(2024, 1, 30), Decimal("75.00"), 7)]
+
+
+def test_zkbs_german_export_reads_belastung_and_gutschrift() -> None:
+    text = ('"Datum";"Buchungstext";"Whg";"Betrag Detail";"ZKB-Referenz";"Referenznummer";'
+            '"Belastung CHF";"Gutschrift CHF";"Valuta";"Saldo CHF";"Zahlungszweck";"Details"\n'
+            '"07.07.2026";"Belastung TWINT: SUTERS HOFMART AESCH ZH";"";"";"L113P1-1";"";'
+            '"6.50";"";"07.07.2026";"2108.86";"";""\n'
+            '"07.07.2026";"Gutschrift TWINT: EGLOFF, JULIA +41788086218";"";"";"L113R2-2";"";'
+            '"";"46.55";"07.07.2026";"2155.41";"";""\n')
+    assert [line[:2] for line in _read(text)] == [(date(2026, 7, 7), Decimal("-6.50")),
+                                                   (date(2026, 7, 7), Decimal("46.55"))]
+
+
+@pytest.mark.parametrize(("header", "mapping"), [
+    # A header that only starts with "Amount" yields to the debit and credit columns.
+    ("Date;Text;Amount in original currency;Debit;Credit", None),
+    # A whole amount header yields to a mapping that names the debit and credit columns.
+    ("Date;Text;Amount;Withdrawn;Received", {"debit": "Withdrawn", "credit": "Received"}),
+])
+def test_debit_and_credit_columns_win_over_another_amount(
+        header: str, mapping: dict[str, str] | None) -> None:
+    # The amount in another currency beside the account's debit and credit, as ZKB's "Amount
+    # details" beside its "Debit CHF" and "Credit CHF": the movement is the debit or credit.
+    text = (f"{header}\n05.01.2024;Card payment Paris;21.00;20.10;\n"
+            "06.01.2024;Refund;;;12.00\n")
+    [statement] = statement_csv.extract_csv(text.encode(), file="b.csv", currency="CHF",
+                                            mapping=mapping)
+    assert [ln.amount for ln in statement.lines] == [Decimal("-20.10"), Decimal("12.00")]
+
+
+_ING_DE = ("Umsatzanzeige;Datei erstellt am: 28.12.2018 16:57\n\n"
+           "IBAN;DE12 3456 7890 1234 5678 90\nKontoname;Girokonto\nBank;ING\n"
+           "Kunde;Max Mustermann\nZeitraum;28.12.2017 - 28.12.2018\nSaldo;150,00;EUR\n\n"
+           "Sortierung;Datum absteigend\n\n"
+           "In der CSV-Datei finden Sie alle bereits gebuchten Umsätze. Die vorgemerkten Umsätze "
+           "werden nicht aufgenommen, auch wenn sie in Ihrem Internetbanking angezeigt werden.\n\n"
+           "Buchung;Valuta;Auftraggeber/Empfänger;Buchungstext;Verwendungszweck;Saldo;Währung;"
+           "Betrag;Währung\n"
+           "28.12.2018;28.12.2018;PayDude (Europe) S.a.r.l. et Cie., S .C.A.;Lastschrift;"
+           "PP.1234.PP . Blumen Berther;150,00;EUR;-5,50;EUR\n"
+           "28.12.2018;28.12.2018;Karl Karlsen;Gutschrift aus Dauerauftrag;"
+           "Monatliche Ueberweisung;155,5;EUR;50,00;EUR\n"
+           "27.12.2018;27.12.2018;INFOPAY FISCAL SERVICES GMBH;Lastschrift;"
+           "OnlineTicket Neustadter Verkehr;105,50;EUR;-2,90;EUR\n")
+
+
+def test_ing_germany_states_its_iban_above_a_buchung_column() -> None:
+    data = _ING_DE.encode()
+    assert statement_csv.identify(data)
+    [statement] = statement_csv.extract_csv(data, file="ing.csv")
+    assert statement.account == "DE12345678901234567890"
+    assert [(ln.booking_date, ln.amount, ln.currency, ln.counterparty_name)
+            for ln in statement.lines] == [
+        (date(2018, 12, 28), Decimal("-5.50"), "EUR",
+         "PayDude (Europe) S.a.r.l. et Cie., S .C.A."),
+        (date(2018, 12, 28), Decimal("50.00"), "EUR", "Karl Karlsen"),
+        (date(2018, 12, 27), Decimal("-2.90"), "EUR", "INFOPAY FISCAL SERVICES GMBH")]
+    assert not check_statement(statement, file="ing.csv")
+    # A running balance that does not add up is refused: it is checked.
+    with pytest.raises(StatementError, match="balance"):
+        statement_csv.extract_csv(data.replace(b";155,5;", b";155,6;"), file="ing.csv")
+
+
+@pytest.mark.parametrize("preamble", [
+    "IBAN: DE12 3456 7890 1234 5678 90 BIC: INGDDEFFXXX\n",  # the IBAN's end is not clear
+    "Kontonummer/IBAN;Betrag\n",  # a header's words, no IBAN
+])
+def test_a_preamble_iban_not_written_alone_is_not_the_account(preamble: str) -> None:
+    text = preamble + "Buchung;Verwendungszweck;Betrag\n28.12.2018;Miete;-500,00\n"
+    [statement] = statement_csv.extract_csv(text.encode(), file="c.csv", currency="EUR")
+    assert statement.account == ""
+
+
+@pytest.mark.parametrize("description", [
+    "Payment to Account 1234567890", "TRANSFER TO SAVINGS ACCOUNT", "TRANSF A CUENTA 0012345678"])
+def test_a_transfer_to_an_account_names_no_payee(description: str) -> None:
+    text = f"Fecha;Descripción;Cargos;Abonos\n27/11/2026;{description};50000;\n"
+    [(_day, _amount, counterparty, _remittance)] = _read(text, currency="CLP")
+    assert counterparty is None

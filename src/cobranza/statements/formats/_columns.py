@@ -111,6 +111,8 @@ def find_columns(header: list[str], mapping: Mapping[str, str] | None, file: str
         named = fields[i]
         if named is not None and named not in found and i not in found.values():
             found[named] = i
+    by_start = {named for i in leading if (named := fields[i]) is not None
+                and found.get(named) == i} - set(mapping or {})
     if "date" not in found and "value_date" in found:
         found["date"] = found.pop("value_date")  # the movement's only date
     if TRANSFER_SIDES <= set(keys):
@@ -118,7 +120,7 @@ def find_columns(header: list[str], mapping: Mapping[str, str] | None, file: str
             "the file lists transfers, each with the amount that left one side and the amount "
             "that reached the other (Wise's transaction history), not an account's movements; "
             "export the account's statement instead"))
-    found = _money_columns(found, keys, set(mapping or {}))
+    found = _money_columns(found, keys, set(mapping or {}), by_start)
     if "date" not in found or not AMOUNTS & found.keys():
         raise StatementError(file, line, "", _(
             "the header has no date and amount columns (such as Fecha and Monto, or Cargo and"
@@ -126,10 +128,21 @@ def find_columns(header: list[str], mapping: Mapping[str, str] | None, file: str
     return found
 
 
-def _money_columns(found: dict[str, int], keys: list[str], named: set[str]) -> dict[str, int]:
+def _money_columns(found: dict[str, int], keys: list[str], named: set[str],
+                   by_start: set[str]) -> dict[str, int]:
     """Which column is a movement's amount: the net where a file has one (beside a gross amount
-    and a fee, as PayPal and Stripe write), a card issuer's charge (`CARD`); `named`: the fields
-    the mapping gives, never overridden."""
+    and a fee, as PayPal and Stripe write), a card issuer's charge (`CARD`), else debit and
+    credit columns over an amount the mapping does not name; `named`: the fields the mapping
+    gives, never overridden; `by_start`: the fields found by a header's start only."""
+    if "amount" not in named and named & {"debit", "credit"}:
+        # The mapping says the movement is in debit and credit columns: an amount (or net)
+        # the preset found is some other figure (Zürcher Kantonalbank's "Amount details").
+        found.pop("amount", None)
+        found.pop("net", None)
+    elif "amount" in by_start and found.keys() & {"debit", "credit"}:
+        # "Amount ..." beside debit and credit columns qualifies another figure (an amount in
+        # another currency, a collective payment's parts), not the movement's.
+        found.pop("amount")
     net = found.pop("net", None)
     if net is not None:
         if "amount" not in named:

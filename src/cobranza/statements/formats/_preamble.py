@@ -1,7 +1,7 @@
 """What the lines above a CSV or Excel export's header state about the statement: its account and
 its currency, as Chilean cartolas write them ("Cuenta Corriente N°: 0-000-9486738-0",
-"Moneda: PESOS DE CHILE"), for files whose rows name neither; and its opening and closing
-balances, from a "Saldos" block (Banco Santander Chile's cartola)."""
+"Moneda: PESOS DE CHILE") and ING Germany its IBAN, for files whose rows name neither; and its
+opening and closing balances, from a "Saldos" block (Banco Santander Chile's cartola)."""
 
 from __future__ import annotations
 
@@ -19,9 +19,20 @@ _STATED_ACCOUNT = re.compile(
     r"(?P<account>\d[\d .\-]{4,}[\dkK])", re.IGNORECASE)
 
 
+# An IBAN a preamble states, its label and the IBAN each a cell or after a colon (ING Germany:
+# "IBAN;DE12 3456 7890 1234 5678 90"), read without its spaces. The IBAN must end its cell: one
+# that other words follow ("IBAN: DE12 ... BIC: INGDDEFFXXX") is not taken, where it ends being
+# unclear; nor is "Kontonummer/IBAN", a header's words.
+_STATED_IBAN = re.compile(
+    r"(?:^|[,;\t\"])\s*iban(?=[\s\"]*[:;,\t])[\s\":;,\t]+"
+    r"(?P<iban>[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30})\"?\s*(?=[,;\t]|$)", re.IGNORECASE)
+
+
 def stated_account(preamble: list[str]) -> str | None:
     """The one account the lines above the header state, or None (none, or two)."""
     found = {m["account"].strip() for line in preamble for m in _STATED_ACCOUNT.finditer(line)}
+    found |= {"".join(m["iban"].split()).upper()
+              for line in preamble for m in _STATED_IBAN.finditer(line)}
     return found.pop() if len(found) == 1 else None
 
 

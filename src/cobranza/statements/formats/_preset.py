@@ -19,12 +19,16 @@ PRESET: dict[str, tuple[str, ...]] = {
              "fecha transaccion", "f operacion", "f contable", "dia", "data", "date",
              "booking date", "transaction date", "posting date", "completed date", "release date",
              "post date", "created", "settlement date", "operation date",
-             "buchungstag", "buchungsdatum", "datum", "transactiedatum"),
+             "buchungstag", "buchungsdatum", "datum", "transactiedatum",
+             # ING Germany's "Buchung" (beside "Valuta", the value date).
+             "buchung"),
     # A file whose only date is the value date (ING's "F. VALOR") is read by it (`_columns`).
     "value_date": ("fecha valor", "fecha de valor", "f valor", "fecha valuta", "value date",
                    "available on", "valutadatum", "wertstellung", "wert", "rentedatum",
                    "date de valeur", "data valuta"),
     # "Value" alone is NatWest's signed amount ("Value Date" is the value date).
+    # A header that only starts with one of these yields to debit and credit columns
+    # (`formats._columns`).
     "amount": ("monto", "importe", "amount", "valor", "value", "transaction amount",
                "total amount", "betrag", "umsatz", "bedrag", "transactiebedrag", "montant",
                "importo"),
@@ -44,16 +48,20 @@ PRESET: dict[str, tuple[str, ...]] = {
               "egreso", "egresos", "debit", "withdrawal", "withdrawals", "paid out",
               "cheques cargos", "cheques o cargos", "cheque o cargo", "cheques y otros cargos",
               "importe del debito", "importe de debito", "importe debito", "importe cargo",
-              "monto cargo", "monto cargos", "soll", "debet"),
+              "monto cargo", "monto cargos", "soll", "debet",
+              # Zürcher Kantonalbank's German export: "Belastung CHF", "Gutschrift CHF".
+              "belastung"),
     "credit": ("abono", "abonos", "credito", "creditos", "deposito", "depositos", "ingreso",
                "ingresos", "credit", "deposit", "deposits", "paid in", "depositos abonos",
                "depositos o abonos", "deposito o abono", "depositos y abonos", "depositos y abono",
                "importe del credito", "importe de credito", "importe credito", "importe abono",
-               "monto abono", "monto abonos", "haben"),
+               "monto abono", "monto abonos", "haben", "gutschrift"),
     # Where a file has two of these, the one listed first is read ("Description" over Chase's
     # "Details", which only says DEBIT or CREDIT; Lloyds' "Transaction Description" over its
     # "Transaction Type" code; the German purpose over the booking text).
     "description": ("descripcion", "detalle", "glosa", "description", "memo", "narrative",
+                    # Zürcher Kantonalbank's "Booking text" over its "Details" (an address).
+                    "booking text",
                     "details", "descricao", "historico", "transaction description",
                     "transaction type", "verwendungszweck", "buchungstext", "omschrijving",
                     "libelle", "descrizione"),
@@ -62,7 +70,7 @@ PRESET: dict[str, tuple[str, ...]] = {
     "concept": ("concepto", "concepto propio", "descripcion detallada", "descripcion larga",
                 "mas datos", "observaciones", "comentario", "subject", "note", "notes",
                 "mededelingen", "notifications", "vrije mededeling", "detail de l ecriture",
-                "dettagli"),
+                "dettagli", "payment purpose", "zahlungszweck"),
     "reference": ("referencia", "referencia numerica", "n documento", "no documento",
                   "nro documento", "numero documento", "numero de documento", "n doc", "no doc",
                   "nro doc", "documento", "docto nro", "nro docto", "n docto", "reference", "ref",
@@ -71,29 +79,47 @@ PRESET: dict[str, tuple[str, ...]] = {
                   "kundenreferenz", "betalingskenmerk"),
     # The payer's side, or the other party whatever the direction ("Name", "Payee" alone).
     # "Name" before "Counterparty": beside a name, bunq's and ING's "Counterparty" is an IBAN.
+    # German payers: DKB's "Zahlungspflichtige*r", Oberbank's "Auftraggebername"; ING
+    # Germany's "Auftraggeber/Empfänger" and DKB's older "Auftraggeber / Begünstigter" are the
+    # other party whatever the direction. Never "Auftraggeber" alone: it starts Oberbank's
+    # "Auftraggeber IBAN/Kto.Nr." and "Auftraggeber BIC/BLZ" too.
     "counterparty_name": ("nombre", "ordenante", "nombre ordenante", "payer", "payer name",
                           "name", "name description", "counterparty", "counter party",
                           "partner name",
                           "begunstigter auftraggeber", "beguenstigter zahlungspflichtiger",
-                          "name zahlungsbeteiligter", "naam tegenpartij", "naam omschrijving"),
+                          "name zahlungsbeteiligter", "naam tegenpartij", "naam omschrijving",
+                          "zahlungspflichtige r", "zahlungspflichtiger", "auftraggebername",
+                          "auftraggeber name", "auftraggeber empfanger",
+                          "auftraggeber empfaenger", "auftraggeber begunstigter",
+                          "auftraggeber beguenstigter"),
+    # "IBAN" alone is the other party's (DKB, Deutsche Bank; Consorsbank's "IBAN / Konto-Nr.");
+    # Oberbank's payer's is "Auftraggeber IBAN/Kto.Nr.", the payee's "Empfänger IBAN/Kto.Nr.".
     "counterparty_account": ("cuenta origen", "clabe", "cuenta ordenante", "cta ordenante",
                              "clabe ordenante", "counterparty account", "partner iban",
                              "iban kontonummer", "kontonummer iban", "iban zahlungsbeteiligter",
-                             "tegenrekening", "rekeningnummer tegenpartij"),
+                             "tegenrekening", "rekeningnummer tegenpartij", "iban",
+                             "auftraggeber iban", "iban auftraggeber"),
     "counterparty_tax_id": ("rut", "rfc", "rut ordenante", "rfc ordenante", "tax id"),
     # The payee's side (Santander México's "Nombre Beneficiario", Wise's "Payee Name"): the
     # counterparty of a debit. Next to a payer's column the payee on a credit is the account's
     # own holder; alone it is the counterparty of every line (`formats.csv._side`).
-    "payee_name": ("beneficiario", "nombre beneficiario", "payee", "payee name"),
+    # DKB's "Zahlungsempfänger*in", Oberbank's "Empfängername" and "Empfänger IBAN/Kto.Nr.".
+    "payee_name": ("beneficiario", "nombre beneficiario", "payee", "payee name",
+                   "zahlungsempfanger in", "zahlungsempfaenger in", "zahlungsempfanger",
+                   "zahlungsempfaenger", "empfangername", "empfaengername", "empfanger name",
+                   "empfaenger name"),
     "payee_account": ("clabe beneficiario", "cuenta beneficiario", "cta beneficiario",
-                      "cuenta destino", "payee account", "payee account number"),
+                      "cuenta destino", "payee account", "payee account number",
+                      "empfanger iban", "empfaenger iban", "iban empfanger", "iban empfaenger"),
     "payee_tax_id": ("rfc beneficiario", "rut beneficiario"),
     # The account a movement is on (Banorte's CUENTA, a multi-account export's column): the
     # statement's own, never the payer's. A payer's account learnt from it would tie every
     # line of the account to one customer.
     "account": ("cuenta", "numero de cuenta", "no de cuenta", "n de cuenta", "no cuenta",
                 "n cuenta", "nro cuenta", "account", "account number", "account no",
-                "auftragskonto", "iban auftragskonto", "rekening", "rekeningnummer", "iban bban"),
+                "auftragskonto", "iban auftragskonto", "rekening", "rekeningnummer", "iban bban",
+                # Commerzbank's own account: not the other party's "IBAN ..." (above).
+                "auftraggeberkonto", "iban auftraggeberkonto"),
     "spei_reference": ("clave de rastreo", "clave rastreo", "tracking key"),
     "transaction_id": ("id transaccion", "numero operacion", "n operacion", "nro operacion",
                        "numero de operacion", "nro de operacion", "n de operacion",
@@ -105,8 +131,9 @@ PRESET: dict[str, tuple[str, ...]] = {
     "balance": ("saldo", "balance", "balance amount", "partial balance", "running balance",
                 "running bal", "disponible"),
     # A movement's state, in exports that list pending or refused ones (Revolut, PayPal,
-    # Mercado Pago): those rows are not booked (`NOT_BOOKED`).
-    "status": ("estado", "estatus", "status", "state"),
+    # Mercado Pago, DKB): those rows are not booked (`NOT_BOOKED`). Sparkasse's CSV-CAMT
+    # states it in "Info".
+    "status": ("estado", "estatus", "status", "state", "info"),
     # A column that says whether an unsigned amount is a debit or a credit (Santander México's
     # "Cargo/Abono" of + and -, PayPal's "Balance Impact"): `formats.csv._signs`.
     "sign": ("cargo abono", "abono cargo", "cargo o abono", "c a", "a c", "debito credito",
@@ -119,16 +146,21 @@ PRESET: dict[str, tuple[str, ...]] = {
 # (HSBC México), which would otherwise be read as the counterparty's ("nombre ...").
 # Mercury's "Name On Card" is the account's own cardholder, not the merchant; PayPal's
 # "Reference Txn ID" another PayPal transaction's id, not the payer's reference.
+# Zürcher Kantonalbank's "Amount details" ("Betrag Detail") holds the parts of a collective
+# payment, not the movement's amount (its "Debit CHF" and "Credit CHF").
 OTHER = frozenset({"nombre de cuenta", "nombre de la cuenta", "nombre del banco", "nombre banco",
-                    "nombre del titular", "nombre titular", "name on card", "reference txn id"})
+                    "nombre del titular", "nombre titular", "name on card", "reference txn id",
+                    "amount details", "amount detail", "betrag detail", "betrag details"})
 
 
-# States of a row that the bank has not booked (normalised: lower case, no accents).
+# States of a row that the bank has not booked (normalised: lower case, no accents), the whole
+# cell: DKB's "Vorgemerkt" (booked: "Gebucht"), Sparkasse's "Umsatz vorgemerkt" ("Umsatz
+# gebucht"). A pending row is exported again once booked: read now, it would come in twice.
 NOT_BOOKED = frozenset({
     "pending", "pendiente", "in progress", "processing", "en proceso", "reverted", "revertido",
     "revertida", "reversed", "declined", "denied", "rechazado", "rechazada", "denegado",
     "denegada", "failed", "fallido", "fallida", "cancelled", "canceled", "cancelado",
-    "cancelada"})
+    "cancelada", "vorgemerkt", "umsatz vorgemerkt"})
 
 
 # The marks of a sign column (normalised; "+" and "-" as written). A lone "C" is a cargo

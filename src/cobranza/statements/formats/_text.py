@@ -104,11 +104,15 @@ _NAME_END = re.compile(
 # A RUT, an account or a date before the name: five digits or more, and only their punctuation.
 _NUMBER = re.compile(r"(?=(?:[.\-/Kk]*\d){5})[\d.\-/Kk]+")
 # What follows "DEPOSITO DE", "TRANSFERENCIA DE" or "ABONO DE" and starts no one's name (a name
-# taken from it would be learnt as an alias when a person confirms the line).
+# taken from it would be learnt as an alias when a person confirms the line). An account is
+# no one either: "Payment to Account 1234567890", "TRANSFER TO SAVINGS ACCOUNT".
 _NO_NAME = frozenset({"EFECTIVO", "INTERESES", "INTERES", "INTERÉS", "CHEQUE", "CHEQUES",
                       "DOCUMENTOS", "CAJA", "VALORES", "CASH", "FONDOS", "FUNDS", "SALDO",
                       "SALDOS", "REMUNERACIONES", "SUELDO", "SUELDOS", "NOMINA", "NÓMINA",
-                      "TERCEROS", "OTRO", "OTRA", "OTROS", "LINEA", "LÍNEA"})
+                      "TERCEROS", "OTRO", "OTRA", "OTROS", "LINEA", "LÍNEA",
+                      "ACCOUNT", "ACCOUNTS", "ACCT", "CUENTA", "CUENTAS", "CTA", "CTAS",
+                      "SAVINGS", "CHECKING", "AHORRO", "AHORROS", "TARJETA", "TARJETAS",
+                      "KONTO", "COMPTE", "CONTO", "REKENING"})
 
 
 def party_in(description: str | None, *, credit: bool) -> str | None:

@@ -34,6 +34,7 @@ from cobranza.importers.tabular import LINE, RowError, Table, detect_delimiter, 
 from cobranza.statements.formats._balances import BalanceBreak, check_running_balance
 from cobranza.statements.formats._cells import decimal_comma, month_first, written_currencies
 from cobranza.statements.formats._columns import (
+    AMOUNTS,
     FIELDS,
     MONEY,
     LayoutRefused,
@@ -279,9 +280,11 @@ def _table(file: str, header: list[str], rows: list[list[str]], columns: dict[st
     not_booked = 0
     date_at, status_at = columns.get("date"), columns.get("status") if statuses else None
     sign_at = columns.get("sign")
+    amounts_at = [i for field, i in columns.items() if field in AMOUNTS]
     end = footer(rows, date_at)
     for offset, row in enumerate(rows[:end]):
-        if not any(cell.strip() for cell in row) or summary(row, date_at):
+        if (not any(cell.strip() for cell in row) or summary(row, date_at)
+                or _detail(row, date_at, amounts_at)):
             continue
         if (status_at is not None and status_at < len(row)
                 and normalise_header(row[status_at]) in NOT_BOOKED) or (
@@ -307,6 +310,17 @@ def _table(file: str, header: list[str], rows: list[list[str]], columns: dict[st
 
 
 _DASHES = frozenset({"-", "\u2013", "\u2014"})
+
+
+def _detail(row: list[str], date_at: int | None, amounts_at: list[int]) -> bool:
+    """True for a row with neither a date nor an amount: the detail of the booking above it,
+    no movement of its own. Zürcher Kantonalbank lists a collective payment's parts under its
+    one dated booking of the total, each with its payee and its "Amount details" but no date,
+    debit or credit, and carries a booking's text over to undated lines; read, they would be
+    refused for want of a date, or counted twice."""
+    def empty(at: int | None) -> bool:
+        return at is None or at >= len(row) or _unguarded(row[at]) in ("", *_DASHES)
+    return empty(date_at) and all(empty(at) for at in amounts_at)
 
 
 def _unguarded(cell: str) -> str:
