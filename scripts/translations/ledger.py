@@ -19,7 +19,10 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
         "{option}: '{value}' no es una fecha; se esperaba AAAA-MM-DD",
     "--country: '{value}' is not supported by the demo; expected CL or MX":
         "--country: la demostración no admite '{value}'; se esperaba CL o MX",
-    "Imported {kind}: {n} rows": "Importado {kind}: {n} filas",
+    "Customers imported: {n}": "Clientes importados: {n}",
+    "Invoices imported: {n}": "Facturas importadas: {n}",
+    "Credit notes imported: {n}": "Notas de crédito importadas: {n}",
+    "Payments imported: {n}": "Pagos importados: {n}",
     "Aging as of {date}": "Antigüedad de saldos al {date}",
     "Currency": "Moneda",
     "current": "al día",

@@ -164,3 +164,12 @@ def test_a_legal_maximum_rate_caps_late_interest(sqlite_url: str, tmp_path: Path
     assert statement["totals"]["CLP"]["accrued_interest"] == "1170"
     capped = {d["number"]: d["interest_capped"] for d in statement["documents"]}
     assert capped == {"F001": True, "F002": False}
+
+
+def test_the_demo_names_what_it_imports_in_spanish(tmp_path: Path) -> None:
+    out = cli("sqlite://", "demo", "--customers", "12", "--file", str(tmp_path / "d.db"),
+              lang="es").stdout
+    for said in ("Clientes importados: 12", "Facturas importadas: ", "Notas de crédito importadas: ",
+                 "Pagos importados: "):
+        assert said in out
+    assert "Importado" not in out and "credit-notes" not in out

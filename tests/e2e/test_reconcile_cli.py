@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from cobranza.core.references import invoice_reference, printed
 from cobranza.db import make_engine, unit_of_work
@@ -80,3 +83,46 @@ def test_reconcile_auto_json_then_review_and_decide(db: str) -> None:
 def test_the_table_is_in_spanish(db: str) -> None:
     out = cli(db, "reconcile", "--auto", lang="es").stdout
     assert "aplicado" in out and "por revisar" in out
+
+
+def test_review_reads_the_evidence_in_the_users_language(db: str) -> None:
+    ok(db, "reconcile", "--auto")
+    review = json.loads(ok(db, "reconcile", "review", "--format", "json").stdout)
+    best = review[0]["suggestions"][0]
+    assert "name" in best["evidence"]  # the JSON keeps the machine keys
+    es = cli(db, "reconcile", "review", lang="es").stdout
+    assert "nombre del pagador" in es and "name" not in es
+    en = cli(db, "reconcile", "review").stdout
+    assert "payer's name" in en
+    assert f"({best['confidence']}: " in en
+
+
+def test_review_json_is_serialised_as_the_api_serialises_it(db: str) -> None:
+    ok(db, "reconcile", "--auto")
+    engine = make_engine(db)
+    with engine.begin() as conn:  # a line the bank gave no transaction id
+        conn.execute(text("UPDATE bank_transactions SET transaction_id = NULL "
+                          "WHERE transaction_id = 'T1'"))
+    engine.dispose()
+    review = json.loads(ok(db, "reconcile", "review", "--format", "json").stdout)
+    assert review[0]["transaction_id"] == str(review[0]["line"])  # the line's id, as the API
+    for s in review[0]["suggestions"]:
+        assert re.fullmatch(r"[01]\.\d{3}", s["confidence"])
+        assert s["fit"] and s["evidence"]
+        assert all(isinstance(v, str) and Decimal(v) > 0 for v in s["evidence"].values())
+
+
+def test_the_timeline_tells_a_matched_payment_in_spanish(db: str) -> None:
+    ok(db, "reconcile", "--auto")
+    line = str(json.loads(ok(db, "reconcile", "review", "--format", "json").stdout)[0]["line"])
+    ok(db, "reconcile", "confirm", line, "--user", "ana")
+    ok(db, "reconcile", "reverse", line)
+    out = cli(db, "timeline", "M002", lang="es").stdout
+    assert "pago aplicado" in out and "pago revertido" in out
+    # Money in the Mexican company's own format (es_MX), not minor units.
+    assert "$5,000.00" in out
+    assert "amount=" not in out and "500000" not in out
+    assert "aplicado a la factura B-2001" in out and "sugerencia confirmada" in out
+    stored = json.loads(ok(db, "timeline", "M002", "--format", "json").stdout)
+    matched = next(e for e in stored if e["kind"] == "payment_matched")
+    assert matched["payload"]["amount"] == 500000  # what is stored is unchanged

@@ -254,4 +254,4 @@ def timeline(customer_id: str, session: SessionDep, org: OrgDep) -> list[Timelin
                                    "msg": _("unknown customer '{value}'", value=customer_id)}])
     entries = repository.timeline_entries(session, org_id=org.id, customer_id=customer.id)
     return [TimelineEntryOut(**line.to_json())
-            for line in render.lines(entries, zone=org.timezone)]
+            for line in render.lines(entries, zone=org.timezone, locale=org.locale)]

@@ -43,6 +43,15 @@ STEPS: tuple[tuple[str, Preparer], ...] = (
 NAMES = {"CL": "Comercial Demo SpA", "MX": "Comercializadora Demo S.A. de C.V."}
 
 
+def imported_label(kind: str, n: int) -> str:
+    """What one of the demo's imports (a `STEPS` kind) brought in, in the reader's language."""
+    labels = {"customers": _("Customers imported: {n}", n=n),
+              "invoices": _("Invoices imported: {n}", n=n),
+              "credit-notes": _("Credit notes imported: {n}", n=n),
+              "payments": _("Payments imported: {n}", n=n)}
+    return labels.get(kind, f"{kind}: {n}")
+
+
 @app.command()
 def demo(
     country: Annotated[str, typer.Option(help="CL (Chile, CLP) or MX (Mexico, MXN).")] = "CL",
@@ -77,7 +86,7 @@ def demo(
                                      prepare=prepare, display_name=paths[kind].name)
                 if not outcome.ok:  # a generator bug, never the user's: show it plainly
                     fail("\n".join(str(e) for e in outcome.errors[:20]))
-                console.print(_("Imported {kind}: {n} rows", kind=kind, n=outcome.new))
+                console.print(imported_label(kind, outcome.new))
         extract = _bank_statement(session, org=org, file=file, today=today, seed=seed,
                                   stamp=stamp)
         report = aging.compute(session, org_id=org.id, as_of=today)

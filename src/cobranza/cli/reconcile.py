@@ -15,7 +15,7 @@ from cobranza.cli.app import EXIT_INVALID, app, console, fail, ledger, now
 from cobranza.config import load_settings
 from cobranza.core.money import minor_to_str
 from cobranza.i18n import _
-from cobranza.reconciliation.schemas import lines_json
+from cobranza.reconciliation.schemas import lines_json, stored_suggestions
 from cobranza.reconciliation.service import (
     Part,
     ReviewError,
@@ -89,16 +89,58 @@ def _table(lines: list[dict[str, Any]]) -> None:
                     ignored=counts.get("ignored", 0)))
 
 
+def evidence_label(kind: str) -> str:
+    """A piece of a suggestion's evidence as the user reads it (`name` -> payer's name)."""
+    return {
+        "rf_invoice": _("RF reference of the invoice"),
+        "rf_customer": _("RF reference of the customer"),
+        "clabe": _("customer's CLABE"),
+        "tax_id": _("payer's tax ID"),
+        "account": _("payer's account, paid from before"),
+        "alias": _("payer's name, confirmed before"),
+        "invoice_number": _("invoice number in the remittance"),
+        "invoice_digits": _("invoice number's digits in the remittance"),
+        "name": _("payer's name"),
+        "amount_only": _("only the amount of an open invoice"),
+    }.get(kind, kind.replace("_", " "))
+
+
+def fit_label(kind: str) -> str:
+    """How a suggestion's amount fits the invoices, as the user reads it."""
+    return {
+        "exact": _("exact amount"),
+        "subset": _("sum of invoices"),
+        "all": _("all open invoices"),
+        "oldest": _("oldest invoices"),
+        "discount": _("with early-payment discount"),
+        "less_fee": _("less a bank fee"),
+        "partial": _("partial payment"),
+        "over": _("more than owed"),
+        "on_account": _("on account"),
+        "undetermined": _("invoices not determined"),
+    }.get(kind, kind.replace("_", " "))
+
+
+def _reasons(suggestion: dict[str, Any]) -> str:
+    """The evidence and the amount's fit behind a suggestion, in the user's language."""
+    evidence = ", ".join(evidence_label(kind) for kind in suggestion["evidence"])
+    fit = fit_label(suggestion["fit"]) if suggestion.get("fit") else ""
+    return "; ".join(x for x in (evidence, fit) if x)
+
+
 @reconcile_app.command("review")
 def review_cmd(ctx: typer.Context, format_: FormatOption = Format.TABLE) -> None:
     """The lines waiting for a person, each with its top 3 suggestions and their evidence."""
     with ledger(ctx) as (session, org):
-        rows = [{"line": t.id, "transaction_id": t.transaction_id, "date":
-                 t.booking_date.isoformat(), "amount": minor_to_str(t.amount, t.currency),
-                 "currency": t.currency, "counterparty": t.counterparty_name,
-                 "account": t.counterparty_account, "remittance": t.remittance,
-                 "suggestions": json.loads(t.suggestions or "[]")}
-                for t in review_queue(session, org_id=org.id)]
+        # As the API's review queue (`reconciliation.api.review`): the line's id where the
+        # bank gave no transaction id, confidences and evidence as decimal strings.
+        rows: list[dict[str, Any]] = [
+            {"line": t.id, "transaction_id": t.transaction_id or str(t.id),
+             "date": t.booking_date.isoformat(), "amount": minor_to_str(t.amount, t.currency),
+             "currency": t.currency, "counterparty": t.counterparty_name,
+             "account": t.counterparty_account, "remittance": t.remittance,
+             "suggestions": stored_suggestions(t.suggestions)}
+            for t in review_queue(session, org_id=org.id)]
     if format_ is Format.JSON:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         return
@@ -110,7 +152,7 @@ def review_cmd(ctx: typer.Context, format_: FormatOption = Format.TABLE) -> None
     for row in rows:
         shown = "\n".join(
             f"{n}. {s['customer_id']} {', '.join(s['invoice_numbers'])} ({s['confidence']}: "
-            f"{', '.join(s['evidence'])})" for n, s in enumerate(row["suggestions"], 1))
+            f"{_reasons(s)})" for n, s in enumerate(row["suggestions"], 1))
         table.add_row(str(row["line"]), row["date"], f"{row['amount']} {row['currency']}",
                       row["counterparty"] or "", (row["remittance"] or "")[:40], shown)
     console.print(table)

@@ -32,7 +32,7 @@ def timeline_cmd(
         if found is None:
             refuse(NotFound("customer", _("unknown customer '{value}'", value=customer)))
         entries = repository.timeline_entries(session, org_id=org.id, customer_id=found.id)
-        shown = render.lines(entries, zone=org.timezone)
+        shown = render.lines(entries, zone=org.timezone, locale=org.locale)
     if fmt is Format.JSON:
         typer.echo(json.dumps([line.to_json() for line in shown], ensure_ascii=False, indent=1))
         return

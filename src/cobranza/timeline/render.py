@@ -11,12 +11,14 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from cobranza.accounts.service import dispute_reason_label
-from cobranza.i18n import _, ngettext
+from cobranza.i18n import _, current_language, ngettext, normalise_language
 from cobranza.models import ActivityEntry
+from cobranza.reports.render import money
 
 Payload = Mapping[str, Any]
 
@@ -33,6 +35,8 @@ def kind_label(kind: str) -> str:
         "message_bounced": _("message bounced"), "message_cancelled": _("message cancelled"),
         "delivery": _("delivery"), "action_planned": _("action planned"),
         "handoff": _("agency hand-off"), "credit_block": _("credit block"),
+        "payment_matched": _("payment applied"),
+        "payment_unmatched": _("payment reversed"),
     }
     return labels.get(kind, kind.replace("_", " "))
 
@@ -139,6 +143,61 @@ def _posting(p: Payload) -> str:
              invoice=p.get("invoice") or "-", amount=_amount(p))
 
 
+def reader_locale(locale: str | None = None) -> str:
+    """The Babel locale amounts are written in: `locale` (the organisation's, e.g. es_CL) when
+    it is in the reader's language, else the reader's language itself."""
+    lang = current_language()
+    return locale if locale and normalise_language(locale) == lang else lang
+
+
+def _minor_money(p: Payload, locale: str | None) -> str:
+    """An amount stored in minor units (`amount`, `currency`), formatted for the reader."""
+    value, currency = p.get("amount"), str(p.get("currency") or "")
+    if not isinstance(value, int) or isinstance(value, bool):
+        return _amount(p)
+    try:
+        return money(value, currency, reader_locale(locale))
+    except ValueError:  # a currency cobranza does not know (UnknownCurrency): as stored
+        return f"{value} {currency}".strip()
+
+
+def match_method_label(method: str, confidence: object = None) -> str:
+    """How a bank line came to be applied (`auto`, `confirmed`, `picked`, `split`, `manual`)."""
+    if method == "auto":
+        try:
+            shown = str(Decimal(str(confidence)).quantize(Decimal("0.001")))
+        except (InvalidOperation, ValueError):
+            return _("matched automatically")
+        return _("matched automatically with confidence {confidence}", confidence=shown)
+    labels = {"confirmed": _("suggestion confirmed by a person"),
+              "picked": _("another suggestion picked by a person"),
+              "split": _("split among customers by a person"),
+              "manual": _("assigned by a person")}
+    return labels.get(method, method)
+
+
+def _payment_matched(p: Payload, locale: str | None = None) -> str:
+    invoices = [str(n) for n in p.get("invoices") or []]
+    facts = {"amount": _minor_money(p, locale), "date": p.get("date", ""),
+             "transaction": p.get("transaction", "")}
+    if invoices:
+        text = ngettext("{amount} received on {date} (bank transaction {transaction}) "
+                        "applied to invoice {invoices}",
+                        "{amount} received on {date} (bank transaction {transaction}) "
+                        "applied to invoices {invoices}", len(invoices),
+                        invoices=", ".join(invoices), **facts)
+    else:
+        text = _("{amount} received on {date} (bank transaction {transaction}) applied "
+                 "on account", **facts)
+    method = str(p.get("method") or "")
+    return f"{text}; {match_method_label(method, p.get('confidence'))}" if method else text
+
+
+def _payment_unmatched(p: Payload) -> str:
+    return _("the match of bank line {line} was reversed; its invoices owe again what it paid",
+             line=p.get("line", "?"))
+
+
 def _generic(p: Payload) -> str:
     return " ".join(f"{k}={v}" for k, v in sorted(p.items())
                     if isinstance(v, str | int | float | bool) and len(str(v)) <= 60)
@@ -147,14 +206,17 @@ def _generic(p: Payload) -> str:
 _SUMMARIES: dict[str, Callable[[Payload], str]] = {
     "promise": _promise, "dispute": _dispute, "pause": _pause, "extension": _extension,
     "payment_plan": _plan, "contact": _contact, "satisfaction": _satisfaction,
-    "call_logged": _call, "posting": _posting,
+    "call_logged": _call, "posting": _posting, "payment_unmatched": _payment_unmatched,
 }
 _MESSAGE_KINDS = ("message_sent", "letter_written", "webhook_sent", "message_failed",
                   "message_bounced", "message_cancelled", "delivery", "action_planned")
 
 
-def summary(kind: str, payload: Payload) -> str:
-    """A readable one-line summary of an entry."""
+def summary(kind: str, payload: Payload, *, locale: str | None = None) -> str:
+    """A readable one-line summary of an entry; money in `locale` when it is in the reader's
+    language (`reader_locale`)."""
+    if kind == "payment_matched":
+        return _payment_matched(payload, locale)
     if kind in _SUMMARIES:
         return _SUMMARIES[kind](payload)
     if kind in _MESSAGE_KINDS:
@@ -189,13 +251,14 @@ class TimelineLine:
                 "actor": self.actor, "summary": self.summary, "payload": self.payload}
 
 
-def lines(entries: Iterable[ActivityEntry], *, zone: str) -> list[TimelineLine]:
-    """Entries as timeline lines, in the order given."""
+def lines(entries: Iterable[ActivityEntry], *, zone: str,
+          locale: str | None = None) -> list[TimelineLine]:
+    """Entries as timeline lines, in the order given; `locale` as in `summary`."""
     tz = ZoneInfo(zone)
     shown: list[TimelineLine] = []
     for entry in entries:
         payload = json.loads(entry.payload)
         shown.append(TimelineLine(entry.seq, entry.at.astimezone(tz), entry.kind, entry.actor,
-                                  summary(entry.kind, payload), payload,
+                                  summary(entry.kind, payload, locale=locale), payload,
                                   content(entry.kind, payload)))
     return shown

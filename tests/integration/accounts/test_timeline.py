@@ -126,3 +126,29 @@ def test_summaries_of_entries_other_parts_write() -> None:
             "blocked=True")
         assert render.content("message_bounced", bounced) is None
         assert render.content("message_sent", {"subject": "S", "text": "T"}) == "S\nT"
+
+
+def test_a_reconciled_payment_reads_as_money_in_both_languages() -> None:
+    # As reconciliation.apply stores it: the amount in minor units, the confidence a string.
+    matched = {"transaction": "T7", "date": "2026-03-30", "amount": 98010, "currency": "USD",
+               "invoices": ["F001", "F002"], "method": "auto", "confidence": "0.97"}
+    with language("en"):
+        assert render.kind_label("payment_matched") == "payment applied"
+        assert render.summary("payment_matched", matched) == (
+            "$980.10 received on 2026-03-30 (bank transaction T7) applied to invoices F001, "
+            "F002; matched automatically with confidence 0.970")
+        assert render.summary("payment_unmatched", {"line": 7}) == (
+            "the match of bank line 7 was reversed; its invoices owe again what it paid")
+    with language("es"):
+        assert render.kind_label("payment_matched") == "pago aplicado"
+        assert render.kind_label("payment_unmatched") == "pago revertido"
+        assert render.summary("payment_matched", matched, locale="es_CL") == (
+            "US$980,10 recibido el 2026-03-30 (transacción bancaria T7) aplicado a las facturas "
+            "F001, F002; conciliado automáticamente con confianza 0.970")
+        one = matched | {"invoices": ["F001"], "method": "manual", "amount": 1500000,
+                         "currency": "CLP"}
+        assert render.summary("payment_matched", one, locale="en_US") == (
+            "1.500.000\u00a0CLP recibido el 2026-03-30 (transacción bancaria T7) aplicado a la "
+            "factura F001; asignado por una persona")  # an English locale: the reader's
+        assert render.summary("payment_matched", one | {"invoices": []}).endswith(
+            "aplicado a cuenta; asignado por una persona")
