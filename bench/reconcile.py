@@ -153,8 +153,21 @@ def _oldest_first(amount: int, own: list[int], invoices: list[Invoice]) -> tuple
 
 def payment_line(rng: random.Random, customers: list[Customer], invoices: list[Invoice],
                  by_customer: dict[int, list[int]], n: int) -> Line:
-    """One customer's payment of one or more of its open invoices, labelled."""
+    """One customer's payment of one or more of its open invoices, labelled.
+
+    `by_customer` holds each customer's invoices not yet paid by an earlier line: a business's
+    customers pay an invoice once (the matcher sends a second payment of one to review,
+    `matcher.one_claim_each`); what a line pays is taken out of it.
+    """
     cust_ix = invoices[rng.randrange(len(invoices))].customer
+    for _attempt in range(100):
+        if by_customer.get(cust_ix):
+            break
+        cust_ix = invoices[rng.randrange(len(invoices))].customer
+    else:  # most invoices paid already: any customer still owing
+        cust_ix = next((c for c, own in by_customer.items() if own), cust_ix)
+        if not by_customer.get(cust_ix):
+            raise ValueError("more payments than open invoices: give more --open-invoices")
     own = sorted(by_customer[cust_ix], key=lambda i: invoices[i].due)
     k = 1 if rng.random() < 0.8 or len(own) == 1 else rng.randint(2, min(3, len(own)))
     chosen_ix = own[:k] if rng.random() < 0.5 else sorted(rng.sample(own, k))
@@ -182,6 +195,8 @@ def payment_line(rng: random.Random, customers: list[Customer], invoices: list[I
     if "partial" in line.tags and not {"number", "rf"} & set(line.tags):
         # A partial payment that names no invoice settles the oldest first (DOMAIN.md).
         line.label_invoices = _oldest_first(line.amount, own, invoices)
+    paid = set(line.label_invoices)
+    by_customer[cust_ix] = [i for i in by_customer[cust_ix] if i not in paid]
     return line
 
 

@@ -41,4 +41,53 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
         "la línea bancaria {line} está aplicada; revértala primero",
     "bank line {line} has no match to reverse":
         "la línea bancaria {line} no tiene una conciliación que revertir",
+    "no invoice {number}": "no existe la factura {number}",
+    "invoice {number} is not customer {code}'s": "la factura {number} no es del cliente {code}",
+    "invoice {number} is in {invoice_currency}, the line in {currency}":
+        "la factura {number} está en {invoice_currency} y la línea en {currency}",
+    "invoice {number} is paid already": "la factura {number} ya está pagada",
+    # `reconcile review`: the evidence behind a suggestion and how its amount fits
+    "RF reference of the invoice": "referencia RF de la factura",
+    "RF reference of the customer": "referencia RF del cliente",
+    "customer's CLABE": "CLABE del cliente",
+    "payer's tax ID": "RUT/RFC del pagador",
+    "payer's account, paid from before": "cuenta del pagador, usada en pagos anteriores",
+    "payer's name, confirmed before": "nombre del pagador, confirmado antes",
+    "invoice number in the remittance": "número de factura en la glosa",
+    "invoice number's digits in the remittance": "dígitos del número de factura en la glosa",
+    "payer's name": "nombre del pagador",
+    "only the amount of an open invoice": "solo el monto de una factura abierta",
+    "exact amount": "monto exacto",
+    "sum of invoices": "suma de facturas",
+    "all open invoices": "todas las facturas abiertas",
+    "oldest invoices": "facturas más antiguas",
+    "with early-payment discount": "con descuento por pronto pago",
+    "less a bank fee": "menos una comisión bancaria",
+    "partial payment": "pago parcial",
+    "more than owed": "más de lo adeudado",
+    "on account": "a cuenta",
+    "invoices not determined": "facturas sin determinar",
+    # the customer's timeline: a bank line applied, and taken back
+    "payment applied": "pago aplicado",
+    "payment reversed": "pago revertido",
+    "matched automatically": "conciliado automáticamente",
+    "matched automatically with confidence {confidence}":
+        "conciliado automáticamente con confianza {confidence}",
+    "suggestion confirmed by a person": "sugerencia confirmada por una persona",
+    "another suggestion picked by a person": "otra sugerencia elegida por una persona",
+    "split among customers by a person": "dividido entre clientes por una persona",
+    "assigned by a person": "asignado por una persona",
+    ("{amount} received on {date} (bank transaction {transaction}) applied to invoice "
+     "{invoices}",
+     "{amount} received on {date} (bank transaction {transaction}) applied to invoices "
+     "{invoices}"):
+        ("{amount} recibido el {date} (transacción bancaria {transaction}) aplicado a la "
+         "factura {invoices}",
+         "{amount} recibido el {date} (transacción bancaria {transaction}) aplicado a las "
+         "facturas {invoices}"),
+    "{amount} received on {date} (bank transaction {transaction}) applied on account":
+        "{amount} recibido el {date} (transacción bancaria {transaction}) aplicado a cuenta",
+    "the match of bank line {line} was reversed; its invoices owe again what it paid":
+        "se revirtió la conciliación de la línea bancaria {line}; sus facturas vuelven a deber "
+        "lo que pagó",
 }

@@ -473,15 +473,17 @@ def decide(suggestions: Sequence[Suggestion]) -> tuple[str, list[Suggestion]]:
         return "review", ranked
     if loose(best) and any(close_to(best, s.identity) for s in others):
         # Customers the evidence names about as well (namesakes) are told apart by the amount
-        # only: an amount some invoices' total less a fee, or a part of one, is no proof.
+        # only: an amount some invoices' total less a fee, a part of one, or the total of a
+        # few found among many (a round amount, often), is no proof.
         return "review", ranked
     return "applied", ranked
 
 
 def loose(suggestion: Suggestion) -> bool:
-    """True when the amount fits only loosely (a fee deducted, a partial payment) and nothing
-    named the invoices (`score`)."""
-    return suggestion.fit.kind in LOOSE and not any(
+    """True when the amount fits only loosely (a fee deducted, a partial payment, a combination
+    of invoices searched for) and nothing named the invoices (`score`): between namesakes, a
+    fit another customer's invoices could make by chance."""
+    return (suggestion.fit.kind in LOOSE or suggestion.fit.kind == "subset") and not any(
         kind in _NAMING for kind, _strength in suggestion.evidence)
 
 

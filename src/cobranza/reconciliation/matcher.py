@@ -23,6 +23,7 @@ from cobranza.core.matching import (
     clear_of,
     close_to,
     decide,
+    fit_amount,
     loose,
     name_strength,
     suggest,
@@ -228,6 +229,12 @@ def match_line(line: LineRow, index: LedgerIndex, *, refs: Sequence[references.D
                 leader.confidence, -leader.customer_id):
             leader = suggestion
     status, top = decide(suggestions)
+    if status == "applied" and any(d.kind == "invoice" and d.id in owners
+                                   and d.id not in index.open_ids for d in refs):
+        # The reference names one of our invoices that is paid already: a second payment of
+        # it, or money for something else. A person decides; it is never put on another
+        # invoice of the customer unseen.
+        status = "review"
     return Verdict(line, status, top)
 
 
@@ -263,6 +270,73 @@ def match_lines(lines: Sequence[LineRow], index: LedgerIndex, *,
     parts = across_processes(work, len(lines), workers=workers, pack=_pack, unpack=unpack,
                              least=PARALLEL_LEAST, ahead=find_numbers)
     return [v for part in parts for v in part]
+
+
+# Fits that settle their invoices whole (a partial leaves the rest open; on account names none).
+_SETTLES = frozenset({"exact", "subset", "all", "oldest", "discount", "less_fee", "over"})
+_NAMING = frozenset({"rf_invoice", "invoice_number", "invoice_digits"})
+
+
+def one_claim_each(verdicts: Sequence[Verdict], index: LedgerIndex,
+                   fee: FeeTolerance) -> list[Verdict]:
+    """The verdicts, with each applied line fitted to what the lines applied before it in the
+    same call (by booking day, then id) left open.
+
+    Each line is matched against the ledger as it stood before the call: two payments of one
+    invoice would both fit it. Where an earlier line took the invoices a later one fits, the
+    later one's amount is fitted again to the customer's invoices still open (two equal
+    payments of two equal invoices: the second settles the second invoice). If it fits none the
+    same way, or it named the taken invoice (by reference or number: a customer paying twice),
+    it goes to a person, instead of the money landing as an unexplained credit.
+    """
+    taken: dict[int, int] = {}  # invoice id -> taken by the lines applied so far
+    changed: dict[int, Verdict] = {}
+    for v in sorted((v for v in verdicts if v.status == "applied"),
+                    key=lambda v: (v.line.booking_day, v.line.id)):
+        best = v.suggestions[0]
+        if not best.fit.invoice_ids:
+            continue
+        items = index.owed_by(best.customer_id)
+        fit = best.fit
+        if _clashes(fit, v.line.amount, items, taken):
+            named = any(kind in _NAMING for kind, _strength in best.evidence)
+            left = [item._replace(open=item.open - taken.get(item.invoice_id, 0))
+                    for item in items if item.open > taken.get(item.invoice_id, 0)]
+            again = fit_amount(v.line.amount, left, day=v.line.booking_day, fee=fee,
+                               ordered=True)
+            if named or not again.certain or again.kind != fit.kind:
+                changed[v.line.id] = v._replace(status="review")
+                continue
+            fit = again
+            changed[v.line.id] = v._replace(suggestions=[
+                best._replace(invoice_ids=again.invoice_ids, fit=again), *v.suggestions[1:]])
+        _take(fit, v.line.amount, items, taken)
+    return [changed.get(v.line.id, v) for v in verdicts]
+
+
+def _clashes(fit: Fit, amount: int, items: Sequence[OpenItem], taken: dict[int, int]) -> bool:
+    """True when earlier lines took what this fit needs: any of the invoices it settles whole
+    or puts money on account of (oldest first: the next ones are then the oldest), or more of
+    a partial's invoices than they still owe."""
+    if fit.kind != "partial":
+        return any(taken.get(i, 0) for i in fit.invoice_ids)
+    owed = {item.invoice_id: item.open for item in items}
+    return amount > sum(owed.get(i, 0) - taken.get(i, 0) for i in fit.invoice_ids)
+
+
+def _take(fit: Fit, amount: int, items: Sequence[OpenItem], taken: dict[int, int]) -> None:
+    """Mark what the line's fit takes: its invoices whole, or its amount oldest first (a
+    partial payment, money on account)."""
+    owed = {item.invoice_id: item.open for item in items}
+    if fit.kind in _SETTLES:
+        for i in fit.invoice_ids:
+            taken[i] = owed.get(i, 0)
+        return
+    left = amount
+    for i in fit.invoice_ids:
+        part = min(left, owed.get(i, 0) - taken.get(i, 0))
+        taken[i] = taken.get(i, 0) + part
+        left -= part
 
 
 def _pack(verdicts: list[Verdict]) -> bytes:

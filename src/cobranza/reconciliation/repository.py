@@ -156,3 +156,23 @@ def _invoice_column(session: Session, column: str, *, org_id: int,
             session, f"SELECT id, org_id, {column} FROM invoices WHERE id IN ({marks})", chunk)
             if org == org_id)
     return out
+
+
+def reversed_lines(session: Session, *, org_id: int) -> set[int]:
+    """The lines a person took a match back from (they are not applied again unasked)."""
+    return {r[0] for r in fetch(session, "SELECT DISTINCT transaction_id FROM "
+                                         "reconciliation_matches WHERE org_id = {m} "
+                                         "AND reversed_at IS NOT NULL", (org_id,))}
+
+
+def invoices_named(session: Session, *, org_id: int,
+                   numbers: Sequence[str]) -> list[tuple[str, int, str, int]]:
+    """(number, customer id, currency, open amount) of the invoices with these numbers."""
+    if not numbers:
+        return []
+    marks = ", ".join(["{m}"] * len(numbers))
+    return fetch(session, "SELECT i.number, i.customer_id, i.currency, CAST(i.amount - "
+                          "COALESCE((SELECT SUM(a.amount) FROM allocations a WHERE a.org_id = "
+                          "i.org_id AND a.invoice_id = i.id), 0) AS BIGINT) FROM invoices i "
+                          f"WHERE i.org_id = {{m}} AND i.number IN ({marks})",
+                 (org_id, *numbers))

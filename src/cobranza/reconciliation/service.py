@@ -12,22 +12,28 @@ from decimal import Decimal
 from functools import lru_cache
 
 import orjson
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from cobranza import bulk
 from cobranza.batching import collector_paused, forked
 from cobranza.core import references
 from cobranza.core.matching import FeeTolerance, Suggestion
-from cobranza.core.money import minor_to_str, to_minor
+from cobranza.core.money import fits_currency, minor_to_str, to_minor
 from cobranza.i18n import _
 from cobranza.ledger.replay import OpenItems
-from cobranza.models import BankStatement, BankTransaction, Customer, CustomerAlias
+from cobranza.models import (
+    BankStatement,
+    BankTransaction,
+    Customer,
+    CustomerAlias,
+    ReconciliationMatch,
+)
 from cobranza.models.base import day_number
 from cobranza.reconciliation import repository as repo
 from cobranza.reconciliation.apply import Application, apply_all, reverse_line
 from cobranza.reconciliation.index import LedgerIndex, Spelled, compact, name_key, spell
-from cobranza.reconciliation.matcher import Verdict, match_lines, references_in
+from cobranza.reconciliation.matcher import Verdict, match_lines, one_claim_each, references_in
 from cobranza.reconciliation.repository import CustomerRow, LineRow
 
 DEFAULT_FEE_PCT = Decimal("1.5")
@@ -99,10 +105,15 @@ def _reconcile(session: Session, *, org_id: int, now: datetime, auto: bool,
         cap = FEE_CAPS.get(currency)
         fee = FeeTolerance(fee_pct, None if cap is None else to_minor(cap, currency))
         mine = [ln for ln in lines if ln.currency == currency]
-        outcome.verdicts.extend(match_lines(mine, indexes[currency], refs=refs, owners=owners,
-                                            fee=fee, complete=not auto, workers=workers))
+        outcome.verdicts.extend(one_claim_each(
+            match_lines(mine, indexes[currency], refs=refs, owners=owners, fee=fee,
+                        complete=not auto, workers=workers), indexes[currency], fee))
         clock = _lap(outcome, "match", clock)
     outcome.verdicts.sort(key=lambda v: v.line.id)
+    # A line whose match a person reversed waits for a person again.
+    taken_back = repo.reversed_lines(session, org_id=org_id)
+    outcome.verdicts = [v._replace(status="review") if v.status == "applied"
+                        and v.line.id in taken_back else v for v in outcome.verdicts]
     _name_invoices(session, org_id=org_id, outcome=outcome, indexes=indexes)
     if not auto:
         outcome.verdicts = [v._replace(status="review") if v.status == "applied" else v
@@ -254,7 +265,14 @@ def decide_line(session: Session, *, org_id: int, line_id: int, parts: Sequence[
                                                          Customer.code == part.customer))
         if customer is None:
             raise ReviewError(_("unknown customer '{code}'", code=part.customer))
+        if part.amount is not None and not fits_currency(part.amount, t.currency):
+            raise ReviewError(_("'{value}' has more decimals than {currency} allows",
+                                value=part.amount, currency=t.currency))
         amount = t.amount if part.amount is None else to_minor(part.amount, t.currency)
+        if amount <= 0:
+            raise ReviewError(_("'{value}' is not a positive amount", value=part.amount))
+        _check_invoices(session, org_id=org_id, part=part, customer_id=customer.id,
+                        currency=t.currency)
         apps.append(Application(line=row, customer_id=customer.id, amount=amount,
                                 invoice_numbers=part.invoices, confidence=Decimal(1),
                                 method=method))
@@ -269,6 +287,29 @@ def decide_line(session: Session, *, org_id: int, line_id: int, parts: Sequence[
         learn(session, org_id=org_id, line=t, customer_id=a.customer_id, now=now)
     session.flush()
     mark_statements(session, org_id=org_id, now=now)
+
+
+def _check_invoices(session: Session, *, org_id: int, part: Part, customer_id: int,
+                    currency: str) -> None:
+    """Every invoice a person names for a part is the part's customer's, in the line's
+    currency, and still owes something: else the money would land elsewhere than they said."""
+    if not part.invoices:
+        return
+    found = {number: (customer, doc_currency, open_) for number, customer, doc_currency, open_
+             in repo.invoices_named(session, org_id=org_id, numbers=sorted(set(part.invoices)))}
+    for number in part.invoices:
+        if number not in found:
+            raise ReviewError(_("no invoice {number}", number=number))
+        customer, doc_currency, open_ = found[number]
+        if customer != customer_id:
+            raise ReviewError(_("invoice {number} is not customer {code}'s", number=number,
+                                code=part.customer))
+        if doc_currency != currency:
+            raise ReviewError(_("invoice {number} is in {invoice_currency}, the line in "
+                                "{currency}", number=number, invoice_currency=doc_currency,
+                                currency=currency))
+        if open_ <= 0:
+            raise ReviewError(_("invoice {number} is paid already", number=number))
 
 
 def confirm(session: Session, *, org_id: int, line_id: int, pick: int, now: datetime,
@@ -300,7 +341,9 @@ def reverse(session: Session, *, org_id: int, line_id: int, now: datetime,
             user: str | None) -> int:
     """Take back a line's matches exactly; the line returns to the review queue."""
     t = _line(session, org_id=org_id, line_id=line_id)
+    taught = _taught_by(session, org_id=org_id, line=t)
     undone = reverse_line(session, org_id=org_id, line_id=line_id, now=now, user=user)
+    _unlearn(session, org_id=org_id, taught=taught)
     if not undone and t.status != "ignored":
         raise ReviewError(_("bank line {line} has no match to reverse", line=line_id))
     t.status, t.customer_id, t.handled_at, t.handled_by = "review", None, now, user
@@ -309,9 +352,9 @@ def reverse(session: Session, *, org_id: int, line_id: int, now: datetime,
     return undone
 
 
-def learn(session: Session, *, org_id: int, line: BankTransaction, customer_id: int,
-          now: datetime) -> None:
-    """A confirmed match teaches the payer's name and account as this customer's aliases."""
+def _teaches(line: BankTransaction) -> list[tuple[str, str]]:
+    """The (kind, value) aliases a person's decision on this line teaches: the payer's name and
+    account."""
     taught = []
     if line.counterparty_name and name_key(line.counterparty_name):
         taught.append(("name", name_key(line.counterparty_name)))
@@ -320,13 +363,52 @@ def learn(session: Session, *, org_id: int, line: BankTransaction, customer_id: 
     # every line of the account to this customer.
     if payer and payer != compact(line.account):
         taught.append(("account", payer))
-    for kind, value in taught:
+    return taught
+
+
+def learn(session: Session, *, org_id: int, line: BankTransaction, customer_id: int,
+          now: datetime) -> None:
+    """A confirmed match teaches the payer's name and account as this customer's aliases."""
+    for kind, value in _teaches(line):
         known = session.scalar(select(CustomerAlias.id).where(
             CustomerAlias.org_id == org_id, CustomerAlias.kind == kind,
             CustomerAlias.value == value, CustomerAlias.customer_id == customer_id))
         if known is None:
             session.add(CustomerAlias(org_id=org_id, customer_id=customer_id, kind=kind,
                                       value=value, source="confirmed", created_at=now))
+
+
+_BY_PERSON = ("confirmed", "picked", "split", "manual")  # the methods that `learn`
+
+
+def _taught_by(session: Session, *, org_id: int,
+               line: BankTransaction) -> list[tuple[int, str, str]]:
+    """(customer, kind, value) of the aliases the line's active matches taught (those a person
+    decided)."""
+    customers = session.scalars(select(ReconciliationMatch.customer_id).where(
+        ReconciliationMatch.org_id == org_id, ReconciliationMatch.transaction_id == line.id,
+        ReconciliationMatch.reversed_at.is_(None),
+        ReconciliationMatch.method.in_(_BY_PERSON))).all()
+    return [(customer, kind, value) for customer in sorted(set(customers))
+            for kind, value in _teaches(line)]
+
+
+def _unlearn(session: Session, *, org_id: int, taught: list[tuple[int, str, str]]) -> None:
+    """A reversed decision unteaches its aliases, unless another decision a person still
+    stands by taught the customer the same (the reversed match is marked reversed first)."""
+    for customer in sorted({c for c, _kind, _value in taught}):
+        standing = session.scalars(select(BankTransaction).join(
+            ReconciliationMatch, ReconciliationMatch.transaction_id == BankTransaction.id).where(
+            ReconciliationMatch.org_id == org_id, ReconciliationMatch.customer_id == customer,
+            ReconciliationMatch.reversed_at.is_(None),
+            ReconciliationMatch.method.in_(_BY_PERSON))).all()
+        kept = {pair for t in standing for pair in _teaches(t)}
+        for kind, value in {(k, v) for c, k, v in taught if c == customer} - kept:
+            session.execute(delete(CustomerAlias).where(
+                CustomerAlias.org_id == org_id, CustomerAlias.customer_id == customer,
+                CustomerAlias.kind == kind, CustomerAlias.value == value,
+                CustomerAlias.source == "confirmed"), execution_options={
+                "synchronize_session": False})
 
 
 def review_queue(session: Session, *, org_id: int) -> list[BankTransaction]:

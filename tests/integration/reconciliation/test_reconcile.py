@@ -311,3 +311,114 @@ def test_allocations_recorded_are_those_a_full_replay_gives(
     assert allocations() == recorded
     after = open_amounts(db)
     assert (after["A-1001"], after["A-1002"], after["C-3001"], after["C-3002"]) == (66000, 0, 0, 0)
+
+
+def test_two_payments_of_one_invoice_in_one_call_apply_the_first_only(db: str) -> None:
+    # The same invoice paid twice (a customer's duplicate transfer), and two partials that
+    # together owe more than is open: the later line waits for a person.
+    first, twice, part, too_much = add_lines(
+        db, {"amount": 999999, "remittance": "PAGO FACTURA B-2001", "counterparty_name": "X"},
+        {"amount": 999999, "remittance": "PAGO FACTURA B-2001", "counterparty_name": "X",
+         "booking_date": date(2026, 3, 31)},
+        {"amount": 500000, "remittance": "ABONO FACTURA C-3001", "counterparty_name": "Y"},
+        {"amount": 500000, "remittance": "ABONO FACTURA C-3001", "counterparty_name": "Y"})
+    result = run(db)
+    assert result[first] == ("applied", "M002", ["B-2001"])
+    assert result[twice][0] == "review"
+    assert result[part] == ("applied", "M003", ["C-3001"])
+    assert result[too_much][0] == "review"
+    after = open_amounts(db)
+    assert (after["B-2001"], after["C-3001"]) == (0, 250000)
+
+
+def test_a_reference_to_a_paid_invoice_waits_for_review(db: str) -> None:
+    ref = printed(invoice_reference(invoice_id(db, "A-1002")))
+    paid, = add_lines(db, {"amount": 232050, "remittance": f"PAGO {ref}",
+                           "counterparty_name": "X"})
+    assert run(db)[paid][0] == "applied"
+    # The same reference again, for another amount: not put on another of M001's invoices.
+    again, = add_lines(db, {"amount": 58000, "remittance": f"PAGO {ref}",
+                            "counterparty_name": "X"})
+    status, customer, _invoices = run(db)[again]
+    assert (status, customer) == ("review", "M001")
+    assert open_amounts(db)["A-1003"] == 58000
+
+
+def test_a_reversed_line_is_not_applied_again_unasked(db: str) -> None:
+    line, = add_lines(db, {"amount": 999999, "remittance": "B-2001", "counterparty_name": "X"})
+    assert run(db)[line][0] == "applied"
+    with uow(db) as (session, org):
+        reverse(session, org_id=org.id, line_id=line, now=NOW, user="ana")
+    assert run(db)[line][0] == "review"
+    assert open_amounts(db)["B-2001"] == 999999
+    with uow(db) as (session, org):  # a person may still confirm it
+        confirm(session, org_id=org.id, line_id=line, pick=1, now=NOW, user="ana")
+    assert open_amounts(db)["B-2001"] == 0
+
+
+def test_reversing_a_decision_unteaches_what_it_taught(db: str) -> None:
+    first, second = add_lines(
+        db, {"amount": 116000, "counterparty_name": "INVERSIONES ZETA",
+             "counterparty_account": "021180040012345678"},
+        {"amount": 58000, "counterparty_name": "INVERSIONES ZETA"})
+    run(db)
+    with uow(db) as (session, org):
+        decide_line(session, org_id=org.id, line_id=first, parts=[Part("M001", ("A-1001",))],
+                    method="manual", now=NOW, user="ana")
+        decide_line(session, org_id=org.id, line_id=second, parts=[Part("M001", ("A-1003",))],
+                    method="manual", now=NOW, user="ana")
+        reverse(session, org_id=org.id, line_id=first, now=NOW, user="ana")
+    with uow(db) as (session, _org):
+        # The name is still taught by the second decision; the account by none.
+        assert {(a.kind, a.value) for a in session.scalars(select(CustomerAlias))} == {
+            ("name", "INVERSIONES ZETA")}
+    with uow(db) as (session, org):
+        reverse(session, org_id=org.id, line_id=second, now=NOW, user="ana")
+    with uow(db) as (session, _org):
+        assert session.scalars(select(CustomerAlias)).all() == []
+    # Nothing taught is left to apply either line by.
+    assert {status for status, _c, _i in run(db).values()} == {"review"}
+
+
+@pytest.mark.parametrize(("parts", "message"), [
+    ([Part("M002", ("B-2001",), Decimal("10000.00")), Part("M001", (), Decimal("-0.01"))],
+     "not a positive amount"),
+    ([Part("M002", ("B-2001",), Decimal("9999.995")), Part("M001", (), Decimal("0.005"))],
+     "more decimals than MXN allows"),
+    ([Part("M002", ("NOPE",))], "no invoice NOPE"),
+    ([Part("M002", ("A-1001",))], "invoice A-1001 is not customer M002's"),
+])
+def test_a_person_s_decision_is_refused_where_money_would_land_elsewhere(
+        db: str, parts: list[Part], message: str) -> None:
+    line, = add_lines(db, {"amount": 999999, "counterparty_name": "GRUPO"})
+    before = open_amounts(db)
+    with uow(db) as (session, org), pytest.raises(ReviewError, match=message):
+        decide_line(session, org_id=org.id, line_id=line, parts=parts, method="split",
+                    now=NOW, user="ana")
+    assert open_amounts(db) == before
+
+
+def test_an_invoice_paid_meanwhile_is_refused_for_a_decision(db: str) -> None:
+    paid, other = add_lines(db, {"amount": 116000, "remittance": "A-1001",
+                                 "counterparty_name": "X"},
+                            {"amount": 116000, "counterparty_name": "Y"})
+    assert run(db)[paid][0] == "applied"
+    with uow(db) as (session, org), pytest.raises(ReviewError, match="A-1001 is paid already"):
+        decide_line(session, org_id=org.id, line_id=other, parts=[Part("M001", ("A-1001",))],
+                    method="manual", now=NOW, user="ana")
+
+
+def test_two_equal_payments_of_two_equal_invoices_settle_one_each(
+        db: str, tmp_path: Path) -> None:
+    ok(db, "import", "invoices", str(write_csv(
+        tmp_path / "eq.csv", INVOICES, "C-3002,M003,2026-02-01,2026-03-03,MXN,420.00,,",
+        "C-3003,M003,2026-02-15,2026-03-17,MXN,420.00,,")))
+    first, second = add_lines(
+        db, {"amount": 42000, "counterparty_name": "DISTRIBUIDORA DEL BAJIO SA DE CV"},
+        {"amount": 42000, "counterparty_name": "DISTRIBUIDORA DEL BAJIO SA DE CV"})
+    result = run(db)
+    # Each fitted to what the line before it left open: the second settles the second invoice.
+    assert result[first] == ("applied", "M003", ["C-3002"])
+    assert result[second] == ("applied", "M003", ["C-3003"])
+    after = open_amounts(db)
+    assert (after["C-3002"], after["C-3003"], after["C-3001"]) == (0, 0, 750000)

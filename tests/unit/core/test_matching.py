@@ -103,6 +103,16 @@ def test_namesakes_are_not_told_apart_by_a_loose_fit() -> None:
         "applied")
 
 
+def test_namesakes_are_not_told_apart_by_a_combination_found_by_search() -> None:
+    # 17,400.00 is two of one namesake's invoices by chance (round amounts often are); the
+    # other, the real payer, owes it in invoices the search does not reach.
+    lucky = _suggestion(1, "name", 0.9, 1740000, items(50000, 900000, 840000))
+    other = _suggestion(2, "name", 0.9, 1740000, items(70000, 90000))
+    assert lucky.fit.kind == "subset" and lucky.confidence >= Decimal("0.95")
+    assert decide([lucky, other])[0] == "review"
+    assert decide([lucky])[0] == "applied"  # no one else answers to the name
+
+
 def _brute_subsets(lo: int, hi: int, open_: list[OpenItem]) -> set[tuple[int, ...]]:
     pool = open_[:SUBSET_ITEMS]
     return {tuple(i.invoice_id for i in combo) for size in range(2, SUBSET_SIZE + 1)
