@@ -22,6 +22,8 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "Payer": "Pagador",
     "Remittance": "Glosa",
     "Suggestions": "Sugerencias",
+    "none: nothing points to a customer (assign, split or ignore it)":
+        "ninguna: nada apunta a un cliente (asígnela, divídala o ignórela)",
     "Bank line {line}: done.": "Línea bancaria {line}: hecho.",
     "--part: '{value}' is not CUSTOMER:AMOUNT[:INV;INV]":
         "--part: '{value}' no es CLIENTE:MONTO[:FACT;FACT]",

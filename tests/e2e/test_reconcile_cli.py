@@ -126,3 +126,21 @@ def test_the_timeline_tells_a_matched_payment_in_spanish(db: str) -> None:
     stored = json.loads(ok(db, "timeline", "M002", "--format", "json").stdout)
     matched = next(e for e in stored if e["kind"] == "payment_matched")
     assert matched["payload"]["amount"] == 500000  # what is stored is unchanged
+
+
+def test_money_in_nothing_points_to_waits_in_review_to_be_assigned(db: str) -> None:
+    engine = make_engine(db)
+    with engine.begin() as conn:  # money in from a payer nothing knows, naming nothing
+        conn.execute(text("UPDATE bank_transactions SET counterparty_name = 'ZZ QQ', "
+                          "remittance = 'DEPOSITO', amount = 123456 WHERE transaction_id = 'T1'"))
+    engine.dispose()
+    data = json.loads(ok(db, "reconcile", "--auto", "--format", "json").stdout)
+    assert {ln["transaction_id"]: ln["status"] for ln in data["lines"]}["T1"] == "unmatched"
+    review = json.loads(ok(db, "reconcile", "review", "--format", "json").stdout)
+    assert [(r["transaction_id"], r["status"], r["suggestions"]) for r in review] == [
+        ("T1", "unmatched", [])]
+    assert "nothing points to a customer" in ok(db, "reconcile", "review").stdout
+    assert "nada apunta a un cliente" in cli(db, "reconcile", "review", lang="es").stdout
+    ok(db, "reconcile", "assign", str(review[0]["line"]), "--customer", "M002")
+    assert json.loads(ok(db, "reconcile", "review", "--format", "json").stdout) == []
+    assert "8765.43" in json.dumps(aging_json(db, "2026-04-01"))  # 9,999.99 less 1,234.56

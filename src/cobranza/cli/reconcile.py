@@ -13,9 +13,8 @@ from rich.table import Table as RichTable
 from cobranza.batching import usable_cpus
 from cobranza.cli.app import EXIT_INVALID, app, console, fail, ledger, now
 from cobranza.config import load_settings
-from cobranza.core.money import minor_to_str
 from cobranza.i18n import _
-from cobranza.reconciliation.schemas import lines_json, stored_suggestions
+from cobranza.reconciliation.schemas import lines_json, review_line
 from cobranza.reconciliation.service import (
     Part,
     ReviewError,
@@ -132,15 +131,13 @@ def _reasons(suggestion: dict[str, Any]) -> str:
 def review_cmd(ctx: typer.Context, format_: FormatOption = Format.TABLE) -> None:
     """The lines waiting for a person, each with its top 3 suggestions and their evidence."""
     with ledger(ctx) as (session, org):
-        # As the API's review queue (`reconciliation.api.review`): the line's id where the
-        # bank gave no transaction id, confidences and evidence as decimal strings.
+        # As the API's review queue (`reconciliation.api.review`), the line's id as "line".
         rows: list[dict[str, Any]] = [
-            {"line": t.id, "transaction_id": t.transaction_id or str(t.id),
-             "date": t.booking_date.isoformat(), "amount": minor_to_str(t.amount, t.currency),
-             "currency": t.currency, "counterparty": t.counterparty_name,
-             "account": t.counterparty_account, "remittance": t.remittance,
-             "suggestions": stored_suggestions(t.suggestions)}
-            for t in review_queue(session, org_id=org.id)]
+            {"line": r.id, "status": r.status, "transaction_id": r.transaction_id,
+             "date": r.date, "amount": r.amount, "currency": r.currency,
+             "counterparty": r.counterparty_name, "account": r.counterparty_account,
+             "remittance": r.remittance, "suggestions": [s.model_dump() for s in r.suggestions]}
+            for r in map(review_line, review_queue(session, org_id=org.id))]
     if format_ is Format.JSON:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         return
@@ -152,7 +149,8 @@ def review_cmd(ctx: typer.Context, format_: FormatOption = Format.TABLE) -> None
     for row in rows:
         shown = "\n".join(
             f"{n}. {s['customer_id']} {', '.join(s['invoice_numbers'])} ({s['confidence']}: "
-            f"{_reasons(s)})" for n, s in enumerate(row["suggestions"], 1))
+            f"{_reasons(s)})" for n, s in enumerate(row["suggestions"], 1)) or _(
+            "none: nothing points to a customer (assign, split or ignore it)")
         table.add_row(str(row["line"]), row["date"], f"{row['amount']} {row['currency']}",
                       row["counterparty"] or "", (row["remittance"] or "")[:40], shown)
     console.print(table)

@@ -35,10 +35,9 @@ from cobranza.reconciliation.schemas import (
     RunIn,
     RunOut,
     SplitIn,
-    StoredSuggestionOut,
     confidence_str,
     lines_json,
-    stored_suggestions,
+    review_line,
 )
 from cobranza.reconciliation.service import Part, ReviewError, UnknownLine
 
@@ -108,14 +107,9 @@ def run(body: RunIn, session: SessionDep, org: OrgDep, actor: ActorDep) -> RunOu
 
 @router.get("/review")
 def review(session: SessionDep, org: OrgDep) -> list[ReviewLineOut]:
-    """The lines waiting for a person, oldest first, with their suggestions."""
-    return [ReviewLineOut(
-        id=t.id, transaction_id=t.transaction_id or str(t.id),
-        date=t.booking_date.isoformat(), amount=minor_to_str(t.amount, t.currency),
-        currency=t.currency, counterparty_name=t.counterparty_name,
-        counterparty_account=t.counterparty_account, remittance=t.remittance,
-        suggestions=[StoredSuggestionOut(**s) for s in stored_suggestions(t.suggestions)])
-        for t in service.review_queue(session, org_id=org.id)]
+    """The lines waiting for a person, oldest first: those with suggestions, and the money in
+    nothing pointed to a customer for (`status` unmatched)."""
+    return [review_line(t) for t in service.review_queue(session, org_id=org.id)]
 
 
 @router.get("/matches")

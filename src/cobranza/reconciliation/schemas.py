@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 
 from cobranza.core.matching import Suggestion
 from cobranza.core.money import minor_to_str
+from cobranza.models import BankTransaction
 from cobranza.models.base import from_day_number
 from cobranza.reconciliation.matcher import Verdict
 from cobranza.reconciliation.service import Outcome
@@ -62,6 +63,17 @@ def stored_suggestions(text: str | None) -> list[dict[str, Any]]:
             for s in json.loads(text or "[]")]
 
 
+def review_line(t: BankTransaction) -> ReviewLineOut:
+    """A line of the review queue as the API and `reconcile review --format json` give it
+    (the line's id where the bank gave no transaction id)."""
+    return ReviewLineOut(
+        id=t.id, status=t.status, transaction_id=t.transaction_id or str(t.id),
+        date=t.booking_date.isoformat(), amount=minor_to_str(t.amount, t.currency),
+        currency=t.currency, counterparty_name=t.counterparty_name,
+        counterparty_account=t.counterparty_account, remittance=t.remittance,
+        suggestions=[StoredSuggestionOut(**s) for s in stored_suggestions(t.suggestions)])
+
+
 # --- API models ---------------------------------------------------------------------------------
 
 class SuggestionOut(BaseModel):
@@ -106,9 +118,12 @@ class StoredSuggestionOut(SuggestionOut):
 
 
 class ReviewLineOut(BaseModel):
-    """A bank line waiting for a person; `id` names it in the decision endpoints."""
+    """A bank line waiting for a person; `id` names it in the decision endpoints. `status`:
+    review (suggestions to confirm or pick) or unmatched (money in nothing pointed to a customer
+    for: assign, split or ignore it)."""
 
     id: int
+    status: str
     transaction_id: str
     date: str
     amount: str

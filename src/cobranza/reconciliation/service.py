@@ -412,7 +412,9 @@ def _unlearn(session: Session, *, org_id: int, taught: list[tuple[int, str, str]
 
 
 def review_queue(session: Session, *, org_id: int) -> list[BankTransaction]:
-    """Lines waiting for a person, oldest first."""
+    """Lines waiting for a person, oldest first: those in review, and the money in that nothing
+    pointed to a customer (unmatched: only a person can say whose it is, or that it is no
+    customer's payment)."""
     return list(session.scalars(select(BankTransaction).where(
-        BankTransaction.org_id == org_id, BankTransaction.status == "review")
+        BankTransaction.org_id == org_id, BankTransaction.status.in_(("review", "unmatched")))
         .order_by(BankTransaction.booking_date, BankTransaction.id)))

@@ -8,6 +8,7 @@ reader gets them the same way.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -22,6 +23,12 @@ class StatementError(Exception):  # not frozen: raising sets __traceback__ on it
     line: int
     field: str
     message: str
+    # The other problems found with this one (a CSV's bad cells), reported all together.
+    more: list[StatementError] = dataclasses.field(default_factory=list, compare=False)
+
+    def every(self) -> list[StatementError]:
+        """This problem and the others found with it, in the file's order."""
+        return [self, *self.more]
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file

@@ -119,7 +119,7 @@ def import_statement(session: Session, *, org_id: int, data: bytes, file: str, n
         statements = read_statements(data, file=file, format=format, mapping=mapping,
                                      currency=currency, default_currency=default_currency)
     except StatementError as error:
-        outcome.errors.append(error)
+        outcome.errors.extend(error.every())
         return outcome
     if not statements:
         outcome.errors.append(StatementError(file, 0, "", _(

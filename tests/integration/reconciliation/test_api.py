@@ -85,6 +85,7 @@ def test_review_queue_and_confirming_a_suggestion(db: str, client: TestClient) -
                            "remittance": "TRANSFERENCIA"})
     client.post("/reconciliation/run", json={"auto": True})
     queued = _review(client)[line]
+    assert queued["status"] == "review"
     assert {k: queued[k] for k in ("date", "amount", "currency", "counterparty_name",
                                    "counterparty_account", "remittance")} == {
         "date": "2026-03-30", "amount": "7500.00", "currency": "MXN",
@@ -176,6 +177,10 @@ def test_ignore_unknown_lines_and_money_out(db: str, client: TestClient) -> None
     noise, out = add_lines(db, {"amount": 100, "counterparty_name": "INTERESES"},
                            {"amount": -25000, "remittance": "COMISION"})
     client.post("/reconciliation/run", json={"auto": True})
+    # Money in nothing points to waits for a person, with no suggestion; money out does not.
+    queue = _review(client)
+    assert (queue[noise]["status"], queue[noise]["suggestions"]) == ("unmatched", [])
+    assert out not in queue
     ignored = client.post(f"/reconciliation/lines/{noise}/ignore")
     assert ignored.status_code == 200, ignored.text
     assert ignored.json()["status"] == "ignored"

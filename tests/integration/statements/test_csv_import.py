@@ -71,6 +71,31 @@ def test_a_wrong_map_is_a_located_error_and_imports_nothing(tmp_path: Path, db: 
     assert digest(db) == before
 
 
+def test_every_bad_row_of_a_csv_is_listed_and_nothing_imported(tmp_path: Path, db: str) -> None:
+    path = write(tmp_path / "bbva.csv", b"Fecha,Concepto,Importe,Moneda\n"
+                 b"01/03/2026,SPEI ACME,1160.00,MXN\n"
+                 b"32/03/2026,SPEI BETA,10.00,MXN\n"
+                 b"03/03/2026,SPEI GAMMA,diez,MXN\n"
+                 b"04/03/2026,SPEI DELTA,12.50,MXN\n"
+                 b"05/03/2026,SPEI EPSILON,1.001,MXN\n")
+    before = digest(db)
+    result = cli(db, "import", "statement", path, "--account", "A")
+    assert result.exit_code == 2
+    located = [line.split(": ")[0] for line in result.stderr.splitlines()[:-1]]
+    assert located == [f"{path}:3", f"{path}:4", f"{path}:6"]
+    assert "3 errors in" in result.stderr.splitlines()[-1]
+    assert digest(db) == before
+
+
+def test_every_unknown_currency_is_listed(tmp_path: Path, db: str) -> None:
+    path = write(tmp_path / "usd.csv", b"Fecha,Concepto,Importe,Moneda\n"
+                 b"01/03/2026,A,1.00,MXN\n02/03/2026,B,1.00,XYZ\n03/03/2026,C,1.00,PESOS\n")
+    result = cli(db, "import", "statement", path, "--account", "A")
+    assert result.exit_code == 2
+    assert f"{path}:3: Moneda: 'XYZ' is not an ISO 4217 currency code" in result.stderr
+    assert f"{path}:4: Moneda: 'PESOS' is not an ISO 4217 currency code" in result.stderr
+
+
 def test_a_map_for_a_format_with_fixed_fields_is_refused(tmp_path: Path, db: str) -> None:
     path = write(tmp_path / "march.xml", march(entry("5.00", ref="G")))
     result = cli(db, "import", "statement", path, "--format", "camt", "--map", "amount=Monto")

@@ -146,7 +146,7 @@ def _stated_balances(table: Table, preamble: list[str],
         amounts, errors = parse_amounts(figures, field, codes,
                                         exponents={currency: exponent(currency)}, positive=False)
         if errors:
-            raise StatementError(table.file, errors[0].line, errors[0].column, errors[0].message)
+            raise refused(errors)
         read.append(from_minor(amounts[0], currency))
     return read[0], read[1]
 
@@ -329,6 +329,13 @@ def _unguarded(cell: str) -> str:
     return text.strip("'").strip() if text.startswith("'") else text
 
 
+def refused(errors: list[RowError]) -> StatementError:
+    """Every bad cell as one refusal, in the file's order (the first, with the rest after)."""
+    located = [StatementError(e.file, e.line, e.column, e.message)
+               for e in sorted(errors, key=lambda e: e.line)]
+    return replace(located[0], more=located[1:])
+
+
 def _lines(table: Table, columns: dict[str, int], currency: str,
            file: str) -> tuple[list[StatementLine], bool]:
     """One line per row: signed amount (amount, or credit minus debit), dates and references;
@@ -337,20 +344,20 @@ def _lines(table: Table, columns: dict[str, int], currency: str,
     codes = frame["currency"].str.to_uppercase() if "currency" in columns else None
     codes = (codes.fill_null(currency) if codes is not None
              else pl.Series([currency] * frame.height, dtype=pl.String))
-    for code, line in zip(codes.to_list(), frame[LINE].to_list(), strict=True):
-        if not code or not is_currency(code):
-            raise StatementError(file, line, table.header("currency"), _(
-                "'{value}' is not an ISO 4217 currency code", value=code or ""))
+    unknown = [RowError(file, line, table.header("currency"), _(
+        "'{value}' is not an ISO 4217 currency code", value=code or ""))
+        for code, line in zip(codes.to_list(), frame[LINE].to_list(), strict=True)
+        if not code or not is_currency(code)]
+    if unknown:
+        raise refused(unknown)
     exponents = {c: exponent(c) for c in set(codes.to_list())}
     us_order = month_first(frame["date"].drop_nulls().unique().to_list())
     dates, errors = parse_dates(table, "date", month_first=us_order)
     values, more = (parse_dates(table, "value_date", required=False, month_first=us_order)
                     if "value_date" in columns else (pl.Series([None] * frame.height), []))
     amounts = _amounts(table, columns, codes, exponents, errors)
-    errors = sorted(errors + more, key=lambda e: e.line)
-    if errors:
-        first = errors[0]
-        raise StatementError(file, first.line, first.column, first.message)
+    if errors or more:
+        raise refused(errors + more)
     checked = False
     if "balance" in columns:
         accounts = _accounts(table) if "account" in columns else [""] * frame.height
