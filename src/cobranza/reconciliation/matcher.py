@@ -26,6 +26,7 @@ from cobranza.core.matching import (
     fit_amount,
     loose,
     name_strength,
+    score,
     suggest,
 )
 from cobranza.reconciliation.index import LedgerIndex, compact, name_key
@@ -117,8 +118,8 @@ def _parties(line: LineRow, index: LedgerIndex, found: dict[int, Candidate]) -> 
         # Of a large group, look first at those who owe exactly this amount.
         named = sorted(resembling, key=lambda cs: (-cs[1], cs[0] not in owes_it))
     only: dict[int, float] = {}
-    for customer, score in named[:_MAX_NAMESAKES]:
-        strength = name_strength(score, group=group)
+    for customer, similarity in named[:_MAX_NAMESAKES]:
+        strength = name_strength(similarity, group=group)
         if not strength:
             continue
         candidate = found.get(customer)
@@ -300,8 +301,7 @@ def one_claim_each(verdicts: Sequence[Verdict], index: LedgerIndex,
         fit = best.fit
         if _clashes(fit, v.line.amount, items, taken):
             named = any(kind in _NAMING for kind, _strength in best.evidence)
-            left = [item._replace(open=item.open - taken.get(item.invoice_id, 0))
-                    for item in items if item.open > taken.get(item.invoice_id, 0)]
+            left = _left(items, taken)
             again = fit_amount(v.line.amount, left, day=v.line.booking_day, fee=fee,
                                ordered=True)
             if named or not again.certain or again.kind != fit.kind:
@@ -311,7 +311,35 @@ def one_claim_each(verdicts: Sequence[Verdict], index: LedgerIndex,
             changed[v.line.id] = v._replace(suggestions=[
                 best._replace(invoice_ids=again.invoice_ids, fit=again), *v.suggestions[1:]])
         _take(fit, v.line.amount, items, taken)
+    for v in (changed.get(v.line.id, v) for v in verdicts):
+        if v.status == "review" and any(taken.get(i, 0) for s in v.suggestions
+                                        for i in s.invoice_ids):
+            changed[v.line.id] = v._replace(suggestions=_refitted(v, index, taken, fee))
     return [changed.get(v.line.id, v) for v in verdicts]
+
+
+def _refitted(v: Verdict, index: LedgerIndex, taken: dict[int, int],
+              fee: FeeTolerance) -> list[Suggestion]:
+    """A review line's suggestions with what the applied lines took out of the way: one whose
+    invoices only its amount chose is fitted again to what its customer still owes (a person
+    is not offered an invoice another line of the call just paid). One naming the invoice in
+    its text or reference is kept: it says the customer paid it twice."""
+    out = []
+    for s in v.suggestions:
+        if (not any(taken.get(i, 0) for i in s.invoice_ids)
+                or any(kind in _NAMING for kind, _strength in s.evidence)):
+            out.append(s)
+            continue
+        fit = fit_amount(v.line.amount, _left(index.owed_by(s.customer_id), taken), day=v.line.booking_day, fee=fee, ordered=True)
+        out.append(s._replace(invoice_ids=fit.invoice_ids, fit=fit,
+                              confidence=score(Candidate(s.customer_id, dict(s.evidence)), fit)))
+    return sorted(out, key=lambda s: (-s.confidence, s.customer_id))
+
+
+def _left(items: Sequence[OpenItem], taken: dict[int, int]) -> list[OpenItem]:
+    """A customer's open items (oldest first) less what the lines applied so far took."""
+    return [item._replace(open=item.open - taken.get(item.invoice_id, 0))
+            for item in items if item.open > taken.get(item.invoice_id, 0)]
 
 
 def _clashes(fit: Fit, amount: int, items: Sequence[OpenItem], taken: dict[int, int]) -> bool:

@@ -3,6 +3,7 @@ review decides, what a confirmed match teaches, and that reversing restores invo
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -422,3 +423,24 @@ def test_two_equal_payments_of_two_equal_invoices_settle_one_each(
     assert result[second] == ("applied", "M003", ["C-3003"])
     after = open_amounts(db)
     assert (after["C-3002"], after["C-3003"], after["C-3001"]) == (0, 0, 750000)
+
+
+def test_review_does_not_offer_an_invoice_another_line_of_the_call_paid(db: str) -> None:
+    # Two payments of M001's 580.00: the first, from its exact name, settles A-1003; the
+    # second, from a shorter name, waits for a person, who is not offered A-1003 again.
+    first, second = add_lines(
+        db, {"amount": 58000, "counterparty_name": "ABARROTES LA ESPERANZA SA DE CV"},
+        {"amount": 58000, "counterparty_name": "ABARROTES ESPERANZA"})
+    with uow(db) as (session, org):
+        out = reconcile(session, org_id=org.id, now=NOW, auto=True)
+        verdicts = {v.line.id: v for v in out.verdicts}
+        assert verdicts[first].status == "applied"
+        assert verdicts[second].status == "review"
+        offered = [(out.codes[s.customer_id], [out.numbers[i] for i in s.invoice_ids])
+                   for s in verdicts[second].suggestions]
+    assert offered[0][0] == "M001"
+    assert all("A-1003" not in numbers for _customer, numbers in offered)
+    line, = (r for r in json.loads(ok(db, "reconcile", "review", "--format", "json").stdout)
+             if r["line"] == second)
+    ok(db, "reconcile", "confirm", str(line["line"]))  # what is offered can be confirmed
+    assert open_amounts(db)["A-1001"] == 116000 - 58000
