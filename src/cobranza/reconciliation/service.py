@@ -250,13 +250,13 @@ def decide_line(session: Session, *, org_id: int, line_id: int, parts: Sequence[
                 method: str, now: datetime, user: str | None) -> None:
     """Apply a line as the user says (confirm, pick, assign or split), and learn from it."""
     t = _line(session, org_id=org_id, line_id=line_id)
+    if t.amount <= 0:
+        raise ReviewError(_("bank line {line} is money out, not a customer's payment",
+                            line=line_id))
     if t.status in ("applied", "ignored"):
         raise ReviewError(_("bank line {line} is already applied; reverse it first",
                             line=line_id) if t.status == "applied" else
                           _("bank line {line} is already ignored; reverse it first",
-                            line=line_id))
-    if t.amount <= 0:
-        raise ReviewError(_("bank line {line} is money out, not a customer's payment",
                             line=line_id))
     row = _row(t)
     apps = []
@@ -341,6 +341,10 @@ def reverse(session: Session, *, org_id: int, line_id: int, now: datetime,
             user: str | None) -> int:
     """Take back a line's matches exactly; the line returns to the review queue."""
     t = _line(session, org_id=org_id, line_id=line_id)
+    if t.amount <= 0:
+        # Money out is left out by the matcher and cannot be decided: nothing to take back.
+        raise ReviewError(_("bank line {line} is money out, not a customer's payment",
+                            line=line_id))
     taught = _taught_by(session, org_id=org_id, line=t)
     undone = reverse_line(session, org_id=org_id, line_id=line_id, now=now, user=user)
     _unlearn(session, org_id=org_id, taught=taught)

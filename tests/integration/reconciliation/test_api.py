@@ -186,6 +186,10 @@ def test_ignore_unknown_lines_and_money_out(db: str, client: TestClient) -> None
     assert ignored.json()["status"] == "ignored"
     assert noise not in _review(client)
     assert client.post(f"/reconciliation/lines/{noise}/reverse").json()["status"] == "review"
+    # Money out is never a customer's payment: there is nothing to take back.
+    kept = client.post(f"/reconciliation/lines/{out}/reverse")
+    assert kept.status_code == 422 and "money out" in _detail(kept)[0]["msg"]
+    assert out not in _review(client)
     missing = client.post("/reconciliation/lines/999999/ignore",
                           headers={"Accept-Language": "es"})
     assert missing.status_code == 404
@@ -195,7 +199,6 @@ def test_ignore_unknown_lines_and_money_out(db: str, client: TestClient) -> None
     # Unknown comes first: the amount's decimals are read against the line's currency.
     assert client.post("/reconciliation/lines/999999/split", json={"parts": [
         {"customer_id": "M001", "amount": "1.001"}]}).status_code == 404
-    client.post(f"/reconciliation/lines/{out}/reverse")  # the money out line back to review
     debit = client.post(f"/reconciliation/lines/{out}/assign", json={"customer_id": "M001"})
     assert "money out" in _detail(debit)[0]["msg"]
     nobody = client.get("/reconciliation/matches", params={"customer": "M999"})
