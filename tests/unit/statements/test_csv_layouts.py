@@ -393,6 +393,42 @@ def test_oberbank_payer_and_payee_columns_are_the_counterparty_by_direction() ->
             for ln in statement.lines] == [
         (Decimal("11.00"), "Kunde GmbH", "AT022050302101023601"),
         (Decimal("-9.00"), "Lieferant AG", "AT483200000012345864")]
+    # "Text" holds the payer's words, "Verwendungszweck" the purpose: the remittance has both.
+    assert [ln.remittance for ln in statement.lines] == [
+        "RE 1001 / Kunde GmbH, SCOR, RE 1001", "Bestellung 7 / Lieferant AG, Bestellung 7"]
+
+
+# Raiffeisen Switzerland: the account's own IBAN on every row, timestamps with ".0", one signed
+# "Credit/Debit Amount" (not a sign column), the running balance after each movement.
+RAIFFEISEN_CH = (
+    "IBAN;Booked At;Text;Details;Credit/Debit Amount;Balance;Valuta Date\n"
+    "CH9300762011623852957;2024-07-01 00:00:00.0;Gutschrift Kunde AG;RE 1001;1081.05;2090.21;"
+    "2024-07-01 00:00:00.0\n"
+    "CH9300762011623852957;2024-07-02 00:00:00.0;Einkauf Migros 01.07.2024, 18:10;;-11.45;"
+    "2078.76;2024-07-03 00:00:00.0\n")
+
+
+def test_raiffeisen_switzerland_iban_column_is_the_statements_own_account() -> None:
+    [statement] = statement_csv.extract_csv(RAIFFEISEN_CH.encode(), file="raiffeisen.csv",
+                                            default_currency="CHF")
+    assert statement.account == "CH9300762011623852957"
+    assert [(ln.booking_date, ln.value_date, ln.amount, ln.counterparty_account, ln.remittance)
+            for ln in statement.lines] == [
+        (date(2024, 7, 1), date(2024, 7, 1), Decimal("1081.05"), None,
+         "RE 1001 / Gutschrift Kunde AG"),
+        (date(2024, 7, 2), date(2024, 7, 3), Decimal("-11.45"), None,
+         "Einkauf Migros 01.07.2024, 18:10")]
+
+
+def test_an_iban_column_naming_several_accounts_is_the_other_partys() -> None:
+    # Without a name column, an IBAN that changes from row to row is still the payer's.
+    text = RAIFFEISEN_CH.replace("CH9300762011623852957;2024-07-02",
+                                 "CH5604835012345678009;2024-07-02")
+    [statement] = statement_csv.extract_csv(text.encode(), file="iban.csv",
+                                            default_currency="CHF")
+    assert statement.account == ""
+    assert [ln.counterparty_account for ln in statement.lines] == [
+        "CH9300762011623852957", "CH5604835012345678009"]
 
 
 # Zürcher Kantonalbank: unsigned "Debit CHF" and "Credit CHF"; a collective payment is one

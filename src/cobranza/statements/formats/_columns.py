@@ -174,6 +174,29 @@ def sign_column(columns: dict[str, int], rows: list[list[str]]) -> dict[str, int
     return {**columns, "sign": found[0]} if len(found) == 1 else columns
 
 
+def own_iban(columns: dict[str, int], header: list[str], rows: list[list[str]],
+             mapping: Mapping[str, str] | None) -> dict[str, int]:
+    """The columns, with an "IBAN" column read as the statement's own account where nothing in
+    the file names another party and every movement gives the same IBAN (Raiffeisen
+    Switzerland's first column). Read as the payer's, it would tie every line of the account to
+    whichever customer a person first assigned one of them to. Beside a name (DKB, Deutsche
+    Bank) "IBAN" is the other party's, one per payer."""
+    at = columns.get("counterparty_account")
+    if (at is None or "counterparty_account" in (mapping or {})
+            or normalise_header(header[at]) != "iban"
+            or columns.keys() & {"account", "counterparty_name", "payee_name", "payee_account"}):
+        return columns
+    date_at = columns.get("date")
+    movements = [row for row in rows[:footer(rows, date_at)]
+                 if any(cell.strip() for cell in row) and not summary(row, date_at)]
+    ibans = {row[at].strip() if at < len(row) else "" for row in movements}
+    if len(ibans) != 1 or "" in ibans:
+        return columns
+    found = dict(columns)
+    found["account"] = found.pop("counterparty_account")
+    return found
+
+
 def _side_words(rows: list[list[str]], at: int) -> bool:
     """True when every filled cell of column `at` is a word of a movement's direction."""
     words = {normalise_header(row[at]) for row in rows if at < len(row) and row[at].strip()}

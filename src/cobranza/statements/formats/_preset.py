@@ -21,17 +21,21 @@ PRESET: dict[str, tuple[str, ...]] = {
              "post date", "created", "settlement date", "operation date",
              "buchungstag", "buchungsdatum", "datum", "transactiedatum",
              # ING Germany's "Buchung" (beside "Valuta", the value date).
-             "buchung"),
+             "buchung",
+             # Raiffeisen Switzerland's "Booked At" (a timestamp whose time is 00:00).
+             "booked at"),
     # A file whose only date is the value date (ING's "F. VALOR") is read by it (`_columns`).
     "value_date": ("fecha valor", "fecha de valor", "f valor", "fecha valuta", "value date",
                    "available on", "valutadatum", "wertstellung", "wert", "rentedatum",
-                   "date de valeur", "data valuta"),
+                   "date de valeur", "data valuta", "valuta date"),
     # "Value" alone is NatWest's signed amount ("Value Date" is the value date).
     # A header that only starts with one of these yields to debit and credit columns
     # (`formats._columns`).
     "amount": ("monto", "importe", "amount", "valor", "value", "transaction amount",
                "total amount", "betrag", "umsatz", "bedrag", "transactiebedrag", "montant",
-               "importo"),
+               "importo",
+               # Raiffeisen Switzerland's signed amount: not a sign column ("credit debit").
+               "credit debit amount", "debit credit amount"),
     # What reached the balance after fees (PayPal's "Net" beside "Gross", Stripe's beside
     # "Amount"): where a file has it, it is the movement's amount (`formats._columns`).
     "net": ("net", "net amount", "transaction net amount", "neto", "monto neto", "importe neto",
@@ -70,7 +74,10 @@ PRESET: dict[str, tuple[str, ...]] = {
     "concept": ("concepto", "concepto propio", "descripcion detallada", "descripcion larga",
                 "mas datos", "observaciones", "comentario", "subject", "note", "notes",
                 "mededelingen", "notifications", "vrije mededeling", "detail de l ecriture",
-                "dettagli", "payment purpose", "zahlungszweck"),
+                "dettagli", "payment purpose", "zahlungszweck",
+                # Oberbank's "Text" beside its "Verwendungszweck" (the payer's words, the
+                # invoice they name); Raiffeisen Switzerland's beside its "Details".
+                "text"),
     "reference": ("referencia", "referencia numerica", "n documento", "no documento",
                   "nro documento", "numero documento", "numero de documento", "n doc", "no doc",
                   "nro doc", "documento", "docto nro", "nro docto", "n docto", "reference", "ref",

@@ -40,6 +40,7 @@ from cobranza.statements.formats._columns import (
     LayoutRefused,
     find_columns,
     header_currency,
+    own_iban,
     sign_column,
 )
 from cobranza.statements.formats._preamble import (
@@ -101,7 +102,8 @@ def extract_csv(data: bytes, *, file: str, mapping: Mapping[str, str] | None = N
         delimiter = detect_delimiter(lines[start])
         rows = list(csv.reader(io.StringIO("\n".join(lines[start:])), delimiter=delimiter))
     header = [h.strip() for h in rows[0]]
-    columns = sign_column(find_columns(header, mapping, file, line=start + 1), rows[1:])
+    columns = own_iban(sign_column(find_columns(header, mapping, file, line=start + 1),
+                                   rows[1:]), header, rows[1:], mapping)
     if not account and "account" not in columns:
         account = stated_account(lines[:max(start, 0)])
     code = _currency(header, columns, rows[1:], file, given=given,
