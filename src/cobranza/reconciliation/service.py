@@ -204,10 +204,11 @@ def _application(v: Verdict, outcome: Outcome, method: str = "auto",
 
 
 def mark_statements(session: Session, *, org_id: int, now: datetime) -> None:
-    """A statement is reconciled once none of its lines is new or waiting in review."""
+    """A statement is reconciled once none of its lines is new or waits for a person (in
+    review, or money in nothing pointed to: `review_queue`)."""
     waiting = (select(BankTransaction.statement_id)
                .where(BankTransaction.org_id == org_id,
-                      BankTransaction.status.in_(("new", "review"))))
+                      BankTransaction.status.in_(("new", "review", "unmatched"))))
     session.execute(update(BankStatement)
                     .where(BankStatement.org_id == org_id, BankStatement.reconciled_at.is_(None),
                            BankStatement.id.not_in(waiting))

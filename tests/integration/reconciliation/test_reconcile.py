@@ -258,6 +258,17 @@ def test_statements_are_reconciled_once_nothing_waits(db: str) -> None:
     with uow(db) as (session, _org):
         assert [s.reconciled_at is None for s in session.scalars(
             select(BankStatement).order_by(BankStatement.id))] == [False, True]
+    # Money in that nothing points to waits for a person too, until they say whose it is.
+    stranger, = add_lines(db, {"amount": 5000, "counterparty_name": "ZZ QQ",
+                               "remittance": "DEPOSITO"})
+    assert run(db)[stranger][0] == "unmatched"
+    with uow(db) as (session, org):
+        statuses = [s.reconciled_at is None for s in session.scalars(
+            select(BankStatement).order_by(BankStatement.id))]
+        assert statuses == [False, True, True]
+        ignore(session, org_id=org.id, line_id=stranger, now=NOW, user="ana")
+        assert [s.reconciled_at is None for s in session.scalars(
+            select(BankStatement).order_by(BankStatement.id))] == [False, True, False]
 
 
 def test_allocations_recorded_are_those_a_full_replay_gives(
