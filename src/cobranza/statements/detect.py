@@ -123,8 +123,10 @@ def detect(data: bytes, *, file: str) -> StatementFormat:
 
 def read_statements(data: bytes, *, file: str, format: str = "auto",
                     mapping: Mapping[str, str] | None = None, currency: str | None = None,
-                    default_currency: str | None = None) -> list[ParsedStatement]:
-    """Detect (or take) the format and read every statement of the file.
+                    default_currency: str | None = None,
+                    account: str | None = None) -> list[ParsedStatement]:
+    """Detect (or take) the format and read every statement of the file; `account`, the
+    account the import names, tells which side of a CEP's transfer is the organisation's.
 
     `mapping` and the currencies are for CSV and Excel exports, the formats without fixed
     fields: the others name their own currency and ignore them; a mapping given for another
@@ -159,6 +161,9 @@ def read_statements(data: bytes, *, file: str, format: str = "auto",
                        default_currency=default_currency)
     if mapping:
         raise _map_refused(file, reader.name)
+    if reader.name == "cep":
+        from cobranza.statements.formats.cep import extract as extract_cep
+        return extract_cep(data, file=file, account=account)  # which side is the organisation's
     return reader.extract(data, file=file)
 
 

@@ -117,7 +117,8 @@ def import_statement(session: Session, *, org_id: int, data: bytes, file: str, n
     outcome = StatementImport(file=file)
     try:
         statements = read_statements(data, file=file, format=format, mapping=mapping,
-                                     currency=currency, default_currency=default_currency)
+                                     currency=currency, default_currency=default_currency,
+                                     account=account)
     except StatementError as error:
         outcome.errors.extend(error.every())
         return outcome

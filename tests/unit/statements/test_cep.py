@@ -73,3 +73,22 @@ def test_a_space_banxico_left_inside_the_payers_rfc_is_removed() -> None:
     data = receipt().replace(b'RFC="NA"', b'RFC="GEP850101 1S6"')
     [statement] = cep.extract(data, file="cep.xml")
     assert statement.lines[0].counterparty_tax_id == "GEP8501011S6"
+
+
+@pytest.mark.parametrize("own", ["012180001234567891", "00123456789"])
+def test_a_receipt_of_the_organisations_own_transfer_is_money_out(own: str) -> None:
+    # The account the import names is the payer's (its CLABE, or the account number the CLABE
+    # holds): the organisation paid a supplier, and the supplier is the counterparty.
+    [statement] = cep.extract(receipt(), file="cep.xml", account=own)
+    [line] = statement.lines
+    assert statement.account == "012180001234567891"
+    assert line.amount == Decimal("-1160.5")
+    assert (line.counterparty_name, line.counterparty_account, line.counterparty_tax_id) == (
+        "Comercial Norte SA", "072180000000000011", "CNO010101AA1")
+    assert line.remittance == "Factura A-1001"
+
+
+def test_a_receipt_naming_the_beneficiary_account_given_is_money_in() -> None:
+    [statement] = cep.extract(receipt(), file="cep.xml", account="072180000000000011")
+    assert statement.lines[0].amount == Decimal("1160.5")
+    assert statement.lines[0].counterparty_name == "Abarrotes La Esperanza"

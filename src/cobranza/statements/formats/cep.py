@@ -5,6 +5,11 @@ is read as a one-line statement of the beneficiary's account (money in, MXN: SPE
 only), with the payer (Ordenante) as counterparty and the clave de rastreo as the transfer's id.
 It states no balances. Banxico writes "NA" where a field does not apply and, in older receipts,
 "ND" where it is not available.
+
+The receipt of a transfer the organisation made (its account, given as the import's --account,
+is the payer's and not the beneficiary's) is read from the payer's side: money out of that
+account, the beneficiary as counterparty. Read as money in, a payment to a supplier would wait
+in review as if a customer had paid it.
 """
 
 from __future__ import annotations
@@ -29,8 +34,9 @@ def identify(head: bytes) -> bool:
     return any(root in head for root in _ROOTS)
 
 
-def extract(data: bytes, *, file: str) -> list[ParsedStatement]:
-    """The one transfer the receipt proves."""
+def extract(data: bytes, *, file: str, account: str | None = None) -> list[ParsedStatement]:
+    """The one transfer the receipt proves, seen from `account` (the import's --account) where
+    it is the payer's, else from the beneficiary's."""
     root = root_of(data, file=file)
     tree = Tree(root, file=file)
     if not etree.QName(root).localname.startswith("SPEI_"):
@@ -42,19 +48,35 @@ def extract(data: bytes, *, file: str) -> list[ParsedStatement]:
     if trace is None:
         raise tree.error(root, "claveRastreo", _("the receipt has no clave de rastreo"))
     # Some receipts omit the beneficiary's account ("NA"): the import's --account names it.
-    account = _attr(beneficiary, "Cuenta") or ""
+    beneficiary_account = _attr(beneficiary, "Cuenta")
     when = day(root.get("FechaOperacion"), tree=tree, element=root, field="FechaOperacion")
     value = amount(beneficiary.get("MontoPago"), tree=tree, element=beneficiary,
                    field="Beneficiario/MontoPago")
+    own = (account or "").strip()
+    paid = _same_account(own, _attr(payer, "Cuenta"))
+    if own and paid and not _same_account(own, beneficiary_account):
+        own_side, other, value = payer, beneficiary, -value  # the organisation paid
+    else:
+        own_side, other = beneficiary, payer
     line = StatementLine(
         booking_date=when, value_date=when, amount=value, currency="MXN",
-        counterparty_name=_attr(payer, "Nombre"), counterparty_account=_attr(payer, "Cuenta"),
-        counterparty_tax_id=_tax_id(payer), remittance=_attr(beneficiary, "Concepto") or "",
+        counterparty_name=_attr(other, "Nombre"), counterparty_account=_attr(other, "Cuenta"),
+        counterparty_tax_id=_tax_id(other), remittance=_attr(beneficiary, "Concepto") or "",
         spei_reference=trace, transaction_id=trace, bank_code="SPEI",
-        line=beneficiary.sourceline or 0)
-    return [ParsedStatement(format=name, account=account, currency="MXN", lines=[line],
-                            statement_ref=trace, period_start=when, period_end=when,
-                            line=root.sourceline or 0)]
+        line=own_side.sourceline or 0)
+    return [ParsedStatement(format=name, account=_attr(own_side, "Cuenta") or "",
+                            currency="MXN", lines=[line], statement_ref=trace,
+                            period_start=when, period_end=when, line=root.sourceline or 0)]
+
+
+def _same_account(given: str, written: str | None) -> bool:
+    """True when the account given is the one the receipt writes: the same CLABE, or the
+    account number a CLABE holds (its digits 7 to 17, after the bank's and the plaza's)."""
+    if not written:
+        return False
+    digits = "".join(given.split())
+    return digits == written or (len(written) == 18 and digits.lstrip("0") != ""
+                                 and digits.lstrip("0") == written[6:17].lstrip("0"))
 
 
 def _child(tree: Tree, root: etree._Element, tag: str) -> etree._Element:
