@@ -144,17 +144,21 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "SII DTE":
         "este XML no es un CFDI ni un DTE (su raíz es {root}); se esperaba un Comprobante CFDI "
         "4.0 o un DTE del SII",
+    "'{value}' is not a number of days; expected a whole number such as 30":
+        "'{value}' no es un número de días; se esperaba un número entero, como 30",
+    "invoice {number} gives no due date and no terms apply: due on its issue date {issued}; "
+    "use --terms CODE to give one":
+        "la factura {number} no indica vencimiento y no hay condiciones que lo den: vence en su "
+        "fecha de emisión, {issued}; use --terms CÓDIGO para darle uno",
     (
-        "{n} invoice gives no due date and no terms apply: due on its issue date; use --terms "
-        "CODE to give one",
-        "{n} invoices give no due date and no terms apply: due on their issue date; use --terms "
-        "CODE to give one",
+        "{n} more invoice gives no due date and no terms apply: due on its issue date",
+        "{n} more invoices give no due date and no terms apply: due on their issue date",
     ):
         (
-            "{n} factura no indica vencimiento y no hay condiciones que lo den: vence en su "
-            "fecha de emisión; use --terms CÓDIGO para darle uno",
-            "{n} facturas no indican vencimiento y no hay condiciones que lo den: vencen en su "
-            "fecha de emisión; use --terms CÓDIGO para darles uno",
+            "{n} factura más no indica vencimiento y no hay condiciones que lo den: vence en su "
+            "fecha de emisión",
+            "{n} facturas más no indican vencimiento y no hay condiciones que lo den: vencen en "
+            "su fecha de emisión",
         ),
     "customers":
         "clientes",

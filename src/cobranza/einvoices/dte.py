@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Callable
+from datetime import date, timedelta
 from decimal import Decimal
 
 from cobranza.core.money import is_currency
@@ -157,8 +158,8 @@ def _document(doc: Element, f: Fields, q: Callable[[str], str],
         f.error(header, "IdDoc/FchVenc", _(
             "due date {due} is before the issue date {issued}; expected a due date on or "
             "after it", due=due, issued=issued))
-    if due is None and _text(header, "IdDoc/FmaPago", q) == "1":
-        due = issued  # FmaPago 1 (contado): paid on issue
+    if due is None:
+        due = _stated_due(header, f, q, issued)
     key = _key(kind, folio)
     # A nota de débito adds to what the customer owes: it is collected as an invoice of its
     # own (its Referencia names the document it corrects, which it does not change).
@@ -169,6 +170,30 @@ def _document(doc: Element, f: Fields, q: Callable[[str], str],
                     issue_date=issued, due_date=due, currency=currency, amount=amount,
                     at=f.at(doc), exchange_rate=_clp_rate(header, f, q, currency),
                     related=_references(doc, q) if kind in CREDIT_NOTES else ())
+
+
+def _stated_due(header: Element, f: Fields, q: Callable[[str], str],
+                issued: date) -> date | None:
+    """The due date a DTE without FchVenc states otherwise: its terms in days (TermPagoDias),
+    else the last of its installments (MntPagos/FchPago: the whole amount is owed by then, and
+    no reminder claims what is not yet due), else its issue date when paid in cash (FmaPago 1,
+    contado); None when it says nothing."""
+    days = _text(header, "IdDoc/TermPagoDias", q)
+    if days is not None:
+        if days.isascii() and days.isdigit():
+            return issued + timedelta(days=int(days))
+        f.error(header, "IdDoc/TermPagoDias", _(
+            "'{value}' is not a number of days; expected a whole number such as 30",
+            value=days))
+        return None
+    installments = [f.day(found.text.strip(), found, "IdDoc/MntPagos/FchPago")
+                    for found in header.iterfind(f"{q('IdDoc')}/{q('MntPagos')}/{q('FchPago')}")
+                    if found.text and found.text.strip()]
+    if installments:
+        return max((d for d in installments if d is not None), default=None)
+    if _text(header, "IdDoc/FmaPago", q) == "1":
+        return issued  # FmaPago 1 (contado): paid on issue
+    return None
 
 
 def _key(kind: str, folio: str) -> str:
@@ -217,6 +242,8 @@ def _references(doc: Element, q: Callable[[str], str]) -> tuple[str, ...]:
     keys: list[str] = []
     for ref in doc.findall(q("Referencia")):
         kind, folio = _text(ref, "TpoDocRef", q), _text(ref, "FolioRef", q)
+        if _text(ref, "IndGlobal", q) == "1":
+            continue  # a global reference names many documents at once (FolioRef 0), no one
         if kind in INVOICE_TYPES and folio:
             keys.append(_key(kind, folio))
     return tuple(keys)

@@ -36,6 +36,7 @@ from cobranza.models import (
 
 EPOCH = date(1970, 1, 1)
 KINDS = ("customers", "invoices", "credit-notes", "payments")
+_UNDATED_SAID = 5  # invoices without a due date said one by one, before a count of the rest
 
 
 @dataclass
@@ -229,14 +230,20 @@ def _invoices_frame(plan: _Plan, outcome: EInvoiceOutcome) -> Prepared:
     docs = [d for d in plan.documents if d.kind == "invoice"]
     t = plan.terms
     dues = [_due(d, t) for d in docs]
-    undated = sum(due is None for due in dues)
-    if undated:
-        # CFDI PPD and DTE on credit without FchVenc carry no due date, and no terms say one:
-        # due on issue is the only date the document itself supports (collect from day one).
+    # CFDI PPD and DTE on credit that state no due date or terms, where no terms apply: due
+    # on issue is the only date the document itself supports (collect from day one). Each is
+    # said where it is, the first few of a large folder, then how many more.
+    undated = [doc for doc, due in zip(docs, dues, strict=True) if due is None]
+    for doc in undated[:_UNDATED_SAID]:
+        outcome.warnings.append(f"{doc.at.file}:{doc.at.line}: " + _(
+            "invoice {number} gives no due date and no terms apply: due on its issue date "
+            "{issued}; use --terms CODE to give one", number=doc.number,
+            issued=doc.issue_date.isoformat()))
+    if len(undated) > _UNDATED_SAID:
         outcome.warnings.append(ngettext(
-            "{n} invoice gives no due date and no terms apply: due on its issue date; use "
-            "--terms CODE to give one", "{n} invoices give no due date and no terms apply: due "
-            "on their issue date; use --terms CODE to give one", undated))
+            "{n} more invoice gives no due date and no terms apply: due on its issue date",
+            "{n} more invoices give no due date and no terms apply: due on their issue date",
+            len(undated) - _UNDATED_SAID))
     frame = pl.DataFrame({
         "number": [d.number for d in docs], "_party": [d.customer.code for d in docs],
         "kind": ["invoice"] * len(docs),

@@ -321,6 +321,21 @@ def test_chilean_dte_and_credit_note(db_url: str, tmp_path: Path) -> None:
         ("61-7", "33-100", 11900)]
 
 
+def test_each_invoice_without_a_due_date_is_said_where_it_is(
+        db_url: str, tmp_path: Path) -> None:
+    ok(db_url, "init", "--country", "CL", "--tax-id", ORG_RUT)
+    files = {f"f{n}": dte(folio=str(100 + n), due=None) for n in range(7)}
+    files["t"] = dte(folio="200", due=None).replace(
+        b"<FmaPago>2</FmaPago>", b"<FmaPago>2</FmaPago><TermPagoDias>30</TermPagoDias>")
+    result = ok(db_url, "import", "invoices", str(folder(tmp_path, **files)))
+    said = re.findall(r"(f\d)\.xml:\d+: invoice (33-\d+) gives no due date", result.stderr)
+    assert len(said) == 5 and all(f"33-{100 + int(f[1])}" == n for f, n in said)
+    assert "2 more invoices give no due date" in result.stderr
+    # The DTE that states its terms (TermPagoDias) is due by them, the others on issue.
+    assert rows(db_url, "SELECT number, due_date - issue_date FROM invoices "
+                        "WHERE number IN ('33-100', '33-200') ORDER BY number") == [
+        ("33-100", 0), ("33-200", 30)]
+
 
 def test_a_dte_credit_note_for_another_customers_invoice_is_located_at_its_rut(
         db_url: str, tmp_path: Path) -> None:

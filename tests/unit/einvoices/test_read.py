@@ -148,6 +148,35 @@ def test_a_dte_without_namespace_or_due_date_still_reads(tmp_path: Path) -> None
     assert doc.due_date is None
 
 
+def test_a_dte_without_fchvenc_is_due_when_its_terms_or_installments_say(
+        tmp_path: Path) -> None:
+    terms = b"<FmaPago>2</FmaPago><TermPagoDias>30</TermPagoDias>"
+    [doc] = read(tmp_path, dte(due=None).replace(b"<FmaPago>2</FmaPago>", terms)).documents
+    assert doc.due_date == date(2026, 2, 4)  # issued 2026-01-05, 30 days
+    # Installments (MntPagos): the whole amount is owed by the last one.
+    installments = (b"<FmaPago>2</FmaPago>"
+                    b"<MntPagos><FchPago>2026-03-05</FchPago><MntPago>59500</MntPago></MntPagos>"
+                    b"<MntPagos><FchPago>2026-02-05</FchPago><MntPago>59500</MntPago></MntPagos>")
+    [doc] = read(tmp_path, dte(due=None).replace(b"<FmaPago>2</FmaPago>",
+                                                  installments)).documents
+    assert doc.due_date == date(2026, 3, 5)
+    # FchVenc, where given, decides.
+    [doc] = read(tmp_path, dte().replace(b"<FmaPago>2</FmaPago>", terms)).documents
+    assert doc.due_date == date(2026, 2, 4)
+    bad = read(tmp_path, dte(due=None).replace(
+        b"<FmaPago>2</FmaPago>", b"<FmaPago>2</FmaPago><TermPagoDias>30 dias</TermPagoDias>"))
+    assert [(e.column, "not a number of days" in e.message) for e in bad.errors] == [
+        ("IdDoc/TermPagoDias", True)]
+
+
+def test_a_credit_notes_global_reference_names_no_invoice(tmp_path: Path) -> None:
+    # IndGlobal 1 refers to a set of documents at once, with FolioRef 0: there is no "33-0".
+    data = dte(tipo="61", folio="8", refs=[("33", "0")]).replace(
+        b"<FolioRef>0</FolioRef>", b"<IndGlobal>1</IndGlobal><FolioRef>0</FolioRef>")
+    [note] = read(tmp_path, data).documents
+    assert note.related == ()
+
+
 def test_a_debit_note_is_an_invoice(tmp_path: Path) -> None:
     [doc] = read(tmp_path, dte(tipo="56", folio="3", refs=[("33", "100")])).documents
     assert (doc.kind, doc.number) == ("invoice", "56-3")
