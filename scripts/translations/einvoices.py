@@ -144,6 +144,10 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "SII DTE":
         "este XML no es un CFDI ni un DTE (su raíz es {root}); se esperaba un Comprobante CFDI "
         "4.0 o un DTE del SII",
+    "the Conceptos' {field} add up to {added}, and the CFDI's {header} is {stated}; expected "
+    "them to agree: the file was altered or badly generated":
+        "los {field} de los Conceptos suman {added} y el {header} del CFDI es {stated}; se "
+        "esperaba que coincidieran: el archivo fue alterado o mal generado",
     "'{value}' is not a number of days; expected a whole number such as 30":
         "'{value}' no es un número de días; se esperaba un número entero, como 30",
     "invoice {number} gives no due date and no terms apply: due on its issue date {issued}; "

@@ -196,6 +196,7 @@ def _check_totals(root: Element, f: Fields, *, currency: str, total: Decimal) ->
                               default=ZERO) or ZERO
     if sub is None or discount is None:
         return
+    _check_concepts(root, f, currency=currency, sub=sub, discount=discount)
     expected = round_money(sub - discount + moved - withheld, currency)
     if expected != total:
         f.error(root, "Total", _(
@@ -203,6 +204,27 @@ def _check_totals(root: Element, f: Fields, *, currency: str, total: Decimal) ->
             "{moved} − taxes withheld {withheld} = {expected}; the file was altered or badly "
             "generated", total=total, sub=sub, discount=discount, moved=moved,
             withheld=withheld, expected=expected))
+
+
+def _check_concepts(root: Element, f: Fields, *, currency: str, sub: Decimal,
+                    discount: Decimal) -> None:
+    """SubTotal is the sum of the Conceptos' Importe, and Descuento of their Descuento, each
+    rounded to the currency's decimals (Anexo 20): a header that says another amount than its
+    lines was altered or badly generated."""
+    concepts = root.findall("cfdi:Conceptos/cfdi:Concepto", NS)
+    if not concepts:
+        return
+    for name, stated in (("Importe", sub), ("Descuento", discount)):
+        parts = [f.decimal(c.get(name), c, f"Concepto/{name}", default=ZERO) for c in concepts]
+        if any(p is None for p in parts):
+            return
+        added = round_money(sum((p for p in parts if p is not None), ZERO), currency)
+        if added != stated:
+            header = "SubTotal" if name == "Importe" else "Descuento"
+            f.error(concepts[0], f"Concepto/{name}", _(
+                "the Conceptos' {field} add up to {added}, and the CFDI's {header} is {stated}; "
+                "expected them to agree: the file was altered or badly generated", field=name,
+                added=added, header=header, stated=stated))
 
 
 def _payments(root: Element, f: Fields, *, uuid: str | None, number: str, issuer: str,

@@ -224,6 +224,9 @@ BAD = {
         pagos(payments=[Pago("100.00", [Docto(UUID_A, "500.00", "1160.00")])]), None,
         "Pago/Monto", "more than the payment"),
     "unknown currency": (cfdi(moneda="ABC"), 4, "Moneda", "unknown currency"),
+    "lines that do not add up to the subtotal": (
+        cfdi().replace(b'Importe="1000.00"', b'Importe="900.00"'), 10, "Concepto/Importe",
+        "add up to 900.00, and the CFDI's SubTotal is 1000.00"),
     "too many decimals": (cfdi(total="1160.001", traslados="160.001"), 4, "Total",
                           "more decimals than MXN"),
     "stamp without UUID": (cfdi(complement='<tfd:TimbreFiscalDigital Version="1.1"/>', uuid=None),
