@@ -148,6 +148,10 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "them to agree: the file was altered or badly generated":
         "los {field} de los Conceptos suman {added} y el {header} del CFDI es {stated}; se "
         "esperaba que coincidieran: el archivo fue alterado o mal generado",
+    "the payment of {number} of {amount} {currency} on {day} is already recorded, by payment "
+    "{code} of {paid}: the complement documents it; nothing added":
+        "el pago de {number} por {amount} {currency} del {day} ya está registrado, con el pago "
+        "{code} del {paid}: el complemento lo documenta; no se agrega nada",
     "'{value}' is not a number of days; expected a whole number such as 30":
         "'{value}' no es un número de días; se esperaba un número entero, como 30",
     "invoice {number} gives no due date and no terms apply: due on its issue date {issued}; "

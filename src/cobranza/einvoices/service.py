@@ -20,6 +20,7 @@ from cobranza.core.money import to_minor
 from cobranza.einvoices import checks
 from cobranza.einvoices.model import At, Document, Party, PaymentLine
 from cobranza.einvoices.read import read_path
+from cobranza.einvoices.recorded import already_recorded
 from cobranza.i18n import _, ngettext
 from cobranza.importers.run import Prepared, write_prepared
 from cobranza.importers.tabular import RowError
@@ -107,7 +108,11 @@ def _check(session: Session, *, path: Path, shown: str, org: Organisation, terms
         outcome.errors = sorted(set(kept.errors),
                                 key=lambda e: (e.file, e.line, e.column, e.message))
         return None
-    return _Plan(documents, kept.payments, credit_targets, payment_targets, named, kept.rekey,
+    # The money the bank statement already brought in is not recorded again.
+    to_record, found_warnings = already_recorded(session, org_id=org.id, payments=kept.payments,
+                                                 targets=payment_targets)
+    outcome.warnings += found_warnings
+    return _Plan(documents, to_record, credit_targets, payment_targets, named, kept.rekey,
                  checks.substitutes(documents))
 
 

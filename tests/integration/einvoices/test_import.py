@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from cobranza.db import make_engine
-from tests.support import cli, ok, snapshot
+from tests.support import cli, ok, snapshot, write_csv
 from tests.unit.einvoices.builders import (
     CUSTOMER_RFC,
     ORG_RFC,
@@ -87,6 +87,35 @@ def test_a_month_of_cfdi_imports_customers_documents_and_split_payments(
                            "GROUP BY i.number, a.source_kind ORDER BY i.number, a.source_kind")
     assert settled == [("A-1", "credit_note", 11600), ("A-1", "payment", 50000),
                        ("A-2", "payment", 20000)]
+
+
+def test_a_complement_for_money_already_recorded_from_the_bank_adds_nothing(
+        ledger: str, tmp_path: Path) -> None:
+    ok(ledger, "import", "invoices", str(folder(
+        tmp_path, a=cfdi(uuid=UUID_A, folio="1"),
+        b=cfdi(uuid=UUID_B, folio="2", subtotal="500.00", traslados="80.00", total="580.00"))))
+    # One transfer paid A-1 whole and 200.00 of A-2 (reconciled from the bank, or imported
+    # from the accounts); a second one, of 100.00 for A-2, came weeks before the complement.
+    ok(ledger, "import", "payments", str(write_csv(
+        tmp_path / "p.csv", "id,customer_id,date,currency,amount,invoice_numbers",
+        f"BANK-1,{CUSTOMER_RFC},2026-01-30,MXN,1360.00,A-1;A-2",
+        f"BANK-2,{CUSTOMER_RFC},2026-01-12,MXN,100.00,A-2")))
+    complement = folder(tmp_path, pay=pagos(payments=[
+        Pago("1360.00", [Docto(UUID_A, "1160.00", "1160.00", 1),
+                         Docto(UUID_B, "200.00", "480.00", 2)]),
+        Pago("100.00", [Docto(UUID_B, "100.00", "580.00", 1)], date="2026-02-20T12:00:00")]))
+    result = ok(ledger, "import", "invoices", str(complement))
+    assert "payments: 1 new" in result.stdout
+    said = re.findall(r"pay\.xml:\d+: the payment of (A-\d) of ([\d.]+) MXN on [\d-]+ is "
+                      r"already recorded, by payment (BANK-\d)", result.stderr)
+    assert said == [("A-1", "1160.00", "BANK-1"), ("A-2", "200.00", "BANK-1")]
+    # The 100.00 of 2026-02-20 is not BANK-2's of six weeks before: it is recorded.
+    assert sorted(rows(ledger, "SELECT code, amount FROM payments")) == sorted([
+        ("BANK-1", 136000), ("BANK-2", 10000), (f"{UUID_PAY}/3", 10000)])
+    assert rows(ledger, "SELECT SUM(amount) FROM allocations") == [(136000 + 10000 + 10000,)]
+    before = {t: d for t, d in snapshot(ledger).items() if t in WRITTEN}
+    ok(ledger, "import", "invoices", str(complement))
+    assert {t: d for t, d in snapshot(ledger).items() if t in WRITTEN} == before
 
 
 def test_importing_the_same_folder_again_changes_nothing(ledger: str, tmp_path: Path) -> None:
