@@ -99,6 +99,14 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "My company": "Mi empresa",
     "unknown time zone '{value}'; expected an IANA name such as America/Santiago":
         "zona horaria desconocida '{value}'; se esperaba un nombre IANA como America/Santiago",
+    "unknown country '{value}'; expected an ISO 3166 code such as CL, MX or US":
+        "país desconocido '{value}'; se esperaba un código ISO 3166 como CL, MX o US",
+    "country {country} has no currency of its own; give one with --currency":
+        "el país {country} no tiene moneda propia; indique una con --currency",
+    "country {country} has several time zones ({zones}); give the organisation's with "
+    "--timezone":
+        "el país {country} tiene varias zonas horarias ({zones}); indique la de la "
+        "organización con --timezone",
     "days must be zero or more": "los días deben ser cero o más",
     "the discount must be a percentage between 0 and 100":
         "el descuento debe ser un porcentaje entre 0 y 100",

@@ -7,10 +7,14 @@ import hmac
 import json
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel import Locale
+from babel.core import get_global
+from babel.localedata import locale_identifiers
+from babel.numbers import get_territory_currencies
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -64,8 +68,8 @@ def ensure(session: Session, *, now: datetime, name: str | None, country: str | 
     """Create the organisation, or update the settings given explicitly (idempotent)."""
     org = session.scalars(select(Organisation).order_by(Organisation.id).limit(1)).first()
     code = (country or (org.country if org else "CL")).upper()
-    base, tz, loc = COUNTRY_DEFAULTS.get(code, ("USD", "UTC", "en_US"))
     if org is None:
+        base, tz, loc = country_defaults(code, currency=currency, timezone=timezone)
         org = Organisation(name=name or _("My company"), country=code,
                            base_currency=(currency or base).upper(), timezone=timezone or tz,
                            locale=locale or loc, created_at=now)
@@ -88,6 +92,41 @@ def ensure(session: Session, *, now: datetime, name: str | None, country: str | 
     _check(org)
     session.flush()
     return org
+
+
+def country_defaults(code: str, *, currency: str | None = None,
+                     timezone: str | None = None) -> tuple[str, str, str]:
+    """A country's currency, time zone and locale: ours for the countries we know best, else
+    the CLDR's (Babel): its legal tender, its time zone where all of its zones keep one
+    clock, its most spoken official language. What the CLDR cannot say is asked for: a
+    guessed currency would file a statement's money in the wrong one."""
+    if code in COUNTRY_DEFAULTS:
+        return COUNTRY_DEFAULTS[code]
+    if len(code) != 2 or code not in Locale("en").territories:
+        raise SetupError(_("unknown country '{value}'; expected an ISO 3166 code such as CL, "
+                           "MX or US", value=code))
+    tenders = get_territory_currencies(code, date.today(), tender=True)
+    if not tenders and not currency:
+        raise SetupError(_("country {country} has no currency of its own; give one with "
+                           "--currency", country=code))
+    zones = get_global("territory_zones").get(code, [])
+    now = datetime.now(UTC)
+    offsets = {ZoneInfo(zone).utcoffset(now) for zone in zones}
+    if len(offsets) != 1 and not timezone:
+        raise SetupError(_("country {country} has several time zones ({zones}); give the "
+                           "organisation's with --timezone", country=code,
+                           zones=", ".join(zones[:6]) + (", ..." if len(zones) > 6 else "")))
+    return (tenders[0] if tenders else "", zones[0] if zones else "", _locale_of(code))
+
+
+def _locale_of(code: str) -> str:
+    """The country's most spoken official language, as a locale Babel knows ("de_DE")."""
+    spoken = get_global("territory_languages").get(code, {})
+    for language, info in sorted(spoken.items(),
+                                 key=lambda kv: -(kv[1].get("population_percent") or 0)):
+        if info.get("official_status") and f"{language}_{code}" in locale_identifiers():
+            return f"{language}_{code}"
+    return "en_US"
 
 
 def _check(org: Organisation) -> None:
