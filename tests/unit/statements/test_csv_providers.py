@@ -156,6 +156,28 @@ def test_a_fee_beside_an_amount_and_no_net_is_taken_from_the_amount() -> None:
     assert [a for _d, a, _c, _i in _read(text)] == [Decimal("-10.00"), Decimal("-102.00")]
 
 
+def test_revolut_business_is_in_its_payment_currency_and_names_the_payee() -> None:
+    # The account is in euros whatever the organisation's currency; "Orig currency" is what a
+    # card payment abroad was charged in. Before, every line was filed in the base currency.
+    text = ("Date started (UTC),Date completed (UTC),ID,Type,State,Description,Reference,Payer,"
+            "Orig currency,Orig amount,Payment currency,Amount,Total amount,Fee,Fee currency,"
+            "Balance,Account,Beneficiary IBAN\n"
+            "2026-03-02,2026-03-02,tx-1,TRANSFER,COMPLETED,Money added from MUELLER GMBH,"
+            "Rechnung 2026-0113,MUELLER GMBH,EUR,1000.00,EUR,1000.00,1000.00,0.00,EUR,6000.00,"
+            "EUR Main,\n"
+            "2026-03-04,2026-03-04,tx-2,TRANSFER,COMPLETED,To GLOBEX SARL,PO 5521,,EUR,-500.00,"
+            "EUR,-500.00,-500.20,0.20,EUR,5499.80,EUR Main,FR7630006000011234567890189\n"
+            "2026-03-05,2026-03-05,tx-3,CARD_PAYMENT,COMPLETED,Amazon Web Services,,,USD,-54.00,"
+            "EUR,-49.80,-49.80,0.00,EUR,5450.00,EUR Main,\n")
+    [statement] = statement_csv.extract_csv(text.encode(), file="r.csv", default_currency="GBP")
+    assert statement.account == "EUR Main"
+    assert [(ln.amount, ln.currency, ln.counterparty_name, ln.counterparty_account)
+            for ln in statement.lines] == [
+        (Decimal("1000.00"), "EUR", "MUELLER GMBH", None),
+        (Decimal("-500.20"), "EUR", None, "FR7630006000011234567890189"),
+        (Decimal("-49.80"), "EUR", None, None)]
+
+
 def test_wise_statement_amounts_already_include_their_fees() -> None:
     # "Total fees" is for information: the running balance moves by "Amount".
     text = ('"TransferWise ID",Date,Amount,Currency,Description,"Payment Reference",'

@@ -117,7 +117,9 @@ PRESET: dict[str, tuple[str, ...]] = {
                    "empfaenger name"),
     "payee_account": ("clabe beneficiario", "cuenta beneficiario", "cta beneficiario",
                       "cuenta destino", "payee account", "payee account number",
-                      "empfanger iban", "empfaenger iban", "iban empfanger", "iban empfaenger"),
+                      "empfanger iban", "empfaenger iban", "iban empfanger", "iban empfaenger",
+                      # Revolut Business: the payee's IBAN, or its account number elsewhere.
+                      "beneficiary iban", "beneficiary account number", "beneficiary account"),
     "payee_tax_id": ("rfc beneficiario", "rut beneficiario"),
     # The account a movement is on (Banorte's CUENTA, a multi-account export's column): the
     # statement's own, never the payer's. A payer's account learnt from it would tie every
@@ -133,8 +135,10 @@ PRESET: dict[str, tuple[str, ...]] = {
                        "operacion numero", "folio",
                        "transaction id", "source id", "identificador", "transferwise id", "id",
                        "balance transaction id"),
+    # Revolut Business's "Payment currency" is the account's; its "Orig currency" is what a
+    # card payment abroad was charged in, never read.
     "currency": ("moneda", "divisa", "currency", "wahrung", "waehrung", "munt", "muntsoort",
-                 "devise"),
+                 "devise", "payment currency"),
     "balance": ("saldo", "balance", "balance amount", "partial balance", "running balance",
                 "running bal", "disponible"),
     # A movement's state, in exports that list pending or refused ones (Revolut, PayPal,
