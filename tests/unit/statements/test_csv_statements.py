@@ -258,6 +258,19 @@ def test_undecided_dates_take_the_reading_that_spans_the_shorter_period() -> Non
     assert [line.booking_date for line in statement.lines] == [date(2026, 3, 1), date(2026, 3, 3)]
 
 
+def test_amounts_no_american_bank_writes_keep_undecided_dates_day_first() -> None:
+    # BancoEstado's savings cartola: interest on the 5th of each month, CLP written 1.250. Read
+    # by the shorter span it would be the 1st to the 3rd of May.
+    chile = ("Fecha;N° Operación;Descripción;Cheques / Cargos $;Depósitos / Abonos $;Saldo $\n"
+             "05/01/2026;1001;INTERESES GANADOS;;1.250;501.250\n"
+             "05/02/2026;1002;INTERESES GANADOS;;1.253;502.503\n"
+             "05/03/2026;1003;INTERESES GANADOS;;1.256;503.759\n").encode("latin-1")
+    [statement] = statement_csv.extract_csv(chile, file="ahorro.csv", currency="CLP")
+    assert [line.booking_date for line in statement.lines] == [
+        date(2026, 1, 5), date(2026, 2, 5), date(2026, 3, 5)]
+    assert [line.amount for line in statement.lines] == [1250, 1253, 1256]
+
+
 def test_day_first_and_month_first_cells_in_one_file_are_refused_with_a_line() -> None:
     data = b"Fecha;Detalle;Monto\n25/03/2026;A;-5\n03/25/2026;B;-10\n"
     with pytest.raises(StatementError, match=r"m\.csv:3: Fecha: '03/25/2026' is not a date"):

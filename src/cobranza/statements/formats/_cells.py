@@ -40,14 +40,16 @@ def _decimal_mark(cell: str, *, whole: bool) -> str | None:
 _NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})(?:[ T].*)?$")
 
 
-def month_first(cells: list[str]) -> bool:
+def month_first(cells: list[str], *, by_span: bool = True) -> bool:
     """True when the dates are written MM/DD/YYYY, as banks in the United States write them.
 
     A day over 12 decides: in the first place the file is day-first, in the second month-first
     (both: day-first, and the others are refused with their lines). When no day is over 12 the
     reading whose dates span the shorter period wins, since an export covers days or weeks, not
     months apart (07/01..07/05/2026 is five days of July, not January to May); a tie is read
-    day-first, as banks in Chile, Mexico and Spain write.
+    day-first, as banks in Chile, Mexico and Spain write. Without `by_span` (a file whose
+    amounts no American bank writes) only a day over 12 makes it month-first: a savings
+    account's interest on the 5th of each month (05/01, 05/02, 05/03) is no three days of May.
     """
     parts = [(int(m[1]), int(m[2]), int(m[3]) + (2000 if len(m[3]) == 2 else 0))
              for c in cells if (m := _NUMERIC_DATE.match(c))]
@@ -57,6 +59,8 @@ def month_first(cells: list[str]) -> bool:
         return False
     if any(second > 12 for _first, second, _year in parts):
         return True
+    if not by_span:
+        return False
     try:
         day_first = [date(year, b, a) for a, b, year in parts]
         month_first = [date(year, a, b) for a, b, year in parts]

@@ -353,7 +353,11 @@ def _lines(table: Table, columns: dict[str, int], currency: str,
     if unknown:
         raise refused(unknown)
     exponents = {c: exponent(c) for c in set(codes.to_list())}
-    us_order = month_first(frame["date"].drop_nulls().unique().to_list())
+    # Amounts written 1.234,50 (or CLP's 1.250) come from no bank in the United States: their
+    # dates are day-first unless a day over 12 in second place says otherwise.
+    written = frame["date"].drop_nulls().unique().to_list() + (
+        frame["value_date"].drop_nulls().unique().to_list() if "value_date" in columns else [])
+    us_order = month_first(written, by_span=not table.decimal_comma)
     dates, errors = parse_dates(table, "date", month_first=us_order)
     values, more = (parse_dates(table, "value_date", required=False, month_first=us_order)
                     if "value_date" in columns else (pl.Series([None] * frame.height), []))
