@@ -117,6 +117,51 @@ def test_a_cartola_cut_short_of_its_stated_balances_is_refused_saying_by_how_muc
     assert error.field == "balance" and "differ by 1192110 CLP" in error.message
 
 
+# Other ways a preamble states the balances: Mercado Pago's block in capitals, UBS's and Bank of
+# America's labels each on a row of their own (BofA's with the date after it).
+_MERCADO_PAGO = ("INITIAL_BALANCE;CREDITS;DEBITS;FINAL_BALANCE\n"
+                 "10.130,41;3.723,67;-1.000,00;{closing}\n\n"
+                 "RELEASE_DATE;TRANSACTION_TYPE;REFERENCE_ID;TRANSACTION_NET_AMOUNT;"
+                 "PARTIAL_BALANCE\n"
+                 "04-03-2026;Pago Distribuidora Oceano;60741122334;3.723,67;13.854,08\n"
+                 "13-03-2026;Transferencia enviada;60755566778;-1.000,00;12.854,08\n")
+_UBS = ("Account number:;0235 00123456.60;\nOpening balance:;10000.00;\n"
+        "Closing balance:;{closing};\nValued in:;CHF;\n\n"
+        "Trade date;Booking date;Value date;Currency;Debit;Credit;Balance;Transaction no.\n"
+        "2026-03-05;2026-03-05;2026-03-05;CHF;-380.00;;12120.00;9930065TI2345678\n"
+        "2026-03-02;2026-03-02;2026-03-02;CHF;;2500.00;12500.00;9930061TI1234567\n")
+_BOFA = ('Description,,Summary Amt.\nBeginning balance as of 03/01/2026,,"1,000.00"\n'
+         'Total credits,,"2,700.00"\nTotal debits,,"-320.50"\n'
+         'Ending balance as of 03/31/2026,,"{closing}"\n\n'
+         "Date,Description,Amount,Running Bal.\n"
+         '03/01/2026,Beginning balance as of 03/01/2026,,"1,000.00"\n'
+         '03/02/2026,ZELLE FROM ACME,"2,700.00","3,700.00"\n'
+         '03/05/2026,CHECK 1001,"-320.50","3,379.50"\n')
+
+
+@pytest.mark.parametrize(("layout", "whole", "cut", "short"), [
+    (_MERCADO_PAGO, "12.854,08", "15.044,62", "2190.54 MXN"),
+    (_UBS, "12120.00", "14620.00", "2500.00 CHF"),
+    (_BOFA, "3,379.50", "3,879.50", "500.00 USD"),
+], ids=["mercado pago", "ubs", "bank of america"])
+def test_balances_stated_on_rows_of_their_own_hold_the_movements(
+        layout: str, whole: str, cut: str, short: str) -> None:
+    # Cut short, every running balance still follows from the one before: only the stated
+    # opening and closing balances show that movements are missing.
+    currency = short.split()[1]
+    [statement] = statement_csv.extract_csv(layout.format(closing=whole).encode(), file="s.csv",
+                                            default_currency=currency)
+    assert statement.opening_balance is not None
+    statement.account = "A1"
+    assert not check_statement(statement, file="s.csv")
+    [statement] = statement_csv.extract_csv(layout.format(closing=cut).encode(), file="s.csv",
+                                            default_currency=currency)
+    statement.account = "A1"
+    with language("en"):
+        [error] = check_statement(statement, file="s.csv")
+    assert error.field == "balance" and f"differ by {short}" in error.message
+
+
 def test_an_unreadable_stated_balance_is_refused_where_it_is() -> None:
     text = _SALDOS.format(opening="972874", closing="dos millones")
     with language("en"), pytest.raises(StatementError) as caught:

@@ -60,10 +60,16 @@ def stated_currency(preamble: list[str]) -> str:
 
 
 # The labels of a balances block: a row naming the opening and the closing balance among other
-# totals (Santander Chile: SALDO INICIAL, DEPÓSITOS, OTROS ABONOS, ..., SALDO FINAL), and the
-# row beneath it the figures, column by column.
-_OPENING_LABELS = frozenset({"saldo inicial", "saldo anterior", "opening balance"})
-_CLOSING_LABELS = frozenset({"saldo final", "closing balance"})
+# totals (Santander Chile: SALDO INICIAL, DEPÓSITOS, OTROS ABONOS, ..., SALDO FINAL; Mercado
+# Pago: INITIAL_BALANCE;CREDITS;DEBITS;FINAL_BALANCE), and the row beneath it the figures,
+# column by column. Or each label starting a row of its own, its figure the row's last cell
+# (UBS: "Opening balance:;10000.00;"; Bank of America: "Beginning balance as of 03/01/2026,,
+# "1,000.00"", a date after the label).
+_OPENING_LABELS = frozenset({"saldo inicial", "saldo anterior", "opening balance",
+                             "initial balance", "beginning balance", "starting balance"})
+_CLOSING_LABELS = frozenset({"saldo final", "closing balance", "final balance",
+                             "ending balance"})
+_AS_OF = re.compile(r"^(?:as of|as at|on|al|del?)\b")
 
 
 class StatedBalances(NamedTuple):
@@ -97,4 +103,25 @@ def stated_balances(rows: list[list[str]]) -> StatedBalances | None:
         if not first or not last:
             return None
         return StatedBalances(below + 1, row[opening].strip(), first, row[closing].strip(), last)
-    return None
+    return _row_balances(rows)
+
+
+def _row_balances(rows: list[list[str]]) -> StatedBalances | None:
+    """The balances each stated on a row of its own: the label first (a date may follow it),
+    the figure the row's last filled cell; None unless both are there, once each."""
+    found: dict[bool, list[tuple[int, str, str]]] = {True: [], False: []}
+    for at, row in enumerate(rows):
+        cells = [(i, cell.strip()) for i, cell in enumerate(row) if cell.strip()]
+        if len(cells) < 2:
+            continue
+        label = normalise_header(cells[0][1])
+        for opening, labels in ((True, _OPENING_LABELS), (False, _CLOSING_LABELS)):
+            named = next((known for known in labels if label == known
+                          or (label.startswith(known + " ")
+                              and _AS_OF.match(label[len(known) + 1:]))), None)
+            if named is not None:
+                found[opening].append((at, cells[0][1], cells[-1][1]))
+    if len(found[True]) != 1 or len(found[False]) != 1:
+        return None
+    (at, opening_label, first), (_end, closing_label, last) = found[True][0], found[False][0]
+    return StatedBalances(at + 1, opening_label, first, closing_label, last)

@@ -113,6 +113,9 @@ def extract_csv(data: bytes, *, file: str, mapping: Mapping[str, str] | None = N
         file, header, rows[1:], columns, first_line=start + 2, delimiter=delimiter,
         currency=code, own=not account)
     if account or "account" not in columns:
+        # A currency column that gives every line one currency is the balances' too (UBS).
+        line_codes = {line.currency for line in statement_lines}
+        code = code or (line_codes.pop() if len(line_codes) == 1 else "")
         opening, closing = _stated_balances(table, lines[:max(start, 0)], code)
         return [ParsedStatement(format=name, account=(account or "").strip(),
                                 currency=code or None, lines=statement_lines, line=start + 1,
