@@ -36,6 +36,10 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "cannot be applied":
         "falta el valor; un DoctoRelacionado indica por su UUID la factura que paga, así que "
         "este pago no se puede aplicar",
+    "missing value; Pagos 2.0 requires the number of this payment of the invoice (1 for the "
+    "first, 2 for the second, ...)":
+        "falta el valor; Pagos 2.0 exige el número de este pago de la factura (1 para el primero, "
+        "2 para el segundo, ...)",
     "not stamped":
         "sin timbrar",
     "'{value}' is not a payment method; expected PUE or PPD":

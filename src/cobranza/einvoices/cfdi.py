@@ -292,10 +292,16 @@ def _docto(doc: Element, f: Fields, *, code: str, uuid: str | None, issuer: str,
     currency = f.currency(doc.get("MonedaDR"), doc, "DoctoRelacionado/MonedaDR")
     paid = f.money(doc.get("ImpPagado"), doc, "DoctoRelacionado/ImpPagado", currency)
     installment = f.integer(doc.get("NumParcialidad"), doc, "DoctoRelacionado/NumParcialidad")
+    if installment is None and not (doc.get("NumParcialidad") or "").strip():
+        # Required by the Pagos 2.0 schema; it is what makes a payment's draft, its stamped
+        # XML and its reissue one payment rather than several (`checks.versions`).
+        f.error(doc, "DoctoRelacionado/NumParcialidad", _(
+            "missing value; Pagos 2.0 requires the number of this payment of the invoice (1 for "
+            "the first, 2 for the second, ...)"))
     if paid == 0:
         f.error(doc, "DoctoRelacionado/ImpPagado", _("the amount paid is zero; expected an "
                                                      "amount greater than zero"))
-    if target is None or currency is None or paid is None or paid == 0:
+    if target is None or currency is None or paid is None or paid == 0 or installment is None:
         return None
     before = _balance(doc, f, "ImpSaldoAnt", currency)
     after = _balance(doc, f, "ImpSaldoInsoluto", currency)

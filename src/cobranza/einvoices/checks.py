@@ -356,8 +356,7 @@ def versions(session: Session, *, org: Organisation, payments: list[PaymentLine]
     """
     def key(line: PaymentLine) -> tuple[str, int] | None:
         target = targets.get(line.code)
-        return None if target is None or line.installment is None else (target,
-                                                                          line.installment)
+        return None if target is None else (target, line.installment)
 
     out = Versions([])
     stamped: dict[tuple[str, int], list[PaymentLine]] = {}

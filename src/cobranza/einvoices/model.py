@@ -67,7 +67,7 @@ class PaymentLine:
 
     code: str  # complement UUID (serie-folio when not stamped) / position, unique per line
     fiscal_id: str | None  # the complement's UUID; None when it is not stamped
-    installment: int | None  # NumParcialidad
+    installment: int  # NumParcialidad (required by Pagos 2.0)
     issuer_tax_id: str
     customer: Party
     day: date

@@ -195,6 +195,23 @@ def test_a_draft_beside_its_stamped_complement_is_skipped(ledger: str, tmp_path:
     assert _payments(ledger) == [(f"{UUID_PAY}/1", "A-1", 1, 30000, UUID_PAY)]
 
 
+@pytest.mark.parametrize("stamped", [False, True], ids=["draft", "stamped"])
+def test_a_payment_without_numparcialidad_is_refused_located_and_nothing_is_written(
+        ledger: str, tmp_path: Path, stamped: bool) -> None:
+    # Pagos 2.0 requires NumParcialidad: it is what tells the draft, the stamped XML and a
+    # reissue of one payment apart from a second payment of the same invoice.
+    ok(ledger, "import", "invoices", str(folder(tmp_path, a=cfdi())))
+    before = snapshot(ledger)
+    (tmp_path / "pay.xml").write_bytes(pagos(uuid=UUID_PAY if stamped else None, payments=[
+        Pago("300.00", [Docto(UUID_A, "300.00", "1160.00", installment=None)])]))
+    result = cli(ledger, "import", "invoices", str(tmp_path / "pay.xml"))
+    assert result.exit_code != 0
+    assert ("pay.xml:13: DoctoRelacionado/NumParcialidad: missing value; Pagos 2.0 requires "
+            "the number of this payment of the invoice (1 for the first, 2 for the second, "
+            "...)") in result.stderr
+    assert snapshot(ledger) == before
+
+
 UUID_REISSUED = "55555555-5555-4555-8555-555555555555"
 REISSUED_PAY = pagos(uuid=UUID_REISSUED, replaces=[UUID_PAY],
                      payments=[Pago("300.00", [Docto(UUID_A, "300.00", "1160.00")])])

@@ -59,7 +59,7 @@ class Docto:
     uuid: str
     paid: str
     before: str
-    installment: int = 1
+    installment: int | None = 1  # None: no NumParcialidad (required by Pagos 2.0)
     currency: str = "MXN"
     equivalence: str = "1"
 
@@ -83,7 +83,8 @@ def pagos(*, uuid: str | None = UUID_PAY, receptor: str = CUSTOMER_RFC,
     for pago in payments:
         docs = "".join(
             f'<pago20:DoctoRelacionado IdDocumento="{d.uuid}" MonedaDR="{d.currency}" '
-            f'EquivalenciaDR="{d.equivalence}" NumParcialidad="{d.installment}" '
+            f'EquivalenciaDR="{d.equivalence}" '
+            + ("" if d.installment is None else f'NumParcialidad="{d.installment}" ') +
             f'ImpSaldoAnt="{d.before}" ImpPagado="{d.paid}" '
             f'ImpSaldoInsoluto="{_minus(d.before, d.paid)}" ObjetoImpDR="01"/>'
             for d in pago.docs)
