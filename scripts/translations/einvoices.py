@@ -22,6 +22,20 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
         "el CFDI no está timbrado (no tiene TimbreFiscalDigital ni, por tanto, UUID): se lee "
         "como borrador con el número {number}, sin folio fiscal; su XML timbrado, con la misma "
         "Serie y Folio, lo reemplaza al importarse",
+    "the CFDI is not stamped (no TimbreFiscalDigital, hence no UUID): read as a draft numbered "
+    "{number}, with no fiscal id; its stamped XML, of the same issuer, receiver and Fecha, "
+    "replaces it when imported and keeps this number":
+        "el CFDI no está timbrado (no tiene TimbreFiscalDigital ni, por tanto, UUID): se lee "
+        "como borrador con el número {number}, sin folio fiscal; su XML timbrado, del mismo "
+        "emisor, receptor y Fecha, lo reemplaza al importarse y conserva este número",
+    "skipped: draft {number} is the unstamped XML of CFDI {uuid} (same issuer, receiver and "
+    "Fecha), imported with it; the draft adds nothing":
+        "omitido: el borrador {number} es el XML sin timbrar del CFDI {uuid} (mismo emisor, "
+        "receptor y Fecha), importado con él; el borrador no agrega nada",
+    "CFDI {uuid} is the stamped XML of draft {number} (same issuer, receiver and Fecha), "
+    "imported before: it replaces the draft and keeps its number":
+        "el CFDI {uuid} es el XML timbrado del borrador {number} (mismo emisor, receptor y "
+        "Fecha), importado antes: reemplaza al borrador y conserva su número",
     "the payment complement is not stamped (no TimbreFiscalDigital, hence no UUID): read as a "
     "draft numbered {number}; its stamped XML, when imported, takes over the same installments "
     "of the same invoices":

@@ -310,6 +310,69 @@ def substituted_by(session: Session, *, org: Organisation,
     return found
 
 
+def stamped_drafts(session: Session, *, org: Organisation,
+                   documents: list[Document]) -> tuple[list[Document], list[str]]:
+    """A stamped CFDI without Serie and Folio takes the place of its draft, the unstamped XML
+    of the same issuer and Fecha (`Document.draft_number`) for the same customer: a draft in
+    this import is left out; one in the ledger keeps its row and its number, now stamped (as a
+    draft with a Serie and Folio does). A UUID the ledger has keeps the number it has there, so
+    nothing imported before is renumbered. Returns the documents to import and the warnings.
+    """
+    stamped = {(d.kind, d.draft_number, tax_key(d.customer.tax_id)): d
+               for d in documents if d.draft_number is not None}
+    if not stamped:
+        return documents, []
+    warnings: list[str] = []
+    kept: list[Document] = []
+    for doc in documents:
+        new = stamped.get((doc.kind, doc.number, tax_key(doc.customer.tax_id)))
+        if doc.fiscal_id is not None or new is None:
+            kept.append(doc)
+            continue
+        warnings.append(f"{doc.at.file}:{doc.at.line}: " + _(
+            "skipped: draft {number} is the unstamped XML of CFDI {uuid} (same issuer, receiver "
+            "and Fecha), imported with it; the draft adds nothing", number=doc.number,
+            uuid=new.fiscal_id))
+    known, drafts = _stored_numbers(session, org=org, stamped=list(stamped.values()))
+    for i, doc in enumerate(kept):
+        if doc.draft_number is None or doc.fiscal_id is None:
+            continue
+        number = known.get((doc.kind, doc.fiscal_id))
+        if number is None and (doc.kind, doc.draft_number,
+                               tax_key(doc.customer.tax_id)) in drafts:
+            number = doc.draft_number
+            warnings.append(f"{doc.at.file}:{doc.at.line}: " + _(
+                "CFDI {uuid} is the stamped XML of draft {number} (same issuer, receiver and "
+                "Fecha), imported before: it replaces the draft and keeps its number",
+                uuid=doc.fiscal_id, number=number))
+        if number is not None:
+            kept[i] = replace(doc, number=number)
+    return kept, warnings
+
+
+def _stored_numbers(session: Session, *, org: Organisation, stamped: list[Document]) -> tuple[
+        dict[tuple[str, str], str], set[tuple[str, str, str]]]:
+    """The numbers the ledger gives these UUIDs, (kind, fiscal id) -> number, and its drafts
+    of the same numbers as these documents' drafts, as (kind, number, customer's tax key)."""
+    known: dict[tuple[str, str], str] = {}
+    drafts: set[tuple[str, str, str]] = set()
+    for model, kind in ((Invoice, "invoice"), (CreditNote, "credit_note")):
+        mine = [d for d in stamped if d.kind == kind]
+        for start in range(0, len(mine), 1000):
+            chunk = mine[start:start + 1000]
+            known.update(((kind, str(uuid)), number) for uuid, number in session.execute(
+                select(model.fiscal_id, model.number).where(
+                    model.org_id == org.id,
+                    model.fiscal_id.in_([d.fiscal_id for d in chunk]))).tuples())
+            rows = session.execute(
+                select(model.number, Customer.tax_key, Customer.code)
+                .join(Customer, Customer.id == model.customer_id)
+                .where(model.org_id == org.id, model.fiscal_id.is_(None),
+                       model.number.in_([d.draft_number for d in chunk]))).tuples()
+            drafts.update((kind, number, key or tax_key(code)) for number, key, code in rows)
+    return known, drafts
+
+
 def taken_numbers(session: Session, *, org: Organisation,
                   documents: list[Document]) -> list[RowError]:
     """Errors for numbers the ledger already gives to another electronic document."""

@@ -59,6 +59,9 @@ class Document:
     # A SUST- credit note the import makes to close a stored invoice its substitute replaces
     # (`checks.substitutions`): no document of the files.
     closing: bool = False
+    # A stamped CFDI without Serie and Folio: the number its draft is known by (issuer and
+    # Fecha), so that it takes the draft's place (`checks.stamped_drafts`).
+    draft_number: str | None = None
 
 
 @dataclass(frozen=True)

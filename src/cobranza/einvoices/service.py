@@ -84,6 +84,8 @@ def _check(session: Session, *, path: Path, shown: str, org: Organisation, terms
     outcome.warnings += parsed.warnings
     documents, payments, errors = checks.distinct(parsed)
     errors = parsed.errors + errors
+    documents, found_warnings = checks.stamped_drafts(session, org=org, documents=documents)
+    outcome.warnings += found_warnings
     documents, found_warnings = checks.substitutions(session, org=org, documents=documents)
     outcome.warnings += found_warnings
     found, warnings = checks.issuers(documents, payments, org)

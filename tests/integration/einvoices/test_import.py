@@ -142,6 +142,45 @@ def test_a_draft_does_not_replace_a_stamped_invoice(ledger: str, tmp_path: Path)
         ("A-1", 116000, UUID_A)]
 
 
+# Without Serie and Folio a draft is known by its issuer and Fecha, the stamped XML by its UUID.
+UNNUMBERED = "EKU9003173C9-2026-01-10T10:00:00"
+
+
+def test_a_stamped_invoice_without_serie_or_folio_replaces_its_draft_keeping_its_number(
+        ledger: str, tmp_path: Path) -> None:
+    (tmp_path / "draft.xml").write_bytes(cfdi(uuid=None, serie="", folio=""))
+    first = ok(ledger, "import", "invoices", str(tmp_path / "draft.xml"))
+    assert ("its stamped XML, of the same issuer, receiver and Fecha, replaces it when "
+            "imported and keeps this number") in first.stderr
+    [(invoice_id,)] = rows(ledger, "SELECT id FROM invoices")
+    (tmp_path / "stamped.xml").write_bytes(cfdi(serie="", folio=""))
+    result = ok(ledger, "import", "invoices", str(tmp_path / "stamped.xml"))
+    assert "invoices: 0 new, 1 updated" in result.stdout
+    assert re.search(r"stamped\.xml:4: " + re.escape(
+        f"CFDI {UUID_A} is the stamped XML of draft {UNNUMBERED} (same issuer, receiver and "
+        "Fecha), imported before: it replaces the draft and keeps its number"), result.stderr)
+    assert rows(ledger, "SELECT id, number, amount, fiscal_id FROM invoices") == [
+        (invoice_id, UNNUMBERED, 116000, UUID_A)]
+    # Importing it again changes nothing, and a complement naming its UUID pays that invoice.
+    again = ok(ledger, "import", "invoices", str(tmp_path / "stamped.xml"))
+    assert "invoices: 0 new, 0 updated, 1 unchanged" in again.stdout
+    (tmp_path / "pay.xml").write_bytes(STAMPED_PAY)
+    ok(ledger, "import", "invoices", str(tmp_path / "pay.xml"))
+    assert rows(ledger, "SELECT invoice_numbers, amount FROM payments") == [(UNNUMBERED, 30000)]
+
+
+def test_a_draft_without_serie_or_folio_beside_its_stamped_xml_is_skipped(
+        ledger: str, tmp_path: Path) -> None:
+    path = folder(tmp_path, draft=cfdi(uuid=None, serie="", folio=""),
+                  stamped=cfdi(serie="", folio=""))
+    result = ok(ledger, "import", "invoices", str(path))
+    assert re.search(r"draft\.xml:4: " + re.escape(
+        f"skipped: draft {UNNUMBERED} is the unstamped XML of CFDI {UUID_A} (same issuer, "
+        "receiver and Fecha), imported with it; the draft adds nothing"), result.stderr)
+    assert rows(ledger, "SELECT number, amount, fiscal_id FROM invoices") == [
+        (UUID_A, 116000, UUID_A)]
+
+
 def test_an_unstamped_complement_pays_the_invoices_it_names(ledger: str,
                                                            tmp_path: Path) -> None:
     path = folder(tmp_path, a=cfdi(),
