@@ -220,6 +220,18 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "TipoRelacion 04): not imported":
         "la factura {number} ({uuid}) está sustituida por {new}, en el libro (CfdiRelacionados, "
         "TipoRelacion 04): no se importa",
+    "credit note {number} ({uuid}) is substituted by {new} (CfdiRelacionados, TipoRelacion 04): "
+    "not imported":
+        "la nota de crédito {number} ({uuid}) está sustituida por {new} (CfdiRelacionados, "
+        "TipoRelacion 04): no se importa",
+    "credit note {number} ({uuid}) is substituted by {new}, in the ledger (CfdiRelacionados, "
+    "TipoRelacion 04): not imported":
+        "la nota de crédito {number} ({uuid}) está sustituida por {new}, en el libro "
+        "(CfdiRelacionados, TipoRelacion 04): no se importa",
+    "credit note {number} ({uuid}) is substituted by {new} (CfdiRelacionados, TipoRelacion 04): "
+    "removed from the ledger":
+        "la nota de crédito {number} ({uuid}) está sustituida por {new} (CfdiRelacionados, "
+        "TipoRelacion 04): se elimina del libro",
     "{new} substitutes CFDI {uuid}, which is not in the ledger; the ledger remembers it as "
     "cancelled, so it will be skipped if it is imported later":
         "{new} sustituye al CFDI {uuid}, que no está en el libro; el libro lo recuerda como "

@@ -182,7 +182,7 @@ def _document(root: Element, f: Fields, *, kind: str, uuid: str | None, number: 
                     number=number, fiscal_id=uuid, issuer_tax_id=issuer, customer=customer, issue_date=day,
                     due_date=due, currency=currency, amount=total, at=f.at(root),
                     payment_method=method, exchange_rate=rate, related=related,
-                    replaces=_related(root, frozenset({SUBSTITUTION})) if kind == "I" else (),
+                    replaces=_related(root, frozenset({SUBSTITUTION})),
                     draft_number=_draft_number(root, f, issuer=issuer)
                     if uuid is not None and number == uuid else None)
 

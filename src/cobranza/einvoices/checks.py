@@ -102,6 +102,16 @@ class Links:
     warnings: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Removal:
+    """A stored row of a CFDI the SAT cancelled that its substitute does not take over: removed
+    with its allocations, and its customer replayed."""
+
+    model: type[CreditNote] | type[Payment]
+    id: int
+    customer_id: int
+
+
 def targets(session: Session, *, org: Organisation, documents: list[Document],
             payments: list[PaymentLine]) -> Links:
     """The invoices named by fiscal id, from this import first, then from the ledger."""
@@ -214,45 +224,62 @@ def _mismatch(at: At, target: Target, customer_tax_id: str, currency: str,
 
 
 def substitutions(session: Session, *, org: Organisation,
-                  documents: list[Document]) -> tuple[list[Document], list[str]]:
-    """Invoices an invoice substitutes (CfdiRelacionados TipoRelacion 04: the issuer cancelled
-    them at the SAT and reissued them as this one) are owed no more.
+                  documents: list[Document]) -> tuple[list[Document], list[Removal], list[str]]:
+    """Invoices and credit notes a CFDI of their kind substitutes (CfdiRelacionados TipoRelacion
+    04: the issuer cancelled them at the SAT and reissued them as this one) count no more.
 
-    One in this import is left out, and so is one a stored invoice substitutes (the ledger
-    remembers the relation: `substitutes`), whichever came first. One in the ledger is closed
-    by a credit note of its whole amount, numbered SUST-<its number> and dated as the
+    One in this import is left out, and so is one a stored document substitutes (the ledger
+    remembers the relation: `substitutes`), whichever came first. An invoice in the ledger is
+    closed by a credit note of its whole amount, numbered SUST-<its number> and dated as the
     substitute, for its own customer (a CFDI is often reissued to correct the receptor): what
     was paid on it then goes to the customer's other invoices, the substitute first when it is
-    the same customer's (DOMAIN.md, allocation). Returns the documents to import and a warning
-    for each substitution.
+    the same customer's (DOMAIN.md, allocation). A credit note in the ledger is removed: its
+    substitute gives the credit instead. Returns the documents to import, the stored rows to
+    remove and a warning for each substitution.
     """
-    by = {uuid: doc for doc in documents if doc.kind == "invoice" for uuid in doc.replaces}
+    by = {uuid: doc for doc in documents for uuid in doc.replaces}
     stored_by = substituted_by(session, org=org, fiscal_ids=[
         doc.fiscal_id for doc in documents
-        if doc.kind == "invoice" and doc.fiscal_id is not None and doc.fiscal_id not in by])
+        if doc.fiscal_id is not None and doc.fiscal_id not in by])
     if not by and not stored_by:
-        return documents, []
+        return documents, [], []
     warnings: list[str] = []
     kept = []
     for doc in documents:
-        new = by.get(doc.fiscal_id or "") if doc.kind == "invoice" else None
-        stored = stored_by.get(doc.fiscal_id or "") if doc.kind == "invoice" else None
-        if new is not None and new is not doc:
-            warnings.append(f"{doc.at.file}:{doc.at.line}: " + _(
-                "invoice {number} ({uuid}) is substituted by {new} (CfdiRelacionados, "
-                "TipoRelacion 04): not imported", number=doc.number, uuid=doc.fiscal_id,
-                new=new.number))
+        new = by.get(doc.fiscal_id or "")
+        stored = stored_by.get(doc.fiscal_id or "")
+        if new is not None and new is not doc and new.kind == doc.kind:
+            warnings.append(f"{doc.at.file}:{doc.at.line}: " + _left_out(doc, new.number))
         elif stored is not None and stored != doc.number:
-            warnings.append(f"{doc.at.file}:{doc.at.line}: " + _(
-                "invoice {number} ({uuid}) is substituted by {new}, in the ledger "
-                "(CfdiRelacionados, TipoRelacion 04): not imported", number=doc.number,
-                uuid=doc.fiscal_id, new=stored))
+            warnings.append(f"{doc.at.file}:{doc.at.line}: " + _left_out(doc, stored,
+                                                                          in_ledger=True))
         else:
             kept.append(doc)
     here = {doc.fiscal_id for doc in documents if doc.fiscal_id is not None}
-    kept += _close_stored(session, org=org, by=by, wanted=sorted(by.keys() - here),
-                          warnings=warnings)
-    return kept, warnings
+    wanted = sorted(by.keys() - here)
+    kept += _close_stored(session, org=org, by=by, warnings=warnings,
+                          wanted=[uuid for uuid in wanted if by[uuid].kind == "invoice"])
+    removed = _remove_stored(session, org=org, by=by, warnings=warnings,
+                             wanted=[uuid for uuid in wanted if by[uuid].kind == "credit_note"])
+    return kept, removed, warnings
+
+
+def _left_out(doc: Document, new: str, *, in_ledger: bool = False) -> str:
+    """Why a cancelled invoice or credit note of the import is not imported."""
+    if doc.kind == "invoice" and in_ledger:
+        return _("invoice {number} ({uuid}) is substituted by {new}, in the ledger "
+                 "(CfdiRelacionados, TipoRelacion 04): not imported", number=doc.number,
+                 uuid=doc.fiscal_id, new=new)
+    if doc.kind == "invoice":
+        return _("invoice {number} ({uuid}) is substituted by {new} (CfdiRelacionados, "
+                 "TipoRelacion 04): not imported", number=doc.number, uuid=doc.fiscal_id,
+                 new=new)
+    if in_ledger:
+        return _("credit note {number} ({uuid}) is substituted by {new}, in the ledger "
+                 "(CfdiRelacionados, TipoRelacion 04): not imported", number=doc.number,
+                 uuid=doc.fiscal_id, new=new)
+    return _("credit note {number} ({uuid}) is substituted by {new} (CfdiRelacionados, "
+             "TipoRelacion 04): not imported", number=doc.number, uuid=doc.fiscal_id, new=new)
 
 
 def _close_stored(session: Session, *, org: Organisation, by: dict[str, Document],
@@ -270,10 +297,7 @@ def _close_stored(session: Session, *, org: Organisation, by: dict[str, Document
         new = by[uuid]
         row = stored.get(uuid)
         if row is None:
-            warnings.append(f"{new.at.file}:{new.at.line}: CfdiRelacionado/UUID: " + _(
-                "{new} substitutes CFDI {uuid}, which is not in the ledger; the ledger "
-                "remembers it as cancelled, so it will be skipped if it is imported later",
-                new=new.number, uuid=uuid))
+            warnings.append(_not_stored(new, uuid))
             continue
         _fiscal_id, number, amount, currency, code, tax_id, name, country = row
         note = f"SUST-{number}"[:64]
@@ -290,11 +314,43 @@ def _close_stored(session: Session, *, org: Organisation, by: dict[str, Document
     return notes
 
 
+def _remove_stored(session: Session, *, org: Organisation, by: dict[str, Document],
+                   wanted: list[str], warnings: list[str]) -> list[Removal]:
+    """The stored credit notes substituted by this import's: removed, as the SAT cancelled them."""
+    stored = {str(row[0]): row for start in range(0, len(wanted), 1000)
+              for row in session.execute(
+                  select(CreditNote.fiscal_id, CreditNote.id, CreditNote.customer_id,
+                         CreditNote.number)
+                  .where(CreditNote.org_id == org.id,
+                         CreditNote.fiscal_id.in_(wanted[start:start + 1000]))).all()}
+    removed = []
+    for uuid in wanted:
+        new = by[uuid]
+        row = stored.get(uuid)
+        if row is None:
+            warnings.append(_not_stored(new, uuid))
+            continue
+        _fiscal_id, row_id, customer_id, number = row
+        removed.append(Removal(CreditNote, row_id, customer_id))
+        warnings.append(f"{new.at.file}:{new.at.line}: " + _(
+            "credit note {number} ({uuid}) is substituted by {new} (CfdiRelacionados, "
+            "TipoRelacion 04): removed from the ledger", number=number, uuid=uuid,
+            new=new.number))
+    return removed
+
+
+def _not_stored(new: Document, uuid: str) -> str:
+    return f"{new.at.file}:{new.at.line}: CfdiRelacionado/UUID: " + _(
+        "{new} substitutes CFDI {uuid}, which is not in the ledger; the ledger remembers it as "
+        "cancelled, so it will be skipped if it is imported later", new=new.number, uuid=uuid)
+
+
 def substitutes(documents: list[Document]) -> dict[str, str]:
     """What the ledger remembers of this import's substitutes: cancelled fiscal id -> the
-    number of the invoice substituting it (the last one to name it, as `substitutions`)."""
-    return {uuid: doc.number for doc in documents if doc.kind == "invoice"
-            for uuid in doc.replaces if uuid != doc.fiscal_id}
+    number of the invoice or credit note substituting it (the last one to name it, as
+    `substitutions`)."""
+    return {uuid: doc.number for doc in documents for uuid in doc.replaces
+            if uuid != doc.fiscal_id}
 
 
 def substituted_by(session: Session, *, org: Organisation,

@@ -53,8 +53,9 @@ class Document:
     exchange_rate: Decimal | None = None
     # The fiscal ids of the invoices a credit note corrects, in the order the file names them.
     related: tuple[str, ...] = ()
-    # The invoices this one substitutes (CfdiRelacionados TipoRelacion 04: cancelled at the SAT
-    # and reissued as this one), by fiscal id.
+    # The invoices (or, for a credit note, the credit notes) this one substitutes
+    # (CfdiRelacionados TipoRelacion 04: cancelled at the SAT and reissued as this one), by
+    # fiscal id.
     replaces: tuple[str, ...] = ()
     # A SUST- credit note the import makes to close a stored invoice its substitute replaces
     # (`checks.substitutions`): no document of the files.

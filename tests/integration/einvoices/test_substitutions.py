@@ -27,11 +27,17 @@ from tests.unit.einvoices.builders import (
 ORIGINAL = cfdi()  # A-1, 1,160.00, cancelled at the SAT and reissued as A-2 (1,044.00)
 # 300.00 paid on the substitute, A-2.
 PAID = pagos(payments=[Pago("300.00", [Docto(UUID_SUBSTITUTE, "300.00", "1044.00")])])
+# NC-1: A-1 credited 116.00; it was cancelled and reissued as NC-2, for 92.80.
+CREDITED = cfdi(uuid=UUID_NC, tipo="E", serie="NC", folio="1", subtotal="100.00",
+                traslados="16.00", total="116.00", metodo="PUE", related=[UUID_A],
+                fecha="2026-01-25T09:00:00")
+UUID_NC2 = "66666666-6666-4666-8666-666666666666"
 # A complement and a credit note naming the cancelled A-1.
 PAID_CANCELLED = pagos(payments=[Pago("300.00", [Docto(UUID_A, "300.00", "1160.00")])])
-CREDITED_CANCELLED = cfdi(uuid=UUID_NC, tipo="E", serie="NC", folio="1", subtotal="100.00",
-                          traslados="16.00", total="116.00", metodo="PUE", related=[UUID_A],
-                          fecha="2026-01-25T09:00:00")
+CREDITED_CANCELLED = CREDITED
+CREDITED_AGAIN = cfdi(uuid=UUID_NC2, tipo="E", serie="NC", folio="2", subtotal="80.00",
+                      traslados="12.80", total="92.80", metodo="PUE", related=[UUID_A],
+                      replaces=[UUID_NC], fecha="2026-01-28T09:00:00")
 TABLES = ("customers", "invoices", "credit_notes", "payments", "allocations",
           "invoice_substitutions")
 
@@ -178,3 +184,42 @@ def test_the_spanish_warning_says_which_stored_invoice_substitutes_it(
     assert late.exit_code == 0
     assert f"la factura A-1 ({UUID_A}) está sustituida por A-2, en el libro" in late.stderr
 
+
+
+@pytest.mark.parametrize("order", [("a.xml", "nc.xml", "nc2.xml"),  # cancelled one first
+                                   ("a.xml", "nc2.xml", "nc.xml")],  # substitute first
+                         ids=["cancelled-first", "substitute-first"])
+def test_a_reissued_credit_note_replaces_the_cancelled_one_in_either_order(
+        ledger: str, tmp_path: Path, order: tuple[str, ...]) -> None:
+    files = {"a.xml": ORIGINAL, "nc.xml": CREDITED, "nc2.xml": CREDITED_AGAIN}
+    results = [ok(ledger, "import", "invoices", write(tmp_path, name, files[name]))
+               for name in order]
+    # A-1 (1,160.00) less NC-2's 92.80 only: the cancelled NC-1 credits nothing.
+    assert balance(ledger) == [("MXN", "1067.20", "0.00")]
+    assert rows(ledger, "SELECT number FROM credit_notes") == [("NC-2",)]
+    if order[1] == "nc.xml":
+        assert re.search(re.escape(str(tmp_path / "nc2.xml")) + r":\d+: " + re.escape(
+            f"credit note NC-1 ({UUID_NC}) is substituted by NC-2 (CfdiRelacionados, "
+            "TipoRelacion 04): removed from the ledger"), results[2].stderr)
+    else:
+        assert re.search(re.escape(str(tmp_path / "nc.xml")) + r":\d+: " + re.escape(
+            f"credit note NC-1 ({UUID_NC}) is substituted by NC-2, in the ledger "
+            "(CfdiRelacionados, TipoRelacion 04): not imported"), results[2].stderr)
+    before = digest(ledger)
+    for name in order:  # the same files again, one by one and all at once
+        ok(ledger, "import", "invoices", str(tmp_path / name))
+    ok(ledger, "import", "invoices", str(tmp_path))
+    assert digest(ledger) == before
+
+
+def test_a_credit_note_and_its_substitute_in_one_folder_import_the_substitute(
+        ledger: str, tmp_path: Path) -> None:
+    (tmp_path / "xml").mkdir()
+    for name, data in {"a.xml": ORIGINAL, "nc.xml": CREDITED, "nc2.xml": CREDITED_AGAIN}.items():
+        write(tmp_path / "xml", name, data)
+    result = ok(ledger, "import", "invoices", str(tmp_path / "xml"))
+    assert (f"credit note NC-1 ({UUID_NC}) is substituted by NC-2 (CfdiRelacionados, "
+            "TipoRelacion 04): not imported") in result.stderr
+    assert balance(ledger) == [("MXN", "1067.20", "0.00")]
+    assert rows(ledger, "SELECT fiscal_id, invoice_number FROM invoice_substitutions") == [
+        (UUID_NC, "NC-2")]

@@ -28,13 +28,16 @@ def cfdi(*, uuid: str | None = UUID_A, tipo: str = "I", serie: str = "A", folio:
          emisor: str = ORG_RFC, receptor: str = CUSTOMER_RFC, moneda: str = "MXN",
          subtotal: str = "1000.00", traslados: str = "160.00", total: str = "1160.00",
          metodo: str = "PPD", fecha: str = "2026-01-10T10:00:00", extra: str = "",
-         related: Sequence[str] = (), relation: str = "01", complement: str = "") -> bytes:
-    """A CFDI ingreso (or egreso with `tipo="E"` and `related` UUIDs)."""
+         related: Sequence[str] = (), relation: str = "01", complement: str = "",
+         replaces: Sequence[str] = ()) -> bytes:
+    """A CFDI ingreso (or egreso with `tipo="E"` and `related` UUIDs), substituting `replaces`
+    (TipoRelacion 04, beside the `related` group)."""
     relations = ""
-    if related:
-        relations = (f'<cfdi:CfdiRelacionados TipoRelacion="{relation}">'
-                     + "".join(f'<cfdi:CfdiRelacionado UUID="{u}"/>' for u in related)
-                     + "</cfdi:CfdiRelacionados>")
+    for kind, uuids in ((relation, related), ("04", replaces)):
+        if uuids:
+            relations += (f'<cfdi:CfdiRelacionados TipoRelacion="{kind}">'
+                          + "".join(f'<cfdi:CfdiRelacionado UUID="{u}"/>' for u in uuids)
+                          + "</cfdi:CfdiRelacionados>")
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <cfdi:Comprobante {_NS} Version="4.0" Serie="{serie}" Folio="{folio}" Fecha="{fecha}"
   SubTotal="{subtotal}" Moneda="{moneda}" Total="{total}" TipoDeComprobante="{tipo}"
