@@ -208,6 +208,16 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "{new} (CfdiRelacionados, TipoRelacion 04)":
         "omitido: el pago {number} n.º {installment} del complemento {old} está sustituido por "
         "el complemento {new} (CfdiRelacionados, TipoRelacion 04)",
+    "skipped: payment {number} #{installment} of complement {old} is substituted by complement "
+    "{new}, in the ledger (CfdiRelacionados, TipoRelacion 04)":
+        "omitido: el pago {number} n.º {installment} del complemento {old} está sustituido por "
+        "el complemento {new}, en el libro (CfdiRelacionados, TipoRelacion 04)",
+    "payment {number} #{installment} of complement {old}, {amount} {currency}, is removed: that "
+    "complement was cancelled and substituted by this one (CfdiRelacionados, TipoRelacion 04), "
+    "which does not pay it again":
+        "se elimina el pago {number} n.º {installment} del complemento {old}, {amount} "
+        "{currency}: ese complemento fue cancelado y sustituido por este (CfdiRelacionados, "
+        "TipoRelacion 04), que no lo vuelve a pagar",
     "invoice {number} ({uuid}) is substituted by {new} (CfdiRelacionados, TipoRelacion 04): not "
     "imported":
         "la factura {number} ({uuid}) está sustituida por {new} (CfdiRelacionados, TipoRelacion "

@@ -133,7 +133,7 @@ def targets(session: Session, *, org: Organisation, documents: list[Document],
             links.targets[str(fiscal_id)] = Target(number, key or tax_key(code), currency)
     # A named invoice cancelled and substituted, whether it is still stored (closed by its
     # SUST- credit note) or was never imported.
-    here = {k: v for k, v in substitutes(documents).items() if k in wanted}
+    here = {k: v for k, v in substitutes(documents, []).items() if k in wanted}
     links.substituted = substituted_by(session, org=org,
                                        fiscal_ids=sorted(wanted - here.keys())) | here
     return links
@@ -345,12 +345,14 @@ def _not_stored(new: Document, uuid: str) -> str:
         "cancelled, so it will be skipped if it is imported later", new=new.number, uuid=uuid)
 
 
-def substitutes(documents: list[Document]) -> dict[str, str]:
+def substitutes(documents: list[Document], payments: list[PaymentLine]) -> dict[str, str]:
     """What the ledger remembers of this import's substitutes: cancelled fiscal id -> the
     number of the invoice or credit note substituting it (the last one to name it, as
-    `substitutions`)."""
-    return {uuid: doc.number for doc in documents for uuid in doc.replaces
-            if uuid != doc.fiscal_id}
+    `substitutions`), or the UUID of the payment complement substituting it (`versions`)."""
+    found = {uuid: line.fiscal_id for line in payments if line.fiscal_id is not None
+             for uuid in line.replaces if uuid != line.fiscal_id}
+    return found | {uuid: doc.number for doc in documents for uuid in doc.replaces
+                    if uuid != doc.fiscal_id}
 
 
 def substituted_by(session: Session, *, org: Organisation,
@@ -459,11 +461,14 @@ class Versions:
     complement arrives as a draft, then stamped; or is cancelled and reissued, the new one
     naming the old in CfdiRelacionados with TipoRelacion 04. Either way the later XML takes the
     installment over. Two complements claiming it otherwise would pay the invoice twice: the
-    SAT accepts one, so the import is refused, located.
+    SAT accepts one, so the import is refused, located. A cancelled complement is cancelled
+    whole: what of it the reissue does not pay again is removed, and the ledger remembers it
+    (`substitutes`), so that it is skipped if it comes later.
     """
 
     payments: list[PaymentLine]  # what is left to write
     rekey: dict[str, str] = field(default_factory=dict)  # stored code -> code taking over
+    removed: list[Removal] = field(default_factory=list)  # stored payments no longer made
     warnings: list[str] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
 
@@ -482,6 +487,12 @@ def versions(session: Session, *, org: Organisation, payments: list[PaymentLine]
     for line in payments:
         if line.fiscal_id and (k := key(line)):
             stamped.setdefault(k, []).append(line)
+    # The complements reissued in this import, and those the ledger remembers as reissued.
+    reissued = {uuid: line.fiscal_id for line in payments if line.fiscal_id is not None
+                for uuid in line.replaces if uuid != line.fiscal_id}
+    remembered = substituted_by(session, org=org, fiscal_ids=[
+        line.fiscal_id for line in payments
+        if line.fiscal_id is not None and line.fiscal_id not in reissued])
     claimed: dict[tuple[str, int], PaymentLine] = {}
     for line in payments:
         k = key(line)
@@ -489,9 +500,9 @@ def versions(session: Session, *, org: Organisation, payments: list[PaymentLine]
         if line.fiscal_id is None and others:
             out.warnings.append(_skipped_draft(line, k))
             continue
-        newer = next((o for o in others if line.fiscal_id in o.replaces), None)
-        if newer is not None:
-            out.warnings.append(_substituted(line, newer, k))
+        if line.fiscal_id in reissued or line.fiscal_id in remembered:
+            out.warnings.append(_substituted(line, k, reissued.get(line.fiscal_id or ""),
+                                             remembered.get(line.fiscal_id or "")))
             continue
         first = claimed.setdefault(k, line) if k else line
         if first is not line:
@@ -516,7 +527,39 @@ def versions(session: Session, *, org: Organisation, payments: list[PaymentLine]
         else:
             out.errors.append(_twice(line, k, found[1] or found[0]))
     out.payments = kept
+    out.removed = _cancelled_payments(session, org=org, reissues=kept, rekey=out.rekey,
+                                      warnings=out.warnings)
     return out
+
+
+def _cancelled_payments(session: Session, *, org: Organisation, reissues: list[PaymentLine],
+                        rekey: dict[str, str], warnings: list[str]) -> list[Removal]:
+    """The stored payments of complements reissued in this import that the reissue does not
+    take over: the SAT cancelled the whole complement, so they are removed."""
+    by: dict[str, PaymentLine] = {}
+    for line in reissues:
+        for uuid in line.replaces if line.fiscal_id is not None else ():
+            by.setdefault(uuid, line)
+    wanted = sorted(by)
+    removed = []
+    for start in range(0, len(wanted), 1000):
+        for row in session.execute(
+                select(Payment.id, Payment.customer_id, Payment.code, Payment.fiscal_id,
+                       Payment.invoice_numbers, Payment.installment, Payment.amount,
+                       Payment.currency)
+                .where(Payment.org_id == org.id, Payment.fiscal_id.in_(wanted[start:start + 1000]))
+                .order_by(Payment.id)):
+            if row.code in rekey:
+                continue
+            removed.append(Removal(Payment, row.id, row.customer_id))
+            new = by[str(row.fiscal_id)]
+            warnings.append(f"{new.at.file}:{new.at.line}: " + _(
+                "payment {number} #{installment} of complement {old}, {amount} {currency}, is "
+                "removed: that complement was cancelled and substituted by this one "
+                "(CfdiRelacionados, TipoRelacion 04), which does not pay it again",
+                number=row.invoice_numbers, installment=row.installment, old=row.fiscal_id,
+                amount=from_minor(row.amount, row.currency), currency=row.currency))
+    return removed
 
 
 def _stored_installments(session: Session, *, org: Organisation, numbers: list[str]) -> dict[
@@ -566,12 +609,18 @@ def _takes_over(line: PaymentLine, key: tuple[str, int] | None,
         installment=installment, old=fiscal_id))
 
 
-def _substituted(line: PaymentLine, newer: PaymentLine, key: tuple[str, int] | None) -> str:
+def _substituted(line: PaymentLine, key: tuple[str, int] | None, new: str | None,
+                 stored: str | None) -> str:
+    """The warning for a line of a reissued complement: `new` reissues it in this import, or
+    the ledger remembers `stored` does."""
     number, installment = key or ("", 0)
-    return f"{line.at.file}:{line.at.line}: " + _(
+    return f"{line.at.file}:{line.at.line}: " + (_(
         "skipped: payment {number} #{installment} of complement {old} is substituted by "
         "complement {new} (CfdiRelacionados, TipoRelacion 04)", number=number,
-        installment=installment, old=line.fiscal_id, new=newer.fiscal_id)
+        installment=installment, old=line.fiscal_id, new=new) if new is not None else _(
+        "skipped: payment {number} #{installment} of complement {old} is substituted by "
+        "complement {new}, in the ledger (CfdiRelacionados, TipoRelacion 04)", number=number,
+        installment=installment, old=line.fiscal_id, new=stored))
 
 
 def _skipped_draft(line: PaymentLine, key: tuple[str, int] | None) -> str:

@@ -113,7 +113,7 @@ def _check(session: Session, *, path: Path, shown: str, org: Organisation, terms
                                 key=lambda e: (e.file, e.line, e.column, e.message))
         return None
     return _Plan(documents, kept.payments, credit_targets, payment_targets, named, kept.rekey,
-                 checks.substitutes(documents), removed)
+                 checks.substitutes(documents, payments), removed + kept.removed)
 
 
 def _terms(session: Session, *, org: Organisation, code: str | None,
