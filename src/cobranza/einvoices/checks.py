@@ -391,13 +391,15 @@ def stamped_drafts(session: Session, *, org: Organisation,
             "skipped: draft {number} is the unstamped XML of CFDI {uuid} (same issuer, receiver "
             "and Fecha), imported with it; the draft adds nothing", number=doc.number,
             uuid=new.fiscal_id))
-    known, drafts = _stored_numbers(session, org=org, stamped=list(stamped.values()))
+    known, drafts = _stored_numbers(session, org=org, stamped=[
+        d for d in kept if d.draft_number is not None])
     for i, doc in enumerate(kept):
         if doc.draft_number is None or doc.fiscal_id is None:
             continue
         number = known.get((doc.kind, doc.fiscal_id))
-        if number is None and (doc.kind, doc.draft_number,
-                               tax_key(doc.customer.tax_id)) in drafts:
+        draft = (doc.kind, doc.draft_number, tax_key(doc.customer.tax_id))
+        if number is None and draft in drafts:
+            drafts.discard(draft)  # one stamped CFDI per draft, should two share its Fecha
             number = doc.draft_number
             warnings.append(f"{doc.at.file}:{doc.at.line}: " + _(
                 "CFDI {uuid} is the stamped XML of draft {number} (same issuer, receiver and "

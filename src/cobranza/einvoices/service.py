@@ -64,7 +64,9 @@ class _Plan:
     payment_targets: dict[str, str]
     terms: PaymentTerms | None
     rekey: dict[str, str]  # a stored payment's code -> the code of the line taking it over
-    substitutes: dict[str, str]  # a cancelled CFDI's fiscal id -> the invoice substituting it
+    # A cancelled CFDI's fiscal id -> the number of the document substituting it (the UUID of
+    # a payment complement).
+    substitutes: dict[str, str]
     removed: list[checks.Removal]  # stored rows of cancelled CFDIs their substitutes replace
 
 
