@@ -22,6 +22,20 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
         "el CFDI no está timbrado (no tiene TimbreFiscalDigital ni, por tanto, UUID): se lee "
         "como borrador con el número {number}, sin folio fiscal; su XML timbrado, con la misma "
         "Serie y Folio, lo reemplaza al importarse",
+    "the CFDI is not stamped (no TimbreFiscalDigital, hence no UUID): read as a draft numbered "
+    "{number}, with no fiscal id; its stamped XML, of the same issuer, receiver and Fecha, "
+    "replaces it when imported and keeps this number":
+        "el CFDI no está timbrado (no tiene TimbreFiscalDigital ni, por tanto, UUID): se lee "
+        "como borrador con el número {number}, sin folio fiscal; su XML timbrado, del mismo "
+        "emisor, receptor y Fecha, lo reemplaza al importarse y conserva este número",
+    "skipped: draft {number} is the unstamped XML of CFDI {uuid} (same issuer, receiver and "
+    "Fecha), imported with it; the draft adds nothing":
+        "omitido: el borrador {number} es el XML sin timbrar del CFDI {uuid} (mismo emisor, "
+        "receptor y Fecha), importado con él; el borrador no agrega nada",
+    "CFDI {uuid} is the stamped XML of draft {number} (same issuer, receiver and Fecha), "
+    "imported before: it replaces the draft and keeps its number":
+        "el CFDI {uuid} es el XML timbrado del borrador {number} (mismo emisor, receptor y "
+        "Fecha), importado antes: reemplaza al borrador y conserva su número",
     "the payment complement is not stamped (no TimbreFiscalDigital, hence no UUID): read as a "
     "draft numbered {number}; its stamped XML, when imported, takes over the same installments "
     "of the same invoices":
@@ -36,6 +50,10 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "cannot be applied":
         "falta el valor; un DoctoRelacionado indica por su UUID la factura que paga, así que "
         "este pago no se puede aplicar",
+    "missing value; Pagos 2.0 requires the number of this payment of the invoice (1 for the "
+    "first, 2 for the second, ...)":
+        "falta el valor; Pagos 2.0 exige el número de este pago de la factura (1 para el primero, "
+        "2 para el segundo, ...)",
     "not stamped":
         "sin timbrar",
     "'{value}' is not a payment method; expected PUE or PPD":
@@ -202,6 +220,16 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "{new} (CfdiRelacionados, TipoRelacion 04)":
         "omitido: el pago {number} n.º {installment} del complemento {old} está sustituido por "
         "el complemento {new} (CfdiRelacionados, TipoRelacion 04)",
+    "skipped: payment {number} #{installment} of complement {old} is substituted by complement "
+    "{new}, in the ledger (CfdiRelacionados, TipoRelacion 04)":
+        "omitido: el pago {number} n.º {installment} del complemento {old} está sustituido por "
+        "el complemento {new}, en el libro (CfdiRelacionados, TipoRelacion 04)",
+    "payment {number} #{installment} of complement {old}, {amount} {currency}, is removed: that "
+    "complement was cancelled and substituted by this one (CfdiRelacionados, TipoRelacion 04), "
+    "which does not pay it again":
+        "se elimina el pago {number} n.º {installment} del complemento {old}, {amount} "
+        "{currency}: ese complemento fue cancelado y sustituido por este (CfdiRelacionados, "
+        "TipoRelacion 04), que no lo vuelve a pagar",
     "invoice {number} ({uuid}) is substituted by {new} (CfdiRelacionados, TipoRelacion 04): not "
     "imported":
         "la factura {number} ({uuid}) está sustituida por {new} (CfdiRelacionados, TipoRelacion "
@@ -214,6 +242,18 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "TipoRelacion 04): not imported":
         "la factura {number} ({uuid}) está sustituida por {new}, en el libro (CfdiRelacionados, "
         "TipoRelacion 04): no se importa",
+    "credit note {number} ({uuid}) is substituted by {new} (CfdiRelacionados, TipoRelacion 04): "
+    "not imported":
+        "la nota de crédito {number} ({uuid}) está sustituida por {new} (CfdiRelacionados, "
+        "TipoRelacion 04): no se importa",
+    "credit note {number} ({uuid}) is substituted by {new}, in the ledger (CfdiRelacionados, "
+    "TipoRelacion 04): not imported":
+        "la nota de crédito {number} ({uuid}) está sustituida por {new}, en el libro "
+        "(CfdiRelacionados, TipoRelacion 04): no se importa",
+    "credit note {number} ({uuid}) is substituted by {new} (CfdiRelacionados, TipoRelacion 04): "
+    "removed from the ledger":
+        "la nota de crédito {number} ({uuid}) está sustituida por {new} (CfdiRelacionados, "
+        "TipoRelacion 04): se elimina del libro",
     "{new} substitutes CFDI {uuid}, which is not in the ledger; the ledger remembers it as "
     "cancelled, so it will be skipped if it is imported later":
         "{new} sustituye al CFDI {uuid}, que no está en el libro; el libro lo recuerda como "

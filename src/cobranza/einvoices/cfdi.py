@@ -80,7 +80,9 @@ def read_cfdi(root: Element, file: str) -> Parsed:
         if document is not None and not out.errors:
             out.documents.append(document)
     if uuid is None and not out.errors:
-        out.warnings.append(_unstamped(root, f, kind=kind, number=number))
+        # (An I or E was refused above without a Fecha: `_draft_number` adds no error here.)
+        dated = kind != "P" and number == _draft_number(root, f, issuer=issuer)
+        out.warnings.append(_unstamped(root, f, kind=kind, number=number, dated=dated))
     return out
 
 
@@ -93,8 +95,9 @@ def _uuid(root: Element, f: Fields) -> str | None:
     return None if value is None else value.upper()
 
 
-def _unstamped(root: Element, f: Fields, *, kind: str, number: str) -> str:
-    """The warning for an unstamped CFDI, located like an error."""
+def _unstamped(root: Element, f: Fields, *, kind: str, number: str, dated: bool) -> str:
+    """The warning for an unstamped CFDI, located like an error (`dated`: numbered by its issuer
+    and Fecha, having no Serie and Folio)."""
     # Only a stamped CFDI is a fiscal document (CFF art. 29): until a PAC certifies it there
     # is no UUID, which is how payment complements and credit notes name an invoice.
     if kind == "P":
@@ -102,6 +105,11 @@ def _unstamped(root: Element, f: Fields, *, kind: str, number: str) -> str:
             "the payment complement is not stamped (no TimbreFiscalDigital, hence no UUID): "
             "read as a draft numbered {number}; its stamped XML, when imported, takes over the "
             "same installments of the same invoices", number=number)
+    elif dated:
+        message = _(
+            "the CFDI is not stamped (no TimbreFiscalDigital, hence no UUID): read as a draft "
+            "numbered {number}, with no fiscal id; its stamped XML, of the same issuer, receiver "
+            "and Fecha, replaces it when imported and keeps this number", number=number)
     else:
         message = _(
             "the CFDI is not stamped (no TimbreFiscalDigital, hence no UUID): read as a draft "
@@ -135,6 +143,15 @@ def _number(root: Element, f: Fields, *, uuid: str | None, issuer: str) -> str |
         return number
     if uuid is not None:
         return uuid
+    return _draft_number(root, f, issuer=issuer)
+
+
+def _draft_number(root: Element, f: Fields, *, issuer: str) -> str | None:
+    """The number of a draft without Serie and Folio: its issuer and its Fecha, to the second.
+
+    The stamped XML of such a draft, numbered by its UUID, carries it as `draft_number` to
+    take the draft's place (`checks.stamped_drafts`).
+    """
     issued = f.required(root.get("Fecha"), root, "Fecha")
     return None if issued is None else f"{issuer}-{issued}"[:64]
 
@@ -165,7 +182,9 @@ def _document(root: Element, f: Fields, *, kind: str, uuid: str | None, number: 
                     number=number, fiscal_id=uuid, issuer_tax_id=issuer, customer=customer, issue_date=day,
                     due_date=due, currency=currency, amount=total, at=f.at(root),
                     payment_method=method, exchange_rate=rate, related=related,
-                    replaces=_related(root, frozenset({SUBSTITUTION})) if kind == "I" else ())
+                    replaces=_related(root, frozenset({SUBSTITUTION})),
+                    draft_number=_draft_number(root, f, issuer=issuer)
+                    if uuid is not None and number == uuid else None)
 
 
 def _related(root: Element, relations: frozenset[str] = CREDIT_RELATIONS) -> tuple[str, ...]:
@@ -314,10 +333,16 @@ def _docto(doc: Element, f: Fields, *, code: str, uuid: str | None, issuer: str,
     currency = f.currency(doc.get("MonedaDR"), doc, "DoctoRelacionado/MonedaDR")
     paid = f.money(doc.get("ImpPagado"), doc, "DoctoRelacionado/ImpPagado", currency)
     installment = f.integer(doc.get("NumParcialidad"), doc, "DoctoRelacionado/NumParcialidad")
+    if installment is None and not (doc.get("NumParcialidad") or "").strip():
+        # Required by the Pagos 2.0 schema; it is what makes a payment's draft, its stamped
+        # XML and its reissue one payment rather than several (`checks.versions`).
+        f.error(doc, "DoctoRelacionado/NumParcialidad", _(
+            "missing value; Pagos 2.0 requires the number of this payment of the invoice (1 for "
+            "the first, 2 for the second, ...)"))
     if paid == 0:
         f.error(doc, "DoctoRelacionado/ImpPagado", _("the amount paid is zero; expected an "
                                                      "amount greater than zero"))
-    if target is None or currency is None or paid is None or paid == 0:
+    if target is None or currency is None or paid is None or paid == 0 or installment is None:
         return None
     before = _balance(doc, f, "ImpSaldoAnt", currency)
     after = _balance(doc, f, "ImpSaldoInsoluto", currency)

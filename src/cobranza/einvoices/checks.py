@@ -102,6 +102,16 @@ class Links:
     warnings: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Removal:
+    """A stored row of a CFDI the SAT cancelled that its substitute does not take over: removed
+    with its allocations, and its customer replayed."""
+
+    model: type[CreditNote] | type[Payment]
+    id: int
+    customer_id: int
+
+
 def targets(session: Session, *, org: Organisation, documents: list[Document],
             payments: list[PaymentLine]) -> Links:
     """The invoices named by fiscal id, from this import first, then from the ledger."""
@@ -123,7 +133,7 @@ def targets(session: Session, *, org: Organisation, documents: list[Document],
             links.targets[str(fiscal_id)] = Target(number, key or tax_key(code), currency)
     # A named invoice cancelled and substituted, whether it is still stored (closed by its
     # SUST- credit note) or was never imported.
-    here = {k: v for k, v in substitutes(documents).items() if k in wanted}
+    here = {k: v for k, v in substitutes(documents, []).items() if k in wanted}
     links.substituted = substituted_by(session, org=org,
                                        fiscal_ids=sorted(wanted - here.keys())) | here
     return links
@@ -214,45 +224,62 @@ def _mismatch(at: At, target: Target, customer_tax_id: str, currency: str,
 
 
 def substitutions(session: Session, *, org: Organisation,
-                  documents: list[Document]) -> tuple[list[Document], list[str]]:
-    """Invoices an invoice substitutes (CfdiRelacionados TipoRelacion 04: the issuer cancelled
-    them at the SAT and reissued them as this one) are owed no more.
+                  documents: list[Document]) -> tuple[list[Document], list[Removal], list[str]]:
+    """Invoices and credit notes a CFDI of their kind substitutes (CfdiRelacionados TipoRelacion
+    04: the issuer cancelled them at the SAT and reissued them as this one) count no more.
 
-    One in this import is left out, and so is one a stored invoice substitutes (the ledger
-    remembers the relation: `substitutes`), whichever came first. One in the ledger is closed
-    by a credit note of its whole amount, numbered SUST-<its number> and dated as the
+    One in this import is left out, and so is one a stored document substitutes (the ledger
+    remembers the relation: `substitutes`), whichever came first. An invoice in the ledger is
+    closed by a credit note of its whole amount, numbered SUST-<its number> and dated as the
     substitute, for its own customer (a CFDI is often reissued to correct the receptor): what
     was paid on it then goes to the customer's other invoices, the substitute first when it is
-    the same customer's (DOMAIN.md, allocation). Returns the documents to import and a warning
-    for each substitution.
+    the same customer's (DOMAIN.md, allocation). A credit note in the ledger is removed: its
+    substitute gives the credit instead. Returns the documents to import, the stored rows to
+    remove and a warning for each substitution.
     """
-    by = {uuid: doc for doc in documents if doc.kind == "invoice" for uuid in doc.replaces}
+    by = {uuid: doc for doc in documents for uuid in doc.replaces}
     stored_by = substituted_by(session, org=org, fiscal_ids=[
         doc.fiscal_id for doc in documents
-        if doc.kind == "invoice" and doc.fiscal_id is not None and doc.fiscal_id not in by])
+        if doc.fiscal_id is not None and doc.fiscal_id not in by])
     if not by and not stored_by:
-        return documents, []
+        return documents, [], []
     warnings: list[str] = []
     kept = []
     for doc in documents:
-        new = by.get(doc.fiscal_id or "") if doc.kind == "invoice" else None
-        stored = stored_by.get(doc.fiscal_id or "") if doc.kind == "invoice" else None
-        if new is not None and new is not doc:
-            warnings.append(f"{doc.at.file}:{doc.at.line}: " + _(
-                "invoice {number} ({uuid}) is substituted by {new} (CfdiRelacionados, "
-                "TipoRelacion 04): not imported", number=doc.number, uuid=doc.fiscal_id,
-                new=new.number))
+        new = by.get(doc.fiscal_id or "")
+        stored = stored_by.get(doc.fiscal_id or "")
+        if new is not None and new is not doc and new.kind == doc.kind:
+            warnings.append(f"{doc.at.file}:{doc.at.line}: " + _left_out(doc, new.number))
         elif stored is not None and stored != doc.number:
-            warnings.append(f"{doc.at.file}:{doc.at.line}: " + _(
-                "invoice {number} ({uuid}) is substituted by {new}, in the ledger "
-                "(CfdiRelacionados, TipoRelacion 04): not imported", number=doc.number,
-                uuid=doc.fiscal_id, new=stored))
+            warnings.append(f"{doc.at.file}:{doc.at.line}: " + _left_out(doc, stored,
+                                                                          in_ledger=True))
         else:
             kept.append(doc)
     here = {doc.fiscal_id for doc in documents if doc.fiscal_id is not None}
-    kept += _close_stored(session, org=org, by=by, wanted=sorted(by.keys() - here),
-                          warnings=warnings)
-    return kept, warnings
+    wanted = sorted(by.keys() - here)
+    kept += _close_stored(session, org=org, by=by, warnings=warnings,
+                          wanted=[uuid for uuid in wanted if by[uuid].kind == "invoice"])
+    removed = _remove_stored(session, org=org, by=by, warnings=warnings,
+                             wanted=[uuid for uuid in wanted if by[uuid].kind == "credit_note"])
+    return kept, removed, warnings
+
+
+def _left_out(doc: Document, new: str, *, in_ledger: bool = False) -> str:
+    """Why a cancelled invoice or credit note of the import is not imported."""
+    if doc.kind == "invoice" and in_ledger:
+        return _("invoice {number} ({uuid}) is substituted by {new}, in the ledger "
+                 "(CfdiRelacionados, TipoRelacion 04): not imported", number=doc.number,
+                 uuid=doc.fiscal_id, new=new)
+    if doc.kind == "invoice":
+        return _("invoice {number} ({uuid}) is substituted by {new} (CfdiRelacionados, "
+                 "TipoRelacion 04): not imported", number=doc.number, uuid=doc.fiscal_id,
+                 new=new)
+    if in_ledger:
+        return _("credit note {number} ({uuid}) is substituted by {new}, in the ledger "
+                 "(CfdiRelacionados, TipoRelacion 04): not imported", number=doc.number,
+                 uuid=doc.fiscal_id, new=new)
+    return _("credit note {number} ({uuid}) is substituted by {new} (CfdiRelacionados, "
+             "TipoRelacion 04): not imported", number=doc.number, uuid=doc.fiscal_id, new=new)
 
 
 def _close_stored(session: Session, *, org: Organisation, by: dict[str, Document],
@@ -270,10 +297,7 @@ def _close_stored(session: Session, *, org: Organisation, by: dict[str, Document
         new = by[uuid]
         row = stored.get(uuid)
         if row is None:
-            warnings.append(f"{new.at.file}:{new.at.line}: CfdiRelacionado/UUID: " + _(
-                "{new} substitutes CFDI {uuid}, which is not in the ledger; the ledger "
-                "remembers it as cancelled, so it will be skipped if it is imported later",
-                new=new.number, uuid=uuid))
+            warnings.append(_not_stored(new, uuid))
             continue
         _fiscal_id, number, amount, currency, code, tax_id, name, country = row
         note = f"SUST-{number}"[:64]
@@ -290,11 +314,45 @@ def _close_stored(session: Session, *, org: Organisation, by: dict[str, Document
     return notes
 
 
-def substitutes(documents: list[Document]) -> dict[str, str]:
+def _remove_stored(session: Session, *, org: Organisation, by: dict[str, Document],
+                   wanted: list[str], warnings: list[str]) -> list[Removal]:
+    """The stored credit notes substituted by this import's: removed, as the SAT cancelled them."""
+    stored = {str(row[0]): row for start in range(0, len(wanted), 1000)
+              for row in session.execute(
+                  select(CreditNote.fiscal_id, CreditNote.id, CreditNote.customer_id,
+                         CreditNote.number)
+                  .where(CreditNote.org_id == org.id,
+                         CreditNote.fiscal_id.in_(wanted[start:start + 1000]))).all()}
+    removed = []
+    for uuid in wanted:
+        new = by[uuid]
+        row = stored.get(uuid)
+        if row is None:
+            warnings.append(_not_stored(new, uuid))
+            continue
+        _fiscal_id, row_id, customer_id, number = row
+        removed.append(Removal(CreditNote, row_id, customer_id))
+        warnings.append(f"{new.at.file}:{new.at.line}: " + _(
+            "credit note {number} ({uuid}) is substituted by {new} (CfdiRelacionados, "
+            "TipoRelacion 04): removed from the ledger", number=number, uuid=uuid,
+            new=new.number))
+    return removed
+
+
+def _not_stored(new: Document, uuid: str) -> str:
+    return f"{new.at.file}:{new.at.line}: CfdiRelacionado/UUID: " + _(
+        "{new} substitutes CFDI {uuid}, which is not in the ledger; the ledger remembers it as "
+        "cancelled, so it will be skipped if it is imported later", new=new.number, uuid=uuid)
+
+
+def substitutes(documents: list[Document], payments: list[PaymentLine]) -> dict[str, str]:
     """What the ledger remembers of this import's substitutes: cancelled fiscal id -> the
-    number of the invoice substituting it (the last one to name it, as `substitutions`)."""
-    return {uuid: doc.number for doc in documents if doc.kind == "invoice"
-            for uuid in doc.replaces if uuid != doc.fiscal_id}
+    number of the invoice or credit note substituting it (the last one to name it, as
+    `substitutions`), or the UUID of the payment complement substituting it (`versions`)."""
+    found = {uuid: line.fiscal_id for line in payments if line.fiscal_id is not None
+             for uuid in line.replaces if uuid != line.fiscal_id}
+    return found | {uuid: doc.number for doc in documents for uuid in doc.replaces
+                    if uuid != doc.fiscal_id}
 
 
 def substituted_by(session: Session, *, org: Organisation,
@@ -308,6 +366,71 @@ def substituted_by(session: Session, *, org: Organisation,
             .where(InvoiceSubstitution.org_id == org.id,
                    InvoiceSubstitution.fiscal_id.in_(wanted[start:start + 1000]))).tuples().all())
     return found
+
+
+def stamped_drafts(session: Session, *, org: Organisation,
+                   documents: list[Document]) -> tuple[list[Document], list[str]]:
+    """A stamped CFDI without Serie and Folio takes the place of its draft, the unstamped XML
+    of the same issuer and Fecha (`Document.draft_number`) for the same customer: a draft in
+    this import is left out; one in the ledger keeps its row and its number, now stamped (as a
+    draft with a Serie and Folio does). A UUID the ledger has keeps the number it has there, so
+    nothing imported before is renumbered. Returns the documents to import and the warnings.
+    """
+    stamped = {(d.kind, d.draft_number, tax_key(d.customer.tax_id)): d
+               for d in documents if d.draft_number is not None}
+    if not stamped:
+        return documents, []
+    warnings: list[str] = []
+    kept: list[Document] = []
+    for doc in documents:
+        new = stamped.get((doc.kind, doc.number, tax_key(doc.customer.tax_id)))
+        if doc.fiscal_id is not None or new is None:
+            kept.append(doc)
+            continue
+        warnings.append(f"{doc.at.file}:{doc.at.line}: " + _(
+            "skipped: draft {number} is the unstamped XML of CFDI {uuid} (same issuer, receiver "
+            "and Fecha), imported with it; the draft adds nothing", number=doc.number,
+            uuid=new.fiscal_id))
+    known, drafts = _stored_numbers(session, org=org, stamped=[
+        d for d in kept if d.draft_number is not None])
+    for i, doc in enumerate(kept):
+        if doc.draft_number is None or doc.fiscal_id is None:
+            continue
+        number = known.get((doc.kind, doc.fiscal_id))
+        draft = (doc.kind, doc.draft_number, tax_key(doc.customer.tax_id))
+        if number is None and draft in drafts:
+            drafts.discard(draft)  # one stamped CFDI per draft, should two share its Fecha
+            number = doc.draft_number
+            warnings.append(f"{doc.at.file}:{doc.at.line}: " + _(
+                "CFDI {uuid} is the stamped XML of draft {number} (same issuer, receiver and "
+                "Fecha), imported before: it replaces the draft and keeps its number",
+                uuid=doc.fiscal_id, number=number))
+        if number is not None:
+            kept[i] = replace(doc, number=number)
+    return kept, warnings
+
+
+def _stored_numbers(session: Session, *, org: Organisation, stamped: list[Document]) -> tuple[
+        dict[tuple[str, str], str], set[tuple[str, str, str]]]:
+    """The numbers the ledger gives these UUIDs, (kind, fiscal id) -> number, and its drafts
+    of the same numbers as these documents' drafts, as (kind, number, customer's tax key)."""
+    known: dict[tuple[str, str], str] = {}
+    drafts: set[tuple[str, str, str]] = set()
+    for model, kind in ((Invoice, "invoice"), (CreditNote, "credit_note")):
+        mine = [d for d in stamped if d.kind == kind]
+        for start in range(0, len(mine), 1000):
+            chunk = mine[start:start + 1000]
+            known.update(((kind, str(uuid)), number) for uuid, number in session.execute(
+                select(model.fiscal_id, model.number).where(
+                    model.org_id == org.id,
+                    model.fiscal_id.in_([d.fiscal_id for d in chunk]))).tuples())
+            rows = session.execute(
+                select(model.number, Customer.tax_key, Customer.code)
+                .join(Customer, Customer.id == model.customer_id)
+                .where(model.org_id == org.id, model.fiscal_id.is_(None),
+                       model.number.in_([d.draft_number for d in chunk]))).tuples()
+            drafts.update((kind, number, key or tax_key(code)) for number, key, code in rows)
+    return known, drafts
 
 
 def taken_numbers(session: Session, *, org: Organisation,
@@ -340,11 +463,14 @@ class Versions:
     complement arrives as a draft, then stamped; or is cancelled and reissued, the new one
     naming the old in CfdiRelacionados with TipoRelacion 04. Either way the later XML takes the
     installment over. Two complements claiming it otherwise would pay the invoice twice: the
-    SAT accepts one, so the import is refused, located.
+    SAT accepts one, so the import is refused, located. A cancelled complement is cancelled
+    whole: what of it the reissue does not pay again is removed, and the ledger remembers it
+    (`substitutes`), so that it is skipped if it comes later.
     """
 
     payments: list[PaymentLine]  # what is left to write
     rekey: dict[str, str] = field(default_factory=dict)  # stored code -> code taking over
+    removed: list[Removal] = field(default_factory=list)  # stored payments no longer made
     warnings: list[str] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
 
@@ -356,14 +482,19 @@ def versions(session: Session, *, org: Organisation, payments: list[PaymentLine]
     """
     def key(line: PaymentLine) -> tuple[str, int] | None:
         target = targets.get(line.code)
-        return None if target is None or line.installment is None else (target,
-                                                                          line.installment)
+        return None if target is None else (target, line.installment)
 
     out = Versions([])
     stamped: dict[tuple[str, int], list[PaymentLine]] = {}
     for line in payments:
         if line.fiscal_id and (k := key(line)):
             stamped.setdefault(k, []).append(line)
+    # The complements reissued in this import, and those the ledger remembers as reissued.
+    reissued = {uuid: line.fiscal_id for line in payments if line.fiscal_id is not None
+                for uuid in line.replaces if uuid != line.fiscal_id}
+    remembered = substituted_by(session, org=org, fiscal_ids=[
+        line.fiscal_id for line in payments
+        if line.fiscal_id is not None and line.fiscal_id not in reissued])
     claimed: dict[tuple[str, int], PaymentLine] = {}
     for line in payments:
         k = key(line)
@@ -371,9 +502,9 @@ def versions(session: Session, *, org: Organisation, payments: list[PaymentLine]
         if line.fiscal_id is None and others:
             out.warnings.append(_skipped_draft(line, k))
             continue
-        newer = next((o for o in others if line.fiscal_id in o.replaces), None)
-        if newer is not None:
-            out.warnings.append(_substituted(line, newer, k))
+        if line.fiscal_id in reissued or line.fiscal_id in remembered:
+            out.warnings.append(_substituted(line, k, reissued.get(line.fiscal_id or ""),
+                                             remembered.get(line.fiscal_id or "")))
             continue
         first = claimed.setdefault(k, line) if k else line
         if first is not line:
@@ -398,7 +529,39 @@ def versions(session: Session, *, org: Organisation, payments: list[PaymentLine]
         else:
             out.errors.append(_twice(line, k, found[1] or found[0]))
     out.payments = kept
+    out.removed = _cancelled_payments(session, org=org, reissues=kept, rekey=out.rekey,
+                                      warnings=out.warnings)
     return out
+
+
+def _cancelled_payments(session: Session, *, org: Organisation, reissues: list[PaymentLine],
+                        rekey: dict[str, str], warnings: list[str]) -> list[Removal]:
+    """The stored payments of complements reissued in this import that the reissue does not
+    take over: the SAT cancelled the whole complement, so they are removed."""
+    by: dict[str, PaymentLine] = {}
+    for line in reissues:
+        for uuid in line.replaces if line.fiscal_id is not None else ():
+            by.setdefault(uuid, line)
+    wanted = sorted(by)
+    removed = []
+    for start in range(0, len(wanted), 1000):
+        for row in session.execute(
+                select(Payment.id, Payment.customer_id, Payment.code, Payment.fiscal_id,
+                       Payment.invoice_numbers, Payment.installment, Payment.amount,
+                       Payment.currency)
+                .where(Payment.org_id == org.id, Payment.fiscal_id.in_(wanted[start:start + 1000]))
+                .order_by(Payment.id)):
+            if row.code in rekey:
+                continue
+            removed.append(Removal(Payment, row.id, row.customer_id))
+            new = by[str(row.fiscal_id)]
+            warnings.append(f"{new.at.file}:{new.at.line}: " + _(
+                "payment {number} #{installment} of complement {old}, {amount} {currency}, is "
+                "removed: that complement was cancelled and substituted by this one "
+                "(CfdiRelacionados, TipoRelacion 04), which does not pay it again",
+                number=row.invoice_numbers, installment=row.installment, old=row.fiscal_id,
+                amount=from_minor(row.amount, row.currency), currency=row.currency))
+    return removed
 
 
 def _stored_installments(session: Session, *, org: Organisation, numbers: list[str]) -> dict[
@@ -448,12 +611,18 @@ def _takes_over(line: PaymentLine, key: tuple[str, int] | None,
         installment=installment, old=fiscal_id))
 
 
-def _substituted(line: PaymentLine, newer: PaymentLine, key: tuple[str, int] | None) -> str:
+def _substituted(line: PaymentLine, key: tuple[str, int] | None, new: str | None,
+                 stored: str | None) -> str:
+    """The warning for a line of a reissued complement: `new` reissues it in this import, or
+    the ledger remembers `stored` does."""
     number, installment = key or ("", 0)
-    return f"{line.at.file}:{line.at.line}: " + _(
+    return f"{line.at.file}:{line.at.line}: " + (_(
         "skipped: payment {number} #{installment} of complement {old} is substituted by "
         "complement {new} (CfdiRelacionados, TipoRelacion 04)", number=number,
-        installment=installment, old=line.fiscal_id, new=newer.fiscal_id)
+        installment=installment, old=line.fiscal_id, new=new) if new is not None else _(
+        "skipped: payment {number} #{installment} of complement {old} is substituted by "
+        "complement {new}, in the ledger (CfdiRelacionados, TipoRelacion 04)", number=number,
+        installment=installment, old=line.fiscal_id, new=stored))
 
 
 def _skipped_draft(line: PaymentLine, key: tuple[str, int] | None) -> str:

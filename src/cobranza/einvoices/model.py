@@ -53,12 +53,16 @@ class Document:
     exchange_rate: Decimal | None = None
     # The fiscal ids of the invoices a credit note corrects, in the order the file names them.
     related: tuple[str, ...] = ()
-    # The invoices this one substitutes (CfdiRelacionados TipoRelacion 04: cancelled at the SAT
-    # and reissued as this one), by fiscal id.
+    # The invoices (or, for a credit note, the credit notes) this one substitutes
+    # (CfdiRelacionados TipoRelacion 04: cancelled at the SAT and reissued as this one), by
+    # fiscal id.
     replaces: tuple[str, ...] = ()
     # A SUST- credit note the import makes to close a stored invoice its substitute replaces
     # (`checks.substitutions`): no document of the files.
     closing: bool = False
+    # A stamped CFDI without Serie and Folio: the number its draft is known by (issuer and
+    # Fecha), so that it takes the draft's place (`checks.stamped_drafts`).
+    draft_number: str | None = None
 
 
 @dataclass(frozen=True)
@@ -67,7 +71,7 @@ class PaymentLine:
 
     code: str  # complement UUID (serie-folio when not stamped) / position, unique per line
     fiscal_id: str | None  # the complement's UUID; None when it is not stamped
-    installment: int | None  # NumParcialidad
+    installment: int  # NumParcialidad (required by Pagos 2.0)
     issuer_tax_id: str
     customer: Party
     day: date

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import cast
 
 import polars as pl
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import Table, bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from cobranza.core.money import to_minor
@@ -26,6 +26,7 @@ from cobranza.importers.run import Prepared, write_prepared
 from cobranza.importers.tabular import RowError
 from cobranza.ledger.replay import replay_customers
 from cobranza.models import (
+    Allocation,
     CreditNote,
     Customer,
     Invoice,
@@ -33,6 +34,7 @@ from cobranza.models import (
     Organisation,
     Payment,
     PaymentTerms,
+    PinnedAllocation,
 )
 
 EPOCH = date(1970, 1, 1)
@@ -64,7 +66,10 @@ class _Plan:
     payment_targets: dict[str, str]
     terms: PaymentTerms | None
     rekey: dict[str, str]  # a stored payment's code -> the code of the line taking it over
-    substitutes: dict[str, str]  # a cancelled CFDI's fiscal id -> the invoice substituting it
+    # A cancelled CFDI's fiscal id -> the number of the document substituting it (the UUID of
+    # a payment complement).
+    substitutes: dict[str, str]
+    removed: list[checks.Removal]  # stored rows of cancelled CFDIs their substitutes replace
 
 
 def import_einvoices(session: Session, *, path: Path, org: Organisation, now: datetime,
@@ -86,7 +91,10 @@ def _check(session: Session, *, path: Path, shown: str, org: Organisation, terms
     outcome.warnings += parsed.warnings
     documents, payments, errors = checks.distinct(parsed)
     errors = parsed.errors + errors
-    documents, found_warnings = checks.substitutions(session, org=org, documents=documents)
+    documents, found_warnings = checks.stamped_drafts(session, org=org, documents=documents)
+    outcome.warnings += found_warnings
+    documents, removed, found_warnings = checks.substitutions(session, org=org,
+                                                              documents=documents)
     outcome.warnings += found_warnings
     found, warnings = checks.issuers(documents, payments, org)
     errors += found
@@ -113,7 +121,7 @@ def _check(session: Session, *, path: Path, shown: str, org: Organisation, terms
                                                  targets=payment_targets)
     outcome.warnings += found_warnings
     return _Plan(documents, to_record, credit_targets, payment_targets, named, kept.rekey,
-                 checks.substitutes(documents))
+                 checks.substitutes(documents, payments), removed + kept.removed)
 
 
 def _terms(session: Session, *, org: Organisation, code: str | None,
@@ -159,6 +167,8 @@ def _write_steps(session: Session, *, plan: _Plan, org: Organisation, now: datet
             update(table).where(table.c.org_id == org.id, table.c.code == bindparam("old"))
             .values(code=bindparam("new")),
             [{"old": old, "new": new} for old, new in plan.rekey.items()])
+    if plan.removed and not outcome.dry_run:
+        touched |= _remove(session, org=org, removals=plan.removed)
     steps = [("customers", _customers_frame(new)),
              ("invoices", _invoices_frame(plan, outcome)),
              ("credit-notes", _credit_notes_frame(plan)),
@@ -176,6 +186,29 @@ def _write_steps(session: Session, *, plan: _Plan, org: Organisation, now: datet
         touched |= result.customers
     if not outcome.dry_run and touched:
         replay_customers(session, org_id=org.id, customer_ids=touched)
+
+
+def _remove(session: Session, *, org: Organisation,
+            removals: list[checks.Removal]) -> set[int]:
+    """Delete the stored credit notes and payments of cancelled CFDIs, with their allocations
+    and pins; returns their customers, to replay."""
+    customers = sorted({r.customer_id for r in removals})
+    for model, allocated, pinned in (
+            (CreditNote, Allocation.credit_note_id, PinnedAllocation.credit_note_id),
+            (Payment, Allocation.payment_id, PinnedAllocation.payment_id)):
+        ids = [r.id for r in removals if r.model is model]
+        for start in range(0, len(ids), 1000):
+            chunk = ids[start:start + 1000]
+            # Through the customer's index: `allocations` has none on the payment or the note.
+            session.execute(delete(Allocation).where(
+                Allocation.org_id == org.id, Allocation.customer_id.in_(customers),
+                allocated.in_(chunk)), execution_options={"synchronize_session": False})
+            session.execute(delete(PinnedAllocation).where(
+                PinnedAllocation.org_id == org.id, pinned.in_(chunk)),
+                execution_options={"synchronize_session": False})
+            session.execute(delete(model).where(model.org_id == org.id, model.id.in_(chunk)),
+                            execution_options={"synchronize_session": False})
+    return set(customers)
 
 
 def _customer_ids(session: Session, *, org: Organisation, parties: list[Party]) -> dict[str, int]:

@@ -55,7 +55,8 @@ class Invoice(Base):
 class InvoiceSubstitution(Base):
     """A CFDI the issuer cancelled at the SAT and reissued as `invoice_number` (CfdiRelacionados
     with TipoRelacion 04), remembered whether or not the cancelled one is in the ledger, so that
-    importing it later does not make it owed.
+    importing it later does not make it owed, or credit or pay twice. The substitute is an
+    invoice or a credit note, by its number, or a payment complement, by its UUID.
 
     Keyed by the cancelled fiscal id (a cancellation names one substitute), and the substitute
     by number, as credit notes name their invoice: files import in any order (DOMAIN.md).
@@ -67,6 +68,6 @@ class InvoiceSubstitution(Base):
     id: Mapped[int] = mapped_column(PK, primary_key=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
     fiscal_id: Mapped[str] = mapped_column(String(64))  # the cancelled CFDI's UUID
-    invoice_number: Mapped[str] = mapped_column(String(64))  # the invoice substituting it
+    invoice_number: Mapped[str] = mapped_column(String(64))  # the document substituting it
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -171,6 +171,45 @@ def test_a_draft_does_not_replace_a_stamped_invoice(ledger: str, tmp_path: Path)
         ("A-1", 116000, UUID_A)]
 
 
+# Without Serie and Folio a draft is known by its issuer and Fecha, the stamped XML by its UUID.
+UNNUMBERED = "EKU9003173C9-2026-01-10T10:00:00"
+
+
+def test_a_stamped_invoice_without_serie_or_folio_replaces_its_draft_keeping_its_number(
+        ledger: str, tmp_path: Path) -> None:
+    (tmp_path / "draft.xml").write_bytes(cfdi(uuid=None, serie="", folio=""))
+    first = ok(ledger, "import", "invoices", str(tmp_path / "draft.xml"))
+    assert ("its stamped XML, of the same issuer, receiver and Fecha, replaces it when "
+            "imported and keeps this number") in first.stderr
+    [(invoice_id,)] = rows(ledger, "SELECT id FROM invoices")
+    (tmp_path / "stamped.xml").write_bytes(cfdi(serie="", folio=""))
+    result = ok(ledger, "import", "invoices", str(tmp_path / "stamped.xml"))
+    assert "invoices: 0 new, 1 updated" in result.stdout
+    assert re.search(r"stamped\.xml:4: " + re.escape(
+        f"CFDI {UUID_A} is the stamped XML of draft {UNNUMBERED} (same issuer, receiver and "
+        "Fecha), imported before: it replaces the draft and keeps its number"), result.stderr)
+    assert rows(ledger, "SELECT id, number, amount, fiscal_id FROM invoices") == [
+        (invoice_id, UNNUMBERED, 116000, UUID_A)]
+    # Importing it again changes nothing, and a complement naming its UUID pays that invoice.
+    again = ok(ledger, "import", "invoices", str(tmp_path / "stamped.xml"))
+    assert "invoices: 0 new, 0 updated, 1 unchanged" in again.stdout
+    (tmp_path / "pay.xml").write_bytes(STAMPED_PAY)
+    ok(ledger, "import", "invoices", str(tmp_path / "pay.xml"))
+    assert rows(ledger, "SELECT invoice_numbers, amount FROM payments") == [(UNNUMBERED, 30000)]
+
+
+def test_a_draft_without_serie_or_folio_beside_its_stamped_xml_is_skipped(
+        ledger: str, tmp_path: Path) -> None:
+    path = folder(tmp_path, draft=cfdi(uuid=None, serie="", folio=""),
+                  stamped=cfdi(serie="", folio=""))
+    result = ok(ledger, "import", "invoices", str(path))
+    assert re.search(r"draft\.xml:4: " + re.escape(
+        f"skipped: draft {UNNUMBERED} is the unstamped XML of CFDI {UUID_A} (same issuer, "
+        "receiver and Fecha), imported with it; the draft adds nothing"), result.stderr)
+    assert rows(ledger, "SELECT number, amount, fiscal_id FROM invoices") == [
+        (UUID_A, 116000, UUID_A)]
+
+
 def test_an_unstamped_complement_pays_the_invoices_it_names(ledger: str,
                                                            tmp_path: Path) -> None:
     path = folder(tmp_path, a=cfdi(),
@@ -224,6 +263,23 @@ def test_a_draft_beside_its_stamped_complement_is_skipped(ledger: str, tmp_path:
     assert _payments(ledger) == [(f"{UUID_PAY}/1", "A-1", 1, 30000, UUID_PAY)]
 
 
+@pytest.mark.parametrize("stamped", [False, True], ids=["draft", "stamped"])
+def test_a_payment_without_numparcialidad_is_refused_located_and_nothing_is_written(
+        ledger: str, tmp_path: Path, stamped: bool) -> None:
+    # Pagos 2.0 requires NumParcialidad: it is what tells the draft, the stamped XML and a
+    # reissue of one payment apart from a second payment of the same invoice.
+    ok(ledger, "import", "invoices", str(folder(tmp_path, a=cfdi())))
+    before = snapshot(ledger)
+    (tmp_path / "pay.xml").write_bytes(pagos(uuid=UUID_PAY if stamped else None, payments=[
+        Pago("300.00", [Docto(UUID_A, "300.00", "1160.00", installment=None)])]))
+    result = cli(ledger, "import", "invoices", str(tmp_path / "pay.xml"))
+    assert result.exit_code != 0
+    assert ("pay.xml:13: DoctoRelacionado/NumParcialidad: missing value; Pagos 2.0 requires "
+            "the number of this payment of the invoice (1 for the first, 2 for the second, "
+            "...)") in result.stderr
+    assert snapshot(ledger) == before
+
+
 UUID_REISSUED = "55555555-5555-4555-8555-555555555555"
 REISSUED_PAY = pagos(uuid=UUID_REISSUED, replaces=[UUID_PAY],
                      payments=[Pago("300.00", [Docto(UUID_A, "300.00", "1160.00")])])
@@ -273,9 +329,10 @@ def test_a_reissued_complement_takes_over_the_cancelled_ones_payment(
             "substituted by this one") in result.stderr
     assert _payments(ledger) == [(f"{UUID_REISSUED}/1", "A-1", 1, 30000, UUID_REISSUED)]
     assert rows(ledger, "SELECT SUM(amount) FROM allocations") == [(30000,)]
-    # The cancelled one, imported again (or late), is now the second claim on the installment.
-    again = cli(ledger, "import", "invoices", str(tmp_path / "xml" / "pay.xml"))
-    assert "installment 1 of invoice A-1 is already paid by " + UUID_REISSUED in again.stderr
+    # The cancelled one, imported again (or late), is skipped: the ledger remembers its reissue.
+    again = ok(ledger, "import", "invoices", str(tmp_path / "xml" / "pay.xml"))
+    assert (f"skipped: payment A-1 #1 of complement {UUID_PAY} is substituted by complement "
+            f"{UUID_REISSUED}, in the ledger") in again.stderr
     assert _payments(ledger) == [(f"{UUID_REISSUED}/1", "A-1", 1, 30000, UUID_REISSUED)]
 
 

@@ -17,7 +17,9 @@ from tests.unit.einvoices.builders import (
     CUSTOMER_RFC,
     ORG_RFC,
     UUID_A,
+    UUID_B,
     UUID_NC,
+    UUID_PAY,
     Docto,
     Pago,
     cfdi,
@@ -27,11 +29,17 @@ from tests.unit.einvoices.builders import (
 ORIGINAL = cfdi()  # A-1, 1,160.00, cancelled at the SAT and reissued as A-2 (1,044.00)
 # 300.00 paid on the substitute, A-2.
 PAID = pagos(payments=[Pago("300.00", [Docto(UUID_SUBSTITUTE, "300.00", "1044.00")])])
+# NC-1: A-1 credited 116.00; it was cancelled and reissued as NC-2, for 92.80.
+CREDITED = cfdi(uuid=UUID_NC, tipo="E", serie="NC", folio="1", subtotal="100.00",
+                traslados="16.00", total="116.00", metodo="PUE", related=[UUID_A],
+                fecha="2026-01-25T09:00:00")
+UUID_NC2 = "66666666-6666-4666-8666-666666666666"
 # A complement and a credit note naming the cancelled A-1.
 PAID_CANCELLED = pagos(payments=[Pago("300.00", [Docto(UUID_A, "300.00", "1160.00")])])
-CREDITED_CANCELLED = cfdi(uuid=UUID_NC, tipo="E", serie="NC", folio="1", subtotal="100.00",
-                          traslados="16.00", total="116.00", metodo="PUE", related=[UUID_A],
-                          fecha="2026-01-25T09:00:00")
+CREDITED_CANCELLED = CREDITED
+CREDITED_AGAIN = cfdi(uuid=UUID_NC2, tipo="E", serie="NC", folio="2", subtotal="80.00",
+                      traslados="12.80", total="92.80", metodo="PUE", related=[UUID_A],
+                      replaces=[UUID_NC], fecha="2026-01-28T09:00:00")
 TABLES = ("customers", "invoices", "credit_notes", "payments", "allocations",
           "invoice_substitutions")
 
@@ -178,3 +186,95 @@ def test_the_spanish_warning_says_which_stored_invoice_substitutes_it(
     assert late.exit_code == 0
     assert f"la factura A-1 ({UUID_A}) está sustituida por A-2, en el libro" in late.stderr
 
+
+
+@pytest.mark.parametrize("order", [("a.xml", "nc.xml", "nc2.xml"),  # cancelled one first
+                                   ("a.xml", "nc2.xml", "nc.xml")],  # substitute first
+                         ids=["cancelled-first", "substitute-first"])
+def test_a_reissued_credit_note_replaces_the_cancelled_one_in_either_order(
+        ledger: str, tmp_path: Path, order: tuple[str, ...]) -> None:
+    files = {"a.xml": ORIGINAL, "nc.xml": CREDITED, "nc2.xml": CREDITED_AGAIN}
+    results = [ok(ledger, "import", "invoices", write(tmp_path, name, files[name]))
+               for name in order]
+    # A-1 (1,160.00) less NC-2's 92.80 only: the cancelled NC-1 credits nothing.
+    assert balance(ledger) == [("MXN", "1067.20", "0.00")]
+    assert rows(ledger, "SELECT number FROM credit_notes") == [("NC-2",)]
+    if order[1] == "nc.xml":
+        assert re.search(re.escape(str(tmp_path / "nc2.xml")) + r":\d+: " + re.escape(
+            f"credit note NC-1 ({UUID_NC}) is substituted by NC-2 (CfdiRelacionados, "
+            "TipoRelacion 04): removed from the ledger"), results[2].stderr)
+    else:
+        assert re.search(re.escape(str(tmp_path / "nc.xml")) + r":\d+: " + re.escape(
+            f"credit note NC-1 ({UUID_NC}) is substituted by NC-2, in the ledger "
+            "(CfdiRelacionados, TipoRelacion 04): not imported"), results[2].stderr)
+    before = digest(ledger)
+    for name in order:  # the same files again, one by one and all at once
+        ok(ledger, "import", "invoices", str(tmp_path / name))
+    ok(ledger, "import", "invoices", str(tmp_path))
+    assert digest(ledger) == before
+
+
+def test_a_credit_note_and_its_substitute_in_one_folder_import_the_substitute(
+        ledger: str, tmp_path: Path) -> None:
+    (tmp_path / "xml").mkdir()
+    for name, data in {"a.xml": ORIGINAL, "nc.xml": CREDITED, "nc2.xml": CREDITED_AGAIN}.items():
+        write(tmp_path / "xml", name, data)
+    result = ok(ledger, "import", "invoices", str(tmp_path / "xml"))
+    assert (f"credit note NC-1 ({UUID_NC}) is substituted by NC-2 (CfdiRelacionados, "
+            "TipoRelacion 04): not imported") in result.stderr
+    assert balance(ledger) == [("MXN", "1067.20", "0.00")]
+    assert rows(ledger, "SELECT fiscal_id, invoice_number FROM invoice_substitutions") == [
+        (UUID_NC, "NC-2")]
+
+
+# P-1 pays A-1 300.00 and B-2 200.00; it was cancelled and reissued as P-1R, which pays A-1 only.
+UUID_REISSUED_PAY = "77777777-7777-4777-8777-777777777777"
+SECOND = cfdi(uuid=UUID_B, folio="2", subtotal="500.00", traslados="80.00", total="580.00")
+PAID_TWO = pagos(payments=[Pago("500.00", [Docto(UUID_A, "300.00", "1160.00"),
+                                           Docto(UUID_B, "200.00", "580.00")])])
+REPAID_ONE = pagos(uuid=UUID_REISSUED_PAY, replaces=[UUID_PAY],
+                   payments=[Pago("300.00", [Docto(UUID_A, "300.00", "1160.00")])])
+
+
+@pytest.mark.parametrize("order", [("p1.xml", "p1r.xml"), ("p1r.xml", "p1.xml")],
+                         ids=["cancelled-first", "reissue-first"])
+def test_a_payment_the_reissued_complement_does_not_repeat_is_removed_in_either_order(
+        ledger: str, tmp_path: Path, order: tuple[str, ...]) -> None:
+    ok(ledger, "import", "invoices", write(tmp_path, "a.xml", ORIGINAL))
+    ok(ledger, "import", "invoices", write(tmp_path, "b.xml", SECOND))
+    files = {"p1.xml": PAID_TWO, "p1r.xml": REPAID_ONE}
+    first, late = (ok(ledger, "import", "invoices", write(tmp_path, name, files[name]))
+                   for name in order)
+    # The SAT cancelled all of P-1: B-2 is owed again in full, A-1 less P-1R's 300.00.
+    assert balance(ledger) == [("MXN", "1440.00", "0.00")]
+    assert rows(ledger, "SELECT code, invoice_numbers, amount FROM payments") == [
+        (f"{UUID_REISSUED_PAY}/1", "A-1", 30000)]
+    if order[0] == "p1.xml":
+        assert re.search(re.escape(str(tmp_path / "p1r.xml")) + r":\d+: " + re.escape(
+            f"payment A-2 #1 of complement {UUID_PAY}, 200.00 MXN, is removed: that "
+            "complement was cancelled and substituted by this one (CfdiRelacionados, "
+            "TipoRelacion 04), which does not pay it again"), late.stderr)
+    else:
+        assert re.search(re.escape(str(tmp_path / "p1.xml")) + r":\d+: " + re.escape(
+            f"skipped: payment A-2 #1 of complement {UUID_PAY} is substituted by complement "
+            f"{UUID_REISSUED_PAY}, in the ledger (CfdiRelacionados, TipoRelacion 04)"),
+            late.stderr)
+    before = digest(ledger)
+    for name in order:  # the same files again, one by one and all at once
+        ok(ledger, "import", "invoices", str(tmp_path / name))
+    ok(ledger, "import", "invoices", str(tmp_path))
+    assert digest(ledger) == before
+
+
+def test_a_complement_and_its_reissue_in_one_folder_record_only_the_reissues_payments(
+        ledger: str, tmp_path: Path) -> None:
+    (tmp_path / "xml").mkdir()
+    for name, data in {"a.xml": ORIGINAL, "b.xml": SECOND, "p1.xml": PAID_TWO,
+                       "p1r.xml": REPAID_ONE}.items():
+        write(tmp_path / "xml", name, data)
+    result = ok(ledger, "import", "invoices", str(tmp_path / "xml"))
+    assert (f"skipped: payment A-2 #1 of complement {UUID_PAY} is substituted by complement "
+            f"{UUID_REISSUED_PAY} (CfdiRelacionados, TipoRelacion 04)") in result.stderr
+    assert balance(ledger) == [("MXN", "1440.00", "0.00")]
+    assert rows(ledger, "SELECT fiscal_id, invoice_number FROM invoice_substitutions") == [
+        (UUID_PAY, UUID_REISSUED_PAY)]

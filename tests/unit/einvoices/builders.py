@@ -28,13 +28,16 @@ def cfdi(*, uuid: str | None = UUID_A, tipo: str = "I", serie: str = "A", folio:
          emisor: str = ORG_RFC, receptor: str = CUSTOMER_RFC, moneda: str = "MXN",
          subtotal: str = "1000.00", traslados: str = "160.00", total: str = "1160.00",
          metodo: str = "PPD", fecha: str = "2026-01-10T10:00:00", extra: str = "",
-         related: Sequence[str] = (), relation: str = "01", complement: str = "") -> bytes:
-    """A CFDI ingreso (or egreso with `tipo="E"` and `related` UUIDs)."""
+         related: Sequence[str] = (), relation: str = "01", complement: str = "",
+         replaces: Sequence[str] = ()) -> bytes:
+    """A CFDI ingreso (or egreso with `tipo="E"` and `related` UUIDs), substituting `replaces`
+    (TipoRelacion 04, beside the `related` group)."""
     relations = ""
-    if related:
-        relations = (f'<cfdi:CfdiRelacionados TipoRelacion="{relation}">'
-                     + "".join(f'<cfdi:CfdiRelacionado UUID="{u}"/>' for u in related)
-                     + "</cfdi:CfdiRelacionados>")
+    for kind, uuids in ((relation, related), ("04", replaces)):
+        if uuids:
+            relations += (f'<cfdi:CfdiRelacionados TipoRelacion="{kind}">'
+                          + "".join(f'<cfdi:CfdiRelacionado UUID="{u}"/>' for u in uuids)
+                          + "</cfdi:CfdiRelacionados>")
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <cfdi:Comprobante {_NS} Version="4.0" Serie="{serie}" Folio="{folio}" Fecha="{fecha}"
   SubTotal="{subtotal}" Moneda="{moneda}" Total="{total}" TipoDeComprobante="{tipo}"
@@ -59,7 +62,7 @@ class Docto:
     uuid: str
     paid: str
     before: str
-    installment: int = 1
+    installment: int | None = 1  # None: no NumParcialidad (required by Pagos 2.0)
     currency: str = "MXN"
     equivalence: str = "1"
 
@@ -83,7 +86,8 @@ def pagos(*, uuid: str | None = UUID_PAY, receptor: str = CUSTOMER_RFC,
     for pago in payments:
         docs = "".join(
             f'<pago20:DoctoRelacionado IdDocumento="{d.uuid}" MonedaDR="{d.currency}" '
-            f'EquivalenciaDR="{d.equivalence}" NumParcialidad="{d.installment}" '
+            f'EquivalenciaDR="{d.equivalence}" '
+            + ("" if d.installment is None else f'NumParcialidad="{d.installment}" ') +
             f'ImpSaldoAnt="{d.before}" ImpPagado="{d.paid}" '
             f'ImpSaldoInsoluto="{_minus(d.before, d.paid)}" ObjetoImpDR="01"/>'
             for d in pago.docs)

@@ -106,6 +106,13 @@ def test_an_unstamped_cfdi_without_serie_or_folio_is_known_by_its_issuer_and_dat
     assert (doc.number, doc.fiscal_id) == ("EKU9003173C9-2026-01-10T10:00:00", None)
 
 
+def test_a_stamped_cfdi_without_serie_or_folio_carries_the_number_its_draft_had(
+        tmp_path: Path) -> None:
+    [doc] = read(tmp_path, cfdi(serie="", folio="")).documents
+    assert (doc.number, doc.draft_number) == (UUID_A, "EKU9003173C9-2026-01-10T10:00:00")
+    assert read(tmp_path, cfdi()).documents[0].draft_number is None
+
+
 def test_an_unstamped_complement_is_read_with_codes_from_its_serie_folio(
         tmp_path: Path) -> None:
     data = pagos(uuid=None, payments=[Pago("700.00", [Docto(UUID_A, "500.00", "1160.00", 1)]),
