@@ -47,6 +47,11 @@ class StatementLine:
     counterparty_account: str | None = None  # IBAN, CLABE, account number as written
     counterparty_tax_id: str | None = None  # RFC, RUT, ...
     remittance: str = ""  # unstructured text, all parts joined with " / "
+    # More of the movement's words, from a second column of a field (BNP's "Libellé opération"
+    # beside its "Libellé court"): stored after the remittance, where the matcher reads it,
+    # but left out of the fingerprint of a line without a bank id, so that a statement
+    # imported before they were read is known when imported again.
+    more_text: str = ""
     end_to_end_id: str | None = None
     creditor_reference: str | None = None  # structured: ISO 11649 RF, QR/ESR reference ...
     spei_reference: str | None = None  # SPEI clave de rastreo or referencia numérica

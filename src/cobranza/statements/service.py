@@ -303,7 +303,7 @@ def _line_row(line: StatementLine, *, key: str, org_id: int, statement_id: int,
         "org_id": org_id, "statement_id": statement_id, "account": account,
         "dedupe_key": key, "booking_date": line.booking_date, "value_date": line.value_date,
         "amount": to_minor(line.amount, line.currency), "currency": line.currency,
-        "remittance": line.remittance or None}
+        "remittance": " / ".join(t for t in (line.remittance, line.more_text) if t) or None}
     for name, width in _WIDTHS.items():
         row[name] = _clip(getattr(line, name), width)
     return row

@@ -438,9 +438,11 @@ def test_oberbank_payer_and_payee_columns_are_the_counterparty_by_direction() ->
             for ln in statement.lines] == [
         (Decimal("11.00"), "Kunde GmbH", "AT022050302101023601"),
         (Decimal("-9.00"), "Lieferant AG", "AT483200000012345864")]
-    # "Text" holds the payer's words, "Verwendungszweck" the purpose: the remittance has both.
-    assert [ln.remittance for ln in statement.lines] == [
-        "RE 1001 / Kunde GmbH, SCOR, RE 1001", "Bestellung 7 / Lieferant AG, Bestellung 7"]
+    # "Verwendungszweck" is the purpose, "Text" the payer's words: both are stored, the text
+    # as more of the remittance (a line imported before it was read is still known).
+    assert [(ln.remittance, ln.more_text) for ln in statement.lines] == [
+        ("RE 1001", "Kunde GmbH, SCOR, RE 1001"),
+        ("Bestellung 7", "Lieferant AG, Bestellung 7")]
 
 
 # Raiffeisen Switzerland: the account's own IBAN on every row, timestamps with ".0", one signed
@@ -457,12 +459,42 @@ def test_raiffeisen_switzerland_iban_column_is_the_statements_own_account() -> N
     [statement] = statement_csv.extract_csv(RAIFFEISEN_CH.encode(), file="raiffeisen.csv",
                                             default_currency="CHF")
     assert statement.account == "CH9300762011623852957"
-    assert [(ln.booking_date, ln.value_date, ln.amount, ln.counterparty_account, ln.remittance)
-            for ln in statement.lines] == [
-        (date(2024, 7, 1), date(2024, 7, 1), Decimal("1081.05"), None,
-         "RE 1001 / Gutschrift Kunde AG"),
+    assert [(ln.booking_date, ln.value_date, ln.amount, ln.counterparty_account, ln.remittance,
+             ln.more_text) for ln in statement.lines] == [
+        (date(2024, 7, 1), date(2024, 7, 1), Decimal("1081.05"), None, "Gutschrift Kunde AG",
+         "RE 1001"),
         (date(2024, 7, 2), date(2024, 7, 3), Decimal("-11.45"), None,
-         "Einkauf Migros 01.07.2024, 18:10")]
+         "Einkauf Migros 01.07.2024, 18:10", "")]
+
+
+@pytest.mark.parametrize(("text", "remittance", "more", "tax_id"), [
+    # BNP Paribas: the short label, then the whole one with the payer and the invoice.
+    ("Date opération;Libellé court;Type opération;Libellé opération;Montant opération\n"
+     "02/03/2026;VIR SEPA RECU;Virement reçu;VIR SEPA RECU /DE SARL DUPONT /MOTIF FACTURE "
+     "F-2026-014;1 250,00\n", "VIR SEPA RECU", "VIR SEPA RECU /DE SARL DUPONT /MOTIF FACTURE "
+     "F-2026-014", None),
+    # BBVA México: "Referencia Ampliada" beside "Referencia", with the payer's RFC.
+    ("Fecha Operación,Fecha Valor,Concepto,Referencia,Referencia Ampliada,Cargo,Abono,Saldo\n"
+     "02/03/2026,02/03/2026,SPEI RECIBIDO BANORTE,0198765432,FACT A-1001 COMERCIAL DEL NORTE "
+     'RFC CNO010101AB1,,"11,600.00","61,600.00"\n', "SPEI RECIBIDO BANORTE / 0198765432",
+     "FACT A-1001 COMERCIAL DEL NORTE RFC CNO010101AB1", "CNO010101AB1"),
+    # Sabadell: "Referencia 1" and "Referencia 2"; UBS: "Description1" to "Description3".
+    ("F. Operativa;Concepto;F. Valor;Importe;Saldo;Referencia 1;Referencia 2\n"
+     "02/03/2026;TRANSFERENCIA DE ACME SL;02/03/2026;1.250,00;11.250,00;ACME SL;"
+     "FACTURA F-2026-014\n", "TRANSFERENCIA DE ACME SL / ACME SL", "FACTURA F-2026-014",
+     None),
+    ("Booking date;Currency;Debit;Credit;Transaction no.;Description1;Description2;"
+     "Description3\n"
+     '2026-03-02;CHF;;2500.00;9930061TI1234567;"Müller AG;8001 Zürich";"e-banking credit";'
+     '"Invoice 2026-014"\n', "Müller AG;8001 Zürich", "e-banking credit / Invoice 2026-014",
+     None),
+], ids=["bnp", "bbva mexico", "sabadell", "ubs"])
+def test_a_second_column_of_a_movements_words_is_more_of_its_remittance(
+        text: str, remittance: str, more: str, tax_id: str | None) -> None:
+    [statement] = statement_csv.extract_csv(text.encode(), file="s.csv", default_currency="EUR")
+    [line] = statement.lines
+    assert (line.remittance, line.more_text, line.counterparty_tax_id) == (
+        remittance, more, tax_id)
 
 
 def test_an_iban_column_naming_several_accounts_is_the_other_partys() -> None:

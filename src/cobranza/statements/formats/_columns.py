@@ -31,6 +31,12 @@ from cobranza.statements.formats._rows import footer, summary
 from cobranza.statements.model import StatementError
 
 FIELDS = tuple(PRESET)
+# The fields of a movement's words: a second column of one (BNP's "Libellé opération" beside
+# its "Libellé court", BBVA México's "Referencia Ampliada" beside its "Referencia") is read as
+# more of the remittance (`MORE`), not left out.
+TEXT = frozenset({"description", "concept", "reference"})
+MORE = "more text"  # the prefix of such a column's key: "more text 1", "more text 2"
+_NUMBERED = re.compile(r"^(?P<base>\D+?) ?\d{1,2}$")
 MONEY = ("amount", "debit", "credit", "balance", "charge", "fee")
 # The columns one of which gives a movement's amount.
 AMOUNTS = frozenset({"amount", "debit", "credit", "charge"})
@@ -69,12 +75,17 @@ def header_currency(header: list[str], columns: dict[str, int], file: str, *,
 
 def field_of(key: str) -> str | None:
     """The field a normalised header names: an exact spelling, else the longest leading one;
-    an amount's header that adds one side's word is that side ("Monto debitado")."""
+    an amount's header that adds one side's word is that side ("Monto debitado"); a text
+    field's spelling numbered is that field ("Description1" at UBS, "Referencia 2" at
+    Sabadell)."""
     if key in OTHER:
         return None
     for field, spellings in PRESET.items():
         if key in spellings:
             return field
+    numbered = _NUMBERED.match(key)
+    if numbered and (base := field_of(numbered["base"])) in TEXT:
+        return base
     leading = [(len(spelling), field) for field, spellings in PRESET.items()
                for spelling in spellings if key.startswith(spelling + " ")]
     named = max(leading)[1] if leading else None
@@ -111,6 +122,7 @@ def find_columns(header: list[str], mapping: Mapping[str, str] | None, file: str
         named = fields[i]
         if named is not None and named not in found and i not in found.values():
             found[named] = i
+    more = [i for i, named in enumerate(fields) if named in TEXT and i not in found.values()]
     by_start = {named for i in leading if (named := fields[i]) is not None
                 and found.get(named) == i} - set(mapping or {})
     if "date" not in found and "value_date" in found:
@@ -121,6 +133,8 @@ def find_columns(header: list[str], mapping: Mapping[str, str] | None, file: str
             "that reached the other (Wise's transaction history), not an account's movements; "
             "export the account's statement instead"))
     found = _money_columns(found, keys, set(mapping or {}), by_start)
+    found.update({f"{MORE} {n}": i for n, i in enumerate(more, start=1)
+                  if i not in found.values()})
     if "date" not in found or not AMOUNTS & found.keys():
         raise StatementError(file, line, "", _(
             "the header has no date and amount columns (such as Fecha and Monto, or Cargo and"

@@ -66,18 +66,19 @@ PRESET: dict[str, tuple[str, ...]] = {
     "description": ("descripcion", "detalle", "glosa", "description", "memo", "narrative",
                     # Zürcher Kantonalbank's "Booking text" over its "Details" (an address).
                     "booking text",
+                    # Oberbank's "Verwendungszweck" over its "Text" (the payer's words, read
+                    # as more of the remittance); Raiffeisen Switzerland's "Text" over its
+                    # "Details".
+                    "verwendungszweck", "text",
                     "details", "descricao", "historico", "transaction description",
-                    "transaction type", "verwendungszweck", "buchungstext", "omschrijving",
+                    "transaction type", "buchungstext", "omschrijving",
                     "libelle", "descrizione"),
     # The payer's own words beside the bank's description (a SPEI's "Concepto", Banorte's
     # "Descripción detallada", CaixaBank's "Más datos"): the remittance carries both.
     "concept": ("concepto", "concepto propio", "descripcion detallada", "descripcion larga",
                 "mas datos", "observaciones", "comentario", "subject", "note", "notes",
                 "mededelingen", "notifications", "vrije mededeling", "detail de l ecriture",
-                "dettagli", "payment purpose", "zahlungszweck",
-                # Oberbank's "Text" beside its "Verwendungszweck" (the payer's words, the
-                # invoice they name); Raiffeisen Switzerland's beside its "Details".
-                "text"),
+                "dettagli", "payment purpose", "zahlungszweck"),
     "reference": ("referencia", "referencia numerica", "n documento", "no documento",
                   "nro documento", "numero documento", "numero de documento", "n doc", "no doc",
                   "nro doc", "documento", "docto nro", "nro docto", "n docto", "reference", "ref",
@@ -134,7 +135,7 @@ PRESET: dict[str, tuple[str, ...]] = {
                        "numero de operacion", "nro de operacion", "n de operacion",
                        "operacion numero", "folio",
                        "transaction id", "source id", "identificador", "transferwise id", "id",
-                       "balance transaction id"),
+                       "balance transaction id", "transaction no", "transaction number"),
     # Revolut Business's "Payment currency" is the account's; its "Orig currency" is what a
     # card payment abroad was charged in, never read.
     "currency": ("moneda", "divisa", "currency", "wahrung", "waehrung", "munt", "muntsoort",

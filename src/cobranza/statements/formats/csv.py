@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
@@ -37,6 +38,7 @@ from cobranza.statements.formats._columns import (
     AMOUNTS,
     FIELDS,
     MONEY,
+    MORE,
     LayoutRefused,
     find_columns,
     header_currency,
@@ -48,9 +50,22 @@ from cobranza.statements.formats._preamble import (
     stated_balances,
     stated_currency,
 )
-from cobranza.statements.formats._preset import CREDIT_MARKS, DEBIT_MARKS, NO_IMPACT, NOT_BOOKED
+from cobranza.statements.formats._preset import (
+    CREDIT_MARKS,
+    DEBIT_MARKS,
+    NO_IMPACT,
+    NOT_BOOKED,
+    SIDE_WORDS,
+)
 from cobranza.statements.formats._rows import footer, summary
-from cobranza.statements.formats._text import join, optional, party_in, rf_reference, tax_id_in
+from cobranza.statements.formats._text import (
+    clean,
+    join,
+    optional,
+    party_in,
+    rf_reference,
+    tax_id_in,
+)
 from cobranza.statements.model import ParsedStatement, StatementError, StatementLine
 
 name = "csv"
@@ -474,11 +489,23 @@ def _side(row: dict[str, Any], payer: str, payee: str, *, credit: bool) -> str |
     return optional(row.get(payer) if payer in row else row.get(payee))
 
 
+def _code(text: str) -> bool:
+    """True for a direction word (Chase's "Details": DEBIT) or a one-word type code of at most
+    four letters (Lloyds' "Transaction Type": DEB, FPI): no words of the payer's."""
+    return normalise_header(text) in SIDE_WORDS | {"debit", "credit"} or bool(
+        re.fullmatch(r"[A-Za-z]{1,4}", text))
+
+
 def _line(row: dict[str, Any], booked: date, value: date | None, amount: Decimal,
           currency: str) -> StatementLine:
     """One statement line from a row whose date and amount are parsed."""
     description, concept, reference = (row.get("description"), row.get("concept"),
                                        row.get("reference"))
+    # A second text column's words, unless a direction word (Chase's "Details": DEBIT) or
+    # already said.
+    said = " ".join(clean(part) for part in (description, concept, reference) if part).upper()
+    more = [text for key, cell in row.items() if key.startswith(MORE)
+            if (text := clean(cell)) and text.upper() not in said and not _code(text)]
     credit = amount > 0
     return StatementLine(
         booking_date=booked, value_date=value, amount=amount, currency=currency,
@@ -487,8 +514,8 @@ def _line(row: dict[str, Any], booked: date, value: date | None, amount: Decimal
         or party_in(description, credit=credit) or party_in(concept, credit=credit),
         counterparty_account=_side(row, "counterparty_account", "payee_account", credit=credit),
         counterparty_tax_id=_side(row, "counterparty_tax_id", "payee_tax_id", credit=credit)
-        or tax_id_in(description, concept),
-        remittance=join([description, concept, reference]),
-        creditor_reference=rf_reference(reference, description, concept),
+        or tax_id_in(description, concept, *more),
+        remittance=join([description, concept, reference]), more_text=join(more),
+        creditor_reference=rf_reference(reference, description, concept, *more),
         spei_reference=optional(row.get("spei_reference")),
         transaction_id=optional(row.get("transaction_id")), line=row[LINE])
