@@ -98,6 +98,27 @@ def test_a_us_description_names_the_payer_up_to_where_its_references_begin(
     assert (counterparty, remittance) == (party, description.replace('""', '"'))
 
 
+@pytest.mark.parametrize(("description", "amount", "party"), [
+    # Chase: the NACHA fields labelled, as in a BAI2 detail; IND NAME is the account's holder.
+    ("ORIG CO NAME:ACME WIDGETS INC ORIG ID:1234567890 DESC DATE:260302 CO ENTRY DESCR:PAYMENT "
+     "SEC:CCD TRACE#:021000021234567 EED:260302 IND ID:INV-7781 IND NAME:OUR COMPANY LLC",
+     "4500.00", "ACME WIDGETS INC"),
+    # Bank of America: the company's name before DES:, for money in and money out alike.
+    ("GAMMA SUPPLY CO DES:PAYMENT ID:000012345 INDN:OUR COMPANY LLC CO ID:1234567890 CCD",
+     "2200.00", "GAMMA SUPPLY CO"),
+    ("ATT DES:PAYMENT ID:XXXXX12345 INDN:OUR COMPANY LLC CO ID:9864031004 PPD", "-89.99", "ATT"),
+    # A wire's "B/O:" (by order of) names the payer.
+    ("FEDWIRE CREDIT VIA: BANK OF AMERICA/026009593 B/O: NORTHWIND TRADING LLC REF: CHASE NYC",
+     "1200.00", "NORTHWIND TRADING LLC"),
+])
+def test_an_ach_entry_or_wire_in_a_us_description_names_the_other_side_by_its_labels(
+        description: str, amount: str, party: str) -> None:
+    text = ("Details,Posting Date,Description,Amount,Type,Balance,Check or Slip #\n"
+            f'CREDIT,03/02/2026,"{description}",{amount},ACH_CREDIT,,,\n')
+    [(_day, _amount, counterparty, remittance)] = _read(text, currency="USD")
+    assert (counterparty, remittance) == (party, description)
+
+
 def test_santanders_chilean_cartola_states_its_account_and_each_payers_rut() -> None:
     # Banco Santander Chile's "Cartolas históricas" (Excel, saved as CSV): the account in the
     # preamble, a signed MONTO with a CARGO/ABONO mark, the other side's RUT before "Transf."
