@@ -71,6 +71,10 @@ _DUTCH_ACCOUNT = re.compile(r"P?\d{7,10}")
 # reference, then its name ("N0440121470966      W.P. Jansen").
 _PADDED_ACCOUNT = re.compile(r"(?P<account>NONREF|P?\d{1,14}) {2,}(?P<name>\S.*)")
 _TOTALS = {"90D": "sum_debit_entries", "90C": "sum_credit_entries"}
+# The amounts the :61: supplementary details may give by the SWIFT usage rules (field 61,
+# subfield 9): the original amount and the charges, "/OCMT/USD4500,00/" and "/CHGS/EUR0,50/".
+# No words of the payer's: the digits would be searched for invoice numbers.
+_AMOUNT_CODES = re.compile(r"/(?:OCMT|CHGS)/[A-Z]{3}\d[\d,.]*/?")
 # Where the currency is in the tags that state one: balances (C240131EUR...), the MT942 floor
 # limit (EURD0,) and its totals (2EUR51,).
 _CURRENCY = {**dict.fromkeys(("60", "62", "64", "65"), r"[DC]\d{6}([A-Z]{3})"),
@@ -404,6 +408,7 @@ def _line(tx: Transaction, currency: str, movement: _Tag, texts: list[_Tag]) -> 
     d = tx.data
     details = read_details([t.value for t in texts], [t.raw for t in texts])
     own_ref, bank_ref, extra = _references(movement.value, d)
+    extra = clean(_AMOUNT_CODES.sub(" ", extra))
     # Some banks (Danske Bank) write free text where the bank reference goes: it names one
     # movement only when it looks like an id, else equal words on two days would be one payment.
     if bank_ref.upper() in _PLACEHOLDERS or not re.fullmatch(r"\S*\d\S*", bank_ref):
