@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -179,6 +180,8 @@ def _check_block(block: list[_Tag], file: str) -> None:
             raise StatementError(file, tag.line, f":{tag.tag}:", _(
                 "'{value}' is not a balance; expected D or C, the date as YYMMDD, the currency"
                 " and the amount, as in C240131EUR1234,56", value=tag.value))
+        if tag.tag[:2] in {"60", "62", "64", "65"} and _no_day(tag.value[1:7]):
+            raise _not_a_date(tag.value[1:7], file, tag.line, tag.tag)
     _check_currency(block, file)
     opening = any(t in _OPENING for t in ids)
     closing = next((i for i, t in enumerate(ids) if t in _CLOSING), None)
@@ -313,11 +316,32 @@ def _located(block: list[_Tag], file: str) -> StatementError:
                     if tags is _STATEMENT_TAGS[-1]:
                         raise
         except _LIBRARY_ERRORS:
+            dates = re.match(r"(\d{6})(\d{4})?", value) if tag == "61" else None
+            if dates and _no_day(dates[1]):
+                return _not_a_date(dates[1], file, line, tag)
+            if dates and dates[2] and _no_day("00" + dates[2]):  # 2000: 29 February is a day
+                return StatementError(file, line, f":{tag}:", _(
+                    "'{value}' is not a month and day; expected the entry date as MMDD, as in"
+                    " 0131", value=dates[2]))
             return StatementError(file, line, f":{tag}:", _(
                 "'{value}' cannot be read; check the date (YYMMDD), the D/C mark and the amount"
                 " (digits with a decimal comma)", value=clean(value)))
     return StatementError(file, block[0].line, ":20:", _(
         "the statement cannot be read as MT940"))
+
+
+def _no_day(digits: str) -> bool:
+    """True for six digits, YYMMDD, that are no day (260230)."""
+    try:
+        date(2000 + int(digits[:2]), int(digits[2:4]), int(digits[4:6]))
+    except ValueError:
+        return True
+    return False
+
+
+def _not_a_date(digits: str, file: str, line: int, tag: str) -> StatementError:
+    return StatementError(file, line, f":{tag}:", _(
+        "'{value}' is not a date; expected YYMMDD, as in 240131", value=digits))
 
 
 def _statement(parsed: Transactions, block: list[_Tag], file: str) -> ParsedStatement:
