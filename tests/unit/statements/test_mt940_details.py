@@ -206,6 +206,8 @@ def test_a_name_after_an_empty_account_is_the_ordering_party_or_beneficiary() ->
     assert credit.remittance == "INVOICE 7781 AND 7782 TOTAL 4500 USD / INV7781"
     assert credit.end_to_end_id == "E2E20260302ACME01"
     assert (debit.counterparty_name, debit.remittance) == ("HUUR BV", "HUUR JANUARI")
+    [unnamed] = _lines(b":61:2603050305D10,00NTRFNONREF\n:86:/BENM//NONREF/REMI/FEE\n")
+    assert unnamed.counterparty_name is None
 
 
 def test_the_original_amount_and_charges_on_the_movement_line_are_no_remittance() -> None:

@@ -243,7 +243,8 @@ def _party(fields: dict[str, str]) -> list[str]:
 
 
 def _is_name(text: str) -> bool:
-    """True for words that can be a party's name: letters, and no BIC or IBAN."""
+    """True for words that can be a party's name: letters, and no BIC, IBAN or placeholder."""
     value = text.strip()
     return (sum(c.isalpha() for c in value) >= 3 and not _BIC.fullmatch(value)
-            and not _IBAN_SHAPE.fullmatch(value.replace(" ", "")))
+            and not _IBAN_SHAPE.fullmatch(value.replace(" ", ""))
+            and _reference(value) is not None)
