@@ -28,6 +28,10 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "a decimal comma)":
         "'{value}' no se puede leer; revise la fecha (AAMMDD), la marca D/C y el monto (dígitos "
         "con coma decimal)",
+    "'{value}' is not a date; expected YYMMDD, as in 240131":
+        "'{value}' no es una fecha; se esperaba AAMMDD, como en 240131",
+    "'{value}' is not a month and day; expected the entry date as MMDD, as in 0131":
+        "'{value}' no es un mes y día; se esperaba la fecha contable como MMDD, como en 0131",
     "the statement cannot be read as MT940":
         "la cartola no se puede leer como MT940",
     "the statement states no currency (no balance and no floor limit)":

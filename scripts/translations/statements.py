@@ -79,6 +79,10 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
         "'{value}' no es un monto; se esperaban dígitos con punto decimal, como 1234.50",
     "'{value}' is not a date; expected YYYY-MM-DD":
         "'{value}' no es una fecha; se esperaba AAAA-MM-DD",
+    "missing; expected an amount with a decimal point, such as 1234.50":
+        "falta; se esperaba un monto con punto decimal, como 1234.50",
+    "missing; expected a date, YYYY-MM-DD":
+        "falta; se esperaba una fecha, AAAA-MM-DD",
     "--format: '{value}' is not a format cobranza reads; expected {formats}":
         "--format: '{value}' no es un formato que cobranza lea; se esperaba {formats}",
     "{account} ({currency}) {period}: {new} new, {known} already imported.":

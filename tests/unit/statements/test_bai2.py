@@ -272,6 +272,9 @@ def test_counts_and_control_totals_that_do_not_add_up_are_located_at_their_trail
     # account's holder: `test_the_payee_of_a_debit_is_its_beneficiary`).
     (b"16,165,15000,,SPB232,1111,ACH Credit Receipt/\n88,EREF: 1111\n88,DBNM: TEST INC\n"
      b"88,DACT: 101152046\n", "TEST INC", "101152046"),
+    # Bank of America: the NACHA company name first, unlabelled, then DES: and the others.
+    (b"16,165,15000,0,ACH2,,GAMMA SUPPLY CO DES:PAYMENT ID:000012345 INDN:OUR COMPANY LLC "
+     b"CO ID:1234567890 CCD/\n", "GAMMA SUPPLY CO", None),
     # By order of, on a wire; and a text that labels no one.
     (b"16,195,15000,0,W1,,B/O: GRUPO NORTE SA DE CV BBI: INV 42/\n", "GRUPO NORTE SA DE CV",
      None),

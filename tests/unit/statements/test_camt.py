@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from cobranza.core.references import find_rf
 from cobranza.statements.formats import camt
 from cobranza.statements.model import StatementError
 
@@ -243,6 +244,42 @@ def test_remittance_cut_into_35_character_lines_is_one_text() -> None:
     [statement] = camt.extract(document(entry("50.00", details=details)), file="s.xml")
     assert statement.lines[0].remittance == (
         "Pago de las facturas A-1001 y A-1002 de marzo / Gracias")
+
+
+def test_a_structured_remittance_gives_the_documents_it_pays_and_its_additional_text() -> None:
+    details = ("<TxDtls><RmtInf><Strd><RfrdDocInf><Tp><CdOrPrtry><Cd>CINV</Cd></CdOrPrtry></Tp>"
+               "<Nb>INV-1042</Nb><RltdDt>2026-02-10</RltdDt></RfrdDocInf>"
+               '<RfrdDocAmt><RmtdAmt Ccy="MXN">1200.00</RmtdAmt></RfrdDocAmt>'
+               "<AddtlRmtInf>Zahlung Rechnung INV-1042</AddtlRmtInf></Strd></RmtInf></TxDtls>")
+    [statement] = camt.extract(document(entry("1200.00", details=details)), file="s.xml")
+    assert statement.lines[0].remittance == "INV-1042 / Zahlung Rechnung INV-1042"
+
+
+STRD = ("<Strd><RfrdDocInf><Nb>{number}</Nb></RfrdDocInf><CdtrRefInf><Tp><CdOrPrtry><Cd>SCOR"
+        "</Cd></CdOrPrtry></Tp><Ref>{reference}</Ref></CdtrRefInf></Strd>")
+
+
+def test_every_structured_block_s_document_and_reference_reach_the_matcher() -> None:
+    # One payment of two invoices: the first block's RF is the line's creditor reference, the
+    # second's is in the text, where the matcher finds RF references as well.
+    blocks = (STRD.format(number="INV-5521", reference="RF265521")
+              + STRD.format(number="INV-5522", reference="RF965522"))
+    details = f"<TxDtls><RmtInf><Ustrd>Facturas</Ustrd>{blocks}</RmtInf></TxDtls>"
+    [statement] = camt.extract(document(entry("800.00", details=details)), file="s.xml")
+    [line] = statement.lines
+    assert line.creditor_reference == "RF265521"
+    assert line.remittance == "Facturas / INV-5521 / INV-5522 / RF965522"
+    assert find_rf(f"{line.remittance} {line.creditor_reference}") == ["RF965522", "RF265521"]
+
+
+def test_a_batch_that_cannot_be_split_gives_its_parts_documents_but_no_reference() -> None:
+    part = ('<TxDtls><Amt Ccy="MXN">{amount}</Amt><RmtInf>{block}</RmtInf></TxDtls>')
+    details = (part.format(amount="100.00", block=STRD.format(number="A-1", reference="RF265521"))
+               + part.format(amount="50.00", block=STRD.format(number="A-2",
+                                                              reference="RF965522")))
+    [statement] = camt.extract(document(entry("148.00", details=details)), file="s.xml")
+    [line] = statement.lines
+    assert (line.remittance, line.creditor_reference) == ("A-1 / A-2", None)
 
 
 def test_texts_wrapped_by_a_pretty_printer_lose_the_line_breaks_and_indentation() -> None:

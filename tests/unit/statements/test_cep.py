@@ -53,6 +53,18 @@ def test_a_bad_amount_is_located() -> None:
     assert caught.value.field == "Beneficiario/MontoPago" and caught.value.line == 6
 
 
+@pytest.mark.parametrize(("attribute", "field", "message"), [
+    ('MontoPago="1160.5"', "Beneficiario/MontoPago",
+     "missing; expected an amount with a decimal point, such as 1234.50"),
+    ('FechaOperacion="2026-03-05"', "FechaOperacion", "missing; expected a date, YYYY-MM-DD"),
+])
+def test_a_receipt_without_its_amount_or_date_says_it_is_missing(attribute: str, field: str,
+                                                                 message: str) -> None:
+    with pytest.raises(StatementError) as caught:
+        cep.extract(receipt().replace(attribute.encode(), b""), file="cep.xml")
+    assert (caught.value.field, caught.value.message) == (field, message)
+
+
 def test_an_older_receipt_writes_nd_where_a_value_is_not_available() -> None:
     # Receipts of 2019 pad amounts with zeros and write ND (no disponible), not NA.
     data = receipt(amount="000000000000008.17").replace(b'RFC="NA"', b'RFC="ND"')

@@ -41,9 +41,11 @@ def test_lloyds_description_is_read_over_its_transaction_type_code() -> None:
     ("TRANSFERENCIA RECIBIDA DE MINERA SUR SPA REF 123456", "MINERA SUR SPA"),
     ("TEF DE ACME LTDA 0012345678", "ACME LTDA"),  # the account after it
     ("TRANSFER FROM ACME INC INV 42", "ACME INC"),
+    ("TRANSFERENCIA DESDE COMERCIAL ANDES SPA", "COMERCIAL ANDES SPA"),  # BCI: DESDE, not DE
     # No one's name: a SPEI's sending bank, what a deposit was made of, an invoice.
     ("SPEI RECIBIDO DE BANORTE / 0123456 PEDRO", None),
     ("DEPOSITO DE EFECTIVO", None),
+    ("DEPOSITO DE TERCERO", None),
     ("ABONO DE INTERESES", None),
     ("TRANSFERENCIA DE FONDOS ENTRE CUENTAS", None),
     ("TRASPASO DE LINEA DE CREDITO", None),
@@ -63,6 +65,58 @@ def test_a_debit_names_its_payee_and_a_payer_column_wins() -> None:
             "28/11/2026;TRANSF DE JUAN PEREZ;Juan Pérez Soto;;1000\n")
     assert [line[2] for line in _read(text, currency="CLP")] == ["PAPELERA DEL NORTE",
                                                                   "Juan Pérez Soto"]
+
+
+def test_a_rut_after_the_payers_name_is_its_tax_id_not_part_of_the_name() -> None:
+    data = ("Fecha;Descripción;Cargos;Abonos\n"
+            "04/03/2026;TEF DE JUAN PEREZ GONZALEZ 12.345.678-5;;120.000\n").encode()
+    [statement] = statement_csv.extract_csv(data, file="bci.csv", currency="CLP")
+    [line] = statement.lines
+    assert (line.counterparty_name, line.counterparty_tax_id) == ("JUAN PEREZ GONZALEZ",
+                                                                  "12345678-5")
+
+
+@pytest.mark.parametrize(("description", "amount", "party"), [
+    # Chase and Bank of America: the payer's name ends where a confirmation number, a date or
+    # the purpose begins; the purpose stays in the remittance.
+    ("Zelle payment from JOHN DOE Conf# BAC0ab12cd3", "500.00", "JOHN DOE"),
+    ('Zelle payment from JOHN DOE for ""Invoice 1042""; Conf# BAC0ab12cd3', "500.00",
+     "JOHN DOE"),
+    ("TRANSFER FROM JOHN SMITH ON 03/16", "150.00", "JOHN SMITH"),
+    # A transfer between the holder's own accounts names an account, not a payer or payee.
+    ("Online Transfer from CHK ...5678 transaction#: 9876543210", "2000.00", None),
+    ("ONLINE TRANSFER TO SAV ...1234 TRANSACTION#: 17712345678 03/05", "-1000.00", None),
+    ("ONLINE TRANSFER FROM SMITH J EVERYDAY CHECKING XXXXXX1234 REF #IBE8", "75.00", None),
+    # "A" is a word of its own, not the first letter of the next one.
+    ("TRANSF ALMACEN SUR", "-80.00", None),
+])
+def test_a_us_description_names_the_payer_up_to_where_its_references_begin(
+        description: str, amount: str, party: str | None) -> None:
+    text = ("Details,Posting Date,Description,Amount,Type,Balance,Check or Slip #\n"
+            f'CREDIT,03/02/2026,"{description}",{amount},MISC_CREDIT,,,\n')
+    [(_day, _amount, counterparty, remittance)] = _read(text, currency="USD")
+    assert (counterparty, remittance) == (party, description.replace('""', '"'))
+
+
+@pytest.mark.parametrize(("description", "amount", "party"), [
+    # Chase: the NACHA fields labelled, as in a BAI2 detail; IND NAME is the account's holder.
+    ("ORIG CO NAME:ACME WIDGETS INC ORIG ID:1234567890 DESC DATE:260302 CO ENTRY DESCR:PAYMENT "
+     "SEC:CCD TRACE#:021000021234567 EED:260302 IND ID:INV-7781 IND NAME:OUR COMPANY LLC",
+     "4500.00", "ACME WIDGETS INC"),
+    # Bank of America: the company's name before DES:, for money in and money out alike.
+    ("GAMMA SUPPLY CO DES:PAYMENT ID:000012345 INDN:OUR COMPANY LLC CO ID:1234567890 CCD",
+     "2200.00", "GAMMA SUPPLY CO"),
+    ("ATT DES:PAYMENT ID:XXXXX12345 INDN:OUR COMPANY LLC CO ID:9864031004 PPD", "-89.99", "ATT"),
+    # A wire's "B/O:" (by order of) names the payer.
+    ("FEDWIRE CREDIT VIA: BANK OF AMERICA/026009593 B/O: NORTHWIND TRADING LLC REF: CHASE NYC",
+     "1200.00", "NORTHWIND TRADING LLC"),
+])
+def test_an_ach_entry_or_wire_in_a_us_description_names_the_other_side_by_its_labels(
+        description: str, amount: str, party: str) -> None:
+    text = ("Details,Posting Date,Description,Amount,Type,Balance,Check or Slip #\n"
+            f'CREDIT,03/02/2026,"{description}",{amount},ACH_CREDIT,,,\n')
+    [(_day, _amount, counterparty, remittance)] = _read(text, currency="USD")
+    assert (counterparty, remittance) == (party, description)
 
 
 def test_santanders_chilean_cartola_states_its_account_and_each_payers_rut() -> None:

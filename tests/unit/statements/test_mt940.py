@@ -159,6 +159,20 @@ def _one(body: bytes, *, opening: bytes = b"C260101EUR100,00",
     return statement.lines
 
 
+@pytest.mark.parametrize(("body", "field", "message"), [
+    (b":60F:C260101EUR100,00\n:61:2602300230D1000,00NTRFPO5521//260305XY99999\n"
+     b":62F:C260102EUR100,00\n", ":61:", "'260230' is not a date; expected YYMMDD, as in 240131"),
+    (b":60F:C260101EUR100,00\n:61:2603051305D1000,00NTRFPO5521\n:62F:C260102EUR100,00\n",
+     ":61:", "'1305' is not a month and day; expected the entry date as MMDD, as in 0131"),
+    (b":60F:C260101EUR100,00\n:62F:C260231EUR100,00\n", ":62F:",
+     "'260231' is not a date; expected YYMMDD, as in 240131"),
+])
+def test_a_date_that_is_no_day_is_named_as_such(body: bytes, field: str, message: str) -> None:
+    with pytest.raises(StatementError) as caught:
+        mt940.extract(b":20:Q\n:25:ACCOUNT\n:28C:1/1\n" + body, file="q.sta")
+    assert (caught.value.field, caught.value.message) == (field, message)
+
+
 def test_statement_information_after_the_closing_balance_is_no_part_of_the_last_line() -> None:
     data = (b"940 00\n:20:ING\n:25:0001234567\n:28C:000\n:60F:C260101EUR0,00\n"
             b":61:260102C5,00NTRFNONREF//ID-1\n:86:First payment\n"

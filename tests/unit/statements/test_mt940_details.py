@@ -60,8 +60,7 @@ def test_sepa_keywords_are_split_out_even_where_a_line_cuts_one_in_two() -> None
     assert line.end_to_end_id == "A1.200080779.400143254.4961336"
     assert line.transaction_id == "2016021783252833"
     assert line.remittance == ("SEPA-LASTSCHR. RETOURE CORE / SONSTIGE GRUENDE ENDABRECHNUNG "
-                               "NR. 500106875 / SEPA-DA20200601221740-34972000-P1 / "
-                               "/OCMT/EUR11,85//CHGS/EUR0,50/")
+                               "NR. 500106875 / SEPA-DA20200601221740-34972000-P1")
     assert "MREF" not in line.remittance and "DE41EON" not in line.remittance
 
 
@@ -193,6 +192,29 @@ def test_ing_ibp_beneficiary_and_ordering_party_give_account_and_name() -> None:
     assert (credit.counterparty_account, credit.counterparty_name) == (
         "NL38INGB0654321789", "J. Jansen")
     assert credit.remittance == "Factuur 77"
+
+
+def test_a_name_after_an_empty_account_is_the_ordering_party_or_beneficiary() -> None:
+    # JPMorgan, after the SWIFT MT940 structured guidelines: /ORDP//name, the address on the
+    # next line; ABN AMRO's year-end sample writes /BENM//name alone.
+    credit, debit = _lines(
+        b":61:2603020302C4500,00NTRFINV7781//260302AB12345\n/OCMT/USD4500,00/\n"
+        b":86:/ORDP//ACME WIDGETS INC\n/123 MAIN STREET NEW YORK NY 10001/\n"
+        b"/REMI/INVOICE 7781 AND 7782 TOTAL\n 4500 USD\n/EREF/E2E20260302ACME01\n"
+        b":61:2512310102D300,00NTRFNONREF//B6A02XYZ\n:86:/BENM//HUUR BV\n/REMI/HUUR JANUARI\n")
+    assert (credit.counterparty_name, credit.counterparty_account) == ("ACME WIDGETS INC", None)
+    assert credit.remittance == "INVOICE 7781 AND 7782 TOTAL 4500 USD / INV7781"
+    assert credit.end_to_end_id == "E2E20260302ACME01"
+    assert (debit.counterparty_name, debit.remittance) == ("HUUR BV", "HUUR JANUARI")
+    [unnamed] = _lines(b":61:2603050305D10,00NTRFNONREF\n:86:/BENM//NONREF/REMI/FEE\n")
+    assert unnamed.counterparty_name is None
+
+
+def test_the_original_amount_and_charges_on_the_movement_line_are_no_remittance() -> None:
+    # SWIFT usage rules, field 61 subfield 9: /OCMT/ the amount ordered, /CHGS/ the charges.
+    [line] = _lines(b":61:2603020302C4490,00NTRFINV7781//AB12345\n/OCMT/USD4500,00//CHGS/USD10,"
+                    b"00/\n:86:INVOICE 7781\n")
+    assert line.remittance == "INVOICE 7781 / INV7781"
 
 
 def test_a_beneficiary_written_as_account_and_free_text_names_no_party() -> None:

@@ -225,8 +225,9 @@ def _from_fields(fields: dict[str, str], text: str) -> Details:
 
 def _party(fields: dict[str, str]) -> list[str]:
     """The counterparty's account/BIC/name/city: /CNTP/, or a /BENM/ or /ORDP/ written the same
-    way (ING's "Internet Bankieren Professional" export). Other banks write a name alone there,
-    or an account and free text (Komercijalna Banka), or nothing (Rabobank: /BENM//NAME/...)."""
+    way (ING's "Internet Bankieren Professional" export), or as a name after an empty account.
+    Other banks write an account and free text there (Komercijalna Banka), or nothing
+    (Rabobank: /BENM//NAME/...)."""
     if "CNTP" in fields:
         return fields["CNTP"].split("/")
     for key in ("BENM", "ORDP"):
@@ -234,4 +235,16 @@ def _party(fields: dict[str, str]) -> list[str]:
         if len(party) > 2 and (_BIC.fullmatch(party[1].strip())
                                or not party[1] and _IBAN_SHAPE.fullmatch(party[0].strip())):
             return party
+        if len(party) > 1 and not party[0].strip() and _is_name(party[1]):
+            # JPMorgan, after the SWIFT MT940 structured guidelines: no account, the name,
+            # then the address ("/ORDP//ACME WIDGETS INC/123 MAIN STREET NEW YORK NY 10001").
+            return ["", "", party[1]]
     return [""]
+
+
+def _is_name(text: str) -> bool:
+    """True for words that can be a party's name: letters, and no BIC, IBAN or placeholder."""
+    value = text.strip()
+    return (sum(c.isalpha() for c in value) >= 3 and not _BIC.fullmatch(value)
+            and not _IBAN_SHAPE.fullmatch(value.replace(" ", ""))
+            and _reference(value) is not None)

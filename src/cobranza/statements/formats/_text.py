@@ -85,8 +85,10 @@ def decimal(text: str, *, file: str, line: int, field: str) -> Decimal:
 # would be learnt as a customer's alias on the first confirmation.
 _MOVED = r"(?:TRANSF\.?|TRANSFERENCIA|TRANSFER|TRASPASO|TEF|DEPOSITO|DEPÓSITO|ABONO|PAGO|" \
          r"PAYMENT|DEPOSIT)(?:\s+(?:ELECTRONICA|ELECTRÓNICA|RECIBIDA|RECIBIDO|EN LINEA|ONLINE))?"
-_FROM = re.compile(rf"(?:^|\s){_MOVED}\s+(?:DE|DESDE|FROM)\s*:?\s*(?P<name>.+)$", re.IGNORECASE)
-_TO = re.compile(rf"(?:^|\s){_MOVED}\s+(?:A|PARA|TO)\s*:?\s*(?P<name>.+)$", re.IGNORECASE)
+# The word must end where it ends: "DE" is not the start of "DESDE", nor "A" of "ALMACEN".
+_FROM = re.compile(rf"(?:^|\s){_MOVED}\s+(?:DESDE|DE|FROM)\b\s*:?\s*(?P<name>.+)$",
+                   re.IGNORECASE)
+_TO = re.compile(rf"(?:^|\s){_MOVED}\s+(?:PARA|A|TO)\b\s*:?\s*(?P<name>.+)$", re.IGNORECASE)
 # Banco Santander Chile: "0771767850 Transf. ASES CONSULTORI" in, "... Transf a NOMBRE" out.
 _FROM_BARE = re.compile(r"(?:^|\s)TRANSF\.\s+(?!(?:A|DE|PARA|INTERNET)\b)(?P<name>.+)$",
                         re.IGNORECASE)
@@ -96,10 +98,19 @@ _RUT_FIRST = re.compile(r"^\s*(?P<rut>\d{9,10})\s+(?:TRANSF|PAGO|ABONO|DEPOSITO)
                         re.IGNORECASE)
 _RUT_WRITTEN = re.compile(r"(?<![\d.])(?P<rut>\d{1,2}\.\d{3}\.\d{3}-[\dK])(?![\dK])",
                           re.IGNORECASE)
-# Where the name ends: the words that bring in a reference, a separator, a number.
+# An account number masked but for its last digits ("...5678", "XXXXXX1234", "****1234"): the
+# words before it name an account (Chase's "Online Transfer from CHK ...5678", Wells Fargo's
+# "ONLINE TRANSFER FROM SMITH J EVERYDAY CHECKING XXXXXX1234"), the holder's own as a rule,
+# not a payer.
+_MASKED = re.compile(r"\s(?:\.{2,}|\*{2,}|X{2,})\d{2,}(?=\s|$)", re.IGNORECASE)
+# Where the name ends: the words that bring in a reference ("for" its purpose, a word with "#":
+# Chase's and Bank of America's "Conf#", "transaction#:"), a separator, a number: a long one,
+# one grouped by dots (a RUT after the name, "JUAN PEREZ 12.345.678-5"), a date ("ON 03/16").
 _NAME_END = re.compile(
     r"\s(?:FACTURAS?|FACT\.?|FAC\.?|FOLIO|BOLETA|REF\.?|REFERENCIA|RUT|RFC|N[º°O]\.?|NRO\.?|"
-    r"INVOICE|INV\.?|CONCEPTO|CTA\.?|CUENTA|POR)(?=\s|:|$)|\s[-/|;]\s|[;|/]|\s\S*\d{4,}",
+    r"INVOICE|INV\.?|CONCEPTO|CTA\.?|CUENTA|POR|FOR)(?=\s|:|$)|\s\S*#"
+    r"|\s(?:ON\s+)?\d{1,2}[/-]\d{1,2}(?:[/-]\d{2,4})?(?=\s|$)|\s\d{1,3}(?:\.\d{3}){2,}(?!\d)"
+    r"|\s[-/|;]\s|[;|/]|\s\S*\d{4,}|" + _MASKED.pattern,
     re.IGNORECASE)
 # A RUT, an account or a date before the name: five digits or more, and only their punctuation.
 _NUMBER = re.compile(r"(?=(?:[.\-/Kk]*\d){5})[\d.\-/Kk]+")
@@ -109,10 +120,10 @@ _NUMBER = re.compile(r"(?=(?:[.\-/Kk]*\d){5})[\d.\-/Kk]+")
 _NO_NAME = frozenset({"EFECTIVO", "INTERESES", "INTERES", "INTERÉS", "CHEQUE", "CHEQUES",
                       "DOCUMENTOS", "CAJA", "VALORES", "CASH", "FONDOS", "FUNDS", "SALDO",
                       "SALDOS", "REMUNERACIONES", "SUELDO", "SUELDOS", "NOMINA", "NÓMINA",
-                      "TERCEROS", "OTRO", "OTRA", "OTROS", "LINEA", "LÍNEA",
-                      "ACCOUNT", "ACCOUNTS", "ACCT", "CUENTA", "CUENTAS", "CTA", "CTAS",
-                      "SAVINGS", "CHECKING", "AHORRO", "AHORROS", "TARJETA", "TARJETAS",
-                      "KONTO", "COMPTE", "CONTO", "REKENING"})
+                      "TERCERO", "TERCERA", "TERCEROS", "OTRO", "OTRA", "OTROS", "LINEA",
+                      "LÍNEA", "ACCOUNT", "ACCOUNTS", "ACCT", "CUENTA", "CUENTAS", "CTA", "CTAS",
+                      "SAVINGS", "CHECKING", "CHK", "SAV", "AHORRO", "AHORROS", "TARJETA",
+                      "TARJETAS", "KONTO", "COMPTE", "CONTO", "REKENING"})
 
 
 def party_in(description: str | None, *, credit: bool) -> str | None:
@@ -128,6 +139,8 @@ def party_in(description: str | None, *, credit: bool) -> str | None:
         words.pop(0)  # a RUT or an account before the name
     padded = " " + " ".join(words)
     end = _NAME_END.search(padded)
+    if end and _MASKED.match(padded, end.start()):
+        return None
     name = padded[:end.start() if end else len(padded)].strip(" .,:-")
     if sum(c.isalpha() for c in name) < 3 or name.split()[0].upper() in _NO_NAME:
         return None

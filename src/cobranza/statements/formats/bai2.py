@@ -33,8 +33,8 @@ from bai2.parsers import Bai2FileParser
 
 from cobranza.core.money import UnknownCurrency, from_minor
 from cobranza.i18n import _
-from cobranza.statements.formats._bai2_details import counterparty
 from cobranza.statements.formats._bai2_records import records as logical_records
+from cobranza.statements.formats._labelled import counterparty
 from cobranza.statements.formats._text import decode, join, optional, rf_reference
 from cobranza.statements.model import ParsedStatement, StatementError, StatementLine
 

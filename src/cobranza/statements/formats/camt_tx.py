@@ -56,7 +56,10 @@ def entry_lines(tree: Tree, entry: etree._Element, *, undated: str | None) -> li
     if split is None and len(details) == 1 and not _batch_of_more(tree, entry, details):
         return [_with_details(tree, base, details[0], credit=credit, reversal=reversal)]
     if split is None:
-        texts = [text for detail in details for text in _unstructured(tree, detail)]
+        # Each part's words, but not its creditor reference: the matcher would take one part's
+        # invoice for the whole booking.
+        texts = [text for detail in details
+                 for text in _remittance(tree, detail, references=False)]
         return [replace(base, remittance=base.remittance or " / ".join(texts))]
     lines = []
     for index, (detail, (part, part_credit)) in enumerate(zip(details, split, strict=True)):
@@ -112,7 +115,9 @@ def _with_details(tree: Tree, line: StatementLine, detail: etree._Element, *,
         if reversal and not (name or counterparty_account or tax_id):
             name, counterparty_account, tax_id = _party(tree, parties, other)
     extra = _words(tree.text(detail, "AddtlTxInf"))
-    remittance = " / ".join(_unstructured(tree, detail)) or line.remittance or extra or ""
+    reference = _ref(tree.text(detail, "RmtInf/Strd/CdtrRefInf/Ref"))
+    remittance = (" / ".join(_remittance(tree, detail, known=reference))
+                  or line.remittance or extra or "")
     return replace(
         line, counterparty_name=name, counterparty_account=counterparty_account,
         counterparty_tax_id=tax_id, remittance=remittance,
@@ -120,7 +125,7 @@ def _with_details(tree: Tree, line: StatementLine, detail: etree._Element, *,
         transaction_id=(line.transaction_id or _ref(tree.text(detail, "Refs/AcctSvcrRef"))
                         or _bank_id(tree, detail)),
         end_to_end_id=_ref(tree.text(detail, "Refs/EndToEndId")),
-        creditor_reference=_ref(tree.text(detail, "RmtInf/Strd/CdtrRefInf/Ref")),
+        creditor_reference=reference,
         bank_code=_bank_code(tree, detail) or line.bank_code)
 
 
@@ -138,6 +143,26 @@ def _party(tree: Tree, parties: etree._Element,
     name = tree.text(parties, f"{party}/Nm", f"{party}/Pty/Nm", f"Ultmt{party}/Nm",
                      f"Ultmt{party}/Pty/Nm")
     return name, tree.text(parties, *account_paths(f"{party}Acct")), _tax_id(tree, parties, party)
+
+
+def _remittance(tree: Tree, detail: etree._Element, *, references: bool = True,
+                known: str | None = None) -> list[str]:
+    """The detail's remittance texts: the unstructured ones, then each structured block's
+    (`RmtInf/Strd`) numbers of the documents it pays, creditor references (but `known`, the
+    line's own `creditor_reference`; none unless `references`) and additional text. The matcher
+    looks for invoice numbers and RF references in this text, so a second block's must be in
+    it too."""
+    texts = _unstructured(tree, detail)
+    for block in tree.findall(detail, "RmtInf/Strd"):
+        # Nb from version 02 on; RfrdDocNb and CdtrRef in version 01.
+        found = [tree.text(document, "Nb", "RfrdDocNb")
+                 for document in tree.findall(block, "RfrdDocInf")]
+        if references:
+            found += [reference for info in tree.findall(block, "CdtrRefInf")
+                      if (reference := _ref(tree.text(info, "Ref", "CdtrRef"))) != known]
+        found += [part.text for part in tree.findall(block, "AddtlRmtInf")]
+        texts += [text for text in map(_words, found) if text]
+    return texts
 
 
 def _unstructured(tree: Tree, detail: etree._Element) -> list[str]:

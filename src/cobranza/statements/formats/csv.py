@@ -45,6 +45,7 @@ from cobranza.statements.formats._columns import (
     own_iban,
     sign_column,
 )
+from cobranza.statements.formats._labelled import counterparty
 from cobranza.statements.formats._preamble import (
     stated_account,
     stated_balances,
@@ -496,6 +497,12 @@ def _code(text: str) -> bool:
         re.fullmatch(r"[A-Za-z]{1,4}", text))
 
 
+def _named(text: str | None, *, credit: bool) -> str | None:
+    """The other side a description names: in labelled fields, as US banks write an ACH entry
+    or a wire (Chase's "ORIG CO NAME:", read as in BAI2), else after "TRANSF DE" or the like."""
+    return counterparty(text, credit=credit)[0] or party_in(text, credit=credit)
+
+
 def _line(row: dict[str, Any], booked: date, value: date | None, amount: Decimal,
           currency: str) -> StatementLine:
     """One statement line from a row whose date and amount are parsed."""
@@ -511,7 +518,7 @@ def _line(row: dict[str, Any], booked: date, value: date | None, amount: Decimal
         booking_date=booked, value_date=value, amount=amount, currency=currency,
         # A file without a payer column often names the payer in the description.
         counterparty_name=_side(row, "counterparty_name", "payee_name", credit=credit)
-        or party_in(description, credit=credit) or party_in(concept, credit=credit),
+        or _named(description, credit=credit) or _named(concept, credit=credit),
         counterparty_account=_side(row, "counterparty_account", "payee_account", credit=credit),
         counterparty_tax_id=_side(row, "counterparty_tax_id", "payee_tax_id", credit=credit)
         or tax_id_in(description, concept, *more),

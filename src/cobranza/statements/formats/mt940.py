@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -71,6 +72,10 @@ _DUTCH_ACCOUNT = re.compile(r"P?\d{7,10}")
 # reference, then its name ("N0440121470966      W.P. Jansen").
 _PADDED_ACCOUNT = re.compile(r"(?P<account>NONREF|P?\d{1,14}) {2,}(?P<name>\S.*)")
 _TOTALS = {"90D": "sum_debit_entries", "90C": "sum_credit_entries"}
+# The amounts the :61: supplementary details may give by the SWIFT usage rules (field 61,
+# subfield 9): the original amount and the charges, "/OCMT/USD4500,00/" and "/CHGS/EUR0,50/".
+# No words of the payer's: the digits would be searched for invoice numbers.
+_AMOUNT_CODES = re.compile(r"/(?:OCMT|CHGS)/[A-Z]{3}\d[\d,.]*/?")
 # Where the currency is in the tags that state one: balances (C240131EUR...), the MT942 floor
 # limit (EURD0,) and its totals (2EUR51,).
 _CURRENCY = {**dict.fromkeys(("60", "62", "64", "65"), r"[DC]\d{6}([A-Z]{3})"),
@@ -175,6 +180,8 @@ def _check_block(block: list[_Tag], file: str) -> None:
             raise StatementError(file, tag.line, f":{tag.tag}:", _(
                 "'{value}' is not a balance; expected D or C, the date as YYMMDD, the currency"
                 " and the amount, as in C240131EUR1234,56", value=tag.value))
+        if tag.tag[:2] in {"60", "62", "64", "65"} and _no_day(tag.value[1:7]):
+            raise _not_a_date(tag.value[1:7], file, tag.line, tag.tag)
     _check_currency(block, file)
     opening = any(t in _OPENING for t in ids)
     closing = next((i for i, t in enumerate(ids) if t in _CLOSING), None)
@@ -309,11 +316,32 @@ def _located(block: list[_Tag], file: str) -> StatementError:
                     if tags is _STATEMENT_TAGS[-1]:
                         raise
         except _LIBRARY_ERRORS:
+            dates = re.match(r"(\d{6})(\d{4})?", value) if tag == "61" else None
+            if dates and _no_day(dates[1]):
+                return _not_a_date(dates[1], file, line, tag)
+            if dates and dates[2] and _no_day("00" + dates[2]):  # 2000: 29 February is a day
+                return StatementError(file, line, f":{tag}:", _(
+                    "'{value}' is not a month and day; expected the entry date as MMDD, as in"
+                    " 0131", value=dates[2]))
             return StatementError(file, line, f":{tag}:", _(
                 "'{value}' cannot be read; check the date (YYMMDD), the D/C mark and the amount"
                 " (digits with a decimal comma)", value=clean(value)))
     return StatementError(file, block[0].line, ":20:", _(
         "the statement cannot be read as MT940"))
+
+
+def _no_day(digits: str) -> bool:
+    """True for six digits, YYMMDD, that are no day (260230)."""
+    try:
+        date(2000 + int(digits[:2]), int(digits[2:4]), int(digits[4:6]))
+    except ValueError:
+        return True
+    return False
+
+
+def _not_a_date(digits: str, file: str, line: int, tag: str) -> StatementError:
+    return StatementError(file, line, f":{tag}:", _(
+        "'{value}' is not a date; expected YYMMDD, as in 240131", value=digits))
 
 
 def _statement(parsed: Transactions, block: list[_Tag], file: str) -> ParsedStatement:
@@ -404,6 +432,7 @@ def _line(tx: Transaction, currency: str, movement: _Tag, texts: list[_Tag]) -> 
     d = tx.data
     details = read_details([t.value for t in texts], [t.raw for t in texts])
     own_ref, bank_ref, extra = _references(movement.value, d)
+    extra = clean(_AMOUNT_CODES.sub(" ", extra))
     # Some banks (Danske Bank) write free text where the bank reference goes: it names one
     # movement only when it looks like an id, else equal words on two days would be one payment.
     if bank_ref.upper() in _PLACEHOLDERS or not re.fullmatch(r"\S*\d\S*", bank_ref):

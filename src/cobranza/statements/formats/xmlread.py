@@ -61,6 +61,9 @@ class Tree:
 def amount(text: str | None, *, tree: Tree, element: etree._Element, field: str) -> Decimal:
     """An unsigned XML decimal, or a located error saying what was expected."""
     value = (text or "").strip()
+    if not value:  # an attribute left out (a CEP without MontoPago) or an empty element
+        raise tree.error(element, field, _(
+            "missing; expected an amount with a decimal point, such as 1234.50"))
     if not _AMOUNT.fullmatch(value):
         raise tree.error(element, field, _(
             "'{value}' is not an amount; expected digits with a decimal point, such as 1234.50",
@@ -70,6 +73,8 @@ def amount(text: str | None, *, tree: Tree, element: etree._Element, field: str)
 
 def day(text: str | None, *, tree: Tree, element: etree._Element | None, field: str) -> date:
     """A date from `YYYY-MM-DD` or the date part of `YYYY-MM-DDThh:mm:ss`."""
+    if not (text or "").strip():
+        raise tree.error(element, field, _("missing; expected a date, YYYY-MM-DD"))
     match = _DATE.match((text or "").strip())
     try:
         if match:

@@ -1,7 +1,8 @@
-"""Who is on the other side of a BAI2 movement, from its detail text.
+"""Who is on the other side of a US bank's movement, from the labelled fields of its text.
 
-BAI2 has no field for the counterparty: US banks write it into the 16 detail's text (and its 88
-continuations) as labelled fields, each bank its own labels:
+BAI2 has no field for the counterparty, nor have the CSV downloads of US banks: they write it
+into the text (a BAI2 16 detail's text and its 88 continuations, a CSV row's description) as
+labelled fields, each bank its own labels:
 
 - ACH entries, from the NACHA record: `ORIG CO NAME:ACME CORP ORIG ID:1234567890 DESC
   DATE:260301 CO ENTRY DESCR:PAYMENT SEC:CCD ... IND NAME:...`. The originating company is the
@@ -12,6 +13,10 @@ continuations) as labelled fields, each bank its own labels:
   remittance behind `OBI:=`.
 - Goldman Sachs: `DBNM:` the debtor's name, `CRNM:` the creditor's, `DACT:` the debtor's
   account, `CACT:` the creditor's.
+- Bank of America writes an ACH entry's NACHA fields with the company's name first, unlabelled:
+  `GAMMA SUPPLY CO DES:PAYMENT ID:000012345 INDN:OUR COMPANY LLC CO ID:1234567890 CCD` (DES the
+  company entry description, INDN the receiver, the account's own holder). The name before
+  ` DES:` is the originating company, as ORIG CO NAME is.
 
 For a credit the payer is wanted, for a debit the payee. A value runs to the next label.
 """
@@ -57,6 +62,18 @@ def counterparty(text: str | None, *, credit: bool) -> tuple[str | None, str | N
     a debit; None where the text labels none."""
     fields = labelled(text)
     name = next((fields[k] for k in (_PAYER if credit else _PAYEE) if k in fields), None)
+    if name is None:
+        name = _company_first(text)
     account = next((fields[k] for k in (_PAYER_ACCOUNT if credit else _PAYEE_ACCOUNT)
                     if k in fields), None)
     return name, account
+
+
+def _company_first(text: str | None) -> str | None:
+    """The NACHA company name written before the first label when that label is `DES:` (Bank of
+    America), or None."""
+    first = _LABEL.search(text or "")
+    if first is None or first.group("label") != "DES":
+        return None
+    name = clean(text[:first.start()]) if text else ""
+    return name if sum(c.isalpha() for c in name) >= 2 else None
