@@ -216,6 +216,28 @@ def test_balances_stated_on_rows_of_their_own_hold_the_movements(
     assert error.field == "balance" and f"differ by {short}" in error.message
 
 
+_RESUMEN = ("Fecha;Descripción;N° Documento;Cargos;Abonos;Saldo\n"
+            "02/03/2026;TRANSF DE COMERCIAL ANDES SPA;1001;;550.000;1.550.000\n"
+            "04/03/2026;PAGO PROVEEDOR;1002;20.000;;1.530.000\n\n"
+            "Resumen del período\nSaldo Inicial;1.000.000\nTotal Abonos;550.000\n"
+            "Total Cargos;20.000\nSaldo Final;{closing}\n")
+
+
+def test_a_closing_block_under_its_title_is_no_movement_and_its_balances_hold() -> None:
+    # Before, the title row was read as a movement and the whole file refused.
+    [statement] = statement_csv.extract_csv(_RESUMEN.format(closing="1.530.000").encode(),
+                                            file="c.csv", currency="CLP")
+    assert [line.amount for line in statement.lines] == [Decimal(550000), Decimal(-20000)]
+    assert (statement.opening_balance, statement.closing_balance) == (Decimal(1000000),
+                                                                      Decimal(1530000))
+    [statement] = statement_csv.extract_csv(_RESUMEN.format(closing="1.630.000").encode(),
+                                            file="c.csv", currency="CLP")
+    statement.account = "A1"
+    with language("en"):
+        [error] = check_statement(statement, file="c.csv")
+    assert error.field == "balance" and "differ by 100000 CLP" in error.message
+
+
 def test_an_unreadable_stated_balance_is_refused_where_it_is() -> None:
     text = _SALDOS.format(opening="972874", closing="dos millones")
     with language("en"), pytest.raises(StatementError) as caught:

@@ -57,4 +57,13 @@ def footer(rows: list[list[str]], date_at: int | None) -> int:
         label = cells[i] or next((cell.strip() for cell in rows[i] if cell.strip()), "")
         if _SUMMARY.match(normalise_header(label)):
             end = i
+    # The block's title above it ("Resumen del período"): one cell of words, no figure.
+    while end > 0 and end < len(rows) and _title(rows[end - 1]):
+        end -= 1
     return end
+
+
+def _title(row: list[str]) -> bool:
+    """True for an empty row or one holding a single cell of words and no figure."""
+    filled = [cell.strip() for cell in row if cell.strip()]
+    return not filled or (len(filled) == 1 and not any(c.isdigit() for c in filled[0]))

@@ -132,7 +132,10 @@ def extract_csv(data: bytes, *, file: str, mapping: Mapping[str, str] | None = N
         # A currency column that gives every line one currency is the balances' too (UBS).
         line_codes = {line.currency for line in statement_lines}
         code = code or (line_codes.pop() if len(line_codes) == 1 else "")
-        opening, closing = _stated_balances(table, lines[:max(start, 0)], code)
+        body = rows[1:]
+        end = footer(body, columns.get("date"))
+        opening, closing = _stated_balances(table, lines[:max(start, 0)], code,
+                                            below=body[end:], below_line=start + 2 + end)
         return [ParsedStatement(format=name, account=(account or "").strip(),
                                 currency=code or None, lines=statement_lines, line=start + 1,
                                 not_booked=not_booked, opening_balance=opening,
@@ -148,13 +151,18 @@ def extract_csv(data: bytes, *, file: str, mapping: Mapping[str, str] | None = N
                 not_booked=not_booked)]
 
 
-def _stated_balances(table: Table, preamble: list[str],
-                     currency: str) -> tuple[Decimal | None, Decimal | None]:
+def _stated_balances(table: Table, preamble: list[str], currency: str, *,
+                     below: list[list[str]], below_line: int
+                     ) -> tuple[Decimal | None, Decimal | None]:
     """The opening and closing balances the lines above the header state (`stated_balances`),
-    read as the movements' amounts are (the same decimal mark), for `checks.py` to hold the
-    movements to: a cartola cut short no longer imports as if whole."""
+    else the closing block below the movements (`below`, its first row on line `below_line`:
+    "Saldo Inicial;1.000.000" ... "Saldo Final;1.530.000"), read as the movements' amounts are
+    (the same decimal mark), for `checks.py` to hold the movements to: a cartola cut short no
+    longer imports as if whole."""
     rows = [next(csv.reader([line], delimiter=table.delimiter or ","), []) for line in preamble]
     stated = stated_balances(rows)
+    if stated is None and (closing_block := stated_balances(below)) is not None:
+        stated = closing_block._replace(line=closing_block.line + below_line - 1)
     if stated is None or not currency:
         return None, None
     figures = Table(table.file, pl.DataFrame({
