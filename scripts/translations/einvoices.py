@@ -170,6 +170,11 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "{code} of {paid}: the complement documents it; nothing added":
         "el pago de {number} por {amount} {currency} del {day} ya está registrado, con el pago "
         "{code} del {paid}: el complemento lo documenta; no se agrega nada",
+    "the complement says {number} owed {stated} {currency} before this payment, and the ledger "
+    "says {ledger} {currency}: check for a payment recorded twice, or one the ledger lacks":
+        "el complemento dice que {number} debía {stated} {currency} antes de este pago, y el "
+        "libro dice {ledger} {currency}: revise si hay un pago registrado dos veces, o uno que "
+        "falta en el libro",
     "'{value}' is not a number of days; expected a whole number such as 30":
         "'{value}' no es un número de días; se esperaba un número entero, como 30",
     "invoice {number} gives no due date and no terms apply: due on its issue date {issued}; "

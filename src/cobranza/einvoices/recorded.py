@@ -100,3 +100,55 @@ def _settlements(session: Session, *, org_id: int,
             found.setdefault((number, currency, amount), []).append(
                 _Settled(payment_id, code, day))
     return found
+
+
+def balance_disagreements(session: Session, *, org_id: int, payments: Sequence[PaymentLine],
+                          targets: Mapping[str, str], settled: set[str]) -> list[str]:
+    """A located warning for each new complement payment whose balance before it (ImpSaldoAnt)
+    is not what the ledger says the invoice owes: a payment the ledger holds that the issuer
+    does not count (recorded twice?), or one the issuer counts that the ledger lacks.
+
+    Only where the comparison means something: a payment not stored yet, the only one of its
+    invoice in the import, not taking over another's (`settled`: the codes of lines that
+    replace a draft's or a cancelled complement's payments, whose money the ledger holds).
+    """
+    stored = _stored(session, org_id=org_id, codes=sorted(p.code for p in payments))
+    per_invoice: dict[str, int] = {}
+    for line in payments:
+        if line.code in targets:
+            per_invoice[targets[line.code]] = per_invoice.get(targets[line.code], 0) + 1
+    lines = [line for line in payments
+             if line.balance_before is not None and line.code in targets
+             and line.code not in stored and line.code not in settled and not line.replaces
+             and per_invoice[targets[line.code]] == 1]
+    owed = _owed(session, org_id=org_id, numbers=sorted({targets[p.code] for p in lines}))
+    warnings = []
+    for line in lines:
+        number = targets[line.code]
+        ledger = owed.get((number, line.currency))
+        assert line.balance_before is not None
+        stated = to_minor(line.balance_before, line.currency)
+        if ledger is None or ledger == stated:
+            continue
+        warnings.append(f"{line.at.file}:{line.at.line}: DoctoRelacionado/ImpSaldoAnt: " + _(
+            "the complement says {number} owed {stated} {currency} before this payment, and "
+            "the ledger says {ledger} {currency}: check for a payment recorded twice, or one "
+            "the ledger lacks", number=number, stated=minor_to_str(stated, line.currency),
+            ledger=minor_to_str(ledger, line.currency), currency=line.currency))
+    return warnings
+
+
+def _owed(session: Session, *, org_id: int,
+          numbers: list[str]) -> dict[tuple[str, str], int]:
+    """What each invoice still owes, by (number, currency), in minor units."""
+    found: dict[tuple[str, str], int] = {}
+    for start in range(0, len(numbers), _CHUNK):
+        rows = session.execute(
+            select(Invoice.number, Invoice.currency,
+                   Invoice.amount - func.coalesce(func.sum(Allocation.amount), 0))
+            .outerjoin(Allocation, Allocation.invoice_id == Invoice.id)
+            .where(Invoice.org_id == org_id,
+                   Invoice.number.in_(numbers[start:start + _CHUNK]))
+            .group_by(Invoice.id, Invoice.number, Invoice.currency, Invoice.amount)).all()
+        found.update({(number, currency): int(owed) for number, currency, owed in rows})
+    return found

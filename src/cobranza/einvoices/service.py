@@ -20,7 +20,7 @@ from cobranza.core.money import to_minor
 from cobranza.einvoices import checks
 from cobranza.einvoices.model import At, Document, Party, PaymentLine
 from cobranza.einvoices.read import read_path
-from cobranza.einvoices.recorded import already_recorded
+from cobranza.einvoices.recorded import already_recorded, balance_disagreements
 from cobranza.i18n import _, ngettext
 from cobranza.importers.run import Prepared, write_prepared
 from cobranza.importers.tabular import RowError
@@ -120,6 +120,9 @@ def _check(session: Session, *, path: Path, shown: str, org: Organisation, terms
     to_record, found_warnings = already_recorded(session, org_id=org.id, payments=kept.payments,
                                                  targets=payment_targets)
     outcome.warnings += found_warnings
+    outcome.warnings += balance_disagreements(
+        session, org_id=org.id, payments=to_record, targets=payment_targets,
+        settled=set(kept.rekey.values()))
     return _Plan(documents, to_record, credit_targets, payment_targets, named, kept.rekey,
                  checks.substitutes(documents, payments), removed + kept.removed)
 

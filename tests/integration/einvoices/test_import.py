@@ -118,6 +118,22 @@ def test_a_complement_for_money_already_recorded_from_the_bank_adds_nothing(
     assert {t: d for t, d in snapshot(ledger).items() if t in WRITTEN} == before
 
 
+def test_a_complement_whose_balance_before_disagrees_with_the_ledger_is_said(
+        ledger: str, tmp_path: Path) -> None:
+    ok(ledger, "import", "invoices", str(folder(tmp_path, a=cfdi(uuid=UUID_A, folio="1"))))
+    # A payment of 500.00 the issuer does not count: the complement says 1160.00 was owed.
+    ok(ledger, "import", "payments", str(write_csv(
+        tmp_path / "p.csv", "id,customer_id,date,currency,amount,invoice_numbers",
+        f"BANK-1,{CUSTOMER_RFC},2026-01-12,MXN,500.00,A-1")))
+    pay = tmp_path / "pay.xml"
+    pay.write_bytes(pagos(payments=[Pago("300.00", [Docto(UUID_A, "300.00", "1160.00", 1)])]))
+    result = ok(ledger, "import", "invoices", str(pay))
+    assert re.search(r"pay\.xml:\d+: DoctoRelacionado/ImpSaldoAnt: the complement says A-1 owed "
+                     r"1160\.00 MXN before this payment, and the ledger says 660\.00 MXN",
+                     result.stderr), result.stderr
+    assert "ImpSaldoAnt" not in ok(ledger, "import", "invoices", str(pay)).stderr  # stored now
+
+
 def test_importing_the_same_folder_again_changes_nothing(ledger: str, tmp_path: Path) -> None:
     path = month(tmp_path)
     ok(ledger, "import", "invoices", str(path))
