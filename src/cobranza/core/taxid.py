@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from stdnum.cl import rut
 from stdnum.exceptions import ValidationError
 from stdnum.mx import rfc
@@ -30,6 +32,11 @@ def normalise(tax_id: str, *, country: str | None) -> str:
 
 # Punctuation people put in tax ids; without it, upper-cased, a tax id is its lookup key.
 TAX_ID_PUNCTUATION = r"[\s.\-_/]"
+
+
+def tax_key(tax_id: str) -> str:
+    """The lookup key of a tax id: upper case, no punctuation (as customers.tax_key)."""
+    return re.sub(TAX_ID_PUNCTUATION, "", tax_id.upper())
 
 
 def expected_format(country: str | None) -> str:

@@ -150,7 +150,7 @@ def _draft_number(root: Element, f: Fields, *, issuer: str) -> str | None:
     """The number of a draft without Serie and Folio: its issuer and its Fecha, to the second.
 
     The stamped XML of such a draft, numbered by its UUID, carries it as `draft_number` to
-    take the draft's place (`checks.stamped_drafts`).
+    take the draft's place (`substitutions.stamped_drafts`).
     """
     issued = f.required(root.get("Fecha"), root, "Fecha")
     return None if issued is None else f"{issuer}-{issued}"[:64]
@@ -335,7 +335,7 @@ def _docto(doc: Element, f: Fields, *, code: str, uuid: str | None, issuer: str,
     installment = f.integer(doc.get("NumParcialidad"), doc, "DoctoRelacionado/NumParcialidad")
     if installment is None and not (doc.get("NumParcialidad") or "").strip():
         # Required by the Pagos 2.0 schema; it is what makes a payment's draft, its stamped
-        # XML and its reissue one payment rather than several (`checks.versions`).
+        # XML and its reissue one payment rather than several (`versions.versions`).
         f.error(doc, "DoctoRelacionado/NumParcialidad", _(
             "missing value; Pagos 2.0 requires the number of this payment of the invoice (1 for "
             "the first, 2 for the second, ...)"))

@@ -1,4 +1,5 @@
-"""What an e-invoice file says, in the ledger's words: documents and payments, with where."""
+"""What an e-invoice file says, in the ledger's words: documents and payments, with where; and
+the stored rows that the substitutes it brings remove."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Literal
 
 from cobranza.i18n import _
 from cobranza.importers.tabular import RowError
+from cobranza.models import CreditNote, Payment
 
 
 @dataclass(frozen=True)
@@ -58,10 +60,10 @@ class Document:
     # fiscal id.
     replaces: tuple[str, ...] = ()
     # A SUST- credit note the import makes to close a stored invoice its substitute replaces
-    # (`checks.substitutions`): no document of the files.
+    # (`substitutions.substitutions`): no document of the files.
     closing: bool = False
     # A stamped CFDI without Serie and Folio: the number its draft is known by (issuer and
-    # Fecha), so that it takes the draft's place (`checks.stamped_drafts`).
+    # Fecha), so that it takes the draft's place (`substitutions.stamped_drafts`).
     draft_number: str | None = None
 
 
@@ -120,3 +122,13 @@ class Parsed:
             self.errors += self.not_receivable
         self.not_receivable = []
         return self
+
+
+@dataclass(frozen=True)
+class Removal:
+    """A stored row of a CFDI the SAT cancelled that its substitute does not take over: removed
+    with its allocations, and its customer replayed."""
+
+    model: type[CreditNote] | type[Payment]
+    id: int
+    customer_id: int

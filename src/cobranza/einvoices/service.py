@@ -17,8 +17,9 @@ from sqlalchemy import Table, bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from cobranza.core.money import to_minor
-from cobranza.einvoices import checks
-from cobranza.einvoices.model import At, Document, Party, PaymentLine
+from cobranza.core.taxid import tax_key
+from cobranza.einvoices import checks, substitutions, versions
+from cobranza.einvoices.model import At, Document, Party, PaymentLine, Removal
 from cobranza.einvoices.read import read_path
 from cobranza.einvoices.recorded import already_recorded, balance_disagreements
 from cobranza.i18n import _, ngettext
@@ -69,7 +70,7 @@ class _Plan:
     # A cancelled CFDI's fiscal id -> the number of the document substituting it (the UUID of
     # a payment complement).
     substitutes: dict[str, str]
-    removed: list[checks.Removal]  # stored rows of cancelled CFDIs their substitutes replace
+    removed: list[Removal]  # stored rows of cancelled CFDIs their substitutes replace
 
 
 def import_einvoices(session: Session, *, path: Path, org: Organisation, now: datetime,
@@ -91,10 +92,10 @@ def _check(session: Session, *, path: Path, shown: str, org: Organisation, terms
     outcome.warnings += parsed.warnings
     documents, payments, errors = checks.distinct(parsed)
     errors = parsed.errors + errors
-    documents, found_warnings = checks.stamped_drafts(session, org=org, documents=documents)
+    documents, found_warnings = substitutions.stamped_drafts(session, org=org, documents=documents)
     outcome.warnings += found_warnings
-    documents, removed, found_warnings = checks.substitutions(session, org=org,
-                                                              documents=documents)
+    documents, removed, found_warnings = substitutions.substitutions(session, org=org,
+                                                                     documents=documents)
     outcome.warnings += found_warnings
     found, warnings = checks.issuers(documents, payments, org)
     errors += found
@@ -110,7 +111,7 @@ def _check(session: Session, *, path: Path, shown: str, org: Organisation, terms
     if errors:
         outcome.errors = sorted(set(errors), key=lambda e: (e.file, e.line, e.column, e.message))
         return None
-    kept = checks.versions(session, org=org, payments=payments, targets=payment_targets)
+    kept = versions.versions(session, org=org, payments=payments, targets=payment_targets)
     outcome.warnings += kept.warnings
     if kept.errors:
         outcome.errors = sorted(set(kept.errors),
@@ -124,7 +125,7 @@ def _check(session: Session, *, path: Path, shown: str, org: Organisation, terms
         session, org_id=org.id, payments=to_record, targets=payment_targets,
         settled=set(kept.rekey.values()))
     return _Plan(documents, to_record, credit_targets, payment_targets, named, kept.rekey,
-                 checks.substitutes(documents, payments), removed + kept.removed)
+                 substitutions.substitutes(documents, payments), removed + kept.removed)
 
 
 def _terms(session: Session, *, org: Organisation, code: str | None,
@@ -192,7 +193,7 @@ def _write_steps(session: Session, *, plan: _Plan, org: Organisation, now: datet
 
 
 def _remove(session: Session, *, org: Organisation,
-            removals: list[checks.Removal]) -> set[int]:
+            removals: list[Removal]) -> set[int]:
     """Delete the stored credit notes and payments of cancelled CFDIs, with their allocations
     and pins; returns their customers, to replay."""
     customers = sorted({r.customer_id for r in removals})
@@ -216,7 +217,7 @@ def _remove(session: Session, *, org: Organisation,
 
 def _customer_ids(session: Session, *, org: Organisation, parties: list[Party]) -> dict[str, int]:
     """Existing customers by tax id (tax_key), else by code; new parties are absent."""
-    keys = {checks.tax_key(p.tax_id): p.code for p in parties}
+    keys = {tax_key(p.tax_id): p.code for p in parties}
     codes = {p.code for p in parties}
     found: dict[str, int] = {}
     key_list, code_list = sorted(keys), sorted(codes)
@@ -250,7 +251,7 @@ def _customers_frame(parties: list[Party]) -> Prepared:
     frame = pl.DataFrame({
         "code": [p.code for p in parties], "name": [p.name[:300] for p in parties],
         "tax_id": [p.tax_id for p in parties],
-        "tax_key": [checks.tax_key(p.tax_id) for p in parties],
+        "tax_key": [tax_key(p.tax_id) for p in parties],
         "country": [p.country for p in parties]},
         schema={"code": pl.Utf8, "name": pl.Utf8, "tax_id": pl.Utf8, "tax_key": pl.Utf8,
                 "country": pl.Utf8})

@@ -7,7 +7,7 @@ Create Date: 2026-11-30 23:54:43
 A CFDI reissued in place of cancelled ones names them in CfdiRelacionados with TipoRelacion 04.
 Until now that was acted on only within the import that brought the substitute: a cancelled
 CFDI imported later was owed again. The relation is now kept, one row per cancelled fiscal id,
-naming the substitute by number (`einvoices.checks.substitutions`). The ledger does not hold
+naming the substitute by number (`einvoices.substitutions.substitutions`). The ledger does not hold
 the XML, so the substitutes imported before this migration are not known from it: importing
 their files again records them (and changes nothing else).
 """

@@ -1,0 +1,245 @@
+"""Which stored and imported documents count when a CFDI takes another's place.
+
+An issuer replaces a CFDI in two ways. A draft (no TimbreFiscalDigital) is followed by its
+stamped XML; one without Serie and Folio is known by its issuer and Fecha, and the stamped XML
+of the same issuer, receiver and Fecha takes its place and keeps its number (`stamped_drafts`).
+Or the SAT cancels an invoice or credit note and the issuer reissues it, the new one naming the
+old in CfdiRelacionados with TipoRelacion 04 (`substitutions`): the cancelled one must stop
+counting, or the customer would owe, or be credited, twice. A cancelled invoice in the ledger
+is closed by a SUST- credit note of its whole amount (what was paid on it goes to the
+customer's other invoices); a cancelled credit note in the ledger is removed, so the credit
+counts once; either one in the same import is left out. The ledger remembers each substitution
+(`substitutes`, `substituted_by`), so a cancelled CFDI imported after its substitute is skipped,
+and a credit note or complement naming one is refused (`checks`). The same for the payments of
+Pagos complements is `versions`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cobranza.core.money import from_minor
+from cobranza.core.taxid import tax_key
+from cobranza.einvoices.model import Document, Party, PaymentLine, Removal
+from cobranza.i18n import _
+from cobranza.models import CreditNote, Customer, Invoice, InvoiceSubstitution, Organisation
+
+R = TypeVar("R")
+
+
+def substitutions(session: Session, *, org: Organisation,
+                  documents: list[Document]) -> tuple[list[Document], list[Removal], list[str]]:
+    """Invoices and credit notes a CFDI of their kind substitutes (CfdiRelacionados TipoRelacion
+    04: the issuer cancelled them at the SAT and reissued them as this one) count no more.
+
+    One in this import is left out, and so is one a stored document substitutes (the ledger
+    remembers the relation: `substitutes`), whichever came first. An invoice in the ledger is
+    closed by a credit note of its whole amount, numbered SUST-<its number> and dated as the
+    substitute, for its own customer (a CFDI is often reissued to correct the receptor): what
+    was paid on it then goes to the customer's other invoices, the substitute first when it is
+    the same customer's (DOMAIN.md, allocation). A credit note in the ledger is removed: its
+    substitute gives the credit instead. Returns the documents to import, the stored rows to
+    remove and a warning for each substitution.
+    """
+    by = {uuid: doc for doc in documents for uuid in doc.replaces}
+    stored_by = substituted_by(session, org=org, fiscal_ids=[
+        doc.fiscal_id for doc in documents
+        if doc.fiscal_id is not None and doc.fiscal_id not in by])
+    if not by and not stored_by:
+        return documents, [], []
+    warnings: list[str] = []
+    kept = []
+    for doc in documents:
+        new = by.get(doc.fiscal_id or "")
+        stored = stored_by.get(doc.fiscal_id or "")
+        if new is not None and new is not doc and new.kind == doc.kind:
+            warnings.append(f"{doc.at.file}:{doc.at.line}: " + _left_out(doc, new.number))
+        elif stored is not None and stored != doc.number:
+            warnings.append(f"{doc.at.file}:{doc.at.line}: " + _left_out(doc, stored,
+                                                                          in_ledger=True))
+        else:
+            kept.append(doc)
+    here = {doc.fiscal_id for doc in documents if doc.fiscal_id is not None}
+    wanted = sorted(by.keys() - here)
+    kept += _close_stored(session, org=org, by=by, warnings=warnings,
+                          wanted=[uuid for uuid in wanted if by[uuid].kind == "invoice"])
+    removed = _remove_stored(session, org=org, by=by, warnings=warnings,
+                             wanted=[uuid for uuid in wanted if by[uuid].kind == "credit_note"])
+    return kept, removed, warnings
+
+
+def _left_out(doc: Document, new: str, *, in_ledger: bool = False) -> str:
+    """Why a cancelled invoice or credit note of the import is not imported."""
+    if doc.kind == "invoice" and in_ledger:
+        return _("invoice {number} ({uuid}) is substituted by {new}, in the ledger "
+                 "(CfdiRelacionados, TipoRelacion 04): not imported", number=doc.number,
+                 uuid=doc.fiscal_id, new=new)
+    if doc.kind == "invoice":
+        return _("invoice {number} ({uuid}) is substituted by {new} (CfdiRelacionados, "
+                 "TipoRelacion 04): not imported", number=doc.number, uuid=doc.fiscal_id,
+                 new=new)
+    if in_ledger:
+        return _("credit note {number} ({uuid}) is substituted by {new}, in the ledger "
+                 "(CfdiRelacionados, TipoRelacion 04): not imported", number=doc.number,
+                 uuid=doc.fiscal_id, new=new)
+    return _("credit note {number} ({uuid}) is substituted by {new} (CfdiRelacionados, "
+             "TipoRelacion 04): not imported", number=doc.number, uuid=doc.fiscal_id, new=new)
+
+
+def _close_stored(session: Session, *, org: Organisation, by: dict[str, Document],
+                  wanted: list[str], warnings: list[str]) -> list[Document]:
+    """The SUST- credit notes closing the stored invoices substituted by this import's."""
+    stored = {str(row[0]): row for start in range(0, len(wanted), 1000)
+              for row in session.execute(
+                  select(Invoice.fiscal_id, Invoice.number, Invoice.amount, Invoice.currency,
+                         Customer.code, Customer.tax_id, Customer.name, Customer.country)
+                  .join(Customer, Customer.id == Invoice.customer_id)
+                  .where(Invoice.org_id == org.id, Invoice.kind == "invoice",
+                         Invoice.fiscal_id.in_(wanted[start:start + 1000]))).all()}
+    notes = []
+    for uuid, new, row in _stored(wanted, by=by, stored=stored, warnings=warnings):
+        _fiscal_id, number, amount, currency, code, tax_id, name, country = row
+        note = f"SUST-{number}"[:64]
+        notes.append(Document(
+            kind="credit_note", scheme="cfdi", number=note, fiscal_id=None,
+            issuer_tax_id=new.issuer_tax_id,
+            customer=Party(code=code, tax_id=tax_id or code, name=name, country=country),
+            issue_date=new.issue_date, due_date=None, currency=currency,
+            amount=from_minor(amount, currency), at=new.at, related=(uuid,), closing=True))
+        warnings.append(f"{new.at.file}:{new.at.line}: " + _(
+            "invoice {number} ({uuid}) is substituted by {new} (CfdiRelacionados, TipoRelacion "
+            "04): closed by credit note {note}", number=number, uuid=uuid, new=new.number,
+            note=note))
+    return notes
+
+
+def _remove_stored(session: Session, *, org: Organisation, by: dict[str, Document],
+                   wanted: list[str], warnings: list[str]) -> list[Removal]:
+    """The stored credit notes substituted by this import's: removed, as the SAT cancelled them."""
+    stored = {str(row[0]): row for start in range(0, len(wanted), 1000)
+              for row in session.execute(
+                  select(CreditNote.fiscal_id, CreditNote.id, CreditNote.customer_id,
+                         CreditNote.number)
+                  .where(CreditNote.org_id == org.id,
+                         CreditNote.fiscal_id.in_(wanted[start:start + 1000]))).all()}
+    removed = []
+    for uuid, new, row in _stored(wanted, by=by, stored=stored, warnings=warnings):
+        _fiscal_id, row_id, customer_id, number = row
+        removed.append(Removal(CreditNote, row_id, customer_id))
+        warnings.append(f"{new.at.file}:{new.at.line}: " + _(
+            "credit note {number} ({uuid}) is substituted by {new} (CfdiRelacionados, "
+            "TipoRelacion 04): removed from the ledger", number=number, uuid=uuid,
+            new=new.number))
+    return removed
+
+
+def _stored(wanted: list[str], *, by: dict[str, Document], stored: dict[str, R],
+            warnings: list[str]) -> Iterator[tuple[str, Document, R]]:
+    """Each substituted fiscal id with its substitute and its stored row; for one the ledger
+    lacks, a warning instead, in turn, so that the warnings keep `wanted`'s order."""
+    for uuid in wanted:
+        new = by[uuid]
+        row = stored.get(uuid)
+        if row is None:
+            warnings.append(_not_stored(new, uuid))
+        else:
+            yield uuid, new, row
+
+
+def _not_stored(new: Document, uuid: str) -> str:
+    return f"{new.at.file}:{new.at.line}: CfdiRelacionado/UUID: " + _(
+        "{new} substitutes CFDI {uuid}, which is not in the ledger; the ledger remembers it as "
+        "cancelled, so it will be skipped if it is imported later", new=new.number, uuid=uuid)
+
+
+def substitutes(documents: list[Document], payments: list[PaymentLine]) -> dict[str, str]:
+    """What the ledger remembers of this import's substitutes: cancelled fiscal id -> the
+    number of the invoice or credit note substituting it (the last one to name it, as
+    `substitutions`), or the UUID of the payment complement substituting it (`versions`)."""
+    found = {uuid: line.fiscal_id for line in payments if line.fiscal_id is not None
+             for uuid in line.replaces if uuid != line.fiscal_id}
+    return found | {uuid: doc.number for doc in documents for uuid in doc.replaces
+                    if uuid != doc.fiscal_id}
+
+
+def substituted_by(session: Session, *, org: Organisation,
+                   fiscal_ids: list[str]) -> dict[str, str]:
+    """The stored invoices substituting these fiscal ids: fiscal id -> substitute's number."""
+    wanted = sorted(set(fiscal_ids))
+    found: dict[str, str] = {}
+    for start in range(0, len(wanted), 1000):
+        found.update(session.execute(
+            select(InvoiceSubstitution.fiscal_id, InvoiceSubstitution.invoice_number)
+            .where(InvoiceSubstitution.org_id == org.id,
+                   InvoiceSubstitution.fiscal_id.in_(wanted[start:start + 1000]))).tuples().all())
+    return found
+
+
+def stamped_drafts(session: Session, *, org: Organisation,
+                   documents: list[Document]) -> tuple[list[Document], list[str]]:
+    """A stamped CFDI without Serie and Folio takes the place of its draft, the unstamped XML
+    of the same issuer and Fecha (`Document.draft_number`) for the same customer: a draft in
+    this import is left out; one in the ledger keeps its row and its number, now stamped (as a
+    draft with a Serie and Folio does). A UUID the ledger has keeps the number it has there, so
+    nothing imported before is renumbered. Returns the documents to import and the warnings.
+    """
+    stamped = {(d.kind, d.draft_number, tax_key(d.customer.tax_id)): d
+               for d in documents if d.draft_number is not None}
+    if not stamped:
+        return documents, []
+    warnings: list[str] = []
+    kept: list[Document] = []
+    for doc in documents:
+        new = stamped.get((doc.kind, doc.number, tax_key(doc.customer.tax_id)))
+        if doc.fiscal_id is not None or new is None:
+            kept.append(doc)
+            continue
+        warnings.append(f"{doc.at.file}:{doc.at.line}: " + _(
+            "skipped: draft {number} is the unstamped XML of CFDI {uuid} (same issuer, receiver "
+            "and Fecha), imported with it; the draft adds nothing", number=doc.number,
+            uuid=new.fiscal_id))
+    known, drafts = _stored_numbers(session, org=org, stamped=[
+        d for d in kept if d.draft_number is not None])
+    for i, doc in enumerate(kept):
+        if doc.draft_number is None or doc.fiscal_id is None:
+            continue
+        number = known.get((doc.kind, doc.fiscal_id))
+        draft = (doc.kind, doc.draft_number, tax_key(doc.customer.tax_id))
+        if number is None and draft in drafts:
+            drafts.discard(draft)  # one stamped CFDI per draft, should two share its Fecha
+            number = doc.draft_number
+            warnings.append(f"{doc.at.file}:{doc.at.line}: " + _(
+                "CFDI {uuid} is the stamped XML of draft {number} (same issuer, receiver and "
+                "Fecha), imported before: it replaces the draft and keeps its number",
+                uuid=doc.fiscal_id, number=number))
+        if number is not None:
+            kept[i] = replace(doc, number=number)
+    return kept, warnings
+
+
+def _stored_numbers(session: Session, *, org: Organisation, stamped: list[Document]) -> tuple[
+        dict[tuple[str, str], str], set[tuple[str, str, str]]]:
+    """The numbers the ledger gives these UUIDs, (kind, fiscal id) -> number, and its drafts
+    of the same numbers as these documents' drafts, as (kind, number, customer's tax key)."""
+    known: dict[tuple[str, str], str] = {}
+    drafts: set[tuple[str, str, str]] = set()
+    for model, kind in ((Invoice, "invoice"), (CreditNote, "credit_note")):
+        mine = [d for d in stamped if d.kind == kind]
+        for start in range(0, len(mine), 1000):
+            chunk = mine[start:start + 1000]
+            known.update(((kind, str(uuid)), number) for uuid, number in session.execute(
+                select(model.fiscal_id, model.number).where(
+                    model.org_id == org.id,
+                    model.fiscal_id.in_([d.fiscal_id for d in chunk]))).tuples())
+            rows = session.execute(
+                select(model.number, Customer.tax_key, Customer.code)
+                .join(Customer, Customer.id == model.customer_id)
+                .where(model.org_id == org.id, model.fiscal_id.is_(None),
+                       model.number.in_([d.draft_number for d in chunk]))).tuples()
+            drafts.update((kind, number, key or tax_key(code)) for number, key, code in rows)
+    return known, drafts
