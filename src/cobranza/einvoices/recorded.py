@@ -9,9 +9,10 @@ customer's unapplied credit.
 A complement's payment of an invoice is already recorded where a payment not read from a CFDI
 (reconciled from the bank, or imported from the accounts) settled exactly that amount of that
 invoice, in its currency, within `_DAYS` of the complement's FechaPago (a draft complement's
-payment, unstamped, is a CFDI's too: it has its installment, and its stamped XML takes it over). Each such settlement
-stands for one complement payment; the complement's others are recorded as usual. Nothing is
-stored to say so: importing the complement again finds the same settlement.
+payment, unstamped, is a CFDI's too: it has its installment, and its stamped XML takes it
+over). Each such settlement stands for one complement payment; the complement's others are
+recorded as usual. Nothing is stored to say so: importing the complement again finds the same
+settlement.
 """
 
 from __future__ import annotations
