@@ -57,6 +57,7 @@ class BankTransaction(Base):
     __table_args__ = (
         UniqueConstraint("org_id", "dedupe_key"),
         Index("ix_bank_transactions_org_id_status", "org_id", "status"),
+        Index("ix_bank_transactions_org_id_batch_id", "org_id", "batch_id"),
     )
 
     id: Mapped[int] = mapped_column(PK, primary_key=True)
@@ -65,6 +66,8 @@ class BankTransaction(Base):
     account: Mapped[str] = mapped_column(String(64))
     dedupe_key: Mapped[str] = mapped_column(String(160))
     transaction_id: Mapped[str | None] = mapped_column(String(120))
+    # The bank's id of the booking the line is one part of (`StatementLine.batch`).
+    batch_id: Mapped[str | None] = mapped_column(String(120), nullable=True)
     booking_date: Mapped[date] = mapped_column(Day())
     value_date: Mapped[date | None] = mapped_column(Day(), nullable=True)
     amount: Mapped[int] = mapped_column(BigInteger)  # signed minor units: + credit, − debit

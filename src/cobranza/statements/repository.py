@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -38,6 +38,24 @@ def known_keys(session: Session, *, org_id: int, keys: Sequence[str]) -> set[str
         part = keys[start:start + _IN_CHUNK]
         query = select(column).where(_LINES.c.org_id == org_id, column.in_(part))
         found.update(session.execute(query).scalars())
+    return found
+
+
+def batch_totals(session: Session, *, org_id: int, account: str,
+                 batch_ids: Sequence[str]) -> dict[str, tuple[str, int]]:
+    """The currency and sum (minor units) of the stored parts of each of these bookings of the
+    account, where their parts are in one currency."""
+    found: dict[str, tuple[str, int]] = {}
+    column = _LINES.c.batch_id
+    for start in range(0, len(batch_ids), _IN_CHUNK):
+        rows = session.execute(
+            select(column, func.min(_LINES.c.currency), func.max(_LINES.c.currency),
+                   func.sum(_LINES.c.amount))
+            .where(_LINES.c.org_id == org_id, _LINES.c.account == account,
+                   column.in_(batch_ids[start:start + _IN_CHUNK]))
+            .group_by(column)).all()
+        found.update({batch: (low, int(total)) for batch, low, high, total in rows
+                      if low == high})
     return found
 
 

@@ -201,11 +201,20 @@ def _write(session: Session, statement: ParsedStatement, *, org_id: int, file: s
     stored = repository.known_keys(session, org_id=org_id,
                                    keys=sorted({k for both in keys for k in both}))
     known = stored | seen
+    # A booking reported whole whose parts an earlier report gave one by one (`batch`).
+    in_parts = repository.batch_totals(
+        session, org_id=org_id, account=statement.account,
+        batch_ids=sorted({kept for line in statement.lines
+                          if line.batch is None and (kept := _clip(line.transaction_id, 120))}))
     statement_id = repository.add_statement(session, _statement_row(
         statement, result, org_id=org_id, file=file, sha256=sha256, now=now))
     rows = []
     for line, (key, *earlier) in zip(statement.lines, keys, strict=True):
         if key in known or any(k in stored for k in earlier):
+            continue
+        whole = _clip(line.transaction_id, 120)
+        if line.batch is None and whole and in_parts.get(whole) == (
+                line.currency, to_minor(line.amount, line.currency)):
             continue
         known.add(key)
         rows.append(_line_row(line, key=key, org_id=org_id, statement_id=statement_id,
@@ -229,6 +238,12 @@ def dedupe_keys(statement: ParsedStatement) -> list[tuple[str, ...]]:
     names = [_named(line) for line in statement.lines]
     ids = Counter(n for line, n in zip(statement.lines, names, strict=True)
                   if line.transaction_id)
+    # A batch's parts are known by the key of the whole booking, stored from another report.
+    batches: dict[tuple[str, str, date], int] = {}
+    for line in statement.lines:
+        if line.batch:
+            at = (line.batch, line.currency, line.booking_date)
+            batches[at] = batches.get(at, 0) + to_minor(line.amount, line.currency)
     occurrences: Counter[tuple[str, ...]] = Counter()
     printed: Counter[tuple[str, ...]] = Counter()
     keys: list[tuple[str, ...]] = []
@@ -241,8 +256,11 @@ def dedupe_keys(statement: ParsedStatement) -> list[tuple[str, ...]]:
         if line.transaction_id and ids[named] == 1:
             key = id_key(statement.account, line.transaction_id, line.currency,
                          to_minor(line.amount, line.currency), line.booking_date)
-            keys.append((key, "f:" + _digest(*fingerprint, str(printed[fingerprint])))
-                        if named[1] else (key,))
+            also = [id_key(statement.account, line.batch, line.currency,
+                           batches[(line.batch, line.currency, line.booking_date)],
+                           line.booking_date)] if line.batch else []
+            keys.append((key, "f:" + _digest(*fingerprint, str(printed[fingerprint])), *also)
+                        if named[1] else (key, *also))
             continue
         # Two equal transfers on one day are two payments: the occurrence number keeps both.
         occurrences[fingerprint] += 1
@@ -306,6 +324,7 @@ def _line_row(line: StatementLine, *, key: str, org_id: int, statement_id: int,
         "remittance": " / ".join(t for t in (line.remittance, line.more_text) if t) or None}
     for name, width in _WIDTHS.items():
         row[name] = _clip(getattr(line, name), width)
+    row["batch_id"] = _clip(line.batch, 120)
     return row
 
 

@@ -104,6 +104,27 @@ def test_an_overlapping_statement_adds_only_what_is_new(tmp_path: Path, db: str)
         ("A",), ("B",), ("C",)]
 
 
+def _batch(amount: str, ref: str) -> str:
+    return (f'<TxDtls><Refs><AcctSvcrRef>{ref}</AcctSvcrRef></Refs>'
+            f'<Amt Ccy="MXN">{amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd></TxDtls>')
+
+
+@pytest.mark.parametrize("parts_first", [True, False], ids=["parts first", "whole first"])
+def test_a_batch_reported_whole_and_in_parts_is_imported_once(
+        tmp_path: Path, db: str, parts_first: bool) -> None:
+    # The day's camt.053 books three QR payments as one entry; the camt.054 gives them one by
+    # one, each under its own id. Imported both ways, the money was counted twice.
+    whole = march(entry("845.30", ref="QRR-1", details="<Btch><NbOfTxs>3</NbOfTxs></Btch>"))
+    parts = march(entry("845.30", ref="QRR-1", details="<Btch><NbOfTxs>3</NbOfTxs></Btch>"
+                        + _batch("420.00", "QRR-1-001") + _batch("300.00", "QRR-1-002")
+                        + _batch("125.30", "QRR-1-003")))
+    first, second = (parts, whole) if parts_first else (whole, parts)
+    ok(db, "import", "statement", write(tmp_path / "first.xml", first))
+    again = ok(db, "import", "statement", write(tmp_path / "second.xml", second))
+    assert " 0 new, " in again.stdout
+    assert rows(db, "SELECT SUM(amount) FROM bank_transactions") == [(84530,)]
+
+
 def test_lines_without_a_bank_id_are_fingerprinted_and_equal_ones_kept(tmp_path: Path,
                                                                        db: str) -> None:
     same = entry("4.50", "DBIT", ref="NONREF")

@@ -65,7 +65,8 @@ def entry_lines(tree: Tree, entry: etree._Element, *, undated: str | None) -> li
     for index, (detail, (part, part_credit)) in enumerate(zip(details, split, strict=True)):
         own_id = _ref(tree.text(detail, "Refs/AcctSvcrRef")) or _bank_id(tree, detail)
         line = replace(base, amount=part if part_credit else -part, line=detail.sourceline or 0,
-                       transaction_id=own_id or _nth(base.transaction_id, index))
+                       transaction_id=own_id or _nth(base.transaction_id, index),
+                       batch=base.transaction_id)
         lines.append(_with_details(tree, line, detail, credit=part_credit, reversal=reversal))
     return lines
 
