@@ -184,7 +184,7 @@ class Book:
     """
 
     __slots__ = ("items", "total", "_first", "_prefix", "_discounted", "_by_open", "_by_id",
-                 "_pairs", "_totals", "_sums", "_span")
+                 "_pairs", "_totals", "_sums", "_span", "_latest", "_as_of")
 
     def __init__(self, items: Iterable[OpenItem], *, ordered: bool = False) -> None:
         self.items = list(items) if ordered else _oldest(items)
@@ -200,6 +200,21 @@ class Book:
         self._totals: list[int] = []
         self._sums: list[tuple[int, tuple[int, ...]]] | None = None  # small pools: every total
         self._span: tuple[int, int] | None = None  # least and greatest total of a combination
+        self._latest = max((i.issue for i in self.items), default=-1)
+        self._as_of: dict[int, Book] | None = None  # the items issued by a day, by day
+
+    def as_of(self, day: int) -> Book:
+        """The items issued on or before `day`: a payment applies only to those (DOMAIN.md,
+        allocation). The whole book where none is issued later, as a rule."""
+        if self._latest <= day:
+            return self
+        if self._as_of is None:
+            self._as_of = {}
+        found = self._as_of.get(day)
+        if found is None:
+            found = self._as_of[day] = Book([i for i in self.items if i.issue <= day],
+                                            ordered=True)
+        return found
 
     def first_of(self, amount: int) -> OpenItem | None:
         """The oldest item whose open amount is exactly `amount`."""
@@ -413,7 +428,9 @@ def fit_amount(amount: int, items: Sequence[OpenItem] | Book, *, day: int,
         named_items = [by_id[n] for n in dict.fromkeys(named) if n in by_id]
         if named_items:
             return _fit_named(amount, named_items, book, day, fee)
-    return _fit_free(amount, book, day, fee)
+    # The amount alone chooses among the invoices issued by the payment's day only: money paid
+    # in March settles no invoice of May (it waits as credit until that is issued).
+    return _fit_free(amount, book.as_of(day), day, fee)
 
 
 def score(candidate: Candidate, fit: Fit) -> Decimal:

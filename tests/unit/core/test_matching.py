@@ -53,6 +53,21 @@ def test_a_bank_fee_is_written_off_within_both_bounds() -> None:
     assert fit_amount(993999, items(999999, 5000), day=120, fee=FEE).kind == "on_account"
 
 
+def test_the_amount_alone_chooses_among_invoices_issued_by_the_payment_s_day() -> None:
+    # Invoices 1..3 issued on days 71..73: a payment of day 72 cannot settle the third, even
+    # of its exact amount (DOMAIN.md: a payment applies only to documents issued by its date).
+    open_ = items(116000, 232050, 58000)
+    assert _pair(fit_amount(58000, open_, day=73, fee=FEE)) == ("exact", (3,))
+    before = fit_amount(58000, open_, day=72, fee=FEE)
+    assert before.kind != "exact" and 3 not in before.invoice_ids
+    assert _pair(fit_amount(348050, open_, day=72, fee=FEE)) == ("all", (1, 2))
+    # Before any was issued, money from a customer settles none: it is credit, on account.
+    none = fit_amount(116000, open_, day=70, fee=FEE)
+    assert (none.kind, none.invoice_ids) == ("on_account", ())
+    # An invoice the payment names is the payer's word: it is fitted whatever its date.
+    assert _pair(fit_amount(58000, open_, day=72, named=[3], fee=FEE)) == ("exact", (3,))
+
+
 def test_named_invoices_are_paid_partly_or_in_full() -> None:
     open_ = items(116000, 232050)
     assert _pair(fit_amount(100000, open_, day=120, named=[2], fee=FEE)) == ("partial", (2,))
