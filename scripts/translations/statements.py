@@ -33,6 +33,10 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "Banxico CEP":
         "un documento XML <{root}> no es un estado de cuenta; se esperaba camt.052/053/054, OFX "
         "o un CEP de Banxico",
+    "this is a Spanish AEB Norma 43 (Cuaderno 43) file, which cobranza does not read; download "
+    "the statement from your bank as camt.053 (ISO 20022 XML), Excel or CSV":
+        "este es un archivo AEB Norma 43 (Cuaderno 43), que cobranza no lee; descargue el "
+        "extracto de su banco como camt.053 (XML ISO 20022), Excel o CSV",
     "not a bank statement format cobranza reads; expected {formats}":
         "no es un formato de estado de cuenta que cobranza lea; se esperaba {formats}",
     "'{value}' is not a format cobranza reads; expected {formats}":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import importlib
+import re
 from collections.abc import Mapping
 from typing import cast
 
@@ -91,6 +92,11 @@ def _encoding_error(data: bytes, file: str, offset: int, encoding: str) -> State
         encoding=encoding.upper(), offset=offset))
 
 
+# A Norma 43 file opens with its account header record: "11", the bank's and branch's codes
+# and the ten-digit account, then the period's dates (YYMMDD), 80 characters a record.
+_NORMA_43 = re.compile(rb"^11\d{18}\d{12}[12]\d{14}")
+
+
 def detect(data: bytes, *, file: str) -> StatementFormat:
     """The reader of the first format whose signature the file carries."""
     head = head_of(data)
@@ -110,6 +116,10 @@ def detect(data: bytes, *, file: str) -> StatementFormat:
             "an XML document <{root}> is not a bank statement; expected camt.052/053/054, "
             "OFX or a Banxico CEP", root=str(root.tag).rpartition("}")[2]))
     first = next((line for line in head.splitlines() if line.strip()), b"")
+    if _NORMA_43.match(first):
+        raise StatementError(file, 1, "", _(
+            "this is a Spanish AEB Norma 43 (Cuaderno 43) file, which cobranza does not read; "
+            "download the statement from your bank as camt.053 (ISO 20022 XML), Excel or CSV"))
     if b"\x00" not in head and any(mark in first for mark in (b",", b";", b"\t", b"|")):
         # Rows of delimited text whose headers are not known, or that have no header row.
         raise StatementError(file, 0, "", _(

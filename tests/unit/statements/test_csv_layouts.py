@@ -42,6 +42,7 @@ def test_lloyds_description_is_read_over_its_transaction_type_code() -> None:
     ("TEF DE ACME LTDA 0012345678", "ACME LTDA"),  # the account after it
     ("TRANSFER FROM ACME INC INV 42", "ACME INC"),
     ("TRANSFERENCIA DESDE COMERCIAL ANDES SPA", "COMERCIAL ANDES SPA"),  # BCI: DESDE, not DE
+    ("BIZUM DE MARIA PEREZ LOPEZ CONCEPTO CENA", "MARIA PEREZ LOPEZ"),  # Spain's Bizum
     # No one's name: a SPEI's sending bank, what a deposit was made of, an invoice.
     ("SPEI RECIBIDO DE BANORTE / 0123456 PEDRO", None),
     ("DEPOSITO DE EFECTIVO", None),
@@ -62,9 +63,11 @@ def test_a_cartola_without_a_payer_column_names_the_payer_in_its_description(
 def test_a_debit_names_its_payee_and_a_payer_column_wins() -> None:
     text = ("Fecha;Descripción;Nombre;Cargos;Abonos\n"
             "27/11/2026;TRANSF A PAPELERA DEL NORTE;;50000;\n"
-            "28/11/2026;TRANSF DE JUAN PEREZ;Juan Pérez Soto;;1000\n")
-    assert [line[2] for line in _read(text, currency="CLP")] == ["PAPELERA DEL NORTE",
-                                                                  "Juan Pérez Soto"]
+            "28/11/2026;TRANSF DE JUAN PEREZ;Juan Pérez Soto;;1000\n"
+            "29/11/2026;TRANSFERENCIA A FAVOR DE PAPELERIA LEVANTE SL CONCEPTO OFICINA;;"
+            "32000;\n")
+    assert [line[2] for line in _read(text, currency="CLP")] == [
+        "PAPELERA DEL NORTE", "Juan Pérez Soto", "PAPELERIA LEVANTE SL"]
 
 
 def test_a_rut_after_the_payers_name_is_its_tax_id_not_part_of_the_name() -> None:
@@ -690,3 +693,42 @@ def test_a_transfer_to_an_account_names_no_payee(description: str) -> None:
     text = f"Fecha;Descripción;Cargos;Abonos\n27/11/2026;{description};50000;\n"
     [(_day, _amount, counterparty, _remittance)] = _read(text, currency="CLP")
     assert counterparty is None
+
+
+def test_deutsche_bank_moves_by_soll_and_haben_beside_an_empty_betrag() -> None:
+    text = ("Buchungstag;Wert;Umsatzart;Begünstigter / Auftraggeber;Verwendungszweck;IBAN;BIC;"
+            "Kundenreferenz;Betrag;Soll;Haben;Währung\n"
+            "11.03.2026;11.03.2026;SEPA-Lastschrift;Telekom Deutschland GmbH;Rechnung 03/2026;"
+            "DE14200400600123456789;COBADEFFXXX;TD-77;;-89,95;;EUR\n"
+            "10.03.2026;10.03.2026;SEPA-Überweisung von;Schreinerei Vogel GmbH;RE 2026-0311;"
+            "DE89370400440532013000;COBADEFFXXX;RG-1;;;4.760,00;EUR\n")
+    [statement] = statement_csv.extract_csv(text.encode(), file="db.csv")
+    assert [(ln.amount, ln.counterparty_name) for ln in statement.lines] == [
+        (Decimal("-89.95"), "Telekom Deutschland GmbH"),
+        (Decimal("4760.00"), "Schreinerei Vogel GmbH")]
+
+
+@pytest.mark.parametrize(("preamble", "account"), [
+    ("Cartola Histórica;;;\nCuenta Corriente N°:;0212345678;;\nMoneda:;PESOS;;\n",
+     "0212345678"),
+    ("Número de cuenta:;ES12 1465 0100 9119 0012 3456;;\nTitular:;Laura Martín;;\n",
+     "ES1214650100911900123456"),
+], ids=["itau chile", "ing espana"])
+def test_a_preamble_s_account_in_the_cell_after_its_label(preamble: str, account: str) -> None:
+    text = preamble + ";;;\nFecha;Descripción;Importe;Saldo\n02/03/2026;ABONO;1.000;11.000\n"
+    [statement] = statement_csv.extract_csv(text.encode(), file="p.csv", currency="CLP")
+    assert statement.account == account
+
+
+def test_a_spei_s_labelled_fields_in_a_description_name_the_payer_and_the_trace() -> None:
+    # Scotiabank México writes the SPEI's fields into the concept, each after its label.
+    text = ("Fecha,Concepto,Referencia,Cargo,Abono,Saldo\n"
+            "27/11/2026,SPEI RECIBIDO BANORTE CLAVE DE RASTREO: 20261127BANORTE00112233 "
+            "ORDENANTE: GABRIELA CHAVEZ ESTRADA RFC: XAXX010101000 CONCEPTO: PAGO,0271127,,"
+            "4885.92,150484.27\n"
+            "26/11/2026,SPEI ENVIADO SANTANDER CLAVE DE RASTREO: 2026112640044SCOT000000321 "
+            "BENEFICIARIO: MIGUEL ANGEL IBARRA CONCEPTO: REEMBOLSO,0261126,2756.16,,145598.35\n")
+    [statement] = statement_csv.extract_csv(text.encode(), file="mx.csv", currency="MXN")
+    assert [(ln.amount, ln.counterparty_name, ln.spei_reference) for ln in statement.lines] == [
+        (Decimal("4885.92"), "GABRIELA CHAVEZ ESTRADA", "20261127BANORTE00112233"),
+        (Decimal("-2756.16"), "MIGUEL ANGEL IBARRA", "2026112640044SCOT000000321")]

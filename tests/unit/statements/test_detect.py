@@ -86,3 +86,13 @@ def test_delimited_rows_nothing_recognises_are_pointed_to_the_mapping() -> None:
     with language("en"), pytest.raises(StatementError, match=r"name its columns with --map "
                                                              r"\(FIELD=HEADER, or FIELD=N"):
         read_statements(data, file="wf.csv")
+
+
+def test_a_norma_43_file_is_refused_by_its_name() -> None:
+    # Spanish banks' AEB Cuaderno 43: fixed records of 80 characters, the first an account's.
+    data = (b"11210004180200051332260301260331200000000150000978DISTRIBUCIONES LEVANTE SL"
+            b"    \r\n22    0418260305260305020992000000002420000000000000B97111222\r\n"
+            b"88999999999999999999000001\r\n")
+    with language("en"), pytest.raises(StatementError) as caught:
+        read_statements(data, file="n.aeb43")
+    assert "AEB Norma 43" in caught.value.message and "camt.053" in caught.value.message

@@ -188,6 +188,20 @@ def sign_column(columns: dict[str, int], rows: list[list[str]]) -> dict[str, int
     return {**columns, "sign": found[0]} if len(found) == 1 else columns
 
 
+def unused_amount(columns: dict[str, int], rows: list[list[str]]) -> dict[str, int]:
+    """The columns without an amount column that no movement fills, where debit and credit
+    columns stand beside it: Deutsche Bank's export has "Betrag" and writes the movements in
+    "Soll" and "Haben"."""
+    at, date_at = columns.get("amount"), columns.get("date")
+    if at is None or not columns.keys() & {"debit", "credit"}:
+        return columns
+    movements = [row for row in rows[:footer(rows, date_at)]
+                 if any(cell.strip() for cell in row) and not summary(row, date_at)]
+    if any(at < len(row) and row[at].strip() for row in movements):
+        return columns
+    return {field: i for field, i in columns.items() if field != "amount"}
+
+
 def own_iban(columns: dict[str, int], header: list[str], rows: list[list[str]],
              mapping: Mapping[str, str] | None) -> dict[str, int]:
     """The columns, with an "IBAN" column read as the statement's own account where nothing in

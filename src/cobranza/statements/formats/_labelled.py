@@ -18,6 +18,11 @@ labelled fields, each bank its own labels:
   company entry description, INDN the receiver, the account's own holder). The name before
   ` DES:` is the originating company, as ORIG CO NAME is.
 
+Mexican banks write a SPEI's fields into the description the same way (Scotiabank, Banorte:
+`SPEI RECIBIDO BANORTE CLAVE DE RASTREO: 2026... ORDENANTE: GABRIELA CHAVEZ RFC: ... CONCEPTO:
+PAGO`): the payer after `ORDENANTE:`, the payee after `BENEFICIARIO:`, the transfer's clave de
+rastreo after `CLAVE DE RASTREO:` (`spei_trace`).
+
 For a credit the payer is wanted, for a debit the payee. A value runs to the next label.
 """
 
@@ -33,12 +38,14 @@ _LONG_LABELS = (
     "ORIG CO NAME", "ORIG ID", "DESC DATE", "CO ENTRY DESCR", "IND ID", "IND NAME", "TRACE#",
     "SENDER BNK", "SENDER ID", "SENDER REF", "ORG ADDRESS", "ORG ID", "BNF ID", "BNF NAME",
     "BNF ADDRESS", "BNF BNK", "REC FI", "REC ID", "REC NAME", "ORIG BANK", "ORIGINATOR ID",
-    "BENEFICIARY ID", "ENTRY DESCR", "CO ID", "CO NAME", "CO DESCR")
+    "BENEFICIARY ID", "ENTRY DESCR", "CO ID", "CO NAME", "CO DESCR", "CLAVE DE RASTREO",
+    "CVE RASTREO")
 _LABEL = re.compile(
     r"(?:^|\s)(?P<label>" + "|".join(re.escape(label) for label in _LONG_LABELS)
     + r"|[A-Z][A-Z0-9#/]{1,11})(?::=|:|=)")
-_PAYER = ("ORIG CO NAME", "CO NAME", "ORG", "B/O", "ORIGINATOR", "DBNM")
-_PAYEE = ("ORIG CO NAME", "CO NAME", "BNF NAME", "BNF", "BENEFICIARY", "CRNM")
+_PAYER = ("ORIG CO NAME", "CO NAME", "ORG", "B/O", "ORIGINATOR", "DBNM", "ORDENANTE")
+_PAYEE = ("ORIG CO NAME", "CO NAME", "BNF NAME", "BNF", "BENEFICIARY", "CRNM", "BENEFICIARIO")
+_TRACE = ("CLAVE DE RASTREO", "CVE RASTREO", "RASTREO")
 _PAYER_ACCOUNT = ("DACT",)
 _PAYEE_ACCOUNT = ("CACT",)
 
@@ -67,6 +74,13 @@ def counterparty(text: str | None, *, credit: bool) -> tuple[str | None, str | N
     account = next((fields[k] for k in (_PAYER_ACCOUNT if credit else _PAYEE_ACCOUNT)
                     if k in fields), None)
     return name, account
+
+
+def spei_trace(text: str | None) -> str | None:
+    """The clave de rastreo a description labels (one word: the key has no spaces)."""
+    fields = labelled(text)
+    value = next((fields[k] for k in _TRACE if k in fields), None)
+    return value.split()[0] if value else None
 
 
 def _company_first(text: str | None) -> str | None:

@@ -13,10 +13,13 @@ from cobranza.importers.columns import normalise_header
 
 # The account a preamble states ("Cuenta Corriente N°: 0-000-9486738-0", Banco Santander Chile's
 # cartola; "Número de cuenta: ...", "Account number: ...").
+# The label and the number may share a cell or stand in two ("Cuenta Corriente N°:;0212345678",
+# Itaú Chile; "Número de cuenta:;ES12 1465 ...", ING España, an IBAN read without its spaces).
 _STATED_ACCOUNT = re.compile(
     r"(?:^|[\s,;\"])(?:cuenta(?:\s+(?:corriente|vista|de\s+ahorros?|rut))?|n[°º]?\s*de\s+cuenta|"
-    r"n[uú]mero\s+de\s+cuenta|account(?:\s+(?:number|no\.?))?)\s*(?:n[°º]\.?)?\s*:\s*"
-    r"(?P<account>\d[\d .\-]{4,}[\dkK])", re.IGNORECASE)
+    r"n[uú]mero\s+de\s+cuenta|account(?:\s+(?:number|no\.?))?)\s*(?:n[°º]\.?)?\s*:[\s,;\t\"]*"
+    r"(?P<account>[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}(?=[\s,;\t\"]*(?:[,;\t]|$))"
+    r"|\d[\d .\-]{4,}[\dkK])", re.IGNORECASE)
 
 
 # An IBAN a preamble states, its label and the IBAN each a cell or after a colon (ING Germany:
@@ -30,16 +33,22 @@ _STATED_IBAN = re.compile(
 
 def stated_account(preamble: list[str]) -> str | None:
     """The one account the lines above the header state, or None (none, or two)."""
-    found = {m["account"].strip() for line in preamble for m in _STATED_ACCOUNT.finditer(line)}
+    found = {_compact(m["account"]) for line in preamble for m in _STATED_ACCOUNT.finditer(line)}
     found |= {"".join(m["iban"].split()).upper()
               for line in preamble for m in _STATED_IBAN.finditer(line)}
     return found.pop() if len(found) == 1 else None
 
 
+def _compact(account: str) -> str:
+    """An account as stated; an IBAN without its spaces."""
+    text = account.strip()
+    return "".join(text.split()).upper() if text[:2].isalpha() else text
+
+
 # The currency a preamble states ("Moneda: PESOS DE CHILE", "Moneda: DOLAR USA"): an ISO code,
 # or the words of dollars, euros, Chilean or Mexican pesos ("PESOS" alone says no country).
-_STATED_CURRENCY = re.compile(r"(?:^|[\s,;\"])(?:moneda|currency|divisa)\s*:\s*(?P<name>[^,;\"]+)",
-                              re.IGNORECASE)
+_STATED_CURRENCY = re.compile(
+    r"(?:^|[\s,;\"])(?:moneda|currency|divisa)\s*:[\s,;\t\"]*(?P<name>[^,;\"\t]+)", re.IGNORECASE)
 _CURRENCY_WORDS = (("USD", r"D[OÓ]LAR(?:ES)?(?:\s+(?:US|USA|EE\.?\s*UU\.?|AMERICANOS?|"
                            r"ESTADOUNIDENSES?))?|US\s*DOLLARS?"),
                    ("EUR", r"EUROS?"),

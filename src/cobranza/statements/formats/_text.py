@@ -84,11 +84,13 @@ def decimal(text: str, *, file: str, line: int, field: str) -> Decimal:
 # alone: what follows "DE" there is often the sending bank, and a bank's name taken for the payer
 # would be learnt as a customer's alias on the first confirmation.
 _MOVED = r"(?:TRANSF\.?|TRANSFERENCIA|TRANSFER|TRASPASO|TEF|DEPOSITO|DEPÓSITO|ABONO|PAGO|" \
-         r"PAYMENT|DEPOSIT)(?:\s+(?:ELECTRONICA|ELECTRÓNICA|RECIBIDA|RECIBIDO|EN LINEA|ONLINE))?"
+         r"PAYMENT|DEPOSIT|BIZUM)(?:\s+(?:ELECTRONICA|ELECTRÓNICA|RECIBIDA|RECIBIDO|EN LINEA|ONLINE))?"
 # The word must end where it ends: "DE" is not the start of "DESDE", nor "A" of "ALMACEN".
 _FROM = re.compile(rf"(?:^|\s){_MOVED}\s+(?:DESDE|DE|FROM)\b\s*:?\s*(?P<name>.+)$",
                    re.IGNORECASE)
-_TO = re.compile(rf"(?:^|\s){_MOVED}\s+(?:PARA|A|TO)\b\s*:?\s*(?P<name>.+)$", re.IGNORECASE)
+# Santander España: "TRANSFERENCIA A FAVOR DE PAPELERIA LEVANTE SL": the payee after "A FAVOR DE".
+_TO = re.compile(rf"(?:^|\s){_MOVED}\s+(?:A\s+FAVOR\s+DE|PARA|A|TO)\b\s*:?\s*(?P<name>.+)$",
+                 re.IGNORECASE)
 # Banco Santander Chile: "0771767850 Transf. ASES CONSULTORI" in, "... Transf a NOMBRE" out.
 _FROM_BARE = re.compile(r"(?:^|\s)TRANSF\.\s+(?!(?:A|DE|PARA|INTERNET)\b)(?P<name>.+)$",
                         re.IGNORECASE)

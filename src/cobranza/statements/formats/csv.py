@@ -44,8 +44,9 @@ from cobranza.statements.formats._columns import (
     header_currency,
     own_iban,
     sign_column,
+    unused_amount,
 )
-from cobranza.statements.formats._labelled import counterparty
+from cobranza.statements.formats._labelled import counterparty, spei_trace
 from cobranza.statements.formats._preamble import (
     stated_account,
     stated_balances,
@@ -118,8 +119,10 @@ def extract_csv(data: bytes, *, file: str, mapping: Mapping[str, str] | None = N
         delimiter = detect_delimiter(lines[start])
         rows = list(csv.reader(io.StringIO("\n".join(lines[start:])), delimiter=delimiter))
     header = [h.strip() for h in rows[0]]
-    columns = own_iban(sign_column(find_columns(header, mapping, file, line=start + 1),
-                                   rows[1:]), header, rows[1:], mapping)
+    found = find_columns(header, mapping, file, line=start + 1)
+    if "amount" not in (mapping or {}):
+        found = unused_amount(found, rows[1:])
+    columns = own_iban(sign_column(found, rows[1:]), header, rows[1:], mapping)
     if not account and "account" not in columns:
         account = stated_account(lines[:max(start, 0)])
     code = _currency(header, columns, rows[1:], file, given=given,
@@ -532,5 +535,6 @@ def _line(row: dict[str, Any], booked: date, value: date | None, amount: Decimal
         or tax_id_in(description, concept, *more),
         remittance=join([description, concept, reference]), more_text=join(more),
         creditor_reference=rf_reference(reference, description, concept, *more),
-        spei_reference=optional(row.get("spei_reference")),
+        spei_reference=optional(row.get("spei_reference")) or spei_trace(description)
+        or spei_trace(concept),
         transaction_id=optional(row.get("transaction_id")), line=row[LINE])
