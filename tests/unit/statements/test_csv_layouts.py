@@ -72,11 +72,14 @@ def test_a_debit_names_its_payee_and_a_payer_column_wins() -> None:
 
 def test_a_rut_after_the_payers_name_is_its_tax_id_not_part_of_the_name() -> None:
     data = ("Fecha;Descripción;Cargos;Abonos\n"
-            "04/03/2026;TEF DE JUAN PEREZ GONZALEZ 12.345.678-5;;120.000\n").encode()
+            "04/03/2026;TEF DE JUAN PEREZ GONZALEZ 12.345.678-5;;120.000\n"
+            # Banco Security writes it without dots; a wrong check digit is no RUT.
+            "05/03/2026;TRANSFERENCIA DE MINERA MAULE LTDA 76198900-6;;80.000\n"
+            "06/03/2026;TRANSFERENCIA DE MINERA MAULE LTDA 76198900-5;;80.000\n").encode()
     [statement] = statement_csv.extract_csv(data, file="bci.csv", currency="CLP")
-    [line] = statement.lines
-    assert (line.counterparty_name, line.counterparty_tax_id) == ("JUAN PEREZ GONZALEZ",
-                                                                  "12345678-5")
+    assert [(line.counterparty_name, line.counterparty_tax_id) for line in statement.lines] == [
+        ("JUAN PEREZ GONZALEZ", "12345678-5"), ("MINERA MAULE LTDA", "76198900-6"),
+        ("MINERA MAULE LTDA", None)]
 
 
 @pytest.mark.parametrize(("description", "amount", "party"), [

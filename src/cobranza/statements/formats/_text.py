@@ -98,8 +98,11 @@ _FROM_BARE = re.compile(r"(?:^|\s)TRANSF\.\s+(?!(?:A|DE|PARA|INTERNET)\b)(?P<nam
 # punctuation, "0771767850" is 77.176.785-0), or punctuated.
 _RUT_FIRST = re.compile(r"^\s*(?P<rut>\d{9,10})\s+(?:TRANSF|PAGO|ABONO|DEPOSITO)",
                         re.IGNORECASE)
-_RUT_WRITTEN = re.compile(r"(?<![\d.])(?P<rut>\d{1,2}\.\d{3}\.\d{3}-[\dK])(?![\dK])",
-                          re.IGNORECASE)
+# Written with dots (12.345.678-9), or without them but with its dash (76198900-6, after a
+# name in Banco Security's cartola): its check digit must be right.
+_RUT_WRITTEN = re.compile(
+    r"(?<![\d.\-/])(?P<rut>\d{1,2}\.\d{3}\.\d{3}-[\dK]|\d{7,8}-[\dK])(?![\dK\-/])",
+    re.IGNORECASE)
 # An account number masked but for its last digits ("...5678", "XXXXXX1234", "****1234"): the
 # words before it name an account (Chase's "Online Transfer from CHK ...5678", Wells Fargo's
 # "ONLINE TRANSFER FROM SMITH J EVERYDAY CHECKING XXXXXX1234"), the holder's own as a rule,
