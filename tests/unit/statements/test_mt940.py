@@ -283,6 +283,14 @@ def test_polish_tilde_sub_fields_give_name_iban_and_title() -> None:
     assert blank.decode("cp1250") not in line.remittance
 
 
+def test_a_polish_title_line_shorter_than_35_characters_ended_at_a_word() -> None:
+    # PKO BP: "~20FV/2026/03/0012~21zaplata za marzec" glued would hide the invoice number.
+    [line] = _one(b":61:2603020302C2500,00N051NONREF//0000123456789\n"
+                  b":86:051~00VE05~20FV/2026/03/0012~21zaplata za marzec~3010501445"
+                  b"~311000002299447720~32MEBLEX SP Z O O\n", closing=b"C260302EUR2600,00")
+    assert "FV/2026/03/0012 zaplata za marzec" in line.remittance
+
+
 def test_a_second_details_tag_is_a_new_field_not_the_rest_of_a_cut_line() -> None:
     full = b"Card 5299-2132 ID005696ER 05/04/21 Ora 08:14:25 RRN 005481324613"  # 65 with :86:
     [line] = _one(b":61:2601020102C10,00FTRFNONREF//005z001\n:86:" + full + b"\n"

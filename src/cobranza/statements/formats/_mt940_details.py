@@ -90,6 +90,9 @@ def read_details(values: list[str], raws: list[str]) -> Details:
 
 # Numbered sub-fields --------------------------------------------------------------------------
 
+_POLISH_WIDTH = 35
+
+
 def _subfields(raw: str) -> Details | None:
     """The details of a :86: text in numbered sub-fields, or None when it is not so written."""
     text = "".join(raw.split("\n"))  # a line break is no part of a sub-field (65-character lines)
@@ -97,17 +100,20 @@ def _subfields(raw: str) -> Details | None:
     if layout is None:
         return None
     separator = layout["sep"] or layout["bare"]
-    # Polish exports cut the lines where they like (unverified against a published layout):
-    # joined straight, as the library did. So are the lines of a text without a code (Polish:
-    # >31 the other party's account, >32-33 its name; Triodos always writes its code).
+    # Polish banks write the title in ~20-~25 lines of at most 35 characters (PKO BP, mBank):
+    # a shorter one ended at a word ("~20FV/2026/03/0012~21zaplata za marzec"); their name
+    # lines (~32, ~33) are cut anywhere, joined straight. So are the lines of a text without a
+    # code (Polish: >31 the other party's account, >32-33 its name; Triodos always writes
+    # its code).
     width = 0 if separator == "~" or layout["code"] is None else _WIDTH
+    title_width = _POLISH_WIDTH if separator == "~" else width
     fields = _split(text[layout.start("sep") if layout["code"] else layout.start("bare"):],
                     separator)
     if separator == ">" and layout["code"] is not None:
         return _triodos(layout["code"], fields)
     given = dict(fields)
     purpose = [(key, value) for key, value in fields if key in _PURPOSE]
-    keywords = _keywords(_joined(purpose, width))
+    keywords = _keywords(_joined(purpose, title_width))
     account = optional(given.get("38")) or optional(given.get("31")) or keywords.get("IBAN")
     own = _reference(keywords.get("KREF"))
     return Details(
