@@ -147,6 +147,13 @@ def test_a_memo_names_the_payer_where_the_transaction_has_no_name() -> None:
                                                                    "Comision")
 
 
+def test_an_ach_name_with_its_nacha_fields_is_the_company_before_des() -> None:
+    # Bank of America's download: "BLUE RIDGE HARDWARE DES:ACH PMT" in NAME.
+    data = SGML.replace(b"<NAME>Cliente Uno &amp; Cia", b"<NAME>BLUE RIDGE HARDWARE DES:ACH PMT")
+    credit, _debit = ofx.extract(data, file="s.ofx")[0].lines
+    assert credit.counterparty_name == "BLUE RIDGE HARDWARE"
+
+
 def test_a_ledger_balance_after_an_unclosed_transaction_list_is_read() -> None:
     # SGML that never closes BANKTRANLIST (a Brazilian card issuer's export): the lexer nests
     # LEDGERBAL inside the list.

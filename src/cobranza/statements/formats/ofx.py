@@ -22,6 +22,7 @@ from ofxtools.models.base import Aggregate
 from ofxtools.Parser import ParseError, TreeBuilder
 
 from cobranza.i18n import _
+from cobranza.statements.formats._labelled import counterparty
 from cobranza.statements.formats._text import (
     clean,
     decode,
@@ -386,7 +387,11 @@ def _line(t: ET.Element, currency: str, file: str, line: int) -> StatementLine:
     value_date = _date(t, "DTAVAIL", file, line, required=False)
     amount = _checked_sign(_amount(t, "TRNAMT", file, line), kind, file, line)
     # Without NAME, a MEMO may name the other side as a cartola does ("TRANSF DE ...").
-    name_ = _text(t, "PAYEE/NAME") or _text(t, "NAME") or party_in(memo, credit=amount > 0)
+    # Bank of America writes an ACH entry's NACHA fields into NAME as into its CSV text
+    # ("BLUE RIDGE HARDWARE DES:ACH PMT"): the company is the name before " DES:".
+    written = _text(t, "PAYEE/NAME") or _text(t, "NAME")
+    name_ = (counterparty(written, credit=amount > 0)[0] or written if written
+             else party_in(memo, credit=amount > 0))
     remittance = join([memo, _text(t, "EXTDNAME"), _text(t, "CHECKNUM"), _text(t, "REFNUM")])
     account = _text(t, "BANKACCTTO/ACCTID") or _text(t, "CCACCTTO/ACCTID")
     return StatementLine(
