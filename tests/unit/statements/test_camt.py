@@ -341,3 +341,10 @@ def test_a_savings_bank_gives_its_booking_id_as_a_proprietary_reference() -> Non
                                file="s.xml")
     assert [x.transaction_id for x in statement.lines] == ["2026-03-02-04.01.11.25552", None]
     assert statement.lines[0].end_to_end_id == "112415235123"
+
+
+def test_a_creditor_reference_written_in_groups_is_stored_in_its_electronic_form() -> None:
+    # A Swiss QR reference as UBS writes it: 27 digits in groups.
+    details = TX.format(amount="").replace("RF18539007547034", "00 00000 00000 00000 00000 12359")
+    [statement] = camt.extract(document(entry("1160.00", details=details)), file="s.xml")
+    assert statement.lines[0].creditor_reference == "000000000000000000000012359"

@@ -10,6 +10,7 @@ with no one part's payer or references, which would name the wrong party for the
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from decimal import Decimal
 
@@ -116,7 +117,7 @@ def _with_details(tree: Tree, line: StatementLine, detail: etree._Element, *,
         if reversal and not (name or counterparty_account or tax_id):
             name, counterparty_account, tax_id = _party(tree, parties, other)
     extra = _words(tree.text(detail, "AddtlTxInf"))
-    reference = _ref(tree.text(detail, "RmtInf/Strd/CdtrRefInf/Ref"))
+    reference = _compact(_ref(tree.text(detail, "RmtInf/Strd/CdtrRefInf/Ref")))
     remittance = (" / ".join(_remittance(tree, detail, known=reference))
                   or line.remittance or extra or "")
     return replace(
@@ -217,6 +218,14 @@ def _bank_code(tree: Tree, element: etree._Element) -> str | None:
 
 def _ref(value: str | None) -> str | None:
     return None if value is None or value.upper() in _NOT_PROVIDED else value
+
+
+def _compact(reference: str | None) -> str | None:
+    """A creditor reference in its electronic form: an RF reference or a Swiss QR reference
+    (27 digits) written in groups for reading ("00 00000 00000 ...") without its spaces."""
+    if reference and re.fullmatch(r"(?:RF[0-9 ]{2}|[0-9 ])[A-Z0-9 ]*", reference.upper()):
+        return "".join(reference.split())
+    return reference
 
 
 def _nth(reference: str | None, index: int) -> str | None:
