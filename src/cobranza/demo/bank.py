@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from cobranza.core.matching import OpenItem
 from cobranza.core.money import from_minor
+from cobranza.models.base import from_day_number
 from cobranza.reconciliation import repository
 from cobranza.reconciliation.index import plain
 
@@ -56,18 +57,23 @@ def _payment(rng: random.Random, name: str, owed: list[OpenItem],
     """One customer's transfer: its oldest invoice, or two, or part of one; now and then made
     by a third party, whom only the amount points to (the review queue's work)."""
     payer = _as_banks_write(name)
-    day = today - timedelta(days=rng.randint(0, 4))
+    drawn = today - timedelta(days=rng.randint(0, 4))
     roll = rng.random()
     first = owed[0]
+
+    def paid(*items: OpenItem) -> date:
+        # No one pays an invoice before it is issued (nor could the payment settle it).
+        return min(today, max(drawn, *(from_day_number(i.issue) for i in items)))
+
     if roll < 0.35:
-        return day, f"TRANSF DE {payer} FACTURA {first.number}", first.open
+        return paid(first), f"TRANSF DE {payer} FACTURA {first.number}", first.open
     if roll < 0.6 or len(owed) == 1 and roll < 0.75:
-        return day, f"TRANSF DE {payer}", first.open
+        return paid(first), f"TRANSF DE {payer}", first.open
     if roll < 0.75:
-        return day, f"TRANSF DE {payer}", first.open + owed[1].open
+        return paid(first, owed[1]), f"TRANSF DE {payer}", first.open + owed[1].open
     if roll < 0.87:
-        return day, f"DEPOSITO DE {payer}", max(1, first.open // 2)
-    return day, f"TRANSF DE HOLDING {rng.randint(10, 99)} SA", first.open
+        return paid(first), f"DEPOSITO DE {payer}", max(1, first.open // 2)
+    return paid(first), f"TRANSF DE HOLDING {rng.randint(10, 99)} SA", first.open
 
 
 def _as_banks_write(name: str) -> str:
