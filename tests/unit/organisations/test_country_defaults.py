@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
+from cobranza.i18n import language
 from cobranza.organisations.service import SetupError, country_defaults
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """Messages in English, so the tests can quote them."""
+    with language("en"):
+        yield
 
 
 def test_the_countries_we_know_best_keep_their_settings() -> None:
