@@ -175,6 +175,13 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
         "el complemento dice que {number} debía {stated} {currency} antes de este pago, y el "
         "libro dice {ledger} {currency}: revise si hay un pago registrado dos veces, o uno que "
         "falta en el libro",
+    "the payment of {number} of {amount} {currency} on {day} is already recorded, by payment "
+    "{code} of {paid}, applied to {applied}: the complement says it paid {number}; nothing added "
+    "(to move it, reverse the bank line and assign it to {number})":
+        "el pago de {number} por {amount} {currency} del {day} ya está registrado, con el pago "
+        "{code} del {paid}, aplicado a {applied}: el complemento dice que pagó {number}; no se "
+        "agrega nada (para moverlo, revierta la línea del banco y asígnela a {number})",
+    "the customer's credit": "el saldo a favor del cliente",
     "'{value}' is not a number of days; expected a whole number such as 30":
         "'{value}' no es un número de días; se esperaba un número entero, como 30",
     "invoice {number} gives no due date and no terms apply: due on its issue date {issued}; "

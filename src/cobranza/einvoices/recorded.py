@@ -19,15 +19,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from cobranza.core.money import minor_to_str, to_minor
 from cobranza.einvoices.model import PaymentLine
 from cobranza.i18n import _
-from cobranza.models import Allocation, Invoice, Payment
+from cobranza.models import Allocation, CreditNote, Invoice, Payment
 
 # The bank books a transfer on the day the complement's FechaPago gives, or a few days on for
 # a cheque or a weekend; further apart it is another payment.
@@ -60,16 +60,97 @@ def already_recorded(session: Session, *, org_id: int, payments: Sequence[Paymen
             (s for s in settled.get((number, line.currency, amount), ())
              if (s.payment_id, number) not in taken and abs((s.day - line.day).days) <= _DAYS),
             None)
-        if found is None or number is None:
+        if found is not None and number is not None:
+            taken.add((found.payment_id, number))
+            warnings.append(f"{line.at.file}:{line.at.line}: " + _(
+                "the payment of {number} of {amount} {currency} on {day} is already recorded, "
+                "by payment {code} of {paid}: the complement documents it; nothing added",
+                number=number, amount=minor_to_str(amount, line.currency),
+                currency=line.currency, day=line.day.isoformat(), code=found.code,
+                paid=found.day.isoformat()))
+            continue
+        kept.append(line)
+    return _elsewhere(session, org_id=org_id, lines=kept, targets=targets, stored=stored,
+                      taken={payment for payment, _number in taken}, warnings=warnings)
+
+
+def _elsewhere(session: Session, *, org_id: int, lines: list[PaymentLine],
+               targets: Mapping[str, str], stored: set[str], taken: set[int],
+               warnings: list[str]) -> tuple[list[PaymentLine], list[str]]:
+    """The lines left, less those whose money a payment of the same customer brought in on
+    another of its invoices: a transfer of exactly the complement's amount, within `_DAYS` of
+    it, that the matcher put on an invoice of the same amount. Recorded again, the money would
+    count twice; which invoice it paid is the issuer's word, for a person to set right."""
+    wanted = {line.code for line in lines if line.code not in stored and line.code in targets
+              and line.installment is not None}
+    if not wanted:
+        return lines, warnings
+    days = [line.day for line in lines if line.code in wanted]
+    payments = _unclaimed(session, org_id=org_id,
+                          numbers=sorted({targets[code] for code in wanted}),
+                          since=min(days) - timedelta(days=_DAYS),
+                          until=max(days) + timedelta(days=_DAYS))
+    kept = []
+    for line in lines:
+        number = targets.get(line.code)
+        amount = to_minor(line.amount, line.currency)
+        found = None if line.code not in wanted or number is None else next(
+            (p for p in payments.get(number, ()) if p.payment_id not in taken
+             and p.currency == line.currency and p.amount == amount
+             and abs((p.day - line.day).days) <= _DAYS), None)
+        if found is None:
             kept.append(line)
             continue
-        taken.add((found.payment_id, number))
+        taken.add(found.payment_id)
         warnings.append(f"{line.at.file}:{line.at.line}: " + _(
-            "the payment of {number} of {amount} {currency} on {day} is already recorded, "
-            "by payment {code} of {paid}: the complement documents it; nothing added",
-            number=number, amount=minor_to_str(amount, line.currency), currency=line.currency,
-            day=line.day.isoformat(), code=found.code, paid=found.day.isoformat()))
+            "the payment of {number} of {amount} {currency} on {day} is already recorded, by "
+            "payment {code} of {paid}, applied to {applied}: the complement says it paid "
+            "{number}; nothing added (to move it, reverse the bank line and assign it to "
+            "{number})", number=number, amount=minor_to_str(amount, line.currency),
+            currency=line.currency, day=line.day.isoformat(), code=found.code,
+            paid=found.day.isoformat(), applied=found.applied))
     return kept, warnings
+
+
+@dataclass(frozen=True)
+class _Payment:
+    payment_id: int
+    code: str
+    day: date
+    currency: str
+    amount: int
+    applied: str  # the invoices it settles, as the ledger names them
+
+
+def _unclaimed(session: Session, *, org_id: int, numbers: list[str], since: date,
+               until: date) -> dict[str, list[_Payment]]:
+    """By invoice number, the payments not read from a CFDI of that invoice's customer, dated
+    from `since` to `until`, that settle none of it, oldest first."""
+    found: dict[str, list[_Payment]] = {}
+    for start in range(0, len(numbers), _CHUNK):
+        target = Invoice.__table__.alias("target")
+        settled = Invoice.__table__.alias("settled")
+        rows = session.execute(
+            select(target.c.number, Payment.id, Payment.code, Payment.date, Payment.currency,
+                   Payment.amount, func.min(settled.c.number), func.count(settled.c.id),
+                   func.sum(case((settled.c.id == target.c.id, 1), else_=0)))
+            .join(Payment, Payment.customer_id == target.c.customer_id)
+            .outerjoin(Allocation, Allocation.payment_id == Payment.id)
+            .outerjoin(settled, settled.c.id == Allocation.invoice_id)
+            .where(target.c.org_id == org_id,
+                   target.c.number.in_(numbers[start:start + _CHUNK]),
+                   Payment.fiscal_id.is_(None), Payment.installment.is_(None),
+                   Payment.date.between(since, until))
+            .group_by(target.c.number, Payment.id, Payment.code, Payment.date,
+                      Payment.currency, Payment.amount)
+            .order_by(Payment.date, Payment.id)).all()
+        for number, payment_id, code, day, currency, amount, first, count, own in rows:
+            if not own:
+                applied = (first if count == 1 else f"{first}, ..." if count
+                           else _("the customer's credit"))
+                found.setdefault(number, []).append(
+                    _Payment(payment_id, code, day, currency, amount, applied))
+    return found
 
 
 def _stored(session: Session, *, org_id: int, codes: list[str]) -> set[str]:
@@ -88,18 +169,43 @@ def _settlements(session: Session, *, org_id: int,
     for start in range(0, len(numbers), _CHUNK):
         rows = session.execute(
             select(Invoice.number, Allocation.currency, func.sum(Allocation.amount), Payment.id,
-                   Payment.code, Payment.date)
+                   Payment.code, Payment.date, Payment.match_id)
             .join(Allocation, Allocation.invoice_id == Invoice.id)
             .join(Payment, Payment.id == Allocation.payment_id)
             .where(Invoice.org_id == org_id, Invoice.number.in_(numbers[start:start + _CHUNK]),
                    Allocation.source_kind == "payment", Payment.fiscal_id.is_(None),
                    Payment.installment.is_(None))  # a draft complement's has its installment
             .group_by(Invoice.number, Allocation.currency, Payment.id, Payment.code,
-                      Payment.date)
+                      Payment.date, Payment.match_id)
             .order_by(Payment.date, Payment.id)).all()
-        for number, currency, amount, payment_id, code, day in rows:
-            found.setdefault((number, currency, amount), []).append(
-                _Settled(payment_id, code, day))
+        written_off = _written_off(session, org_id=org_id,
+                                   numbers=numbers[start:start + _CHUNK])
+        for number, currency, amount, payment_id, code, day, match_id in rows:
+            # A bank fee written off beside the payment settled the rest of what was paid
+            # (`reconciliation.apply`: WO-BANK-<match>): the complement counts both.
+            fee = written_off.get((number, match_id), 0) if match_id is not None else 0
+            for settled in {amount, amount + fee}:
+                found.setdefault((number, currency, settled), []).append(
+                    _Settled(payment_id, code, day))
+    return found
+
+
+def _written_off(session: Session, *, org_id: int,
+                 numbers: list[str]) -> dict[tuple[str, int], int]:
+    """What bank fees written off at reconciliation settled of each invoice, by (number, the
+    match that wrote them off)."""
+    rows = session.execute(
+        select(Invoice.number, CreditNote.number, func.sum(Allocation.amount))
+        .join(Allocation, Allocation.invoice_id == Invoice.id)
+        .join(CreditNote, CreditNote.id == Allocation.credit_note_id)
+        .where(Invoice.org_id == org_id, Invoice.number.in_(numbers),
+               CreditNote.number.like("WO-BANK-%"))
+        .group_by(Invoice.number, CreditNote.number)).all()
+    found = {}
+    for number, note, amount in rows:
+        match = note.removeprefix("WO-BANK-")
+        if match.isdigit():
+            found[(number, int(match))] = int(amount)
     return found
 
 

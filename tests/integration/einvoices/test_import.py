@@ -118,6 +118,41 @@ def test_a_complement_for_money_already_recorded_from_the_bank_adds_nothing(
     assert {t: d for t, d in snapshot(ledger).items() if t in WRITTEN} == before
 
 
+def test_a_complement_for_bank_money_the_matcher_put_on_another_invoice_adds_nothing(
+        ledger: str, tmp_path: Path) -> None:
+    # Two invoices of one amount: the transfer went on the oldest, the issuer's complement
+    # says it paid the other. The money is the customer's one payment, not two.
+    ok(ledger, "import", "invoices", str(folder(
+        tmp_path, a=cfdi(uuid=UUID_A, folio="1"), b=cfdi(uuid=UUID_B, folio="2"))))
+    ok(ledger, "import", "payments", str(write_csv(
+        tmp_path / "p.csv", "id,customer_id,date,currency,amount,invoice_numbers",
+        f"BANK-1,{CUSTOMER_RFC},2026-02-02,MXN,1160.00,A-1")))
+    pay = tmp_path / "pay.xml"
+    pay.write_bytes(pagos(payments=[Pago("1160.00", [Docto(UUID_B, "1160.00", "1160.00", 1)])]))
+    result = ok(ledger, "import", "invoices", str(pay))
+    assert "payments: 0 new" in result.stdout
+    assert ("the payment of A-2 of 1160.00 MXN on 2026-02-01 is already recorded, by payment "
+            "BANK-1 of 2026-02-02, applied to A-1: the complement says it paid A-2") \
+        in " ".join(result.stderr.split())
+    assert rows(ledger, "SELECT SUM(amount) FROM allocations") == [(116000,)]
+
+
+def test_a_complement_counts_the_bank_fee_written_off_beside_the_payment(
+        ledger: str, tmp_path: Path) -> None:
+    ok(ledger, "import", "invoices", str(folder(tmp_path, a=cfdi(uuid=UUID_A, folio="1"))))
+    # 10.00 short of A-1: the bank's fee, written off when the line is reconciled.
+    ok(ledger, "import", "statement", str(write_csv(
+        tmp_path / "banco.csv", "Fecha,Concepto,Referencia,Cargo,Abono",
+        f"01/02/2026,SPEI RECIBIDO {CUSTOMER_RFC} FACTURA A-1,BNET1,,1150.00")),
+       "--account", "012180001234567891")
+    ok(ledger, "reconcile", "--auto")
+    assert rows(ledger, "SELECT number FROM credit_notes") == [("WO-BANK-1",)]
+    pay = tmp_path / "pay.xml"
+    pay.write_bytes(pagos(payments=[Pago("1160.00", [Docto(UUID_A, "1160.00", "1160.00", 1)])]))
+    result = ok(ledger, "import", "invoices", str(pay))
+    assert "payments: 0 new" in result.stdout and "is already recorded" in result.stderr
+
+
 def test_a_complement_whose_balance_before_disagrees_with_the_ledger_is_said(
         ledger: str, tmp_path: Path) -> None:
     ok(ledger, "import", "invoices", str(folder(tmp_path, a=cfdi(uuid=UUID_A, folio="1"))))
