@@ -247,25 +247,49 @@ def dedupe_keys(statement: ParsedStatement) -> list[tuple[str, ...]]:
     occurrences: Counter[tuple[str, ...]] = Counter()
     printed: Counter[tuple[str, ...]] = Counter()
     keys: list[tuple[str, ...]] = []
+    traces = Counter(t for line in statement.lines if (t := _trace(line)))
     for line, named in zip(statement.lines, names, strict=True):
-        fingerprint = (statement.account, line.booking_date.isoformat(), str(line.amount),
-                       line.currency, line.counterparty_name or "",
-                       line.counterparty_account or "", " ".join(line.remittance.split()))
-        printed[fingerprint] += 1
-        # An id the file repeats (a "NONREF" placeholder, a batch's shared id) names no one line.
-        if line.transaction_id and ids[named] == 1:
-            key = id_key(statement.account, line.transaction_id, line.currency,
-                         to_minor(line.amount, line.currency), line.booking_date)
-            also = [id_key(statement.account, line.batch, line.currency,
-                           batches[(line.batch, line.currency, line.booking_date)],
-                           line.booking_date)] if line.batch else []
-            keys.append((key, "f:" + _digest(*fingerprint, str(printed[fingerprint])), *also)
-                        if named[1] else (key, *also))
+        trace = _trace(line)
+        if trace and traces[trace] == 1:
+            # One SPEI transfer, whatever report brings it (its CEP, the bank's CSV or
+            # statement): known by its clave de rastreo, the key its CEP is stored under.
+            # What the line was keyed by before stays its second key.
+            keys.append((id_key(statement.account, trace, line.currency,
+                                to_minor(line.amount, line.currency), line.booking_date),
+                         *_keys(statement, line, named, ids, batches, occurrences, printed)))
             continue
-        # Two equal transfers on one day are two payments: the occurrence number keeps both.
-        occurrences[fingerprint] += 1
-        keys.append(("f:" + _digest(*fingerprint, str(occurrences[fingerprint])),))
+        keys.append(_keys(statement, line, named, ids, batches, occurrences, printed))
     return keys
+
+
+def _trace(line: StatementLine) -> str | None:
+    """A SPEI's clave de rastreo (up to 30 letters and digits; a referencia numérica, also kept
+    as `spei_reference`, has at most 7 digits and names no one transfer)."""
+    trace = (line.spei_reference or "").strip()
+    return trace if len(trace) >= 10 and trace.isalnum() else None
+
+
+def _keys(statement: ParsedStatement, line: StatementLine, named: tuple[str, date | None],
+          ids: Counter[tuple[str, date | None]], batches: dict[tuple[str, str, date], int],
+          occurrences: Counter[tuple[str, ...]],
+          printed: Counter[tuple[str, ...]]) -> tuple[str, ...]:
+    """A line's keys by its bank id or its fingerprint (`dedupe_keys`)."""
+    fingerprint = (statement.account, line.booking_date.isoformat(), str(line.amount),
+                   line.currency, line.counterparty_name or "",
+                   line.counterparty_account or "", " ".join(line.remittance.split()))
+    printed[fingerprint] += 1
+    # An id the file repeats (a "NONREF" placeholder, a batch's shared id) names no one line.
+    if line.transaction_id and ids[named] == 1:
+        key = id_key(statement.account, line.transaction_id, line.currency,
+                     to_minor(line.amount, line.currency), line.booking_date)
+        also = [id_key(statement.account, line.batch, line.currency,
+                       batches[(line.batch, line.currency, line.booking_date)],
+                       line.booking_date)] if line.batch else []
+        return ((key, "f:" + _digest(*fingerprint, str(printed[fingerprint])), *also)
+                if named[1] else (key, *also))
+    # Two equal transfers on one day are two payments: the occurrence number keeps both.
+    occurrences[fingerprint] += 1
+    return ("f:" + _digest(*fingerprint, str(occurrences[fingerprint])),)
 
 
 def _named(line: StatementLine) -> tuple[str, date | None]:

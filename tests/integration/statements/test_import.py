@@ -292,6 +292,23 @@ def test_a_cep_needs_the_account_when_it_names_none(tmp_path: Path, db: str) -> 
         ("072180000000000011", 116050, "BNET01002603050000123")]
 
 
+@pytest.mark.parametrize("cep_first", [True, False], ids=["cep first", "statement first"])
+def test_one_spei_transfer_is_stored_once_whatever_reports_it(
+        tmp_path: Path, db: str, cep_first: bool) -> None:
+    # The customer's CEP and the bank's own export name the transfer by its clave de rastreo.
+    cep = write(tmp_path / "cep.xml", receipt())
+    export = write(tmp_path / "banco.csv", (
+        b"Fecha,Concepto,Clave de rastreo,Referencia,Abono\n"
+        b"05/03/2026,SPEI RECIBIDO BBVA,BNET01002603050000123,1234567,1160.50\n"
+        b"05/03/2026,SPEI RECIBIDO BBVA,BNET01002603050000999,1234567,1160.50\n"))
+    first, second = (cep, export) if cep_first else (export, cep)
+    ok(db, "import", "statement", first, "--account", "072180000000000011")
+    ok(db, "import", "statement", second, "--account", "072180000000000011")
+    # The second transfer of the same amount and referencia numérica is another one.
+    assert sorted(rows(db, "SELECT spei_reference, amount FROM bank_transactions")) == [
+        ("BNET01002603050000123", 116050), ("BNET01002603050000999", 116050)]
+
+
 BAD = {
     "truncated": (lambda: document(entry("1.00"))[:-60], "not well-formed XML"),
     "wrong-format": (lambda: b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\x00\x01\x02",
