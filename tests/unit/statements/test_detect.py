@@ -96,3 +96,14 @@ def test_a_norma_43_file_is_refused_by_its_name() -> None:
     with language("en"), pytest.raises(StatementError) as caught:
         read_statements(data, file="n.aeb43")
     assert "AEB Norma 43" in caught.value.message and "camt.053" in caught.value.message
+
+
+def test_a_spei_s_labelled_fields_in_any_format_s_text_are_read() -> None:
+    # Mexican banks write the SPEI's fields into the text whatever the format: in a camt's
+    # Ustrd as in a CSV's concept.
+    details = ("<TxDtls><RmtInf><Ustrd>SPEI RECIBIDO ORDENANTE: GABRIELA CHAVEZ ESTRADA CLAVE DE "
+               "RASTREO: BNET0100260317 RFC URE180429TM6</Ustrd></RmtInf></TxDtls>")
+    [statement] = read_statements(document(entry("1160.00", details=details)), file="s.xml")
+    [line] = statement.lines
+    assert (line.counterparty_name, line.spei_reference, line.counterparty_tax_id) == (
+        "GABRIELA CHAVEZ ESTRADA", "BNET0100260317", "URE180429TM6")
