@@ -9,8 +9,8 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
         "2026-03-10T09:00 o 2026-03-10T09:00-03:00",
     "{n} bank statements wait to be reconciled: fee and interest posting is held back until "
     "they are":
-        "{n} cartolas bancarias esperan conciliación: los gastos de cobranza y los intereses no "
-        "se cargan hasta que se concilien",
+        "{n} estados de cuenta bancarios esperan conciliación: los gastos de cobranza y los "
+        "intereses no se cargan hasta que se concilien",
     "{customer}: {step} waits: {reason}": "{customer}: {step} espera: {reason}",
     "Dry run as of {moment}: nothing was written":
         "Simulación al {moment}: no se escribió nada",

@@ -44,7 +44,8 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
     ("{n} error in {file}; nothing was imported.", "{n} errors in {file}; nothing was imported."):
         ("{n} error en {file}; no se importó nada.", "{n} errores en {file}; no se importó nada."),
     "{new} new, {updated} updated, {unchanged} unchanged.":
-        "{new} nuevas, {updated} actualizadas, {unchanged} sin cambios.",
+        # Nouns, not participles: "clientes" and "pagos" are masculine, "facturas" feminine.
+        "{new} altas, {updated} modificaciones, {unchanged} sin cambios.",
     "Dry run, nothing written": "Prueba, no se escribió nada",
     "Imported": "Importado",
     "--buckets: '{value}' is not a list of increasing days; expected e.g. 30,60,90":
