@@ -111,3 +111,7 @@ def test_statement_lists_documents_allocations_and_interest(ledger: str) -> None
     assert out["totals"]["CLP"] == {"open": "40000", "unapplied": "0", "accrued_interest": "2341"}
     table = ok(ledger, "statement", "C001", "--as-of", "2026-03-31").stdout
     assert "F001" in table and "P002" in table
+    # The customer's tax id finds it too, however written.
+    for written in ("76.086.428-5", "760864285"):
+        by_tax_id = ok(ledger, "statement", written, "--as-of", "2026-03-31").stdout
+        assert "Comercial Uno SpA (C001)" in by_tax_id

@@ -23,6 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import QueryableAttribute, Session
 
+from cobranza.core.taxid import tax_key
 from cobranza.models import (
     ActivityEntry,
     Allocation,
@@ -151,9 +152,15 @@ def effective_due_dates(session: Session, *, org_id: int) -> dict[int, tuple[dat
 # --- lookups of the use cases ---------------------------------------------------------------
 
 def customer_by_code(session: Session, *, org_id: int, code: str) -> Customer | None:
-    """The customer the business knows by `code`."""
-    return session.scalars(select(Customer).where(Customer.org_id == org_id,
-                                                  Customer.code == code)).first()
+    """The customer the business knows by `code`; else the one whose tax id it is, however
+    written ("77.176.785-0" for 77176785-0), where only one customer has it."""
+    found = session.scalars(select(Customer).where(Customer.org_id == org_id,
+                                                   Customer.code == code)).first()
+    if found is not None or not code.strip():
+        return found
+    same = list(session.scalars(select(Customer).where(
+        Customer.org_id == org_id, Customer.tax_key == tax_key(code)).limit(2)))
+    return same[0] if len(same) == 1 else None
 
 
 def invoice_by_number(session: Session, *, org_id: int, number: str) -> Invoice | None:

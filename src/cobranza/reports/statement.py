@@ -7,13 +7,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from cobranza.core.aging import DEFAULT_EDGES, CustomerAging, InterestTerms, age_customer
 from cobranza.core.allocation import Allocation as CoreAllocation
 from cobranza.core.allocation import Credit, Document, DocumentKind, SourceKind
 from cobranza.core.money import minor_to_str
+from cobranza.core.taxid import tax_key
 from cobranza.models import Allocation, CreditNote, Customer, Invoice, Organisation, Payment
 
 
@@ -53,8 +54,13 @@ class Statement:
 
 def build(session: Session, *, org: Organisation, customer_code: str, as_of: date) -> Statement:
     """Load one customer's ledger and compute its statement with the pure core."""
-    customer = session.scalars(select(Customer).where(
-        Customer.org_id == org.id, Customer.code == customer_code)).first()
+    # The customer's code, else its tax id however written ("77.176.785-0"), held by one only.
+    found = list(session.scalars(select(Customer).where(
+        Customer.org_id == org.id,
+        or_(Customer.code == customer_code, Customer.tax_key == tax_key(customer_code)))
+        .order_by(Customer.code != customer_code, Customer.id).limit(2)))
+    customer = (found[0] if found and (found[0].code == customer_code or len(found) == 1)
+                else None)
     if customer is None:
         raise UnknownCustomer(customer_code)
     invoices = list(session.scalars(select(Invoice).where(
