@@ -12,18 +12,12 @@ import codecs
 import importlib
 import re
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import cast
 
 from charset_normalizer import from_bytes
 
 from cobranza.i18n import _
-from cobranza.statements.model import (
-    ParsedStatement,
-    StatementError,
-    StatementFormat,
-    StatementLine,
-)
+from cobranza.statements.model import ParsedStatement, StatementError, StatementFormat
 from cobranza.statements.safexml import XmlError, parse_xml
 
 FORMATS = ("camt", "cep", "ofx", "mt940", "bai2", "xlsx", "csv")
@@ -180,31 +174,8 @@ def read_statements(data: bytes, *, file: str, format: str = "auto",
     if reader.name == "cep":
         from cobranza.statements.formats.cep import extract as extract_cep
         return extract_cep(data, file=file, account=account)  # which side is the organisation's
+    from cobranza.statements.formats._labelled import with_labelled_fields
     return [with_labelled_fields(statement) for statement in reader.extract(data, file=file)]
-
-
-def with_labelled_fields(statement: ParsedStatement) -> ParsedStatement:
-    """The statement with what its lines' remittance labels and the format has no field for
-    (camt, MT940, OFX, BAI2, as CSV reads it): the payer's RFC or RUT, a SPEI's ORDENANTE: or
-    BENEFICIARIO: and its CLAVE DE RASTREO: (Mexican banks write a SPEI's fields into the text
-    whatever the format)."""
-    from cobranza.statements.formats._labelled import counterparty, spei_trace
-    from cobranza.statements.formats._text import tax_id_in
-
-    def filled(line: StatementLine) -> StatementLine:
-        if not line.remittance or (line.counterparty_name and line.counterparty_tax_id
-                                   and line.spei_reference):
-            return line
-        name = line.counterparty_name or (
-            counterparty(line.remittance, credit=line.amount > 0)[0]
-            if "ORDENANTE:" in line.remittance.upper()
-            or "BENEFICIARIO:" in line.remittance.upper() else None)
-        return replace(line, counterparty_name=name,
-                       counterparty_tax_id=line.counterparty_tax_id
-                       or tax_id_in(line.remittance),
-                       spei_reference=line.spei_reference or spei_trace(line.remittance))
-
-    return replace(statement, lines=[filled(line) for line in statement.lines])
 
 
 def _tabular(data: bytes) -> StatementFormat:

@@ -178,8 +178,7 @@ def sign_column(columns: dict[str, int], rows: list[list[str]]) -> dict[str, int
     at, date_at = columns.get("amount"), columns.get("date")
     if at is None or "sign" in columns:
         return columns
-    movements = [row for row in rows[:footer(rows, date_at)]
-                 if any(cell.strip() for cell in row) and not summary(row, date_at)]
+    movements = _movements(rows, date_at)
     if any(at < len(row) and _NEGATIVE.search(row[at]) for row in movements):
         return columns  # a signed amount says its direction itself
     used = set(columns.values())
@@ -195,8 +194,7 @@ def unused_amount(columns: dict[str, int], rows: list[list[str]]) -> dict[str, i
     at, date_at = columns.get("amount"), columns.get("date")
     if at is None or not columns.keys() & {"debit", "credit"}:
         return columns
-    movements = [row for row in rows[:footer(rows, date_at)]
-                 if any(cell.strip() for cell in row) and not summary(row, date_at)]
+    movements = _movements(rows, date_at)
     if any(at < len(row) and row[at].strip() for row in movements):
         return columns
     return {field: i for field, i in columns.items() if field != "amount"}
@@ -215,14 +213,19 @@ def own_iban(columns: dict[str, int], header: list[str], rows: list[list[str]],
             or columns.keys() & {"account", "counterparty_name", "payee_name", "payee_account"}):
         return columns
     date_at = columns.get("date")
-    movements = [row for row in rows[:footer(rows, date_at)]
-                 if any(cell.strip() for cell in row) and not summary(row, date_at)]
+    movements = _movements(rows, date_at)
     ibans = {row[at].strip() if at < len(row) else "" for row in movements}
     if len(ibans) != 1 or "" in ibans:
         return columns
     found = dict(columns)
     found["account"] = found.pop("counterparty_account")
     return found
+
+
+def _movements(rows: list[list[str]], date_at: int | None) -> list[list[str]]:
+    """The rows that may be movements: neither empty, nor a total, nor in the closing block."""
+    return [row for row in rows[:footer(rows, date_at)]
+            if any(cell.strip() for cell in row) and not summary(row, date_at)]
 
 
 def _side_words(rows: list[list[str]], at: int) -> bool:

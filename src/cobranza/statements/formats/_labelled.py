@@ -29,8 +29,10 @@ For a credit the payer is wanted, for a debit the payee. A value runs to the nex
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
-from cobranza.statements.formats._text import clean
+from cobranza.statements.formats._text import clean, tax_id_in
+from cobranza.statements.model import ParsedStatement, StatementLine
 
 # Labels of more than one word, written before the generic single-word form so that the
 # search stops at "ORIG ID:", not at "ID:" inside it.
@@ -91,3 +93,25 @@ def _company_first(text: str | None) -> str | None:
         return None
     name = clean(text[:first.start()]) if text else ""
     return name if sum(c.isalpha() for c in name) >= 2 else None
+
+
+def with_labelled_fields(statement: ParsedStatement) -> ParsedStatement:
+    """The statement with what its lines' remittance labels and the format has no field for
+    (camt, MT940, OFX, BAI2, as the CSV reader reads it): the payer's RFC or RUT, a SPEI's
+    ORDENANTE: or BENEFICIARIO: and its CLAVE DE RASTREO: (Mexican banks write a SPEI's fields
+    into the text whatever the format)."""
+
+    def filled(line: StatementLine) -> StatementLine:
+        if not line.remittance or (line.counterparty_name and line.counterparty_tax_id
+                                   and line.spei_reference):
+            return line
+        text = line.remittance.upper()
+        name = line.counterparty_name or (
+            counterparty(line.remittance, credit=line.amount > 0)[0]
+            if "ORDENANTE:" in text or "BENEFICIARIO:" in text else None)
+        return replace(line, counterparty_name=name,
+                       counterparty_tax_id=line.counterparty_tax_id
+                       or tax_id_in(line.remittance),
+                       spei_reference=line.spei_reference or spei_trace(line.remittance))
+
+    return replace(statement, lines=[filled(line) for line in statement.lines])
