@@ -69,6 +69,14 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "more than owed": "más de lo adeudado",
     "on account": "a cuenta",
     "invoices not determined": "facturas sin determinar",
+    "a payment of this amount on the ledger already, near this day":
+        "un pago de este monto ya registrado, de fecha cercana",
+    "the payment's operation number": "el número de operación del pago",
+    "the payment already recorded (nothing added)": "el pago ya registrado (no se agrega nada)",
+    "the payment of customer {code} that bank line {line} brought is no longer waiting for "
+    "its bank line (another line has it, or it was changed); pick another suggestion":
+        "el pago del cliente {code} que trajo la línea bancaria {line} ya no espera su línea "
+        "bancaria (otra línea lo tiene, o cambió); elija otra sugerencia",
     # the customer's timeline: a bank line applied, and taken back
     "payment applied": "pago aplicado",
     "payment reversed": "pago revertido",
@@ -89,6 +97,14 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
          "facturas {invoices}"),
     "{amount} received on {date} (bank transaction {transaction}) applied on account":
         "{amount} recibido el {date} (transacción bancaria {transaction}) aplicado a cuenta",
+    "{amount} received on {date} (bank transaction {transaction}) is the payment of "
+    "{invoices} recorded already; nothing added":
+        "{amount} recibido el {date} (transacción bancaria {transaction}) es el pago de "
+        "{invoices} ya registrado; no se agrega nada",
+    "bank line {line} no longer stands for the payment recorded before it; the invoices are "
+    "as they were":
+        "la línea bancaria {line} ya no corresponde al pago registrado antes que ella; las "
+        "facturas quedan como estaban",
     "the match of bank line {line} was reversed; its invoices owe again what it paid":
         "se revirtió la conciliación de la línea bancaria {line}; sus facturas vuelven a deber "
         "lo que pagó",

@@ -101,6 +101,8 @@ def evidence_label(kind: str) -> str:
         "invoice_digits": _("invoice number's digits in the remittance"),
         "name": _("payer's name"),
         "amount_only": _("only the amount of an open invoice"),
+        "recorded": _("a payment of this amount on the ledger already, near this day"),
+        "reference": _("the payment's operation number"),
     }.get(kind, kind.replace("_", " "))
 
 
@@ -117,6 +119,7 @@ def fit_label(kind: str) -> str:
         "over": _("more than owed"),
         "on_account": _("on account"),
         "undetermined": _("invoices not determined"),
+        "recorded": _("the payment already recorded (nothing added)"),
     }.get(kind, kind.replace("_", " "))
 
 

@@ -28,6 +28,8 @@ from cobranza.reconciliation.repository import LineRow, execute_many, fetch
 from cobranza.timeline import log
 from cobranza.timeline.log import Event, append
 
+RECORDED = "recorded"  # the fit of a line that brought a payment recorded before it
+
 
 class Application(NamedTuple):
     """One part of a bank line applied to one customer (a named tuple: a reconcile call makes
@@ -124,6 +126,46 @@ def apply_all(session: Session, *, org_id: int, applications: Sequence[Applicati
                                               customer_ids=sorted(replayed)))
 
 
+class Link(NamedTuple):
+    """A bank line that brought a payment the ledger holds already (`recorded`)."""
+
+    line: LineRow
+    customer_id: int
+    payment_ids: tuple[int, ...]
+    invoice_numbers: tuple[str, ...]
+    confidence: Decimal
+    method: str  # auto | confirmed
+    evidence: dict[str, object]
+
+
+def link_all(session: Session, *, org_id: int, links: Sequence[Link], now: datetime,
+             user: str | None) -> None:
+    """Write a match for each line and point its payments to it, all written when this
+    returns. Nothing is allocated: the money is on the ledger already, and stays as it is
+    when the match is reversed."""
+    if not links:
+        return
+    conn = session.connection()
+    match_ids = bulk.reserve_ids(conn, _MATCHES, len(links))
+    heads = log.heads(session, sorted({k.customer_id for k in links}))
+    stamp = bulk.bound(conn, _MATCHES.c.created_at, now)
+    events = [_event(Application(k.line, k.customer_id, k.line.amount, k.invoice_numbers,
+                                 k.confidence, k.method), now, user,
+                     from_day_number(k.line.booking_day).isoformat(), recorded=True)
+              for k in links]
+    with bulk.behind(conn) as writes:
+        writes.write(_MATCHES.name, _MATCH_COLUMNS, [
+            (mid, k.line.id, k.customer_id, k.line.amount, k.line.currency,
+             ";".join(k.invoice_numbers) or None, int(k.confidence * 1000), k.method,
+             orjson.dumps(k.evidence, option=orjson.OPT_SORT_KEYS).decode(), None)
+            for k, mid in zip(links, match_ids, strict=True)],
+            shared={"org_id": org_id, "created_at": stamp, "created_by": user})
+        writes.update(_PAYMENTS.name, ("match_id",), "id", [
+            (mid, pid) for k, mid in zip(links, match_ids, strict=True) for pid in k.payment_ids])
+        writes.write(log.TABLE.name, log.COLUMNS, log.chained(conn, heads=heads, events=events),
+                     shared={"org_id": org_id})
+
+
 _MATCHES = cast(Table, ReconciliationMatch.__table__)
 _PAYMENTS = cast(Table, Payment.__table__)
 _CREDIT_NOTES = cast(Table, CreditNote.__table__)
@@ -135,25 +177,33 @@ _PAYMENT_COLUMNS = ("id", "customer_id", "code", "date", "currency", "amount", "
                     "reference", "match_id")
 
 
-def _event(a: Application, now: datetime, user: str | None, on: str) -> Event:
+def _event(a: Application, now: datetime, user: str | None, on: str,
+           recorded: bool = False) -> Event:
+    payload: dict[str, object] = {
+        "transaction": a.line.transaction_id or str(a.line.id), "date": on, "amount": a.amount,
+        "currency": a.line.currency, "invoices": list(a.invoice_numbers), "method": a.method,
+        "confidence": str(a.confidence)}
+    if recorded:
+        payload["recorded"] = True  # the payment was on the ledger already: nothing added
     return Event(customer_id=a.customer_id, at=now, kind="payment_matched",
-                 actor=user or "reconcile",
-                 payload={"transaction": a.line.transaction_id or str(a.line.id),
-                          "date": on,
-                          "amount": a.amount, "currency": a.line.currency,
-                          "invoices": list(a.invoice_numbers), "method": a.method,
-                          "confidence": str(a.confidence)})
+                 actor=user or "reconcile", payload=payload)
 
 
 def reverse_line(session: Session, *, org_id: int, line_id: int, now: datetime,
                  user: str | None) -> int:
     """Undo every active match of a line; returns how many. The line goes back to review."""
-    rows = fetch(session, "SELECT id, customer_id, write_off_id FROM reconciliation_matches "
-                          "WHERE org_id = {m} AND transaction_id = {m} AND reversed_at IS NULL",
-                 (org_id, line_id))
-    if not rows:
+    found = fetch(session, "SELECT id, customer_id, write_off_id, evidence "
+                           "FROM reconciliation_matches WHERE org_id = {m} "
+                           "AND transaction_id = {m} AND reversed_at IS NULL",
+                  (org_id, line_id))
+    if not found:
         return 0
-    match_ids = [r[0] for r in rows]
+    match_ids = [r[0] for r in found]
+    # A line that brought a payment recorded before it (`link_all`) only lets go of it.
+    linked = [r for r in found if orjson.loads(r[3] or "{}").get("fit") == RECORDED]
+    execute_many(session, "UPDATE payments SET match_id = NULL WHERE org_id = {m} "
+                          "AND match_id = {m}", [(org_id, r[0]) for r in linked])
+    rows = [r[:3] for r in found if r not in linked]
     # The allocations go first (they name the payment and the write-off), found through the
     # customer's index: `allocations` has none on the payment or the credit note, and a
     # ledger's may hold millions of rows. The customer is replayed below.
@@ -174,9 +224,10 @@ def reverse_line(session: Session, *, org_id: int, line_id: int, now: datetime,
     session.execute(update(ReconciliationMatch).where(ReconciliationMatch.id.in_(match_ids))
                     .values(reversed_at=now, reversed_by=user),
                     execution_options={"synchronize_session": False})
-    customers = sorted({r[1] for r in rows})
-    replay_customers(session, org_id=org_id, customer_ids=customers)
+    replay_customers(session, org_id=org_id, customer_ids=sorted({r[1] for r in rows}))
+    money = {r[1] for r in rows}
     append(session, org_id=org_id, events=[
         Event(customer_id=c, at=now, kind="payment_unmatched", actor=user or "reconcile",
-              payload={"line": line_id}) for c in customers])
+              payload={"line": line_id} if c in money else {"line": line_id, "recorded": True})
+        for c in sorted({r[1] for r in found})])
     return len(match_ids)

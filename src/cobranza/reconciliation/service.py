@@ -30,8 +30,16 @@ from cobranza.models import (
     ReconciliationMatch,
 )
 from cobranza.models.base import day_number
+from cobranza.reconciliation import recorded
 from cobranza.reconciliation import repository as repo
-from cobranza.reconciliation.apply import Application, apply_all, reverse_line
+from cobranza.reconciliation.apply import (
+    RECORDED,
+    Application,
+    Link,
+    apply_all,
+    link_all,
+    reverse_line,
+)
 from cobranza.reconciliation.index import LedgerIndex, Spelled, compact, name_key, spell
 from cobranza.reconciliation.matcher import Verdict, match_lines, one_claim_each, references_in
 from cobranza.reconciliation.repository import CustomerRow, LineRow
@@ -59,6 +67,8 @@ class Outcome:
     codes: dict[int, str] = field(default_factory=dict)  # customer id -> code
     numbers: dict[int, str] = field(default_factory=dict)  # suggested invoice id -> number
     seconds: dict[str, float] = field(default_factory=dict)  # load, index, match, record
+    # Line id -> the payments recorded before it that it brought (`recorded`).
+    recorded: dict[int, tuple[int, ...]] = field(default_factory=dict)
 
 
 def reconcile(session: Session, *, org_id: int, now: datetime, auto: bool,
@@ -98,6 +108,7 @@ def _reconcile(session: Session, *, org_id: int, now: datetime, auto: bool,
     owners = _owners(session, org_id=org_id, refs=refs)
     clock = _lap(outcome, "load", clock)
     indexes: dict[str, LedgerIndex] = {}
+    matched: dict[str, tuple[list[Verdict], FeeTolerance]] = {}
     for currency, open_ in items.items():
         indexes[currency] = LedgerIndex(customers=customers, items=open_, aliases=aliases,
                                         clabes=clabes, spelled=names)
@@ -105,15 +116,23 @@ def _reconcile(session: Session, *, org_id: int, now: datetime, auto: bool,
         cap = FEE_CAPS.get(currency)
         fee = FeeTolerance(fee_pct, None if cap is None else to_minor(cap, currency))
         mine = [ln for ln in lines if ln.currency == currency]
-        outcome.verdicts.extend(one_claim_each(
-            match_lines(mine, indexes[currency], refs=refs, owners=owners, fee=fee,
-                        complete=not auto, workers=workers), indexes[currency], fee))
+        matched[currency] = (match_lines(mine, indexes[currency], refs=refs, owners=owners,
+                                         fee=fee, complete=not auto, workers=workers), fee)
         clock = _lap(outcome, "match", clock)
+    taken_back = repo.reversed_lines(session, org_id=org_id)
+    # A line that brought a payment recorded before it claims none of the open invoices.
+    brought = _bring_recorded(session, org_id=org_id, outcome=outcome, lines=lines,
+                              verdicts=[v for vs, _fee in matched.values() for v in vs],
+                              skip=taken_back)
+    for currency, (verdicts, fee) in matched.items():
+        outcome.verdicts.extend(one_claim_each(
+            [v for v in verdicts if v.line.id not in brought], indexes[currency], fee))
+    outcome.verdicts.extend(brought.values())
     outcome.verdicts.sort(key=lambda v: v.line.id)
     # A line whose match a person reversed waits for a person again.
-    taken_back = repo.reversed_lines(session, org_id=org_id)
     outcome.verdicts = [v._replace(status="review") if v.status == "applied"
                         and v.line.id in taken_back else v for v in outcome.verdicts]
+    clock = _lap(outcome, "match", clock)
     _name_invoices(session, org_id=org_id, outcome=outcome, indexes=indexes)
     if not auto:
         outcome.verdicts = [v._replace(status="review") if v.status == "applied" else v
@@ -123,6 +142,32 @@ def _reconcile(session: Session, *, org_id: int, now: datetime, auto: bool,
             open_items=lambda customer, currency: indexes[currency].owed_by(customer))
     _lap(outcome, "record", clock)
     return outcome
+
+
+def _bring_recorded(session: Session, *, org_id: int, outcome: Outcome, lines: list[LineRow],
+                    verdicts: list[Verdict], skip: set[int]) -> dict[int, Verdict]:
+    """The lines that brought a payment the ledger holds already, by id: that payment their
+    best suggestion, applied (`recorded`), no new money. `skip`: the lines a person took
+    back wait for them again, the payment first among their suggestions (put elsewhere, the
+    money would count twice)."""
+    held = recorded.held(session, org_id=org_id, lines=lines)
+    if not held:
+        return {}
+    paid = recorded.settled(session, org_id=org_id,
+                            held_=[h for options in held.values() for h in options])
+    links = recorded.links(verdicts, held, paid=paid)
+    brought = {}
+    for v in verdicts:
+        if v.line.id not in links:
+            continue
+        h, evidence = links[v.line.id]
+        ids = tuple(dict.fromkeys(i for p in h.payment_ids for i in paid.get(p, ())))
+        best = recorded.suggestion(h, evidence, ids)
+        others = [s for s in v.suggestions if s.customer_id != best.customer_id]
+        brought[v.line.id] = v._replace(status="review" if v.line.id in skip else "applied",
+                                        suggestions=[best, *others][:3])
+        outcome.recorded[v.line.id] = h.payment_ids
+    return brought
 
 
 def _spelled(customers: list[CustomerRow], lines: list[LineRow]) -> tuple[
@@ -174,7 +219,13 @@ def _rounded(evidence: tuple[tuple[str, float], ...]) -> tuple[tuple[str, float]
 
 def _record(session: Session, *, org_id: int, outcome: Outcome, now: datetime,
             user: str | None, open_items: OpenItems) -> None:
-    applications = [_application(v, outcome) for v in outcome.verdicts if v.status == "applied"]
+    applied = [v for v in outcome.verdicts if v.status == "applied"]
+    applications = [_application(v, outcome) for v in applied if v.line.id not in
+                    outcome.recorded]
+    # Written before the rest is read (a few lines: those whose payment came first).
+    link_all(session, org_id=org_id, links=[
+        _link(v, outcome.recorded[v.line.id], outcome) for v in applied
+        if v.line.id in outcome.recorded], now=now, user=user)
     # The rows are written by a thread while the next ones are made (`bulk.behind`).
     with bulk.behind(session.connection()) as writes:
         apply_all(session, org_id=org_id, applications=applications, now=now, user=user,
@@ -201,6 +252,15 @@ def _application(v: Verdict, outcome: Outcome, method: str = "auto",
                        confidence=s.confidence, method=method,
                        evidence={"fit": s.fit.kind, **dict(s.evidence)},
                        write_off=s.fit.write_off)
+
+
+def _link(v: Verdict, payments: tuple[int, ...], outcome: Outcome,
+          method: str = "auto") -> Link:
+    s = v.suggestions[0]
+    return Link(line=v.line, customer_id=s.customer_id, payment_ids=payments,
+                invoice_numbers=tuple(outcome.numbers[i] for i in s.invoice_ids),
+                confidence=s.confidence, method=method,
+                evidence={"fit": s.fit.kind, **dict(s.evidence)})
 
 
 def mark_statements(session: Session, *, org_id: int, now: datetime) -> None:
@@ -322,9 +382,46 @@ def confirm(session: Session, *, org_id: int, line_id: int, pick: int, now: date
         raise ReviewError(_("bank line {line} has {n} suggestions, not {pick}", line=line_id,
                             n=len(stored), pick=pick))
     chosen = stored[pick - 1]
+    if chosen.get("fit") == RECORDED:
+        _confirm_recorded(session, org_id=org_id, t=t, code=chosen["customer_id"], now=now,
+                          user=user)
+        return
     decide_line(session, org_id=org_id, line_id=line_id,
                 parts=[Part(chosen["customer_id"], tuple(chosen["invoice_numbers"]))],
                 method="confirmed" if pick == 1 else "picked", now=now, user=user)
+
+
+def _confirm_recorded(session: Session, *, org_id: int, t: BankTransaction, code: str,
+                      now: datetime, user: str | None) -> None:
+    """A person says the line brought the customer's payment recorded before it: linked,
+    nothing added (`recorded`)."""
+    if t.status in ("applied", "ignored"):
+        raise ReviewError(_("bank line {line} is already applied; reverse it first",
+                            line=t.id) if t.status == "applied" else
+                          _("bank line {line} is already ignored; reverse it first", line=t.id))
+    customer = session.scalar(select(Customer.id).where(Customer.org_id == org_id,
+                                                        Customer.code == code))
+    row = _row(t)
+    held = recorded.held(session, org_id=org_id, lines=[row])
+    options = [h for h in held.get((customer or 0, t.currency, t.amount), ())
+               if abs(h.day - row.booking_day) <= recorded.DAYS]
+    if customer is None or not options:
+        raise ReviewError(_("the payment of customer {code} that bank line {line} brought is "
+                            "no longer waiting for its bank line (another line has it, or it "
+                            "was changed); pick another suggestion", code=code, line=t.id))
+    h = min(options, key=lambda h: (abs(h.day - row.booking_day), h.payment_ids))
+    paid = recorded.settled(session, org_id=org_id, held_=[h])
+    ids = tuple(dict.fromkeys(i for p in h.payment_ids for i in paid.get(p, ())))
+    numbers = repo.invoice_numbers(session, org_id=org_id, ids=ids)
+    best = recorded.suggestion(h, (), ids)
+    link_all(session, org_id=org_id, now=now, user=user, links=[Link(
+        line=row, customer_id=customer, payment_ids=h.payment_ids,
+        invoice_numbers=tuple(numbers[i] for i in ids), confidence=Decimal(1),
+        method="confirmed", evidence={"fit": RECORDED, **dict(best.evidence)})])
+    t.status, t.customer_id, t.handled_at, t.handled_by = "applied", customer, now, user
+    learn(session, org_id=org_id, line=t, customer_id=customer, now=now)
+    session.flush()
+    mark_statements(session, org_id=org_id, now=now)
 
 
 def ignore(session: Session, *, org_id: int, line_id: int, now: datetime,

@@ -180,7 +180,13 @@ def _payment_matched(p: Payload, locale: str | None = None) -> str:
     invoices = [str(n) for n in p.get("invoices") or []]
     facts = {"amount": _minor_money(p, locale), "date": p.get("date", ""),
              "transaction": p.get("transaction", "")}
-    if invoices:
+    if p.get("recorded"):
+        # A bank line that brought a payment the ledger held already (a complement, the
+        # accounts): linked to it, nothing added.
+        text = _("{amount} received on {date} (bank transaction {transaction}) is the payment "
+                 "of {invoices} recorded already; nothing added",
+                 invoices=", ".join(invoices) or _("the customer's credit"), **facts)
+    elif invoices:
         text = ngettext("{amount} received on {date} (bank transaction {transaction}) "
                         "applied to invoice {invoices}",
                         "{amount} received on {date} (bank transaction {transaction}) "
@@ -194,6 +200,9 @@ def _payment_matched(p: Payload, locale: str | None = None) -> str:
 
 
 def _payment_unmatched(p: Payload) -> str:
+    if p.get("recorded"):
+        return _("bank line {line} no longer stands for the payment recorded before it; the "
+                 "invoices are as they were", line=p.get("line", "?"))
     return _("the match of bank line {line} was reversed; its invoices owe again what it paid",
              line=p.get("line", "?"))
 

@@ -76,6 +76,7 @@ class Pago:
     date: str = "2026-02-01T12:00:00"
     currency: str = "MXN"
     rate: str = "1"
+    operation: str | None = None  # NumOperacion (a SPEI's clave de rastreo, say)
 
 
 def pagos(*, uuid: str | None = UUID_PAY, receptor: str = CUSTOMER_RFC,
@@ -91,7 +92,8 @@ def pagos(*, uuid: str | None = UUID_PAY, receptor: str = CUSTOMER_RFC,
             f'ImpSaldoAnt="{d.before}" ImpPagado="{d.paid}" '
             f'ImpSaldoInsoluto="{_minus(d.before, d.paid)}" ObjetoImpDR="01"/>'
             for d in pago.docs)
-        body += (f'<pago20:Pago FechaPago="{pago.date}" FormaDePagoP="03" '
+        operation = "" if pago.operation is None else f'NumOperacion="{pago.operation}" '
+        body += (f'<pago20:Pago FechaPago="{pago.date}" FormaDePagoP="03" {operation}'
                  f'MonedaP="{pago.currency}" TipoCambioP="{pago.rate}" Monto="{pago.amount}">'
                  f"{docs}</pago20:Pago>")
     stated = total if total is not None else _sum(payments)

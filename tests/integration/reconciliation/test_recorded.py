@@ -1,0 +1,148 @@
+"""A bank line that brings a payment the ledger holds already (a Pagos complement imported
+first, or a payment imported from the accounts) is linked to it: the money counts once."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.integration.einvoices.test_import import folder, rows
+from tests.support import ok, write_csv
+from tests.unit.einvoices.builders import (
+    CUSTOMER_RFC,
+    ORG_RFC,
+    UUID_A,
+    UUID_B,
+    UUID_PAY,
+    Docto,
+    Pago,
+    cfdi,
+    pagos,
+)
+
+ACCOUNT = "012180001234567891"
+BANK = "Fecha,Concepto,Referencia,Cargo,Abono"
+
+
+@pytest.fixture
+def ledger(db_url: str, tmp_path: Path) -> str:
+    """Two invoices of 1160.00 MXN of one customer, issued in January."""
+    ok(db_url, "init", "--country", "MX", "--tax-id", ORG_RFC)
+    ok(db_url, "import", "invoices", str(folder(
+        tmp_path, a=cfdi(uuid=UUID_A, folio="1"), b=cfdi(uuid=UUID_B, folio="2"))))
+    return db_url
+
+
+def statement(db: str, tmp_path: Path, *lines: str) -> None:
+    ok(db, "import", "statement", str(write_csv(tmp_path / "banco.csv", BANK, *lines)),
+       "--account", ACCOUNT)
+
+
+def complement(db: str, tmp_path: Path, *payments: Pago) -> None:
+    path = tmp_path / "pay.xml"
+    path.write_bytes(pagos(payments=list(payments)))
+    ok(db, "import", "invoices", str(path))
+
+
+def reconciled(db: str, *extra: str) -> list[dict[str, object]]:
+    lines: list[dict[str, object]] = json.loads(
+        ok(db, "reconcile", *extra, "--format", "json").stdout)["lines"]
+    return lines
+
+
+def open_amounts(db: str) -> dict[str, int]:
+    return dict(rows(db, "SELECT i.number, i.amount - COALESCE(SUM(a.amount), 0) FROM invoices i "
+                         "LEFT JOIN allocations a ON a.invoice_id = i.id "
+                         "GROUP BY i.id, i.number, i.amount ORDER BY i.number"))
+
+
+def test_a_transfer_whose_complement_came_first_is_linked_to_its_payment(
+        ledger: str, tmp_path: Path) -> None:
+    complement(ledger, tmp_path, Pago("1160.00", [Docto(UUID_A, "1160.00", "1160.00", 1)]))
+    # The transfer names the invoice the complement paid; the other one owes the same amount.
+    statement(ledger, tmp_path, f"02/02/2026,SPEI RECIBIDO {CUSTOMER_RFC} FACTURA A-1,BNET1,,"
+                                "1160.00")
+    [line] = reconciled(ledger, "--auto")
+    assert (line["status"], line["customer_id"], line["invoice_numbers"]) == (
+        "applied", CUSTOMER_RFC, ["A-1"])
+    # No new money: A-2 still owes all of it, and the one payment is the complement's.
+    assert open_amounts(ledger) == {"A-1": 0, "A-2": 116000}
+    assert rows(ledger, "SELECT p.code, m.method FROM payments p "
+                        "JOIN reconciliation_matches m ON m.id = p.match_id") == [
+        (f"{UUID_PAY}/1", "auto")]
+    assert reconciled(ledger, "--auto") == []  # nothing left pending
+
+
+def test_reversing_the_link_keeps_the_payment_and_a_person_can_confirm_it_again(
+        ledger: str, tmp_path: Path) -> None:
+    complement(ledger, tmp_path, Pago("1160.00", [Docto(UUID_A, "1160.00", "1160.00", 1)]))
+    statement(ledger, tmp_path, f"01/02/2026,SPEI RECIBIDO {CUSTOMER_RFC},BNET1,,1160.00")
+    reconciled(ledger, "--auto")
+    [line_id] = [r[0] for r in rows(ledger, "SELECT id FROM bank_transactions")]
+    ok(ledger, "reconcile", "reverse", str(line_id))
+    assert open_amounts(ledger) == {"A-1": 0, "A-2": 116000}
+    assert rows(ledger, "SELECT COUNT(*), MIN(match_id) FROM payments") == [(1, None)]
+    # Taken back, it is not linked again unasked, nor put on A-2: it waits, the payment first.
+    [line] = reconciled(ledger, "--auto")
+    assert line["status"] == "review"
+    review = json.loads(ok(ledger, "reconcile", "review", "--format", "json").stdout)
+    [waiting] = review["lines"] if isinstance(review, dict) else review
+    first = waiting["suggestions"][0]
+    assert (first["customer_id"], first["invoice_numbers"]) == (CUSTOMER_RFC, ["A-1"])
+    ok(ledger, "reconcile", "confirm", str(line_id))
+    assert open_amounts(ledger) == {"A-1": 0, "A-2": 116000}
+    assert rows(ledger, "SELECT status FROM bank_transactions") == [("applied",)]
+    assert rows(ledger, "SELECT COUNT(*) FROM payments WHERE match_id IS NOT NULL") == [(1,)]
+
+
+def test_one_transfer_for_a_pago_of_two_invoices_brings_both_its_payments(
+        ledger: str, tmp_path: Path) -> None:
+    complement(ledger, tmp_path, Pago("1460.00", [Docto(UUID_A, "1160.00", "1160.00", 1),
+                                                  Docto(UUID_B, "300.00", "1160.00", 1)]))
+    statement(ledger, tmp_path, f"03/02/2026,PAGO {CUSTOMER_RFC},BNET1,,1460.00")
+    [line] = reconciled(ledger, "--auto")
+    assert (line["status"], line["invoice_numbers"]) == ("applied", ["A-1", "A-2"])
+    assert open_amounts(ledger) == {"A-1": 0, "A-2": 86000}
+    assert rows(ledger, "SELECT COUNT(*) FROM payments WHERE match_id IS NOT NULL") == [(2,)]
+
+
+def test_the_operation_number_alone_finds_the_payment(ledger: str, tmp_path: Path) -> None:
+    complement(ledger, tmp_path, Pago("1160.00", [Docto(UUID_A, "1160.00", "1160.00", 1)],
+                                      operation="MBAN01002602010012345"))
+    # Nothing in the line names the customer: its clave de rastreo is the NumOperacion.
+    statement(ledger, tmp_path, "01/02/2026,SPEI RECIBIDO CLAVE MBAN01002602010012345,X,,"
+                                "1160.00")
+    [line] = reconciled(ledger, "--auto")
+    assert (line["status"], line["invoice_numbers"]) == ("applied", ["A-1"])
+    assert open_amounts(ledger) == {"A-1": 0, "A-2": 116000}
+
+
+def test_a_payment_from_the_accounts_is_linked_but_not_one_weeks_apart(
+        ledger: str, tmp_path: Path) -> None:
+    ok(ledger, "import", "payments", str(write_csv(
+        tmp_path / "p.csv", "id,customer_id,date,currency,amount,invoice_numbers",
+        f"ERP-1,{CUSTOMER_RFC},2026-02-01,MXN,1160.00,A-1")))
+    statement(ledger, tmp_path,
+              f"03/02/2026,SPEI RECIBIDO {CUSTOMER_RFC},BNET1,,1160.00",
+              f"20/02/2026,SPEI RECIBIDO {CUSTOMER_RFC},BNET2,,1160.00")
+    first, second = reconciled(ledger, "--auto")
+    assert (first["status"], first["invoice_numbers"]) == ("applied", ["A-1"])
+    # Seventeen days after the recorded payment: another payment, of A-2.
+    assert (second["status"], second["invoice_numbers"]) == ("applied", ["A-2"])
+    assert open_amounts(ledger) == {"A-1": 0, "A-2": 0}
+    assert sorted(rows(ledger, "SELECT code FROM payments")) == [("BANK-2-2",), ("ERP-1",)]
+
+
+def test_a_line_naming_another_open_invoice_is_not_the_recorded_payment(
+        ledger: str, tmp_path: Path) -> None:
+    ok(ledger, "import", "payments", str(write_csv(
+        tmp_path / "p.csv", "id,customer_id,date,currency,amount,invoice_numbers",
+        f"ERP-1,{CUSTOMER_RFC},2026-02-01,MXN,1160.00,A-1")))
+    statement(ledger, tmp_path, f"02/02/2026,SPEI RECIBIDO {CUSTOMER_RFC} FACTURA A-2,BNET1,,"
+                                "1160.00")
+    [line] = reconciled(ledger, "--auto")
+    assert (line["status"], line["invoice_numbers"]) == ("applied", ["A-2"])
+    assert open_amounts(ledger) == {"A-1": 0, "A-2": 0}
+    assert rows(ledger, "SELECT match_id FROM payments WHERE code = 'ERP-1'") == [(None,)]
