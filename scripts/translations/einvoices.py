@@ -181,6 +181,10 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
         "el pago de {number} por {amount} {currency} del {day} ya está registrado, con el pago "
         "{code} del {paid}, aplicado a {applied}: el complemento dice que pagó {number}; no se "
         "agrega nada (para moverlo, revierta la línea del banco y asígnela a {number})",
+    "the payment of {amount} {currency} on {day} came in on a bank line, as payment {code}: "
+    "the complement's payment takes its place there, on the invoices it names":
+        "el pago de {amount} {currency} del {day} llegó en una línea bancaria, como el pago "
+        "{code}: el pago del complemento toma su lugar allí, en las facturas que nombra",
     "the customer's credit": "el saldo a favor del cliente",
     "'{value}' is not a number of days; expected a whole number such as 30":
         "'{value}' no es un número de días; se esperaba un número entero, como 30",

@@ -13,12 +13,17 @@ payment, unstamped, is a CFDI's too: it has its installment, and its stamped XML
 over). Each such settlement stands for one complement payment; the complement's others are
 recorded as usual. Nothing is stored to say so: importing the complement again finds the same
 settlement.
+
+Where that payment is a bank line's, made by reconciling it, and the complement's lines account
+for all of it, the complement's payments take its place on the line's match (`Recorded.linked`):
+the issuer's word then says which invoices the money paid, with its UUID and installments, and
+reversing the line lets go of them rather than losing them (`reconciliation.apply`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import case, func, select
@@ -27,7 +32,7 @@ from sqlalchemy.orm import Session
 from cobranza.core.money import minor_to_str, to_minor
 from cobranza.einvoices.model import PaymentLine
 from cobranza.i18n import _
-from cobranza.models import Allocation, CreditNote, Invoice, Payment
+from cobranza.models import Allocation, CreditNote, Invoice, Payment, ReconciliationMatch
 
 # The bank books a transfer on the day the complement's FechaPago gives, or a few days on for
 # a cheque or a weekend; further apart it is another payment.
@@ -40,10 +45,25 @@ class _Settled:
     payment_id: int
     code: str
     day: date
+    customer_id: int
+    amount: int  # the whole payment's
+    match_id: int | None  # the bank line's match that made it
+    fee: int  # a bank fee written off beside it, counted in the settlement
+
+
+@dataclass
+class Recorded:
+    """What `already_recorded` found."""
+
+    to_record: list[PaymentLine]
+    warnings: list[str]
+    # The code of a line taking a bank line's payment's place -> that line's match.
+    linked: dict[str, int] = field(default_factory=dict)
+    replaced: list[tuple[int, int]] = field(default_factory=list)  # (payment id, customer id)
 
 
 def already_recorded(session: Session, *, org_id: int, payments: Sequence[PaymentLine],
-                     targets: Mapping[str, str]) -> tuple[list[PaymentLine], list[str]]:
+                     targets: Mapping[str, str]) -> Recorded:
     """The complement payments to record, and a located warning for each the ledger already
     holds; `targets`: each line's invoice number (`checks.payment_targets`)."""
     numbers = sorted({targets[p.code] for p in payments if p.code in targets})
@@ -51,7 +71,7 @@ def already_recorded(session: Session, *, org_id: int, payments: Sequence[Paymen
     stored = _stored(session, org_id=org_id, codes=sorted(p.code for p in payments))
     taken: set[tuple[int, str]] = set()
     kept: list[PaymentLine] = []
-    warnings: list[str] = []
+    claims: dict[int, list[tuple[PaymentLine, str, _Settled]]] = {}
     for line in payments:
         # One the ledger holds from this complement already stays what it is.
         number = None if line.code in stored else targets.get(line.code)
@@ -62,29 +82,54 @@ def already_recorded(session: Session, *, org_id: int, payments: Sequence[Paymen
             None)
         if found is not None and number is not None:
             taken.add((found.payment_id, number))
-            warnings.append(f"{line.at.file}:{line.at.line}: " + _(
-                "the payment of {number} of {amount} {currency} on {day} is already recorded, "
-                "by payment {code} of {paid}: the complement documents it; nothing added",
-                number=number, amount=minor_to_str(amount, line.currency),
-                currency=line.currency, day=line.day.isoformat(), code=found.code,
-                paid=found.day.isoformat()))
+            claims.setdefault(found.payment_id, []).append((line, number, found))
             continue
         kept.append(line)
-    return _elsewhere(session, org_id=org_id, lines=kept, targets=targets, stored=stored,
-                      taken={payment for payment, _number in taken}, warnings=warnings)
+    out = Recorded(kept, [])
+    for payment_id, claimed in claims.items():
+        found = claimed[0][2]
+        if found.match_id is not None and not found.fee and found.amount == sum(
+                to_minor(line.amount, line.currency) for line, _n, _f in claimed):
+            _take_over(out, [line for line, _n, _f in claimed], found.match_id,
+                       (payment_id, found.customer_id), found.code)
+            continue
+        out.warnings += [f"{line.at.file}:{line.at.line}: " + _(
+            "the payment of {number} of {amount} {currency} on {day} is already recorded, "
+            "by payment {code} of {paid}: the complement documents it; nothing added",
+            number=number, amount=minor_to_str(to_minor(line.amount, line.currency),
+                                               line.currency),
+            currency=line.currency, day=line.day.isoformat(), code=found.code,
+            paid=found.day.isoformat()) for line, number, found in claimed]
+    return _elsewhere(session, org_id=org_id, out=out, targets=targets, stored=stored,
+                      taken={payment for payment, _number in taken})
 
 
-def _elsewhere(session: Session, *, org_id: int, lines: list[PaymentLine],
-               targets: Mapping[str, str], stored: set[str], taken: set[int],
-               warnings: list[str]) -> tuple[list[PaymentLine], list[str]]:
+def _take_over(out: Recorded, lines: list[PaymentLine], match_id: int,
+               replaced: tuple[int, int], code: str) -> None:
+    """The complement's lines take the place of the bank line's payment `code`."""
+    out.to_record += lines
+    out.replaced.append(replaced)
+    for line in lines:
+        out.linked[line.code] = match_id
+        out.warnings.append(f"{line.at.file}:{line.at.line}: " + _(
+            "the payment of {amount} {currency} on {day} came in on a bank line, as payment "
+            "{code}: the complement's payment takes its place there, on the invoices it names",
+            amount=minor_to_str(to_minor(line.amount, line.currency), line.currency),
+            currency=line.currency, day=line.day.isoformat(), code=code))
+
+
+def _elsewhere(session: Session, *, org_id: int, out: Recorded, targets: Mapping[str, str],
+               stored: set[str], taken: set[int]) -> Recorded:
     """The lines left, less those whose money a payment of the same customer brought in on
     another of its invoices: a transfer of exactly the complement's amount, within `_DAYS` of
     it, that the matcher put on an invoice of the same amount. Recorded again, the money would
-    count twice; which invoice it paid is the issuer's word, for a person to set right."""
+    count twice. Which invoice it paid is the issuer's word: the complement's payment takes
+    the place of a bank line's; one from the accounts is for a person to set right."""
+    lines = out.to_record
     wanted = {line.code for line in lines if line.code not in stored and line.code in targets
-              and line.installment is not None}
+              and line.installment is not None and line.code not in out.linked}
     if not wanted:
-        return lines, warnings
+        return out
     days = [line.day for line in lines if line.code in wanted]
     payments = _unclaimed(session, org_id=org_id,
                           numbers=sorted({targets[code] for code in wanted}),
@@ -102,14 +147,21 @@ def _elsewhere(session: Session, *, org_id: int, lines: list[PaymentLine],
             kept.append(line)
             continue
         taken.add(found.payment_id)
-        warnings.append(f"{line.at.file}:{line.at.line}: " + _(
+        if found.match_id is not None:
+            out.to_record = kept
+            _take_over(out, [line], found.match_id, (found.payment_id, found.customer_id),
+                       found.code)
+            kept = out.to_record
+            continue
+        out.warnings.append(f"{line.at.file}:{line.at.line}: " + _(
             "the payment of {number} of {amount} {currency} on {day} is already recorded, by "
             "payment {code} of {paid}, applied to {applied}: the complement says it paid "
             "{number}; nothing added (to move it, reverse the bank line and assign it to "
             "{number})", number=number, amount=minor_to_str(amount, line.currency),
             currency=line.currency, day=line.day.isoformat(), code=found.code,
             paid=found.day.isoformat(), applied=found.applied))
-    return kept, warnings
+    out.to_record = kept
+    return out
 
 
 @dataclass(frozen=True)
@@ -120,6 +172,8 @@ class _Payment:
     currency: str
     amount: int
     applied: str  # the invoices it settles, as the ledger names them
+    customer_id: int
+    match_id: int | None  # the bank line's match that made it
 
 
 def _unclaimed(session: Session, *, org_id: int, numbers: list[str], since: date,
@@ -133,24 +187,36 @@ def _unclaimed(session: Session, *, org_id: int, numbers: list[str], since: date
         rows = session.execute(
             select(target.c.number, Payment.id, Payment.code, Payment.date, Payment.currency,
                    Payment.amount, func.min(settled.c.number), func.count(settled.c.id),
-                   func.sum(case((settled.c.id == target.c.id, 1), else_=0)))
+                   func.sum(case((settled.c.id == target.c.id, 1), else_=0)),
+                   Payment.customer_id, Payment.match_id, ReconciliationMatch.transaction_id)
             .join(Payment, Payment.customer_id == target.c.customer_id)
             .outerjoin(Allocation, Allocation.payment_id == Payment.id)
             .outerjoin(settled, settled.c.id == Allocation.invoice_id)
+            .outerjoin(ReconciliationMatch, ReconciliationMatch.id == Payment.match_id)
             .where(target.c.org_id == org_id,
                    target.c.number.in_(numbers[start:start + _CHUNK]),
                    Payment.fiscal_id.is_(None), Payment.installment.is_(None),
                    Payment.date.between(since, until))
             .group_by(target.c.number, Payment.id, Payment.code, Payment.date,
-                      Payment.currency, Payment.amount)
+                      Payment.currency, Payment.amount, Payment.customer_id, Payment.match_id,
+                      ReconciliationMatch.transaction_id)
             .order_by(Payment.date, Payment.id)).all()
-        for number, payment_id, code, day, currency, amount, first, count, own in rows:
+        for (number, payment_id, code, day, currency, amount, first, count, own, customer,
+             match_id, line) in rows:
             if not own:
                 applied = (first if count == 1 else f"{first}, ..." if count
                            else _("the customer's credit"))
-                found.setdefault(number, []).append(
-                    _Payment(payment_id, code, day, currency, amount, applied))
+                found.setdefault(number, []).append(_Payment(
+                    payment_id, code, day, currency, amount, applied, customer,
+                    _made_by(code, match_id, line)))
     return found
+
+
+def _made_by(code: str, match_id: int | None, line: int | None) -> int | None:
+    """The match that made this payment when reconciling bank line `line` (its code is
+    `reconciliation.apply`'s), else None: one from the accounts that a line was linked to is
+    the accounts' to keep."""
+    return match_id if match_id is not None and code == f"BANK-{line}-{match_id}" else None
 
 
 def _stored(session: Session, *, org_id: int, codes: list[str]) -> set[str]:
@@ -169,24 +235,29 @@ def _settlements(session: Session, *, org_id: int,
     for start in range(0, len(numbers), _CHUNK):
         rows = session.execute(
             select(Invoice.number, Allocation.currency, func.sum(Allocation.amount), Payment.id,
-                   Payment.code, Payment.date, Payment.match_id)
+                   Payment.code, Payment.date, Payment.match_id, Payment.customer_id,
+                   Payment.amount, ReconciliationMatch.transaction_id)
             .join(Allocation, Allocation.invoice_id == Invoice.id)
             .join(Payment, Payment.id == Allocation.payment_id)
+            .outerjoin(ReconciliationMatch, ReconciliationMatch.id == Payment.match_id)
             .where(Invoice.org_id == org_id, Invoice.number.in_(numbers[start:start + _CHUNK]),
                    Allocation.source_kind == "payment", Payment.fiscal_id.is_(None),
                    Payment.installment.is_(None))  # a draft complement's has its installment
             .group_by(Invoice.number, Allocation.currency, Payment.id, Payment.code,
-                      Payment.date, Payment.match_id)
+                      Payment.date, Payment.match_id, Payment.customer_id, Payment.amount,
+                      ReconciliationMatch.transaction_id)
             .order_by(Payment.date, Payment.id)).all()
         written_off = _written_off(session, org_id=org_id,
                                    numbers=numbers[start:start + _CHUNK])
-        for number, currency, amount, payment_id, code, day, match_id in rows:
+        for (number, currency, amount, payment_id, code, day, match_id, customer, whole,
+             line) in rows:
             # A bank fee written off beside the payment settled the rest of what was paid
             # (`reconciliation.apply`: WO-BANK-<match>): the complement counts both.
             fee = written_off.get((number, match_id), 0) if match_id is not None else 0
             for settled in {amount, amount + fee}:
                 found.setdefault((number, currency, settled), []).append(
-                    _Settled(payment_id, code, day))
+                    _Settled(payment_id, code, day, customer, whole,
+                             _made_by(code, match_id, line), fee))
     return found
 
 

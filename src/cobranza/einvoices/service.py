@@ -36,6 +36,7 @@ from cobranza.models import (
     Payment,
     PaymentTerms,
     PinnedAllocation,
+    ReconciliationMatch,
 )
 
 EPOCH = date(1970, 1, 1)
@@ -71,6 +72,8 @@ class _Plan:
     # a payment complement).
     substitutes: dict[str, str]
     removed: list[Removal]  # stored rows of cancelled CFDIs their substitutes replace
+    # The code of a payment taking a bank line's payment's place -> the line's match.
+    linked: dict[str, int]
 
 
 def import_einvoices(session: Session, *, path: Path, org: Organisation, now: datetime,
@@ -118,14 +121,16 @@ def _check(session: Session, *, path: Path, shown: str, org: Organisation, terms
                                 key=lambda e: (e.file, e.line, e.column, e.message))
         return None
     # The money the bank statement already brought in is not recorded again.
-    to_record, found_warnings = already_recorded(session, org_id=org.id, payments=kept.payments,
-                                                 targets=payment_targets)
-    outcome.warnings += found_warnings
+    known = already_recorded(session, org_id=org.id, payments=kept.payments,
+                             targets=payment_targets)
+    outcome.warnings += known.warnings
     outcome.warnings += balance_disagreements(
-        session, org_id=org.id, payments=to_record, targets=payment_targets,
-        settled=set(kept.rekey.values()))
-    return _Plan(documents, to_record, credit_targets, payment_targets, named, kept.rekey,
-                 substitutions.substitutes(documents, payments), removed + kept.removed)
+        session, org_id=org.id, payments=known.to_record, targets=payment_targets,
+        settled=set(kept.rekey.values()) | set(known.linked))
+    replaced = [Removal(Payment, payment, customer) for payment, customer in known.replaced]
+    return _Plan(documents, known.to_record, credit_targets, payment_targets, named,
+                 kept.rekey, substitutions.substitutes(documents, payments),
+                 removed + kept.removed + replaced, known.linked)
 
 
 def _terms(session: Session, *, org: Organisation, code: str | None,
@@ -188,8 +193,30 @@ def _write_steps(session: Session, *, plan: _Plan, org: Organisation, now: datet
         if kind == "customers" and not outcome.dry_run and new:
             ids.update(_customer_ids(session, org=org, parties=new))
         touched |= result.customers
+    if plan.linked and not outcome.dry_run:
+        _link(session, org=org, linked=plan.linked, targets=plan.payment_targets)
     if not outcome.dry_run and touched:
         replay_customers(session, org_id=org.id, customer_ids=touched)
+
+
+def _link(session: Session, *, org: Organisation, linked: dict[str, int],
+          targets: dict[str, str]) -> None:
+    """Each complement payment that took a bank line's payment's place goes on its match
+    (reversing the line then lets go of it), and the match names the invoices it paid."""
+    table = cast(Table, Payment.__table__)
+    session.connection().execute(
+        update(table).where(table.c.org_id == org.id, table.c.code == bindparam("b_code"))
+        .values(match_id=bindparam("b_match")),
+        [{"b_code": code, "b_match": match} for code, match in linked.items()])
+    named: dict[int, list[str]] = {}
+    for code, match in sorted(linked.items()):
+        named.setdefault(match, []).append(targets[code])
+    matches = cast(Table, ReconciliationMatch.__table__)
+    session.connection().execute(
+        update(matches).where(matches.c.org_id == org.id, matches.c.id == bindparam("b_match"))
+        .values(invoice_numbers=bindparam("b_numbers")),
+        [{"b_match": match, "b_numbers": ";".join(dict.fromkeys(numbers))}
+         for match, numbers in named.items()])
 
 
 def _remove(session: Session, *, org: Organisation,

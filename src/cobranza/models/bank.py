@@ -138,7 +138,9 @@ class ReconciliationMatch(Base):
 
     The payments it created carry `match_id`; reversing deletes them (and the write-off credit
     note of a deducted bank fee or discount, if any) and replays the customer, which restores
-    the invoices exactly.
+    the invoices exactly. A payment recorded before its line (a Pagos complement, the
+    accounts), and a complement's that took the place of the one the match made, carry it too:
+    reversing lets go of them and leaves them on the ledger.
     method: auto | confirmed | picked | split | manual.
     """
 

@@ -34,7 +34,8 @@ class Payment(Base):
     # A CFDI Pagos 2.0 complement: its UUID and the instalment (NumParcialidad) it pays.
     fiscal_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     installment: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    # Created by reconciling a bank line; reversing the match deletes it.
+    # The bank line's match that brought it: one the match made is deleted when it is
+    # reversed; one recorded otherwise (a CFDI complement, the accounts) is let go of.
     match_id: Mapped[int | None] = mapped_column(ForeignKey("reconciliation_matches.id"),
                                                  nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -199,11 +199,15 @@ def reverse_line(session: Session, *, org_id: int, line_id: int, now: datetime,
     if not found:
         return 0
     match_ids = [r[0] for r in found]
-    # A line that brought a payment recorded before it (`link_all`) only lets go of it.
+    # A line that brought a payment recorded before it (`link_all`) only lets go of it; so
+    # does one whose payment a complement's took the place of (`einvoices.recorded`).
     linked = [r for r in found if orjson.loads(r[3] or "{}").get("fit") == RECORDED]
     execute_many(session, "UPDATE payments SET match_id = NULL WHERE org_id = {m} "
                           "AND match_id = {m}", [(org_id, r[0]) for r in linked])
     rows = [r[:3] for r in found if r not in linked]
+    execute_many(session, "UPDATE payments SET match_id = NULL WHERE org_id = {m} "
+                          "AND match_id = {m} AND fiscal_id IS NOT NULL",
+                 [(org_id, r[0]) for r in rows])
     # The allocations go first (they name the payment and the write-off), found through the
     # customer's index: `allocations` has none on the payment or the credit note, and a
     # ledger's may hold millions of rows. The customer is replayed below.

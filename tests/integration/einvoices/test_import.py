@@ -153,6 +153,58 @@ def test_a_complement_counts_the_bank_fee_written_off_beside_the_payment(
     assert "payments: 0 new" in result.stdout and "is already recorded" in result.stderr
 
 
+def test_a_complement_takes_the_place_of_the_payment_a_bank_line_made(
+        ledger: str, tmp_path: Path) -> None:
+    # Two invoices of one amount; the transfer names neither, and goes on the oldest, A-1.
+    ok(ledger, "import", "invoices", str(folder(
+        tmp_path, a=cfdi(uuid=UUID_A, folio="1"), b=cfdi(uuid=UUID_B, folio="2"))))
+    ok(ledger, "import", "statement", str(write_csv(
+        tmp_path / "banco.csv", "Fecha,Concepto,Referencia,Cargo,Abono",
+        f"02/02/2026,SPEI RECIBIDO {CUSTOMER_RFC},BNET1,,1160.00")),
+       "--account", "012180001234567891")
+    ok(ledger, "reconcile", "--auto")
+    assert rows(ledger, "SELECT code, invoice_numbers FROM payments") == [("BANK-1-1", "A-1")]
+    # The issuer's complement says that money paid A-2: it is recorded in the bank payment's
+    # place, on the line's match, and A-1 owes again.
+    pay = tmp_path / "pay.xml"
+    pay.write_bytes(pagos(payments=[Pago("1160.00", [Docto(UUID_B, "1160.00", "1160.00", 1)])]))
+    result = ok(ledger, "import", "invoices", str(pay))
+    assert "payments: 1 new" in result.stdout
+    assert ("came in on a bank line, as payment BANK-1-1: the complement's payment takes its "
+            "place there") in " ".join(result.stderr.split())
+    assert rows(ledger, "SELECT code, invoice_numbers, fiscal_id, match_id FROM payments") == [
+        (f"{UUID_PAY}/1", "A-2", UUID_PAY, 1)]
+    assert rows(ledger, "SELECT invoice_numbers FROM reconciliation_matches") == [("A-2",)]
+    owed = ("SELECT i.number, i.amount - COALESCE(SUM(a.amount), 0) FROM invoices i "
+            "LEFT JOIN allocations a ON a.invoice_id = i.id GROUP BY i.id, i.number, i.amount "
+            "ORDER BY i.number")
+    assert rows(ledger, owed) == [("A-1", 116000), ("A-2", 0)]
+    before = {t: d for t, d in snapshot(ledger).items() if t in WRITTEN}
+    ok(ledger, "import", "invoices", str(pay))
+    assert {t: d for t, d in snapshot(ledger).items() if t in WRITTEN} == before
+    # Reversing the line lets go of the complement's payment: the money stays recorded.
+    ok(ledger, "reconcile", "reverse", "1")
+    assert rows(ledger, "SELECT code, match_id FROM payments") == [(f"{UUID_PAY}/1", None)]
+    assert rows(ledger, owed) == [("A-1", 116000), ("A-2", 0)]
+
+
+def test_a_complement_for_part_of_a_bank_payment_leaves_it_in_place(
+        ledger: str, tmp_path: Path) -> None:
+    ok(ledger, "import", "invoices", str(folder(
+        tmp_path, a=cfdi(uuid=UUID_A, folio="1"), b=cfdi(uuid=UUID_B, folio="2"))))
+    ok(ledger, "import", "statement", str(write_csv(
+        tmp_path / "banco.csv", "Fecha,Concepto,Referencia,Cargo,Abono",
+        f"02/02/2026,SPEI RECIBIDO {CUSTOMER_RFC} FACTURAS A-1 A-2,BNET1,,2320.00")),
+       "--account", "012180001234567891")
+    ok(ledger, "reconcile", "--auto")
+    # The complement documents A-1 only: the bank's payment of both stays, nothing is added.
+    pay = tmp_path / "pay.xml"
+    pay.write_bytes(pagos(payments=[Pago("1160.00", [Docto(UUID_A, "1160.00", "1160.00", 1)])]))
+    result = ok(ledger, "import", "invoices", str(pay))
+    assert "payments: 0 new" in result.stdout and "is already recorded" in result.stderr
+    assert rows(ledger, "SELECT code FROM payments") == [("BANK-1-1",)]
+
+
 def test_a_complement_whose_balance_before_disagrees_with_the_ledger_is_said(
         ledger: str, tmp_path: Path) -> None:
     ok(ledger, "import", "invoices", str(folder(tmp_path, a=cfdi(uuid=UUID_A, folio="1"))))
