@@ -52,6 +52,14 @@ def folder(tmp_path: Path, **files: bytes) -> Path:
     return target
 
 
+def reconciled_line(db: str, tmp_path: Path, row: str) -> None:
+    """A bank statement of one line (Fecha,Concepto,Referencia,Cargo,Abono), reconciled."""
+    ok(db, "import", "statement", str(write_csv(
+        tmp_path / "banco.csv", "Fecha,Concepto,Referencia,Cargo,Abono", row)),
+       "--account", "012180001234567891")
+    ok(db, "reconcile", "--auto")
+
+
 def month(tmp_path: Path) -> Path:
     """Two PPD invoices, a credit note on the first, a complement paying part of both."""
     return folder(
@@ -141,11 +149,7 @@ def test_a_complement_counts_the_bank_fee_written_off_beside_the_payment(
         ledger: str, tmp_path: Path) -> None:
     ok(ledger, "import", "invoices", str(folder(tmp_path, a=cfdi(uuid=UUID_A, folio="1"))))
     # 10.00 short of A-1: the bank's fee, written off when the line is reconciled.
-    ok(ledger, "import", "statement", str(write_csv(
-        tmp_path / "banco.csv", "Fecha,Concepto,Referencia,Cargo,Abono",
-        f"01/02/2026,SPEI RECIBIDO {CUSTOMER_RFC} FACTURA A-1,BNET1,,1150.00")),
-       "--account", "012180001234567891")
-    ok(ledger, "reconcile", "--auto")
+    reconciled_line(ledger, tmp_path, f"01/02/2026,SPEI RECIBIDO {CUSTOMER_RFC} FACTURA A-1,BNET1,,1150.00")
     assert rows(ledger, "SELECT number FROM credit_notes") == [("WO-BANK-1",)]
     pay = tmp_path / "pay.xml"
     pay.write_bytes(pagos(payments=[Pago("1160.00", [Docto(UUID_A, "1160.00", "1160.00", 1)])]))
@@ -158,11 +162,7 @@ def test_a_complement_takes_the_place_of_the_payment_a_bank_line_made(
     # Two invoices of one amount; the transfer names neither, and goes on the oldest, A-1.
     ok(ledger, "import", "invoices", str(folder(
         tmp_path, a=cfdi(uuid=UUID_A, folio="1"), b=cfdi(uuid=UUID_B, folio="2"))))
-    ok(ledger, "import", "statement", str(write_csv(
-        tmp_path / "banco.csv", "Fecha,Concepto,Referencia,Cargo,Abono",
-        f"02/02/2026,SPEI RECIBIDO {CUSTOMER_RFC},BNET1,,1160.00")),
-       "--account", "012180001234567891")
-    ok(ledger, "reconcile", "--auto")
+    reconciled_line(ledger, tmp_path, f"02/02/2026,SPEI RECIBIDO {CUSTOMER_RFC},BNET1,,1160.00")
     assert rows(ledger, "SELECT code, invoice_numbers FROM payments") == [("BANK-1-1", "A-1")]
     # The issuer's complement says that money paid A-2: it is recorded in the bank payment's
     # place, on the line's match, and A-1 owes again.
@@ -192,11 +192,7 @@ def test_a_complement_for_part_of_a_bank_payment_leaves_it_in_place(
         ledger: str, tmp_path: Path) -> None:
     ok(ledger, "import", "invoices", str(folder(
         tmp_path, a=cfdi(uuid=UUID_A, folio="1"), b=cfdi(uuid=UUID_B, folio="2"))))
-    ok(ledger, "import", "statement", str(write_csv(
-        tmp_path / "banco.csv", "Fecha,Concepto,Referencia,Cargo,Abono",
-        f"02/02/2026,SPEI RECIBIDO {CUSTOMER_RFC} FACTURAS A-1 A-2,BNET1,,2320.00")),
-       "--account", "012180001234567891")
-    ok(ledger, "reconcile", "--auto")
+    reconciled_line(ledger, tmp_path, f"02/02/2026,SPEI RECIBIDO {CUSTOMER_RFC} FACTURAS A-1 A-2,BNET1,,2320.00")
     # The complement documents A-1 only: the bank's payment of both stays, nothing is added.
     pay = tmp_path / "pay.xml"
     pay.write_bytes(pagos(payments=[Pago("1160.00", [Docto(UUID_A, "1160.00", "1160.00", 1)])]))
