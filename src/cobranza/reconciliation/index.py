@@ -226,7 +226,10 @@ class LedgerIndex:
                     for name in OpenItem._fields}).with_row_index("at")
         frame = frame.sort("due", "issue", "invoice_id").with_columns(
             key=pl.col("number").str.to_uppercase().str.replace_all("[^0-9A-Z]", ""),
-            digits=pl.col("number").str.replace_all("[^0-9]", "").str.strip_chars_start("0"))
+            digits=pl.col("number").str.replace_all("[^0-9]", "").str.strip_chars_start("0"),
+            # The last group of digits alone: a Chilean DTE's folio (33-1005 is the remittance's
+            # "FACTURA 1005"), a numbering's sequence after its year (2026-001234).
+            tail=pl.col("number").str.extract("([0-9]+)[^0-9]*$").str.strip_chars_start("0"))
         ordered = _picked(items, frame.get_column("at"))
         self.open_ids = frozenset(frame.get_column("invoice_id").to_list())
         self._numbers = frame.select("invoice_id", "number")
@@ -246,7 +249,11 @@ class LedgerIndex:
         self.by_amount = runs("open")
         # Invoice numbers are looked up for all lines at once (`numbers_in`), by a join.
         self._keys = frame.select("key", "pos")
-        self._digits = frame.filter(pl.col("digits").str.len_chars() >= 4).select("digits", "pos")
+        self._digits = pl.concat([
+            frame.select("digits", "pos"),
+            frame.filter(pl.col("tail") != pl.col("digits")).select(
+                pl.col("tail").alias("digits"), "pos")]).filter(
+            pl.col("digits").str.len_chars() >= 4)
 
     def numbers_in(self, lines: Sequence[LineRow]) -> dict[int, list[tuple[str, Sequence[
             OpenItem]]]]:
@@ -254,7 +261,8 @@ class LedgerIndex:
         first). The tokens are the text's words, then each two neighbouring words joined
         ("F 123" is "F123"), without separators, each once, in that order. A token is an
         invoice's whole number ("invoice_number"), else, all digits, the digits of one with
-        four or more ("invoice_digits": F-0001234 is "1234" or "0001234").
+        four or more, or of its last group of digits ("invoice_digits": F-0001234 is "1234"
+        or "0001234"; a DTE's 33-1005 is "1005", its folio).
 
         One join over every line's tokens instead of a dictionary of every invoice number.
         """

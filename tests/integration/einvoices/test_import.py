@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -504,6 +505,19 @@ def test_chilean_dte_and_credit_note(db_url: str, tmp_path: Path) -> None:
         ("33-100", 119000, "CLP")]
     assert rows(db_url, "SELECT number, invoice_number, amount FROM credit_notes") == [
         ("61-7", "33-100", 11900)]
+
+
+def test_a_transfer_naming_a_dte_folio_pays_that_invoice(db_url: str, tmp_path: Path) -> None:
+    ok(db_url, "init", "--country", "CL", "--tax-id", ORG_RUT)
+    ok(db_url, "import", "invoices", str(folder(tmp_path, a=dte(folio="1005"),
+                                                b=dte(folio="1006", emitted="2026-01-06"))))
+    # The remittance gives the folio alone ("FACTURA 1006"), as Chilean payers write it: it
+    # pays 33-1006, not the oldest invoice of the amount.
+    ok(db_url, "import", "statement", str(write_csv(
+        tmp_path / "banco.csv", "Fecha,Descripcion,Cargo,Abono",
+        "02/02/2026,TRANSF. PAGO FACTURA 1006,,119000")), "--account", "00-123-45678-09")
+    lines = json.loads(ok(db_url, "reconcile", "--format", "json").stdout)["lines"]
+    assert lines[0]["suggestions"][0]["invoice_numbers"] == ["33-1006"]
 
 
 def test_each_invoice_without_a_due_date_is_said_where_it_is(

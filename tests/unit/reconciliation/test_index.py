@@ -46,6 +46,19 @@ def test_numbers_are_found_whole_split_or_by_their_digits_in_the_order_written()
     }
 
 
+def test_a_dte_is_found_by_its_folio_alone() -> None:
+    items = [OpenItem(1, "33-1005", 1, 119000, 100, 70), OpenItem(2, "34-1005", 2, 5000, 90, 60),
+             OpenItem(3, "33-2005", 1, 9000, 90, 60)]
+    index = LedgerIndex(customers=[], items=items, aliases=[], clabes={})
+    found = index.numbers_in([_line(1, "PAGO FACTURA 1005"), _line(2, "FACT 33-2005"),
+                              _line(3, "FOLIO 331005")])
+    ids = {line: [(kind, [i.invoice_id for i in hits]) for kind, hits in found[line]]
+           for line in found}
+    assert ids == {1: [("invoice_digits", [2, 1])],  # both types' folio 1005, oldest first
+                   2: [("invoice_number", [3])],
+                   3: [("invoice_number", [1])]}
+
+
 def test_no_lines_or_no_open_invoices_find_nothing() -> None:
     assert _index().numbers_in([]) == {}
     empty = LedgerIndex(customers=[], items=[], aliases=[], clabes={})
@@ -61,14 +74,17 @@ _WORD = re.compile(r"[A-Z0-9]+(?:[-/.][A-Z0-9]+)*")
 def _plainly(index_numbers: list[tuple[int, str]], text: str) -> list[tuple[str, list[int]]]:
     """The rule `numbers_in` implements, line by line with dictionaries: each word of the text
     and each two neighbours joined, without separators; an invoice's whole number, else (all
-    digits) the digits of invoice numbers with four or more; each token once, in that order."""
+    digits) the digits of invoice numbers with four or more, or of their last group of digits;
+    each token once, in that order."""
     whole: dict[str, list[int]] = {}
     digits: dict[str, list[int]] = {}
     for invoice, number in index_numbers:  # already oldest first
         whole.setdefault(re.sub("[^0-9A-Z]", "", number.upper()), []).append(invoice)
         run = re.sub("[^0-9]", "", number).lstrip("0")
-        if len(run) >= 4:
-            digits.setdefault(run, []).append(invoice)
+        tail = re.search(r"([0-9]+)[^0-9]*$", number)  # the last group: a DTE's folio
+        for key in dict.fromkeys([run, tail.group(1).lstrip("0") if tail else ""]):
+            if len(key) >= 4:
+                digits.setdefault(key, []).append(invoice)
     words = _WORD.findall(text.upper())
     tokens = [re.sub("[^0-9A-Z]", "", w) for w in words]
     tokens += [re.sub("[^0-9A-Z]", "", a + b) for a, b in zip(words, words[1:], strict=False)]
@@ -82,7 +98,7 @@ def _plainly(index_numbers: list[tuple[int, str]], text: str) -> list[tuple[str,
 
 
 _NUMBERS = st.builds(lambda prefix, sep, n, pad: f"{prefix}{sep}{str(n).zfill(pad)}",
-                     st.sampled_from(["F", "A", "FAC", "B", ""]),
+                     st.sampled_from(["F", "A", "FAC", "B", "", "33", "2026", "F7"]),
                      st.sampled_from(["-", "/", ".", "", " "]),
                      st.integers(1, 99_999), st.integers(0, 7))
 _PIECES = st.one_of(_NUMBERS, st.sampled_from(
