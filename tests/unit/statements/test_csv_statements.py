@@ -202,6 +202,20 @@ def test_a_row_with_a_bad_date_is_still_refused_where_it_is() -> None:
     assert error.value.line == 3
 
 
+def test_a_description_over_two_lines_keeps_the_rows_below_on_their_own_lines() -> None:
+    # Santander México and ING write a long concept quoted, with its line break in it.
+    data = ("Fecha;Descripción;Cargo;Abono\n"
+            '01/03/2026;"Transferencia de ACME\nFactura 1001";;1.000\n'
+            "02/03/2026;Comisión;990;\n"
+            "03/03/2026;Cheque;9x0;\n").encode("cp1252")
+    with pytest.raises(StatementError) as error:
+        statement_csv.extract_csv(data, file="c.csv", currency="CLP")
+    assert error.value.line == 5
+    [statement] = statement_csv.extract_csv(data.replace(b"9x0", b"900"), file="c.csv",
+                                            currency="CLP")
+    assert [line.line for line in statement.lines] == [2, 4, 5]
+
+
 # Exports as banks write them, each quirk in a small file written for the test.
 
 def test_trailing_minus_and_parentheses_are_negative_amounts() -> None:

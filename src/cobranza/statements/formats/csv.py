@@ -110,14 +110,15 @@ def extract_csv(data: bytes, *, file: str, mapping: Mapping[str, str] | None = N
         # AMRO's). Every line is a row; "#3" stands for the third column's header.
         start = next((i for i, line in enumerate(lines) if line.strip()), 0)
         delimiter = detect_delimiter(lines[start] if lines else "")
-        rows = list(csv.reader(io.StringIO("\n".join(lines[start:])), delimiter=delimiter))
+        rows, at = _rows(lines[start:], delimiter, first=start + 1)
         width = max((len(row) for row in rows), default=0)
         rows.insert(0, [f"#{n}" for n in range(1, width + 1)])
         start -= 1  # the rows begin on the line the header would have taken
     else:
         start = _header_line(lines, mapping, file)
         delimiter = detect_delimiter(lines[start])
-        rows = list(csv.reader(io.StringIO("\n".join(lines[start:])), delimiter=delimiter))
+        rows, at = _rows(lines[start:], delimiter, first=start + 1)
+        at = at[1:]
     header = [h.strip() for h in rows[0]]
     found = find_columns(header, mapping, file, line=start + 1)
     if "amount" not in (mapping or {}):
@@ -129,7 +130,7 @@ def extract_csv(data: bytes, *, file: str, mapping: Mapping[str, str] | None = N
                      default=(default_currency or "").strip().upper(), line=start + 1,
                      stated=stated_currency(lines[:max(start, 0)]))
     table, columns, statement_lines, not_booked = _read(
-        file, header, rows[1:], columns, first_line=start + 2, delimiter=delimiter,
+        file, header, rows[1:], columns, row_lines=at, delimiter=delimiter,
         currency=code, own=not account)
     if account or "account" not in columns:
         # A currency column that gives every line one currency is the balances' too (UBS).
@@ -138,7 +139,7 @@ def extract_csv(data: bytes, *, file: str, mapping: Mapping[str, str] | None = N
         body = rows[1:]
         end = footer(body, columns.get("date"))
         opening, closing = _stated_balances(table, lines[:max(start, 0)], code,
-                                            below=body[end:], below_line=start + 2 + end)
+                                            below=body[end:], below_lines=at[end:])
         return [ParsedStatement(format=name, account=(account or "").strip(),
                                 currency=code or None, lines=statement_lines, line=start + 1,
                                 not_booked=not_booked, opening_balance=opening,
@@ -155,17 +156,17 @@ def extract_csv(data: bytes, *, file: str, mapping: Mapping[str, str] | None = N
 
 
 def _stated_balances(table: Table, preamble: list[str], currency: str, *,
-                     below: list[list[str]], below_line: int
+                     below: list[list[str]], below_lines: list[int]
                      ) -> tuple[Decimal | None, Decimal | None]:
     """The opening and closing balances the lines above the header state (`stated_balances`),
-    else the closing block below the movements (`below`, its first row on line `below_line`:
+    else the closing block below the movements (`below`, its rows on `below_lines`:
     "Saldo Inicial;1.000.000" ... "Saldo Final;1.530.000"), read as the movements' amounts are
     (the same decimal mark), for `checks.py` to hold the movements to: a cartola cut short no
     longer imports as if whole."""
     rows = [next(csv.reader([line], delimiter=table.delimiter or ","), []) for line in preamble]
     stated = stated_balances(rows)
     if stated is None and (closing_block := stated_balances(below)) is not None:
-        stated = closing_block._replace(line=closing_block.line + below_line - 1)
+        stated = closing_block._replace(line=below_lines[closing_block.line - 1])
     if stated is None or not currency:
         return None, None
     figures = Table(table.file, pl.DataFrame({
@@ -215,7 +216,7 @@ def _currency(header: list[str], columns: dict[str, int], rows: list[list[str]],
 
 
 def _read(file: str, header: list[str], rows: list[list[str]], columns: dict[str, int], *,
-          first_line: int, delimiter: str, currency: str,
+          row_lines: list[int], delimiter: str, currency: str,
           own: bool) -> tuple[Table, dict[str, int], list[StatementLine], int]:
     """The table, its columns, its lines and how many rows are not booked.
 
@@ -224,7 +225,7 @@ def _read(file: str, header: list[str], rows: list[list[str]], columns: dict[str
     counts it. `own`: an account column may be the statement's own (no --account given).
     """
     def attempt(statuses: bool) -> tuple[Table, dict[str, int], list[StatementLine], int, bool]:
-        table, not_booked = _table(file, header, rows, columns, first_line=first_line,
+        table, not_booked = _table(file, header, rows, columns, row_lines=row_lines,
                                    delimiter=delimiter, currency=currency, statuses=statuses)
         read = columns
         if own and "account" in columns:
@@ -285,6 +286,18 @@ def _header_line(lines: list[str], mapping: Mapping[str, str] | None, file: str)
     return filled[0]  # reading it again raises the first line's own error
 
 
+def _rows(lines: list[str], delimiter: str, *, first: int) -> tuple[list[list[str]], list[int]]:
+    """The rows of `lines` (the first on line `first`) and the line each starts on: a quoted
+    cell may hold line breaks (a long concept), and the rows below it stay on their own lines."""
+    reader = csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter)
+    rows, starts, read = [], [], 0
+    for row in reader:
+        rows.append(row)
+        starts.append(first + read)
+        read = reader.line_num
+    return rows, starts
+
+
 def _header(line: str) -> list[str]:
     """The cells of a header line."""
     return [h.strip() for h in next(csv.reader([line], delimiter=detect_delimiter(line)), [])]
@@ -302,7 +315,7 @@ def _header_columns(line: str) -> dict[str, int] | None:
 
 
 def _table(file: str, header: list[str], rows: list[list[str]], columns: dict[str, int], *,
-           first_line: int, delimiter: str, currency: str,
+           row_lines: list[int], delimiter: str, currency: str,
            statuses: bool = True) -> tuple[Table, int]:
     """The rows as the ledger imports' Table (stripped strings, empty as null, line numbers),
     and how many rows were left out as not booked: pending or declined (unless `statuses` is
@@ -328,7 +341,7 @@ def _table(file: str, header: list[str], rows: list[list[str]], columns: dict[st
             cell = _unguarded(row[i]) if i < len(row) else ""
             # A lone dash is how some banks (Banorte) leave a money cell empty.
             data[field].append(None if field in MONEY and cell in _DASHES else cell or None)
-        lines.append(first_line + offset)
+        lines.append(row_lines[offset])
     frame = pl.DataFrame({**{f: pl.Series(f, v, dtype=pl.String) for f, v in data.items()},
                           LINE: pl.Series(LINE, lines, dtype=pl.Int64)})
     headers = {field: header[i] for field, i in columns.items()}
