@@ -216,6 +216,16 @@ def test_a_description_over_two_lines_keeps_the_rows_below_on_their_own_lines() 
     assert [line.line for line in statement.lines] == [2, 4, 5]
 
 
+def test_only_line_breaks_end_a_row_not_other_separators_in_a_description() -> None:
+    # A payer's message may carry a Unicode line separator, an old export a form feed.
+    data = ("Fecha;Descripción;Cargo;Abono\n"
+            "01/03/2026;Pago factura 1001\u2028Cliente X;;1.000\n"
+            "02/03/2026;Comisión\x0c;990;\n").encode()
+    [statement] = statement_csv.extract_csv(data, file="c.csv", currency="CLP")
+    assert [(line.line, line.amount) for line in statement.lines] == [
+        (2, Decimal(1000)), (3, Decimal(-990))]
+
+
 # Exports as banks write them, each quirk in a small file written for the test.
 
 def test_trailing_minus_and_parentheses_are_negative_amounts() -> None:

@@ -76,6 +76,7 @@ __all__ = ["FIELDS", "extract", "extract_csv", "identify", "name"]
 # How many non-empty lines of account details ("Cartola", "Cuenta: ...") may stand above the
 # header row of an export.
 PREAMBLE = 20
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def identify(head: bytes) -> bool:
@@ -104,7 +105,9 @@ def extract_csv(data: bytes, *, file: str, mapping: Mapping[str, str] | None = N
     if given and not is_currency(given):
         raise StatementError(file, 0, "--currency", _(
             "'{value}' is not an ISO 4217 currency code", value=given))
-    lines = to_utf8(data)[0].decode("utf-8").splitlines()
+    # Only line breaks end a line: str.splitlines also cuts at a form feed or a Unicode line
+    # separator, which a description may hold.
+    lines = _LINE_BREAK.split(to_utf8(data)[0].decode("utf-8"))
     if mapping and all(v.strip().isdigit() for v in mapping.values()):
         # Columns named by their numbers: a file without a header row (Wells Fargo's, ABN
         # AMRO's). Every line is a row; "#3" stands for the third column's header.
