@@ -312,6 +312,25 @@ def test_dated_totals_and_balance_rows_are_not_movements() -> None:
     assert (line.remittance, line.amount) == ("TOTAL VISION OPTICA", Decimal(-15990))
 
 
+@pytest.mark.parametrize("label", [
+    "SALDO AL 28/02/2026", "SALDO INICIAL DEL PERIODO", "Saldo día anterior",
+    "SALDO CONTABLE ANTERIOR", "Saldo final del periodo", "Opening balance 01/03/2026"])
+def test_a_dated_balance_row_moving_no_money_is_no_movement_however_worded(label: str) -> None:
+    data = ("Fecha;Descripción;Cargos (CLP);Abonos (CLP);Saldo (CLP)\n"
+            f"01/03/2026;{label};;;500000\n"
+            "02/03/2026;ABONO;;1000;501000\n").encode()
+    [statement] = statement_csv.extract_csv(data, file="t.csv")
+    assert [(line.line, line.amount) for line in statement.lines] == [(3, Decimal(1000))]
+
+
+def test_a_dated_row_moving_no_money_is_still_refused_unless_it_states_a_balance() -> None:
+    data = ("Fecha;Descripción;Cargos (CLP);Abonos (CLP);Saldo (CLP)\n"
+            "01/03/2026;TRANSFERENCIA DE SALDO PENDIENTE;;;500000\n").encode()
+    with pytest.raises(StatementError) as error:
+        statement_csv.extract_csv(data, file="t.csv")
+    assert error.value.line == 2
+
+
 def test_a_closing_block_of_labels_and_figures_is_not_read() -> None:
     data = ("Fecha;Descripción;Cargos;Abonos;Saldo\r\n"
             "20/08/2026;PAGO EN LINEA;79,966.00;0.00;11,681,916.00\r\n\r\n"

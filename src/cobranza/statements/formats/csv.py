@@ -59,7 +59,7 @@ from cobranza.statements.formats._preset import (
     NOT_BOOKED,
     SIDE_WORDS,
 )
-from cobranza.statements.formats._rows import footer, summary
+from cobranza.statements.formats._rows import balance_label, footer, summary
 from cobranza.statements.formats._text import (
     clean,
     join,
@@ -361,14 +361,15 @@ _DASHES = frozenset({"-", "\u2013", "\u2014"})
 
 
 def _detail(row: list[str], date_at: int | None, amounts_at: list[int]) -> bool:
-    """True for a row with neither a date nor an amount: the detail of the booking above it,
-    no movement of its own. Zürcher Kantonalbank lists a collective payment's parts under its
-    one dated booking of the total, each with its payee and its "Amount details" but no date,
-    debit or credit, and carries a booking's text over to undated lines; read, they would be
-    refused for want of a date, or counted twice."""
+    """True for a row without an amount and no movement of its own: one without a date either,
+    the detail of the booking above it (Zürcher Kantonalbank lists a collective payment's parts
+    under its one dated booking of the total, each with its payee and its "Amount details" but
+    no date, debit or credit, and carries a booking's text over to undated lines; read, they
+    would be refused for want of a date, or counted twice); or one stating a balance
+    ("01/03/2026;SALDO AL 28/02/2026;;;500.000"), which would have the file refused."""
     def empty(at: int | None) -> bool:
         return at is None or at >= len(row) or _unguarded(row[at]) in ("", *_DASHES)
-    return empty(date_at) and all(empty(at) for at in amounts_at)
+    return all(empty(at) for at in amounts_at) and (empty(date_at) or balance_label(row))
 
 
 def _unguarded(cell: str) -> str:
