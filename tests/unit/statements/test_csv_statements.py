@@ -331,6 +331,26 @@ def test_a_dated_row_moving_no_money_is_still_refused_unless_it_states_a_balance
     assert error.value.line == 2
 
 
+@pytest.mark.parametrize("note", [
+    'Información al 05/04/2026, sujeta a cambios sin previo aviso',
+    '"Movimientos informativos. Para cualquier aclaración llame al 55 5226 2663"'])
+def test_a_note_below_the_movements_is_no_movement(note: str) -> None:
+    data = ("Fecha,Concepto,Referencia,Cargo,Abono,Saldo\n"
+            '03/04/2026,SPEI RECIBIDO,123,,"1,000.00","11,000.00"\n'
+            '04/04/2026,COMISION,124,"10.00",,"10,990.00"\n'
+            f"\n{note}\n").encode("cp1252")
+    [statement] = statement_csv.extract_csv(data, file="mx.csv", currency="MXN")
+    assert [line.amount for line in statement.lines] == [Decimal("1000.00"), Decimal("-10.00")]
+
+
+def test_a_last_row_dated_without_an_amount_is_still_refused() -> None:
+    data = (b"Fecha,Concepto,Cargo,Abono\n03/04/2026,SPEI RECIBIDO,,1000.00\n"
+            b"04-ABR-2026,COMISION,,\n")
+    with pytest.raises(StatementError) as error:
+        statement_csv.extract_csv(data, file="mx.csv", currency="MXN")
+    assert error.value.line == 3
+
+
 def test_a_closing_block_of_labels_and_figures_is_not_read() -> None:
     data = ("Fecha;Descripción;Cargos;Abonos;Saldo\r\n"
             "20/08/2026;PAGO EN LINEA;79,966.00;0.00;11,681,916.00\r\n\r\n"
