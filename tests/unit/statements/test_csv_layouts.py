@@ -735,3 +735,17 @@ def test_a_spei_s_labelled_fields_in_a_description_name_the_payer_and_the_trace(
     assert [(ln.amount, ln.counterparty_name, ln.spei_reference) for ln in statement.lines] == [
         (Decimal("4885.92"), "GABRIELA CHAVEZ ESTRADA", "20261127BANORTE00112233"),
         (Decimal("-2756.16"), "MIGUEL ANGEL IBARRA", "2026112640044SCOT000000321")]
+
+
+def test_a_spei_s_labels_are_read_however_capitalised() -> None:
+    # A fintech's or a converted export writes the labels as words ("Clave de rastreo:").
+    text = ("Fecha,Concepto,Referencia,Cargo,Abono,Saldo\n"
+            "27/11/2026,SPEI Recibido Banorte Clave de Rastreo: 20261127BANORTE00112233 "
+            "Ordenante: Gabriela Chavez Estrada Concepto: Pago factura A-123,0271127,,"
+            "4885.92,150484.27\n"
+            "26/11/2026,SPEI enviado Santander cve rastreo: 2026112640044SCOT000000321 "
+            "Beneficiario: Miguel Angel Ibarra Referencia: 123,0261126,2756.16,,145598.35\n")
+    [statement] = statement_csv.extract_csv(text.encode(), file="mx.csv", currency="MXN")
+    assert [(ln.counterparty_name, ln.spei_reference) for ln in statement.lines] == [
+        ("Gabriela Chavez Estrada", "20261127BANORTE00112233"),
+        ("Miguel Angel Ibarra", "2026112640044SCOT000000321")]
