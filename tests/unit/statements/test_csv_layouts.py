@@ -198,12 +198,18 @@ _BOFA = ('Description,,Summary Amt.\nBeginning balance as of 03/01/2026,,"1,000.
          '03/02/2026,ZELLE FROM ACME,"2,700.00","3,700.00"\n'
          '03/05/2026,CHECK 1001,"-320.50","3,379.50"\n')
 
+# A cartola's details each a line of words, as its account is: "Saldo Final: $ 1.530.000".
+_ONE_CELL = ("Cuenta Corriente N°: 97-12345-67\nSaldo Inicial: $ 1.000.000\n"
+             "Saldo Final: $ {closing}\n\nFecha;Descripción;Cargos;Abonos\n"
+             "01/03/2026;TRANSF DE COMERCIAL ANDES SPA;;600.000\n15/03/2026;CHEQUE;70.000;\n")
+
 
 @pytest.mark.parametrize(("layout", "whole", "cut", "short"), [
     (_MERCADO_PAGO, "12.854,08", "15.044,62", "2190.54 MXN"),
     (_UBS, "12120.00", "14620.00", "2500.00 CHF"),
     (_BOFA, "3,379.50", "3,879.50", "500.00 USD"),
-], ids=["mercado pago", "ubs", "bank of america"])
+    (_ONE_CELL, "1.530.000", "1.600.000", "70000 CLP"),
+], ids=["mercado pago", "ubs", "bank of america", "label and figure in one cell"])
 def test_balances_stated_on_rows_of_their_own_hold_the_movements(
         layout: str, whole: str, cut: str, short: str) -> None:
     # Cut short, every running balance still follows from the one before: only the stated
