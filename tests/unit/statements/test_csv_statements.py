@@ -343,12 +343,22 @@ def test_a_note_below_the_movements_is_no_movement(note: str) -> None:
     assert [line.amount for line in statement.lines] == [Decimal("1000.00"), Decimal("-10.00")]
 
 
-def test_a_last_row_dated_without_an_amount_is_still_refused() -> None:
-    data = (b"Fecha,Concepto,Cargo,Abono\n03/04/2026,SPEI RECIBIDO,,1000.00\n"
-            b"04-ABR-2026,COMISION,,\n")
+@pytest.mark.parametrize("day", ["04-ABR-2026", "Apr 4, 2026", "Abril 4, 2026"])
+def test_a_row_dated_without_an_amount_is_still_refused(day: str) -> None:
+    data = ("Fecha,Concepto,Cargo,Abono\n03/04/2026,SPEI RECIBIDO,,1000.00\n"
+            f'"{day}",COMISION,,\n').encode()
     with pytest.raises(StatementError) as error:
         statement_csv.extract_csv(data, file="mx.csv", currency="MXN")
     assert error.value.line == 3
+
+
+def test_an_export_by_pages_repeats_its_header_and_numbers_its_pages() -> None:
+    data = ("Fecha;Descripción;Cargos;Abonos;Saldo\n02/03/2026;ABONO;;1.000;11.000\n\n"
+            "Página 2 de 2\nFecha;Descripción;Cargos;Abonos;Saldo\n"
+            "03/03/2026;CARGO;500;;10.500\n").encode("cp1252")
+    [statement] = statement_csv.extract_csv(data, file="c.csv", currency="CLP")
+    assert [(line.line, line.amount) for line in statement.lines] == [
+        (2, Decimal(1000)), (6, Decimal(-500))]
 
 
 def test_a_closing_block_of_labels_and_figures_is_not_read() -> None:

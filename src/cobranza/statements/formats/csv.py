@@ -30,7 +30,7 @@ import polars as pl
 from cobranza.core.money import exponent, from_minor, is_currency
 from cobranza.i18n import _
 from cobranza.importers.columns import normalise_header
-from cobranza.importers.parsing import parse_amounts, parse_dates
+from cobranza.importers.parsing import names_a_month, parse_amounts, parse_dates
 from cobranza.importers.tabular import LINE, RowError, Table, detect_delimiter, to_utf8
 from cobranza.statements.formats._balances import BalanceBreak, check_running_balance
 from cobranza.statements.formats._cells import decimal_comma, month_first, written_currencies
@@ -330,12 +330,11 @@ def _table(file: str, header: list[str], rows: list[list[str]], columns: dict[st
     sign_at = columns.get("sign")
     amounts_at = [i for field, i in columns.items() if field in AMOUNTS]
     end = footer(rows, date_at)
-    # The rows below the last that moves money may be the bank's notes (`_detail`).
-    moved = max((i for i, row in enumerate(rows[:end]) if not _detail(row, None, amounts_at)),
-                default=-1)
+    titles = _titles(header)
     for offset, row in enumerate(rows[:end]):
+        # An export by pages writes its header again on each.
         if (not any(cell.strip() for cell in row) or summary(row, date_at)
-                or _detail(row, date_at, amounts_at, note=offset > moved)):
+                or _detail(row, date_at, amounts_at) or _titles(row) == titles):
             continue
         if (status_at is not None and status_at < len(row)
                 and normalise_header(row[status_at]) in NOT_BOOKED) or (
@@ -363,22 +362,31 @@ def _table(file: str, header: list[str], rows: list[list[str]], columns: dict[st
 _DASHES = frozenset({"-", "\u2013", "\u2014"})
 
 
-def _detail(row: list[str], date_at: int | None, amounts_at: list[int], *,
-            note: bool = False) -> bool:
+def _titles(row: list[str]) -> list[str]:
+    """A row's cells compared as headers are, without the empty ones that end it."""
+    cells = [normalise_header(cell) for cell in row]
+    while cells and not cells[-1]:
+        cells.pop()
+    return cells
+
+
+def _detail(row: list[str], date_at: int | None, amounts_at: list[int]) -> bool:
     """True for a row without an amount and no movement of its own: one without a date either,
     the detail of the booking above it (Zürcher Kantonalbank lists a collective payment's parts
     under its one dated booking of the total, each with its payee and its "Amount details" but
     no date, debit or credit, and carries a booking's text over to undated lines; read, they
     would be refused for want of a date, or counted twice); one stating a balance
-    ("01/03/2026;SALDO AL 28/02/2026;;;500.000"); or, below every movement (`note`), words
-    where the date would be: the bank's note ("Información al 05/04/2026, sujeta a cambios").
-    Refused as movements without an amount, they would have the file refused."""
+    ("01/03/2026;SALDO AL 28/02/2026;;;500.000"); or one with words where the date would be,
+    none a month's: the bank's note ("Información al 05/04/2026, sujeta a cambios", "Página 2
+    de 2"). Refused as movements without an amount, they would have the file refused."""
     def empty(at: int | None) -> bool:
         return at is None or at >= len(row) or _unguarded(row[at]) in ("", *_DASHES)
-    worded = note and date_at is not None and not empty(date_at) and not _unguarded(
-        row[date_at])[:1].isdigit()
-    return all(empty(at) for at in amounts_at) and (
-        empty(date_at) or worded or balance_label(row))
+    if not all(empty(at) for at in amounts_at):
+        return False
+    if date_at is None or empty(date_at) or balance_label(row):
+        return True
+    first = (normalise_header(row[date_at]).split() or [""])[0]
+    return first.isalpha() and not names_a_month(first)
 
 
 def _unguarded(cell: str) -> str:
