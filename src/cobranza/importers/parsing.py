@@ -42,6 +42,11 @@ _MARK = r"(?:[A-Z]{3}|[A-Za-z]{0,3}\$|[€£¥])"
 _AMBIGUOUS = r"^[1-9]\d{0,2}[.,]\d{3}$"
 
 
+def names_a_month(word: str) -> bool:
+    """True for a month's name in Spanish or English, whole or cut ("mar", "Abril")."""
+    return word.lower() in _MONTH_NUMBERS
+
+
 def _cells(table: Table, column: str) -> pl.LazyFrame:
     """Line and stripped text of `column` (all null when the file has no such column)."""
     raw = pl.col(column) if column in table.frame.columns else pl.lit(None, dtype=pl.String)

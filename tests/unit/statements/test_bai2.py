@@ -226,6 +226,16 @@ def test_a_record_the_library_cannot_read_is_located(
     assert reason in raised.value.message
 
 
+@pytest.mark.parametrize("separator", ["\f", "\u2028"])
+def test_only_line_breaks_count_lines_not_a_page_break_or_line_separator(separator: str) -> None:
+    # A report printed by page has a form feed before the page's first record; a payer's text
+    # may carry a Unicode line separator. Neither is a line of the file.
+    data = REPORT.replace(b"88,CHECK NUMBER 42", f"{separator}88,CHECK{separator}NUMBER 42".encode())
+    with pytest.raises(StatementError) as raised:
+        bai2.extract(data.replace(b"49,230000,5/", b"49,230001,5/"), file="r.bai")
+    assert (raised.value.line, raised.value.field) == (7, "49")
+
+
 _RECORDS_FROM = "records, but there are {found} from the {header} record to the {code}, 88 " \
     "continuations included: they differ by {difference}"
 

@@ -198,12 +198,18 @@ _BOFA = ('Description,,Summary Amt.\nBeginning balance as of 03/01/2026,,"1,000.
          '03/02/2026,ZELLE FROM ACME,"2,700.00","3,700.00"\n'
          '03/05/2026,CHECK 1001,"-320.50","3,379.50"\n')
 
+# A cartola's details each a line of words, as its account is: "Saldo Final: $ 1.530.000".
+_ONE_CELL = ("Cuenta Corriente N°: 97-12345-67\nSaldo Inicial: $ 1.000.000\n"
+             "Saldo Final: $ {closing}\n\nFecha;Descripción;Cargos;Abonos\n"
+             "01/03/2026;TRANSF DE COMERCIAL ANDES SPA;;600.000\n15/03/2026;CHEQUE;70.000;\n")
+
 
 @pytest.mark.parametrize(("layout", "whole", "cut", "short"), [
     (_MERCADO_PAGO, "12.854,08", "15.044,62", "2190.54 MXN"),
     (_UBS, "12120.00", "14620.00", "2500.00 CHF"),
     (_BOFA, "3,379.50", "3,879.50", "500.00 USD"),
-], ids=["mercado pago", "ubs", "bank of america"])
+    (_ONE_CELL, "1.530.000", "1.600.000", "70000 CLP"),
+], ids=["mercado pago", "ubs", "bank of america", "label and figure in one cell"])
 def test_balances_stated_on_rows_of_their_own_hold_the_movements(
         layout: str, whole: str, cut: str, short: str) -> None:
     # Cut short, every running balance still follows from the one before: only the stated
@@ -735,3 +741,17 @@ def test_a_spei_s_labelled_fields_in_a_description_name_the_payer_and_the_trace(
     assert [(ln.amount, ln.counterparty_name, ln.spei_reference) for ln in statement.lines] == [
         (Decimal("4885.92"), "GABRIELA CHAVEZ ESTRADA", "20261127BANORTE00112233"),
         (Decimal("-2756.16"), "MIGUEL ANGEL IBARRA", "2026112640044SCOT000000321")]
+
+
+def test_a_spei_s_labels_are_read_however_capitalised() -> None:
+    # A fintech's or a converted export writes the labels as words ("Clave de rastreo:").
+    text = ("Fecha,Concepto,Referencia,Cargo,Abono,Saldo\n"
+            "27/11/2026,SPEI Recibido Banorte Clave de Rastreo: 20261127BANORTE00112233 "
+            "Ordenante: Gabriela Chavez Estrada Concepto: Pago factura A-123,0271127,,"
+            "4885.92,150484.27\n"
+            "26/11/2026,SPEI enviado Santander cve rastreo: 2026112640044SCOT000000321 "
+            "Beneficiario: Miguel Angel Ibarra Referencia: 123,0261126,2756.16,,145598.35\n")
+    [statement] = statement_csv.extract_csv(text.encode(), file="mx.csv", currency="MXN")
+    assert [(ln.counterparty_name, ln.spei_reference) for ln in statement.lines] == [
+        ("Gabriela Chavez Estrada", "20261127BANORTE00112233"),
+        ("Miguel Angel Ibarra", "2026112640044SCOT000000321")]

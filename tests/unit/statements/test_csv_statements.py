@@ -202,6 +202,30 @@ def test_a_row_with_a_bad_date_is_still_refused_where_it_is() -> None:
     assert error.value.line == 3
 
 
+def test_a_description_over_two_lines_keeps_the_rows_below_on_their_own_lines() -> None:
+    # Santander México and ING write a long concept quoted, with its line break in it.
+    data = ("Fecha;Descripción;Cargo;Abono\n"
+            '01/03/2026;"Transferencia de ACME\nFactura 1001";;1.000\n'
+            "02/03/2026;Comisión;990;\n"
+            "03/03/2026;Cheque;9x0;\n").encode("cp1252")
+    with pytest.raises(StatementError) as error:
+        statement_csv.extract_csv(data, file="c.csv", currency="CLP")
+    assert error.value.line == 5
+    [statement] = statement_csv.extract_csv(data.replace(b"9x0", b"900"), file="c.csv",
+                                            currency="CLP")
+    assert [line.line for line in statement.lines] == [2, 4, 5]
+
+
+def test_only_line_breaks_end_a_row_not_other_separators_in_a_description() -> None:
+    # A payer's message may carry a Unicode line separator, an old export a form feed.
+    data = ("Fecha;Descripción;Cargo;Abono\n"
+            "01/03/2026;Pago factura 1001\u2028Cliente X;;1.000\n"
+            "02/03/2026;Comisión\x0c;990;\n").encode()
+    [statement] = statement_csv.extract_csv(data, file="c.csv", currency="CLP")
+    assert [(line.line, line.amount) for line in statement.lines] == [
+        (2, Decimal(1000)), (3, Decimal(-990))]
+
+
 # Exports as banks write them, each quirk in a small file written for the test.
 
 def test_trailing_minus_and_parentheses_are_negative_amounts() -> None:
@@ -286,6 +310,55 @@ def test_dated_totals_and_balance_rows_are_not_movements() -> None:
     [statement] = statement_csv.extract_csv(data, file="t.csv")
     [line] = statement.lines
     assert (line.remittance, line.amount) == ("TOTAL VISION OPTICA", Decimal(-15990))
+
+
+@pytest.mark.parametrize("label", [
+    "SALDO AL 28/02/2026", "SALDO INICIAL DEL PERIODO", "Saldo día anterior",
+    "SALDO CONTABLE ANTERIOR", "Saldo final del periodo", "Opening balance 01/03/2026"])
+def test_a_dated_balance_row_moving_no_money_is_no_movement_however_worded(label: str) -> None:
+    data = ("Fecha;Descripción;Cargos (CLP);Abonos (CLP);Saldo (CLP)\n"
+            f"01/03/2026;{label};;;500000\n"
+            "02/03/2026;ABONO;;1000;501000\n").encode()
+    [statement] = statement_csv.extract_csv(data, file="t.csv")
+    assert [(line.line, line.amount) for line in statement.lines] == [(3, Decimal(1000))]
+
+
+def test_a_dated_row_moving_no_money_is_still_refused_unless_it_states_a_balance() -> None:
+    data = ("Fecha;Descripción;Cargos (CLP);Abonos (CLP);Saldo (CLP)\n"
+            "01/03/2026;TRANSFERENCIA DE SALDO PENDIENTE;;;500000\n").encode()
+    with pytest.raises(StatementError) as error:
+        statement_csv.extract_csv(data, file="t.csv")
+    assert error.value.line == 2
+
+
+@pytest.mark.parametrize("note", [
+    'Información al 05/04/2026, sujeta a cambios sin previo aviso',
+    '"Movimientos informativos. Para cualquier aclaración llame al 55 5226 2663"'])
+def test_a_note_below_the_movements_is_no_movement(note: str) -> None:
+    data = ("Fecha,Concepto,Referencia,Cargo,Abono,Saldo\n"
+            '03/04/2026,SPEI RECIBIDO,123,,"1,000.00","11,000.00"\n'
+            '04/04/2026,COMISION,124,"10.00",,"10,990.00"\n'
+            f"\n{note}\n").encode("cp1252")
+    [statement] = statement_csv.extract_csv(data, file="mx.csv", currency="MXN")
+    assert [line.amount for line in statement.lines] == [Decimal("1000.00"), Decimal("-10.00")]
+
+
+@pytest.mark.parametrize("day", ["04-ABR-2026", "Apr 4, 2026", "Abril 4, 2026"])
+def test_a_row_dated_without_an_amount_is_still_refused(day: str) -> None:
+    data = ("Fecha,Concepto,Cargo,Abono\n03/04/2026,SPEI RECIBIDO,,1000.00\n"
+            f'"{day}",COMISION,,\n').encode()
+    with pytest.raises(StatementError) as error:
+        statement_csv.extract_csv(data, file="mx.csv", currency="MXN")
+    assert error.value.line == 3
+
+
+def test_an_export_by_pages_repeats_its_header_and_numbers_its_pages() -> None:
+    data = ("Fecha;Descripción;Cargos;Abonos;Saldo\n02/03/2026;ABONO;;1.000;11.000\n\n"
+            "Página 2 de 2\nFecha;Descripción;Cargos;Abonos;Saldo\n"
+            "03/03/2026;CARGO;500;;10.500\n").encode("cp1252")
+    [statement] = statement_csv.extract_csv(data, file="c.csv", currency="CLP")
+    assert [(line.line, line.amount) for line in statement.lines] == [
+        (2, Decimal(1000)), (6, Decimal(-500))]
 
 
 def test_a_closing_block_of_labels_and_figures_is_not_read() -> None:

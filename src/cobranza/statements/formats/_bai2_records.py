@@ -20,6 +20,9 @@ import re
 
 _RECORD = re.compile(r"\d{2},")
 _SPLIT = re.compile(r"(?<=/)\s+(?=\d{2},)")
+# Only line breaks end a line: str.splitlines also cuts at a form feed (a printed report's page
+# break) or a Unicode line separator, and every line below would be named one too far.
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # A 16 detail of funds type S (distributed availability): then its immediate, one-day and
 # two-or-more-day amounts, before the bank reference.
 _DISTRIBUTED = re.compile(r"(16,[^,/]*,[^,/]*,S,)([^,/]*),([^,/]*),([^,/]*)")
@@ -84,7 +87,7 @@ def _physical(text: str, length: int | None) -> list[tuple[int, str]]:
 def _lines(text: str, length: int | None) -> list[str]:
     """The file's lines; a file of fixed-length records written without line breaks is cut into
     its records (each then counts as a line, for located errors)."""
-    lines = text.splitlines()
+    lines = _LINE_BREAK.split(text)
     written = [line for line in lines if line.strip()]
     if length is None or len(written) != 1 or len(written[0]) <= length:
         return lines

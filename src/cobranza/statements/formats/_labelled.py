@@ -42,8 +42,14 @@ _LONG_LABELS = (
     "BNF ADDRESS", "BNF BNK", "REC FI", "REC ID", "REC NAME", "ORIG BANK", "ORIGINATOR ID",
     "BENEFICIARY ID", "ENTRY DESCR", "CO ID", "CO NAME", "CO DESCR", "CLAVE DE RASTREO",
     "CVE RASTREO")
+# A SPEI's labels, which fintechs and converted exports write as words ("Clave de rastreo:",
+# "Ordenante:") as often as the banks in capitals: matched in any case, with those that end
+# their values ("Concepto:").
+_SPEI_LABELS = ("CLAVE DE RASTREO", "CVE RASTREO", "RASTREO", "ORDENANTE", "BENEFICIARIO",
+                "CONCEPTO", "REFERENCIA", "RFC")
 _LABEL = re.compile(
     r"(?:^|\s)(?P<label>" + "|".join(re.escape(label) for label in _LONG_LABELS)
+    + r"|(?i:" + "|".join(re.escape(label) for label in _SPEI_LABELS) + r")"
     + r"|[A-Z][A-Z0-9#/]{1,11})(?::=|:|=)")
 _PAYER = ("ORIG CO NAME", "CO NAME", "ORG", "B/O", "ORIGINATOR", "DBNM", "ORDENANTE")
 _PAYEE = ("ORIG CO NAME", "CO NAME", "BNF NAME", "BNF", "BENEFICIARY", "CRNM", "BENEFICIARIO")
@@ -62,7 +68,7 @@ def labelled(text: str | None) -> dict[str, str]:
         end = marks[at + 1].start() if at + 1 < len(marks) else len(text)
         value = clean(text[mark.end():end]).strip(" ,/")
         if value:
-            found.setdefault(mark.group("label"), value)
+            found.setdefault(mark.group("label").upper(), value)
     return found
 
 

@@ -121,7 +121,12 @@ def _row_balances(rows: list[list[str]]) -> StatedBalances | None:
     found: dict[bool, list[tuple[int, str, str]]] = {True: [], False: []}
     for at, row in enumerate(rows):
         cells = [(i, cell.strip()) for i, cell in enumerate(row) if cell.strip()]
-        if len(cells) < 2:
+        if len(cells) == 1 and ":" in cells[0][1]:
+            # The label and its figure in one cell, as a cartola states its account:
+            # "Saldo Final: $ 1.530.000".
+            label, _colon, figure = cells[0][1].rpartition(":")
+            cells = [(0, label.strip()), (1, figure.strip())]
+        if len(cells) < 2 or not cells[-1][1]:
             continue
         label = normalise_header(cells[0][1])
         for opening, labels in ((True, _OPENING_LABELS), (False, _CLOSING_LABELS)):

@@ -22,6 +22,10 @@ _LABEL = re.compile(
     r"|movimientos|general|del periodo|del mes))?$"
     r"|^saldos? (?:inicial|final|anterior|actual|disponible|contable|al cierre)(?: al [\d ]+)?$"
     r"|^(?:opening|closing|ending|starting|beginning|final) balance(?: as of [\d ]+)?$")
+# The first words of a cell stating a balance, however the bank goes on ("SALDO AL 28/02/2026",
+# "Saldo inicial del periodo", "Saldo día anterior", "Opening balance 01/03/2026").
+_BALANCE = re.compile(
+    r"^(?:saldos?|(?:opening|closing|ending|starting|beginning|final) balance)(?: |$)")
 # A cell that looks like a date, to tell movements from the labels and figures of a footer.
 _DATED = re.compile(r"^\s*(?:\d{1,4}[-/.]\d{1,2}(?:[-/.]\d{1,4})?|\d{8})\b")
 def summary(row: list[str], date_at: int | None) -> bool:
@@ -37,6 +41,12 @@ def summary(row: list[str], date_at: int | None) -> bool:
     if booked and not _SUMMARY.match(normalise_header(booked)):
         return False
     return any(_SUMMARY.match(normalise_header(cell)) for cell in row)
+
+
+def balance_label(row: list[str]) -> bool:
+    """True when a cell of the row begins with the words of a balance: on a row that moves no
+    money, a balance the bank states among the movements, dated or not."""
+    return any(_BALANCE.match(normalise_header(cell)) for cell in row)
 
 
 def footer(rows: list[list[str]], date_at: int | None) -> int:

@@ -30,7 +30,7 @@ import polars as pl
 from cobranza.core.money import exponent, from_minor, is_currency
 from cobranza.i18n import _
 from cobranza.importers.columns import normalise_header
-from cobranza.importers.parsing import parse_amounts, parse_dates
+from cobranza.importers.parsing import names_a_month, parse_amounts, parse_dates
 from cobranza.importers.tabular import LINE, RowError, Table, detect_delimiter, to_utf8
 from cobranza.statements.formats._balances import BalanceBreak, check_running_balance
 from cobranza.statements.formats._cells import decimal_comma, month_first, written_currencies
@@ -59,7 +59,7 @@ from cobranza.statements.formats._preset import (
     NOT_BOOKED,
     SIDE_WORDS,
 )
-from cobranza.statements.formats._rows import footer, summary
+from cobranza.statements.formats._rows import balance_label, footer, summary
 from cobranza.statements.formats._text import (
     clean,
     join,
@@ -76,6 +76,7 @@ __all__ = ["FIELDS", "extract", "extract_csv", "identify", "name"]
 # How many non-empty lines of account details ("Cartola", "Cuenta: ...") may stand above the
 # header row of an export.
 PREAMBLE = 20
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def identify(head: bytes) -> bool:
@@ -104,20 +105,23 @@ def extract_csv(data: bytes, *, file: str, mapping: Mapping[str, str] | None = N
     if given and not is_currency(given):
         raise StatementError(file, 0, "--currency", _(
             "'{value}' is not an ISO 4217 currency code", value=given))
-    lines = to_utf8(data)[0].decode("utf-8").splitlines()
+    # Only line breaks end a line: str.splitlines also cuts at a form feed or a Unicode line
+    # separator, which a description may hold.
+    lines = _LINE_BREAK.split(to_utf8(data)[0].decode("utf-8"))
     if mapping and all(v.strip().isdigit() for v in mapping.values()):
         # Columns named by their numbers: a file without a header row (Wells Fargo's, ABN
         # AMRO's). Every line is a row; "#3" stands for the third column's header.
         start = next((i for i, line in enumerate(lines) if line.strip()), 0)
         delimiter = detect_delimiter(lines[start] if lines else "")
-        rows = list(csv.reader(io.StringIO("\n".join(lines[start:])), delimiter=delimiter))
+        rows, at = _rows(lines[start:], delimiter, first=start + 1)
         width = max((len(row) for row in rows), default=0)
         rows.insert(0, [f"#{n}" for n in range(1, width + 1)])
         start -= 1  # the rows begin on the line the header would have taken
     else:
         start = _header_line(lines, mapping, file)
         delimiter = detect_delimiter(lines[start])
-        rows = list(csv.reader(io.StringIO("\n".join(lines[start:])), delimiter=delimiter))
+        rows, at = _rows(lines[start:], delimiter, first=start + 1)
+        at = at[1:]
     header = [h.strip() for h in rows[0]]
     found = find_columns(header, mapping, file, line=start + 1)
     if "amount" not in (mapping or {}):
@@ -129,7 +133,7 @@ def extract_csv(data: bytes, *, file: str, mapping: Mapping[str, str] | None = N
                      default=(default_currency or "").strip().upper(), line=start + 1,
                      stated=stated_currency(lines[:max(start, 0)]))
     table, columns, statement_lines, not_booked = _read(
-        file, header, rows[1:], columns, first_line=start + 2, delimiter=delimiter,
+        file, header, rows[1:], columns, row_lines=at, delimiter=delimiter,
         currency=code, own=not account)
     if account or "account" not in columns:
         # A currency column that gives every line one currency is the balances' too (UBS).
@@ -138,7 +142,7 @@ def extract_csv(data: bytes, *, file: str, mapping: Mapping[str, str] | None = N
         body = rows[1:]
         end = footer(body, columns.get("date"))
         opening, closing = _stated_balances(table, lines[:max(start, 0)], code,
-                                            below=body[end:], below_line=start + 2 + end)
+                                            below=body[end:], below_lines=at[end:])
         return [ParsedStatement(format=name, account=(account or "").strip(),
                                 currency=code or None, lines=statement_lines, line=start + 1,
                                 not_booked=not_booked, opening_balance=opening,
@@ -155,17 +159,17 @@ def extract_csv(data: bytes, *, file: str, mapping: Mapping[str, str] | None = N
 
 
 def _stated_balances(table: Table, preamble: list[str], currency: str, *,
-                     below: list[list[str]], below_line: int
+                     below: list[list[str]], below_lines: list[int]
                      ) -> tuple[Decimal | None, Decimal | None]:
     """The opening and closing balances the lines above the header state (`stated_balances`),
-    else the closing block below the movements (`below`, its first row on line `below_line`:
+    else the closing block below the movements (`below`, its rows on `below_lines`:
     "Saldo Inicial;1.000.000" ... "Saldo Final;1.530.000"), read as the movements' amounts are
     (the same decimal mark), for `checks.py` to hold the movements to: a cartola cut short no
     longer imports as if whole."""
     rows = [next(csv.reader([line], delimiter=table.delimiter or ","), []) for line in preamble]
     stated = stated_balances(rows)
     if stated is None and (closing_block := stated_balances(below)) is not None:
-        stated = closing_block._replace(line=closing_block.line + below_line - 1)
+        stated = closing_block._replace(line=below_lines[closing_block.line - 1])
     if stated is None or not currency:
         return None, None
     figures = Table(table.file, pl.DataFrame({
@@ -215,7 +219,7 @@ def _currency(header: list[str], columns: dict[str, int], rows: list[list[str]],
 
 
 def _read(file: str, header: list[str], rows: list[list[str]], columns: dict[str, int], *,
-          first_line: int, delimiter: str, currency: str,
+          row_lines: list[int], delimiter: str, currency: str,
           own: bool) -> tuple[Table, dict[str, int], list[StatementLine], int]:
     """The table, its columns, its lines and how many rows are not booked.
 
@@ -224,7 +228,7 @@ def _read(file: str, header: list[str], rows: list[list[str]], columns: dict[str
     counts it. `own`: an account column may be the statement's own (no --account given).
     """
     def attempt(statuses: bool) -> tuple[Table, dict[str, int], list[StatementLine], int, bool]:
-        table, not_booked = _table(file, header, rows, columns, first_line=first_line,
+        table, not_booked = _table(file, header, rows, columns, row_lines=row_lines,
                                    delimiter=delimiter, currency=currency, statuses=statuses)
         read = columns
         if own and "account" in columns:
@@ -285,6 +289,18 @@ def _header_line(lines: list[str], mapping: Mapping[str, str] | None, file: str)
     return filled[0]  # reading it again raises the first line's own error
 
 
+def _rows(lines: list[str], delimiter: str, *, first: int) -> tuple[list[list[str]], list[int]]:
+    """The rows of `lines` (the first on line `first`) and the line each starts on: a quoted
+    cell may hold line breaks (a long concept), and the rows below it stay on their own lines."""
+    reader = csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter)
+    rows, starts, read = [], [], 0
+    for row in reader:
+        rows.append(row)
+        starts.append(first + read)
+        read = reader.line_num
+    return rows, starts
+
+
 def _header(line: str) -> list[str]:
     """The cells of a header line."""
     return [h.strip() for h in next(csv.reader([line], delimiter=detect_delimiter(line)), [])]
@@ -302,7 +318,7 @@ def _header_columns(line: str) -> dict[str, int] | None:
 
 
 def _table(file: str, header: list[str], rows: list[list[str]], columns: dict[str, int], *,
-           first_line: int, delimiter: str, currency: str,
+           row_lines: list[int], delimiter: str, currency: str,
            statuses: bool = True) -> tuple[Table, int]:
     """The rows as the ledger imports' Table (stripped strings, empty as null, line numbers),
     and how many rows were left out as not booked: pending or declined (unless `statuses` is
@@ -314,9 +330,11 @@ def _table(file: str, header: list[str], rows: list[list[str]], columns: dict[st
     sign_at = columns.get("sign")
     amounts_at = [i for field, i in columns.items() if field in AMOUNTS]
     end = footer(rows, date_at)
+    titles = _titles(header)
     for offset, row in enumerate(rows[:end]):
+        # An export by pages writes its header again on each.
         if (not any(cell.strip() for cell in row) or summary(row, date_at)
-                or _detail(row, date_at, amounts_at)):
+                or _detail(row, date_at, amounts_at) or _titles(row) == titles):
             continue
         if (status_at is not None and status_at < len(row)
                 and normalise_header(row[status_at]) in NOT_BOOKED) or (
@@ -328,7 +346,7 @@ def _table(file: str, header: list[str], rows: list[list[str]], columns: dict[st
             cell = _unguarded(row[i]) if i < len(row) else ""
             # A lone dash is how some banks (Banorte) leave a money cell empty.
             data[field].append(None if field in MONEY and cell in _DASHES else cell or None)
-        lines.append(first_line + offset)
+        lines.append(row_lines[offset])
     frame = pl.DataFrame({**{f: pl.Series(f, v, dtype=pl.String) for f, v in data.items()},
                           LINE: pl.Series(LINE, lines, dtype=pl.Int64)})
     headers = {field: header[i] for field, i in columns.items()}
@@ -344,15 +362,31 @@ def _table(file: str, header: list[str], rows: list[list[str]], columns: dict[st
 _DASHES = frozenset({"-", "\u2013", "\u2014"})
 
 
+def _titles(row: list[str]) -> list[str]:
+    """A row's cells compared as headers are, without the empty ones that end it."""
+    cells = [normalise_header(cell) for cell in row]
+    while cells and not cells[-1]:
+        cells.pop()
+    return cells
+
+
 def _detail(row: list[str], date_at: int | None, amounts_at: list[int]) -> bool:
-    """True for a row with neither a date nor an amount: the detail of the booking above it,
-    no movement of its own. Zürcher Kantonalbank lists a collective payment's parts under its
-    one dated booking of the total, each with its payee and its "Amount details" but no date,
-    debit or credit, and carries a booking's text over to undated lines; read, they would be
-    refused for want of a date, or counted twice."""
+    """True for a row without an amount and no movement of its own: one without a date either,
+    the detail of the booking above it (Zürcher Kantonalbank lists a collective payment's parts
+    under its one dated booking of the total, each with its payee and its "Amount details" but
+    no date, debit or credit, and carries a booking's text over to undated lines; read, they
+    would be refused for want of a date, or counted twice); one stating a balance
+    ("01/03/2026;SALDO AL 28/02/2026;;;500.000"); or one with words where the date would be,
+    none a month's: the bank's note ("Información al 05/04/2026, sujeta a cambios", "Página 2
+    de 2"). Refused as movements without an amount, they would have the file refused."""
     def empty(at: int | None) -> bool:
         return at is None or at >= len(row) or _unguarded(row[at]) in ("", *_DASHES)
-    return empty(date_at) and all(empty(at) for at in amounts_at)
+    if not all(empty(at) for at in amounts_at):
+        return False
+    if date_at is None or empty(date_at) or balance_label(row):
+        return True
+    first = (normalise_header(row[date_at]).split() or [""])[0]
+    return first.isalpha() and not names_a_month(first)
 
 
 def _unguarded(cell: str) -> str:
