@@ -134,7 +134,8 @@ def _date_message(row: dict[str, Any]) -> str:
 
 
 def _with_number(cells: pl.LazyFrame, *, decimal_comma: bool, suffix: str = "") -> pl.LazyFrame:
-    """Add `_negative`, `_digits`, `_fraction` (trailing zeros dropped) and `_valid` for `_raw`."""
+    """Add `_negative`, `_digits`, `_fraction` (trailing zeros dropped, but for a lone mark
+    before three digits) and `_valid` for `_raw`."""
     # Spaces and apostrophes may group thousands (1 234,50, 1'234.50); a currency may stand on
     # either side of the sign. Only whole-match tests and replaces are used: regex captures cost
     # several times more on a million cells.
@@ -173,7 +174,12 @@ def _with_number(cells: pl.LazyFrame, *, decimal_comma: bool, suffix: str = "") 
         .with_columns(
             pl.when(is_decimal).then(num.str.replace(r"[.,]\d*$", "")).otherwise(num)
             .alias("_integer"),
-            pl.when(is_decimal).then(num.str.replace(r"^[\d.,]*[.,]", "").str.strip_chars_end("0"))
+            # A lone mark before three digits read as decimal keeps its zeros: "1,500" in a
+            # file with a decimal comma is 1.500, more decimals than MXN or CLP have, and is
+            # refused; read as 1.5, a thousand and a half would pass as one and a half.
+            pl.when(is_decimal & num.str.contains(_AMBIGUOUS))
+            .then(num.str.replace(r"^[\d.,]*[.,]", ""))
+            .when(is_decimal).then(num.str.replace(r"^[\d.,]*[.,]", "").str.strip_chars_end("0"))
             .otherwise(pl.lit("")).alias("_fraction"))
         .with_columns(integer.str.replace_all(r"[.,]", "").alias("_digits"),
                       (pl.col("_shaped") & grouped).fill_null(False).alias("_valid"))

@@ -214,6 +214,14 @@ def test_amounts_of_a_semicolon_file_read_from_disk(tmp_path: Path) -> None:
 # Decimals and whole numbers ----------------------------------------------------------------
 
 
+def test_a_lone_decimal_comma_before_three_digits_is_not_read_as_fewer_decimals() -> None:
+    # "1,500" in a file with a decimal comma is 1.500: refused in pesos, not taken for 1.50
+    # (a thousand and a half passing as one and a half); 1,50 and 1.500,00 are read.
+    parsed, errors = amounts(["1,500", "1,50", "1.500,00"], "MXN", decimal_comma=True)
+    assert parsed == [None, 150, 150000]
+    assert errors == ["in.csv:2: Monto: '1,500' has more decimals than MXN allows (2)"]
+
+
 def test_percentages_are_exact_decimals() -> None:
     cells = table("late_interest_annual_pct", ["24", "1,5", "2.5%", " 0,75 % ", None, "12.000"])
     values, errors = parse_decimals(cells, "late_interest_annual_pct", minimum=Decimal(0))

@@ -121,6 +121,17 @@ def test_a_zero_decimal_currency_groups_with_dots_whatever_the_delimiter() -> No
     assert [line.amount for line in statement.lines] == [Decimal("1160000"), Decimal("-12990")]
 
 
+def test_a_lone_mark_before_three_digits_groups_thousands_in_a_two_decimal_currency() -> None:
+    # Nothing in the file tells its decimal mark, and ";" would say a comma: but 1,500 pesos
+    # would be 1.500, more decimals than MXN has. They are a thousand and a half.
+    data = b"Fecha;Concepto;Cargo;Abono\n01/03/2026;SPEI RECIBIDO;;1,500\n02/03/2026;PAGO;;2,000\n"
+    [statement] = statement_csv.extract_csv(data, file="banco.csv", default_currency="MXN")
+    assert [line.amount for line in statement.lines] == [Decimal("1500"), Decimal("2000")]
+    # In a currency of three decimals it is the file's convention, a comma here.
+    [statement] = statement_csv.extract_csv(data, file="banco.csv", default_currency="KWD")
+    assert [line.amount for line in statement.lines] == [Decimal("1.5"), Decimal("2")]
+
+
 @pytest.mark.parametrize(("header", "field"), [
     ("Nº Doc.", "reference"), ("N° Documento", "reference"), ("Fecha Valor", "value_date"),
     ("Fecha valor operación", "value_date"), ("Fecha Operación", "date"),

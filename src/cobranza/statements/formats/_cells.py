@@ -9,16 +9,18 @@ from datetime import date
 from cobranza.core.money import is_currency
 
 
-def decimal_comma(cells: list[str], delimiter: str, *, whole: bool) -> bool:
+def decimal_comma(cells: list[str], delimiter: str, *, places: int | None) -> bool:
     """True when the amounts are written 1.234,50; a ";" file uses a comma unless they show not.
 
-    `whole`: every currency of the file has no minor unit (CLP), so no mark can be decimal.
+    `places`: the most decimals a currency of the file has (None: not known). A lone mark
+    before three digits (1,500) is decimal only in a currency of three (KWD): in MXN or CLP it
+    groups thousands.
     """
-    marks = {_decimal_mark(c, whole=whole) for c in cells} - {None}
+    marks = {_decimal_mark(c, places=places) for c in cells} - {None}
     return "," in marks if len(marks) == 1 else delimiter == ";"
 
 
-def _decimal_mark(cell: str, *, whole: bool) -> str | None:
+def _decimal_mark(cell: str, *, places: int | None) -> str | None:
     """The decimal mark a cell shows by itself ("," or "."), None when it shows neither."""
     digits = re.sub(r"[^\d.,]", "", cell)
     marks = [c for c in digits if c in ".,"]
@@ -33,8 +35,8 @@ def _decimal_mark(cell: str, *, whole: bool) -> str | None:
     after = len(digits) - digits.rindex(last) - 1
     if after in (1, 2):
         return last
-    # 12.990 is twelve thousand in a currency without decimals; elsewhere it could be either.
-    return other if after == 3 and whole else None
+    # 12.990 is twelve thousand in a currency of fewer decimals; in KWD it could be either.
+    return other if after == 3 and places is not None and places < 3 else None
 
 
 _NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})(?:[ T].*)?$")

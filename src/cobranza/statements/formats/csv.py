@@ -353,10 +353,11 @@ def _table(file: str, header: list[str], rows: list[list[str]], columns: dict[st
     cells: list[str] = (frame["currency"].drop_nulls().str.to_uppercase().to_list()
                         if "currency" in columns else [])
     codes = {c for c in [*cells, currency] if c}
-    whole = bool(codes) and all(is_currency(c) and exponent(c) == 0 for c in codes)
+    places = (max(exponent(c) for c in codes)
+              if codes and all(is_currency(c) for c in codes) else None)
     money = [c for f in MONEY if f in frame.columns for c in frame[f].drop_nulls().to_list()]
     return Table(file, frame, headers, delimiter, "utf-8",
-                 decimal_comma(money, delimiter, whole=whole)), not_booked
+                 decimal_comma(money, delimiter, places=places)), not_booked
 
 
 _DASHES = frozenset({"-", "\u2013", "\u2014"})
