@@ -32,8 +32,8 @@ from cobranza.models import CreditNote, Customer, Invoice, InvoiceSubstitution, 
 R = TypeVar("R")
 
 
-def substitutions(session: Session, *, org: Organisation,
-                  documents: list[Document]) -> tuple[list[Document], list[Removal], list[str]]:
+def substitutions(session: Session, *, org: Organisation, documents: list[Document]) -> tuple[
+        list[Document], list[Removal], dict[str, str], list[str]]:
     """Invoices and credit notes a CFDI of their kind substitutes (CfdiRelacionados TipoRelacion
     04: the issuer cancelled them at the SAT and reissued them as this one) count no more.
 
@@ -44,33 +44,52 @@ def substitutions(session: Session, *, org: Organisation,
     was paid on it then goes to the customer's other invoices, the substitute first when it is
     the same customer's (DOMAIN.md, allocation). A credit note in the ledger is removed: its
     substitute gives the credit instead. Returns the documents to import, the stored rows to
-    remove and a warning for each substitution.
+    remove, what the left-out documents substitute (cancelled fiscal id -> the number of the
+    last substitute of the chain, for the ledger to remember: `substitutes`) and a warning for
+    each substitution.
     """
     by = {uuid: doc for doc in documents for uuid in doc.replaces}
     stored_by = substituted_by(session, org=org, fiscal_ids=[
         doc.fiscal_id for doc in documents
         if doc.fiscal_id is not None and doc.fiscal_id not in by])
     if not by and not stored_by:
-        return documents, [], []
+        return documents, [], {}, []
     warnings: list[str] = []
     kept = []
+    left: dict[str, Document | str] = {}  # a left-out document's fiscal id -> its substitute
     for doc in documents:
         new = by.get(doc.fiscal_id or "")
         stored = stored_by.get(doc.fiscal_id or "")
         if new is not None and new is not doc and new.kind == doc.kind:
             warnings.append(f"{doc.at.file}:{doc.at.line}: " + _left_out(doc, new.number))
+            left[doc.fiscal_id or ""] = new
         elif stored is not None and stored != doc.number:
             warnings.append(f"{doc.at.file}:{doc.at.line}: " + _left_out(doc, stored,
                                                                           in_ledger=True))
+            left[doc.fiscal_id or ""] = stored
         else:
             kept.append(doc)
+    # A left-out substitute was cancelled in turn (A-1 -> A-2 -> A-3): what it substitutes is
+    # remembered as substituted by the last of the chain, or it would be owed when imported.
+    remembered = {uuid: _last(left, doc.fiscal_id or "") for doc in documents
+                  if doc.fiscal_id in left for uuid in doc.replaces if uuid != doc.fiscal_id}
     here = {doc.fiscal_id for doc in documents if doc.fiscal_id is not None}
     wanted = sorted(by.keys() - here)
     kept += _close_stored(session, org=org, by=by, warnings=warnings,
                           wanted=[uuid for uuid in wanted if by[uuid].kind == "invoice"])
     removed = _remove_stored(session, org=org, by=by, warnings=warnings,
                              wanted=[uuid for uuid in wanted if by[uuid].kind == "credit_note"])
-    return kept, removed, warnings
+    return kept, removed, remembered, warnings
+
+
+def _last(left: dict[str, Document | str], fiscal_id: str) -> str:
+    """The number of the document that substitutes `fiscal_id` and is not left out itself."""
+    found = left[fiscal_id]
+    seen = {fiscal_id}
+    while isinstance(found, Document) and found.fiscal_id in left and found.fiscal_id not in seen:
+        seen.add(found.fiscal_id)
+        found = left[found.fiscal_id]
+    return found if isinstance(found, str) else found.number
 
 
 def _left_out(doc: Document, new: str, *, in_ledger: bool = False) -> str:
