@@ -258,6 +258,14 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "TipoRelacion 04): not imported":
         "la factura {number} ({uuid}) está sustituida por {new}, en el libro (CfdiRelacionados, "
         "TipoRelacion 04): no se importa",
+    "invoice {number} ({uuid}) has the number of the CFDI it substitutes, in the ledger: "
+    "imported as {uuid}":
+        "la factura {number} ({uuid}) tiene el número del CFDI que sustituye, en el libro: se "
+        "importa como {uuid}",
+    "credit note {number} ({uuid}) has the number of the CFDI it substitutes, in the ledger: "
+    "imported as {uuid}":
+        "la nota de crédito {number} ({uuid}) tiene el número del CFDI que sustituye, en el "
+        "libro: se importa como {uuid}",
     "credit note {number} ({uuid}) is substituted by {new} (CfdiRelacionados, TipoRelacion 04): "
     "not imported":
         "la nota de crédito {number} ({uuid}) está sustituida por {new} (CfdiRelacionados, "

@@ -35,7 +35,9 @@ def distinct(parsed: Parsed) -> tuple[list[Document], list[PaymentLine], list[Ro
         if doc.fiscal_id is not None:  # an unstamped CFDI is known by its number alone
             keys.append(("fiscal", doc.fiscal_id))
         first = next((seen[k] for k in keys if k in seen), None)
-        if first is None:
+        if first is None or _substitute(first, doc):
+            # A CFDI reissued under the number of the one it substitutes is no copy of it:
+            # `substitutions` leaves the cancelled one out.
             seen.update(dict.fromkeys(keys, doc))
             documents.append(doc)
         elif replace(first, at=doc.at) != doc:
@@ -55,6 +57,12 @@ def distinct(parsed: Parsed) -> tuple[list[Document], list[PaymentLine], list[Ro
                 "each complement once", uuid=line.fiscal_id or line.code.rpartition("/")[0],
                 file=other.at.file)))
     return documents, list(lines.values()), errors
+
+
+def _substitute(one: Document, other: Document) -> bool:
+    """True when either document substitutes the other (CfdiRelacionados TipoRelacion 04)."""
+    return (one.fiscal_id is not None and one.fiscal_id in other.replaces) \
+        or (other.fiscal_id is not None and other.fiscal_id in one.replaces)
 
 
 def issuers(documents: list[Document], payments: list[PaymentLine],

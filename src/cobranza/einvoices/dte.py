@@ -104,6 +104,18 @@ def _check_signatures(root: Element, f: Fields) -> None:
                                         "damaged or altered", what=tag))
 
 
+def _at(element: Element, path: str, q: Callable[[str], str]) -> Element:
+    """Where a value at `path` is reported: its own element, else `element` (it is missing)."""
+    found = element.find("/".join(q(part) for part in path.split("/")))
+    return element if found is None else found
+
+
+def _field(element: Element, path: str, q: Callable[[str], str]) -> tuple[str | None, Element,
+                                                                          str]:
+    """The text at `path`, where a problem with it is reported, and its name: for `Fields`."""
+    return _text(element, path, q), _at(element, path, q), path
+
+
 def _text(element: Element | None, path: str, q: Callable[[str], str]) -> str | None:
     if element is None:
         return None
@@ -117,8 +129,8 @@ def _document(doc: Element, f: Fields, q: Callable[[str], str],
     if header is None:
         f.error(doc, "Encabezado", _("missing element; a DTE has an Encabezado"))
         return None
-    kind = f.required(_text(header, "IdDoc/TipoDTE", q), header, "IdDoc/TipoDTE")
-    folio = f.required(_text(header, "IdDoc/Folio", q), header, "IdDoc/Folio")
+    kind = f.required(*_field(header, "IdDoc/TipoDTE", q))
+    folio = f.required(*_field(header, "IdDoc/Folio", q))
     if kind is not None and kind not in INVOICE_TYPES | CREDIT_NOTES:
         message = _("DTE type {value} is not a document cobranza collects; expected 33 "
                     "(factura), 34 (factura exenta), 56 (nota de débito) or 61 (nota de "
@@ -126,7 +138,7 @@ def _document(doc: Element, f: Fields, q: Callable[[str], str],
         if kind in _NOT_RECEIVABLE:
             not_receivable.append(f.at(header).error("IdDoc/TipoDTE", message))
         else:
-            f.error(header, "IdDoc/TipoDTE", message)
+            f.error(_at(header, "IdDoc/TipoDTE", q), "IdDoc/TipoDTE", message)
         return None
     if _text(header, "IdDoc/FmaPago", q) == "3":
         # FmaPago 3, "sin costo": goods delivered free (samples, replacements under warranty);
@@ -135,13 +147,13 @@ def _document(doc: Element, f: Fields, q: Callable[[str], str],
             "a DTE with FmaPago 3 (sin costo) records a free delivery; it is not a "
             "receivable")))
         return None
-    issued = f.day(_text(header, "IdDoc/FchEmis", q), header, "IdDoc/FchEmis")
-    due = f.day(_text(header, "IdDoc/FchVenc", q), header, "IdDoc/FchVenc", required=False)
-    issuer = f.tax_id(_text(header, "Emisor/RUTEmisor", q), header, "Emisor/RUTEmisor", "CL")
-    rut = f.tax_id(_text(header, "Receptor/RUTRecep", q), header, "Receptor/RUTRecep", "CL")
+    issued = f.day(*_field(header, "IdDoc/FchEmis", q))
+    due = f.day(*_field(header, "IdDoc/FchVenc", q), required=False)
+    issuer = f.tax_id(*_field(header, "Emisor/RUTEmisor", q), "CL")
+    rut = f.tax_id(*_field(header, "Receptor/RUTRecep", q), "CL")
     totals = header.find(q("Totales"))
     currency = _currency(header, f, q) if kind in EXPORTS else "CLP"
-    amount = f.money(_text(header, "Totales/MntTotal", q), header, "Totales/MntTotal", currency)
+    amount = f.money(*_field(header, "Totales/MntTotal", q), currency)
     if None in (kind, folio, issued, issuer, rut, currency, amount) or totals is None:
         return None
     assert kind is not None and folio is not None and issued is not None and rut is not None
@@ -155,7 +167,7 @@ def _document(doc: Element, f: Fields, q: Callable[[str], str],
         return None
     _check_totals(totals, f, q, amount)
     if due is not None and due < issued:
-        f.error(header, "IdDoc/FchVenc", _(
+        f.error(_at(header, "IdDoc/FchVenc", q), "IdDoc/FchVenc", _(
             "due date {due} is before the issue date {issued}; expected a due date on or "
             "after it", due=due, issued=issued))
     if due is None:
@@ -182,7 +194,7 @@ def _stated_due(header: Element, f: Fields, q: Callable[[str], str],
     if days is not None:
         if days.isascii() and days.isdigit():
             return issued + timedelta(days=int(days))
-        f.error(header, "IdDoc/TermPagoDias", _(
+        f.error(_at(header, "IdDoc/TermPagoDias", q), "IdDoc/TermPagoDias", _(
             "'{value}' is not a number of days; expected a whole number such as 30",
             value=days))
         return None
@@ -213,7 +225,7 @@ def _party(header: Element, q: Callable[[str], str], rut: str) -> Party:
 
 def _currency(header: Element, f: Fields, q: Callable[[str], str]) -> str | None:
     """An export's currency: Totales/TpoMoneda, a name of the SII's table, as ISO 4217."""
-    raw = f.required(_text(header, "Totales/TpoMoneda", q), header, "Totales/TpoMoneda")
+    raw = f.required(*_field(header, "Totales/TpoMoneda", q))
     if raw is None:
         return None
     name = " ".join(raw.upper().split())
@@ -221,7 +233,7 @@ def _currency(header: Element, f: Fields, q: Callable[[str], str]) -> str | None
         return SII_CURRENCIES[name]
     if is_currency(name):  # some issuers write the ISO code itself
         return name
-    f.error(header, "Totales/TpoMoneda", _(
+    f.error(_at(header, "Totales/TpoMoneda", q), "Totales/TpoMoneda", _(
         "unknown currency '{value}'; expected a currency of the SII's table, such as "
         "DOLAR USA, EURO or PESO CL", value=raw))
     return None

@@ -97,8 +97,8 @@ def _check(session: Session, *, path: Path, shown: str, org: Organisation, terms
     errors = parsed.errors + errors
     documents, found_warnings = substitutions.stamped_drafts(session, org=org, documents=documents)
     outcome.warnings += found_warnings
-    documents, removed, found_warnings = substitutions.substitutions(session, org=org,
-                                                                     documents=documents)
+    documents, removed, remembered, found_warnings = substitutions.substitutions(
+        session, org=org, documents=documents)
     outcome.warnings += found_warnings
     found, warnings = checks.issuers(documents, payments, org)
     errors += found
@@ -129,7 +129,7 @@ def _check(session: Session, *, path: Path, shown: str, org: Organisation, terms
         settled=set(kept.rekey.values()) | set(known.linked))
     replaced = [Removal(Payment, payment, customer) for payment, customer in known.replaced]
     return _Plan(documents, known.to_record, credit_targets, payment_targets, named,
-                 kept.rekey, substitutions.substitutes(documents, payments),
+                 kept.rekey, remembered | substitutions.substitutes(documents, payments),
                  removed + kept.removed + replaced, known.linked)
 
 

@@ -16,7 +16,7 @@ Pagos complements is `versions`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import replace
 from typing import TypeVar
 
@@ -32,8 +32,8 @@ from cobranza.models import CreditNote, Customer, Invoice, InvoiceSubstitution, 
 R = TypeVar("R")
 
 
-def substitutions(session: Session, *, org: Organisation,
-                  documents: list[Document]) -> tuple[list[Document], list[Removal], list[str]]:
+def substitutions(session: Session, *, org: Organisation, documents: list[Document]) -> tuple[
+        list[Document], list[Removal], dict[str, str], list[str]]:
     """Invoices and credit notes a CFDI of their kind substitutes (CfdiRelacionados TipoRelacion
     04: the issuer cancelled them at the SAT and reissued them as this one) count no more.
 
@@ -44,33 +44,94 @@ def substitutions(session: Session, *, org: Organisation,
     was paid on it then goes to the customer's other invoices, the substitute first when it is
     the same customer's (DOMAIN.md, allocation). A credit note in the ledger is removed: its
     substitute gives the credit instead. Returns the documents to import, the stored rows to
-    remove and a warning for each substitution.
+    remove, what the left-out documents substitute (cancelled fiscal id -> the number of the
+    last substitute of the chain, for the ledger to remember: `substitutes`) and a warning for
+    each substitution.
     """
     by = {uuid: doc for doc in documents for uuid in doc.replaces}
     stored_by = substituted_by(session, org=org, fiscal_ids=[
         doc.fiscal_id for doc in documents
         if doc.fiscal_id is not None and doc.fiscal_id not in by])
     if not by and not stored_by:
-        return documents, [], []
+        return documents, [], {}, []
     warnings: list[str] = []
     kept = []
+    left: dict[str, Document | str] = {}  # a left-out document's fiscal id -> its substitute
     for doc in documents:
         new = by.get(doc.fiscal_id or "")
         stored = stored_by.get(doc.fiscal_id or "")
         if new is not None and new is not doc and new.kind == doc.kind:
             warnings.append(f"{doc.at.file}:{doc.at.line}: " + _left_out(doc, new.number))
-        elif stored is not None and stored != doc.number:
+            left[doc.fiscal_id or ""] = new
+        elif stored is not None:
             warnings.append(f"{doc.at.file}:{doc.at.line}: " + _left_out(doc, stored,
                                                                           in_ledger=True))
+            left[doc.fiscal_id or ""] = stored
         else:
             kept.append(doc)
+    kept = _renumbered(session, org=org, documents=kept, cancelled=by.keys(),
+                       warnings=warnings)
+    numbers = {doc.fiscal_id: doc.number for doc in kept}
+    # A left-out substitute was cancelled in turn (A-1 -> A-2 -> A-3): what it substitutes is
+    # remembered as substituted by the last of the chain, or it would be owed when imported.
+    remembered = {uuid: _last(left, doc.fiscal_id or "", numbers) for doc in documents
+                  if doc.fiscal_id in left for uuid in doc.replaces if uuid != doc.fiscal_id}
     here = {doc.fiscal_id for doc in documents if doc.fiscal_id is not None}
     wanted = sorted(by.keys() - here)
     kept += _close_stored(session, org=org, by=by, warnings=warnings,
                           wanted=[uuid for uuid in wanted if by[uuid].kind == "invoice"])
     removed = _remove_stored(session, org=org, by=by, warnings=warnings,
                              wanted=[uuid for uuid in wanted if by[uuid].kind == "credit_note"])
-    return kept, removed, warnings
+    return kept, removed, remembered, warnings
+
+
+def _last(left: dict[str, Document | str], fiscal_id: str,
+          numbers: dict[str | None, str]) -> str:
+    """The number of the document that substitutes `fiscal_id` and is not left out itself."""
+    found = left[fiscal_id]
+    seen = {fiscal_id}
+    while isinstance(found, Document) and found.fiscal_id in left and found.fiscal_id not in seen:
+        seen.add(found.fiscal_id)
+        found = left[found.fiscal_id]
+    return found if isinstance(found, str) else numbers.get(found.fiscal_id, found.number)
+
+
+def _renumbered(session: Session, *, org: Organisation, documents: list[Document],
+                cancelled: Collection[str], warnings: list[str]) -> list[Document]:
+    """A substitute reissued under the Serie and Folio of a cancelled CFDI the ledger keeps
+    under that number (closed by its SUST- note) is known by its UUID, as a CFDI without Serie
+    and Folio is; imported again, it keeps the number the ledger gives its UUID."""
+    renumbered: dict[int, str] = {}
+    for model, kind in ((Invoice, "invoice"), (CreditNote, "credit_note")):
+        mine = [(i, d) for i, d in enumerate(documents)
+                if d.kind == kind and d.replaces and d.fiscal_id is not None]
+        for start in range(0, len(mine), 1000):
+            chunk = mine[start:start + 1000]
+            rows = session.execute(select(model.fiscal_id, model.number).where(
+                model.org_id == org.id, model.fiscal_id.is_not(None),
+                model.number.in_([d.number for _, d in chunk])
+                | model.fiscal_id.in_([d.fiscal_id for _, d in chunk]))).tuples().all()
+            known = {str(uuid): number for uuid, number in rows}
+            holders = {number: str(uuid) for uuid, number in rows}
+            gone = set(cancelled) | substituted_by(session, org=org, fiscal_ids=[
+                uuid for uuid in holders.values() if uuid not in cancelled]).keys()
+            for i, doc in chunk:
+                holder = holders.get(doc.number, doc.fiscal_id)
+                if doc.fiscal_id in known:
+                    renumbered[i] = known[doc.fiscal_id or ""]
+                elif holder != doc.fiscal_id and holder in gone:
+                    renumbered[i] = doc.fiscal_id or doc.number
+                    warnings.append(f"{doc.at.file}:{doc.at.line}: " + _renumbered_said(doc))
+    return [replace(d, number=renumbered[i]) if i in renumbered else d
+            for i, d in enumerate(documents)]
+
+
+def _renumbered_said(doc: Document) -> str:
+    if doc.kind == "invoice":
+        return _("invoice {number} ({uuid}) has the number of the CFDI it substitutes, in the "
+                 "ledger: imported as {uuid}", number=doc.number, uuid=doc.fiscal_id)
+    return _("credit note {number} ({uuid}) has the number of the CFDI it substitutes, in the "
+             "ledger: imported as {uuid}", number=doc.number, uuid=doc.fiscal_id)
 
 
 def _left_out(doc: Document, new: str, *, in_ledger: bool = False) -> str:

@@ -12,7 +12,7 @@ invoice twice, so the import is refused, located.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -55,6 +55,7 @@ def versions(session: Session, *, org: Organisation, payments: list[PaymentLine]
         target = targets.get(line.code)
         return None if target is None else (target, line.installment)
 
+    payments = _chained(payments)
     out = Versions([])
     stamped: dict[tuple[str, int], list[PaymentLine]] = {}
     for line in payments:
@@ -103,6 +104,22 @@ def versions(session: Session, *, org: Organisation, payments: list[PaymentLine]
     out.removed = _cancelled_payments(session, org=org, reissues=kept, rekey=out.rekey,
                                       warnings=out.warnings)
     return out
+
+
+def _chained(payments: list[PaymentLine]) -> list[PaymentLine]:
+    """Each line substituting, besides the complements it names, those they substitute in this
+    import: a reissue reissued in turn, both arriving together, takes over (and removes) what
+    the ledger stored of the first complement, which the last one does not name."""
+    named = {line.fiscal_id: line.replaces for line in payments if line.fiscal_id is not None}
+    if not any(uuid in named for replaces in named.values() for uuid in replaces):
+        return payments
+    chained = []
+    for line in payments:
+        found = list(line.replaces)
+        for uuid in found:  # grows as it goes: the whole chain, each once
+            found += [old for old in named.get(uuid, ()) if old not in found]
+        chained.append(replace(line, replaces=tuple(found)) if found else line)
+    return chained
 
 
 def _cancelled_payments(session: Session, *, org: Organisation, reissues: list[PaymentLine],

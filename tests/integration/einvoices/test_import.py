@@ -445,6 +445,29 @@ def test_a_complement_and_its_substitute_in_one_folder_record_the_substitute(
     assert _payments(ledger) == [(f"{UUID_REISSUED}/1", "A-1", 1, 30000, UUID_REISSUED)]
 
 
+def test_a_complement_reissued_twice_takes_over_the_stored_one_when_both_reissues_come_together(
+        ledger: str, tmp_path: Path) -> None:
+    # The stored complement pays; it is reissued, and the reissue reissued in turn
+    # paying A-1 alone, less: both reissues arrive in one folder.
+    both = [Pago("400.00", [Docto(UUID_A, "300.00", "1160.00"), Docto(UUID_B, "100.00", "580.00")])]
+    ok(ledger, "import", "invoices", str(folder(
+        tmp_path, a=cfdi(), b=cfdi(uuid=UUID_B, folio="2", subtotal="500.00",
+                                   traslados="80.00", total="580.00"),
+        pay=pagos(payments=both))))
+    third = "66666666-6666-4666-8666-666666666666"
+    later = tmp_path / "later"
+    later.mkdir()
+    (later / "second.xml").write_bytes(pagos(uuid=UUID_REISSUED, replaces=[UUID_PAY],
+                                             payments=both))
+    (later / "third.xml").write_bytes(pagos(uuid=third, replaces=[UUID_REISSUED], payments=[
+        Pago("250.00", [Docto(UUID_A, "250.00", "1160.00")])]))
+    result = ok(ledger, "import", "invoices", str(later))
+    assert (f"payment A-1 #1 replaces the one of complement {UUID_PAY}, cancelled and "
+            "substituted by this one") in result.stderr
+    assert _payments(ledger) == [(f"{third}/1", "A-1", 1, 25000, third)]
+    assert rows(ledger, "SELECT SUM(amount) FROM allocations") == [(25000,)]
+
+
 UUID_SUBSTITUTE = "55555555-5555-4555-8555-555555555555"
 # A-1 reissued as A-2 (corrected amount), naming it in CfdiRelacionados with TipoRelacion 04.
 SUBSTITUTE = cfdi(uuid=UUID_SUBSTITUTE, folio="2", subtotal="900.00", traslados="144.00",

@@ -278,3 +278,71 @@ def test_a_complement_and_its_reissue_in_one_folder_record_only_the_reissues_pay
     assert balance(ledger) == [("MXN", "1440.00", "0.00")]
     assert rows(ledger, "SELECT fiscal_id, invoice_number FROM invoice_substitutions") == [
         (UUID_PAY, UUID_REISSUED_PAY)]
+
+
+UUID_THIRD = "77777777-7777-4777-8777-777777777777"
+# A-2 cancelled in turn and reissued as A-3 (1,044.00): A-1 -> A-2 -> A-3.
+THIRD = cfdi(uuid=UUID_THIRD, folio="3", subtotal="900.00", traslados="144.00",
+             total="1044.00", replaces=[UUID_SUBSTITUTE], fecha="2026-01-14T10:00:00")
+
+
+@pytest.mark.parametrize("batches", [
+    (("a3.xml", "a2.xml"), ("a.xml",)),  # the two substitutes together, the original later
+    (("a3.xml",), ("a2.xml",), ("a.xml",)),  # newest first, one by one
+    (("a3.xml", "a2.xml", "a.xml"),)],  # all three at once
+    ids=["substitutes-together", "newest-first", "one-folder"])
+def test_a_chain_of_substitutions_leaves_only_the_last_owed_in_any_order(
+        ledger: str, tmp_path: Path, batches: tuple[tuple[str, ...], ...]) -> None:
+    files = {"a.xml": ORIGINAL, "a2.xml": SUBSTITUTE, "a3.xml": THIRD}
+    for i, batch in enumerate(batches):
+        target = tmp_path / f"batch{i}"
+        target.mkdir()
+        for name in batch:
+            (target / name).write_bytes(files[name])
+        ok(ledger, "import", "invoices", str(target))
+    # Each cancelled CFDI is remembered as substituted by the one still valid, A-3.
+    assert rows(ledger, "SELECT fiscal_id, invoice_number FROM invoice_substitutions "
+                        "ORDER BY fiscal_id") == [(UUID_A, "A-3"), (UUID_SUBSTITUTE, "A-3")]
+    assert balance(ledger) == [("MXN", "1044.00", "0.00")]
+
+
+# A-1 cancelled and reissued under the same Serie and Folio, for 1,044.00.
+SAME_NUMBER = cfdi(uuid=UUID_SUBSTITUTE, folio="1", subtotal="900.00", traslados="144.00",
+                   total="1044.00", replaces=[UUID_A], fecha="2026-01-12T10:00:00")
+
+
+def test_a_substitute_under_the_cancelled_ones_number_is_imported_in_one_folder(
+        ledger: str, tmp_path: Path) -> None:
+    (tmp_path / "x").mkdir()
+    write(tmp_path / "x", "a.xml", ORIGINAL)
+    write(tmp_path / "x", "a2.xml", SAME_NUMBER)
+    ok(ledger, "import", "invoices", str(tmp_path / "x"))
+    assert rows(ledger, "SELECT number, fiscal_id, amount FROM invoices") == [
+        ("A-1", UUID_SUBSTITUTE, 104400)]
+    assert balance(ledger) == [("MXN", "1044.00", "0.00")]
+
+
+def test_a_substitute_under_the_stored_cancelled_ones_number_is_known_by_its_uuid(
+        ledger: str, tmp_path: Path) -> None:
+    ok(ledger, "import", "invoices", write(tmp_path, "a.xml", ORIGINAL))
+    result = ok(ledger, "import", "invoices", write(tmp_path, "a2.xml", SAME_NUMBER))
+    # The stored A-1 keeps its number, closed by SUST-A-1; the substitute is its UUID.
+    assert (f"invoice A-1 ({UUID_SUBSTITUTE}) has the number of the CFDI it substitutes, in the "
+            f"ledger: imported as {UUID_SUBSTITUTE}") in result.stderr
+    assert rows(ledger, "SELECT number, fiscal_id FROM invoices ORDER BY id") == [
+        ("A-1", UUID_A), (UUID_SUBSTITUTE, UUID_SUBSTITUTE)]
+    assert balance(ledger) == [("MXN", "1044.00", "0.00")]
+    before = digest(ledger)
+    ok(ledger, "import", "invoices", str(tmp_path / "a2.xml"))
+    ok(ledger, "import", "invoices", str(tmp_path))
+    assert digest(ledger) == before
+
+
+def test_a_cancelled_invoice_imported_after_its_substitute_under_its_number_is_skipped(
+        ledger: str, tmp_path: Path) -> None:
+    ok(ledger, "import", "invoices", write(tmp_path, "a2.xml", SAME_NUMBER))
+    late = ok(ledger, "import", "invoices", write(tmp_path, "a.xml", ORIGINAL))
+    assert (f"invoice A-1 ({UUID_A}) is substituted by A-1, in the ledger (CfdiRelacionados, "
+            "TipoRelacion 04): not imported") in late.stderr
+    assert rows(ledger, "SELECT number, fiscal_id FROM invoices") == [("A-1", UUID_SUBSTITUTE)]
+    assert balance(ledger) == [("MXN", "1044.00", "0.00")]

@@ -254,9 +254,12 @@ BAD = {
     "unknown payment method": (cfdi(metodo="PPX"), 4, "MetodoPago",
                                "'PPX' is not a payment method"),
     "bad RFC": (cfdi(receptor="NOTANRFC"), None, "Receptor/Rfc", "not a valid RFC"),
-    "bad RUT": (dte(receptor="96790240-4"), None, "Receptor/RUTRecep", "not a valid RUT"),
+    # A DTE's problem is located at its element, lines below its Encabezado (line 4).
+    "bad RUT": (dte(receptor="96790240-4"), 8, "Receptor/RUTRecep", "not a valid RUT"),
+    "DTE issue date": (dte(emitted="2026-02-30"), 5, "IdDoc/FchEmis", "is not a date"),
+    "DTE due before issue": (dte(due="2026-01-01"), 6, "IdDoc/FchVenc", "before the issue date"),
     "DTE totals": (dte(total="119001"), None, "Totales/MntTotal", "does not match"),
-    "CLP decimals": (dte(neto=100000, iva=19000, total="119000.5"), None, "Totales/MntTotal",
+    "CLP decimals": (dte(neto=100000, iva=19000, total="119000.5"), 11, "Totales/MntTotal",
                      "more decimals than CLP"),
     "guía de despacho": (dte(tipo="52"), None, "IdDoc/TipoDTE", "not a document"),
     "amount in exponent notation": (
