@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from cobranza.core.money import quantum, round_money
 from cobranza.einvoices.fields import Element, Fields
-from cobranza.einvoices.model import Document, Parsed, Party, PaymentLine
+from cobranza.einvoices.model import Document, Parsed, Party, PaymentLine, foreign_party
 from cobranza.i18n import _
 from cobranza.statements.safexml import local_name
 
@@ -122,11 +122,11 @@ def _unstamped(root: Element, f: Fields, *, kind: str, number: str, dated: bool)
 def _party(receptor: Element, f: Fields) -> Party | None:
     raw = (receptor.get("Rfc") or "").strip().upper()
     name = (receptor.get("Nombre") or "").strip() or raw
-    if raw == FOREIGN_RFC and receptor.get("NumRegIdTrib"):
+    if raw == FOREIGN_RFC:
         # A foreign customer: the generic RFC is shared by all of them, their own tax id is not.
-        tax_id = receptor.get("NumRegIdTrib", "").strip()
-        return Party(code=f"{FOREIGN_RFC}-{tax_id}"[:64], tax_id=tax_id, name=name, country=None)
-    if raw in (PUBLIC_RFC, FOREIGN_RFC):
+        return foreign_party(FOREIGN_RFC, (receptor.get("NumRegIdTrib") or "").strip(), name)
+    if raw == PUBLIC_RFC:
+        # Sales to the general public (a global invoice): one customer, "público en general".
         return Party(code=raw, tax_id=raw, name=name, country="MX")
     tax_id = f.tax_id(receptor.get("Rfc"), receptor, "Receptor/Rfc", "MX")
     return None if tax_id is None else Party(code=tax_id, tax_id=tax_id, name=name, country="MX")

@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from cobranza.core.money import is_currency
 from cobranza.einvoices.fields import Element, Fields, namespace
-from cobranza.einvoices.model import Document, Parsed, Party
+from cobranza.einvoices.model import Document, Parsed, Party, foreign_party
 from cobranza.i18n import _
 from cobranza.importers.tabular import RowError
 from cobranza.statements.safexml import local_name
@@ -217,9 +217,8 @@ def _party(header: Element, q: Callable[[str], str], rut: str) -> Party:
     """The receptor; a foreign one by its own tax id, since all share the generic RUT."""
     name = _text(header, "Receptor/RznSocRecep", q) or rut
     foreign = _text(header, "Receptor/Extranjero/NumId", q)
-    if rut == FOREIGN_RUT and foreign:
-        return Party(code=f"{FOREIGN_RUT}-{foreign}"[:64], tax_id=foreign, name=name,
-                     country=None)
+    if rut == FOREIGN_RUT:
+        return foreign_party(FOREIGN_RUT, foreign, name)
     return Party(code=rut, tax_id=rut, name=name, country="CL")
 
 

@@ -3,6 +3,8 @@ the stored rows that the substitutes it brings remove."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -33,6 +35,23 @@ class Party:
     tax_id: str  # normalised (RUT 76123456-7, RFC upper case)
     name: str
     country: str | None
+
+
+# The generic tax ids a receptor without one of its own is invoiced under (SAT: a foreign
+# resident, XEXX010101000; SII: an export's, 55555555-5). Each names every such customer, so
+# none is found by it.
+GENERIC_TAX_IDS = frozenset({"XEXX010101000", "55555555-5"})
+
+
+def foreign_party(generic: str, own: str | None, name: str) -> Party:
+    """A foreign receptor: known by its own tax id where the document gives one (NumRegIdTrib,
+    NumId), else by its name, never by the generic tax id all of them share: two foreign
+    customers would be one, and each one's reminders would go to the other."""
+    if own:
+        return Party(code=f"{generic}-{own}"[:64], tax_id=own, name=name, country=None)
+    plain = unicodedata.normalize("NFKD", name.upper()).encode("ascii", "ignore").decode()
+    words = " ".join(re.sub(r"[^0-9A-Z]+", " ", plain).split()) or "?"
+    return Party(code=f"{generic}-{words}"[:64], tax_id=generic, name=name, country=None)
 
 
 @dataclass(frozen=True)

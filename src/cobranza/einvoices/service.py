@@ -19,7 +19,14 @@ from sqlalchemy.orm import Session
 from cobranza.core.money import to_minor
 from cobranza.core.taxid import tax_key
 from cobranza.einvoices import checks, substitutions, versions
-from cobranza.einvoices.model import At, Document, Party, PaymentLine, Removal
+from cobranza.einvoices.model import (
+    GENERIC_TAX_IDS,
+    At,
+    Document,
+    Party,
+    PaymentLine,
+    Removal,
+)
 from cobranza.einvoices.read import read_path
 from cobranza.einvoices.recorded import already_recorded, balance_disagreements
 from cobranza.i18n import _, ngettext
@@ -243,8 +250,9 @@ def _remove(session: Session, *, org: Organisation,
 
 
 def _customer_ids(session: Session, *, org: Organisation, parties: list[Party]) -> dict[str, int]:
-    """Existing customers by tax id (tax_key), else by code; new parties are absent."""
-    keys = {tax_key(p.tax_id): p.code for p in parties}
+    """Existing customers by tax id (tax_key), else by code; new parties are absent. A generic
+    tax id (a foreign customer's without its own) finds by code only."""
+    keys = {tax_key(p.tax_id): p.code for p in parties if p.tax_id not in GENERIC_TAX_IDS}
     codes = {p.code for p in parties}
     found: dict[str, int] = {}
     key_list, code_list = sorted(keys), sorted(codes)

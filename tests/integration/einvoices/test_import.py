@@ -530,6 +530,22 @@ def test_chilean_dte_and_credit_note(db_url: str, tmp_path: Path) -> None:
         ("61-7", "33-100", 11900)]
 
 
+def test_two_foreign_customers_without_their_own_tax_id_are_two_customers(
+        ledger: str, tmp_path: Path) -> None:
+    def foreign(uuid: str, folio: str, name: str) -> bytes:
+        return cfdi(uuid=uuid, folio=folio, receptor="XEXX010101000").replace(
+            b'Nombre="KIJ, S.A. DE C.V."', f'Nombre="{name}"'.encode())
+    path = folder(tmp_path, a=foreign(UUID_A, "1", "Andes Trading LLC"),
+                  b=foreign(UUID_B, "2", "Baltic Metals Oy"))
+    ok(ledger, "import", "invoices", str(path))
+    assert rows(ledger, "SELECT c.code, i.number FROM invoices i JOIN customers c "
+                        "ON c.id = i.customer_id ORDER BY i.number") == [
+        ("XEXX010101000-ANDES TRADING LLC", "A-1"), ("XEXX010101000-BALTIC METALS OY", "A-2")]
+    before = {t: d for t, d in snapshot(ledger).items() if t in WRITTEN}
+    ok(ledger, "import", "invoices", str(path))
+    assert {t: d for t, d in snapshot(ledger).items() if t in WRITTEN} == before
+
+
 def test_a_transfer_naming_a_dte_folio_pays_that_invoice(db_url: str, tmp_path: Path) -> None:
     ok(db_url, "init", "--country", "CL", "--tax-id", ORG_RUT)
     ok(db_url, "import", "invoices", str(folder(tmp_path, a=dte(folio="1005"),

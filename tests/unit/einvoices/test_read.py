@@ -207,6 +207,22 @@ def test_an_export_invoice_is_in_its_currency_for_the_foreign_customer(tmp_path:
         "55555555-5-US-4471", "US-4471", None)
 
 
+def test_foreign_receptors_without_their_own_tax_id_are_told_apart_by_name(
+        tmp_path: Path) -> None:
+    # XEXX010101000 and 55555555-5 are every foreign customer's: the generic id names no one.
+    acme = cfdi(receptor="XEXX010101000").replace(b'Nombre="KIJ, S.A. DE C.V."',
+                                                 'Nombre="Acme Müller GmbH"'.encode())
+    [invoice] = read(tmp_path, acme).documents
+    assert (invoice.customer.code, invoice.customer.tax_id, invoice.customer.country) == (
+        "XEXX010101000-ACME MULLER GMBH", "XEXX010101000", None)
+    export = export_dte().replace(b"<Extranjero><NumId>US-4471</NumId>", b"<Extranjero>")
+    [invoice] = read(tmp_path, export, name="export.xml").documents
+    assert invoice.customer.code == "55555555-5-ANDES TRADING LLC"
+    # The general public is one customer: a global invoice's.
+    [invoice] = read(tmp_path, cfdi(receptor="XAXX010101000"), name="global.xml").documents
+    assert (invoice.customer.code, invoice.customer.country) == ("XAXX010101000", "MX")
+
+
 def test_an_export_credit_note_corrects_the_export_invoice(tmp_path: Path) -> None:
     [note] = read(tmp_path, export_dte(tipo="112", folio="2", moneda="EURO", total="300",
                                        refs=[("110", "5")])).documents
