@@ -132,6 +132,21 @@ def test_a_lone_mark_before_three_digits_groups_thousands_in_a_two_decimal_curre
     assert [line.amount for line in statement.lines] == [Decimal("1.5"), Decimal("2")]
 
 
+def test_giros_y_cargos_debe_haber_and_fecha_liquidacion_are_read() -> None:
+    chile = ("Fecha;Descripción;Giros y cargos;Depósitos y abonos\n"
+             "02/03/2026;Transferencia de ACME SpA;;1.160.000\n"
+             "03/03/2026;Comisión;12.990;\n").encode()
+    [statement] = statement_csv.extract_csv(chile, file="cartola.csv", default_currency="CLP")
+    assert [line.amount for line in statement.lines] == [Decimal("1160000"), Decimal("-12990")]
+    spain = ("Fecha;Fecha Liquidación;Concepto;Debe;Haber\n"
+             "02/03/2026;03/03/2026;TRANSFERENCIA DE ACME SL;;1.160,00\n"
+             "03/03/2026;03/03/2026;COMISION;9,90;\n").encode()
+    [statement] = statement_csv.extract_csv(spain, file="extracto.csv", default_currency="EUR")
+    credit, debit = statement.lines
+    assert (credit.amount, debit.amount) == (Decimal("1160.00"), Decimal("-9.90"))
+    assert credit.value_date is not None and credit.value_date.day == 3
+
+
 @pytest.mark.parametrize(("header", "field"), [
     ("Nº Doc.", "reference"), ("N° Documento", "reference"), ("Fecha Valor", "value_date"),
     ("Fecha valor operación", "value_date"), ("Fecha Operación", "date"),

@@ -26,6 +26,7 @@ PRESET: dict[str, tuple[str, ...]] = {
              "booked at"),
     # A file whose only date is the value date (ING's "F. VALOR") is read by it (`_columns`).
     "value_date": ("fecha valor", "fecha de valor", "f valor", "fecha valuta", "value date",
+                   "fecha liquidacion", "fecha de liquidacion",
                    "available on", "valutadatum", "wertstellung", "wert", "rentedatum",
                    "date de valeur", "data valuta", "valuta date"),
     # "Value" alone is NatWest's signed amount ("Value Date" is the value date).
@@ -53,13 +54,15 @@ PRESET: dict[str, tuple[str, ...]] = {
               "cheques cargos", "cheques o cargos", "cheque o cargo", "cheques y otros cargos",
               "importe del debito", "importe de debito", "importe debito", "importe cargo",
               "monto cargo", "monto cargos", "soll", "debet",
+              # Chile's "Giros y cargos"; Spain's bookkeeping columns, "Debe" and "Haber".
+              "giros y cargos", "giros o cargos", "giros", "debe",
               # Zürcher Kantonalbank's German export: "Belastung CHF", "Gutschrift CHF".
               "belastung"),
     "credit": ("abono", "abonos", "credito", "creditos", "deposito", "depositos", "ingreso",
                "ingresos", "credit", "deposit", "deposits", "paid in", "depositos abonos",
                "depositos o abonos", "deposito o abono", "depositos y abonos", "depositos y abono",
                "importe del credito", "importe de credito", "importe credito", "importe abono",
-               "monto abono", "monto abonos", "haben", "gutschrift"),
+               "monto abono", "monto abonos", "haben", "gutschrift", "haber"),
     # Where a file has two of these, the one listed first is read ("Description" over Chase's
     # "Details", which only says DEBIT or CREDIT; Lloyds' "Transaction Description" over its
     # "Transaction Type" code; the German purpose over the booking text).
