@@ -30,7 +30,7 @@ from cobranza.models import (
     ReconciliationMatch,
 )
 from cobranza.models.base import day_number
-from cobranza.reconciliation import recorded
+from cobranza.reconciliation import paid, recorded
 from cobranza.reconciliation import repository as repo
 from cobranza.reconciliation.apply import (
     RECORDED,
@@ -120,18 +120,22 @@ def _reconcile(session: Session, *, org_id: int, now: datetime, auto: bool,
                                          fee=fee, complete=not auto, workers=workers), fee)
         clock = _lap(outcome, "match", clock)
     taken_back = repo.reversed_lines(session, org_id=org_id)
+    raw = [v for verdicts, _fee in matched.values() for v in verdicts]
     # A line that brought a payment recorded before it claims none of the open invoices.
     brought = _bring_recorded(session, org_id=org_id, outcome=outcome, lines=lines,
-                              verdicts=[v for vs, _fee in matched.values() for v in vs],
-                              skip=taken_back)
+                              verdicts=raw, skip=taken_back)
+    # A line whose match a person reversed waits for a person again, and so does one naming
+    # a paid invoice of its customer (`paid`): neither claims an invoice another line fits.
+    again = taken_back | paid.naming_paid(
+        session, org_id=org_id, verdicts=[v for v in raw if v.line.id not in brought],
+        shaped=paid.shapes(items.values()),
+        open_ids=frozenset().union(*(index.open_ids for index in indexes.values())))
     for currency, (verdicts, fee) in matched.items():
         outcome.verdicts.extend(one_claim_each(
-            [v for v in verdicts if v.line.id not in brought], indexes[currency], fee))
+            [v._replace(status="review") if v.status == "applied" and v.line.id in again
+             else v for v in verdicts if v.line.id not in brought], indexes[currency], fee))
     outcome.verdicts.extend(brought.values())
     outcome.verdicts.sort(key=lambda v: v.line.id)
-    # A line whose match a person reversed waits for a person again.
-    outcome.verdicts = [v._replace(status="review") if v.status == "applied"
-                        and v.line.id in taken_back else v for v in outcome.verdicts]
     clock = _lap(outcome, "match", clock)
     _name_invoices(session, org_id=org_id, outcome=outcome, indexes=indexes)
     if not auto:

@@ -1,0 +1,75 @@
+"""Lines that name an invoice of their customer already paid: a second payment of it, or money
+for something else.
+
+The matcher reads the open invoices only (`index.LedgerIndex`). A line whose text names none
+of them, but one of its customer's paid invoices, would be applied by its amount to another
+invoice of the customer: the money would pay what the customer did not say it paid. As a
+reference to a paid invoice does (`matcher.match_line`), it waits for a person, who applies
+it, refunds it or asks.
+
+Only words written as the ledger writes its numbers are looked up (F-0001234 has the shape
+A-9999999): amounts, dates and accounts, all digits, are not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import polars as pl
+from sqlalchemy.orm import Session
+
+from cobranza import bulk
+from cobranza.core.matching import OpenItem
+from cobranza.reconciliation.matcher import Verdict
+
+_WORD = r"[A-Z0-9]+(?:[-/.][A-Z0-9]+)*"
+_NAMING = frozenset({"rf_invoice", "invoice_number", "invoice_digits"})
+_CHUNK = 500
+_SAMPLE = 20_000
+
+
+def _shape(column: pl.Expr) -> pl.Expr:
+    return column.str.replace_all("[0-9]", "9").str.replace_all("[A-Z]", "A")
+
+
+def shapes(items: Iterable[Sequence[OpenItem]]) -> frozenset[str]:
+    """The shapes of the open invoices' numbers (upper case) that are not all digits, read
+    from up to `_SAMPLE` of them spread over each currency's: a ledger numbers its invoices in
+    a few series, and a series rarer than that is left unchecked rather than every number
+    read."""
+    numbers = [i.number for each in items for i in each[::max(1, len(each) // _SAMPLE)]]
+    found = pl.DataFrame({"number": numbers}, schema={"number": pl.String}).select(
+        _shape(pl.col("number").str.to_uppercase()).unique().alias("shape")).filter(
+        pl.col("shape").str.contains("[^9]"))
+    return frozenset(found.get_column("shape").to_list())
+
+
+def naming_paid(session: Session, *, org_id: int, verdicts: Sequence[Verdict],
+                shaped: frozenset[str], open_ids: frozenset[int]) -> set[int]:
+    """The applied lines, naming no open invoice, whose text names a paid invoice of the
+    customer they are applied to. `open_ids`: every open invoice the matcher read."""
+    applied = {v.line.id: v.suggestions[0].customer_id for v in verdicts
+               if v.status == "applied" and v.suggestions
+               and not any(k in _NAMING for k, _w in v.suggestions[0].evidence)}
+    if not applied or not shaped:
+        return set()
+    texts = [v.line.text for v in verdicts if v.line.id in applied]
+    words = pl.DataFrame({"line": list(applied), "word": texts},
+                         schema={"line": pl.Int64, "word": pl.String}).with_columns(
+        pl.col("word").str.extract_all(_WORD)).explode("word", empty_as_null=False).filter(
+        _shape(pl.col("word")).is_in(list(shaped))).unique()
+    if words.is_empty():
+        return set()
+    named = words.get_column("word").unique().sort().to_list()
+    conn = session.connection()
+    owners: dict[str, list[tuple[int, int]]] = {}
+    for start in range(0, len(named), _CHUNK):
+        chunk = named[start:start + _CHUNK]
+        for number, invoice, customer in bulk.fetch(
+                conn, "SELECT number, id, customer_id FROM invoices WHERE org_id = {m} "
+                      "AND number IN ({marks})", (org_id, *chunk),
+                marks=", ".join([bulk.mark(conn)] * len(chunk))):
+            owners.setdefault(str(number).upper(), []).append((invoice, customer))
+    return {line for line, word in words.iter_rows()
+            if any(customer == applied[line] and invoice not in open_ids
+                   for invoice, customer in owners.get(word, ()))}
