@@ -8,11 +8,13 @@ reference to a paid invoice does (`matcher.match_line`), it waits for a person, 
 it, refunds it or asks.
 
 Only words written as the ledger writes its numbers are looked up (F-0001234 has the shape
-A-9999999): amounts, dates and accounts, all digits, are not.
+A-9999999, found by [A-Z]-[0-9]{7}): amounts, dates and accounts, all digits, are not.
 """
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections.abc import Iterable, Sequence
 
 import polars as pl
@@ -22,7 +24,6 @@ from cobranza import bulk
 from cobranza.core.matching import OpenItem
 from cobranza.reconciliation.matcher import Verdict
 
-_WORD = r"[A-Z0-9]+(?:[-/.][A-Z0-9]+)*"
 _NAMING = frozenset({"rf_invoice", "invoice_number", "invoice_digits"})
 _CHUNK = 500
 _SAMPLE = 20_000
@@ -30,6 +31,16 @@ _SAMPLE = 20_000
 
 def _shape(column: pl.Expr) -> pl.Expr:
     return column.str.replace_all("[0-9]", "9").str.replace_all("[A-Z]", "A")
+
+
+def _pattern(shape: str) -> str:
+    """The regular expression of the words of a shape: A-9999999 is [A-Z]-[0-9]{7}."""
+    out = ""
+    for char, run in itertools.groupby(shape):
+        n = len(list(run))
+        out += ({"A": "[A-Z]", "9": "[0-9]"}.get(char) or re.escape(char)) + (
+            f"{{{n}}}" if n > 1 else "")
+    return out
 
 
 def shapes(items: Iterable[Sequence[OpenItem]]) -> frozenset[str]:
@@ -54,10 +65,12 @@ def naming_paid(session: Session, *, org_id: int, verdicts: Sequence[Verdict],
     if not applied or not shaped:
         return set()
     texts = [v.line.text for v in verdicts if v.line.id in applied]
+    # One pass of a pattern made of the shapes: no word of the texts is shaped one by one.
+    pattern = r"\b(?:" + "|".join(sorted(_pattern(shape) for shape in shaped)) + r")\b"
     words = pl.DataFrame({"line": list(applied), "word": texts},
                          schema={"line": pl.Int64, "word": pl.String}).with_columns(
-        pl.col("word").str.extract_all(_WORD)).explode("word", empty_as_null=False).filter(
-        _shape(pl.col("word")).is_in(list(shaped))).unique()
+        pl.col("word").str.extract_all(pattern)).explode(
+        "word", empty_as_null=False).drop_nulls().unique()
     if words.is_empty():
         return set()
     named = words.get_column("word").unique().sort().to_list()
