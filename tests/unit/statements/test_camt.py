@@ -348,6 +348,8 @@ def test_a_creditor_reference_written_in_groups_is_stored_in_its_electronic_form
     details = TX.format(amount="").replace("RF18539007547034", "00 00000 00000 00000 00000 12359")
     [statement] = camt.extract(document(entry("1160.00", details=details)), file="s.xml")
     assert statement.lines[0].creditor_reference == "000000000000000000000012359"
+    # It is the line's reference, so it is not repeated in the text in its written form.
+    assert statement.lines[0].remittance == "Factura A-1001 / y A-1002"
 
 
 def test_a_document_declared_latin_1_but_written_in_utf_8_keeps_its_accents() -> None:
