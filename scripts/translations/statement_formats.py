@@ -5,6 +5,10 @@ from __future__ import annotations
 ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "'{value}' is not an amount; expected a number such as 1234.50":
         "'{value}' no es un monto; se esperaba un número como 1234.50",
+    "'{value}' may be {whole} with its thousands grouped or {decimal}; expected the amount with "
+    "its decimals, such as 1160.00":
+        "'{value}' puede ser {whole} con sus miles separados o {decimal}; se esperaba el monto "
+        "con sus decimales, como 1160.00",
     "no MT940 statement found; a statement starts with the :20: reference tag":
         "no se encontró una cartola MT940; una cartola comienza con la etiqueta de referencia "
         ":20:",
