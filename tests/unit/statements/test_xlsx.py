@@ -76,6 +76,13 @@ def test_a_number_computed_in_floating_point_is_read_as_excel_shows_it() -> None
     assert check_statement(statement, file="f.xlsx") == []
 
 
+def test_a_whole_number_keeps_every_digit_it_is_stored_with() -> None:
+    data = workbook(["Fecha", "Concepto", "Referencia", "Importe"],
+                    [date(2026, 3, 2), "SPEI RECIBIDO", 1234567890123456.0, 1160.0])
+    [statement] = read_statements(data, file="r.xlsx", currency="MXN")
+    assert statement.lines[0].remittance == "SPEI RECIBIDO / 1234567890123456"
+
+
 def test_a_mapping_names_the_columns_of_a_workbook() -> None:
     data = workbook(["Día", "Glosa", "Valor"], [datetime(2026, 3, 2), "Pago", 100])
     [statement] = read_statements(data, file="x.xlsx", format="xlsx", currency="CLP",

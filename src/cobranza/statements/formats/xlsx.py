@@ -55,8 +55,12 @@ def extract_xlsx(data: bytes, *, file: str, mapping: Mapping[str, str] | None = 
 def _shown(value: object) -> object:
     """A number as Excel shows it: to 15 significant digits. An amount or running balance the
     exporter computed in binary floating point is stored with its error (1000.3000000000001,
-    160.0999999999999), which no bank's figure has and which the currency check would refuse."""
-    return float(format(value, ".15g")) if isinstance(value, float) else value
+    160.0999999999999), which no bank's figure has and which the currency check would refuse.
+    A whole number is exact as stored (a 16-digit reference written as a number keeps its
+    digits)."""
+    if isinstance(value, float) and not value.is_integer():
+        return float(format(value, ".15g"))
+    return value
 
 
 def _as_text(data: bytes, file: str) -> bytes:
