@@ -124,6 +124,16 @@ def test_pending_entries_are_not_booked_lines() -> None:
     assert statement.not_booked == 1  # said when imported, not silently dropped
 
 
+def test_a_status_given_as_a_proprietary_code_is_read() -> None:
+    # From version 09 the status is a choice of an ISO code (Cd) or a proprietary one (Prtry).
+    data = document(entry("5.00", status="<Sts><Prtry>PDNG</Prtry></Sts>")
+                    + entry("7.00", ref="R2", status="<Sts><Prtry>BOOK</Prtry></Sts>"),
+                    ns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.10")
+    [statement] = camt.extract(data, file="s.xml")
+    assert [line.amount for line in statement.lines] == [Decimal("7.00")]
+    assert statement.not_booked == 1
+
+
 @pytest.mark.parametrize(("ns", "message", "kind"), [
     ("urn:iso:std:iso:20022:tech:xsd:camt.052.001.02", "BkToCstmrAcctRpt", "Rpt"),
     ("urn:iso:std:iso:20022:tech:xsd:camt.052.001.01", "BkToCstmrAcctRptV01", "Rpt"),
