@@ -86,6 +86,13 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
         "'{value}' puede ser día/mes/año o mes/día/año; se esperaba AAAAMMDD",
     "'{value}' is not a date; expected YYYYMMDD":
         "'{value}' no es una fecha; se esperaba AAAAMMDD",
+    "the account's ledger balance went from {opening} to {closing} {currency}, but the report "
+    "lists no movement (no 16 detail records): a summary report has none to import; download "
+    "the bank's detail report (BAI2 previous-day detail) instead":
+        "el saldo contable de la cuenta pasó de {opening} a {closing} {currency}, pero el "
+        "reporte no trae ningún movimiento (ningún registro de detalle 16): un reporte resumido "
+        "no tiene movimientos que importar; descargue en su lugar el reporte detallado del banco "
+        "(BAI2 previous-day detail)",
     "the file's creation date '{value}' is written YYYYMMDD; BAI2 writes every date YYMMDD":
         "la fecha de creación del archivo '{value}' está escrita AAAAMMDD; BAI2 escribe todas "
         "las fechas AAMMDD",
