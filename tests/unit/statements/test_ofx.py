@@ -304,6 +304,12 @@ def test_a_lone_mark_before_three_digits_is_a_decimal_one_in_a_currency_of_three
         Decimal("1.160"), Decimal("-34.500")]
 
 
+def test_a_zero_written_with_three_decimals_is_zero() -> None:
+    data = SGML.replace(b"<TRNTYPE>CREDIT", b"<TRNTYPE>OTHER").replace(
+        b"<TRNAMT>1234.50", b"<TRNAMT>0,000")
+    assert ofx.extract(data, file="z.ofx")[0].lines[0].amount == 0
+
+
 def test_of_several_ledger_balances_the_one_struck_last_closes_the_statement() -> None:
     # A card issuer's file of two billing cycles: the earlier cycle's balance comes second.
     data = SGML.replace(b"</LEDGERBAL>", b"</LEDGERBAL>\n<LEDGERBAL><BALAMT>-99.00"

@@ -46,7 +46,7 @@ _GROUPED = re.compile(r"([-+]?)(\d{1,3}(?:([.,])\d{3})(?:\3\d{3})*)([.,])(\d+)")
 # PagBank (PagSeguro) writes its ledger balance for people: "R$ 5.326,43", grouped, comma decimals.
 _REAIS = re.compile(r"([-+]?)R\$\s*([-+]?)(\d{1,3}(?:\.\d{3})*|\d+),(\d{2})")
 # One mark before three digits: 1160 with its thousands grouped, or 1.160 (`_amount`).
-_LONE_THOUSANDS = re.compile(r"[-+]?\d{1,3}[.,]\d{3}")
+_LONE_THOUSANDS = re.compile(r"[-+]?[1-9]\d{0,2}[.,]\d{3}")
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9._]*>")
 _SELF_CLOSED = re.compile(r"<([A-Z][A-Z0-9._]*)\s*/>")
 # A start tag followed by another tag: not by content, CDATA (<![CDATA[), nor its own end tag.
