@@ -5,6 +5,10 @@ from __future__ import annotations
 ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "'{value}' is not an amount; expected a number such as 1234.50":
         "'{value}' no es un monto; se esperaba un número como 1234.50",
+    "'{value}' may be {whole} with its thousands grouped or {decimal}; expected the amount with "
+    "its decimals, such as 1160.00":
+        "'{value}' puede ser {whole} con sus miles separados o {decimal}; se esperaba el monto "
+        "con sus decimales, como 1160.00",
     "no MT940 statement found; a statement starts with the :20: reference tag":
         "no se encontró una cartola MT940; una cartola comienza con la etiqueta de referencia "
         ":20:",
@@ -82,6 +86,13 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
         "'{value}' puede ser día/mes/año o mes/día/año; se esperaba AAAAMMDD",
     "'{value}' is not a date; expected YYYYMMDD":
         "'{value}' no es una fecha; se esperaba AAAAMMDD",
+    "the account's ledger balance went from {opening} to {closing} {currency}, but the report "
+    "lists no movement (no 16 detail records): a summary report has none to import; download "
+    "the bank's detail report (BAI2 previous-day detail) instead":
+        "el saldo contable de la cuenta pasó de {opening} a {closing} {currency}, pero el "
+        "reporte no trae ningún movimiento (ningún registro de detalle 16): un reporte resumido "
+        "no tiene movimientos que importar; descargue en su lugar el reporte detallado del banco "
+        "(BAI2 previous-day detail)",
     "the file's creation date '{value}' is written YYYYMMDD; BAI2 writes every date YYMMDD":
         "la fecha de creación del archivo '{value}' está escrita AAAAMMDD; BAI2 escribe todas "
         "las fechas AAMMDD",

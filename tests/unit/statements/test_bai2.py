@@ -544,3 +544,29 @@ def test_a_creation_or_as_of_time_written_with_seconds_is_read() -> None:
     [statement] = bai2.extract(data, file="seconds.bai")
     assert [line.amount for line in statement.lines] == [Decimal("150.00"), Decimal("-25.00")]
     assert statement.closing_balance == Decimal("1125.00")
+
+
+def test_a_summary_report_without_details_is_refused_as_one() -> None:
+    # A previous-day summary report gives each account's balances and totals (100 total
+    # credits, 400 total debits) but no 16 details: there is no movement to import.
+    data = (b"01,BANKID,CUSTID,260302,0700,FILE1,,,2/\n"
+            b"02,CUSTID,BANKID,1,260301,2400,USD,2/\n"
+            b"03,123456789,,010,100000,,,015,112500,,,100,15000,1,,400,2500,1,/\n"
+            b"49,230000,2/\n98,230000,1,4/\n99,230000,1,6/\n")
+    with pytest.raises(StatementError) as raised:
+        bai2.extract(data, file="summary.bai")
+    assert (raised.value.line, raised.value.field) == (3, "03")
+    assert raised.value.message == (
+        "the account's ledger balance went from 1000.00 to 1125.00 USD, but the report lists no "
+        "movement (no 16 detail records): a summary report has none to import; download the "
+        "bank's detail report (BAI2 previous-day detail) instead")
+
+
+def test_an_account_without_details_whose_balance_did_not_move_is_read() -> None:
+    data = (b"01,BANKID,CUSTID,260302,0700,FILE1,,,2/\n"
+            b"02,CUSTID,BANKID,1,260301,2400,USD,2/\n"
+            b"03,123456789,,010,100000,,,015,100000,,/\n"
+            b"49,200000,2/\n98,200000,1,4/\n99,200000,1,6/\n")
+    [statement] = bai2.extract(data, file="quiet.bai")
+    assert (statement.lines, statement.closing_balance) == ([], Decimal("1000.00"))
+

@@ -124,6 +124,16 @@ def test_pending_entries_are_not_booked_lines() -> None:
     assert statement.not_booked == 1  # said when imported, not silently dropped
 
 
+def test_a_status_given_as_a_proprietary_code_is_read() -> None:
+    # From version 09 the status is a choice of an ISO code (Cd) or a proprietary one (Prtry).
+    data = document(entry("5.00", status="<Sts><Prtry>PDNG</Prtry></Sts>")
+                    + entry("7.00", ref="R2", status="<Sts><Prtry>BOOK</Prtry></Sts>"),
+                    ns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.10")
+    [statement] = camt.extract(data, file="s.xml")
+    assert [line.amount for line in statement.lines] == [Decimal("7.00")]
+    assert statement.not_booked == 1
+
+
 @pytest.mark.parametrize(("ns", "message", "kind"), [
     ("urn:iso:std:iso:20022:tech:xsd:camt.052.001.02", "BkToCstmrAcctRpt", "Rpt"),
     ("urn:iso:std:iso:20022:tech:xsd:camt.052.001.01", "BkToCstmrAcctRptV01", "Rpt"),
@@ -348,3 +358,23 @@ def test_a_creditor_reference_written_in_groups_is_stored_in_its_electronic_form
     details = TX.format(amount="").replace("RF18539007547034", "00 00000 00000 00000 00000 12359")
     [statement] = camt.extract(document(entry("1160.00", details=details)), file="s.xml")
     assert statement.lines[0].creditor_reference == "000000000000000000000012359"
+    # It is the line's reference, so it is not repeated in the text in its written form.
+    assert statement.lines[0].remittance == "Factura A-1001 / y A-1002"
+
+
+def test_a_document_declared_latin_1_but_written_in_utf_8_keeps_its_accents() -> None:
+    # A bank's camt written in UTF-8, as ISO 20022 asks, under an ISO-8859-1 declaration: read
+    # as Latin-1 every name with an accent would be garbled ("PeÃ±a"), silently.
+    details = TX.format(amount="").replace("Abarrotes La Esperanza", "Abarrotes Peña Müller")
+    data = document(entry("1160.00", details=details)).replace(
+        b'encoding="UTF-8"', b'encoding="ISO-8859-1"')
+    [statement] = camt.extract(data, file="s.xml")
+    assert statement.lines[0].counterparty_name == "Abarrotes Peña Müller"
+
+
+def test_a_document_in_latin_1_as_it_declares_is_read_as_latin_1() -> None:
+    details = TX.format(amount="").replace("Abarrotes La Esperanza", "Abarrotes Peña")
+    data = document(entry("1160.00", details=details)).decode().replace(
+        'encoding="UTF-8"', 'encoding="ISO-8859-1"').encode("latin-1")
+    [statement] = camt.extract(data, file="s.xml")
+    assert statement.lines[0].counterparty_name == "Abarrotes Peña"

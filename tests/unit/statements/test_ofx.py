@@ -286,6 +286,30 @@ def test_an_amount_grouped_ambiguously_is_refused(written: str) -> None:
     assert (caught.value.field, caught.value.line) == ("TRNAMT", 14)
 
 
+@pytest.mark.parametrize("written", ["1,160", "-15.000", "+1.000"])
+def test_a_lone_mark_before_three_digits_is_refused_in_a_currency_of_two_decimals(
+        written: str) -> None:
+    # "1,160" is 1160 with its thousands grouped as well as 1.160: read as 1.16 it would lose
+    # a thousand times the money without a word, where "1,234" is refused as too precise.
+    data = SGML.replace(b"<TRNAMT>1234.50", b"<TRNAMT>" + written.encode())
+    with pytest.raises(StatementError, match=r"may be .* with its thousands grouped") as caught:
+        ofx.extract(data, file="g.ofx")
+    assert (caught.value.field, caught.value.line) == ("TRNAMT", 14)
+
+
+def test_a_lone_mark_before_three_digits_is_a_decimal_one_in_a_currency_of_three() -> None:
+    data = SGML.replace(b"<CURDEF>MXN", b"<CURDEF>KWD").replace(
+        b"<TRNAMT>1234.50", b"<TRNAMT>1,160").replace(b"-34,50", b"-34,500")
+    assert [line.amount for line in ofx.extract(data, file="k.ofx")[0].lines] == [
+        Decimal("1.160"), Decimal("-34.500")]
+
+
+def test_a_zero_written_with_three_decimals_is_zero() -> None:
+    data = SGML.replace(b"<TRNTYPE>CREDIT", b"<TRNTYPE>OTHER").replace(
+        b"<TRNAMT>1234.50", b"<TRNAMT>0,000")
+    assert ofx.extract(data, file="z.ofx")[0].lines[0].amount == 0
+
+
 def test_of_several_ledger_balances_the_one_struck_last_closes_the_statement() -> None:
     # A card issuer's file of two billing cycles: the earlier cycle's balance comes second.
     data = SGML.replace(b"</LEDGERBAL>", b"</LEDGERBAL>\n<LEDGERBAL><BALAMT>-99.00"

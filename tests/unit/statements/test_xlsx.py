@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 
 from cobranza.i18n import language
+from cobranza.statements.checks import check_statement
 from cobranza.statements.detect import detect, read_statements
 from cobranza.statements.formats import xlsx
 from cobranza.statements.model import StatementError
@@ -59,6 +60,27 @@ def test_decimal_amounts_and_text_cells_are_read_exactly() -> None:
     [statement] = read_statements(data, file="m.xlsx")
     assert [line.amount for line in statement.lines] == [Decimal("1160.10"), Decimal("-5.80")]
     assert [line.booking_date for line in statement.lines] == [date(2026, 3, 2), date(2026, 3, 3)]
+
+
+def test_a_number_computed_in_floating_point_is_read_as_excel_shows_it() -> None:
+    # A running balance or a charge the exporter computed in binary floating point is stored
+    # as 1000.3000000000001 or 160.0999999999999; Excel shows 15 significant digits: 1000.3.
+    data = workbook(["Fecha", "Concepto", "Cargo", "Abono", "Saldo"],
+                    [date(2026, 3, 2), "SPEI RECIBIDO", None, 0.1, 1000.1],
+                    [date(2026, 3, 3), "SPEI RECIBIDO", None, 0.2, 1000.1 + 0.2],
+                    [date(2026, 3, 4), "COMISION", 1160.1 - 1000, None, 1000.3 - (1160.1 - 1000)])
+    [statement] = read_statements(data, file="f.xlsx", currency="MXN")
+    assert [line.amount for line in statement.lines] == [
+        Decimal("0.1"), Decimal("0.2"), Decimal("-160.1")]
+    statement.account = "0123456789"  # as --account names it
+    assert check_statement(statement, file="f.xlsx") == []
+
+
+def test_a_whole_number_keeps_every_digit_it_is_stored_with() -> None:
+    data = workbook(["Fecha", "Concepto", "Referencia", "Importe"],
+                    [date(2026, 3, 2), "SPEI RECIBIDO", 1234567890123456.0, 1160.0])
+    [statement] = read_statements(data, file="r.xlsx", currency="MXN")
+    assert statement.lines[0].remittance == "SPEI RECIBIDO / 1234567890123456"
 
 
 def test_a_mapping_names_the_columns_of_a_workbook() -> None:

@@ -299,6 +299,7 @@ def _statement(group: Any, account: Any, line: int, details: Any, file: str) -> 
     try:
         read = [(d, next(details, 0)) for d in account.children]
         moving = [(d, n) for d, n in read if _is_movement(d, n, file)]
+        _check_detailed(opening, closing, read, currency, line, file)
         return ParsedStatement(
             format=name, account=str(header.customer_account_number), currency=currency,
             lines=[_line(d, currency, as_of, n) for d, n in moving],
@@ -308,6 +309,21 @@ def _statement(group: Any, account: Any, line: int, details: Any, file: str) -> 
     except UnknownCurrency as exc:
         raise StatementError(file, line, "currency", _(
             "'{value}' is not an ISO 4217 currency code", value=currency)) from exc
+
+
+def _check_detailed(opening: Any, closing: Any, read: list[Any], currency: str, line: int,
+                    file: str) -> None:
+    """An account whose ledger balance moved lists its movements: a summary report (balances
+    and totals, no 16 details) has none to import, which the balance check would only call a
+    difference."""
+    before, after = _balance(opening, currency), _balance(closing, currency)
+    if read or before is None or after is None or before == after:
+        return
+    raise StatementError(file, line, "03", _(
+        "the account's ledger balance went from {opening} to {closing} {currency}, but the "
+        "report lists no movement (no 16 detail records): a summary report has none to "
+        "import; download the bank's detail report (BAI2 previous-day detail) instead",
+        opening=before, closing=after, currency=currency))
 
 
 def _balance(summary: Any, currency: str) -> Decimal | None:

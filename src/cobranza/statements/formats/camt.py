@@ -2,8 +2,9 @@
 
 Every version (001.01 to 001.13) and documents without a namespace read the same way: the
 elements we use kept their names and places across versions, so paths are namespace-blind.
-Only booked entries become lines (`Sts` BOOK, or absent): pending and information-only entries
-are not money on the account yet, and the booked balances would not add up with them.
+Only booked entries become lines (`Sts` BOOK, as text, Cd or Prtry, or absent): pending and
+information-only entries are not money on the account yet, and the booked balances would not
+add up with them.
 """
 
 from __future__ import annotations
@@ -90,7 +91,7 @@ def _statement(tree: Tree, element: etree._Element, *, created: str | None) -> P
     undated = _undated_day(tree, element, created)
     not_booked = 0
     for entry in tree.findall(element, "Ntry"):
-        status = tree.text(entry, "Sts/Cd", "Sts") or "BOOK"
+        status = tree.text(entry, "Sts/Cd", "Sts/Prtry", "Sts") or "BOOK"
         if status.upper() == "BOOK":
             lines.extend(entry_lines(tree, entry, undated=undated))
         else:

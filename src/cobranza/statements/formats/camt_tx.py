@@ -161,7 +161,8 @@ def _remittance(tree: Tree, detail: etree._Element, *, references: bool = True,
                  for document in tree.findall(block, "RfrdDocInf")]
         if references:
             found += [reference for info in tree.findall(block, "CdtrRefInf")
-                      if (reference := _ref(tree.text(info, "Ref", "CdtrRef"))) != known]
+                      if _compact(reference := _ref(tree.text(info, "Ref", "CdtrRef")))
+                      != known]
         found += [part.text for part in tree.findall(block, "AddtlRmtInf")]
         texts += [text for text in map(_words, found) if text]
     return texts

@@ -21,6 +21,7 @@ from functools import cache
 from ofxtools.models.base import Aggregate
 from ofxtools.Parser import ParseError, TreeBuilder
 
+from cobranza.core.money import exponent, is_currency
 from cobranza.i18n import _
 from cobranza.statements.formats._labelled import counterparty
 from cobranza.statements.formats._text import (
@@ -44,6 +45,8 @@ _AMOUNT = re.compile(r"[-+]?(\d+([.,]\d*)?|[.,]\d+)")
 _GROUPED = re.compile(r"([-+]?)(\d{1,3}(?:([.,])\d{3})(?:\3\d{3})*)([.,])(\d+)")
 # PagBank (PagSeguro) writes its ledger balance for people: "R$ 5.326,43", grouped, comma decimals.
 _REAIS = re.compile(r"([-+]?)R\$\s*([-+]?)(\d{1,3}(?:\.\d{3})*|\d+),(\d{2})")
+# One mark before three digits: 1160 with its thousands grouped, or 1.160 (`_amount`).
+_LONE_THOUSANDS = re.compile(r"[-+]?[1-9]\d{0,2}[.,]\d{3}")
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9._]*>")
 _SELF_CLOSED = re.compile(r"<([A-Z][A-Z0-9._]*)\s*/>")
 # A start tag followed by another tag: not by content, CDATA (<![CDATA[), nor its own end tag.
@@ -267,7 +270,7 @@ def _statement(element: ET.Element, file: str, where: dict[ET.Element, int]) -> 
                          file),
         # An empty BALAMT (some Australian banks' exports) states no balance; it is not checked.
         closing_balance=(None if balance is None or _text(balance, "BALAMT") is None
-                         else _amount(balance, "BALAMT", file, line)),
+                         else _amount(balance, "BALAMT", file, line, currency)),
         period_start=_date(element, "BANKTRANLIST/DTSTART", file, line, required=False),
         # A statement may list no transactions (BANKTRANLIST is optional); its ledger balance
         # still carries the date it is struck at (DTASOF, required), which then ends the period.
@@ -385,7 +388,7 @@ def _line(t: ET.Element, currency: str, file: str, line: int) -> StatementLine:
     kind = _text(t, "TRNTYPE")
     booked = _required_date(t, "DTPOSTED", file, line)
     value_date = _date(t, "DTAVAIL", file, line, required=False)
-    amount = _checked_sign(_amount(t, "TRNAMT", file, line), kind, file, line)
+    amount = _checked_sign(_amount(t, "TRNAMT", file, line, currency), kind, file, line)
     # Without NAME, a MEMO may name the other side as a cartola does ("TRANSF DE ...").
     # Bank of America writes an ACH entry's NACHA fields into NAME as into its CSV text
     # ("BLUE RIDGE HARDWARE DES:ACH PMT"): the company is the name before " DES:".
@@ -430,11 +433,22 @@ def _checked_sign(amount: Decimal, kind: str | None, file: str, line: int) -> De
     return amount
 
 
-def _amount(element: ET.Element, tag: str, file: str, line: int) -> Decimal:
-    """An OFX amount (a point or a comma for decimals), exactly as written."""
+def _amount(element: ET.Element, tag: str, file: str, line: int, currency: str) -> Decimal:
+    """An OFX amount (a point or a comma for decimals), exactly as written.
+
+    One mark before exactly three digits ("1,160", "15.000") is a decimal one only in a
+    currency of three decimals: in one of fewer it may as well group thousands, as the banks
+    that write "1,234.56" do, and read as decimals it would be a thousand times too small
+    without a word ("1,234" is refused as too precise, "1,230" would be 1.23). Refused."""
     value = _text(element, tag)
     if value is None:
         raise StatementError(file, line, tag, _("missing value; expected an amount"))
+    if _LONE_THOUSANDS.fullmatch(value) and not (is_currency(currency)
+                                                   and exponent(currency) >= 3):
+        raise StatementError(file, line, tag, _(
+            "'{value}' may be {whole} with its thousands grouped or {decimal}; expected the "
+            "amount with its decimals, such as 1160.00", value=value,
+            whole=re.sub(r"[.,]", "", value), decimal=value.replace(",", ".")))
     reais = _REAIS.fullmatch(value)
     if reais:
         sign = reais.group(1) or reais.group(2)

@@ -3,9 +3,9 @@
 The first worksheet is read as the CSV reader reads an export (`formats.csv`: the same preset of
 headers, `--map`, currencies, dates, running balances and checks): each sheet row becomes one
 row of text, so the errors name the spreadsheet's own row numbers. Cells are written as the
-ledger imports write them (`importers.tabular.cell_text`): dates as YYYY-MM-DD, numbers exactly
-as stored, never through a float's digits. An Excel 97-2003 workbook (.xls) is refused with
-what to do instead.
+ledger imports write them (`importers.tabular.cell_text`): dates as YYYY-MM-DD, numbers as Excel
+shows them (15 significant digits), never through a float's binary error. An Excel 97-2003
+workbook (.xls) is refused with what to do instead.
 """
 
 from __future__ import annotations
@@ -52,6 +52,17 @@ def extract_xlsx(data: bytes, *, file: str, mapping: Mapping[str, str] | None = 
                        currency=currency, default_currency=default_currency)
 
 
+def _shown(value: object) -> object:
+    """A number as Excel shows it: to 15 significant digits. An amount or running balance the
+    exporter computed in binary floating point is stored with its error (1000.3000000000001,
+    160.0999999999999), which no bank's figure has and which the currency check would refuse.
+    A whole number is exact as stored (a 16-digit reference written as a number keeps its
+    digits)."""
+    if isinstance(value, float) and not value.is_integer():
+        return float(format(value, ".15g"))
+    return value
+
+
 def _as_text(data: bytes, file: str) -> bytes:
     """The first worksheet as tab-separated UTF-8 text, one line per sheet row."""
     if data.startswith(OLE_MAGIC):
@@ -71,7 +82,7 @@ def _as_text(data: bytes, file: str) -> bytes:
                     "the worksheet has more than {n} rows; expected a bank's export",
                     n=MAX_ROWS))
             # A cell's line breaks would start a new line of text, and shift every row below.
-            writer.writerow([" ".join(text.split()) if (text := cell_text(v)) else ""
+            writer.writerow([" ".join(text.split()) if (text := cell_text(_shown(v))) else ""
                              for v in values])
     except WORKBOOK_ERRORS as exc:
         # A damaged sheet (a truncated zip, broken XML) shows only once its rows are read.

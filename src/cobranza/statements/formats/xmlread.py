@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 from datetime import date
 from decimal import Decimal
@@ -15,14 +16,34 @@ from cobranza.statements.safexml import XmlError, parse_xml
 # XML Schema decimals as banks write them: unsigned digits, optional fraction, no exponent.
 _AMOUNT = re.compile(r"[0-9]+(\.[0-9]+)?|\.[0-9]+")
 _DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_DECLARED = re.compile(rb"\s*<\?xml[^>]*?\bencoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
+_ONE_BYTE = ("iso8859-", "cp125", "ascii")  # codecs' names of the one-byte encodings banks declare
 
 
 def root_of(data: bytes, *, file: str) -> etree._Element:
     """Parse the file with the hardened reader, turning its error into a `StatementError`."""
     try:
-        return parse_xml(data, file=file)
+        return parse_xml(_utf8_as_declared(data), file=file)
     except XmlError as exc:
         raise StatementError(exc.file, exc.line, "", exc.message) from None
+
+
+def _utf8_as_declared(data: bytes) -> bytes:
+    """The document declared in UTF-8 when it is written in UTF-8 under a one-byte declaration.
+
+    ISO 20022 messages are UTF-8, and some banks write them so under an ISO-8859-1 or
+    Windows-1252 declaration: read as declared, every accented name would be garbled ("PeÃ±a")
+    without a word. Text in a one-byte encoding with any accent is almost never valid UTF-8, so
+    a document that is, and has a character beyond ASCII, is UTF-8 whatever it declares."""
+    declared = _DECLARED.match(data)
+    if declared is None or data.isascii():
+        return data
+    try:
+        one_byte = codecs.lookup(declared[1].decode("ascii")).name.startswith(_ONE_BYTE)
+        data.decode("utf-8")
+    except (LookupError, UnicodeDecodeError):
+        return data
+    return data[:declared.start(1)] + b"UTF-8" + data[declared.end(1):] if one_byte else data
 
 
 class Tree:
