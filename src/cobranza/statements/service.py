@@ -231,9 +231,10 @@ def dedupe_keys(statement: ParsedStatement) -> list[tuple[str, ...]]:
     """Each line's keys: the bank's transaction id where given and unique, else a fingerprint.
 
     The first is the key the line is stored under; a line is known when any of its keys is.
-    A sequence number (`id_key`) names one line of its day: a file of several days gives "1"
-    again each day. Imports before 0005 fingerprinted such a line, so its fingerprint is its
-    second key.
+    A line with an id has its fingerprint as its second key: another report may have given
+    the movement without one (and imports before 0005 fingerprinted a line whose id is a
+    sequence number, which names one line of its day: a file of several days gives "1" again
+    each day).
     """
     names = [_named(line) for line in statement.lines]
     ids = Counter(n for line, n in zip(statement.lines, names, strict=True)
@@ -285,8 +286,10 @@ def _keys(statement: ParsedStatement, line: StatementLine, named: tuple[str, dat
         also = [id_key(statement.account, line.batch, line.currency,
                        batches[(line.batch, line.currency, line.booking_date)],
                        line.booking_date)] if line.batch else []
-        return ((key, "f:" + _digest(*fingerprint, str(printed[fingerprint])), *also)
-                if named[1] else (key, *also))
+        # Its fingerprint is its second key: a report that gave the movement without an id
+        # (an intraday camt.052 before the day's camt.053) stored it under that; and imports
+        # before 0005 fingerprinted a line whose id is a sequence number.
+        return (key, "f:" + _digest(*fingerprint, str(printed[fingerprint])), *also)
     # Two equal transfers on one day are two payments: the occurrence number keeps both.
     occurrences[fingerprint] += 1
     return ("f:" + _digest(*fingerprint, str(occurrences[fingerprint])),)

@@ -104,6 +104,19 @@ def test_an_overlapping_statement_adds_only_what_is_new(tmp_path: Path, db: str)
         ("A",), ("B",), ("C",)]
 
 
+def test_a_movement_reported_first_without_its_id_is_imported_once(
+        tmp_path: Path, db: str) -> None:
+    # The intraday report gives the transfer without the bank's reference; the day's
+    # statement gives it with one, beside a second transfer of the same amount.
+    intraday = march(entry("20.00", details=TX.format(amount="")).replace(
+        "<AcctSvcrRef>REF-1</AcctSvcrRef>", ""))
+    ok(db, "import", "statement", write(tmp_path / "intraday.xml", intraday))
+    day = march(entry("20.00", ref="B", details=TX.format(amount="")), entry("20.00", ref="C"))
+    result = ok(db, "import", "statement", write(tmp_path / "day.xml", day))
+    assert "1 new, 1 already imported." in result.stdout
+    assert rows(db, "SELECT COUNT(*), SUM(amount) FROM bank_transactions") == [(2, 4000)]
+
+
 def _batch(amount: str, ref: str) -> str:
     return (f'<TxDtls><Refs><AcctSvcrRef>{ref}</AcctSvcrRef></Refs>'
             f'<Amt Ccy="MXN">{amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd></TxDtls>')
