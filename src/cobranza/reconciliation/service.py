@@ -84,6 +84,12 @@ def reconcile(session: Session, *, org_id: int, now: datetime, auto: bool,
                           user=user, workers=workers)
 
 
+def fee_tolerance(currency: str, fee_pct: Decimal = DEFAULT_FEE_PCT) -> FeeTolerance:
+    """How far short of its invoices a line in `currency` may be for a deducted bank fee."""
+    cap = FEE_CAPS.get(currency)
+    return FeeTolerance(fee_pct, None if cap is None else to_minor(cap, currency))
+
+
 def _reconcile(session: Session, *, org_id: int, now: datetime, auto: bool,
                fee_pct: Decimal, user: str | None, workers: int) -> Outcome:
     clock = time.perf_counter()
@@ -113,8 +119,7 @@ def _reconcile(session: Session, *, org_id: int, now: datetime, auto: bool,
         indexes[currency] = LedgerIndex(customers=customers, items=open_, aliases=aliases,
                                         clabes=clabes, spelled=names)
         clock = _lap(outcome, "index", clock)
-        cap = FEE_CAPS.get(currency)
-        fee = FeeTolerance(fee_pct, None if cap is None else to_minor(cap, currency))
+        fee = fee_tolerance(currency, fee_pct)
         mine = [ln for ln in lines if ln.currency == currency]
         matched[currency] = (match_lines(mine, indexes[currency], refs=refs, owners=owners,
                                          fee=fee, complete=not auto, workers=workers), fee)
@@ -309,6 +314,9 @@ class Part:
     customer: str  # customer code
     invoices: tuple[str, ...] = ()
     amount: Decimal | None = None  # None: the whole line
+    # The shortfall below the invoices' open amounts is the bank's deducted fee, written off
+    # as the matcher does (a confirmed `less_fee` suggestion), where the tolerance allows it.
+    fee: bool = False
 
 
 def decide_line(session: Session, *, org_id: int, line_id: int, parts: Sequence[Part],
@@ -336,11 +344,13 @@ def decide_line(session: Session, *, org_id: int, line_id: int, parts: Sequence[
         amount = t.amount if part.amount is None else to_minor(part.amount, t.currency)
         if amount <= 0:
             raise ReviewError(_("'{value}' is not a positive amount", value=part.amount))
-        _check_invoices(session, org_id=org_id, part=part, customer_id=customer.id,
-                        currency=t.currency)
+        owed = _check_invoices(session, org_id=org_id, part=part, customer_id=customer.id,
+                               currency=t.currency)
+        fee = fee_tolerance(t.currency)
         apps.append(Application(line=row, customer_id=customer.id, amount=amount,
                                 invoice_numbers=part.invoices, confidence=Decimal(1),
-                                method=method))
+                                method=method, write_off=owed - amount if part.fee and
+                                fee.allows(owed - amount, owed) else 0))
     if sum(a.amount for a in apps) != t.amount:
         raise ReviewError(_("the parts add up to {parts}, the line is {line} {currency}",
                             parts=minor_to_str(sum(a.amount for a in apps), t.currency),
@@ -355,11 +365,12 @@ def decide_line(session: Session, *, org_id: int, line_id: int, parts: Sequence[
 
 
 def _check_invoices(session: Session, *, org_id: int, part: Part, customer_id: int,
-                    currency: str) -> None:
+                    currency: str) -> int:
     """Every invoice a person names for a part is the part's customer's, in the line's
-    currency, and still owes something: else the money would land elsewhere than they said."""
+    currency, and still owes something: else the money would land elsewhere than they said.
+    Returns what they owe together."""
     if not part.invoices:
-        return
+        return 0
     found = {number: (customer, doc_currency, open_) for number, customer, doc_currency, open_
              in repo.invoices_named(session, org_id=org_id, numbers=sorted(set(part.invoices)))}
     for number in part.invoices:
@@ -375,6 +386,7 @@ def _check_invoices(session: Session, *, org_id: int, part: Part, customer_id: i
                                 currency=currency))
         if open_ <= 0:
             raise ReviewError(_("invoice {number} is paid already", number=number))
+    return sum(found[number][2] for number in set(part.invoices))
 
 
 def confirm(session: Session, *, org_id: int, line_id: int, pick: int, now: datetime,
@@ -391,7 +403,8 @@ def confirm(session: Session, *, org_id: int, line_id: int, pick: int, now: date
                           user=user)
         return
     decide_line(session, org_id=org_id, line_id=line_id,
-                parts=[Part(chosen["customer_id"], tuple(chosen["invoice_numbers"]))],
+                parts=[Part(chosen["customer_id"], tuple(chosen["invoice_numbers"]),
+                            fee=chosen.get("fit") == "less_fee")],
                 method="confirmed" if pick == 1 else "picked", now=now, user=user)
 
 

@@ -455,3 +455,19 @@ def test_review_does_not_offer_an_invoice_another_line_of_the_call_paid(db: str)
              if r["line"] == second)
     ok(db, "reconcile", "confirm", str(line["line"]))  # what is offered can be confirmed
     assert open_amounts(db)["A-1001"] == 116000 - 58000
+
+
+def test_a_confirmed_suggestion_less_a_bank_fee_writes_the_fee_off(db: str) -> None:
+    # 9,999.99 less a 15.00 wire fee, left for a person (no --auto), then reversed and
+    # confirmed again: each time as the matcher would apply it, the invoice settled.
+    line, = add_lines(db, {"amount": 998499, "remittance": "FACT B 2001",
+                           "counterparty_name": "FERRETERIA HDZ"})
+    before = open_amounts(db)
+    assert run(db, auto=False)[line] == ("review", "M002", ["B-2001"])
+    for _ in range(2):
+        with uow(db) as (session, org):
+            confirm(session, org_id=org.id, line_id=line, pick=1, now=NOW, user="ana")
+        assert open_amounts(db)["B-2001"] == 0
+        with uow(db) as (session, org):
+            reverse(session, org_id=org.id, line_id=line, now=NOW, user="ana")
+        assert open_amounts(db) == before
