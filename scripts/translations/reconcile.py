@@ -48,6 +48,10 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "invoice {number} is in {invoice_currency}, the line in {currency}":
         "la factura {number} está en {invoice_currency} y la línea en {currency}",
     "invoice {number} is paid already": "la factura {number} ya está pagada",
+    "invoice {number} is dated {issued}, after bank line {line} of {booked}: a payment settles "
+    "only invoices issued by its date":
+        "la factura {number} tiene fecha {issued}, posterior a la línea bancaria {line} del "
+        "{booked}: un pago solo salda facturas emitidas hasta su fecha",
     # `reconcile review`: the evidence behind a suggestion and how its amount fits
     "RF reference of the invoice": "referencia RF de la factura",
     "RF reference of the customer": "referencia RF del cliente",

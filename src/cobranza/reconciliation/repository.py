@@ -166,13 +166,14 @@ def reversed_lines(session: Session, *, org_id: int) -> set[int]:
 
 
 def invoices_named(session: Session, *, org_id: int,
-                   numbers: Sequence[str]) -> list[tuple[str, int, str, int]]:
-    """(number, customer id, currency, open amount) of the invoices with these numbers."""
+                   numbers: Sequence[str]) -> list[tuple[str, int, str, int, int]]:
+    """(number, customer id, currency, open amount, issue day number) of the invoices with
+    these numbers."""
     if not numbers:
         return []
     marks = ", ".join(["{m}"] * len(numbers))
     return fetch(session, "SELECT i.number, i.customer_id, i.currency, CAST(i.amount - "
                           "COALESCE((SELECT SUM(a.amount) FROM allocations a WHERE a.org_id = "
-                          "i.org_id AND a.invoice_id = i.id), 0) AS BIGINT) FROM invoices i "
+                          "i.org_id AND a.invoice_id = i.id), 0) AS BIGINT), i.issue_date FROM invoices i "
                           f"WHERE i.org_id = {{m}} AND i.number IN ({marks})",
                  (org_id, *numbers))

@@ -29,7 +29,7 @@ from cobranza.models import (
     CustomerAlias,
     ReconciliationMatch,
 )
-from cobranza.models.base import day_number
+from cobranza.models.base import day_number, from_day_number
 from cobranza.reconciliation import paid, recorded
 from cobranza.reconciliation import repository as repo
 from cobranza.reconciliation.apply import (
@@ -345,7 +345,7 @@ def decide_line(session: Session, *, org_id: int, line_id: int, parts: Sequence[
         if amount <= 0:
             raise ReviewError(_("'{value}' is not a positive amount", value=part.amount))
         owed = _check_invoices(session, org_id=org_id, part=part, customer_id=customer.id,
-                               currency=t.currency)
+                               line=row)
         fee = fee_tolerance(t.currency)
         apps.append(Application(line=row, customer_id=customer.id, amount=amount,
                                 invoice_numbers=part.invoices, confidence=Decimal(1),
@@ -365,18 +365,21 @@ def decide_line(session: Session, *, org_id: int, line_id: int, parts: Sequence[
 
 
 def _check_invoices(session: Session, *, org_id: int, part: Part, customer_id: int,
-                    currency: str) -> int:
+                    line: LineRow) -> int:
     """Every invoice a person names for a part is the part's customer's, in the line's
-    currency, and still owes something: else the money would land elsewhere than they said.
-    Returns what they owe together."""
+    currency, issued by its booking date (DOMAIN.md: a payment settles only those) and still
+    owes something: else the money would land elsewhere than they said. Returns what they owe
+    together."""
     if not part.invoices:
         return 0
-    found = {number: (customer, doc_currency, open_) for number, customer, doc_currency, open_
-             in repo.invoices_named(session, org_id=org_id, numbers=sorted(set(part.invoices)))}
+    currency = line.currency
+    found = {number: (customer, doc_currency, open_, issued) for number, customer, doc_currency,
+             open_, issued in repo.invoices_named(session, org_id=org_id,
+                                                  numbers=sorted(set(part.invoices)))}
     for number in part.invoices:
         if number not in found:
             raise ReviewError(_("no invoice {number}", number=number))
-        customer, doc_currency, open_ = found[number]
+        customer, doc_currency, open_, issued = found[number]
         if customer != customer_id:
             raise ReviewError(_("invoice {number} is not customer {code}'s", number=number,
                                 code=part.customer))
@@ -384,6 +387,12 @@ def _check_invoices(session: Session, *, org_id: int, part: Part, customer_id: i
             raise ReviewError(_("invoice {number} is in {invoice_currency}, the line in "
                                 "{currency}", number=number, invoice_currency=doc_currency,
                                 currency=currency))
+        if issued > line.booking_day:
+            raise ReviewError(_("invoice {number} is dated {issued}, after bank line {line} of "
+                                "{booked}: a payment settles only invoices issued by its date",
+                                number=number, issued=from_day_number(issued).isoformat(),
+                                line=line.id,
+                                booked=from_day_number(line.booking_day).isoformat()))
         if open_ <= 0:
             raise ReviewError(_("invoice {number} is paid already", number=number))
     return sum(found[number][2] for number in set(part.invoices))

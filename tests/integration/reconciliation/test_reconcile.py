@@ -471,3 +471,18 @@ def test_a_confirmed_suggestion_less_a_bank_fee_writes_the_fee_off(db: str) -> N
         with uow(db) as (session, org):
             reverse(session, org_id=org.id, line_id=line, now=NOW, user="ana")
         assert open_amounts(db) == before
+
+
+def test_an_invoice_issued_after_the_line_is_refused_for_a_decision(db: str) -> None:
+    # A payment settles only invoices issued by its date (DOMAIN.md): A-1003 of March named
+    # for a January transfer, the money would go to A-1001 and move what another line paid.
+    paid, early = add_lines(
+        db, {"amount": 116000, "remittance": "A-1001", "counterparty_name": "X"},
+        {"amount": 58000, "counterparty_name": "Y", "booking_date": date(2026, 1, 15)})
+    assert run(db)[paid][0] == "applied"
+    before = open_amounts(db)
+    with uow(db) as (session, org), pytest.raises(
+            ReviewError, match="A-1003 is dated 2026-03-01, after bank line .* 2026-01-15"):
+        decide_line(session, org_id=org.id, line_id=early, parts=[Part("M001", ("A-1003",))],
+                    method="manual", now=NOW, user="ana")
+    assert open_amounts(db) == before
