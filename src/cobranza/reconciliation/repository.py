@@ -159,10 +159,14 @@ def _invoice_column(session: Session, column: str, *, org_id: int,
 
 
 def reversed_lines(session: Session, *, org_id: int) -> set[int]:
-    """The lines a person took a match back from (they are not applied again unasked)."""
+    """The lines a person took a match back from, or took back their ignoring of (they are
+    not applied again unasked)."""
     return {r[0] for r in fetch(session, "SELECT DISTINCT transaction_id FROM "
                                          "reconciliation_matches WHERE org_id = {m} "
-                                         "AND reversed_at IS NOT NULL", (org_id,))}
+                                         "AND reversed_at IS NOT NULL UNION "
+                                         "SELECT id FROM bank_transactions WHERE org_id = {m} "
+                                         "AND status IN ('new', 'review', 'unmatched') "
+                                         "AND handled_at IS NOT NULL", (org_id, org_id))}
 
 
 def invoices_named(session: Session, *, org_id: int,

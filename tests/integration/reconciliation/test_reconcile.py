@@ -368,6 +368,16 @@ def test_a_reversed_line_is_not_applied_again_unasked(db: str) -> None:
     assert open_amounts(db)["B-2001"] == 0
 
 
+def test_a_line_a_person_ignored_and_took_back_is_not_applied_unasked(db: str) -> None:
+    line, = add_lines(db, {"amount": 999999, "remittance": "B-2001", "counterparty_name": "X"})
+    assert run(db, auto=False)[line][0] == "review"
+    with uow(db) as (session, org):
+        ignore(session, org_id=org.id, line_id=line, now=NOW, user="ana")
+        reverse(session, org_id=org.id, line_id=line, now=NOW, user="ana")
+    assert run(db)[line][0] == "review"
+    assert open_amounts(db)["B-2001"] == 999999
+
+
 def test_reversing_a_decision_unteaches_what_it_taught(db: str) -> None:
     first, second = add_lines(
         db, {"amount": 116000, "counterparty_name": "INVERSIONES ZETA",
