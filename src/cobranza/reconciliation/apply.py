@@ -205,9 +205,11 @@ def reverse_line(session: Session, *, org_id: int, line_id: int, now: datetime,
     execute_many(session, "UPDATE payments SET match_id = NULL WHERE org_id = {m} "
                           "AND match_id = {m}", [(org_id, r[0]) for r in linked])
     rows = [r[:3] for r in found if r not in linked]
+    # Every payment on the match but the one it made (`apply_all`'s code) is a complement's,
+    # stamped or a draft, that took that one's place: kept.
     execute_many(session, "UPDATE payments SET match_id = NULL WHERE org_id = {m} "
-                          "AND match_id = {m} AND fiscal_id IS NOT NULL",
-                 [(org_id, r[0]) for r in rows])
+                          "AND match_id = {m} AND code <> {m}",
+                 [(org_id, r[0], f"BANK-{line_id}-{r[0]}") for r in rows])
     # The allocations go first (they name the payment and the write-off), found through the
     # customer's index: `allocations` has none on the payment or the credit note, and a
     # ledger's may hold millions of rows. The customer is replayed below.
