@@ -166,3 +166,17 @@ def test_reversing_a_line_whose_payment_a_draft_complement_took_over_keeps_it(
     ok(ledger, "reconcile", "reverse", str(line_id))
     assert rows(ledger, "SELECT code, match_id FROM payments") == [("P-1/1", None)]
     assert open_amounts(ledger) == {"A-1": 0, "A-2": 116000}
+
+
+def test_the_timeline_says_a_taken_over_payment_stays_when_its_line_is_reversed(
+        ledger: str, tmp_path: Path) -> None:
+    statement(ledger, tmp_path, f"02/02/2026,SPEI RECIBIDO {CUSTOMER_RFC},BNET1,,1160.00")
+    reconciled(ledger, "--auto")
+    complement(ledger, tmp_path, Pago("1160.00", [Docto(UUID_A, "1160.00", "1160.00", 1)]))
+    [line_id] = [r[0] for r in rows(ledger, "SELECT id FROM bank_transactions")]
+    ok(ledger, "reconcile", "reverse", str(line_id))
+    assert open_amounts(ledger) == {"A-1": 0, "A-2": 116000}
+    # The complement's payment stays on A-1: the invoices are as they were, not owing again.
+    [(payload,)] = rows(ledger, "SELECT payload FROM activity_log "
+                                "WHERE kind = 'payment_unmatched'")
+    assert json.loads(payload) == {"line": line_id, "recorded": True}
