@@ -43,7 +43,7 @@ from tests.integration.reconciliation.helpers import (
     seed_ledger,
     uow,
 )
-from tests.support import ok, write_csv
+from tests.support import cli, ok, write_csv
 
 
 @pytest.fixture
@@ -496,3 +496,16 @@ def test_an_invoice_issued_after_the_line_is_refused_for_a_decision(db: str) -> 
         decide_line(session, org_id=org.id, line_id=early, parts=[Part("M001", ("A-1003",))],
                     method="manual", now=NOW, user="ana")
     assert open_amounts(db) == before
+
+
+def test_split_on_the_command_line_reads_amounts_as_the_api_does(db: str) -> None:
+    line, = add_lines(db, {"amount": 1116000, "counterparty_name": "GRUPO"})
+    # Not an amount: said so, not that it has too many decimals.
+    refused = cli(db, "reconcile", "split", str(line), "--part", "M002:NaN", lang="es")
+    assert refused.exit_code != 0
+    assert "'M002:NaN' no es CLIENTE:MONTO[:FACT;FACT]" in refused.output
+    # A decimal comma, as the API takes it.
+    ok(db, "reconcile", "split", str(line), "--part", "M002:9999,99:B-2001",
+       "--part", "M001:1160,01:A-1001")
+    after = open_amounts(db)
+    assert (after["B-2001"], after["A-1001"]) == (0, 0)
