@@ -37,8 +37,13 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "unknown customer '{code}'": "cliente desconocido '{code}'",
     "the parts add up to {parts}, the line is {line} {currency}":
         "las partes suman {parts}, la línea es de {line} {currency}",
-    "bank line {line} has {n} suggestions, not {pick}":
-        "la línea bancaria {line} tiene {n} sugerencias, no {pick}",
+    ("bank line {line} has {n} suggestion, not {pick}",
+     "bank line {line} has {n} suggestions, not {pick}"):
+        ("la línea bancaria {line} tiene {n} sugerencia, no {pick}",
+         "la línea bancaria {line} tiene {n} sugerencias, no {pick}"),
+    "bank line {line} has no suggestion to confirm; assign, split or ignore it":
+        "la línea bancaria {line} no tiene sugerencias que confirmar; asígnela, divídala o "
+        "ignórela",
     "bank line {line} is applied; reverse it first":
         "la línea bancaria {line} está aplicada; revértala primero",
     "bank line {line} has no match to reverse":

@@ -20,7 +20,7 @@ from cobranza.batching import collector_paused, forked
 from cobranza.core import references
 from cobranza.core.matching import FeeTolerance, Suggestion
 from cobranza.core.money import fits_currency, minor_to_str, to_minor
-from cobranza.i18n import _
+from cobranza.i18n import _, ngettext
 from cobranza.ledger.replay import OpenItems
 from cobranza.models import (
     BankStatement,
@@ -403,9 +403,13 @@ def confirm(session: Session, *, org_id: int, line_id: int, pick: int, now: date
     """Apply the line's suggestion number `pick` (1 = the best)."""
     t = _line(session, org_id=org_id, line_id=line_id)
     stored = json.loads(t.suggestions or "[]")
+    if not stored:
+        raise ReviewError(_("bank line {line} has no suggestion to confirm; assign, split or "
+                            "ignore it", line=line_id))
     if not 1 <= pick <= len(stored):
-        raise ReviewError(_("bank line {line} has {n} suggestions, not {pick}", line=line_id,
-                            n=len(stored), pick=pick))
+        raise ReviewError(ngettext("bank line {line} has {n} suggestion, not {pick}",
+                                   "bank line {line} has {n} suggestions, not {pick}",
+                                   len(stored), line=line_id, pick=pick))
     chosen = stored[pick - 1]
     if chosen.get("fit") == RECORDED:
         _confirm_recorded(session, org_id=org_id, t=t, code=chosen["customer_id"], now=now,

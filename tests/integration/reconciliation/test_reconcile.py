@@ -509,3 +509,12 @@ def test_split_on_the_command_line_reads_amounts_as_the_api_does(db: str) -> Non
        "--part", "M001:1160,01:A-1001")
     after = open_amounts(db)
     assert (after["B-2001"], after["A-1001"]) == (0, 0)
+
+
+def test_confirming_a_line_without_suggestions_says_what_to_do(db: str) -> None:
+    line, = add_lines(db, {"amount": 123400, "counterparty_name": "NADIE"})
+    assert run(db)[line][0] == "unmatched"
+    refused = cli(db, "reconcile", "confirm", str(line), lang="es")
+    assert refused.exit_code == 2
+    assert (f"la línea bancaria {line} no tiene sugerencias que confirmar; asígnela, divídala "
+            "o ignórela") in " ".join(refused.output.split())
