@@ -131,7 +131,10 @@ def _reconcile(session: Session, *, org_id: int, now: datetime, auto: bool,
                               verdicts=raw, skip=taken_back)
     # A line whose match a person reversed waits for a person again, and so does one naming
     # a paid invoice of its customer (`paid`): neither claims an invoice another line fits.
-    again = taken_back | paid.naming_paid(
+    # So does one naming an invoice issued after it: the payment cannot settle it (DOMAIN.md,
+    # allocation) and would go to another.
+    again = taken_back | {v.line.id for v in raw if v.status == "applied" and v.suggestions
+                          and _names_later(v, indexes[v.line.currency])} | paid.naming_paid(
         session, org_id=org_id, verdicts=[v for v in raw if v.line.id not in brought],
         shaped=paid.shapes(items.values()),
         open_ids=frozenset().union(*(index.open_ids for index in indexes.values())))
@@ -151,6 +154,14 @@ def _reconcile(session: Session, *, org_id: int, now: datetime, auto: bool,
             open_items=lambda customer, currency: indexes[currency].owed_by(customer))
     _lap(outcome, "record", clock)
     return outcome
+
+
+def _names_later(v: Verdict, index: LedgerIndex) -> bool:
+    """The line's best suggestion names an invoice issued after its booking day."""
+    best = v.suggestions[0]
+    named = set(best.invoice_ids)
+    return any(i.issue > v.line.booking_day for i in index.owed_by(best.customer_id)
+               if i.invoice_id in named)
 
 
 def _bring_recorded(session: Session, *, org_id: int, outcome: Outcome, lines: list[LineRow],

@@ -518,3 +518,13 @@ def test_confirming_a_line_without_suggestions_says_what_to_do(db: str) -> None:
     assert refused.exit_code == 2
     assert (f"la línea bancaria {line} no tiene sugerencias que confirmar; asígnela, divídala "
             "o ignórela") in " ".join(refused.output.split())
+
+
+def test_a_line_naming_an_invoice_issued_after_it_waits_for_a_person(db: str) -> None:
+    # A transfer of February naming A-1003 of March: applied, the money would pay A-1001.
+    line, = add_lines(db, {"amount": 58000, "remittance": "FACTURA A-1003",
+                           "counterparty_name": "ABARROTES LA ESPERANZA",
+                           "booking_date": date(2026, 2, 20)})
+    before = open_amounts(db)
+    assert run(db)[line] == ("review", "M001", ["A-1003"])
+    assert open_amounts(db) == before
