@@ -37,8 +37,13 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "unknown customer '{code}'": "cliente desconocido '{code}'",
     "the parts add up to {parts}, the line is {line} {currency}":
         "las partes suman {parts}, la línea es de {line} {currency}",
-    "bank line {line} has {n} suggestions, not {pick}":
-        "la línea bancaria {line} tiene {n} sugerencias, no {pick}",
+    ("bank line {line} has {n} suggestion, not {pick}",
+     "bank line {line} has {n} suggestions, not {pick}"):
+        ("la línea bancaria {line} tiene {n} sugerencia, no {pick}",
+         "la línea bancaria {line} tiene {n} sugerencias, no {pick}"),
+    "bank line {line} has no suggestion to confirm; assign, split or ignore it":
+        "la línea bancaria {line} no tiene sugerencias que confirmar; asígnela, divídala o "
+        "ignórela",
     "bank line {line} is applied; reverse it first":
         "la línea bancaria {line} está aplicada; revértala primero",
     "bank line {line} has no match to reverse":
@@ -48,6 +53,10 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "invoice {number} is in {invoice_currency}, the line in {currency}":
         "la factura {number} está en {invoice_currency} y la línea en {currency}",
     "invoice {number} is paid already": "la factura {number} ya está pagada",
+    "invoice {number} is dated {issued}, after bank line {line} of {booked}: a payment settles "
+    "only invoices issued by its date":
+        "la factura {number} tiene fecha {issued}, posterior a la línea bancaria {line} del "
+        "{booked}: un pago solo salda facturas emitidas hasta su fecha",
     # `reconcile review`: the evidence behind a suggestion and how its amount fits
     "RF reference of the invoice": "referencia RF de la factura",
     "RF reference of the customer": "referencia RF del cliente",

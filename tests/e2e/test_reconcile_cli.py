@@ -69,7 +69,7 @@ def test_reconcile_auto_json_then_review_and_decide(db: str) -> None:
     assert "M002" in ok(db, "reconcile", "review").stdout
 
     bad = cli(db, "reconcile", "confirm", line, "--pick", "7")
-    assert bad.exit_code == 2 and "has 1 suggestions, not 7" in bad.output
+    assert bad.exit_code == 2 and "has 1 suggestion, not 7" in bad.output
     ok(db, "reconcile", "confirm", line, "--user", "ana")
     m2 = aging_json(db, "2026-04-01")
     assert "4999.99" in json.dumps(m2)  # 9,999.99 less the 5,000.00 received

@@ -206,8 +206,11 @@ def split_cmd(ctx: typer.Context, line: LineArg,
     for spec in part:
         pieces = spec.split(":")
         try:
-            amount = Decimal(pieces[1])
+            # A decimal comma as well, as the API reads an amount (`reconciliation.api`).
+            amount = Decimal(pieces[1].strip().replace(",", "."))
         except (IndexError, InvalidOperation):
+            amount = Decimal("NaN")
+        if not amount.is_finite():
             fail(_("--part: '{value}' is not CUSTOMER:AMOUNT[:INV;INV]", value=spec),
                  EXIT_INVALID)
         numbers = tuple(n for n in (pieces[2] if len(pieces) > 2 else "").split(";") if n)

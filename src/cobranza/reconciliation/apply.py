@@ -205,9 +205,16 @@ def reverse_line(session: Session, *, org_id: int, line_id: int, now: datetime,
     execute_many(session, "UPDATE payments SET match_id = NULL WHERE org_id = {m} "
                           "AND match_id = {m}", [(org_id, r[0]) for r in linked])
     rows = [r[:3] for r in found if r not in linked]
+    # The customers the line's own payments are taken from (`apply_all`'s code): on the
+    # others' matches a complement's payments took their place, and stay.
+    money = {customer for mid, customer, _w in rows if fetch(
+        session, "SELECT id FROM payments WHERE org_id = {m} AND match_id = {m} AND code = {m}",
+        (org_id, mid, f"BANK-{line_id}-{mid}"))}
+    # Every payment on the match but the one it made is a complement's, stamped or a draft,
+    # that took that one's place: kept.
     execute_many(session, "UPDATE payments SET match_id = NULL WHERE org_id = {m} "
-                          "AND match_id = {m} AND fiscal_id IS NOT NULL",
-                 [(org_id, r[0]) for r in rows])
+                          "AND match_id = {m} AND code <> {m}",
+                 [(org_id, r[0], f"BANK-{line_id}-{r[0]}") for r in rows])
     # The allocations go first (they name the payment and the write-off), found through the
     # customer's index: `allocations` has none on the payment or the credit note, and a
     # ledger's may hold millions of rows. The customer is replayed below.
@@ -229,7 +236,6 @@ def reverse_line(session: Session, *, org_id: int, line_id: int, now: datetime,
                     .values(reversed_at=now, reversed_by=user),
                     execution_options={"synchronize_session": False})
     replay_customers(session, org_id=org_id, customer_ids=sorted({r[1] for r in rows}))
-    money = {r[1] for r in rows}
     append(session, org_id=org_id, events=[
         Event(customer_id=c, at=now, kind="payment_unmatched", actor=user or "reconcile",
               payload={"line": line_id} if c in money else {"line": line_id, "recorded": True})

@@ -159,20 +159,25 @@ def _invoice_column(session: Session, column: str, *, org_id: int,
 
 
 def reversed_lines(session: Session, *, org_id: int) -> set[int]:
-    """The lines a person took a match back from (they are not applied again unasked)."""
+    """The lines a person took a match back from, or took back their ignoring of (they are
+    not applied again unasked)."""
     return {r[0] for r in fetch(session, "SELECT DISTINCT transaction_id FROM "
                                          "reconciliation_matches WHERE org_id = {m} "
-                                         "AND reversed_at IS NOT NULL", (org_id,))}
+                                         "AND reversed_at IS NOT NULL UNION "
+                                         "SELECT id FROM bank_transactions WHERE org_id = {m} "
+                                         "AND status IN ('new', 'review', 'unmatched') "
+                                         "AND handled_at IS NOT NULL", (org_id, org_id))}
 
 
 def invoices_named(session: Session, *, org_id: int,
-                   numbers: Sequence[str]) -> list[tuple[str, int, str, int]]:
-    """(number, customer id, currency, open amount) of the invoices with these numbers."""
+                   numbers: Sequence[str]) -> list[tuple[str, int, str, int, int]]:
+    """(number, customer id, currency, open amount, issue day number) of the invoices with
+    these numbers."""
     if not numbers:
         return []
     marks = ", ".join(["{m}"] * len(numbers))
     return fetch(session, "SELECT i.number, i.customer_id, i.currency, CAST(i.amount - "
                           "COALESCE((SELECT SUM(a.amount) FROM allocations a WHERE a.org_id = "
-                          "i.org_id AND a.invoice_id = i.id), 0) AS BIGINT) FROM invoices i "
+                          "i.org_id AND a.invoice_id = i.id), 0) AS BIGINT), i.issue_date FROM invoices i "
                           f"WHERE i.org_id = {{m}} AND i.number IN ({marks})",
                  (org_id, *numbers))

@@ -20,7 +20,7 @@ from cobranza.batching import collector_paused, forked
 from cobranza.core import references
 from cobranza.core.matching import FeeTolerance, Suggestion
 from cobranza.core.money import fits_currency, minor_to_str, to_minor
-from cobranza.i18n import _
+from cobranza.i18n import _, ngettext
 from cobranza.ledger.replay import OpenItems
 from cobranza.models import (
     BankStatement,
@@ -29,7 +29,7 @@ from cobranza.models import (
     CustomerAlias,
     ReconciliationMatch,
 )
-from cobranza.models.base import day_number
+from cobranza.models.base import day_number, from_day_number
 from cobranza.reconciliation import paid, recorded
 from cobranza.reconciliation import repository as repo
 from cobranza.reconciliation.apply import (
@@ -84,6 +84,12 @@ def reconcile(session: Session, *, org_id: int, now: datetime, auto: bool,
                           user=user, workers=workers)
 
 
+def fee_tolerance(currency: str, fee_pct: Decimal = DEFAULT_FEE_PCT) -> FeeTolerance:
+    """How far short of its invoices a line in `currency` may be for a deducted bank fee."""
+    cap = FEE_CAPS.get(currency)
+    return FeeTolerance(fee_pct, None if cap is None else to_minor(cap, currency))
+
+
 def _reconcile(session: Session, *, org_id: int, now: datetime, auto: bool,
                fee_pct: Decimal, user: str | None, workers: int) -> Outcome:
     clock = time.perf_counter()
@@ -113,8 +119,7 @@ def _reconcile(session: Session, *, org_id: int, now: datetime, auto: bool,
         indexes[currency] = LedgerIndex(customers=customers, items=open_, aliases=aliases,
                                         clabes=clabes, spelled=names)
         clock = _lap(outcome, "index", clock)
-        cap = FEE_CAPS.get(currency)
-        fee = FeeTolerance(fee_pct, None if cap is None else to_minor(cap, currency))
+        fee = fee_tolerance(currency, fee_pct)
         mine = [ln for ln in lines if ln.currency == currency]
         matched[currency] = (match_lines(mine, indexes[currency], refs=refs, owners=owners,
                                          fee=fee, complete=not auto, workers=workers), fee)
@@ -126,7 +131,10 @@ def _reconcile(session: Session, *, org_id: int, now: datetime, auto: bool,
                               verdicts=raw, skip=taken_back)
     # A line whose match a person reversed waits for a person again, and so does one naming
     # a paid invoice of its customer (`paid`): neither claims an invoice another line fits.
-    again = taken_back | paid.naming_paid(
+    # So does one naming an invoice issued after it: the payment cannot settle it (DOMAIN.md,
+    # allocation) and would go to another.
+    again = taken_back | {v.line.id for v in raw if v.status == "applied" and v.suggestions
+                          and _names_later(v, indexes[v.line.currency])} | paid.naming_paid(
         session, org_id=org_id, verdicts=[v for v in raw if v.line.id not in brought],
         shaped=paid.shapes(items.values()),
         open_ids=frozenset().union(*(index.open_ids for index in indexes.values())))
@@ -146,6 +154,14 @@ def _reconcile(session: Session, *, org_id: int, now: datetime, auto: bool,
             open_items=lambda customer, currency: indexes[currency].owed_by(customer))
     _lap(outcome, "record", clock)
     return outcome
+
+
+def _names_later(v: Verdict, index: LedgerIndex) -> bool:
+    """The line's best suggestion names an invoice issued after its booking day."""
+    best = v.suggestions[0]
+    named = set(best.invoice_ids)
+    return any(i.issue > v.line.booking_day for i in index.owed_by(best.customer_id)
+               if i.invoice_id in named)
 
 
 def _bring_recorded(session: Session, *, org_id: int, outcome: Outcome, lines: list[LineRow],
@@ -309,6 +325,9 @@ class Part:
     customer: str  # customer code
     invoices: tuple[str, ...] = ()
     amount: Decimal | None = None  # None: the whole line
+    # The shortfall below the invoices' open amounts is the bank's deducted fee, written off
+    # as the matcher does (a confirmed `less_fee` suggestion), where the tolerance allows it.
+    fee: bool = False
 
 
 def decide_line(session: Session, *, org_id: int, line_id: int, parts: Sequence[Part],
@@ -336,11 +355,13 @@ def decide_line(session: Session, *, org_id: int, line_id: int, parts: Sequence[
         amount = t.amount if part.amount is None else to_minor(part.amount, t.currency)
         if amount <= 0:
             raise ReviewError(_("'{value}' is not a positive amount", value=part.amount))
-        _check_invoices(session, org_id=org_id, part=part, customer_id=customer.id,
-                        currency=t.currency)
+        owed = _check_invoices(session, org_id=org_id, part=part, customer_id=customer.id,
+                               line=row)
+        fee = fee_tolerance(t.currency)
         apps.append(Application(line=row, customer_id=customer.id, amount=amount,
                                 invoice_numbers=part.invoices, confidence=Decimal(1),
-                                method=method))
+                                method=method, write_off=owed - amount if part.fee and
+                                fee.allows(owed - amount, owed) else 0))
     if sum(a.amount for a in apps) != t.amount:
         raise ReviewError(_("the parts add up to {parts}, the line is {line} {currency}",
                             parts=minor_to_str(sum(a.amount for a in apps), t.currency),
@@ -355,17 +376,21 @@ def decide_line(session: Session, *, org_id: int, line_id: int, parts: Sequence[
 
 
 def _check_invoices(session: Session, *, org_id: int, part: Part, customer_id: int,
-                    currency: str) -> None:
+                    line: LineRow) -> int:
     """Every invoice a person names for a part is the part's customer's, in the line's
-    currency, and still owes something: else the money would land elsewhere than they said."""
+    currency, issued by its booking date (DOMAIN.md: a payment settles only those) and still
+    owes something: else the money would land elsewhere than they said. Returns what they owe
+    together."""
     if not part.invoices:
-        return
-    found = {number: (customer, doc_currency, open_) for number, customer, doc_currency, open_
-             in repo.invoices_named(session, org_id=org_id, numbers=sorted(set(part.invoices)))}
+        return 0
+    currency = line.currency
+    found = {number: (customer, doc_currency, open_, issued) for number, customer, doc_currency,
+             open_, issued in repo.invoices_named(session, org_id=org_id,
+                                                  numbers=sorted(set(part.invoices)))}
     for number in part.invoices:
         if number not in found:
             raise ReviewError(_("no invoice {number}", number=number))
-        customer, doc_currency, open_ = found[number]
+        customer, doc_currency, open_, issued = found[number]
         if customer != customer_id:
             raise ReviewError(_("invoice {number} is not customer {code}'s", number=number,
                                 code=part.customer))
@@ -373,8 +398,15 @@ def _check_invoices(session: Session, *, org_id: int, part: Part, customer_id: i
             raise ReviewError(_("invoice {number} is in {invoice_currency}, the line in "
                                 "{currency}", number=number, invoice_currency=doc_currency,
                                 currency=currency))
+        if issued > line.booking_day:
+            raise ReviewError(_("invoice {number} is dated {issued}, after bank line {line} of "
+                                "{booked}: a payment settles only invoices issued by its date",
+                                number=number, issued=from_day_number(issued).isoformat(),
+                                line=line.id,
+                                booked=from_day_number(line.booking_day).isoformat()))
         if open_ <= 0:
             raise ReviewError(_("invoice {number} is paid already", number=number))
+    return sum(found[number][2] for number in set(part.invoices))
 
 
 def confirm(session: Session, *, org_id: int, line_id: int, pick: int, now: datetime,
@@ -382,16 +414,21 @@ def confirm(session: Session, *, org_id: int, line_id: int, pick: int, now: date
     """Apply the line's suggestion number `pick` (1 = the best)."""
     t = _line(session, org_id=org_id, line_id=line_id)
     stored = json.loads(t.suggestions or "[]")
+    if not stored:
+        raise ReviewError(_("bank line {line} has no suggestion to confirm; assign, split or "
+                            "ignore it", line=line_id))
     if not 1 <= pick <= len(stored):
-        raise ReviewError(_("bank line {line} has {n} suggestions, not {pick}", line=line_id,
-                            n=len(stored), pick=pick))
+        raise ReviewError(ngettext("bank line {line} has {n} suggestion, not {pick}",
+                                   "bank line {line} has {n} suggestions, not {pick}",
+                                   len(stored), line=line_id, pick=pick))
     chosen = stored[pick - 1]
     if chosen.get("fit") == RECORDED:
         _confirm_recorded(session, org_id=org_id, t=t, code=chosen["customer_id"], now=now,
                           user=user)
         return
     decide_line(session, org_id=org_id, line_id=line_id,
-                parts=[Part(chosen["customer_id"], tuple(chosen["invoice_numbers"]))],
+                parts=[Part(chosen["customer_id"], tuple(chosen["invoice_numbers"]),
+                            fee=chosen.get("fit") == "less_fee")],
                 method="confirmed" if pick == 1 else "picked", now=now, user=user)
 
 

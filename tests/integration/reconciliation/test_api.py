@@ -97,7 +97,7 @@ def test_review_queue_and_confirming_a_suggestion(db: str, client: TestClient) -
     assert all(isinstance(v, str) for v in best["evidence"].values())
     too_far = client.post(f"/reconciliation/lines/{line}/confirm", json={"pick": 9})
     assert _detail(too_far) == [{"loc": ["path", "line_id"], "type": "value_error",
-                                 "msg": f"bank line {line} has 1 suggestions, not 9"}]
+                                 "msg": f"bank line {line} has 1 suggestion, not 9"}]
     done = client.post(f"/reconciliation/lines/{line}/confirm", json={"pick": 1})
     assert done.status_code == 200, done.text
     state = done.json()

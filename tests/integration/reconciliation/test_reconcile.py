@@ -43,7 +43,7 @@ from tests.integration.reconciliation.helpers import (
     seed_ledger,
     uow,
 )
-from tests.support import ok, write_csv
+from tests.support import cli, ok, write_csv
 
 
 @pytest.fixture
@@ -368,6 +368,16 @@ def test_a_reversed_line_is_not_applied_again_unasked(db: str) -> None:
     assert open_amounts(db)["B-2001"] == 0
 
 
+def test_a_line_a_person_ignored_and_took_back_is_not_applied_unasked(db: str) -> None:
+    line, = add_lines(db, {"amount": 999999, "remittance": "B-2001", "counterparty_name": "X"})
+    assert run(db, auto=False)[line][0] == "review"
+    with uow(db) as (session, org):
+        ignore(session, org_id=org.id, line_id=line, now=NOW, user="ana")
+        reverse(session, org_id=org.id, line_id=line, now=NOW, user="ana")
+    assert run(db)[line][0] == "review"
+    assert open_amounts(db)["B-2001"] == 999999
+
+
 def test_reversing_a_decision_unteaches_what_it_taught(db: str) -> None:
     first, second = add_lines(
         db, {"amount": 116000, "counterparty_name": "INVERSIONES ZETA",
@@ -455,3 +465,66 @@ def test_review_does_not_offer_an_invoice_another_line_of_the_call_paid(db: str)
              if r["line"] == second)
     ok(db, "reconcile", "confirm", str(line["line"]))  # what is offered can be confirmed
     assert open_amounts(db)["A-1001"] == 116000 - 58000
+
+
+def test_a_confirmed_suggestion_less_a_bank_fee_writes_the_fee_off(db: str) -> None:
+    # 9,999.99 less a 15.00 wire fee, left for a person (no --auto), then reversed and
+    # confirmed again: each time as the matcher would apply it, the invoice settled.
+    line, = add_lines(db, {"amount": 998499, "remittance": "FACT B 2001",
+                           "counterparty_name": "FERRETERIA HDZ"})
+    before = open_amounts(db)
+    assert run(db, auto=False)[line] == ("review", "M002", ["B-2001"])
+    for _ in range(2):
+        with uow(db) as (session, org):
+            confirm(session, org_id=org.id, line_id=line, pick=1, now=NOW, user="ana")
+        assert open_amounts(db)["B-2001"] == 0
+        with uow(db) as (session, org):
+            reverse(session, org_id=org.id, line_id=line, now=NOW, user="ana")
+        assert open_amounts(db) == before
+
+
+def test_an_invoice_issued_after_the_line_is_refused_for_a_decision(db: str) -> None:
+    # A payment settles only invoices issued by its date (DOMAIN.md): A-1003 of March named
+    # for a January transfer, the money would go to A-1001 and move what another line paid.
+    paid, early = add_lines(
+        db, {"amount": 116000, "remittance": "A-1001", "counterparty_name": "X"},
+        {"amount": 58000, "counterparty_name": "Y", "booking_date": date(2026, 1, 15)})
+    assert run(db)[paid][0] == "applied"
+    before = open_amounts(db)
+    with uow(db) as (session, org), pytest.raises(
+            ReviewError, match="A-1003 is dated 2026-03-01, after bank line .* 2026-01-15"):
+        decide_line(session, org_id=org.id, line_id=early, parts=[Part("M001", ("A-1003",))],
+                    method="manual", now=NOW, user="ana")
+    assert open_amounts(db) == before
+
+
+def test_split_on_the_command_line_reads_amounts_as_the_api_does(db: str) -> None:
+    line, = add_lines(db, {"amount": 1116000, "counterparty_name": "GRUPO"})
+    # Not an amount: said so, not that it has too many decimals.
+    refused = cli(db, "reconcile", "split", str(line), "--part", "M002:NaN", lang="es")
+    assert refused.exit_code != 0
+    assert "'M002:NaN' no es CLIENTE:MONTO[:FACT;FACT]" in refused.output
+    # A decimal comma, as the API takes it.
+    ok(db, "reconcile", "split", str(line), "--part", "M002:9999,99:B-2001",
+       "--part", "M001:1160,01:A-1001")
+    after = open_amounts(db)
+    assert (after["B-2001"], after["A-1001"]) == (0, 0)
+
+
+def test_confirming_a_line_without_suggestions_says_what_to_do(db: str) -> None:
+    line, = add_lines(db, {"amount": 123400, "counterparty_name": "NADIE"})
+    assert run(db)[line][0] == "unmatched"
+    refused = cli(db, "reconcile", "confirm", str(line), lang="es")
+    assert refused.exit_code == 2
+    assert (f"la línea bancaria {line} no tiene sugerencias que confirmar; asígnela, divídala "
+            "o ignórela") in " ".join(refused.output.split())
+
+
+def test_a_line_naming_an_invoice_issued_after_it_waits_for_a_person(db: str) -> None:
+    # A transfer of February naming A-1003 of March: applied, the money would pay A-1001.
+    line, = add_lines(db, {"amount": 58000, "remittance": "FACTURA A-1003",
+                           "counterparty_name": "ABARROTES LA ESPERANZA",
+                           "booking_date": date(2026, 2, 20)})
+    before = open_amounts(db)
+    assert run(db)[line] == ("review", "M001", ["A-1003"])
+    assert open_amounts(db) == before

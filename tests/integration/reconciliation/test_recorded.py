@@ -146,3 +146,37 @@ def test_a_line_naming_another_open_invoice_is_not_the_recorded_payment(
     assert (line["status"], line["invoice_numbers"]) == ("applied", ["A-2"])
     assert open_amounts(ledger) == {"A-1": 0, "A-2": 0}
     assert rows(ledger, "SELECT match_id FROM payments WHERE code = 'ERP-1'") == [(None,)]
+
+
+def test_reversing_a_line_whose_payment_a_draft_complement_took_over_keeps_it(
+        ledger: str, tmp_path: Path) -> None:
+    statement(ledger, tmp_path, f"02/02/2026,SPEI RECIBIDO {CUSTOMER_RFC} FACTURA A-1,BNET1,,"
+                                "1160.00")
+    [line] = reconciled(ledger, "--auto")
+    assert line["status"] == "applied"
+    # The issuer's complement, not stamped yet (a draft: no UUID), takes the bank payment's
+    # place on the line's match.
+    path = tmp_path / "pay.xml"
+    path.write_bytes(pagos(uuid=None, payments=[
+        Pago("1160.00", [Docto(UUID_A, "1160.00", "1160.00", 1)])]))
+    ok(ledger, "import", "invoices", str(path))
+    assert rows(ledger, "SELECT code, match_id FROM payments") == [("P-1/1", 1)]
+    # Reversing the line lets go of the complement's payment: the money stays recorded.
+    [line_id] = [r[0] for r in rows(ledger, "SELECT id FROM bank_transactions")]
+    ok(ledger, "reconcile", "reverse", str(line_id))
+    assert rows(ledger, "SELECT code, match_id FROM payments") == [("P-1/1", None)]
+    assert open_amounts(ledger) == {"A-1": 0, "A-2": 116000}
+
+
+def test_the_timeline_says_a_taken_over_payment_stays_when_its_line_is_reversed(
+        ledger: str, tmp_path: Path) -> None:
+    statement(ledger, tmp_path, f"02/02/2026,SPEI RECIBIDO {CUSTOMER_RFC},BNET1,,1160.00")
+    reconciled(ledger, "--auto")
+    complement(ledger, tmp_path, Pago("1160.00", [Docto(UUID_A, "1160.00", "1160.00", 1)]))
+    [line_id] = [r[0] for r in rows(ledger, "SELECT id FROM bank_transactions")]
+    ok(ledger, "reconcile", "reverse", str(line_id))
+    assert open_amounts(ledger) == {"A-1": 0, "A-2": 116000}
+    # The complement's payment stays on A-1: the invoices are as they were, not owing again.
+    [(payload,)] = rows(ledger, "SELECT payload FROM activity_log "
+                                "WHERE kind = 'payment_unmatched'")
+    assert json.loads(payload) == {"line": line_id, "recorded": True}
