@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from cobranza import bulk
 from cobranza.batching import collector_paused, forked
 from cobranza.core import references
-from cobranza.core.matching import FeeTolerance, Suggestion
+from cobranza.core.matching import FeeTolerance, OpenItem, Suggestion
 from cobranza.core.money import fits_currency, minor_to_str, to_minor
 from cobranza.i18n import _, ngettext
 from cobranza.ledger.replay import OpenItems
@@ -133,8 +133,7 @@ def _reconcile(session: Session, *, org_id: int, now: datetime, auto: bool,
     # a paid invoice of its customer (`paid`): neither claims an invoice another line fits.
     # So does one naming an invoice issued after it: the payment cannot settle it (DOMAIN.md,
     # allocation) and would go to another.
-    again = taken_back | {v.line.id for v in raw if v.status == "applied" and v.suggestions
-                          and _names_later(v, indexes[v.line.currency])} | paid.naming_paid(
+    again = taken_back | _naming_later(raw, items) | paid.naming_paid(
         session, org_id=org_id, verdicts=[v for v in raw if v.line.id not in brought],
         shaped=paid.shapes(items.values()),
         open_ids=frozenset().union(*(index.open_ids for index in indexes.values())))
@@ -156,12 +155,20 @@ def _reconcile(session: Session, *, org_id: int, now: datetime, auto: bool,
     return outcome
 
 
-def _names_later(v: Verdict, index: LedgerIndex) -> bool:
-    """The line's best suggestion names an invoice issued after its booking day."""
-    best = v.suggestions[0]
-    named = set(best.invoice_ids)
-    return any(i.issue > v.line.booking_day for i in index.owed_by(best.customer_id)
-               if i.invoice_id in named)
+def _naming_later(verdicts: list[Verdict], items: dict[str, list[OpenItem]]) -> set[int]:
+    """The applied lines whose best suggestion names an invoice issued after their booking day
+    (the amount alone fits only invoices issued by then: `core.matching.Book.as_of`)."""
+    named = {v.line.id: (v.line.booking_day, v.suggestions[0].invoice_ids) for v in verdicts
+             if v.status == "applied" and v.suggestions
+             and any(kind in _NAMES_INVOICES for kind, _w in v.suggestions[0].evidence)}
+    wanted = {i for _day, ids in named.values() for i in ids}
+    issued = {i.invoice_id: i.issue for open_ in items.values() for i in open_
+              if i.invoice_id in wanted}
+    return {line for line, (day, ids) in named.items()
+            if any(issued.get(i, day) > day for i in ids)}
+
+
+_NAMES_INVOICES = frozenset({"rf_invoice", "invoice_number", "invoice_digits"})
 
 
 def _bring_recorded(session: Session, *, org_id: int, outcome: Outcome, lines: list[LineRow],
