@@ -14,17 +14,17 @@ from cobranza.batching import usable_cpus
 from cobranza.cli.app import EXIT_INVALID, app, console, fail, ledger, now
 from cobranza.config import load_settings
 from cobranza.i18n import _
-from cobranza.reconciliation.schemas import lines_json, review_line
-from cobranza.reconciliation.service import (
+from cobranza.reconciliation.review import (
     Part,
     ReviewError,
     confirm,
     decide_line,
     ignore,
-    reconcile,
     reverse,
     review_queue,
 )
+from cobranza.reconciliation.schemas import lines_json, review_line
+from cobranza.reconciliation.service import reconcile
 
 reconcile_app = typer.Typer(
     help="Match the imported bank lines to customers and invoices. Lines above the confidence "

@@ -2,7 +2,7 @@
 
 A line is named by its row id (`id` in the review queue). An unknown line is 404; a decision
 that cannot be carried out is 422 with `detail: [{"loc", "msg", "type"}]` in the request's
-language. The rules of a decision are the use cases' (service.py): their refusal is the answer,
+language. The rules of a decision are the use cases' (service.py, review.py): their refusal is the answer,
 located on the line. The checks here are the request's own: amounts are decimal strings that fit
 the line's currency. The acting user recorded on matches and the timeline is `api:<key name>`.
 """
@@ -25,7 +25,9 @@ from cobranza.core.money import fits_currency, minor_to_str
 from cobranza.deps import OrgDep, SessionDep
 from cobranza.i18n import _
 from cobranza.models import BankTransaction, Customer, Organisation, ReconciliationMatch
+from cobranza.reconciliation import review as decisions
 from cobranza.reconciliation import service
+from cobranza.reconciliation.review import Part, ReviewError, UnknownLine
 from cobranza.reconciliation.schemas import (
     AssignIn,
     ConfirmIn,
@@ -39,7 +41,6 @@ from cobranza.reconciliation.schemas import (
     lines_json,
     review_line,
 )
-from cobranza.reconciliation.service import Part, ReviewError, UnknownLine
 
 router = APIRouter(prefix="/reconciliation", tags=["reconciliation"])
 
@@ -109,7 +110,7 @@ def run(body: RunIn, session: SessionDep, org: OrgDep, actor: ActorDep) -> RunOu
 def review(session: SessionDep, org: OrgDep) -> list[ReviewLineOut]:
     """The lines waiting for a person, oldest first: those with suggestions, and the money in
     nothing pointed to a customer for (`status` unmatched)."""
-    return [review_line(t) for t in service.review_queue(session, org_id=org.id)]
+    return [review_line(t) for t in decisions.review_queue(session, org_id=org.id)]
 
 
 @router.get("/matches")
@@ -134,7 +135,7 @@ def confirm(line_id: int, body: ConfirmIn, session: SessionDep, org: OrgDep,
             actor: ActorDep) -> LineStateOut:
     """Apply the line's suggestion number `pick` (1 = the best)."""
     with _decided():
-        service.confirm(session, org_id=org.id, line_id=line_id, pick=body.pick, now=_now(),
+        decisions.confirm(session, org_id=org.id, line_id=line_id, pick=body.pick, now=_now(),
                         user=actor)
     return _state(session, org, line_id)
 
@@ -144,7 +145,7 @@ def assign(line_id: int, body: AssignIn, session: SessionDep, org: OrgDep,
            actor: ActorDep) -> LineStateOut:
     """Apply the whole line to a customer (and these invoices, if given)."""
     with _decided():
-        service.decide_line(session, org_id=org.id, line_id=line_id,
+        decisions.decide_line(session, org_id=org.id, line_id=line_id,
                             parts=[Part(body.customer_id, tuple(body.invoice_numbers))],
                             method="manual", now=_now(), user=actor)
     return _state(session, org, line_id)
@@ -180,7 +181,7 @@ def split(line_id: int, body: SplitIn, session: SessionDep, org: OrgDep,
     amounts = [_amount(p.amount, currency, ["body", "parts", n, "amount"])
                for n, p in enumerate(body.parts)]
     with _decided():
-        service.decide_line(session, org_id=org.id, line_id=line_id, parts=[
+        decisions.decide_line(session, org_id=org.id, line_id=line_id, parts=[
             Part(p.customer_id, tuple(p.invoice_numbers), a)
             for p, a in zip(body.parts, amounts, strict=True)],
             method="split", now=_now(), user=actor)
@@ -191,7 +192,7 @@ def split(line_id: int, body: SplitIn, session: SessionDep, org: OrgDep,
 def ignore(line_id: int, session: SessionDep, org: OrgDep, actor: ActorDep) -> LineStateOut:
     """Mark the line as not a customer's payment (a bank fee, interest, a transfer)."""
     with _decided():
-        service.ignore(session, org_id=org.id, line_id=line_id, now=_now(), user=actor)
+        decisions.ignore(session, org_id=org.id, line_id=line_id, now=_now(), user=actor)
     return _state(session, org, line_id)
 
 
@@ -199,5 +200,5 @@ def ignore(line_id: int, session: SessionDep, org: OrgDep, actor: ActorDep) -> L
 def reverse(line_id: int, session: SessionDep, org: OrgDep, actor: ActorDep) -> LineStateOut:
     """Take back the line's matches exactly; the line returns to the review queue."""
     with _decided():
-        service.reverse(session, org_id=org.id, line_id=line_id, now=_now(), user=actor)
+        decisions.reverse(session, org_id=org.id, line_id=line_id, now=_now(), user=actor)
     return _state(session, org, line_id)

@@ -25,15 +25,15 @@ from cobranza.models import (
     PaymentReference,
 )
 from cobranza.reconciliation import matcher, service
-from cobranza.reconciliation.service import (
+from cobranza.reconciliation.review import (
     Part,
     ReviewError,
     confirm,
     decide_line,
     ignore,
-    reconcile,
     reverse,
 )
+from cobranza.reconciliation.service import reconcile
 from tests.integration.reconciliation.helpers import (
     INVOICES,
     NOW,

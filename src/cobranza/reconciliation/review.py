@@ -1,0 +1,305 @@
+"""The review queue's decisions: a person confirms, picks, assigns, splits, ignores or takes
+back a bank line, and the matcher learns from what a person confirms."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from cobranza.core.money import fits_currency, minor_to_str, to_minor
+from cobranza.i18n import _, ngettext
+from cobranza.models import (
+    BankTransaction,
+    Customer,
+    CustomerAlias,
+    ReconciliationMatch,
+)
+from cobranza.models.base import day_number, from_day_number
+from cobranza.reconciliation import recorded
+from cobranza.reconciliation import repository as repo
+from cobranza.reconciliation.apply import (
+    RECORDED,
+    Application,
+    Link,
+    apply_all,
+    link_all,
+    reverse_line,
+)
+from cobranza.reconciliation.index import compact, name_key
+from cobranza.reconciliation.repository import LineRow
+from cobranza.reconciliation.service import fee_tolerance, mark_statements
+
+
+class ReviewError(ValueError):
+    """A review decision that cannot be carried out (unknown line, amounts that don't add up)."""
+
+
+class UnknownLine(ReviewError):
+    """The bank line does not exist in this organisation."""
+
+
+def _line(session: Session, *, org_id: int, line_id: int) -> BankTransaction:
+    repo.lock(session, org_id=org_id)
+    line = session.get(BankTransaction, line_id, populate_existing=True)
+    if line is None or line.org_id != org_id:
+        raise UnknownLine(_("no bank line {line}", line=line_id))
+    return line
+
+
+def _row(t: BankTransaction) -> LineRow:
+    text = " ".join(x or "" for x in (t.remittance, t.end_to_end_id, t.creditor_reference,
+                                      t.spei_reference)).upper()
+    return LineRow(t.id, t.statement_id, t.account, t.transaction_id,
+                   day_number(t.booking_date), t.amount, t.currency, t.counterparty_name,
+                   t.counterparty_account, t.counterparty_tax_id, text, t.status)
+
+
+@dataclass(frozen=True)
+class Part:
+    """A user's decision for (part of) a line: a customer, optionally invoices, an amount."""
+
+    customer: str  # customer code
+    invoices: tuple[str, ...] = ()
+    amount: Decimal | None = None  # None: the whole line
+    # The shortfall below the invoices' open amounts is the bank's deducted fee, written off
+    # as the matcher does (a confirmed `less_fee` suggestion), where the tolerance allows it.
+    fee: bool = False
+
+
+def decide_line(session: Session, *, org_id: int, line_id: int, parts: Sequence[Part],
+                method: str, now: datetime, user: str | None) -> None:
+    """Apply a line as the user says (confirm, pick, assign or split), and learn from it."""
+    t = _line(session, org_id=org_id, line_id=line_id)
+    if t.amount <= 0:
+        raise ReviewError(_("bank line {line} is money out, not a customer's payment",
+                            line=line_id))
+    if t.status in ("applied", "ignored"):
+        raise ReviewError(_("bank line {line} is already applied; reverse it first",
+                            line=line_id) if t.status == "applied" else
+                          _("bank line {line} is already ignored; reverse it first",
+                            line=line_id))
+    row = _row(t)
+    apps = []
+    for part in parts:
+        customer = session.scalar(select(Customer).where(Customer.org_id == org_id,
+                                                         Customer.code == part.customer))
+        if customer is None:
+            raise ReviewError(_("unknown customer '{code}'", code=part.customer))
+        if part.amount is not None and not fits_currency(part.amount, t.currency):
+            raise ReviewError(_("'{value}' has more decimals than {currency} allows",
+                                value=part.amount, currency=t.currency))
+        amount = t.amount if part.amount is None else to_minor(part.amount, t.currency)
+        if amount <= 0:
+            raise ReviewError(_("'{value}' is not a positive amount", value=part.amount))
+        owed = _check_invoices(session, org_id=org_id, part=part, customer_id=customer.id,
+                               line=row)
+        fee = fee_tolerance(t.currency)
+        apps.append(Application(line=row, customer_id=customer.id, amount=amount,
+                                invoice_numbers=part.invoices, confidence=Decimal(1),
+                                method=method, write_off=owed - amount if part.fee and
+                                fee.allows(owed - amount, owed) else 0))
+    if sum(a.amount for a in apps) != t.amount:
+        raise ReviewError(_("the parts add up to {parts}, the line is {line} {currency}",
+                            parts=minor_to_str(sum(a.amount for a in apps), t.currency),
+                            line=minor_to_str(t.amount, t.currency), currency=t.currency))
+    apply_all(session, org_id=org_id, applications=apps, now=now, user=user)
+    t.status, t.handled_at, t.handled_by = "applied", now, user
+    t.customer_id = apps[0].customer_id if len(apps) == 1 else None
+    for a in apps:
+        learn(session, org_id=org_id, line=t, customer_id=a.customer_id, now=now)
+    session.flush()
+    mark_statements(session, org_id=org_id, now=now)
+
+
+def _check_invoices(session: Session, *, org_id: int, part: Part, customer_id: int,
+                    line: LineRow) -> int:
+    """Every invoice a person names for a part is the part's customer's, in the line's
+    currency, issued by its booking date (DOMAIN.md: a payment settles only those) and still
+    owes something: else the money would land elsewhere than they said. Returns what they owe
+    together."""
+    if not part.invoices:
+        return 0
+    currency = line.currency
+    found = {number: (customer, doc_currency, open_, issued) for number, customer, doc_currency,
+             open_, issued in repo.invoices_named(session, org_id=org_id,
+                                                  numbers=sorted(set(part.invoices)))}
+    for number in part.invoices:
+        if number not in found:
+            raise ReviewError(_("no invoice {number}", number=number))
+        customer, doc_currency, open_, issued = found[number]
+        if customer != customer_id:
+            raise ReviewError(_("invoice {number} is not customer {code}'s", number=number,
+                                code=part.customer))
+        if doc_currency != currency:
+            raise ReviewError(_("invoice {number} is in {invoice_currency}, the line in "
+                                "{currency}", number=number, invoice_currency=doc_currency,
+                                currency=currency))
+        if issued > line.booking_day:
+            raise ReviewError(_("invoice {number} is dated {issued}, after bank line {line} of "
+                                "{booked}: a payment settles only invoices issued by its date",
+                                number=number, issued=from_day_number(issued).isoformat(),
+                                line=line.id,
+                                booked=from_day_number(line.booking_day).isoformat()))
+        if open_ <= 0:
+            raise ReviewError(_("invoice {number} is paid already", number=number))
+    return sum(found[number][2] for number in set(part.invoices))
+
+
+def confirm(session: Session, *, org_id: int, line_id: int, pick: int, now: datetime,
+            user: str | None) -> None:
+    """Apply the line's suggestion number `pick` (1 = the best)."""
+    t = _line(session, org_id=org_id, line_id=line_id)
+    stored = json.loads(t.suggestions or "[]")
+    if not stored:
+        raise ReviewError(_("bank line {line} has no suggestion to confirm; assign, split or "
+                            "ignore it", line=line_id))
+    if not 1 <= pick <= len(stored):
+        raise ReviewError(ngettext("bank line {line} has {n} suggestion, not {pick}",
+                                   "bank line {line} has {n} suggestions, not {pick}",
+                                   len(stored), line=line_id, pick=pick))
+    chosen = stored[pick - 1]
+    if chosen.get("fit") == RECORDED:
+        _confirm_recorded(session, org_id=org_id, t=t, code=chosen["customer_id"], now=now,
+                          user=user)
+        return
+    decide_line(session, org_id=org_id, line_id=line_id,
+                parts=[Part(chosen["customer_id"], tuple(chosen["invoice_numbers"]),
+                            fee=chosen.get("fit") == "less_fee")],
+                method="confirmed" if pick == 1 else "picked", now=now, user=user)
+
+
+def _confirm_recorded(session: Session, *, org_id: int, t: BankTransaction, code: str,
+                      now: datetime, user: str | None) -> None:
+    """A person says the line brought the customer's payment recorded before it: linked,
+    nothing added (`recorded`)."""
+    if t.status in ("applied", "ignored"):
+        raise ReviewError(_("bank line {line} is already applied; reverse it first",
+                            line=t.id) if t.status == "applied" else
+                          _("bank line {line} is already ignored; reverse it first", line=t.id))
+    customer = session.scalar(select(Customer.id).where(Customer.org_id == org_id,
+                                                        Customer.code == code))
+    row = _row(t)
+    held = recorded.held(session, org_id=org_id, lines=[row])
+    options = [h for h in held.get((customer or 0, t.currency, t.amount), ())
+               if abs(h.day - row.booking_day) <= recorded.DAYS]
+    if customer is None or not options:
+        raise ReviewError(_("the payment of customer {code} that bank line {line} brought is "
+                            "no longer waiting for its bank line (another line has it, or it "
+                            "was changed); pick another suggestion", code=code, line=t.id))
+    h = min(options, key=lambda h: (abs(h.day - row.booking_day), h.payment_ids))
+    paid = recorded.settled(session, org_id=org_id, held_=[h])
+    ids = tuple(dict.fromkeys(i for p in h.payment_ids for i in paid.get(p, ())))
+    numbers = repo.invoice_numbers(session, org_id=org_id, ids=ids)
+    best = recorded.suggestion(h, (), ids)
+    link_all(session, org_id=org_id, now=now, user=user, links=[Link(
+        line=row, customer_id=customer, payment_ids=h.payment_ids,
+        invoice_numbers=tuple(numbers[i] for i in ids), confidence=Decimal(1),
+        method="confirmed", evidence={"fit": RECORDED, **dict(best.evidence)})])
+    t.status, t.customer_id, t.handled_at, t.handled_by = "applied", customer, now, user
+    learn(session, org_id=org_id, line=t, customer_id=customer, now=now)
+    session.flush()
+    mark_statements(session, org_id=org_id, now=now)
+
+
+def ignore(session: Session, *, org_id: int, line_id: int, now: datetime,
+           user: str | None) -> None:
+    """Mark a line as not a customer payment."""
+    t = _line(session, org_id=org_id, line_id=line_id)
+    if t.status == "applied":
+        raise ReviewError(_("bank line {line} is applied; reverse it first", line=line_id))
+    t.status, t.handled_at, t.handled_by = "ignored", now, user
+    session.flush()
+    mark_statements(session, org_id=org_id, now=now)
+
+
+def reverse(session: Session, *, org_id: int, line_id: int, now: datetime,
+            user: str | None) -> int:
+    """Take back a line's matches exactly; the line returns to the review queue."""
+    t = _line(session, org_id=org_id, line_id=line_id)
+    if t.amount <= 0:
+        # Money out is left out by the matcher and cannot be decided: nothing to take back.
+        raise ReviewError(_("bank line {line} is money out, not a customer's payment",
+                            line=line_id))
+    taught = _taught_by(session, org_id=org_id, line=t)
+    undone = reverse_line(session, org_id=org_id, line_id=line_id, now=now, user=user)
+    _unlearn(session, org_id=org_id, taught=taught)
+    if not undone and t.status != "ignored":
+        raise ReviewError(_("bank line {line} has no match to reverse", line=line_id))
+    t.status, t.customer_id, t.handled_at, t.handled_by = "review", None, now, user
+    session.flush()
+    mark_statements(session, org_id=org_id, now=now)
+    return undone
+
+
+def _teaches(line: BankTransaction) -> list[tuple[str, str]]:
+    """The (kind, value) aliases a person's decision on this line teaches: the payer's name and
+    account."""
+    taught = []
+    if line.counterparty_name and name_key(line.counterparty_name):
+        taught.append(("name", name_key(line.counterparty_name)))
+    payer = compact(line.counterparty_account or "")
+    # A file that gives the account's own number as the payer's (in every row) must not tie
+    # every line of the account to this customer.
+    if payer and payer != compact(line.account):
+        taught.append(("account", payer))
+    return taught
+
+
+def learn(session: Session, *, org_id: int, line: BankTransaction, customer_id: int,
+          now: datetime) -> None:
+    """A confirmed match teaches the payer's name and account as this customer's aliases."""
+    for kind, value in _teaches(line):
+        known = session.scalar(select(CustomerAlias.id).where(
+            CustomerAlias.org_id == org_id, CustomerAlias.kind == kind,
+            CustomerAlias.value == value, CustomerAlias.customer_id == customer_id))
+        if known is None:
+            session.add(CustomerAlias(org_id=org_id, customer_id=customer_id, kind=kind,
+                                      value=value, source="confirmed", created_at=now))
+
+
+_BY_PERSON = ("confirmed", "picked", "split", "manual")  # the methods that `learn`
+
+
+def _taught_by(session: Session, *, org_id: int,
+               line: BankTransaction) -> list[tuple[int, str, str]]:
+    """(customer, kind, value) of the aliases the line's active matches taught (those a person
+    decided)."""
+    customers = session.scalars(select(ReconciliationMatch.customer_id).where(
+        ReconciliationMatch.org_id == org_id, ReconciliationMatch.transaction_id == line.id,
+        ReconciliationMatch.reversed_at.is_(None),
+        ReconciliationMatch.method.in_(_BY_PERSON))).all()
+    return [(customer, kind, value) for customer in sorted(set(customers))
+            for kind, value in _teaches(line)]
+
+
+def _unlearn(session: Session, *, org_id: int, taught: list[tuple[int, str, str]]) -> None:
+    """A reversed decision unteaches its aliases, unless another decision a person still
+    stands by taught the customer the same (the reversed match is marked reversed first)."""
+    for customer in sorted({c for c, _kind, _value in taught}):
+        standing = session.scalars(select(BankTransaction).join(
+            ReconciliationMatch, ReconciliationMatch.transaction_id == BankTransaction.id).where(
+            ReconciliationMatch.org_id == org_id, ReconciliationMatch.customer_id == customer,
+            ReconciliationMatch.reversed_at.is_(None),
+            ReconciliationMatch.method.in_(_BY_PERSON))).all()
+        kept = {pair for t in standing for pair in _teaches(t)}
+        for kind, value in {(k, v) for c, k, v in taught if c == customer} - kept:
+            session.execute(delete(CustomerAlias).where(
+                CustomerAlias.org_id == org_id, CustomerAlias.customer_id == customer,
+                CustomerAlias.kind == kind, CustomerAlias.value == value,
+                CustomerAlias.source == "confirmed"), execution_options={
+                "synchronize_session": False})
+
+
+def review_queue(session: Session, *, org_id: int) -> list[BankTransaction]:
+    """Lines waiting for a person, oldest first: those in review, and the money in that nothing
+    pointed to a customer (unmatched: only a person can say whose it is, or that it is no
+    customer's payment)."""
+    return list(session.scalars(select(BankTransaction).where(
+        BankTransaction.org_id == org_id, BankTransaction.status.in_(("review", "unmatched")))
+        .order_by(BankTransaction.booking_date, BankTransaction.id)))
