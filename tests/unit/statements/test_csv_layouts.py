@@ -743,6 +743,16 @@ def test_a_spei_s_labelled_fields_in_a_description_name_the_payer_and_the_trace(
         (Decimal("-2756.16"), "MIGUEL ANGEL IBARRA", "2026112640044SCOT000000321")]
 
 
+def test_a_clave_de_rastreo_written_without_a_colon_is_read() -> None:
+    text = ("Fecha,Concepto,Referencia,Cargo,Abono,Saldo\n"
+            "27/11/2026,SPEI RECIBIDO BANORTE CLAVE DE RASTREO 20261127BANORTE00112233 PAGO,"
+            "0271127,,4885.92,150484.27\n"
+            "27/11/2026,DEPOSITO RASTREO DE PAQUETERIA,0271128,,100.00,150584.27\n")
+    [statement] = statement_csv.extract_csv(text.encode(), file="mx.csv", currency="MXN")
+    # A word after "RASTREO" without a digit is no key.
+    assert [ln.spei_reference for ln in statement.lines] == ["20261127BANORTE00112233", None]
+
+
 def test_a_spei_s_labels_are_read_however_capitalised() -> None:
     # A fintech's or a converted export writes the labels as words ("Clave de rastreo:").
     text = ("Fecha,Concepto,Referencia,Cargo,Abono,Saldo\n"

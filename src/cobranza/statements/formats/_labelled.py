@@ -54,6 +54,9 @@ _LABEL = re.compile(
 _PAYER = ("ORIG CO NAME", "CO NAME", "ORG", "B/O", "ORIGINATOR", "DBNM", "ORDENANTE")
 _PAYEE = ("ORIG CO NAME", "CO NAME", "BNF NAME", "BNF", "BENEFICIARY", "CRNM", "BENEFICIARIO")
 _TRACE = ("CLAVE DE RASTREO", "CVE RASTREO", "RASTREO")
+# A trace key after its label and a space: 10 to 30 letters and digits, with a digit.
+_BARE_TRACE = re.compile(r"(?i)\b(?:CLAVE DE RASTREO|CVE\.? RASTREO|RASTREO)\s+"
+                         r"((?=[A-Z]*[0-9])[A-Z0-9]{10,30})\b")
 _PAYER_ACCOUNT = ("DACT",)
 _PAYEE_ACCOUNT = ("CACT",)
 
@@ -85,10 +88,14 @@ def counterparty(text: str | None, *, credit: bool) -> tuple[str | None, str | N
 
 
 def spei_trace(text: str | None) -> str | None:
-    """The clave de rastreo a description labels (one word: the key has no spaces)."""
+    """The clave de rastreo a description labels (one word: the key has no spaces), with a
+    colon or, as some banks write it, without ("CLAVE DE RASTREO 2026030240014BMOV000041")."""
     fields = labelled(text)
     value = next((fields[k] for k in _TRACE if k in fields), None)
-    return value.split()[0] if value else None
+    if value:
+        return value.split()[0]
+    bare = _BARE_TRACE.search(text or "")
+    return bare.group(1).upper() if bare else None
 
 
 def _company_first(text: str | None) -> str | None:
