@@ -42,7 +42,7 @@ DOUBT_RATIO = Decimal(3)  # ...or be at least this many times less in doubt
 THRESHOLD = Decimal(str(AUTO_THRESHOLD))
 MARGIN = Decimal(str(AUTO_MARGIN))
 LOOSE = {"less_fee": 0.45, "partial": 0.9}  # doubt left by these fits when nothing names invoices
-_NAMING = frozenset({"rf_invoice", "invoice_number", "invoice_digits"})  # evidence naming invoices
+NAMING = frozenset({"rf_invoice", "invoice_number", "invoice_digits"})  # evidence naming invoices
 SUBSET_ITEMS = 16  # subset-sum looks at this many oldest open invoices...
 SUBSET_SIZE = 4  # ...combined up to this many at a time (bounded work per line)
 _SMALL_POOL = 5  # up to this many, every combination's total is listed once per customer
@@ -500,8 +500,14 @@ def loose(suggestion: Suggestion) -> bool:
     """True when the amount fits only loosely (a fee deducted, a partial payment, a combination
     of invoices searched for) and nothing named the invoices (`score`): between namesakes, a
     fit another customer's invoices could make by chance."""
-    return (suggestion.fit.kind in LOOSE or suggestion.fit.kind == "subset") and not any(
-        kind in _NAMING for kind, _strength in suggestion.evidence)
+    return (suggestion.fit.kind in LOOSE or suggestion.fit.kind == "subset") and not (
+        names_invoices(suggestion))
+
+
+def names_invoices(suggestion: Suggestion) -> bool:
+    """True when the line's own words named the suggestion's invoices (a reference or a
+    number), not only its amount."""
+    return any(kind in NAMING for kind, _strength in suggestion.evidence)
 
 
 def close_to(best: Suggestion, identity: float) -> bool:

@@ -16,7 +16,14 @@ from decimal import Decimal
 
 from cobranza.core.money import quantum, round_money
 from cobranza.einvoices.fields import Element, Fields
-from cobranza.einvoices.model import Document, Parsed, Party, PaymentLine, foreign_party
+from cobranza.einvoices.model import (
+    FOREIGN_RFC,
+    Document,
+    Parsed,
+    Party,
+    PaymentLine,
+    foreign_party,
+)
 from cobranza.i18n import _
 from cobranza.statements.safexml import local_name
 
@@ -28,8 +35,8 @@ TFD = "http://www.sat.gob.mx/TimbreFiscalDigital"
 IMPLOCAL = "http://www.sat.gob.mx/implocal"
 NS = {"cfdi": CFDI, "pago20": PAGOS, "tfd": TFD, "implocal": IMPLOCAL, "pago10": PAGOS10}
 ZERO = Decimal(0)
-# SAT's generic RFCs: sales to the general public and to foreign residents without an RFC.
-PUBLIC_RFC, FOREIGN_RFC = "XAXX010101000", "XEXX010101000"
+# SAT's generic RFC of sales to the general public (a foreign resident's: `model.FOREIGN_RFC`).
+PUBLIC_RFC = "XAXX010101000"
 # Egreso relations that reduce the related invoice: 01 nota de crédito, 03 devolución,
 # 07 aplicación de anticipo (Anexo 20, c_TipoRelacion).
 CREDIT_RELATIONS = frozenset({"01", "03", "07"})

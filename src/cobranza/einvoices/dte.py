@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from cobranza.core.money import is_currency
 from cobranza.einvoices.fields import Element, Fields, namespace
-from cobranza.einvoices.model import Document, Parsed, Party, foreign_party
+from cobranza.einvoices.model import FOREIGN_RUT, Document, Parsed, Party, foreign_party
 from cobranza.i18n import _
 from cobranza.importers.tabular import RowError
 from cobranza.statements.safexml import local_name
@@ -39,8 +39,6 @@ SII_CURRENCIES = {
 # The batches an issuer sends: EnvioDTE, and EnvioBOLETA for boletas (refused one by one below,
 # each with the reason a boleta is not collected).
 ENVELOPES = ("EnvioDTE", "EnvioBOLETA")
-# The generic RUT of every foreign receptor of an export; its own tax id is Extranjero/NumId.
-FOREIGN_RUT = "55555555-5"
 # Documents that are no receivable of the issuer: boletas (paid at the sale), factura de compra
 # (issued by the buyer), guía de despacho (goods moved, not billed).
 _NOT_RECEIVABLE = frozenset({"39", "41", "46", "52"})

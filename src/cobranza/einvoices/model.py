@@ -38,9 +38,10 @@ class Party:
 
 
 # The generic tax ids a receptor without one of its own is invoiced under (SAT: a foreign
-# resident, XEXX010101000; SII: an export's, 55555555-5). Each names every such customer, so
-# none is found by it.
-GENERIC_TAX_IDS = frozenset({"XEXX010101000", "55555555-5"})
+# resident's RFC; SII: an export's RUT, its own tax id in Extranjero/NumId). Each names every
+# such customer, so none is found by it.
+FOREIGN_RFC, FOREIGN_RUT = "XEXX010101000", "55555555-5"
+GENERIC_TAX_IDS = frozenset({FOREIGN_RFC, FOREIGN_RUT})
 
 
 def foreign_party(generic: str, own: str | None, name: str) -> Party:

@@ -90,6 +90,7 @@ def already_recorded(session: Session, *, org_id: int, payments: Sequence[Paymen
         found = claimed[0][2]
         if found.match_id is not None and not found.fee and found.amount == sum(
                 to_minor(line.amount, line.currency) for line, _n, _f in claimed):
+            out.to_record += [line for line, _n, _f in claimed]
             _take_over(out, [line for line, _n, _f in claimed], found.match_id,
                        (payment_id, found.customer_id), found.code)
             continue
@@ -106,8 +107,7 @@ def already_recorded(session: Session, *, org_id: int, payments: Sequence[Paymen
 
 def _take_over(out: Recorded, lines: list[PaymentLine], match_id: int,
                replaced: tuple[int, int], code: str) -> None:
-    """The complement's lines take the place of the bank line's payment `code`."""
-    out.to_record += lines
+    """The complement's lines (recorded) take the place of the bank line's payment `code`."""
     out.replaced.append(replaced)
     for line in lines:
         out.linked[line.code] = match_id
@@ -148,10 +148,9 @@ def _elsewhere(session: Session, *, org_id: int, out: Recorded, targets: Mapping
             continue
         taken.add(found.payment_id)
         if found.match_id is not None:
-            out.to_record = kept
+            kept.append(line)
             _take_over(out, [line], found.match_id, (found.payment_id, found.customer_id),
                        found.code)
-            kept = out.to_record
             continue
         out.warnings.append(f"{line.at.file}:{line.at.line}: " + _(
             "the payment of {number} of {amount} {currency} on {day} is already recorded, by "

@@ -28,8 +28,6 @@ from cobranza.reconciliation.repository import LineRow, execute_many, fetch
 from cobranza.timeline import log
 from cobranza.timeline.log import Event, append
 
-RECORDED = "recorded"  # the fit of a line that brought a payment recorded before it
-
 
 class Application(NamedTuple):
     """One part of a bank line applied to one customer (a named tuple: a reconcile call makes
@@ -192,29 +190,26 @@ def _event(a: Application, now: datetime, user: str | None, on: str,
 def reverse_line(session: Session, *, org_id: int, line_id: int, now: datetime,
                  user: str | None) -> int:
     """Undo every active match of a line; returns how many. The line goes back to review."""
-    found = fetch(session, "SELECT id, customer_id, write_off_id, evidence "
-                           "FROM reconciliation_matches WHERE org_id = {m} "
-                           "AND transaction_id = {m} AND reversed_at IS NULL",
-                  (org_id, line_id))
-    if not found:
+    rows = fetch(session, "SELECT id, customer_id, write_off_id FROM reconciliation_matches "
+                          "WHERE org_id = {m} AND transaction_id = {m} AND reversed_at IS NULL",
+                 (org_id, line_id))
+    if not rows:
         return 0
-    match_ids = [r[0] for r in found]
-    # A line that brought a payment recorded before it (`link_all`) only lets go of it; so
-    # does one whose payment a complement's took the place of (`einvoices.recorded`).
-    linked = [r for r in found if orjson.loads(r[3] or "{}").get("fit") == RECORDED]
-    execute_many(session, "UPDATE payments SET match_id = NULL WHERE org_id = {m} "
-                          "AND match_id = {m}", [(org_id, r[0]) for r in linked])
-    rows = [r[:3] for r in found if r not in linked]
-    # The customers the line's own payments are taken from (`apply_all`'s code): on the
-    # others' matches a complement's payments took their place, and stay.
-    money = {customer for mid, customer, _w in rows if fetch(
-        session, "SELECT id FROM payments WHERE org_id = {m} AND match_id = {m} AND code = {m}",
-        (org_id, mid, f"BANK-{line_id}-{mid}"))}
-    # Every payment on the match but the one it made is a complement's, stamped or a draft,
-    # that took that one's place: kept.
+    match_ids = [r[0] for r in rows]
+    # The payment a match made is the one under its code (`apply_all`). Any other on it was
+    # recorded before the line (`link_all`) or took that one's place (a Pagos complement,
+    # `einvoices.recorded`): let go of, and kept on the ledger.
+    conn = session.connection()
+    codes = [f"BANK-{line_id}-{mid}" for mid in match_ids]
+    made = {mid for (mid,) in bulk.fetch(
+        conn, "SELECT match_id FROM payments WHERE org_id = {m} AND code IN ({codes})",
+        (org_id, *codes), codes=", ".join([bulk.mark(conn)] * len(codes)))}
     execute_many(session, "UPDATE payments SET match_id = NULL WHERE org_id = {m} "
                           "AND match_id = {m} AND code <> {m}",
-                 [(org_id, r[0], f"BANK-{line_id}-{r[0]}") for r in rows])
+                 [(org_id, mid, code) for mid, code in zip(match_ids, codes, strict=True)])
+    # The customers whose money the line's matches made: the rest are as they were.
+    money = {customer for mid, customer, write_off in rows
+             if mid in made or write_off is not None}
     # The allocations go first (they name the payment and the write-off), found through the
     # customer's index: `allocations` has none on the payment or the credit note, and a
     # ledger's may hold millions of rows. The customer is replayed below.
@@ -235,9 +230,9 @@ def reverse_line(session: Session, *, org_id: int, line_id: int, now: datetime,
     session.execute(update(ReconciliationMatch).where(ReconciliationMatch.id.in_(match_ids))
                     .values(reversed_at=now, reversed_by=user),
                     execution_options={"synchronize_session": False})
-    replay_customers(session, org_id=org_id, customer_ids=sorted({r[1] for r in rows}))
+    replay_customers(session, org_id=org_id, customer_ids=sorted(money))
     append(session, org_id=org_id, events=[
         Event(customer_id=c, at=now, kind="payment_unmatched", actor=user or "reconcile",
               payload={"line": line_id} if c in money else {"line": line_id, "recorded": True})
-        for c in sorted({r[1] for r in found})])
+        for c in sorted({r[1] for r in rows})])
     return len(match_ids)

@@ -26,6 +26,7 @@ from cobranza.core.matching import (
     fit_amount,
     loose,
     name_strength,
+    names_invoices,
     score,
     suggest,
 )
@@ -275,7 +276,6 @@ def match_lines(lines: Sequence[LineRow], index: LedgerIndex, *,
 
 # Fits that settle their invoices whole (a partial leaves the rest open; on account names none).
 _SETTLES = frozenset({"exact", "subset", "all", "oldest", "discount", "less_fee", "over"})
-_NAMING = frozenset({"rf_invoice", "invoice_number", "invoice_digits"})
 
 
 def one_claim_each(verdicts: Sequence[Verdict], index: LedgerIndex,
@@ -300,7 +300,7 @@ def one_claim_each(verdicts: Sequence[Verdict], index: LedgerIndex,
         items = index.owed_by(best.customer_id)
         fit = best.fit
         if _clashes(fit, v.line.amount, items, taken):
-            named = any(kind in _NAMING for kind, _strength in best.evidence)
+            named = names_invoices(best)
             left = _left(items, taken)
             again = fit_amount(v.line.amount, left, day=v.line.booking_day, fee=fee,
                                ordered=True)
@@ -327,7 +327,7 @@ def _refitted(v: Verdict, index: LedgerIndex, taken: dict[int, int],
     out = []
     for s in v.suggestions:
         if (not any(taken.get(i, 0) for i in s.invoice_ids)
-                or any(kind in _NAMING for kind, _strength in s.evidence)):
+                or names_invoices(s)):
             out.append(s)
             continue
         fit = fit_amount(v.line.amount, _left(index.owed_by(s.customer_id), taken), day=v.line.booking_day, fee=fee, ordered=True)

@@ -21,10 +21,9 @@ import polars as pl
 from sqlalchemy.orm import Session
 
 from cobranza import bulk
-from cobranza.core.matching import OpenItem
+from cobranza.core.matching import OpenItem, names_invoices
 from cobranza.reconciliation.matcher import Verdict
 
-_NAMING = frozenset({"rf_invoice", "invoice_number", "invoice_digits"})
 _CHUNK = 500
 _SAMPLE = 20_000
 
@@ -61,7 +60,7 @@ def naming_paid(session: Session, *, org_id: int, verdicts: Sequence[Verdict],
     customer they are applied to. `open_ids`: every open invoice the matcher read."""
     applied = {v.line.id: v.suggestions[0].customer_id for v in verdicts
                if v.status == "applied" and v.suggestions
-               and not any(k in _NAMING for k, _w in v.suggestions[0].evidence)}
+               and not names_invoices(v.suggestions[0])}
     if not applied or not shaped:
         return set()
     texts = [v.line.text for v in verdicts if v.line.id in applied]

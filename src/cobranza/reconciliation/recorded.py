@@ -28,8 +28,7 @@ from typing import NamedTuple
 from sqlalchemy.orm import Session
 
 from cobranza import bulk
-from cobranza.core.matching import Fit, Suggestion
-from cobranza.reconciliation.apply import RECORDED as FIT
+from cobranza.core.matching import NAMING, Fit, Suggestion, names_invoices
 from cobranza.reconciliation.matcher import Verdict
 from cobranza.reconciliation.repository import LineRow, fetch
 
@@ -39,9 +38,9 @@ DAYS = 5
 # Evidence that names the customer whatever the amount (`core.matching.STRENGTH`).
 _NAMES_CUSTOMER = frozenset({"rf_invoice", "rf_customer", "clabe", "tax_id", "account",
                              "alias"})
-_NAMES_INVOICE = frozenset({"rf_invoice", "invoice_number", "invoice_digits"})
 _SHORTEST_REFERENCE = 6  # an operation number shorter than this is found in any text
 _WORDS = re.compile(r"[0-9A-Z]+")
+FIT = "recorded"  # the fit of a line that brought a payment recorded before it
 
 
 class Held(NamedTuple):
@@ -91,14 +90,14 @@ def _pointed(v: Verdict) -> dict[int, tuple[tuple[str, float], ...]]:
     if v.status == "applied" and v.suggestions:
         best = v.suggestions[0]
         pointed.setdefault(best.customer_id, tuple(
-            (k, w) for k, w in best.evidence if k not in _NAMES_INVOICE))
+            (k, w) for k, w in best.evidence if k not in NAMING))
     return pointed
 
 
 def _named(v: Verdict) -> set[int]:
     """The open invoices the line names (by reference or number in its text)."""
     best = v.suggestions[0] if v.suggestions else None
-    if best is None or not any(k in _NAMES_INVOICE for k, _w in best.evidence):
+    if best is None or not names_invoices(best):
         return set()
     return set(best.invoice_ids)
 

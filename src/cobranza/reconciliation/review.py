@@ -24,7 +24,6 @@ from cobranza.models.base import day_number, from_day_number
 from cobranza.reconciliation import recorded
 from cobranza.reconciliation import repository as repo
 from cobranza.reconciliation.apply import (
-    RECORDED,
     Application,
     Link,
     apply_all,
@@ -79,11 +78,7 @@ def decide_line(session: Session, *, org_id: int, line_id: int, parts: Sequence[
     if t.amount <= 0:
         raise ReviewError(_("bank line {line} is money out, not a customer's payment",
                             line=line_id))
-    if t.status in ("applied", "ignored"):
-        raise ReviewError(_("bank line {line} is already applied; reverse it first",
-                            line=line_id) if t.status == "applied" else
-                          _("bank line {line} is already ignored; reverse it first",
-                            line=line_id))
+    _undecided(t)
     row = _row(t)
     apps = []
     for part in parts:
@@ -115,6 +110,14 @@ def decide_line(session: Session, *, org_id: int, line_id: int, parts: Sequence[
         learn(session, org_id=org_id, line=t, customer_id=a.customer_id, now=now)
     session.flush()
     mark_statements(session, org_id=org_id, now=now)
+
+
+def _undecided(t: BankTransaction) -> None:
+    """Refuse a decision on a line already applied or ignored: it is taken back first."""
+    if t.status == "applied":
+        raise ReviewError(_("bank line {line} is already applied; reverse it first", line=t.id))
+    if t.status == "ignored":
+        raise ReviewError(_("bank line {line} is already ignored; reverse it first", line=t.id))
 
 
 def _check_invoices(session: Session, *, org_id: int, part: Part, customer_id: int,
@@ -164,7 +167,7 @@ def confirm(session: Session, *, org_id: int, line_id: int, pick: int, now: date
                                    "bank line {line} has {n} suggestions, not {pick}",
                                    len(stored), line=line_id, pick=pick))
     chosen = stored[pick - 1]
-    if chosen.get("fit") == RECORDED:
+    if chosen.get("fit") == recorded.FIT:
         _confirm_recorded(session, org_id=org_id, t=t, code=chosen["customer_id"], now=now,
                           user=user)
         return
@@ -178,10 +181,7 @@ def _confirm_recorded(session: Session, *, org_id: int, t: BankTransaction, code
                       now: datetime, user: str | None) -> None:
     """A person says the line brought the customer's payment recorded before it: linked,
     nothing added (`recorded`)."""
-    if t.status in ("applied", "ignored"):
-        raise ReviewError(_("bank line {line} is already applied; reverse it first",
-                            line=t.id) if t.status == "applied" else
-                          _("bank line {line} is already ignored; reverse it first", line=t.id))
+    _undecided(t)
     customer = session.scalar(select(Customer.id).where(Customer.org_id == org_id,
                                                         Customer.code == code))
     row = _row(t)
@@ -200,7 +200,7 @@ def _confirm_recorded(session: Session, *, org_id: int, t: BankTransaction, code
     link_all(session, org_id=org_id, now=now, user=user, links=[Link(
         line=row, customer_id=customer, payment_ids=h.payment_ids,
         invoice_numbers=tuple(numbers[i] for i in ids), confidence=Decimal(1),
-        method="confirmed", evidence={"fit": RECORDED, **dict(best.evidence)})])
+        method="confirmed", evidence={"fit": recorded.FIT, **dict(best.evidence)})])
     t.status, t.customer_id, t.handled_at, t.handled_by = "applied", customer, now, user
     learn(session, org_id=org_id, line=t, customer_id=customer, now=now)
     session.flush()

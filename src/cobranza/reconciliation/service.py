@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from cobranza import bulk
 from cobranza.batching import collector_paused, forked
 from cobranza.core import references
-from cobranza.core.matching import FeeTolerance, OpenItem, Suggestion
+from cobranza.core.matching import FeeTolerance, OpenItem, Suggestion, names_invoices
 from cobranza.core.money import to_minor
 from cobranza.ledger.replay import OpenItems
 from cobranza.models import (
@@ -144,15 +144,13 @@ def _naming_later(verdicts: list[Verdict], items: dict[str, list[OpenItem]]) -> 
     (the amount alone fits only invoices issued by then: `core.matching.Book.as_of`)."""
     named = {v.line.id: (v.line.booking_day, v.suggestions[0].invoice_ids) for v in verdicts
              if v.status == "applied" and v.suggestions
-             and any(kind in _NAMES_INVOICES for kind, _w in v.suggestions[0].evidence)}
+             and names_invoices(v.suggestions[0])}
     wanted = {i for _day, ids in named.values() for i in ids}
     issued = {i.invoice_id: i.issue for open_ in items.values() for i in open_
               if i.invoice_id in wanted}
     return {line for line, (day, ids) in named.items()
             if any(issued.get(i, day) > day for i in ids)}
 
-
-_NAMES_INVOICES = frozenset({"rf_invoice", "invoice_number", "invoice_digits"})
 
 
 def _bring_recorded(session: Session, *, org_id: int, outcome: Outcome, lines: list[LineRow],
