@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
 from cobranza.i18n import language
 from cobranza.statements.checks import check_statement
@@ -23,8 +24,10 @@ def _english() -> Iterator[None]:
         yield
 
 
-def workbook(*rows: list[object]) -> bytes:
+def workbook(*rows: list[object], date1904: bool = False) -> bytes:
     book = openpyxl.Workbook()
+    if date1904:
+        book.epoch = CALENDAR_MAC_1904
     for row in rows:
         book.active.append(row)
     out = io.BytesIO()
@@ -74,6 +77,31 @@ def test_a_number_computed_in_floating_point_is_read_as_excel_shows_it() -> None
         Decimal("0.1"), Decimal("0.2"), Decimal("-160.1")]
     statement.account = "0123456789"  # as --account names it
     assert check_statement(statement, file="f.xlsx") == []
+
+
+def test_a_date_stored_as_its_serial_number_is_read_as_the_date_excel_counts() -> None:
+    # A General-formatted date cell holds Excel's serial number (46000 is 2025-12-09 in the
+    # 1900 system), as a number or as text; the value date's column too.
+    data = workbook(["Fecha", "Fecha valor", "Concepto", "Importe"],
+                    [46000, "46001", "SPEI RECIBIDO 46000", 1160],
+                    [46001.0, None, "COMISION", -5])
+    [statement] = read_statements(data, file="s.xlsx", currency="MXN")
+    assert [(ln.booking_date, ln.value_date) for ln in statement.lines] == [
+        (date(2025, 12, 9), date(2025, 12, 10)), (date(2025, 12, 10), None)]
+    assert statement.lines[0].remittance == "SPEI RECIBIDO 46000"
+
+
+def test_a_serial_date_of_a_1904_workbook_counts_from_1904() -> None:
+    data = workbook(["Fecha", "Concepto", "Importe"], [44538, "Pago", 100], date1904=True)
+    [statement] = read_statements(data, file="m.xlsx", currency="CLP")
+    assert statement.lines[0].booking_date == date(2025, 12, 9)
+
+
+@pytest.mark.parametrize("cell", [460, 4600000, 46000.5, "46.000"])
+def test_a_number_that_is_no_serial_date_is_refused_as_a_date(cell: object) -> None:
+    data = workbook(["Fecha", "Concepto", "Importe"], [cell, "Pago", 100])
+    with pytest.raises(StatementError, match=r"^n\.xlsx:2: Fecha: '.+' is not a date"):
+        read_statements(data, file="n.xlsx", currency="CLP")
 
 
 def test_a_whole_number_keeps_every_digit_it_is_stored_with() -> None:

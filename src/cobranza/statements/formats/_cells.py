@@ -4,7 +4,9 @@ its amounts, the order of its dates and the currency its amounts are written in.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
+
+from openpyxl.utils.datetime import from_excel
 
 from cobranza.core.money import is_currency
 
@@ -85,3 +87,20 @@ def written_currencies(cells: list[str]) -> set[str]:
         if match and is_currency(match[1]):
             found.add(match[1])
     return found
+
+
+# A workbook's date stored as its serial number (a General-formatted cell: 46000, or that text):
+# five whole digits are the days 1927-05-18 to 2173-10-14 of the 1900 system, where a bank's
+# movements fall; a shorter or longer figure is no serial date of one.
+_SERIAL = re.compile(r"\s*(\d{5})(?:\.0*)?\s*")
+
+
+def serial_date(cell: str, epoch: datetime) -> str:
+    """A date cell written as a workbook's serial number, as YYYY-MM-DD in the workbook's date
+    system (`epoch`: 1900 or 1904); any other cell as written. openpyxl's `from_excel` counts
+    past Excel's 1900 leap-year bug (serial 60, a 29th of February 1900 no calendar has)."""
+    match = _SERIAL.fullmatch(cell)
+    if match is None:
+        return cell
+    day: datetime = from_excel(int(match[1]), epoch=epoch)
+    return day.date().isoformat()

@@ -21,7 +21,7 @@ import io
 import re
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -33,7 +33,12 @@ from cobranza.importers.columns import normalise_header
 from cobranza.importers.parsing import names_a_month, parse_amounts, parse_dates
 from cobranza.importers.tabular import LINE, RowError, Table, detect_delimiter, to_utf8
 from cobranza.statements.formats._balances import BalanceBreak, check_running_balance
-from cobranza.statements.formats._cells import decimal_comma, month_first, written_currencies
+from cobranza.statements.formats._cells import (
+    decimal_comma,
+    month_first,
+    serial_date,
+    written_currencies,
+)
 from cobranza.statements.formats._columns import (
     AMOUNTS,
     FIELDS,
@@ -94,9 +99,13 @@ def extract(data: bytes, *, file: str) -> list[ParsedStatement]:
 
 def extract_csv(data: bytes, *, file: str, mapping: Mapping[str, str] | None = None,
                 account: str | None = None, currency: str | None = None,
-                default_currency: str | None = None) -> list[ParsedStatement]:
+                default_currency: str | None = None,
+                serial_epoch: datetime | None = None) -> list[ParsedStatement]:
     """Read a CSV statement; `mapping` names the header of a field (`amount=Importe MXN`), or
     its column's number in a file without a header row (`amount=2`).
+
+    `serial_epoch`: the rows are a workbook's (`formats.xlsx`), whose date columns may hold
+    dates as serial numbers counted from it.
 
     The currency is, in order: a currency column's cell, `currency`, the one the money headers
     or cells name, then `default_currency` (the organisation's base currency).
@@ -127,6 +136,8 @@ def extract_csv(data: bytes, *, file: str, mapping: Mapping[str, str] | None = N
     if "amount" not in (mapping or {}):
         found = unused_amount(found, rows[1:])
     columns = own_iban(sign_column(found, rows[1:]), header, rows[1:], mapping)
+    if serial_epoch is not None:
+        rows[1:] = _serial_dates(rows[1:], columns, serial_epoch)
     if not account and "account" not in columns:
         account = stated_account(lines[:max(start, 0)])
     code = _currency(header, columns, rows[1:], file, given=given,
@@ -156,6 +167,15 @@ def extract_csv(data: bytes, *, file: str, mapping: Mapping[str, str] | None = N
             for at, (own, lines) in enumerate(by_account.items())] or [ParsedStatement(
                 format=name, account="", currency=code or None, line=start + 1,
                 not_booked=not_booked)]
+
+
+def _serial_dates(rows: list[list[str]], columns: dict[str, int],
+                  epoch: datetime) -> list[list[str]]:
+    """The rows with their date columns' serial numbers written as dates: some banks' workbooks
+    store a date as its number with a General format (46000), which Excel shows as a number."""
+    at = [columns[field] for field in ("date", "value_date") if field in columns]
+    return [[serial_date(cell, epoch) if i in at else cell for i, cell in enumerate(row)]
+            for row in rows]
 
 
 def _stated_balances(table: Table, preamble: list[str], currency: str, *,

@@ -4,7 +4,9 @@ The first worksheet is read as the CSV reader reads an export (`formats.csv`: th
 headers, `--map`, currencies, dates, running balances and checks): each sheet row becomes one
 row of text, so the errors name the spreadsheet's own row numbers. Cells are written as the
 ledger imports write them (`importers.tabular.cell_text`): dates as YYYY-MM-DD, numbers as Excel
-shows them (15 significant digits), never through a float's binary error. An Excel 97-2003
+shows them (15 significant digits), never through a float's binary error. A date stored as its
+serial number (46000, General-formatted) is read as the workbook's date system counts it
+(`_cells.serial_date`). An Excel 97-2003
 workbook (.xls) is refused with what to do instead.
 """
 
@@ -13,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Mapping
+from datetime import datetime
 
 import openpyxl
 
@@ -48,8 +51,9 @@ def extract_xlsx(data: bytes, *, file: str, mapping: Mapping[str, str] | None = 
                  account: str | None = None, currency: str | None = None,
                  default_currency: str | None = None) -> list[ParsedStatement]:
     """Read the first worksheet as `formats.csv.extract_csv` reads a CSV export."""
-    return extract_csv(_as_text(data, file), file=file, mapping=mapping, account=account,
-                       currency=currency, default_currency=default_currency)
+    text, epoch = _as_text(data, file)
+    return extract_csv(text, file=file, mapping=mapping, account=account, currency=currency,
+                       default_currency=default_currency, serial_epoch=epoch)
 
 
 def _shown(value: object) -> object:
@@ -63,8 +67,9 @@ def _shown(value: object) -> object:
     return value
 
 
-def _as_text(data: bytes, file: str) -> bytes:
-    """The first worksheet as tab-separated UTF-8 text, one line per sheet row."""
+def _as_text(data: bytes, file: str) -> tuple[bytes, datetime]:
+    """The first worksheet as tab-separated UTF-8 text, one line per sheet row, and the day
+    the workbook counts its serial dates from (1900, or 1904 for date1904 workbooks)."""
     if data.startswith(OLE_MAGIC):
         raise StatementError(file, 0, "", old_workbook())
     try:
@@ -73,6 +78,7 @@ def _as_text(data: bytes, file: str) -> bytes:
         raise StatementError(file, 0, "", unreadable_workbook(exc)) from None
     out = io.StringIO()
     writer = csv.writer(out, delimiter="\t", lineterminator="\n")
+    epoch: datetime = workbook.epoch
     try:
         sheet = workbook.worksheets[0]
         sheet.reset_dimensions()  # some writers record a wrong sheet size: read every row
@@ -89,4 +95,4 @@ def _as_text(data: bytes, file: str) -> bytes:
         raise StatementError(file, 0, "", unreadable_workbook(exc)) from None
     finally:
         workbook.close()
-    return out.getvalue().encode("utf-8")
+    return out.getvalue().encode("utf-8"), epoch
