@@ -132,6 +132,43 @@ def test_a_lone_mark_before_three_digits_groups_thousands_in_a_two_decimal_curre
     assert [line.amount for line in statement.lines] == [Decimal("1.5"), Decimal("2")]
 
 
+@pytest.mark.parametrize(("data", "amounts"), [
+    (b"Date;Description;Amount\n01/03/2026;GIRO ACME;1.234,56 CR\n02/03/2026;FEE;12,50 DR\n",
+     [Decimal("1234.56"), Decimal("-12.50")]),
+    (b"Date,Description,Amount\n01/03/2026,GIRO ACME,\"1,234.56 DR\"\n02/03/2026,ACME,CR 500.00\n",
+     [Decimal("-1234.56"), Decimal("500.00")]),
+    (b"Date,Description,Amount\n01/03/2026,GIRO ACME,100.00Cr\n02/03/2026,FEE,Dr 7.5\n",
+     [Decimal("100.00"), Decimal("-7.5")]),
+])
+def test_an_amount_marked_cr_is_money_in_and_dr_money_out(data: bytes,
+                                                         amounts: list[Decimal]) -> None:
+    [statement] = statement_csv.extract_csv(data, file="b.csv", default_currency="GBP")
+    assert [line.amount for line in statement.lines] == amounts
+
+
+def test_a_running_balance_marked_cr_or_dr_is_checked_signed() -> None:
+    data = (b"Date,Description,Amount,Balance\n01/03/2026,GIRO ACME,100.00 CR,50.00 CR\n"
+            b"02/03/2026,FEE,80.00 DR,30.00 DR\n")
+    [statement] = statement_csv.extract_csv(data, file="b.csv", default_currency="GBP")
+    assert [line.amount for line in statement.lines] == [Decimal("100.00"), Decimal("-80.00")]
+    bad = data.replace(b"30.00 DR", b"30.00 CR")
+    with pytest.raises(StatementError, match=r"^b\.csv:3: Balance: "):
+        statement_csv.extract_csv(bad, file="b.csv", default_currency="GBP")
+
+
+def test_a_lone_mark_before_three_digits_keeps_its_reading_when_marked_cr() -> None:
+    data = b"Fecha;Concepto;Importe\n01/03/2026;SPEI RECIBIDO;1,500 CR\n02/03/2026;PAGO;2,000 DR\n"
+    [statement] = statement_csv.extract_csv(data, file="banco.csv", default_currency="MXN")
+    assert [line.amount for line in statement.lines] == [Decimal("1500"), Decimal("-2000")]
+
+
+@pytest.mark.parametrize("cell", ["-5.00 CR", "CR", "CR 5.00 DR"])
+def test_an_amount_marked_twice_or_without_figures_is_refused(cell: str) -> None:
+    data = f"Date,Description,Amount\n01/03/2026,GIRO,{cell}\n".encode()
+    with pytest.raises(StatementError, match=r"^b\.csv:2: Amount: .+ is not an amount"):
+        statement_csv.extract_csv(data, file="b.csv", default_currency="GBP")
+
+
 def test_giros_y_cargos_debe_haber_and_fecha_liquidacion_are_read() -> None:
     chile = ("Fecha;Descripción;Giros y cargos;Depósitos y abonos\n"
              "02/03/2026;Transferencia de ACME SpA;;1.160.000\n"

@@ -104,3 +104,23 @@ def serial_date(cell: str, epoch: datetime) -> str:
         return cell
     day: datetime = from_excel(int(match[1]), epoch=epoch)
     return day.date().isoformat()
+
+
+# An amount marked CR (money in) or DR (money out) before or after its figures, as British,
+# Australian and Indian banks write a single amount column ("1.234,56 CR", "DR 500.00", "Cr").
+# Only an unsigned figure: "-5 CR" says its direction twice and is refused as written.
+_SIDE_MARK = re.compile(
+    r"\s*(?:(?P<before>CR|DR)\.?\s*(?P<figures>[^-+\u2212()A-Za-z]*\d[^-+\u2212()A-Za-z]*?)"
+    r"|(?P<written>[^-+\u2212()A-Za-z]*\d[^-+\u2212()A-Za-z]*?)\s*(?P<after>CR|DR)\.?)\s*",
+    re.IGNORECASE)
+
+
+def side_marked(cell: str) -> str:
+    """An amount marked CR or DR as a signed figure ("1,234.56 DR" is "-1,234.56"); any other
+    cell as written. The figures keep their marks, so the file's decimal mark still decides
+    "1,500 CR" as it decides "1,500"."""
+    match = _SIDE_MARK.fullmatch(cell)
+    if match is None:
+        return cell
+    figures = (match["figures"] or match["written"]).strip()
+    return "-" + figures if (match["before"] or match["after"]).upper() == "DR" else figures

@@ -37,6 +37,7 @@ from cobranza.statements.formats._cells import (
     decimal_comma,
     month_first,
     serial_date,
+    side_marked,
     written_currencies,
 )
 from cobranza.statements.formats._columns import (
@@ -133,6 +134,7 @@ def extract_csv(data: bytes, *, file: str, mapping: Mapping[str, str] | None = N
         at = at[1:]
     header = [h.strip() for h in rows[0]]
     found = find_columns(header, mapping, file, line=start + 1)
+    rows[1:] = _side_marks(rows[1:], found)
     if "amount" not in (mapping or {}):
         found = unused_amount(found, rows[1:])
     columns = own_iban(sign_column(found, rows[1:]), header, rows[1:], mapping)
@@ -167,6 +169,15 @@ def extract_csv(data: bytes, *, file: str, mapping: Mapping[str, str] | None = N
             for at, (own, lines) in enumerate(by_account.items())] or [ParsedStatement(
                 format=name, account="", currency=code or None, line=start + 1,
                 not_booked=not_booked)]
+
+
+def _side_marks(rows: list[list[str]], columns: dict[str, int]) -> list[list[str]]:
+    """The rows with an amount or running balance marked CR or DR written signed: CR money in,
+    DR money out (`_cells.side_marked`). A debit or credit column's cells are left as written:
+    their column says the direction."""
+    at = [columns[field] for field in ("amount", "balance") if field in columns]
+    return [[side_marked(cell) if i in at else cell for i, cell in enumerate(row)]
+            for row in rows]
 
 
 def _serial_dates(rows: list[list[str]], columns: dict[str, int],
