@@ -100,6 +100,14 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
             "{n} movimientos no contabilizados por el banco (pendientes o informativos) quedan "
             "fuera.",
         ),
+    (
+        "{n} movement of no amount skipped.",
+        "{n} movements of no amount skipped.",
+    ):
+        (
+            "{n} movimiento sin monto omitido.",
+            "{n} movimientos sin monto omitidos.",
+        ),
     "'{value}' is not FIELD=HEADER":
         "'{value}' no tiene la forma CAMPO=ENCABEZADO",
     "{file}: skipped, not a bank statement":

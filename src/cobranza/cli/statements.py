@@ -113,4 +113,7 @@ def report(outcome: StatementImport) -> None:
                 "{n} entry not booked by the bank (pending or for information) left out.",
                 "{n} entries not booked by the bank (pending or for information) left out.",
                 statement.not_booked)
+        if statement.zero:
+            text += " " + ngettext("{n} movement of no amount skipped.",
+                                   "{n} movements of no amount skipped.", statement.zero)
         console.print(f"{_('Imported')}: {outcome.file}: {text}", highlight=False, markup=False)

@@ -30,6 +30,7 @@ class StatementOut(BaseModel):
     lines_known: int
     already_imported: bool
     not_booked: int  # entries the bank reported but had not booked: not imported
+    zero: int  # movements of no amount: no money moved, not imported
 
 
 class StatementImportOut(BaseModel):
@@ -141,5 +142,6 @@ def _out(outcome: StatementImport) -> StatementImportOut:
             period_start=s.period_start.isoformat() if s.period_start else None,
             period_end=s.period_end.isoformat() if s.period_end else None,
             lines_new=s.lines_new, lines_known=s.lines_known,
-            already_imported=s.already_imported, not_booked=s.not_booked)
+            already_imported=s.already_imported, not_booked=s.not_booked,
+            zero=s.zero)
             for s in outcome.statements])

@@ -47,6 +47,7 @@ class StatementOutcome:
     lines_known: int = 0
     already_imported: bool = False
     not_booked: int = 0  # entries the bank reported but had not booked: not imported
+    zero: int = 0  # movements of no amount: no money moved, not imported
 
 
 @dataclass
@@ -193,6 +194,11 @@ def _write(session: Session, statement: ParsedStatement, *, org_id: int, file: s
         statement_ref=statement.statement_ref, not_booked=statement.not_booked)
     if result.period_end is None:
         return result  # no movement and no date: nothing to record (an empty account listing)
+    # A movement of 0 moves no money (a bank's note, a fee waived): it is skipped, and counted.
+    # The checks have held the statement whole; without it the sums are the same.
+    moving = [line for line in statement.lines if line.amount != 0]
+    result.zero = len(statement.lines) - len(moving)
+    statement = replace(statement, lines=moving)
     if imported:
         result.already_imported = True
         result.lines_known = len(statement.lines)

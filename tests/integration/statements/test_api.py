@@ -35,7 +35,7 @@ def test_a_statement_uploaded_twice_is_stored_once(api: tuple[TestClient, str]) 
     assert first.json()["statements"][0] == {
         "account": "MX00TEST", "currency": "MXN", "period_start": "2026-03-02",
         "period_end": "2026-03-31", "statement_ref": "STMT-1", "lines_new": 2,
-        "lines_known": 0, "already_imported": False, "not_booked": 0}
+        "lines_known": 0, "already_imported": False, "not_booked": 0, "zero": 0}
     again = client.post("/statements", content=body).json()
     assert (again["lines_new"], again["lines_known"]) == (0, 2)
 

@@ -296,6 +296,28 @@ def test_an_excel_export_imports_once(tmp_path: Path, db: str) -> None:
     assert digest(db) == before
 
 
+@pytest.mark.parametrize(("name", "data"), [
+    ("banco.csv", b"Fecha;Concepto;Importe;Saldo\n02/03/2026;SPEI RECIBIDO;1.160,00;2.160,00\n"
+                  b"03/03/2026;COMISION CONDONADA;0,00;2.160,00\n"
+                  b"04/03/2026;COMISION;-5,80;2.154,20\n"),
+    ("banco.sta", b":20:X\n:25:MX00TEST\n:28C:1\n:60F:C260301MXN1000,00\n"
+                  b":61:2603020302C1160,00NTRFREF-1\n:86:SPEI RECIBIDO\n"
+                  b":61:2603030303D0,00NCHGREF-2\n:86:COMISION CONDONADA\n"
+                  b":61:2603040304D5,80NCHGREF-3\n:86:COMISION\n:62F:C260304MXN2154,20\n-\n"),
+])
+def test_a_movement_of_no_amount_is_skipped_and_counted(tmp_path: Path, db: str, name: str,
+                                                        data: bytes) -> None:
+    path = write(tmp_path / name, data)
+    first = ok(db, "import", "statement", path, "--account", "MX00TEST", "--currency", "MXN")
+    said = " ".join(first.stdout.split())  # the console wraps long lines
+    assert "2 new, 0 already imported. 1 movement of no amount skipped." in said
+    assert rows(db, "SELECT amount FROM bank_transactions ORDER BY id") == [(116000,), (-580,)]
+    assert rows(db, "SELECT lines_new, lines_known FROM bank_statements") == [(2, 0)]
+    again = ok(db, "import", "statement", path, "--account", "MX00TEST", "--currency", "MXN")
+    assert "0 new, 2 already imported. 1 movement of no amount skipped." in " ".join(
+        again.stdout.split())
+
+
 def test_a_cep_needs_the_account_when_it_names_none(tmp_path: Path, db: str) -> None:
     path = write(tmp_path / "cep.xml", receipt(account="NA"))
     refused = cli(db, "import", "statement", path)
