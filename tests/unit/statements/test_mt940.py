@@ -291,6 +291,20 @@ def test_a_polish_title_line_shorter_than_35_characters_ended_at_a_word() -> Non
     assert "FV/2026/03/0012 zaplata za marzec" in line.remittance
 
 
+def test_polish_address_lines_stay_out_of_the_remittance_and_the_name_is_kept() -> None:
+    # ~27-~29 the other party's name, ~60-~63 its address: the remittance is the title only.
+    [line] = _one(b":61:2603020302C2500,00N051NONREF//0000123456789\n"
+                  b":86:051~00VE05~20FV/2026/03/0012~21zaplata za marzec~27MEBLEX SP Z O O"
+                  b"~3010501445~311000002299447720\n~60UL. DLUGA 5 LOK 12~6100-950 WARSZAWA"
+                  b"~62POLSKA~63\n", closing=b"C260302EUR2600,00")
+    assert line.remittance == "VE05 / FV/2026/03/0012 zaplata za marzec"
+    assert line.counterparty_name == "MEBLEX SP Z O O"
+    [line] = _one(b":61:2603020302C2500,00N051NONREF//0000123456789\n"
+                  b":86:051~00VE05~20FV/2026/03/0012~32MEBLEX SP Z O O~60UL. DLUGA 5\n",
+                  closing=b"C260302EUR2600,00")
+    assert "DLUGA" not in line.remittance and line.counterparty_name == "MEBLEX SP Z O O"
+
+
 def test_a_second_details_tag_is_a_new_field_not_the_rest_of_a_cut_line() -> None:
     full = b"Card 5299-2132 ID005696ER 05/04/21 Ora 08:14:25 RRN 005481324613"  # 65 with :86:
     [line] = _one(b":61:2601020102C10,00FTRFNONREF//005z001\n:86:" + full + b"\n"

@@ -35,6 +35,10 @@ _WIDTH = 27  # the width of a ?2x, ?6x, ?32 and ?33 line (DFÜ-Abkommen, Anlage 
 # text's first line (>20) or the posting text (?00).
 _LAYOUT = re.compile(r"\A\s*(?:(?P<code>\d{3})(?P<sep>[?~>])\d{2}|(?P<bare>[?~>])(?=00|20))")
 _PURPOSE = {*(f"2{n}" for n in range(10)), "60", "61", "62", "63"}
+# Polish banks (PKO BP, mBank, ING) write the title in ~20-~26 only: ~27-~29 is the other
+# party's name and ~60-~63 its address, no words of the payer's for an invoice number.
+_POLISH_TITLE = {f"2{n}" for n in range(7)}
+_POLISH_NAME = ("27", "28", "29")
 # SEPA keywords of the purpose text (DK "SEPA-Belegungsregeln"); BIC+ is the one of three letters.
 _KEYWORD = re.compile(r"(EREF|KREF|MREF|CRED|DEBT|SVWZ|ABWA|ABWE|IBAN|BIC|PURP|MDAT|SQTP|"
                       r"ORCR|ORMR|DDAT|COAM|OAMT)\+")
@@ -112,14 +116,17 @@ def _subfields(raw: str) -> Details | None:
     if separator == ">" and layout["code"] is not None:
         return _triodos(layout["code"], fields)
     given = dict(fields)
-    purpose = [(key, value) for key, value in fields if key in _PURPOSE]
+    polish = separator == "~" or layout["code"] is None
+    purpose = [(key, value) for key, value in fields
+               if key in (_POLISH_TITLE if polish else _PURPOSE)]
+    names = [(key, value) for key, value in fields if key in ("32", "33")] or (
+        [(key, value) for key, value in fields if key in _POLISH_NAME] if polish else [])
     keywords = _keywords(_joined(purpose, title_width))
     account = optional(given.get("38")) or optional(given.get("31")) or keywords.get("IBAN")
     own = _reference(keywords.get("KREF"))
     return Details(
         code=layout["code"],
-        name=optional(_joined([(key, value) for key, value in fields if key in ("32", "33")],
-                              width).replace(_CUT, " ")),
+        name=optional(_joined(names, width).replace(_CUT, " ")),
         account=account.replace(" ", "") if account else None,
         remittance=join([given.get("00"), *(keywords.get(key) for key in ("", *_TEXT_KEYWORDS)),
                          own]),
