@@ -227,6 +227,27 @@ def test_importing_the_same_folder_again_changes_nothing(ledger: str, tmp_path: 
     assert {t: d for t, d in snapshot(ledger).items() if t in WRITTEN} == before
 
 
+def test_importing_again_without_terms_keeps_the_due_dates_of_stored_invoices(
+        ledger: str, tmp_path: Path) -> None:
+    # Imported on the organisation's only terms, then on terms named with --terms; once the
+    # organisation has two sets, importing the same files again without --terms names none.
+    ok(ledger, "terms", "add", "30D", "--net-days", "30")
+    first = folder(tmp_path, a=cfdi(uuid=UUID_A, folio="1"))
+    ok(ledger, "import", "invoices", str(first))
+    ok(ledger, "terms", "add", "60D", "--net-days", "60")
+    (tmp_path / "b.xml").write_bytes(cfdi(uuid=UUID_B, folio="2"))
+    ok(ledger, "import", "invoices", str(tmp_path / "b.xml"), "--terms", "60D")
+    due = "SELECT number, due_date - issue_date, terms_id IS NOT NULL FROM invoices ORDER BY number"
+    assert rows(ledger, due) == [("A-1", 30, True), ("A-2", 60, True)]
+    before = {t: d for t, d in snapshot(ledger).items() if t in WRITTEN}
+    for path in (first, tmp_path / "b.xml"):
+        result = ok(ledger, "import", "invoices", str(path))
+        assert "invoices: 0 new, 0 updated, 1 unchanged" in result.stdout
+        assert "no terms apply" not in result.stderr
+    assert rows(ledger, due) == [("A-1", 30, True), ("A-2", 60, True)]
+    assert {t: d for t, d in snapshot(ledger).items() if t in WRITTEN} == before
+
+
 def test_an_existing_customer_is_found_by_tax_id(ledger: str, tmp_path: Path) -> None:
     customers = tmp_path / "c.csv"
     customers.write_text("id,name,tax_id,country\nK1,Kij SA,KIJ0906199R1,MX\n")
