@@ -298,6 +298,8 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
         "después)",
     "a nota de crédito or débito of amount 0 corrects text only (CodRef 2); it moves no money":
         "una nota de crédito o débito de monto 0 solo corrige texto (CodRef 2); no mueve dinero",
+    "a CFDI egreso of Total 0 credits nothing; it moves no money":
+        "un CFDI de egreso con Total 0 no acredita nada; no mueve dinero",
     "a DTE with FmaPago 3 (sin costo) records a free delivery; it is not a receivable":
         "un DTE con FmaPago 3 (sin costo) registra una entrega gratuita; no es una cuenta por "
         "cobrar",

@@ -25,6 +25,7 @@ from cobranza.einvoices.model import (
     foreign_party,
 )
 from cobranza.i18n import _
+from cobranza.importers.tabular import RowError
 from cobranza.statements.safexml import local_name
 
 CFDI = "http://www.sat.gob.mx/cfd/4"
@@ -83,7 +84,7 @@ def read_cfdi(root: Element, file: str) -> Parsed:
                                  customer=customer)
     else:
         document = _document(root, f, kind=kind, uuid=uuid, number=number, issuer=issuer,
-                             customer=customer)
+                             customer=customer, not_receivable=out.not_receivable)
         if document is not None and not out.errors:
             out.documents.append(document)
     if uuid is None and not out.errors:
@@ -164,7 +165,7 @@ def _draft_number(root: Element, f: Fields, *, issuer: str) -> str | None:
 
 
 def _document(root: Element, f: Fields, *, kind: str, uuid: str | None, number: str,
-              issuer: str, customer: Party) -> Document | None:
+              issuer: str, customer: Party, not_receivable: list[RowError]) -> Document | None:
     currency = f.currency(root.get("Moneda"), root, "Moneda")
     total = f.money(root.get("Total"), root, "Total", currency)
     day = f.day(root.get("Fecha"), root, "Fecha")
@@ -180,7 +181,14 @@ def _document(root: Element, f: Fields, *, kind: str, uuid: str | None, number: 
                                       value=method))
     if currency is None or total is None or day is None:
         return None
+    errors = len(f.errors)
     _check_totals(root, f, currency=currency, total=total)
+    if kind == "E" and total == 0 and len(f.errors) == errors:
+        # As a DTE nota de crédito of amount 0 (`dte._document`): a credit of nothing is no
+        # credit, and would only clutter the invoice's history.
+        not_receivable.append(f.at(root).error("Total", _(
+            "a CFDI egreso of Total 0 credits nothing; it moves no money")))
+        return None
     related = _related(root) if kind == "E" else ()
     # PUE: paid in one exhibition at or before issue, so due on issue. PPD: a sale on credit
     # whose term the CFDI does not carry; None lets the organisation's terms decide.

@@ -596,6 +596,28 @@ def test_each_invoice_without_a_due_date_is_said_where_it_is(
         ("33-100", 0), ("33-200", 30)]
 
 
+@pytest.mark.parametrize("scheme", ["cfdi", "dte"])
+def test_a_credit_note_of_zero_is_skipped_with_a_located_warning_in_either_scheme(
+        db_url: str, tmp_path: Path, scheme: str) -> None:
+    if scheme == "cfdi":
+        ok(db_url, "init", "--country", "MX", "--tax-id", ORG_RFC)
+        path = folder(tmp_path, a=cfdi(), nc=cfdi(
+            uuid=UUID_NC, tipo="E", serie="NC", folio="1", subtotal="0.00", traslados="0.00",
+            total="0.00", metodo="PUE", related=[UUID_A]))
+    else:
+        ok(db_url, "init", "--country", "CL", "--tax-id", ORG_RUT)
+        path = folder(tmp_path, a=dte(), nc=dte(tipo="61", folio="7", neto=0, iva=0,
+                                                refs=[("33", "100")]))
+    result = ok(db_url, "import", "invoices", str(path))
+    assert "invoices: 1 new" in result.stdout and "credit notes: 0 new" in result.stdout
+    said = [m for line in result.stderr.splitlines()
+            if (m := LOCATED.match(line.removeprefix("warning: ")))
+            and m["file"].endswith("nc.xml")]
+    assert [(m["column"], "moves no money" in m["message"], m["message"].endswith("(skipped)"))
+            for m in said] == [("Total" if scheme == "cfdi" else "Totales/MntTotal", True, True)]
+    assert rows(db_url, "SELECT COUNT(*) FROM credit_notes") == [(0,)]
+
+
 def test_a_dte_credit_note_for_another_customers_invoice_is_located_at_its_rut(
         db_url: str, tmp_path: Path) -> None:
     ok(db_url, "init", "--country", "CL", "--tax-id", ORG_RUT)

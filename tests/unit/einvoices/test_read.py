@@ -396,6 +396,26 @@ def test_a_note_that_corrects_text_only_is_skipped_beside_invoices_and_refused_a
         "(CodRef 2); it moves no money")
 
 
+def test_an_egreso_of_total_zero_is_skipped_beside_invoices_and_refused_alone(
+        tmp_path: Path) -> None:
+    # As a DTE nota de crédito of amount 0: no money moved, so no credit note of nothing.
+    nothing = cfdi(uuid=UUID_NC, tipo="E", serie="NC", folio="1", subtotal="0.00",
+                   traslados="0.00", total="0.00", metodo="PUE", related=[UUID_A])
+    (tmp_path / "a.xml").write_bytes(cfdi())
+    (tmp_path / "nc.xml").write_bytes(nothing)
+    parsed = read_path(tmp_path)
+    assert parsed.errors == []
+    assert [d.number for d in parsed.documents] == ["A-1"]
+    assert parsed.warnings == [f"{tmp_path / 'nc.xml'}:4: Total: a CFDI egreso of Total 0 "
+                               "credits nothing; it moves no money (skipped)"]
+    alone = read(tmp_path, nothing, "alone.xml")
+    assert alone.documents == []
+    [error] = alone.errors
+    assert (error.line, error.column) == (4, "Total")
+    with language("es"):
+        assert "no mueve dinero" in read(tmp_path, nothing, "alone.xml").errors[0].message
+
+
 def test_a_dispatch_guide_sent_with_an_invoice_is_skipped_and_the_invoice_read(
         tmp_path: Path) -> None:
     def body(data: bytes) -> bytes:
