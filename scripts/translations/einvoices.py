@@ -246,6 +246,14 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
         "se elimina el pago {number} n.º {installment} del complemento {old}, {amount} "
         "{currency}: ese complemento fue cancelado y sustituido por este (CfdiRelacionados, "
         "TipoRelacion 04), que no lo vuelve a pagar",
+    "{new}, itself cancelled and substituted by {last}":
+        "{new}, a su vez cancelada y sustituida por {last}",
+    "{middle}, cancelled in turn and substituted by {new}, substitutes CFDI {uuid}, which is not "
+    "in the ledger; the ledger remembers it as substituted by {new}, so it will be skipped if it "
+    "is imported later":
+        "{middle}, a su vez cancelada y sustituida por {new}, sustituye al CFDI {uuid}, que no "
+        "está en el libro; el libro lo recuerda como sustituido por {new}, así que se omitirá si "
+        "se importa después",
     "invoice {number} ({uuid}) is substituted by {new} (CfdiRelacionados, TipoRelacion 04): not "
     "imported":
         "la factura {number} ({uuid}) está sustituida por {new} (CfdiRelacionados, TipoRelacion "
