@@ -21,10 +21,13 @@ from tests.unit.einvoices.builders import (
     UUID_NC,
     UUID_PAY,
     Docto,
+    Docto10,
     Pago,
     cfdi,
+    cfdi33,
     dte,
     pagos,
+    pagos10,
 )
 
 LOCATED = re.compile(r"^(?P<file>[^:]+\.xml):(?P<line>\d+): (?P<column>[^:]*): (?P<message>.+)$")
@@ -245,6 +248,30 @@ def test_importing_again_without_terms_keeps_the_due_dates_of_stored_invoices(
         assert "invoices: 0 new, 0 updated, 1 unchanged" in result.stdout
         assert "no terms apply" not in result.stderr
     assert rows(ledger, due) == [("A-1", 30, True), ("A-2", 60, True)]
+    assert {t: d for t, d in snapshot(ledger).items() if t in WRITTEN} == before
+
+
+def test_cfdi_33_invoices_and_their_pagos_10_and_20_complements_are_imported(
+        ledger: str, tmp_path: Path) -> None:
+    # Issued under CFDI 3.3 in 2021; paid in part with a Pagos 1.0 complement, and the rest
+    # after 2022 with a Pagos 2.0 one, in a CFDI 4.0.
+    path = folder(
+        tmp_path, a=cfdi33(), b=cfdi33(uuid=UUID_B, folio="2"),
+        nc=cfdi33(uuid=UUID_NC, tipo="E", serie="NC", subtotal="100.00", traslados="16.00",
+                  total="116.00", metodo="PUE", related=[UUID_A]),
+        p10=pagos10(amount="700.00", docs=[Docto10(UUID_A, "500.00", "1044.00"),
+                                           Docto10(UUID_B, "200.00", "1160.00")]),
+        p20=pagos(uuid=UUID_SUBSTITUTE, payments=[
+            Pago("544.00", [Docto(UUID_A, "544.00", "544.00", 2)])]))
+    result = ok(ledger, "import", "invoices", str(path))
+    assert "invoices: 2 new" in result.stdout and "payments: 3 new" in result.stdout
+    assert rows(ledger, "SELECT number, amount, fiscal_id FROM invoices ORDER BY number") == [
+        ("A-1", 116000, UUID_A), ("A-2", 116000, UUID_B)]
+    assert _owed(ledger) == [("A-1", 0), ("A-2", 96000)]
+    before = {t: d for t, d in snapshot(ledger).items() if t in WRITTEN}
+    again = ok(ledger, "import", "invoices", str(path))
+    assert "invoices: 0 new, 0 updated, 2 unchanged" in again.stdout
+    assert "payments: 0 new, 0 updated, 3 unchanged" in again.stdout
     assert {t: d for t, d in snapshot(ledger).items() if t in WRITTEN} == before
 
 
