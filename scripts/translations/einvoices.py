@@ -42,17 +42,17 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
         "el complemento de pago no está timbrado (no tiene TimbreFiscalDigital ni, por tanto, "
         "UUID): se lee como borrador con el número {number}; su XML timbrado, al importarse, "
         "reemplaza las mismas parcialidades de las mismas facturas",
-    "a CFDI of type P without a Pagos 2.0 complement pays no invoice (it carries {found}); "
-    "expected pago20:Pagos":
-        "un CFDI de tipo P sin complemento de Pagos 2.0 no paga ninguna factura (lleva {found}); "
-        "se esperaba pago20:Pagos",
+    "a CFDI of type P without a {pagos} complement pays no invoice (it carries {found}); "
+    "expected {tag}":
+        "un CFDI de tipo P sin complemento de {pagos} no paga ninguna factura (lleva {found}); "
+        "se esperaba {tag}",
     "missing value; a DoctoRelacionado names the invoice it pays by its UUID, so this payment "
     "cannot be applied":
         "falta el valor; un DoctoRelacionado indica por su UUID la factura que paga, así que "
         "este pago no se puede aplicar",
-    "missing value; Pagos 2.0 requires the number of this payment of the invoice (1 for the "
+    "missing value; {pagos} requires the number of this payment of the invoice (1 for the "
     "first, 2 for the second, ...)":
-        "falta el valor; Pagos 2.0 exige el número de este pago de la factura (1 para el primero, "
+        "falta el valor; {pagos} exige el número de este pago de la factura (1 para el primero, "
         "2 para el segundo, ...)",
     "not stamped":
         "sin timbrar",
@@ -63,10 +63,10 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
         "el Total {total} no coincide con SubTotal {sub} − Descuento {discount} + impuestos "
         "trasladados {moved} − impuestos retenidos {withheld} = {expected}; el archivo fue "
         "alterado o mal generado",
-    "Pagos 1.0 is not supported; expected Pagos 2.0":
-        "Pagos 1.0 no está soportado; se esperaba Pagos 2.0",
-    "a CFDI of type P without a Pagos 2.0 complement; expected pago20:Pagos":
-        "un CFDI de tipo P sin complemento de Pagos 2.0; se esperaba pago20:Pagos",
+    "{found} is not the payment complement of a CFDI {version}; expected {pagos}":
+        "{found} no es el complemento de pagos de un CFDI {version}; se esperaba {pagos}",
+    "a CFDI of type P without a {pagos} complement; expected {tag}":
+        "un CFDI de tipo P sin complemento de {pagos}; se esperaba {tag}",
     "MontoTotalPagos {stated} does not match the payments' Monto × TipoCambioP, {expected} MXN; "
     "the file was altered or badly generated":
         "MontoTotalPagos {stated} no coincide con Monto × TipoCambioP de los pagos, {expected} "
@@ -156,8 +156,8 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "documents; import the DTE XML files instead":
         "esto es una exportación del RCV del SII (registro de compras y ventas), un registro de "
         "documentos y no los documentos; importe en su lugar los XML de los DTE",
-    "CFDI {version} is not supported; expected CFDI 4.0":
-        "CFDI {version} no está soportado; se esperaba CFDI 4.0",
+    "CFDI {version} is not supported; expected CFDI 4.0 or 3.3":
+        "CFDI {version} no está soportado; se esperaba CFDI 4.0 o 3.3",
     "this XML is not a CFDI or a DTE (its root is {root}); expected a CFDI 4.0 Comprobante or an "
     "SII DTE":
         "este XML no es un CFDI ni un DTE (su raíz es {root}); se esperaba un Comprobante CFDI "
@@ -246,6 +246,14 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
         "se elimina el pago {number} n.º {installment} del complemento {old}, {amount} "
         "{currency}: ese complemento fue cancelado y sustituido por este (CfdiRelacionados, "
         "TipoRelacion 04), que no lo vuelve a pagar",
+    "{new}, itself cancelled and substituted by {last}":
+        "{new}, a su vez cancelada y sustituida por {last}",
+    "{middle}, cancelled in turn and substituted by {new}, substitutes CFDI {uuid}, which is not "
+    "in the ledger; the ledger remembers it as substituted by {new}, so it will be skipped if it "
+    "is imported later":
+        "{middle}, a su vez cancelada y sustituida por {new}, sustituye al CFDI {uuid}, que no "
+        "está en el libro; el libro lo recuerda como sustituido por {new}, así que se omitirá si "
+        "se importa después",
     "invoice {number} ({uuid}) is substituted by {new} (CfdiRelacionados, TipoRelacion 04): not "
     "imported":
         "la factura {number} ({uuid}) está sustituida por {new} (CfdiRelacionados, TipoRelacion "
@@ -298,6 +306,8 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
         "después)",
     "a nota de crédito or débito of amount 0 corrects text only (CodRef 2); it moves no money":
         "una nota de crédito o débito de monto 0 solo corrige texto (CodRef 2); no mueve dinero",
+    "a CFDI egreso of Total 0 credits nothing; it moves no money":
+        "un CFDI de egreso con Total 0 no acredita nada; no mueve dinero",
     "a DTE with FmaPago 3 (sin costo) records a free delivery; it is not a receivable":
         "un DTE con FmaPago 3 (sin costo) registra una entrega gratuita; no es una cuenta por "
         "cobrar",

@@ -1,8 +1,14 @@
-"""Mexican CFDI 4.0: ingreso -> invoice, egreso -> credit note, pago (Pagos 2.0) -> payments.
+"""Mexican CFDI 4.0 and 3.3: ingreso -> invoice, egreso -> credit note, pago (Pagos 2.0, or
+Pagos 1.0 in a CFDI 3.3) -> payments.
 
 Only what collection needs is read (UUID, serie/folio, RFCs, totals, currency, exchange rate,
 MetodoPago, dates, related documents, paid amounts and balances); the sums the SAT requires to
 agree are checked, because a file whose totals disagree was altered or badly generated.
+
+CFDI 3.3 (in force until 2022) is read with the same model: open receivables and their payments
+are still issued under it. What collection reads is named alike in both; 3.3 lacks what 4.0 added
+(Exportacion, ObjetoImp, the receptor's fiscal address and regime, the Pagos Totales), and a
+Pagos 1.0 DoctoRelacionado states TipoCambioDR where Pagos 2.0 has EquivalenciaDR.
 
 An unstamped CFDI (no TimbreFiscalDigital) is read too, with a warning: a business receives
 drafts and samples. It has no UUID, so it is known by its serie-folio and has no fiscal id.
@@ -10,12 +16,12 @@ drafts and samples. It has no UUID, so it is known by its serie-folio and has no
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
 from cobranza.core.money import quantum, round_money
-from cobranza.einvoices.fields import Element, Fields
+from cobranza.einvoices.fields import Element, Fields, namespace
 from cobranza.einvoices.model import (
     FOREIGN_RFC,
     Document,
@@ -25,6 +31,7 @@ from cobranza.einvoices.model import (
     foreign_party,
 )
 from cobranza.i18n import _
+from cobranza.importers.tabular import RowError
 from cobranza.statements.safexml import local_name
 
 CFDI = "http://www.sat.gob.mx/cfd/4"
@@ -33,7 +40,27 @@ PAGOS = "http://www.sat.gob.mx/Pagos20"
 PAGOS10 = "http://www.sat.gob.mx/Pagos"
 TFD = "http://www.sat.gob.mx/TimbreFiscalDigital"
 IMPLOCAL = "http://www.sat.gob.mx/implocal"
-NS = {"cfdi": CFDI, "pago20": PAGOS, "tfd": TFD, "implocal": IMPLOCAL, "pago10": PAGOS10}
+
+
+@dataclass(frozen=True)
+class Schema:
+    """A CFDI version's names: its namespaces, bound to the prefixes the reader uses (`pago`:
+    the payment complement of that version; `other`: the other version's, to name it when a
+    file carries the wrong one), and the attribute a DoctoRelacionado states its rate in."""
+
+    version: str
+    pagos: str  # "Pagos 2.0"
+    other: str  # the other version's: "Pagos 1.0"
+    ns: dict[str, str]
+    rate: str  # units of the document's currency per unit of the payment's (Anexo 20)
+
+
+CFDI40 = Schema("4.0", "Pagos 2.0", "Pagos 1.0",
+                {"cfdi": CFDI, "pago": PAGOS, "other": PAGOS10, "tfd": TFD, "implocal": IMPLOCAL},
+                "EquivalenciaDR")
+CFDI33_SCHEMA = Schema("3.3", "Pagos 1.0", "Pagos 2.0",
+                       {"cfdi": CFDI33, "pago": PAGOS10, "other": PAGOS, "tfd": TFD,
+                        "implocal": IMPLOCAL}, "TipoCambioDR")
 ZERO = Decimal(0)
 # SAT's generic RFC of sales to the general public (a foreign resident's: `model.FOREIGN_RFC`).
 PUBLIC_RFC = "XAXX010101000"
@@ -45,9 +72,11 @@ _NOT_RECEIVABLE = {"T": "T (traslado)", "N": "N (nómina)"}
 
 
 def read_cfdi(root: Element, file: str) -> Parsed:
-    """The invoice, credit note or payments of one CFDI 4.0 `Comprobante`."""
+    """The invoice, credit note or payments of one CFDI 4.0 or 3.3 `Comprobante`."""
     out = Parsed()
     f = Fields(file, out.errors)
+    schema = CFDI33_SCHEMA if namespace(root) == CFDI33 else CFDI40
+    ns = schema.ns
     kind = root.get("TipoDeComprobante")
     if kind not in ("I", "E", "P"):
         message = _("a CFDI of type {value} is not a receivable; expected I (ingreso), "
@@ -57,7 +86,7 @@ def read_cfdi(root: Element, file: str) -> Parsed:
         else:
             f.error(root, "TipoDeComprobante", message)
         return out
-    if kind != "P" and root.find("cfdi:InformacionGlobal", NS) is not None:
+    if kind != "P" and root.find("cfdi:InformacionGlobal", ns) is not None:
         # A global CFDI sums up a period's sales to the general public (receptor XAXX010101000),
         # each paid at the sale with a ticket: like a boleta, nobody owes it (Anexo 20,
         # InformacionGlobal). Skipped beside the invoices of a SAT download, refused alone.
@@ -65,8 +94,8 @@ def read_cfdi(root: Element, file: str) -> Parsed:
             "a global CFDI (InformacionGlobal) sums up sales to the general public, paid at "
             "the sale; it is not a receivable")))
         return out
-    uuid = _uuid(root, f)  # None when not stamped
-    emisor, receptor = root.find("cfdi:Emisor", NS), root.find("cfdi:Receptor", NS)
+    uuid = _uuid(root, f, ns)  # None when not stamped
+    emisor, receptor = root.find("cfdi:Emisor", ns), root.find("cfdi:Receptor", ns)
     if emisor is None or receptor is None:
         f.error(root, "Emisor" if emisor is None else "Receptor",
                 _("missing element; a CFDI names its issuer and its receiver"))
@@ -79,11 +108,11 @@ def read_cfdi(root: Element, file: str) -> Parsed:
     if number is None:
         return out
     if kind == "P":
-        out.payments = _payments(root, f, uuid=uuid, number=number, issuer=issuer,
+        out.payments = _payments(root, f, schema, uuid=uuid, number=number, issuer=issuer,
                                  customer=customer)
     else:
-        document = _document(root, f, kind=kind, uuid=uuid, number=number, issuer=issuer,
-                             customer=customer)
+        document = _document(root, f, ns, kind=kind, uuid=uuid, number=number, issuer=issuer,
+                             customer=customer, not_receivable=out.not_receivable)
         if document is not None and not out.errors:
             out.documents.append(document)
     if uuid is None and not out.errors:
@@ -93,9 +122,9 @@ def read_cfdi(root: Element, file: str) -> Parsed:
     return out
 
 
-def _uuid(root: Element, f: Fields) -> str | None:
+def _uuid(root: Element, f: Fields, ns: dict[str, str]) -> str | None:
     """The stamp's UUID, upper case; None when the CFDI is not stamped."""
-    stamp = root.find("cfdi:Complemento/tfd:TimbreFiscalDigital", NS)
+    stamp = root.find("cfdi:Complemento/tfd:TimbreFiscalDigital", ns)
     if stamp is None:
         return None
     value = f.required(stamp.get("UUID"), stamp, "TimbreFiscalDigital/UUID")
@@ -163,8 +192,9 @@ def _draft_number(root: Element, f: Fields, *, issuer: str) -> str | None:
     return None if issued is None else f"{issuer}-{issued}"[:64]
 
 
-def _document(root: Element, f: Fields, *, kind: str, uuid: str | None, number: str,
-              issuer: str, customer: Party) -> Document | None:
+def _document(root: Element, f: Fields, ns: dict[str, str], *, kind: str, uuid: str | None,
+              number: str, issuer: str, customer: Party,
+              not_receivable: list[RowError]) -> Document | None:
     currency = f.currency(root.get("Moneda"), root, "Moneda")
     total = f.money(root.get("Total"), root, "Total", currency)
     day = f.day(root.get("Fecha"), root, "Fecha")
@@ -180,8 +210,15 @@ def _document(root: Element, f: Fields, *, kind: str, uuid: str | None, number: 
                                       value=method))
     if currency is None or total is None or day is None:
         return None
-    _check_totals(root, f, currency=currency, total=total)
-    related = _related(root) if kind == "E" else ()
+    errors = len(f.errors)
+    _check_totals(root, f, ns, currency=currency, total=total)
+    if kind == "E" and total == 0 and len(f.errors) == errors:
+        # As a DTE nota de crédito of amount 0 (`dte._document`): a credit of nothing is no
+        # credit, and would only clutter the invoice's history.
+        not_receivable.append(f.at(root).error("Total", _(
+            "a CFDI egreso of Total 0 credits nothing; it moves no money")))
+        return None
+    related = _related(root, ns) if kind == "E" else ()
     # PUE: paid in one exhibition at or before issue, so due on issue. PPD: a sale on credit
     # whose term the CFDI does not carry; None lets the organisation's terms decide.
     due = day if kind == "I" and method == "PUE" else None
@@ -189,32 +226,34 @@ def _document(root: Element, f: Fields, *, kind: str, uuid: str | None, number: 
                     number=number, fiscal_id=uuid, issuer_tax_id=issuer, customer=customer, issue_date=day,
                     due_date=due, currency=currency, amount=total, at=f.at(root),
                     payment_method=method, exchange_rate=rate, related=related,
-                    replaces=_related(root, frozenset({SUBSTITUTION})),
+                    replaces=_related(root, ns, frozenset({SUBSTITUTION})),
                     draft_number=_draft_number(root, f, issuer=issuer)
                     if uuid is not None and number == uuid else None)
 
 
-def _related(root: Element, relations: frozenset[str] = CREDIT_RELATIONS) -> tuple[str, ...]:
+def _related(root: Element, ns: dict[str, str],
+             relations: frozenset[str] = CREDIT_RELATIONS) -> tuple[str, ...]:
     uuids: list[str] = []
-    for group in root.findall("cfdi:CfdiRelacionados", NS):
+    for group in root.findall("cfdi:CfdiRelacionados", ns):
         if group.get("TipoRelacion") in relations:
             uuids += [(r.get("UUID") or "").strip().upper()
-                      for r in group.findall("cfdi:CfdiRelacionado", NS) if r.get("UUID")]
+                      for r in group.findall("cfdi:CfdiRelacionado", ns) if r.get("UUID")]
     return tuple(uuids)
 
 
-def _check_totals(root: Element, f: Fields, *, currency: str, total: Decimal) -> None:
+def _check_totals(root: Element, f: Fields, ns: dict[str, str], *, currency: str,
+                  total: Decimal) -> None:
     """Total = SubTotal − Descuento + traslados − retenciones (+ local taxes), Anexo 20."""
     sub = f.decimal(root.get("SubTotal"), root, "SubTotal")
     discount = f.decimal(root.get("Descuento"), root, "Descuento", default=ZERO)
-    taxes = root.find("cfdi:Impuestos", NS)
+    taxes = root.find("cfdi:Impuestos", ns)
     moved = withheld = ZERO
     if taxes is not None:
         moved = f.decimal(taxes.get("TotalImpuestosTrasladados"), taxes,
                           "Impuestos/TotalImpuestosTrasladados", default=ZERO) or ZERO
         withheld = f.decimal(taxes.get("TotalImpuestosRetenidos"), taxes,
                              "Impuestos/TotalImpuestosRetenidos", default=ZERO) or ZERO
-    local = root.find("cfdi:Complemento/implocal:ImpuestosLocales", NS)
+    local = root.find("cfdi:Complemento/implocal:ImpuestosLocales", ns)
     if local is not None:
         moved += f.decimal(local.get("TotaldeTraslados"), local, "TotaldeTraslados",
                            default=ZERO) or ZERO
@@ -222,7 +261,7 @@ def _check_totals(root: Element, f: Fields, *, currency: str, total: Decimal) ->
                               default=ZERO) or ZERO
     if sub is None or discount is None:
         return
-    _check_concepts(root, f, currency=currency, sub=sub, discount=discount)
+    _check_concepts(root, f, ns, currency=currency, sub=sub, discount=discount)
     expected = round_money(sub - discount + moved - withheld, currency)
     if expected != total:
         f.error(root, "Total", _(
@@ -232,12 +271,12 @@ def _check_totals(root: Element, f: Fields, *, currency: str, total: Decimal) ->
             withheld=withheld, expected=expected))
 
 
-def _check_concepts(root: Element, f: Fields, *, currency: str, sub: Decimal,
-                    discount: Decimal) -> None:
+def _check_concepts(root: Element, f: Fields, ns: dict[str, str], *, currency: str,
+                    sub: Decimal, discount: Decimal) -> None:
     """SubTotal is the sum of the Conceptos' Importe, and Descuento of their Descuento, each
     rounded to the currency's decimals (Anexo 20): a header that says another amount than its
     lines was altered or badly generated."""
-    concepts = root.findall("cfdi:Conceptos/cfdi:Concepto", NS)
+    concepts = root.findall("cfdi:Conceptos/cfdi:Concepto", ns)
     if not concepts:
         return
     for name, stated in (("Importe", sub), ("Descuento", discount)):
@@ -253,21 +292,22 @@ def _check_concepts(root: Element, f: Fields, *, currency: str, sub: Decimal,
                 added=added, header=header, stated=stated))
 
 
-def _payments(root: Element, f: Fields, *, uuid: str | None, number: str, issuer: str,
-              customer: Party) -> list[PaymentLine]:
-    pagos = root.find("cfdi:Complemento/pago20:Pagos", NS)
+def _payments(root: Element, f: Fields, schema: Schema, *, uuid: str | None, number: str,
+              issuer: str, customer: Party) -> list[PaymentLine]:
+    ns = schema.ns
+    pagos = root.find("cfdi:Complemento/pago:Pagos", ns)
     if pagos is None:
-        _no_pagos(root, f)
+        _no_pagos(root, f, schema)
         return []
     lines: list[PaymentLine] = []
     in_mxn = ZERO
-    replaces = _related(root, frozenset({SUBSTITUTION}))
-    for pago in pagos.findall("pago20:Pago", NS):
-        found, amount_mxn = _pago(pago, f, uuid=uuid, number=number, issuer=issuer,
+    replaces = _related(root, ns, frozenset({SUBSTITUTION}))
+    for pago in pagos.findall("pago:Pago", ns):
+        found, amount_mxn = _pago(pago, f, schema, uuid=uuid, number=number, issuer=issuer,
                                   customer=customer, first=len(lines) + 1)
         lines += [replace(line, replaces=replaces) for line in found] if replaces else found
         in_mxn += amount_mxn
-    totals = pagos.find("pago20:Totales", NS)
+    totals = pagos.find("pago:Totales", ns)  # Pagos 2.0 only
     if totals is not None:
         stated = f.decimal(totals.get("MontoTotalPagos"), totals, "Totales/MontoTotalPagos")
         if stated is not None and stated != round_money(in_mxn, "MXN"):
@@ -280,24 +320,31 @@ def _payments(root: Element, f: Fields, *, uuid: str | None, number: str, issuer
     return lines
 
 
-def _no_pagos(root: Element, f: Fields) -> None:
-    """The error for a CFDI of type P without Pagos 2.0, naming the complements it does carry."""
-    if root.find("cfdi:Complemento/pago10:Pagos", NS) is not None:
-        f.error(root, "Complemento", _("Pagos 1.0 is not supported; expected Pagos 2.0"))
+def _no_pagos(root: Element, f: Fields, schema: Schema) -> None:
+    """The error for a CFDI of type P without its version's Pagos complement, naming the
+    complements it does carry."""
+    ns, pagos = schema.ns, schema.pagos
+    if root.find("cfdi:Complemento/other:Pagos", ns) is not None:
+        # The SAT pairs each Pagos with one CFDI version: 1.0 with 3.3, 2.0 with 4.0.
+        f.error(root, "Complemento", _(
+            "{found} is not the payment complement of a CFDI {version}; expected {pagos}",
+            found=schema.other, version=schema.version, pagos=pagos))
         return
-    found = [local_name(e) for e in root.iterfind("cfdi:Complemento/*", NS)
+    tag = "pago20:Pagos" if schema is CFDI40 else "pago10:Pagos"
+    found = [local_name(e) for e in root.iterfind("cfdi:Complemento/*", ns)
              if local_name(e) != "TimbreFiscalDigital"]
     if not found:
         f.error(root, "Complemento", _(
-            "a CFDI of type P without a Pagos 2.0 complement; expected pago20:Pagos"))
+            "a CFDI of type P without a {pagos} complement; expected {tag}", pagos=pagos,
+            tag=tag))
         return
     # The SAT's examples of other complements (Carta Porte, nómina, ...) come as type P.
     f.error(root, "Complemento", _(
-        "a CFDI of type P without a Pagos 2.0 complement pays no invoice (it carries {found}); "
-        "expected pago20:Pagos", found=", ".join(found)))
+        "a CFDI of type P without a {pagos} complement pays no invoice (it carries {found}); "
+        "expected {tag}", pagos=pagos, found=", ".join(found), tag=tag))
 
 
-def _pago(pago: Element, f: Fields, *, uuid: str | None, number: str, issuer: str,
+def _pago(pago: Element, f: Fields, schema: Schema, *, uuid: str | None, number: str, issuer: str,
           customer: Party, first: int) -> tuple[list[PaymentLine], Decimal]:
     """One Pago's lines (one per DoctoRelacionado) and its amount in MXN for the totals."""
     currency = f.currency(pago.get("MonedaP"), pago, "Pago/MonedaP")
@@ -308,20 +355,26 @@ def _pago(pago: Element, f: Fields, *, uuid: str | None, number: str, issuer: st
         return [], ZERO
     lines: list[PaymentLine] = []
     applied = ZERO
-    for doc in pago.findall("pago20:DoctoRelacionado", NS):
-        line = _docto(doc, f, code=f"{uuid or number}/{first + len(lines)}", uuid=uuid,
+    docs = pago.findall("pago:DoctoRelacionado", schema.ns)
+    # Pagos 1.0 lets a Pago of one document in its own currency omit ImpPagado: it is the
+    # Monto (Anexo 20, Pagos 1.0, ImpPagado); Pagos 2.0 requires it.
+    sole = amount if schema is CFDI33_SCHEMA and len(docs) == 1 \
+        and docs[0].get(schema.rate) is None else None
+    for doc in docs:
+        line = _docto(doc, f, schema, code=f"{uuid or number}/{first + len(lines)}", uuid=uuid,
                       issuer=issuer, customer=customer, day=day,
                       method=pago.get("FormaDePagoP"),
-                      reference=pago.get("NumOperacion") or number)
+                      reference=pago.get("NumOperacion") or number, sole=sole)
         if line is None:
             continue
         lines.append(line)
-        equivalence = f.decimal(doc.get("EquivalenciaDR"), doc, "EquivalenciaDR",
-                                default=Decimal(1))
-        if equivalence:  # ImpPagado is in the document's currency; EquivalenciaDR per MonedaP
+        equivalence = f.decimal(doc.get(schema.rate), doc, schema.rate, default=Decimal(1))
+        # ImpPagado is in the document's currency; EquivalenciaDR (TipoCambioDR in Pagos 1.0)
+        # is units of it per unit of MonedaP.
+        if equivalence:
             applied += line.amount / equivalence
     # The documents may take less than the payment (the rest is the customer's credit) but
-    # not more; each conversion may round by one unit (Anexo 20, Pagos 2.0, Monto).
+    # not more; each conversion may round by one unit (Anexo 20, Pagos 2.0 and 1.0, Monto).
     if round_money(applied, currency) > amount + quantum(currency) * len(lines):
         f.error(pago, "Pago/Monto", _(
             "the related documents are paid {applied} {currency} in all, more than the "
@@ -330,22 +383,27 @@ def _pago(pago: Element, f: Fields, *, uuid: str | None, number: str, issuer: st
     return lines, amount * rate
 
 
-def _docto(doc: Element, f: Fields, *, code: str, uuid: str | None, issuer: str,
-           customer: Party, day: date, method: str | None, reference: str) -> PaymentLine | None:
+def _docto(doc: Element, f: Fields, schema: Schema, *, code: str, uuid: str | None,
+           issuer: str, customer: Party, day: date, method: str | None, reference: str,
+           sole: Decimal | None) -> PaymentLine | None:
+    """One DoctoRelacionado's payment (`sole`: ImpPagado when the Pago may omit it)."""
     target = (doc.get("IdDocumento") or "").strip() or None
     if target is None:
         f.error(doc, "DoctoRelacionado/IdDocumento", _(
             "missing value; a DoctoRelacionado names the invoice it pays by its UUID, so this "
             "payment cannot be applied"))
     currency = f.currency(doc.get("MonedaDR"), doc, "DoctoRelacionado/MonedaDR")
-    paid = f.money(doc.get("ImpPagado"), doc, "DoctoRelacionado/ImpPagado", currency)
+    paid = f.money(doc.get("ImpPagado"), doc, "DoctoRelacionado/ImpPagado", currency,
+                   default=sole)
     installment = f.integer(doc.get("NumParcialidad"), doc, "DoctoRelacionado/NumParcialidad")
     if installment is None and not (doc.get("NumParcialidad") or "").strip():
-        # Required by the Pagos 2.0 schema; it is what makes a payment's draft, its stamped
-        # XML and its reissue one payment rather than several (`versions.versions`).
+        # Required by the Pagos 2.0 schema, and by Pagos 1.0 for an invoice paid in
+        # installments (PPD), the only kind a complement pays; it is what makes a payment's
+        # draft, its stamped XML and its reissue one payment rather than several
+        # (`versions.versions`).
         f.error(doc, "DoctoRelacionado/NumParcialidad", _(
-            "missing value; Pagos 2.0 requires the number of this payment of the invoice (1 for "
-            "the first, 2 for the second, ...)"))
+            "missing value; {pagos} requires the number of this payment of the invoice (1 for "
+            "the first, 2 for the second, ...)", pagos=schema.pagos))
     if paid == 0:
         f.error(doc, "DoctoRelacionado/ImpPagado", _("the amount paid is zero; expected an "
                                                      "amount greater than zero"))

@@ -89,7 +89,7 @@ class Document:
 
 @dataclass(frozen=True)
 class PaymentLine:
-    """One related document of a Pagos 2.0 complement: a payment of one invoice."""
+    """One related document of a Pagos 2.0 (or 1.0) complement: a payment of one invoice."""
 
     code: str  # complement UUID (serie-folio when not stamped) / position, unique per line
     fiscal_id: str | None  # the complement's UUID; None when it is not stamped

@@ -92,8 +92,10 @@ def read_file(path: Path, shown: str) -> Parsed:
     if ns == CFDI33 and name == "Comprobante":
         # CFDI 3.2 and 3.3 share a namespace; 3.2 writes its version in lower case.
         version = (root.get("Version") or root.get("version") or "3.x").strip()
+        if version == "3.3":
+            return read_cfdi(root, shown)
         out.errors.append(At(shown, int(root.sourceline or 1)).error("Version", _(
-            "CFDI {version} is not supported; expected CFDI 4.0", version=version)))
+            "CFDI {version} is not supported; expected CFDI 4.0 or 3.3", version=version)))
         return out
     if ns in (SII, None) and name in ("DTE", "Documento", "Exportaciones", "AEC") + ENVELOPES \
             or ns == SII:

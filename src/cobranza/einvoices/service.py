@@ -81,6 +81,22 @@ class _Plan:
     removed: list[Removal]  # stored rows of cancelled CFDIs their substitutes replace
     # The code of a payment taking a bank line's payment's place -> the line's match.
     linked: dict[str, int]
+    # Without --terms, the stored invoices of this import, by number: they keep their terms.
+    stored_terms: dict[str, _Terms] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Terms:
+    """What an invoice's terms decided, as stored: its due date (days since EPOCH) and the
+    terms' columns, in the order of `_TERM_COLUMNS`."""
+
+    due_date: int
+    values: tuple[int | None, ...]
+
+
+# The invoice columns its terms give (the due date apart).
+_TERM_COLUMNS = ("terms_id", "grace_days", "discount_pct_scaled", "discount_days",
+                 "late_interest_scaled", "day_basis")
 
 
 def import_einvoices(session: Session, *, path: Path, org: Organisation, now: datetime,
@@ -137,7 +153,9 @@ def _check(session: Session, *, path: Path, shown: str, org: Organisation, terms
     replaced = [Removal(Payment, payment, customer) for payment, customer in known.replaced]
     return _Plan(documents, known.to_record, credit_targets, payment_targets, named,
                  kept.rekey, remembered | substitutions.substitutes(documents, payments),
-                 removed + kept.removed + replaced, known.linked)
+                 removed + kept.removed + replaced, known.linked,
+                 {} if terms is not None else _stored_terms(session, org=org,
+                                                            documents=documents))
 
 
 def _terms(session: Session, *, org: Organisation, code: str | None,
@@ -153,6 +171,26 @@ def _terms(session: Session, *, org: Organisation, code: str | None,
             "unknown terms '{value}'; expected the code of terms added with `cobranza terms "
             "add`", value=code))]
     return chosen, []
+
+
+def _stored_terms(session: Session, *, org: Organisation,
+                  documents: list[Document]) -> dict[str, _Terms]:
+    """The due dates and terms of the stored invoices among `documents`, by number.
+
+    Without --terms an import names no terms, and which ones apply by default changes (the
+    organisation's only set, then none once it has two): importing the same files again must
+    change nothing, so a stored invoice keeps what its terms decided when it was imported.
+    """
+    numbers = sorted({d.number for d in documents if d.kind == "invoice"})
+    columns = [getattr(Invoice, name) for name in _TERM_COLUMNS]
+    found: dict[str, _Terms] = {}
+    for start in range(0, len(numbers), 1000):
+        for number, due, *values in session.execute(
+                select(Invoice.number, Invoice.due_date, *columns)
+                .where(Invoice.org_id == org.id, Invoice.kind == "invoice",
+                       Invoice.number.in_(numbers[start:start + 1000]))).tuples():
+            found[number] = _Terms(_days(due), tuple(values))
+    return found
 
 
 def _write(session: Session, *, plan: _Plan, org: Organisation, now: datetime,
@@ -310,7 +348,8 @@ def _invoices_frame(plan: _Plan, outcome: EInvoiceOutcome) -> Prepared:
     # CFDI PPD and DTE on credit that state no due date or terms, where no terms apply: due
     # on issue is the only date the document itself supports (collect from day one). Each is
     # said where it is, the first few of a large folder, then how many more.
-    undated = [doc for doc, due in zip(docs, dues, strict=True) if due is None]
+    undated = [doc for doc, due in zip(docs, dues, strict=True)
+               if due is None and doc.number not in plan.stored_terms]
     for doc in undated[:_UNDATED_SAID]:
         outcome.warnings.append(f"{doc.at.file}:{doc.at.line}: " + _(
             "invoice {number} gives no due date and no terms apply: due on its issue date "
@@ -339,7 +378,26 @@ def _invoices_frame(plan: _Plan, outcome: EInvoiceOutcome) -> Prepared:
         "exchange_rate": [None if d.exchange_rate is None else str(d.exchange_rate)
                           for d in docs],
     }, schema=_INVOICE_SCHEMA)
-    return Prepared(model=Invoice, key="number", frame=frame, columns=INVOICE_COLUMNS)
+    return Prepared(model=Invoice, key="number", frame=_keep_stored_terms(frame, docs, plan),
+                    columns=INVOICE_COLUMNS)
+
+
+def _keep_stored_terms(frame: pl.DataFrame, docs: list[Document], plan: _Plan) -> pl.DataFrame:
+    """The stored invoices' terms and due dates in place of the default terms' (`_stored_terms`);
+    a due date the file states stays the file's."""
+    if not plan.stored_terms:
+        return frame
+    kept = [plan.stored_terms.get(d.number) for d in docs]
+    columns = {name: frame[name].to_list() for name in ("due_date", *_TERM_COLUMNS)}
+    for row, (doc, stored) in enumerate(zip(docs, kept, strict=True)):
+        if stored is None:
+            continue
+        if doc.due_date is None:
+            columns["due_date"][row] = stored.due_date
+        for name, value in zip(_TERM_COLUMNS, stored.values, strict=True):
+            columns[name][row] = value
+    return frame.with_columns(pl.Series(name, values, dtype=pl.Int64)
+                              for name, values in columns.items())
 
 
 INVOICE_COLUMNS = ["customer_id", "kind", "issue_date", "due_date", "currency", "amount",

@@ -54,35 +54,46 @@ def substitutions(session: Session, *, org: Organisation, documents: list[Docume
         if doc.fiscal_id is not None and doc.fiscal_id not in by])
     if not by and not stored_by:
         return documents, [], {}, []
-    warnings: list[str] = []
     kept = []
     left: dict[str, Document | str] = {}  # a left-out document's fiscal id -> its substitute
     for doc in documents:
         new = by.get(doc.fiscal_id or "")
         stored = stored_by.get(doc.fiscal_id or "")
         if new is not None and new is not doc and new.kind == doc.kind:
-            warnings.append(f"{doc.at.file}:{doc.at.line}: " + _left_out(doc, new.number))
             left[doc.fiscal_id or ""] = new
         elif stored is not None:
-            warnings.append(f"{doc.at.file}:{doc.at.line}: " + _left_out(doc, stored,
-                                                                          in_ledger=True))
             left[doc.fiscal_id or ""] = stored
         else:
             kept.append(doc)
+    renumbering: list[str] = []
     kept = _renumbered(session, org=org, documents=kept, cancelled=by.keys(),
-                       warnings=warnings)
+                       warnings=renumbering)
     numbers = {doc.fiscal_id: doc.number for doc in kept}
     # A left-out substitute was cancelled in turn (A-1 -> A-2 -> A-3): what it substitutes is
-    # remembered as substituted by the last of the chain, or it would be owed when imported.
-    remembered = {uuid: _last(left, doc.fiscal_id or "", numbers) for doc in documents
+    # remembered as substituted by the last of the chain, or it would be owed when imported;
+    # and a warning naming it says which one is owed instead (`_through`).
+    chain = {uuid: _last(left, uuid, numbers) for uuid in left}
+    warnings = [f"{doc.at.file}:{doc.at.line}: " + _left_out(doc, left[doc.fiscal_id], chain)
+                for doc in documents if doc.fiscal_id in left]
+    warnings += renumbering
+    remembered = {uuid: chain[doc.fiscal_id or ""] for doc in documents
                   if doc.fiscal_id in left for uuid in doc.replaces if uuid != doc.fiscal_id}
     here = {doc.fiscal_id for doc in documents if doc.fiscal_id is not None}
     wanted = sorted(by.keys() - here)
-    kept += _close_stored(session, org=org, by=by, warnings=warnings,
+    kept += _close_stored(session, org=org, by=by, chain=chain, warnings=warnings,
                           wanted=[uuid for uuid in wanted if by[uuid].kind == "invoice"])
-    removed = _remove_stored(session, org=org, by=by, warnings=warnings,
+    removed = _remove_stored(session, org=org, by=by, chain=chain, warnings=warnings,
                              wanted=[uuid for uuid in wanted if by[uuid].kind == "credit_note"])
     return kept, removed, remembered, warnings
+
+
+def _through(new: Document, chain: dict[str, str]) -> str:
+    """How a substitute is named: its number; when this import leaves it out, cancelled and
+    substituted in turn, also the last of the chain, the one owed (or credited) in its place."""
+    last = chain.get(new.fiscal_id or "")
+    if last is None or last == new.number:
+        return new.number
+    return _("{new}, itself cancelled and substituted by {last}", new=new.number, last=last)
 
 
 def _last(left: dict[str, Document | str], fiscal_id: str,
@@ -134,26 +145,29 @@ def _renumbered_said(doc: Document) -> str:
              "ledger: imported as {uuid}", number=doc.number, uuid=doc.fiscal_id)
 
 
-def _left_out(doc: Document, new: str, *, in_ledger: bool = False) -> str:
-    """Why a cancelled invoice or credit note of the import is not imported."""
-    if doc.kind == "invoice" and in_ledger:
-        return _("invoice {number} ({uuid}) is substituted by {new}, in the ledger "
+def _left_out(doc: Document, substitute: Document | str, chain: dict[str, str]) -> str:
+    """Why a cancelled invoice or credit note of the import is not imported: its substitute is
+    in this import (`Document`) or in the ledger (its number)."""
+    if isinstance(substitute, str):
+        if doc.kind == "invoice":
+            return _("invoice {number} ({uuid}) is substituted by {new}, in the ledger "
+                     "(CfdiRelacionados, TipoRelacion 04): not imported", number=doc.number,
+                     uuid=doc.fiscal_id, new=substitute)
+        return _("credit note {number} ({uuid}) is substituted by {new}, in the ledger "
                  "(CfdiRelacionados, TipoRelacion 04): not imported", number=doc.number,
-                 uuid=doc.fiscal_id, new=new)
+                 uuid=doc.fiscal_id, new=substitute)
+    new = _through(substitute, chain)
     if doc.kind == "invoice":
         return _("invoice {number} ({uuid}) is substituted by {new} (CfdiRelacionados, "
                  "TipoRelacion 04): not imported", number=doc.number, uuid=doc.fiscal_id,
                  new=new)
-    if in_ledger:
-        return _("credit note {number} ({uuid}) is substituted by {new}, in the ledger "
-                 "(CfdiRelacionados, TipoRelacion 04): not imported", number=doc.number,
-                 uuid=doc.fiscal_id, new=new)
     return _("credit note {number} ({uuid}) is substituted by {new} (CfdiRelacionados, "
              "TipoRelacion 04): not imported", number=doc.number, uuid=doc.fiscal_id, new=new)
 
 
 def _close_stored(session: Session, *, org: Organisation, by: dict[str, Document],
-                  wanted: list[str], warnings: list[str]) -> list[Document]:
+                  chain: dict[str, str], wanted: list[str],
+                  warnings: list[str]) -> list[Document]:
     """The SUST- credit notes closing the stored invoices substituted by this import's."""
     stored = {str(row[0]): row for start in range(0, len(wanted), 1000)
               for row in session.execute(
@@ -163,7 +177,7 @@ def _close_stored(session: Session, *, org: Organisation, by: dict[str, Document
                   .where(Invoice.org_id == org.id, Invoice.kind == "invoice",
                          Invoice.fiscal_id.in_(wanted[start:start + 1000]))).all()}
     notes = []
-    for uuid, new, row in _stored(wanted, by=by, stored=stored, warnings=warnings):
+    for uuid, new, row in _stored(wanted, by=by, chain=chain, stored=stored, warnings=warnings):
         _fiscal_id, number, amount, currency, code, tax_id, name, country = row
         note = f"SUST-{number}"[:64]
         notes.append(Document(
@@ -174,13 +188,14 @@ def _close_stored(session: Session, *, org: Organisation, by: dict[str, Document
             amount=from_minor(amount, currency), at=new.at, related=(uuid,), closing=True))
         warnings.append(f"{new.at.file}:{new.at.line}: " + _(
             "invoice {number} ({uuid}) is substituted by {new} (CfdiRelacionados, TipoRelacion "
-            "04): closed by credit note {note}", number=number, uuid=uuid, new=new.number,
-            note=note))
+            "04): closed by credit note {note}", number=number, uuid=uuid,
+            new=_through(new, chain), note=note))
     return notes
 
 
 def _remove_stored(session: Session, *, org: Organisation, by: dict[str, Document],
-                   wanted: list[str], warnings: list[str]) -> list[Removal]:
+                   chain: dict[str, str], wanted: list[str],
+                   warnings: list[str]) -> list[Removal]:
     """The stored credit notes substituted by this import's: removed, as the SAT cancelled them."""
     stored = {str(row[0]): row for start in range(0, len(wanted), 1000)
               for row in session.execute(
@@ -189,33 +204,38 @@ def _remove_stored(session: Session, *, org: Organisation, by: dict[str, Documen
                   .where(CreditNote.org_id == org.id,
                          CreditNote.fiscal_id.in_(wanted[start:start + 1000]))).all()}
     removed = []
-    for uuid, new, row in _stored(wanted, by=by, stored=stored, warnings=warnings):
+    for uuid, new, row in _stored(wanted, by=by, chain=chain, stored=stored, warnings=warnings):
         _fiscal_id, row_id, customer_id, number = row
         removed.append(Removal(CreditNote, row_id, customer_id))
         warnings.append(f"{new.at.file}:{new.at.line}: " + _(
             "credit note {number} ({uuid}) is substituted by {new} (CfdiRelacionados, "
             "TipoRelacion 04): removed from the ledger", number=number, uuid=uuid,
-            new=new.number))
+            new=_through(new, chain)))
     return removed
 
 
-def _stored(wanted: list[str], *, by: dict[str, Document], stored: dict[str, R],
-            warnings: list[str]) -> Iterator[tuple[str, Document, R]]:
+def _stored(wanted: list[str], *, by: dict[str, Document], chain: dict[str, str],
+            stored: dict[str, R], warnings: list[str]) -> Iterator[tuple[str, Document, R]]:
     """Each substituted fiscal id with its substitute and its stored row; for one the ledger
     lacks, a warning instead, in turn, so that the warnings keep `wanted`'s order."""
     for uuid in wanted:
         new = by[uuid]
         row = stored.get(uuid)
         if row is None:
-            warnings.append(_not_stored(new, uuid))
+            warnings.append(_not_stored(new, uuid, chain))
         else:
             yield uuid, new, row
 
 
-def _not_stored(new: Document, uuid: str) -> str:
-    return f"{new.at.file}:{new.at.line}: CfdiRelacionado/UUID: " + _(
+def _not_stored(new: Document, uuid: str, chain: dict[str, str]) -> str:
+    last = chain.get(new.fiscal_id or "", new.number)
+    return f"{new.at.file}:{new.at.line}: CfdiRelacionado/UUID: " + (_(
         "{new} substitutes CFDI {uuid}, which is not in the ledger; the ledger remembers it as "
         "cancelled, so it will be skipped if it is imported later", new=new.number, uuid=uuid)
+        if last == new.number else _(
+        "{middle}, cancelled in turn and substituted by {new}, substitutes CFDI {uuid}, which "
+        "is not in the ledger; the ledger remembers it as substituted by {new}, so it will be "
+        "skipped if it is imported later", middle=new.number, new=last, uuid=uuid))
 
 
 def substitutes(documents: list[Document], payments: list[PaymentLine]) -> dict[str, str]:

@@ -21,10 +21,13 @@ from tests.unit.einvoices.builders import (
     UUID_NC,
     UUID_PAY,
     Docto,
+    Docto10,
     Pago,
     cfdi,
+    cfdi33,
     dte,
     pagos,
+    pagos10,
 )
 
 LOCATED = re.compile(r"^(?P<file>[^:]+\.xml):(?P<line>\d+): (?P<column>[^:]*): (?P<message>.+)$")
@@ -224,6 +227,51 @@ def test_importing_the_same_folder_again_changes_nothing(ledger: str, tmp_path: 
     before = {t: d for t, d in snapshot(ledger).items() if t in WRITTEN}
     result = ok(ledger, "import", "invoices", str(path))
     assert "invoices: 0 new, 0 updated, 2 unchanged" in result.stdout
+    assert {t: d for t, d in snapshot(ledger).items() if t in WRITTEN} == before
+
+
+def test_importing_again_without_terms_keeps_the_due_dates_of_stored_invoices(
+        ledger: str, tmp_path: Path) -> None:
+    # Imported on the organisation's only terms, then on terms named with --terms; once the
+    # organisation has two sets, importing the same files again without --terms names none.
+    ok(ledger, "terms", "add", "30D", "--net-days", "30")
+    first = folder(tmp_path, a=cfdi(uuid=UUID_A, folio="1"))
+    ok(ledger, "import", "invoices", str(first))
+    ok(ledger, "terms", "add", "60D", "--net-days", "60")
+    (tmp_path / "b.xml").write_bytes(cfdi(uuid=UUID_B, folio="2"))
+    ok(ledger, "import", "invoices", str(tmp_path / "b.xml"), "--terms", "60D")
+    due = "SELECT number, due_date - issue_date, terms_id IS NOT NULL FROM invoices ORDER BY number"
+    assert rows(ledger, due) == [("A-1", 30, True), ("A-2", 60, True)]
+    before = {t: d for t, d in snapshot(ledger).items() if t in WRITTEN}
+    for path in (first, tmp_path / "b.xml"):
+        result = ok(ledger, "import", "invoices", str(path))
+        assert "invoices: 0 new, 0 updated, 1 unchanged" in result.stdout
+        assert "no terms apply" not in result.stderr
+    assert rows(ledger, due) == [("A-1", 30, True), ("A-2", 60, True)]
+    assert {t: d for t, d in snapshot(ledger).items() if t in WRITTEN} == before
+
+
+def test_cfdi_33_invoices_and_their_pagos_10_and_20_complements_are_imported(
+        ledger: str, tmp_path: Path) -> None:
+    # Issued under CFDI 3.3 in 2021; paid in part with a Pagos 1.0 complement, and the rest
+    # after 2022 with a Pagos 2.0 one, in a CFDI 4.0.
+    path = folder(
+        tmp_path, a=cfdi33(), b=cfdi33(uuid=UUID_B, folio="2"),
+        nc=cfdi33(uuid=UUID_NC, tipo="E", serie="NC", subtotal="100.00", traslados="16.00",
+                  total="116.00", metodo="PUE", related=[UUID_A]),
+        p10=pagos10(amount="700.00", docs=[Docto10(UUID_A, "500.00", "1044.00"),
+                                           Docto10(UUID_B, "200.00", "1160.00")]),
+        p20=pagos(uuid=UUID_SUBSTITUTE, payments=[
+            Pago("544.00", [Docto(UUID_A, "544.00", "544.00", 2)])]))
+    result = ok(ledger, "import", "invoices", str(path))
+    assert "invoices: 2 new" in result.stdout and "payments: 3 new" in result.stdout
+    assert rows(ledger, "SELECT number, amount, fiscal_id FROM invoices ORDER BY number") == [
+        ("A-1", 116000, UUID_A), ("A-2", 116000, UUID_B)]
+    assert _owed(ledger) == [("A-1", 0), ("A-2", 96000)]
+    before = {t: d for t, d in snapshot(ledger).items() if t in WRITTEN}
+    again = ok(ledger, "import", "invoices", str(path))
+    assert "invoices: 0 new, 0 updated, 2 unchanged" in again.stdout
+    assert "payments: 0 new, 0 updated, 3 unchanged" in again.stdout
     assert {t: d for t, d in snapshot(ledger).items() if t in WRITTEN} == before
 
 
@@ -573,6 +621,28 @@ def test_each_invoice_without_a_due_date_is_said_where_it_is(
     assert rows(db_url, "SELECT number, due_date - issue_date FROM invoices "
                         "WHERE number IN ('33-100', '33-200') ORDER BY number") == [
         ("33-100", 0), ("33-200", 30)]
+
+
+@pytest.mark.parametrize("scheme", ["cfdi", "dte"])
+def test_a_credit_note_of_zero_is_skipped_with_a_located_warning_in_either_scheme(
+        db_url: str, tmp_path: Path, scheme: str) -> None:
+    if scheme == "cfdi":
+        ok(db_url, "init", "--country", "MX", "--tax-id", ORG_RFC)
+        path = folder(tmp_path, a=cfdi(), nc=cfdi(
+            uuid=UUID_NC, tipo="E", serie="NC", folio="1", subtotal="0.00", traslados="0.00",
+            total="0.00", metodo="PUE", related=[UUID_A]))
+    else:
+        ok(db_url, "init", "--country", "CL", "--tax-id", ORG_RUT)
+        path = folder(tmp_path, a=dte(), nc=dte(tipo="61", folio="7", neto=0, iva=0,
+                                                refs=[("33", "100")]))
+    result = ok(db_url, "import", "invoices", str(path))
+    assert "invoices: 1 new" in result.stdout and "credit notes: 0 new" in result.stdout
+    said = [m for line in result.stderr.splitlines()
+            if (m := LOCATED.match(line.removeprefix("warning: ")))
+            and m["file"].endswith("nc.xml")]
+    assert [(m["column"], "moves no money" in m["message"], m["message"].endswith("(skipped)"))
+            for m in said] == [("Total" if scheme == "cfdi" else "Totales/MntTotal", True, True)]
+    assert rows(db_url, "SELECT COUNT(*) FROM credit_notes") == [(0,)]
 
 
 def test_a_dte_credit_note_for_another_customers_invoice_is_located_at_its_rut(

@@ -306,6 +306,34 @@ def test_a_chain_of_substitutions_leaves_only_the_last_owed_in_any_order(
     assert balance(ledger) == [("MXN", "1044.00", "0.00")]
 
 
+@pytest.mark.parametrize(("batches", "said"), [
+    ((("a3.xml", "a2.xml", "a.xml"),),
+     f"a.xml:4: invoice A-1 ({UUID_A}) is substituted by A-2, itself cancelled and "
+     "substituted by A-3 (CfdiRelacionados, TipoRelacion 04): not imported"),
+    ((("a.xml",), ("a2.xml", "a3.xml")),
+     f"a2.xml:4: invoice A-1 ({UUID_A}) is substituted by A-2, itself cancelled and "
+     "substituted by A-3 (CfdiRelacionados, TipoRelacion 04): closed by credit note SUST-A-1"),
+    ((("a3.xml", "a2.xml"),),
+     f"a2.xml:4: CfdiRelacionado/UUID: A-2, cancelled in turn and substituted by A-3, "
+     f"substitutes CFDI {UUID_A}, which is not in the ledger; the ledger remembers it as "
+     "substituted by A-3, so it will be skipped if it is imported later")],
+    ids=["one-folder", "original-stored", "original-never-imported"])
+def test_a_warning_about_a_chain_names_the_replaced_invoice_its_substitute_and_the_last(
+        ledger: str, tmp_path: Path, batches: tuple[tuple[str, ...], ...], said: str) -> None:
+    # A-1 -> A-2 -> A-3: the invoice A-1 substitutes, A-2, is not imported either, so a
+    # warning naming only A-2 would send the user looking for an invoice that is not there.
+    files = {"a.xml": ORIGINAL, "a2.xml": SUBSTITUTE, "a3.xml": THIRD}
+    warnings = []
+    for i, batch in enumerate(batches):
+        target = tmp_path / f"batch{i}"
+        target.mkdir()
+        for name in batch:
+            (target / name).write_bytes(files[name])
+        warnings += ok(ledger, "import", "invoices", str(target)).stderr.splitlines()
+    assert [w for w in warnings if w.endswith(said)], warnings
+    assert balance(ledger) == [("MXN", "1044.00", "0.00")]
+
+
 # A-1 cancelled and reissued under the same Serie and Folio, for 1,044.00.
 SAME_NUMBER = cfdi(uuid=UUID_SUBSTITUTE, folio="1", subtotal="900.00", traslados="144.00",
                    total="1044.00", replaces=[UUID_A], fecha="2026-01-12T10:00:00")

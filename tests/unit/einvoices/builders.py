@@ -173,3 +173,77 @@ def export_dte(*, tipo: str = "110", folio: str = "5", moneda: str = "DOLAR USA"
 {references}
 </Exportaciones></DTE></SetDTE></EnvioDTE>
 """.encode("latin-1")
+
+
+# CFDI 3.3 and Pagos 1.0 (Anexo 20, in force until 2022): no Exportacion or ObjetoImp, a Receptor
+# without DomicilioFiscalReceptor and RegimenFiscalReceptor, taxes per Concepto, and a Pagos
+# without Totales whose DoctoRelacionado states TipoCambioDR, not EquivalenciaDR.
+_NS33 = ('xmlns:cfdi="http://www.sat.gob.mx/cfd/3" '
+         'xmlns:tfd="http://www.sat.gob.mx/TimbreFiscalDigital" '
+         'xmlns:pago10="http://www.sat.gob.mx/Pagos"')
+
+
+def cfdi33(*, uuid: str | None = UUID_A, tipo: str = "I", serie: str = "A", folio: str = "1",
+           receptor: str = CUSTOMER_RFC, moneda: str = "MXN", subtotal: str = "1000.00",
+           traslados: str = "160.00", total: str = "1160.00", metodo: str = "PPD",
+           fecha: str = "2021-11-10T10:00:00", related: Sequence[str] = (),
+           relation: str = "01", complement: str = "", version: str = 'Version="3.3"') -> bytes:
+    """A CFDI 3.3 ingreso (or egreso with `tipo="E"`, relating `related` by `relation`)."""
+    relations = "" if not related else (
+        f'<cfdi:CfdiRelacionados TipoRelacion="{relation}">'
+        + "".join(f'<cfdi:CfdiRelacionado UUID="{u}"/>' for u in related)
+        + "</cfdi:CfdiRelacionados>")
+    method = f'MetodoPago="{metodo}" ' if metodo else ""
+    use = "P01" if tipo == "P" else "G03"
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<cfdi:Comprobante {_NS33} {version} Serie="{serie}" Folio="{folio}" Fecha="{fecha}"
+  SubTotal="{subtotal}" Moneda="{moneda}" Total="{total}" TipoDeComprobante="{tipo}"
+  {method}LugarExpedicion="01000">
+  {relations}
+  <cfdi:Emisor Rfc="{ORG_RFC}" Nombre="ESCUELA KEMPER URGATE" RegimenFiscal="601"/>
+  <cfdi:Receptor Rfc="{receptor}" Nombre="KIJ, S.A. DE C.V." UsoCFDI="{use}"/>
+  <cfdi:Conceptos><cfdi:Concepto ClaveProdServ="80131502" Cantidad="1" ClaveUnidad="E48"
+    Descripcion="Servicio" ValorUnitario="{subtotal}" Importe="{subtotal}">
+    <cfdi:Impuestos><cfdi:Traslados><cfdi:Traslado Base="{subtotal}" Impuesto="002"
+      TipoFactor="Tasa" TasaOCuota="0.160000" Importe="{traslados}"/></cfdi:Traslados>
+    </cfdi:Impuestos></cfdi:Concepto>
+  </cfdi:Conceptos>
+  <cfdi:Impuestos TotalImpuestosTrasladados="{traslados}"/>
+  <cfdi:Complemento>{complement}{_stamp(uuid)}</cfdi:Complemento>
+</cfdi:Comprobante>
+""".encode()
+
+
+@dataclass
+class Docto10:
+    """One DoctoRelacionado of a Pagos 1.0 payment (`paid` None: ImpPagado omitted)."""
+
+    uuid: str
+    paid: str | None
+    before: str
+    installment: int | None = 1
+    currency: str = "MXN"
+    rate: str | None = None  # TipoCambioDR: units of MonedaDR per unit of MonedaP
+
+
+def pagos10(*, uuid: str | None = UUID_PAY, amount: str, docs: Sequence[Docto10],
+            currency: str = "MXN", rate: str | None = None,
+            date: str = "2022-01-20T12:00:00") -> bytes:
+    """A CFDI 3.3 of type P with a Pagos 1.0 complement of one Pago."""
+    body = ""
+    for d in docs:
+        paid = d.paid if d.paid is not None else amount
+        body += (f'<pago10:DoctoRelacionado IdDocumento="{d.uuid}" MonedaDR="{d.currency}" '
+                 + ("" if d.rate is None else f'TipoCambioDR="{d.rate}" ')
+                 + 'MetodoDePagoDR="PPD" '
+                 + ("" if d.installment is None else f'NumParcialidad="{d.installment}" ')
+                 + f'ImpSaldoAnt="{d.before}" '
+                 + ("" if d.paid is None else f'ImpPagado="{d.paid}" ')
+                 + f'ImpSaldoInsoluto="{_minus(d.before, paid)}"/>')
+    exchange = "" if rate is None else f'TipoCambioP="{rate}" '
+    complement = (f'<pago10:Pagos Version="1.0"><pago10:Pago FechaPago="{date}" '
+                  f'FormaDePagoP="03" MonedaP="{currency}" {exchange}Monto="{amount}">'
+                  f"{body}</pago10:Pago></pago10:Pagos>")
+    return cfdi33(uuid=uuid, tipo="P", serie="P", folio="1", moneda="XXX", subtotal="0",
+                  traslados="0", total="0", metodo="", complement=complement,
+                  fecha="2022-01-20T13:00:00")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -18,11 +19,14 @@ from tests.unit.einvoices.builders import (
     UUID_NC,
     UUID_PAY,
     Docto,
+    Docto10,
     Pago,
     cfdi,
+    cfdi33,
     dte,
     export_dte,
     pagos,
+    pagos10,
 )
 
 
@@ -83,6 +87,65 @@ def test_a_payment_complement_gives_one_line_per_paid_document(tmp_path: Path) -
          Decimal("1160.00"), Decimal("660.00")),
         (f"{UUID_PAY}/2", UUID_PAY, UUID_B, Decimal("200.00"), 2, date(2026, 2, 1),
          Decimal("580.00"), Decimal("380.00"))]
+
+
+def test_a_cfdi_33_ingreso_is_read_as_a_40_one_is(tmp_path: Path) -> None:
+    # Receivables issued before 2022 under CFDI 3.3 are still open: the same invoice.
+    parsed = read(tmp_path, cfdi33())
+    assert parsed.errors == [] and parsed.warnings == []
+    [doc] = parsed.documents
+    [same] = read(tmp_path, cfdi(fecha="2021-11-10T10:00:00"), "40.xml").documents
+    assert doc == replace(same, at=doc.at)
+
+
+def test_a_cfdi_33_egreso_is_a_credit_note_and_its_substitute_says_what_it_replaces(
+        tmp_path: Path) -> None:
+    [note] = read(tmp_path, cfdi33(uuid=UUID_NC, tipo="E", serie="NC", related=[UUID_A],
+                                   metodo="PUE")).documents
+    assert (note.kind, note.number, note.related) == ("credit_note", "NC-1", (UUID_A,))
+    [new] = read(tmp_path, cfdi33(uuid=UUID_B, folio="2", related=[UUID_A], relation="04"),
+                 "b.xml").documents
+    assert (new.kind, new.replaces, new.related) == ("invoice", (UUID_A,), ())
+
+
+def test_a_pagos_10_complement_gives_one_line_per_paid_document(tmp_path: Path) -> None:
+    data = pagos10(amount="700.00", docs=[Docto10(UUID_A, "500.00", "1160.00", 1),
+                                          Docto10(UUID_B, "200.00", "580.00", 2)])
+    parsed = read(tmp_path, data)
+    assert parsed.errors == [] and parsed.warnings == []
+    assert [(p.code, p.fiscal_id, p.target, p.amount, p.installment, p.day,
+             p.balance_before, p.balance_after) for p in parsed.payments] == [
+        (f"{UUID_PAY}/1", UUID_PAY, UUID_A, Decimal("500.00"), 1, date(2022, 1, 20),
+         Decimal("1160.00"), Decimal("660.00")),
+        (f"{UUID_PAY}/2", UUID_PAY, UUID_B, Decimal("200.00"), 2, date(2022, 1, 20),
+         Decimal("580.00"), Decimal("380.00"))]
+
+
+def test_a_pagos_10_payment_of_one_document_may_omit_what_it_paid(tmp_path: Path) -> None:
+    # Pagos 1.0: ImpPagado is required only beside other documents or a TipoCambioDR; alone,
+    # the document is paid the Pago's Monto.
+    parsed = read(tmp_path, pagos10(amount="300.00", docs=[Docto10(UUID_A, None, "1160.00")]))
+    assert parsed.errors == []
+    assert [(p.amount, p.balance_after) for p in parsed.payments] == [
+        (Decimal("300.00"), Decimal("860.00"))]
+    two = read(tmp_path, pagos10(amount="300.00", docs=[Docto10(UUID_A, None, "1160.00"),
+                                                        Docto10(UUID_B, "100.00", "580.00")]),
+               "two.xml")
+    assert [e.column for e in two.errors] == ["DoctoRelacionado/ImpPagado"]
+
+
+def test_a_pagos_10_dollar_payment_of_a_peso_invoice_converts_by_tipocambiodr(
+        tmp_path: Path) -> None:
+    # 50 USD at 17.00 = 850 MXN; TipoCambioDR is MXN per USD, as EquivalenciaDR in Pagos 2.0.
+    data = pagos10(amount="50.00", currency="USD", rate="17.00",
+                   docs=[Docto10(UUID_A, "850.00", "1160.00", rate="17.00")])
+    parsed = read(tmp_path, data)
+    assert parsed.errors == []
+    [line] = parsed.payments
+    assert (line.currency, line.amount) == ("MXN", Decimal("850.00"))
+    # Read as EquivalenciaDR would be, 850 MXN is more than 50 USD pays at one for one.
+    wrong = read(tmp_path, data.replace(b'TipoCambioDR="17.00" ', b""), "wrong.xml")
+    assert [e.column for e in wrong.errors] == ["Pago/Monto"]
 
 
 def test_an_unstamped_invoice_is_read_as_a_draft_known_by_its_serie_folio(
@@ -285,13 +348,39 @@ BAD = {
     "amount of too many digits": (cfdi(total="1" + "0" * 30), 4, "Total",
                                   "more digits than an amount has"),
     "truncated": (cfdi()[:300], None, "", "not well-formed"),
-    "CFDI 3.3": (cfdi().replace(b"http://www.sat.gob.mx/cfd/4", b"http://www.sat.gob.mx/cfd/3")
-                 .replace(b'Version="4.0"', b'Version="3.3"'), 4, "Version",
-                 "CFDI 3.3 is not supported"),
     # 3.2 shares 3.3's namespace and writes its version in lower case.
-    "CFDI 3.2": (cfdi().replace(b"http://www.sat.gob.mx/cfd/4", b"http://www.sat.gob.mx/cfd/3")
-                 .replace(b'Version="4.0"', b'version="3.2"'), 4, "Version",
-                 "CFDI 3.2 is not supported"),
+    "CFDI 3.2": (cfdi33(version='version="3.2"'), 4, "Version",
+                 "CFDI 3.2 is not supported; expected CFDI 4.0 or 3.3"),
+    "CFDI 3.0": (cfdi33(version='Version="3.0"'), 4, "Version", "CFDI 3.0 is not supported"),
+    "CFDI 3.3 inconsistent totals": (cfdi33(total="1200.00"), 4, "Total",
+                                     "does not match SubTotal"),
+    "CFDI 3.3 lines that do not add up to the subtotal": (
+        cfdi33().replace(b'Importe="1000.00"', b'Importe="900.00"'), None, "Concepto/Importe",
+        "add up to 900.00, and the CFDI's SubTotal is 1000.00"),
+    "Pagos 1.0 documents paid more than the payment": (
+        pagos10(amount="100.00", docs=[Docto10(UUID_A, "500.00", "1160.00")]), None,
+        "Pago/Monto", "more than the payment"),
+    "Pagos 1.0 balance after the payment": (
+        pagos10(amount="100.00", docs=[Docto10(UUID_A, "100.00", "580.00")]).replace(
+            b'ImpSaldoInsoluto="480.00"', b'ImpSaldoInsoluto="400.00"'), None,
+        "DoctoRelacionado/ImpSaldoInsoluto", "is not ImpSaldoInsoluto 400.00"),
+    "Pagos 1.0 without NumParcialidad": (
+        pagos10(amount="100.00", docs=[Docto10(UUID_A, "100.00", "580.00", None)]), None,
+        "DoctoRelacionado/NumParcialidad", "missing value; Pagos 1.0 requires the number"),
+    # The SAT pairs each payment complement with one CFDI version.
+    "Pagos 2.0 in a CFDI 3.3": (
+        cfdi33(tipo="P", metodo="", moneda="XXX", subtotal="0", traslados="0", total="0",
+               complement='<p:Pagos xmlns:p="http://www.sat.gob.mx/Pagos20" Version="2.0"/>'),
+        4, "Complemento", "Pagos 2.0 is not the payment complement of a CFDI 3.3; expected "
+        "Pagos 1.0"),
+    "Pagos 1.0 in a CFDI 4.0": (
+        cfdi(tipo="P", metodo="", complement='<p:Pagos xmlns:p="http://www.sat.gob.mx/Pagos" '
+             'Version="1.0"/>'), 4, "Complemento",
+        "Pagos 1.0 is not the payment complement of a CFDI 4.0; expected Pagos 2.0"),
+    "CFDI 3.3 entity bomb": (
+        cfdi33().replace(b"<cfdi:Comprobante", b'<!DOCTYPE c [<!ENTITY a "aaaaaaaaaa">'
+                         b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>\n<cfdi:Comprobante')
+        .replace(b'Nombre="KIJ', b'Nombre="&b;KIJ'), None, "", "refused as a possible XML bomb"),
     "not a CFDI": (b"<?xml version='1.0'?><Invoice xmlns='urn:oasis'/>", 1, "Invoice",
                    "not a CFDI or a DTE"),
     "billion laughs": (b'<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
@@ -394,6 +483,26 @@ def test_a_note_that_corrects_text_only_is_skipped_beside_invoices_and_refused_a
     assert (error.column, error.message) == (
         "Totales/MntTotal", "a nota de crédito or débito of amount 0 corrects text only "
         "(CodRef 2); it moves no money")
+
+
+def test_an_egreso_of_total_zero_is_skipped_beside_invoices_and_refused_alone(
+        tmp_path: Path) -> None:
+    # As a DTE nota de crédito of amount 0: no money moved, so no credit note of nothing.
+    nothing = cfdi(uuid=UUID_NC, tipo="E", serie="NC", folio="1", subtotal="0.00",
+                   traslados="0.00", total="0.00", metodo="PUE", related=[UUID_A])
+    (tmp_path / "a.xml").write_bytes(cfdi())
+    (tmp_path / "nc.xml").write_bytes(nothing)
+    parsed = read_path(tmp_path)
+    assert parsed.errors == []
+    assert [d.number for d in parsed.documents] == ["A-1"]
+    assert parsed.warnings == [f"{tmp_path / 'nc.xml'}:4: Total: a CFDI egreso of Total 0 "
+                               "credits nothing; it moves no money (skipped)"]
+    alone = read(tmp_path, nothing, "alone.xml")
+    assert alone.documents == []
+    [error] = alone.errors
+    assert (error.line, error.column) == (4, "Total")
+    with language("es"):
+        assert "no mueve dinero" in read(tmp_path, nothing, "alone.xml").errors[0].message
 
 
 def test_a_dispatch_guide_sent_with_an_invoice_is_skipped_and_the_invoice_read(
