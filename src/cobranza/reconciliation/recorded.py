@@ -15,7 +15,8 @@ A line is such a payment's where
   the payment's operation number (NumOperacion, often the SPEI clave de rastreo);
 - and it names no open invoice the payment did not pay (then it is another payment).
 The line is applied by linking it to the payment (`apply.link_all`): nothing new is recorded,
-and reversing the link leaves the payment as it was.
+and reversing the link leaves the payment as it was. A person's decision on a line brings the
+payment by the same rules (`for_person`).
 """
 
 from __future__ import annotations
@@ -140,6 +141,21 @@ def links(verdicts: Sequence[Verdict], found: dict[tuple[int, str, int], list[He
         taken.update(h.payment_ids)
         out[line.id] = (h, evidence)
     return out
+
+
+def for_person(found: dict[tuple[int, str, int], list[Held]], *, line: LineRow,
+               customer_id: int, amount: int, taken: set[int]) -> list[Held]:
+    """The held payments a person's decision to apply `amount` of `line` to `customer_id`
+    brings, best first: the customer's of exactly that amount within `DAYS`, on no other
+    line (nor in `taken`), the one whose operation number the line carries first, then the
+    nearest. A person who assigns a line a match took back would else record its money
+    again."""
+    words = set(_WORDS.findall(line.text)) | {line.transaction_id or ""}
+    options = [h for h in found.get((customer_id, line.currency, amount), ())
+               if abs(h.day - line.booking_day) <= DAYS and taken.isdisjoint(h.payment_ids)]
+    return sorted(options, key=lambda h: (
+        not (len(h.reference) >= _SHORTEST_REFERENCE and h.reference in words),
+        abs(h.day - line.booking_day), h.payment_ids))
 
 
 def suggestion(held_: Held, evidence: tuple[tuple[str, float], ...],
