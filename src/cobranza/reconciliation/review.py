@@ -56,7 +56,8 @@ def _row(t: BankTransaction) -> LineRow:
                                       t.spei_reference)).upper()
     return LineRow(t.id, t.statement_id, t.account, t.transaction_id,
                    day_number(t.booking_date), t.amount, t.currency, t.counterparty_name,
-                   t.counterparty_account, t.counterparty_tax_id, text, t.status)
+                   t.counterparty_account, t.counterparty_tax_id, text, t.status,
+                   t.spei_reference)
 
 
 @dataclass(frozen=True)

@@ -236,3 +236,19 @@ def test_a_person_naming_another_open_invoice_records_another_payment(
     assert open_amounts(ledger) == {"A-1": 0, "A-2": 0}
     assert rows(ledger, "SELECT match_id FROM payments WHERE code = 'ERP-1'") == [(None,)]
 
+
+def test_a_payment_from_the_accounts_is_not_linked_to_a_transfer_with_another_trace(
+        ledger: str, tmp_path: Path) -> None:
+    # The accounts recorded the transfer MBAN...12345 (on another account's statement); this
+    # account's line, of the customer and amount two days on, is another transfer.
+    ok(ledger, "import", "payments", str(write_csv(
+        tmp_path / "p.csv", "id,customer_id,date,currency,amount,invoice_numbers,reference",
+        f"ERP-1,{CUSTOMER_RFC},2026-02-01,MXN,1160.00,A-1,MBAN01002602010012345")))
+    statement(ledger, tmp_path, f"03/02/2026,SPEI RECIBIDO {CUSTOMER_RFC} CLAVE DE RASTREO "
+                                "BNET01002602030099999,BNET1,,1160.00")
+    assert rows(ledger, "SELECT spei_reference FROM bank_transactions") == [
+        ("BNET01002602030099999",)]
+    [line] = reconciled(ledger, "--auto")
+    assert (line["status"], line["invoice_numbers"]) == ("applied", ["A-2"])
+    assert rows(ledger, "SELECT match_id FROM payments WHERE code = 'ERP-1'") == [(None,)]
+    assert open_amounts(ledger) == {"A-1": 0, "A-2": 0}
