@@ -82,6 +82,8 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
         "un pago de este monto ya registrado, de fecha cercana",
     "the payment's operation number": "el número de operación del pago",
     "the payment already recorded (nothing added)": "el pago ya registrado (no se agrega nada)",
+    "settled by the payment complement, whose payments took the place of the line's":
+        "saldada por el complemento de pago, cuyos pagos tomaron el lugar de los de la línea",
     "the payment of customer {code} that bank line {line} brought is no longer waiting for "
     "its bank line (another line has it, or it was changed); pick another suggestion":
         "el pago del cliente {code} que trajo la línea bancaria {line} ya no espera su línea "

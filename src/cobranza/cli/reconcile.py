@@ -120,6 +120,8 @@ def fit_label(kind: str) -> str:
         "on_account": _("on account"),
         "undetermined": _("invoices not determined"),
         "recorded": _("the payment already recorded (nothing added)"),
+        "complement": _("settled by the payment complement, whose payments took the place of "
+                        "the line's"),
     }.get(kind, kind.replace("_", " "))
 
 

@@ -17,7 +17,9 @@ settlement.
 Where that payment is a bank line's, made by reconciling it, and the complement's lines account
 for all of it, the complement's payments take its place on the line's match (`Recorded.linked`):
 the issuer's word then says which invoices the money paid, with its UUID and installments, and
-reversing the line lets go of them rather than losing them (`reconciliation.apply`).
+reversing the line lets go of them rather than losing them (`reconciliation.apply`). The match
+and its line's suggestions then say the complement settles the line (`FIT`, `restate`), not
+the fit the matcher found for the bank's payment.
 """
 
 from __future__ import annotations
@@ -25,19 +27,31 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
+from typing import cast
 
-from sqlalchemy import case, func, select
+import orjson
+from sqlalchemy import Table, bindparam, case, func, select, update
 from sqlalchemy.orm import Session
 
 from cobranza.core.money import minor_to_str, to_minor
 from cobranza.einvoices.model import PaymentLine
 from cobranza.i18n import _
-from cobranza.models import Allocation, CreditNote, Invoice, Payment, ReconciliationMatch
+from cobranza.models import (
+    Allocation,
+    BankTransaction,
+    CreditNote,
+    Customer,
+    Invoice,
+    Payment,
+    ReconciliationMatch,
+)
 
 # The bank books a transfer on the day the complement's FechaPago gives, or a few days on for
 # a cheque or a weekend; further apart it is another payment.
 _DAYS = 5
 _CHUNK = 1000
+FIT = "complement"  # the fit of a bank line whose payment a complement's took the place of
 
 
 @dataclass(frozen=True)
@@ -116,6 +130,59 @@ def _take_over(out: Recorded, lines: list[PaymentLine], match_id: int,
             "{code}: the complement's payment takes its place there, on the invoices it names",
             amount=minor_to_str(to_minor(line.amount, line.currency), line.currency),
             currency=line.currency, day=line.day.isoformat(), code=code))
+
+
+def restate(session: Session, *, org_id: int, named: Mapping[int, Sequence[str]]) -> None:
+    """The matches whose payment a complement's took the place of (match id -> the invoices
+    the complement paid) say so, and so does their line's first suggestion: the review, the
+    statement and a reversed line's queue show the complement settling the line, not the fit
+    the matcher found for the bank's payment (the oldest invoice, say)."""
+    ids = sorted(named)
+    matches: list[tuple[int, int, str | None, int, str]] = []
+    for start in range(0, len(ids), _CHUNK):
+        matches += [tuple(r) for r in session.execute(
+            select(ReconciliationMatch.id, ReconciliationMatch.transaction_id,
+                   ReconciliationMatch.evidence, ReconciliationMatch.confidence, Customer.code)
+            .join(Customer, Customer.id == ReconciliationMatch.customer_id)
+            .where(ReconciliationMatch.org_id == org_id,
+                   ReconciliationMatch.id.in_(ids[start:start + _CHUNK])))]
+    if not matches:
+        return
+    evidence = {mid: {k: v for k, v in orjson.loads(stored or "{}").items() if k != "fit"}
+                for mid, _line, stored, _c, _code in matches}
+    conn = session.connection()
+    table = cast(Table, ReconciliationMatch.__table__)
+    conn.execute(update(table).where(table.c.id == bindparam("b_id")).values(
+        evidence=bindparam("b_evidence")), [
+        {"b_id": mid, "b_evidence": orjson.dumps({"fit": FIT, **evidence[mid]},
+                                                option=orjson.OPT_SORT_KEYS).decode()}
+        for mid, *_rest in matches])
+    lines: dict[int, list[dict[str, object]]] = {}
+    for mid, line, _stored, confidence, code in sorted(matches):
+        lines.setdefault(line, []).append({
+            "customer_id": code, "invoice_numbers": list(dict.fromkeys(named[mid])),
+            "confidence": str(Decimal(confidence).scaleb(-3)), "fit": FIT,
+            "evidence": evidence[mid]})
+    stored: dict[int, str | None] = {}
+    wanted = sorted(lines)
+    for start in range(0, len(wanted), _CHUNK):
+        stored.update((line, text) for line, text in session.execute(
+            select(BankTransaction.id, BankTransaction.suggestions).where(
+                BankTransaction.org_id == org_id,
+                BankTransaction.id.in_(wanted[start:start + _CHUNK]))))
+    table = cast(Table, BankTransaction.__table__)
+    conn.execute(update(table).where(table.c.id == bindparam("b_id")).values(
+        suggestions=bindparam("b_suggestions")), [
+        {"b_id": line, "b_suggestions": orjson.dumps(_first(settled, stored.get(line))).decode()}
+        for line, settled in lines.items()])
+
+
+def _first(settled: list[dict[str, object]], stored: str | None) -> list[dict[str, object]]:
+    """The complement's settlement first among a line's suggestions, in place of the others
+    of its customers (three at most, as reconciling stores them)."""
+    customers = {s["customer_id"] for s in settled}
+    others = [s for s in orjson.loads(stored or "[]") if s.get("customer_id") not in customers]
+    return [*settled, *others][:3]
 
 
 def _elsewhere(session: Session, *, org_id: int, out: Recorded, targets: Mapping[str, str],

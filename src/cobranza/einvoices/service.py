@@ -28,7 +28,7 @@ from cobranza.einvoices.model import (
     Removal,
 )
 from cobranza.einvoices.read import read_path
-from cobranza.einvoices.recorded import already_recorded, balance_disagreements
+from cobranza.einvoices.recorded import already_recorded, balance_disagreements, restate
 from cobranza.i18n import _, ngettext
 from cobranza.importers.run import Prepared, write_prepared
 from cobranza.importers.tabular import RowError
@@ -262,6 +262,7 @@ def _link(session: Session, *, org: Organisation, linked: dict[str, int],
         .values(invoice_numbers=bindparam("b_numbers")),
         [{"b_match": match, "b_numbers": ";".join(dict.fromkeys(numbers))}
          for match, numbers in named.items()])
+    restate(session, org_id=org.id, named=named)
 
 
 def _remove(session: Session, *, org: Organisation,

@@ -129,10 +129,11 @@ class Link(NamedTuple):
 
     line: LineRow
     customer_id: int
+    amount: int  # the payments' (the line's, or a person's part of it)
     payment_ids: tuple[int, ...]
     invoice_numbers: tuple[str, ...]
     confidence: Decimal
-    method: str  # auto | confirmed
+    method: str  # auto, or a person's (confirmed | picked | manual | split)
     evidence: dict[str, object]
 
 
@@ -147,13 +148,13 @@ def link_all(session: Session, *, org_id: int, links: Sequence[Link], now: datet
     match_ids = bulk.reserve_ids(conn, _MATCHES, len(links))
     heads = log.heads(session, sorted({k.customer_id for k in links}))
     stamp = bulk.bound(conn, _MATCHES.c.created_at, now)
-    events = [_event(Application(k.line, k.customer_id, k.line.amount, k.invoice_numbers,
+    events = [_event(Application(k.line, k.customer_id, k.amount, k.invoice_numbers,
                                  k.confidence, k.method), now, user,
                      from_day_number(k.line.booking_day).isoformat(), recorded=True)
               for k in links]
     with bulk.behind(conn) as writes:
         writes.write(_MATCHES.name, _MATCH_COLUMNS, [
-            (mid, k.line.id, k.customer_id, k.line.amount, k.line.currency,
+            (mid, k.line.id, k.customer_id, k.amount, k.line.currency,
              ";".join(k.invoice_numbers) or None, int(k.confidence * 1000), k.method,
              orjson.dumps(k.evidence, option=orjson.OPT_SORT_KEYS).decode(), None)
             for k, mid in zip(links, match_ids, strict=True)],

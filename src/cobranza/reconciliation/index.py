@@ -102,6 +102,11 @@ def compact(number: str) -> str:
     return _NOT_ALNUM.sub("", number.upper())
 
 
+def number_key(column: pl.Expr) -> pl.Expr:
+    """`compact` over a column: how an invoice number and a line's word are compared."""
+    return column.str.to_uppercase().str.replace_all("[^0-9A-Z]", "")
+
+
 def digits(number: str) -> str:
     """The digits of a number without leading zeros ("F-000123" → "123"); "" when none."""
     return _NOT_DIGIT.sub("", number).lstrip("0")
@@ -225,7 +230,7 @@ class LedgerIndex:
             schema={name: pl.String if name == "number" else pl.Int64
                     for name in OpenItem._fields}).with_row_index("at")
         frame = frame.sort("due", "issue", "invoice_id").with_columns(
-            key=pl.col("number").str.to_uppercase().str.replace_all("[^0-9A-Z]", ""),
+            key=number_key(pl.col("number")),
             digits=pl.col("number").str.replace_all("[^0-9]", "").str.strip_chars_start("0"),
             # The last group of digits alone: a Chilean DTE's folio (33-1005 is the remittance's
             # "FACTURA 1005"), a numbering's sequence after its year (2026-001234).

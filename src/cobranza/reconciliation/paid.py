@@ -8,7 +8,9 @@ reference to a paid invoice does (`matcher.match_line`), it waits for a person, 
 it, refunds it or asks.
 
 Only words written as the ledger writes its numbers are looked up (F-0001234 has the shape
-A-9999999, found by [A-Z]-[0-9]{7}): amounts, dates and accounts, all digits, are not.
+A-9999999, found by [A-Z]-[0-9]{7}): amounts, dates and accounts, all digits, are not. They
+are compared with the customer's invoices as the index compares numbers (`index.number_key`:
+upper case, no separators), so "f-0001234" names F-0001234 and "F-0001234" names f-0001234.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from cobranza import bulk
 from cobranza.core.matching import OpenItem, names_invoices
+from cobranza.reconciliation.index import number_key
 from cobranza.reconciliation.matcher import Verdict
 
 _CHUNK = 500
@@ -72,16 +75,20 @@ def naming_paid(session: Session, *, org_id: int, verdicts: Sequence[Verdict],
         "word", empty_as_null=False).drop_nulls().unique()
     if words.is_empty():
         return set()
-    named = words.get_column("word").unique().sort().to_list()
+    words = words.with_columns(key=number_key(pl.col("word")),
+                               customer_id=pl.col("line").replace_strict(applied))
+    # The ledger's numbers are compared as the index compares them (`index.number_key`): in
+    # any case, so read by customer, not by the number as written.
+    customers = words.get_column("customer_id").unique().sort().to_list()
     conn = session.connection()
-    owners: dict[str, list[tuple[int, int]]] = {}
-    for start in range(0, len(named), _CHUNK):
-        chunk = named[start:start + _CHUNK]
-        for number, invoice, customer in bulk.fetch(
-                conn, "SELECT number, id, customer_id FROM invoices WHERE org_id = {m} "
-                      "AND number IN ({marks})", (org_id, *chunk),
-                marks=", ".join([bulk.mark(conn)] * len(chunk))):
-            owners.setdefault(str(number).upper(), []).append((invoice, customer))
-    return {line for line, word in words.iter_rows()
-            if any(customer == applied[line] and invoice not in open_ids
-                   for invoice, customer in owners.get(word, ()))}
+    found: list[tuple[str, int, int]] = []
+    for start in range(0, len(customers), _CHUNK):
+        chunk = customers[start:start + _CHUNK]
+        found += bulk.fetch(conn, "SELECT number, id, customer_id FROM invoices "
+                                  "WHERE org_id = {m} AND customer_id IN ({marks})",
+                            (org_id, *chunk), marks=", ".join([bulk.mark(conn)] * len(chunk)))
+    invoices = pl.DataFrame([row for row in found if row[1] not in open_ids],
+                            schema={"number": pl.String, "invoice": pl.Int64,
+                                    "customer_id": pl.Int64}, orient="row").select(
+        "customer_id", key=number_key(pl.col("number")))
+    return set(words.join(invoices, on=["customer_id", "key"]).get_column("line").to_list())

@@ -13,9 +13,13 @@ A line is such a payment's where
 - the line points to the payment's customer: the customer's RF reference, CLABE, tax id,
   account or confirmed alias, or the matcher would apply the line to it; or the line carries
   the payment's operation number (NumOperacion, often the SPEI clave de rastreo);
-- and it names no open invoice the payment did not pay (then it is another payment).
-The line is applied by linking it to the payment (`apply.link_all`): nothing new is recorded,
-and reversing the link leaves the payment as it was.
+- it names no open invoice the payment did not pay (then it is another payment);
+- and it carries no clave de rastreo other than the payment's (then it is another transfer,
+  and the one that paid it may be on another account's statement).
+Each payment goes to one line: where several could take it, the one carrying its operation
+number, else the nearest in days. The line is applied by linking it to the payment
+(`apply.link_all`): nothing new is recorded, and reversing the link leaves the payment as it
+was. A person's decision on a line brings the payment by the same rules (`for_person`).
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ DAYS = 5
 _NAMES_CUSTOMER = frozenset({"rf_invoice", "rf_customer", "clabe", "tax_id", "account",
                              "alias"})
 _SHORTEST_REFERENCE = 6  # an operation number shorter than this is found in any text
+_TRACE_LEAST = 10  # the length from which a reference is a clave de rastreo (`_trace`)
 _WORDS = re.compile(r"[0-9A-Z]+")
 FIT = "recorded"  # the fit of a line that brought a payment recorded before it
 
@@ -106,8 +111,10 @@ def links(verdicts: Sequence[Verdict], found: dict[tuple[int, str, int], list[He
           paid: dict[int, tuple[int, ...]],
           ) -> dict[int, tuple[Held, tuple[tuple[str, float], ...]]]:
     """Line id -> the held payment it brought and the evidence naming its customer; each
-    payment to one line, the lines in booking order. `paid`: the invoices each payment
-    settled (`settled`)."""
+    payment to one line, and each line to one payment. Where several lines could take a
+    payment, the one carrying its operation number takes it, else the nearest in days (then
+    the first booked): the others are other transfers of the customer. `paid`: the invoices
+    each payment settled (`settled`)."""
     if not found:
         return {}
     by_reference: dict[str, list[Held]] = {}
@@ -115,31 +122,74 @@ def links(verdicts: Sequence[Verdict], found: dict[tuple[int, str, int], list[He
         for h in each:
             if len(h.reference) >= _SHORTEST_REFERENCE:
                 by_reference.setdefault(h.reference, []).append(h)
-    taken: set[int] = set()
-    out: dict[int, tuple[Held, tuple[tuple[str, float], ...]]] = {}
-    for v in sorted(verdicts, key=lambda v: (v.line.booking_day, v.line.id)):
+    pairs: list[tuple[tuple[bool, int, int, int, tuple[int, ...]], int, Held,
+                      tuple[tuple[str, float], ...]]] = []
+    for v in verdicts:
         line = v.line
         if line.amount <= 0 or v.status == "ignored":
             continue
-        words = set(_WORDS.findall(line.text)) | {line.transaction_id or ""}
         options: list[tuple[Held, tuple[tuple[str, float], ...]]] = [
-            (h, (("reference", 1.0),)) for word in words for h in by_reference.get(word, ())
+            (h, (("reference", 1.0),)) for word in _words(line)
+            for h in by_reference.get(word, ())
             if h.currency == line.currency and h.amount == line.amount]
+        agrees = bool(options)
         if not options:
             options = [(h, evidence) for customer, evidence in _pointed(v).items()
                        for h in found.get((customer, line.currency, line.amount), ())]
         named = _named(v)
         options = [(h, e) for h, e in options if abs(h.day - line.booking_day) <= DAYS
-                   and taken.isdisjoint(h.payment_ids)
+                   and not _another_transfer(h, line)
                    and (not named or any(named.intersection(paid.get(p, ()))
                                          for p in h.payment_ids))]
         if len({h.customer_id for h, _e in options}) != 1:
             continue  # none, or two customers' payments: the matcher's verdict stands
-        h, evidence = min(options, key=lambda he: (abs(he[0].day - line.booking_day),
-                                                    he[0].payment_ids))
+        pairs += [((not agrees, abs(h.day - line.booking_day), line.booking_day, line.id,
+                    h.payment_ids), line.id, h, e) for h, e in options]
+    taken: set[int] = set()
+    out: dict[int, tuple[Held, tuple[tuple[str, float], ...]]] = {}
+    for _rank, line_id, h, evidence in sorted(pairs, key=lambda pair: pair[0]):
+        if line_id in out or not taken.isdisjoint(h.payment_ids):
+            continue
         taken.update(h.payment_ids)
-        out[line.id] = (h, evidence)
+        out[line_id] = (h, evidence)
     return out
+
+
+def _words(line: LineRow) -> set[str]:
+    """The words of a line an operation number is looked up by (its text's and its id)."""
+    return set(_WORDS.findall(line.text)) | {line.transaction_id or ""}
+
+
+def _trace(reference: str) -> str:
+    """`reference` (compact, upper case) when it has the form of a SPEI clave de rastreo, as
+    the statement import reads one (`statements.service`: ten or more letters and digits; a
+    referencia numérica has at most seven digits), else ''."""
+    return reference if len(reference) >= _TRACE_LEAST else ""
+
+
+def _another_transfer(h: Held, line: LineRow) -> bool:
+    """The payment carries one clave de rastreo and the line another: two transfers, though
+    of one customer and amount on near days (the one that paid it may be on another
+    account's statement)."""
+    mine = _trace(h.reference)
+    theirs = _trace("".join(_WORDS.findall((line.spei_reference or "").upper())))
+    return bool(mine and theirs) and mine != theirs
+
+
+def for_person(found: dict[tuple[int, str, int], list[Held]], *, line: LineRow,
+               customer_id: int, amount: int, taken: set[int]) -> list[Held]:
+    """The held payments a person's decision to apply `amount` of `line` to `customer_id`
+    brings, best first: the customer's of exactly that amount within `DAYS`, on no other
+    line (nor in `taken`), not another transfer's (`_another_transfer`); the one whose
+    operation number the line carries first, then the nearest. A person who assigns a line a
+    match took back would else record its money again."""
+    words = _words(line)
+    options = [h for h in found.get((customer_id, line.currency, amount), ())
+               if abs(h.day - line.booking_day) <= DAYS and taken.isdisjoint(h.payment_ids)
+               and not _another_transfer(h, line)]
+    return sorted(options, key=lambda h: (
+        not (len(h.reference) >= _SHORTEST_REFERENCE and h.reference in words),
+        abs(h.day - line.booking_day), h.payment_ids))
 
 
 def suggestion(held_: Held, evidence: tuple[tuple[str, float], ...],

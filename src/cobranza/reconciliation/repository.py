@@ -30,6 +30,7 @@ class LineRow(NamedTuple):
     counterparty_tax_id: str | None
     text: str  # remittance, end-to-end id and structured references, upper case
     status: str
+    spei_reference: str | None = None  # the SPEI clave de rastreo or referencia numérica
 
 
 class CustomerRow(NamedTuple):
@@ -78,7 +79,8 @@ _LINES = """
 SELECT id, statement_id, account, transaction_id, booking_date, amount, currency,
        counterparty_name, counterparty_account, counterparty_tax_id,
        COALESCE(remittance, '') || ' ' || COALESCE(end_to_end_id, '') || ' ' ||
-       COALESCE(creditor_reference, '') || ' ' || COALESCE(spei_reference, ''), status
+       COALESCE(creditor_reference, '') || ' ' || COALESCE(spei_reference, ''), status,
+       spei_reference
 FROM bank_transactions WHERE org_id = {m} AND status IN ('new', 'review', 'unmatched')
 ORDER BY id"""
 
@@ -86,7 +88,7 @@ ORDER BY id"""
 def pending_lines(session: Session, *, org_id: int) -> list[LineRow]:
     """Lines not yet applied nor ignored, oldest first."""
     return [LineRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9],
-                    r[10].upper(), r[11])
+                    r[10].upper(), r[11], r[12])
             for r in fetch(session, _LINES, (org_id,))]
 
 

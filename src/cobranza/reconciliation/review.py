@@ -56,7 +56,8 @@ def _row(t: BankTransaction) -> LineRow:
                                       t.spei_reference)).upper()
     return LineRow(t.id, t.statement_id, t.account, t.transaction_id,
                    day_number(t.booking_date), t.amount, t.currency, t.counterparty_name,
-                   t.counterparty_account, t.counterparty_tax_id, text, t.status)
+                   t.counterparty_account, t.counterparty_tax_id, text, t.status,
+                   t.spei_reference)
 
 
 @dataclass(frozen=True)
@@ -73,14 +74,18 @@ class Part:
 
 def decide_line(session: Session, *, org_id: int, line_id: int, parts: Sequence[Part],
                 method: str, now: datetime, user: str | None) -> None:
-    """Apply a line as the user says (confirm, pick, assign or split), and learn from it."""
+    """Apply a line as the user says (confirm, pick, assign or split), and learn from it.
+
+    A part that brings a payment the ledger holds already, waiting for its bank line (a line
+    whose link to it was reversed, say), is linked to it: nothing new is recorded
+    (`recorded.for_person`)."""
     t = _line(session, org_id=org_id, line_id=line_id)
     if t.amount <= 0:
         raise ReviewError(_("bank line {line} is money out, not a customer's payment",
                             line=line_id))
     _undecided(t)
     row = _row(t)
-    apps = []
+    decided: list[tuple[Part, int, int]] = []  # (part, customer id, amount)
     for part in parts:
         customer = session.scalar(select(Customer).where(Customer.org_id == org_id,
                                                          Customer.code == part.customer))
@@ -92,24 +97,72 @@ def decide_line(session: Session, *, org_id: int, line_id: int, parts: Sequence[
         amount = t.amount if part.amount is None else to_minor(part.amount, t.currency)
         if amount <= 0:
             raise ReviewError(_("'{value}' is not a positive amount", value=part.amount))
-        owed = _check_invoices(session, org_id=org_id, part=part, customer_id=customer.id,
+        decided.append((part, customer.id, amount))
+    if sum(amount for _p, _c, amount in decided) != t.amount:
+        raise ReviewError(_("the parts add up to {parts}, the line is {line} {currency}",
+                            parts=minor_to_str(sum(a for _p, _c, a in decided), t.currency),
+                            line=minor_to_str(t.amount, t.currency), currency=t.currency))
+    links = _brought(session, org_id=org_id, line=row, decided=decided, method=method)
+    apps = []
+    for n, (part, customer_id, amount) in enumerate(decided):
+        if n in links:
+            continue
+        owed = _check_invoices(session, org_id=org_id, part=part, customer_id=customer_id,
                                line=row)
         fee = fee_tolerance(t.currency)
-        apps.append(Application(line=row, customer_id=customer.id, amount=amount,
+        apps.append(Application(line=row, customer_id=customer_id, amount=amount,
                                 invoice_numbers=part.invoices, confidence=Decimal(1),
                                 method=method, write_off=owed - amount if part.fee and
                                 fee.allows(owed - amount, owed) else 0))
-    if sum(a.amount for a in apps) != t.amount:
-        raise ReviewError(_("the parts add up to {parts}, the line is {line} {currency}",
-                            parts=minor_to_str(sum(a.amount for a in apps), t.currency),
-                            line=minor_to_str(t.amount, t.currency), currency=t.currency))
     apply_all(session, org_id=org_id, applications=apps, now=now, user=user)
+    link_all(session, org_id=org_id, links=list(links.values()), now=now, user=user)
     t.status, t.handled_at, t.handled_by = "applied", now, user
-    t.customer_id = apps[0].customer_id if len(apps) == 1 else None
-    for a in apps:
-        learn(session, org_id=org_id, line=t, customer_id=a.customer_id, now=now)
+    t.customer_id = decided[0][1] if len(decided) == 1 else None
+    for _part, customer_id, _amount in decided:
+        learn(session, org_id=org_id, line=t, customer_id=customer_id, now=now)
     session.flush()
     mark_statements(session, org_id=org_id, now=now)
+
+
+def _brought(session: Session, *, org_id: int, line: LineRow,
+             decided: Sequence[tuple[Part, int, int]], method: str) -> dict[int, Link]:
+    """Part number -> the link to the held payment it brings (`recorded.for_person`), each
+    payment to one part. A part naming invoices brings only a payment that settled them all:
+    one naming others is another payment (as `recorded.links`)."""
+    found = recorded.held(session, org_id=org_id, lines=[line])
+    options = {n: each for n, (_part, customer_id, amount) in enumerate(decided)
+               if (each := recorded.for_person(found, line=line, customer_id=customer_id,
+                                               amount=amount, taken=set()))}
+    if not options:
+        return {}
+    paid = recorded.settled(session, org_id=org_id,
+                            held_=[h for each in options.values() for h in each])
+    numbers = repo.invoice_numbers(session, org_id=org_id, ids=sorted(
+        {i for ids in paid.values() for i in ids}))
+    taken: set[int] = set()
+    links = {}
+    for n, each in sorted(options.items()):
+        part, customer_id, _amount = decided[n]
+        for h in each:
+            ids = tuple(dict.fromkeys(i for p in h.payment_ids for i in paid.get(p, ())))
+            if not taken.isdisjoint(h.payment_ids) or not {
+                    number.upper() for number in part.invoices} <= {
+                    numbers[i].upper() for i in ids if i in numbers}:
+                continue
+            taken.update(h.payment_ids)
+            links[n] = _link(line, customer_id, h, ids, numbers, method)
+            break
+    return links
+
+
+def _link(line: LineRow, customer_id: int, held: recorded.Held, ids: tuple[int, ...],
+          numbers: dict[int, str], method: str) -> Link:
+    """A person's link of (part of) a line to the held payment it brought."""
+    best = recorded.suggestion(held, (), ids)
+    return Link(line=line, customer_id=customer_id, amount=held.amount,
+                payment_ids=held.payment_ids, invoice_numbers=tuple(numbers[i] for i in ids),
+                confidence=Decimal(1), method=method,
+                evidence={"fit": recorded.FIT, **dict(best.evidence)})
 
 
 def _undecided(t: BankTransaction) -> None:
@@ -185,22 +238,19 @@ def _confirm_recorded(session: Session, *, org_id: int, t: BankTransaction, code
     customer = session.scalar(select(Customer.id).where(Customer.org_id == org_id,
                                                         Customer.code == code))
     row = _row(t)
-    held = recorded.held(session, org_id=org_id, lines=[row])
-    options = [h for h in held.get((customer or 0, t.currency, t.amount), ())
-               if abs(h.day - row.booking_day) <= recorded.DAYS]
+    found = recorded.held(session, org_id=org_id, lines=[row])
+    options = recorded.for_person(found, line=row, customer_id=customer or 0, amount=t.amount,
+                                  taken=set())
     if customer is None or not options:
         raise ReviewError(_("the payment of customer {code} that bank line {line} brought is "
                             "no longer waiting for its bank line (another line has it, or it "
                             "was changed); pick another suggestion", code=code, line=t.id))
-    h = min(options, key=lambda h: (abs(h.day - row.booking_day), h.payment_ids))
+    h = options[0]
     paid = recorded.settled(session, org_id=org_id, held_=[h])
     ids = tuple(dict.fromkeys(i for p in h.payment_ids for i in paid.get(p, ())))
     numbers = repo.invoice_numbers(session, org_id=org_id, ids=ids)
-    best = recorded.suggestion(h, (), ids)
-    link_all(session, org_id=org_id, now=now, user=user, links=[Link(
-        line=row, customer_id=customer, payment_ids=h.payment_ids,
-        invoice_numbers=tuple(numbers[i] for i in ids), confidence=Decimal(1),
-        method="confirmed", evidence={"fit": recorded.FIT, **dict(best.evidence)})])
+    link_all(session, org_id=org_id, now=now, user=user,
+             links=[_link(row, customer, h, ids, numbers, "confirmed")])
     t.status, t.customer_id, t.handled_at, t.handled_by = "applied", customer, now, user
     learn(session, org_id=org_id, line=t, customer_id=customer, now=now)
     session.flush()

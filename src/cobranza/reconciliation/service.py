@@ -266,7 +266,8 @@ def _application(v: Verdict, outcome: Outcome, method: str = "auto",
 def _link(v: Verdict, payments: tuple[int, ...], outcome: Outcome,
           method: str = "auto") -> Link:
     s = v.suggestions[0]
-    return Link(line=v.line, customer_id=s.customer_id, payment_ids=payments,
+    return Link(line=v.line, customer_id=s.customer_id, amount=v.line.amount,
+                payment_ids=payments,
                 invoice_numbers=tuple(outcome.numbers[i] for i in s.invoice_ids),
                 confidence=s.confidence, method=method,
                 evidence={"fit": s.fit.kind, **dict(s.evidence)})

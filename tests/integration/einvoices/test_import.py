@@ -192,6 +192,36 @@ def test_a_complement_takes_the_place_of_the_payment_a_bank_line_made(
     assert rows(ledger, owed) == [("A-1", 116000), ("A-2", 0)]
 
 
+def test_a_line_whose_payment_a_complement_took_over_says_the_complement_settles_it(
+        ledger: str, tmp_path: Path) -> None:
+    ok(ledger, "import", "invoices", str(folder(
+        tmp_path, a=cfdi(uuid=UUID_A, folio="1"), b=cfdi(uuid=UUID_B, folio="2"))))
+    reconciled_line(ledger, tmp_path, f"02/02/2026,SPEI RECIBIDO {CUSTOMER_RFC},BNET1,,1160.00")
+    [(evidence,)] = rows(ledger, "SELECT evidence FROM reconciliation_matches")
+    assert json.loads(evidence)["fit"] == "exact"
+    pay = tmp_path / "pay.xml"
+    pay.write_bytes(pagos(payments=[Pago("1160.00", [Docto(UUID_B, "1160.00", "1160.00", 1)])]))
+    ok(ledger, "import", "invoices", str(pay))
+    # Not the oldest invoice any more: the complement's payment of A-2 settles the line.
+    [(evidence,)] = rows(ledger, "SELECT evidence FROM reconciliation_matches")
+    assert json.loads(evidence)["fit"] == "complement"
+    [(stored,)] = rows(ledger, "SELECT suggestions FROM bank_transactions")
+    first = json.loads(stored)[0]
+    assert (first["customer_id"], first["invoice_numbers"], first["fit"]) == (
+        CUSTOMER_RFC, ["A-2"], "complement")
+    # Reversed, the line waits saying so, and confirming it brings the complement's payment
+    # back rather than recording the money again.
+    ok(ledger, "reconcile", "reverse", "1")
+    [waiting] = json.loads(ok(ledger, "reconcile", "review", "--format", "json").stdout)
+    assert (waiting["suggestions"][0]["fit"], waiting["suggestions"][0]["invoice_numbers"]) == (
+        "complement", ["A-2"])
+    assert "settled by the payment complement" in ok(ledger, "reconcile", "review").stdout
+    ok(ledger, "reconcile", "confirm", "1")
+    assert rows(ledger, "SELECT code, match_id IS NOT NULL FROM payments") == [
+        (f"{UUID_PAY}/1", True)]
+    assert rows(ledger, "SELECT SUM(amount) FROM allocations") == [(116000,)]
+
+
 def test_a_complement_for_part_of_a_bank_payment_leaves_it_in_place(
         ledger: str, tmp_path: Path) -> None:
     ok(ledger, "import", "invoices", str(folder(

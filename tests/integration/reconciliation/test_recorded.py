@@ -180,3 +180,75 @@ def test_the_timeline_says_a_taken_over_payment_stays_when_its_line_is_reversed(
     [(payload,)] = rows(ledger, "SELECT payload FROM activity_log "
                                 "WHERE kind = 'payment_unmatched'")
     assert json.loads(payload) == {"line": line_id, "recorded": True}
+
+
+def test_a_person_assigning_a_reversed_line_to_its_customer_links_the_payment_again(
+        ledger: str, tmp_path: Path) -> None:
+    complement(ledger, tmp_path, Pago("1160.00", [Docto(UUID_A, "1160.00", "1160.00", 1)]))
+    statement(ledger, tmp_path, f"01/02/2026,SPEI RECIBIDO {CUSTOMER_RFC},BNET1,,1160.00")
+    reconciled(ledger, "--auto")
+    [line_id] = [r[0] for r in rows(ledger, "SELECT id FROM bank_transactions")]
+    ok(ledger, "reconcile", "reverse", str(line_id))
+    # Assigned to the customer by hand, the line brings the complement's payment again: it
+    # does not record the money a second time, on A-2.
+    ok(ledger, "reconcile", "assign", str(line_id), "--customer", CUSTOMER_RFC)
+    assert open_amounts(ledger) == {"A-1": 0, "A-2": 116000}
+    assert rows(ledger, "SELECT p.code, m.method, m.amount FROM payments p "
+                        "JOIN reconciliation_matches m ON m.id = p.match_id "
+                        "WHERE m.reversed_at IS NULL") == [(f"{UUID_PAY}/1", "manual", 116000)]
+    [(evidence,)] = rows(ledger, "SELECT evidence FROM reconciliation_matches "
+                                 "WHERE reversed_at IS NULL")
+    assert json.loads(evidence)["fit"] == "recorded"
+    # Reversed again, the complement's payment stays.
+    ok(ledger, "reconcile", "reverse", str(line_id))
+    assert open_amounts(ledger) == {"A-1": 0, "A-2": 116000}
+    assert rows(ledger, "SELECT COUNT(*), MIN(match_id) FROM payments") == [(1, None)]
+
+
+def test_a_split_part_of_a_held_payments_amount_brings_it_and_the_rest_is_new_money(
+        ledger: str, tmp_path: Path) -> None:
+    ok(ledger, "import", "payments", str(write_csv(
+        tmp_path / "p.csv", "id,customer_id,date,currency,amount,invoice_numbers",
+        f"ERP-1,{CUSTOMER_RFC},2026-02-01,MXN,1160.00,A-1")))
+    statement(ledger, tmp_path, f"02/02/2026,SPEI RECIBIDO {CUSTOMER_RFC},BNET1,,1460.00")
+    reconciled(ledger)
+    [line_id] = [r[0] for r in rows(ledger, "SELECT id FROM bank_transactions")]
+    ok(ledger, "reconcile", "split", str(line_id), "--part", f"{CUSTOMER_RFC}:1160",
+       "--part", f"{CUSTOMER_RFC}:300:A-2")
+    assert open_amounts(ledger) == {"A-1": 0, "A-2": 86000}
+    assert sorted(rows(ledger, "SELECT p.code LIKE 'BANK-%', p.amount, m.amount "
+                               "FROM payments p "
+                               "JOIN reconciliation_matches m ON m.id = p.match_id")) == [
+        (False, 116000, 116000), (True, 30000, 30000)]
+
+
+def test_a_person_naming_another_open_invoice_records_another_payment(
+        ledger: str, tmp_path: Path) -> None:
+    ok(ledger, "import", "payments", str(write_csv(
+        tmp_path / "p.csv", "id,customer_id,date,currency,amount,invoice_numbers",
+        f"ERP-1,{CUSTOMER_RFC},2026-02-01,MXN,1160.00,A-1")))
+    statement(ledger, tmp_path, f"02/02/2026,SPEI RECIBIDO {CUSTOMER_RFC},BNET1,,1160.00")
+    reconciled(ledger)
+    [line_id] = [r[0] for r in rows(ledger, "SELECT id FROM bank_transactions")]
+    # The person says it paid A-2: not the payment that settled A-1.
+    ok(ledger, "reconcile", "assign", str(line_id), "--customer", CUSTOMER_RFC,
+       "--invoices", "A-2")
+    assert open_amounts(ledger) == {"A-1": 0, "A-2": 0}
+    assert rows(ledger, "SELECT match_id FROM payments WHERE code = 'ERP-1'") == [(None,)]
+
+
+def test_a_payment_from_the_accounts_is_not_linked_to_a_transfer_with_another_trace(
+        ledger: str, tmp_path: Path) -> None:
+    # The accounts recorded the transfer MBAN...12345 (on another account's statement); this
+    # account's line, of the customer and amount two days on, is another transfer.
+    ok(ledger, "import", "payments", str(write_csv(
+        tmp_path / "p.csv", "id,customer_id,date,currency,amount,invoice_numbers,reference",
+        f"ERP-1,{CUSTOMER_RFC},2026-02-01,MXN,1160.00,A-1,MBAN01002602010012345")))
+    statement(ledger, tmp_path, f"03/02/2026,SPEI RECIBIDO {CUSTOMER_RFC} CLAVE DE RASTREO "
+                                "BNET01002602030099999,BNET1,,1160.00")
+    assert rows(ledger, "SELECT spei_reference FROM bank_transactions") == [
+        ("BNET01002602030099999",)]
+    [line] = reconciled(ledger, "--auto")
+    assert (line["status"], line["invoice_numbers"]) == ("applied", ["A-2"])
+    assert rows(ledger, "SELECT match_id FROM payments WHERE code = 'ERP-1'") == [(None,)]
+    assert open_amounts(ledger) == {"A-1": 0, "A-2": 0}

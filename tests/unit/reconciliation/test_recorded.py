@@ -64,3 +64,34 @@ def test_the_operation_number_finds_the_payment_of_a_customer_nothing_names() ->
     found = links([Verdict(ln, "unmatched", [])],
                   by_key(held(7, 100, 50, ref="MBAN01002602010012345")), paid={})
     assert found[1][1] == (("reference", 1.0),)
+
+
+def traced(id_: int, day: int, trace: str) -> LineRow:
+    return line(id_, day)._replace(spei_reference=trace)
+
+
+def test_a_line_with_another_clave_de_rastreo_is_another_transfer() -> None:
+    # The accounts' payment was the transfer MBAN...12345, on another account's statement.
+    payments = by_key(held(7, 100, 50, ref="MBAN01002602010012345"))
+    assert links([pointing(traced(1, 100, "BNET01002602010099999"), 7)], payments,
+                 paid={}) == {}
+    assert list(links([pointing(traced(2, 100, "MBAN01002602010012345"), 7)], payments,
+                      paid={})) == [2]
+    # A line without a clave de rastreo, or a payment without one, says nothing against it.
+    assert list(links([pointing(line(3, 100), 7)], payments, paid={})) == [3]
+    assert list(links([pointing(traced(4, 100, "BNET01002602010099999"), 7)],
+                      by_key(held(7, 100, 50)), paid={})) == [4]
+
+
+def test_of_two_lines_the_one_carrying_the_operation_number_takes_the_payment() -> None:
+    first = line(1, 100)
+    second = line(2, 103, text="SPEI CLAVE MBAN01002602010012345")
+    found = links([pointing(first, 7), pointing(second, 7)],
+                  by_key(held(7, 100, 50, ref="MBAN01002602010012345")), paid={})
+    assert list(found) == [2]
+
+
+def test_of_two_lines_the_nearest_takes_the_payment_though_booked_later() -> None:
+    early, near = line(1, 98), line(2, 101)
+    found = links([pointing(early, 7), pointing(near, 7)], by_key(held(7, 100, 50)), paid={})
+    assert list(found) == [2]
