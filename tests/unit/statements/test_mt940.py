@@ -232,7 +232,7 @@ def test_ing_fields_end_with_a_slash_and_the_line_code_goes_to_the_bank_code() -
 
 
 def test_key_value_details_without_remi_keep_their_whole_text() -> None:
-    [line] = _one(b":61:260102D80,NMSC25594900\n:86:/BENM/300000000000133\n/TELEKOM AD\n"
+    [line] = _one(b":61:260102D80,NMSC25594900\n:86:/BENM/300000000000133 TELEKOM AD\n"
                   b"/Monthly fee 11.2020\n", closing=b"C260102EUR20,00")
     assert "TELEKOM AD" in line.remittance and "Monthly fee 11.2020" in line.remittance
 

@@ -10,6 +10,7 @@ Three layouts are met:
   keyword and reads ?60-?63 apart from the ?2x text they go on with; so it is read here.
 - /KEY/value fields (Rabobank, ING, ABN AMRO and the SWIFT MT940 structured guidelines).
 - Free text, its 65-character lines joined.
+- Komercijalna Banka Skopje's own: the /ORDP/ or /BENM/ account with the name on the next line.
 
 How the purpose lines of the numbered layout are joined:
 
@@ -60,6 +61,10 @@ _STRUCTURED = re.compile(r"STRD/[A-Z]*/(?P<reference>[^/]+)/?")
 # left empty (ING's "Internet Bankieren Professional" export: /REMI///text/).
 _REMI_HEAD = re.compile(r"^(USTD//?|STRD/[A-Z]*/|//)")
 _BIC = re.compile(r"[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?")
+# Komercijalna Banka Skopje: /ORDP/ (money in) or /BENM/ (money out) and the party's account
+# alone on the first line, its name on the next one, led by "/".
+_ACCOUNT_LINE = re.compile(r"/(ORDP|BENM)/(?P<account>[A-Z0-9]{5,34})")
+_NOTHING = {"", "EMPTY"}  # a line saying there is nothing (Komercijalna Banka's "/EMPTY/")
 
 
 @dataclass(frozen=True)
@@ -83,6 +88,9 @@ def read_details(values: list[str], raws: list[str]) -> Details:
         return numbered
     # Each :86: on its own: a second one is a new field, not the rest of a cut line.
     text = " ".join(_unwrap(value) for value in values)
+    lined = _account_then_name(values, text)
+    if lined is not None:
+        return lined
     fields = _fields(text)
     if not fields:
         return Details(remittance=clean(text), text=text)
@@ -236,11 +244,27 @@ def _from_fields(fields: dict[str, str], text: str) -> Details:
         text=text, structured=True)
 
 
+def _account_then_name(values: list[str], text: str) -> Details | None:
+    """Komercijalna Banka Skopje's layout, or None: "/ORDP/300000000460495", then
+    "/IVOTEHNA DOOEL SKOPJE" on a line of its own, then codes and the purpose, a line each
+    ("/747//747", "/Uplata po faktura 747"). No other /KEY/ field is written."""
+    lines = "\n".join(values).split("\n")
+    first = _ACCOUNT_LINE.fullmatch(lines[0].strip())
+    if (first is None or len(lines) < 2 or not lines[1].startswith("/")
+            or not _is_name(lines[1].strip("/"))
+            or any(_FIELD.match(line) for line in lines[1:])):
+        return None
+    rest = [clean(line.strip().strip("/")) for line in lines[2:]]
+    return Details(name=clean(lines[1].strip("/")), account=first["account"],
+                   remittance=join(line for line in rest if line.upper() not in _NOTHING),
+                   text=text, structured=True)
+
+
 def _party(fields: dict[str, str]) -> list[str]:
     """The counterparty's account/BIC/name/city: /CNTP/, or a /BENM/ or /ORDP/ written the same
     way (ING's "Internet Bankieren Professional" export), or as a name after an empty account.
-    Other banks write an account and free text there (Komercijalna Banka), or nothing
-    (Rabobank: /BENM//NAME/...)."""
+    Other banks write nothing there (Rabobank: /BENM//NAME/...); Komercijalna Banka's account
+    and name a line each are read by `_account_then_name`."""
     if "CNTP" in fields:
         return fields["CNTP"].split("/")
     for key in ("BENM", "ORDP"):
