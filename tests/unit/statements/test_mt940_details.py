@@ -263,3 +263,26 @@ def test_a_bban_field_is_the_counterparty_account() -> None:
                   b":86:/BBAN/90000014/BIC/KNABNL2HXXX/NAME/KNAB/REMI/EERSTE OVERBOEKING/\n")
     assert (line.counterparty_account, line.counterparty_name) == ("90000014", "KNAB")
 
+
+def test_penta_colon_fields_give_purpose_name_and_a_checked_iban() -> None:
+    # The layout of fruitl00p/php-mt940 test/Parser/Banking/Mt940/Engine/Penta/sample: 999
+    # and the type, then purpose:name:IBAN, at times a last word; the purpose may hold colons.
+    order, proceeds, card = _lines(
+        b":61:2009020902D20,00NONREF\n"
+        b":86:999SEPA_STANDING_ORDER:Rechnung 7983 Beitrag:Campus Box e.V.:DE89370400440532013000\n"
+        b":61:2009030903C11,25NONREF\n"
+        b":86:999SEPA_CREDIT_TRANSFER:CCI : 0150577373,PURPOSE:PROCEEDS:HOPPA Inc:GB29NWBK6016133"
+        b"1926819:PRODUKTVERKAUF\n"
+        b":61:2009030904D1,43NONREF\n:86:999PURCHASE:UNITY, DUBLIN:UNITY:XX95110103300013451000\n")
+    assert (order.counterparty_name, order.counterparty_account, order.remittance) == (
+        "Campus Box e.V.", "DE89370400440532013000", "Rechnung 7983 Beitrag")
+    assert order.bank_code == "999 SEPA_STANDING_ORDER"
+    assert (proceeds.counterparty_name, proceeds.counterparty_account) == (
+        "HOPPA Inc", "GB29NWBK60161331926819")
+    assert proceeds.remittance == "CCI : 0150577373,PURPOSE:PROCEEDS / PRODUKTVERKAUF"
+    # A card payment's placeholder account fails the IBAN check digits: no account.
+    assert (card.counterparty_name, card.counterparty_account, card.remittance) == (
+        "UNITY", None, "UNITY, DUBLIN")
+    # Colons in free text without the 999 code and an IBAN last are no such fields.
+    [free] = _lines(b":61:2009030904D1,43NONREF\n:86:Invoice: 7781: paid\n")
+    assert (free.counterparty_name, free.remittance) == (None, "Invoice: 7781: paid")
