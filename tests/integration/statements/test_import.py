@@ -352,7 +352,7 @@ BAD = {
                        .replace(b"Esperanza", "Peñalolén".encode("latin-1")),
                        "not well-formed XML"),
     "unbalanced": (lambda: march(entry("10.00"), closing="1020.00"),
-                   "balance: opening balance 1000.00 + movements 10.00 = 1010.00, but the "
+                   "Bal/Amt: opening balance 1000.00 + movements 10.00 = 1010.00, but the "
                    "closing balance is 1020.00: they differ by 10.00 MXN"),
     "three-decimals": (lambda: document(entry("10.005")), "amount: 10.005 has more decimals "
                                                           "than MXN allows (2)"),
@@ -416,3 +416,4 @@ def test_statements_of_one_file_sharing_their_reference_are_all_imported(tmp_pat
     again = ok(db, "import", "statement", path).stdout
     assert again.count("0 new, 1 already imported.") == 2
     assert digest(db) == before
+

@@ -570,3 +570,12 @@ def test_an_account_without_details_whose_balance_did_not_move_is_read() -> None
     [statement] = bai2.extract(data, file="quiet.bai")
     assert (statement.lines, statement.closing_balance) == ([], Decimal("1000.00"))
 
+
+
+def test_a_closing_ledger_balance_the_details_miss_is_located_at_its_03_record() -> None:
+    data = REPORT.replace(b",015,112500,", b",015,112600,").replace(b"230000", b"230100")
+    [statement] = bai2.extract(data, file="r.bai")
+    [error] = check_statement(statement, file="r.bai")
+    assert (error.line, error.field) == (3, "03/015")
+    assert "differ by 1.00 USD" in error.message
+

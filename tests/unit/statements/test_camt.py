@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from cobranza.core.references import find_rf
+from cobranza.statements.checks import check_statement
 from cobranza.statements.formats import camt
 from cobranza.statements.model import StatementError
 
@@ -378,3 +379,12 @@ def test_a_document_in_latin_1_as_it_declares_is_read_as_latin_1() -> None:
         'encoding="UTF-8"', 'encoding="ISO-8859-1"').encode("latin-1")
     [statement] = camt.extract(data, file="s.xml")
     assert statement.lines[0].counterparty_name == "Abarrotes Peña"
+
+
+def test_a_closing_balance_the_entries_miss_is_located_at_its_element() -> None:
+    data = document(entry("10.00"), balances=balance("OPBD", "100.00") + "\n"
+                    + balance("CLBD", "120.00"))
+    [statement] = camt.extract(data, file="c.xml")
+    [error] = check_statement(statement, file="c.xml")
+    assert (error.line, error.field) == (5, "Bal/Amt")
+    assert "differ by 10.00 MXN" in error.message

@@ -444,3 +444,11 @@ def test_a_bank_field_between_a_movement_and_its_details_keeps_the_details() -> 
     [line] = _one(b":61:2601020102D25,00NCHGNONREF\n:NS:01My Street 17\n02City\n"
                   b":86:Account fee January\n", closing=b"C260102EUR75,00")
     assert line.remittance == "Account fee January"
+
+
+def test_a_closing_balance_the_movements_miss_is_located_at_its_62f_line() -> None:
+    # The figure the movements fail to reach is the closing balance, not the :20: reference.
+    [statement] = mt940.extract(SEPA.replace(b"EUR1200,50", b"EUR1200,00"), file="s.sta")
+    [error] = check_statement(statement, file="s.sta")
+    assert (error.line, error.field) == (12, ":62F:")
+    assert "differ by -0.50 EUR" in error.message

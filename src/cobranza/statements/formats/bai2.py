@@ -305,6 +305,8 @@ def _statement(group: Any, account: Any, line: int, details: Any, file: str) -> 
             lines=[_line(d, currency, as_of, n) for d, n in moving],
             opening_balance=_balance(opening, currency), closing_balance=_balance(closing, currency),
             period_start=as_of, period_end=as_of, line=line, not_booked=len(read) - len(moving),
+            # The closing ledger balance is a summary (type 015) of the 03 record.
+            closing_line=line, closing_field=f"03/{_CLOSING_LEDGER}",
             corrects=group.header.group_status == GroupStatus.correction)
     except UnknownCurrency as exc:
         raise StatementError(file, line, "currency", _(
