@@ -98,6 +98,10 @@ class ParsedStatement:
     # The bank's corrected report of movements it sent before (BAI2 group status 3): a movement
     # it reports again under its bank id with another amount corrects the one imported then.
     corrects: bool = False
+    # An interim report of movements the bank will report again, final, in its statement of
+    # the day (BAI2 intraday and interim reports): its lines are keyed first by what they say
+    # (`service.dedupe_keys`), as the final report may give them another bank id or none.
+    interim: bool = False
 
 
 class StatementFormat(Protocol):
