@@ -62,7 +62,9 @@ def check_balance(statement: ParsedStatement, *, file: str) -> list[StatementErr
     expected = opening + movements
     if expected == closing:
         return []
-    return [StatementError(file, statement.line, "balance", _(
+    # Located at the closing balance: the figure the movements fail to reach.
+    return [StatementError(file, statement.closing_line or statement.line,
+                           statement.closing_field or "balance", _(
         "opening balance {opening} + movements {movements} = {expected}, but the closing "
         "balance is {closing}: they differ by {difference} {currency}",
         opening=opening, movements=movements, expected=expected, closing=closing,

@@ -89,11 +89,19 @@ class ParsedStatement:
     period_start: date | None = None
     period_end: date | None = None
     line: int = 0  # where the statement starts in the file
+    # Where the closing balance is stated (its line and field, ":62F:"), for a balance that
+    # the movements do not add up to; 0 and "" where the format cannot tell.
+    closing_line: int = 0
+    closing_field: str = ""
     not_booked: int = 0  # entries reported but not booked (camt pending, for information)
     totals: list[StatedTotal] = field(default_factory=list)
     # The bank's corrected report of movements it sent before (BAI2 group status 3): a movement
     # it reports again under its bank id with another amount corrects the one imported then.
     corrects: bool = False
+    # An interim report of movements the bank will report again, final, in its statement of
+    # the day (BAI2 intraday and interim reports): its lines are keyed first by what they say
+    # (`service.dedupe_keys`), as the final report may give them another bank id or none.
+    interim: bool = False
 
 
 class StatementFormat(Protocol):

@@ -214,9 +214,10 @@ def _write(session: Session, statement: ParsedStatement, *, org_id: int, file: s
                           if line.batch is None and (kept := _clip(line.transaction_id, 120))}))
     statement_id = repository.add_statement(session, _statement_row(
         statement, result, org_id=org_id, file=file, sha256=sha256, now=now))
+    by_id = _known_by_id(session, statement, keys, known, org_id=org_id)
     rows = []
-    for line, (key, *earlier) in zip(statement.lines, keys, strict=True):
-        if key in known or any(k in stored for k in earlier):
+    for at, (line, (key, *earlier)) in enumerate(zip(statement.lines, keys, strict=True)):
+        if key in known or any(k in stored for k in earlier) or at in by_id:
             continue
         whole = _clip(line.transaction_id, 120)
         if line.batch is None and whole and in_parts.get(whole) == (
@@ -233,12 +234,39 @@ def _write(session: Session, statement: ParsedStatement, *, org_id: int, file: s
     return result
 
 
+def _known_by_id(session: Session, statement: ParsedStatement, keys: list[tuple[str, ...]],
+                 known: set[str], *, org_id: int) -> set[int]:
+    """The lines (by index) of a BAI2 report that an interim one stored already: a line of the
+    same bank id and amount (and day, for a sequence number) is the same movement.
+
+    An interim report's lines are stored under their fingerprints (`dedupe_keys`), which the
+    final report's words, or a later interim report's, need not repeat. Asked only for BAI2,
+    the one format whose interim reports are so stored, as bank ids are not indexed."""
+    if statement.format != "bai2":
+        return set()
+    names = [_named(line) for line in statement.lines]
+    ids = Counter(n for line, n in zip(statement.lines, names, strict=True)
+                  if line.transaction_id)
+    asked = [i for i, (line, both) in enumerate(zip(statement.lines, keys, strict=True))
+             if line.transaction_id and ids[names[i]] == 1
+             and not any(k in known for k in both)]
+    if not asked:
+        return set()
+    stored = repository.amounts_by_id(session, org_id=org_id, account=statement.account,
+                                      transaction_ids=sorted({names[i][0] for i in asked}))
+    return {i for i in asked
+            if any(amount == to_minor(statement.lines[i].amount, statement.lines[i].currency)
+                   and (names[i][1] is None or booked == names[i][1])
+                   for amount, booked in stored.get(names[i][0], ()))}
+
+
 def dedupe_keys(statement: ParsedStatement) -> list[tuple[str, ...]]:
     """Each line's keys: the bank's transaction id where given and unique, else a fingerprint.
 
     The first is the key the line is stored under; a line is known when any of its keys is.
-    A line with an id has its fingerprint as its second key: another report may have given
-    the movement without one (and imports before 0005 fingerprinted a line whose id is a
+    A line with an id has its fingerprint as its second key (its first, in an interim report
+    whose movements the final one gives again, maybe under another id): another report may
+    have given the movement without one (and imports before 0005 fingerprinted a line whose id is a
     sequence number, which names one line of its day: a file of several days gives "1" again
     each day).
     """
@@ -295,7 +323,12 @@ def _keys(statement: ParsedStatement, line: StatementLine, named: tuple[str, dat
         # Its fingerprint is its second key: a report that gave the movement without an id
         # (an intraday camt.052 before the day's camt.053) stored it under that; and imports
         # before 0005 fingerprinted a line whose id is a sequence number.
-        return (key, "f:" + _digest(*fingerprint, str(printed[fingerprint])), *also)
+        printed_key = "f:" + _digest(*fingerprint, str(printed[fingerprint]))
+        if statement.interim:
+            # Stored under its fingerprint: the final report may give it another id or none,
+            # and with the same id it is known by id and amount (`_known_by_id`).
+            return (printed_key, key, *also)
+        return (key, printed_key, *also)
     # Two equal transfers on one day are two payments: the occurrence number keeps both.
     occurrences[fingerprint] += 1
     return ("f:" + _digest(*fingerprint, str(occurrences[fingerprint])),)

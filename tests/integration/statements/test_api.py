@@ -55,7 +55,7 @@ def test_a_bad_file_is_422_with_located_errors_and_writes_nothing(
                          params={"filename": "bad.xml"})
     assert result.status_code == 422
     [error] = result.json()["detail"]
-    assert (error["file"], error["field"]) == ("bad.xml", "balance")
+    assert (error["file"], error["field"]) == ("bad.xml", "Bal/Amt")
     assert "differ by -1009.00 MXN" in error["message"]
     assert digest(db) == before
 

@@ -36,8 +36,9 @@ ACCOUNT = "CORPUS-ACCOUNT"  # for receipts that name no account of ours, as --ac
 _FRAGMENT = "not a bank statement format cobranza reads"
 # What a statement states that its movements must add up to: the balances, an MT942's totals
 # (wolph/mt940's self-provided/mt942.sta states debits of 2.30 for its one movement of 0.42;
-# its .yml reads the movement, as we do, and the import refuses it saying by how much).
-STATED_FIGURES = ("balance", ":90D:", ":90C:")
+# its .yml reads the movement, as we do, and the import refuses it saying by how much). A
+# balance the movements miss is located at the closing balance, named as the format names it.
+STATED_FIGURES = ("balance", ":90D:", ":90C:", ":62F:", ":62M:", ":62:", "Bal/Amt", "03/015")
 _NOT_BANK_OFX = "no bank statement in this OFX file"
 # Files that are not what their folder holds, and the refusal that says so.
 NOT_STATEMENTS = {

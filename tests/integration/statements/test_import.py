@@ -352,7 +352,7 @@ BAD = {
                        .replace(b"Esperanza", "Peñalolén".encode("latin-1")),
                        "not well-formed XML"),
     "unbalanced": (lambda: march(entry("10.00"), closing="1020.00"),
-                   "balance: opening balance 1000.00 + movements 10.00 = 1010.00, but the "
+                   "Bal/Amt: opening balance 1000.00 + movements 10.00 = 1010.00, but the "
                    "closing balance is 1020.00: they differ by 10.00 MXN"),
     "three-decimals": (lambda: document(entry("10.005")), "amount: 10.005 has more decimals "
                                                           "than MXN allows (2)"),
@@ -416,3 +416,21 @@ def test_statements_of_one_file_sharing_their_reference_are_all_imported(tmp_pat
     again = ok(db, "import", "statement", path).stdout
     assert again.count("0 new, 1 already imported.") == 2
     assert digest(db) == before
+
+
+# The day's intraday (same-day, modifier 3) report: the wire's text still short, the check
+# with a reference the previous-day report (modifier 2) does not repeat.
+INTRADAY = (REPORT.replace(b",USD,2/", b",USD,3/")
+            .replace(b"WIRE FROM ACME INC RF18539007547034", b"WIRE IN"))
+PREVIOUS_DAY = REPORT.replace(b",CHK42,", b",,")
+
+
+@pytest.mark.parametrize("order", [("i", "p"), ("p", "i"), ("i", "later", "p")])
+def test_an_intraday_bai2_report_and_the_previous_day_report_store_each_movement_once(
+        tmp_path: Path, db: str, order: tuple[str, ...]) -> None:
+    # A later intraday report of the day may give the wire with its full text.
+    reports = {"i": INTRADAY, "p": PREVIOUS_DAY, "later": REPORT.replace(b",USD,2/", b",USD,3/")}
+    for name in order:
+        ok(db, "import", "statement", write(tmp_path / f"{name}.bai", reports[name]))
+    assert rows(db, "SELECT amount FROM bank_transactions ORDER BY amount") == [(-2500,),
+                                                                                (15000,)]

@@ -570,3 +570,22 @@ def test_an_account_without_details_whose_balance_did_not_move_is_read() -> None
     [statement] = bai2.extract(data, file="quiet.bai")
     assert (statement.lines, statement.closing_balance) == ([], Decimal("1000.00"))
 
+
+
+def test_a_closing_ledger_balance_the_details_miss_is_located_at_its_03_record() -> None:
+    data = REPORT.replace(b",015,112500,", b",015,112600,").replace(b"230000", b"230100")
+    [statement] = bai2.extract(data, file="r.bai")
+    [error] = check_statement(statement, file="r.bai")
+    assert (error.line, error.field) == (3, "03/015")
+    assert "differ by 1.00 USD" in error.message
+
+
+@pytest.mark.parametrize(("modifier", "interim"), [
+    (b"1", True), (b"2", False), (b"3", True), (b"4", True), (b"", False)])
+def test_interim_and_same_day_reports_are_told_from_the_final_previous_day_report(
+        modifier: bytes, interim: bool) -> None:
+    # BAI2 v2, record 02, as-of-date modifier: 1 interim previous-day, 2 final previous-day,
+    # 3 interim same-day, 4 final same-day data; only 2 is the day's report as booked.
+    data = REPORT.replace(b",260301,2400,USD,2/", b",260301,2400,USD," + modifier + b"/")
+    [statement] = bai2.extract(data, file="i.bai")
+    assert statement.interim is interim

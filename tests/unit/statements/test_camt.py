@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from cobranza.core.references import find_rf
+from cobranza.statements.checks import check_statement
 from cobranza.statements.formats import camt
 from cobranza.statements.model import StatementError
 
@@ -378,3 +379,39 @@ def test_a_document_in_latin_1_as_it_declares_is_read_as_latin_1() -> None:
         'encoding="UTF-8"', 'encoding="ISO-8859-1"').encode("latin-1")
     [statement] = camt.extract(data, file="s.xml")
     assert statement.lines[0].counterparty_name == "Abarrotes Peña"
+
+
+def test_a_closing_balance_the_entries_miss_is_located_at_its_element() -> None:
+    data = document(entry("10.00"), balances=balance("OPBD", "100.00") + "\n"
+                    + balance("CLBD", "120.00"))
+    [statement] = camt.extract(data, file="c.xml")
+    [error] = check_statement(statement, file="c.xml")
+    assert (error.line, error.field) == (5, "Bal/Amt")
+    assert "differ by 10.00 MXN" in error.message
+
+
+RATE = "<CcyXchg><SrcCcy>USD</SrcCcy><TrgtCcy>MXN</TrgtCcy><XchgRate>17.5</XchgRate></CcyXchg>"
+# Paid in dollars: the counter value (after the exchange) or the transaction amount in pesos.
+IN_DOLLARS = ('<Amt Ccy="USD">10.00</Amt><AmtDtls><InstdAmt><Amt Ccy="USD">10.00</Amt>'
+              f'</InstdAmt><CntrValAmt><Amt Ccy="MXN">175.00</Amt>{RATE}</CntrValAmt></AmtDtls>')
+ALSO_IN_DOLLARS = ('<Amt Ccy="USD">4.00</Amt><AmtDtls><InstdAmt><Amt Ccy="USD">4.00</Amt>'
+                   f'{RATE}</InstdAmt><TxAmt><Amt Ccy="MXN">70.00</Amt></TxAmt></AmtDtls>')
+
+
+def test_a_batch_of_foreign_payments_is_split_by_what_each_came_to_in_the_entry_s_currency(
+        ) -> None:
+    details = TX.format(amount=IN_DOLLARS) + TX.format(amount=ALSO_IN_DOLLARS)
+    [statement] = camt.extract(document(entry("245.00", details=details)), file="s.xml")
+    assert [line.amount for line in statement.lines] == [Decimal("175.00"), Decimal("70.00")]
+    assert statement.lines[0].counterparty_name == "Abarrotes La Esperanza"
+
+
+@pytest.mark.parametrize(("total", "second"), [
+    ("240.00", ALSO_IN_DOLLARS),  # charges taken off: the parts miss the entry
+    ("245.00", '<Amt Ccy="USD">4.00</Amt>'),  # a part with no amount in pesos
+])
+def test_a_batch_of_foreign_payments_that_cannot_be_split_stays_whole(
+        total: str, second: str) -> None:
+    details = TX.format(amount=IN_DOLLARS) + TX.format(amount=second)
+    [statement] = camt.extract(document(entry(total, details=details)), file="s.xml")
+    assert [line.amount for line in statement.lines] == [Decimal(total)]

@@ -232,7 +232,7 @@ def test_ing_fields_end_with_a_slash_and_the_line_code_goes_to_the_bank_code() -
 
 
 def test_key_value_details_without_remi_keep_their_whole_text() -> None:
-    [line] = _one(b":61:260102D80,NMSC25594900\n:86:/BENM/300000000000133\n/TELEKOM AD\n"
+    [line] = _one(b":61:260102D80,NMSC25594900\n:86:/BENM/300000000000133 TELEKOM AD\n"
                   b"/Monthly fee 11.2020\n", closing=b"C260102EUR20,00")
     assert "TELEKOM AD" in line.remittance and "Monthly fee 11.2020" in line.remittance
 
@@ -444,3 +444,11 @@ def test_a_bank_field_between_a_movement_and_its_details_keeps_the_details() -> 
     [line] = _one(b":61:2601020102D25,00NCHGNONREF\n:NS:01My Street 17\n02City\n"
                   b":86:Account fee January\n", closing=b"C260102EUR75,00")
     assert line.remittance == "Account fee January"
+
+
+def test_a_closing_balance_the_movements_miss_is_located_at_its_62f_line() -> None:
+    # The figure the movements fail to reach is the closing balance, not the :20: reference.
+    [statement] = mt940.extract(SEPA.replace(b"EUR1200,50", b"EUR1200,00"), file="s.sta")
+    [error] = check_statement(statement, file="s.sta")
+    assert (error.line, error.field) == (12, ":62F:")
+    assert "differ by -0.50 EUR" in error.message

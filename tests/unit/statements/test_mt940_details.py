@@ -217,13 +217,26 @@ def test_the_original_amount_and_charges_on_the_movement_line_are_no_remittance(
     assert line.remittance == "INVOICE 7781 / INV7781"
 
 
-def test_a_beneficiary_written_as_account_and_free_text_names_no_party() -> None:
-    # fruitl00p/php-mt940 test/Parser/Banking/Mt940/Engine/Kbs/sample2 (Komercijalna Banka):
-    # the party's account, then its name, codes and the purpose, each on a line of its own.
-    [line] = _lines(b":61:2010091009DD3245,NMSC21038855\n:86:/BENM/300000003998473\n"
-                    b"/MAKEDONSKI TELEKOM AD - SKOPJE\n/5,6,7,8m//026415102020\n/Pl.po osnov\n")
-    assert (line.counterparty_account, line.counterparty_name) == (None, None)
-    assert "MAKEDONSKI TELEKOM AD - SKOPJE" in line.remittance
+def test_an_account_after_ordp_or_benm_and_the_name_on_the_next_line_name_the_party() -> None:
+    # The layout of fruitl00p/php-mt940 test/Parser/Banking/Mt940/Engine/Kbs/sample and
+    # sample2 (Komercijalna Banka Skopje): /ORDP/ (money in) or /BENM/ (money out) and the
+    # party's account, its name on the next line, then codes and the purpose a line each.
+    debit, credit, fee = _lines(
+        b":61:2010091009DD3245,NMSC21038855\n:86:/BENM/300000003998473\n"
+        b"/MAKEDONSKI TELEKOM AD - SKOPJE\n/5,6,7,8m//026415102020\n/Pl.po osnov\n"
+        b":61:2012011201CD2250,NMSCNONREF//25577226\n:86:/ORDP/300000000460495\n"
+        b"/ACME DOOEL SKOPJE\n/747//747\n/Uplata po faktura 747\n"
+        b":61:2012011201DD300,NMSC25488504\n:86:/BENM/300000000000618\n"
+        b"/KOMERCIJALNA BANKA AD SKOPJE - PROVIZIJA\n/EMPTY/\n/Mesecna provizija 11/2020\n")
+    assert (debit.counterparty_account, debit.counterparty_name) == (
+        "300000003998473", "MAKEDONSKI TELEKOM AD - SKOPJE")
+    # The :61: customer reference follows the purpose, as for every bank.
+    assert debit.remittance == "5,6,7,8m//026415102020 / Pl.po osnov / 21038855"
+    assert (credit.counterparty_account, credit.counterparty_name) == (
+        "300000000460495", "ACME DOOEL SKOPJE")
+    assert credit.remittance == "747//747 / Uplata po faktura 747"
+    assert (fee.counterparty_name, fee.remittance) == (
+        "KOMERCIJALNA BANKA AD SKOPJE - PROVIZIJA", "Mesecna provizija 11/2020 / 25488504")
 
 
 def test_sub_fields_without_a_transaction_code_give_text_account_and_name() -> None:
@@ -249,3 +262,27 @@ def test_a_bban_field_is_the_counterparty_account() -> None:
     [line] = _lines(b":61:2601020102C100,00NTRFNONREF\n"
                   b":86:/BBAN/90000014/BIC/KNABNL2HXXX/NAME/KNAB/REMI/EERSTE OVERBOEKING/\n")
     assert (line.counterparty_account, line.counterparty_name) == ("90000014", "KNAB")
+
+
+def test_penta_colon_fields_give_purpose_name_and_a_checked_iban() -> None:
+    # The layout of fruitl00p/php-mt940 test/Parser/Banking/Mt940/Engine/Penta/sample: 999
+    # and the type, then purpose:name:IBAN, at times a last word; the purpose may hold colons.
+    order, proceeds, card = _lines(
+        b":61:2009020902D20,00NONREF\n"
+        b":86:999SEPA_STANDING_ORDER:Rechnung 7983 Beitrag:Campus Box e.V.:DE89370400440532013000\n"
+        b":61:2009030903C11,25NONREF\n"
+        b":86:999SEPA_CREDIT_TRANSFER:CCI : 0150577373,PURPOSE:PROCEEDS:HOPPA Inc:GB29NWBK6016133"
+        b"1926819:PRODUKTVERKAUF\n"
+        b":61:2009030904D1,43NONREF\n:86:999PURCHASE:UNITY, DUBLIN:UNITY:XX95110103300013451000\n")
+    assert (order.counterparty_name, order.counterparty_account, order.remittance) == (
+        "Campus Box e.V.", "DE89370400440532013000", "Rechnung 7983 Beitrag")
+    assert order.bank_code == "999 SEPA_STANDING_ORDER"
+    assert (proceeds.counterparty_name, proceeds.counterparty_account) == (
+        "HOPPA Inc", "GB29NWBK60161331926819")
+    assert proceeds.remittance == "CCI : 0150577373,PURPOSE:PROCEEDS / PRODUKTVERKAUF"
+    # A card payment's placeholder account fails the IBAN check digits: no account.
+    assert (card.counterparty_name, card.counterparty_account, card.remittance) == (
+        "UNITY", None, "UNITY, DUBLIN")
+    # Colons in free text without the 999 code and an IBAN last are no such fields.
+    [free] = _lines(b":61:2009030904D1,43NONREF\n:86:Invoice: 7781: paid\n")
+    assert (free.counterparty_name, free.remittance) == (None, "Invoice: 7781: paid")

@@ -10,6 +10,8 @@ Three layouts are met:
   keyword and reads ?60-?63 apart from the ?2x text they go on with; so it is read here.
 - /KEY/value fields (Rabobank, ING, ABN AMRO and the SWIFT MT940 structured guidelines).
 - Free text, its 65-character lines joined.
+- Two banks' own: Komercijalna Banka Skopje's /ORDP/ or /BENM/ account with the name on the
+  next line, and Penta's colon-separated purpose:name:IBAN after its code 999.
 
 How the purpose lines of the numbered layout are joined:
 
@@ -27,6 +29,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+
+from stdnum import iban
 
 from cobranza.statements.formats._text import clean, join, optional
 
@@ -60,6 +64,14 @@ _STRUCTURED = re.compile(r"STRD/[A-Z]*/(?P<reference>[^/]+)/?")
 # left empty (ING's "Internet Bankieren Professional" export: /REMI///text/).
 _REMI_HEAD = re.compile(r"^(USTD//?|STRD/[A-Z]*/|//)")
 _BIC = re.compile(r"[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?")
+# Komercijalna Banka Skopje: /ORDP/ (money in) or /BENM/ (money out) and the party's account
+# alone on the first line, its name on the next one, led by "/".
+_ACCOUNT_LINE = re.compile(r"/(ORDP|BENM)/(?P<account>[A-Z0-9]{5,34})")
+# Penta (solarisBank): "999" and the payment's type, then purpose:name:IBAN, and at times a
+# last word of the bank's (999SEPA_CREDIT_TRANSFER:Rechnung 7983:ACME GmbH:DE70...:GEBUEHREN).
+_PENTA = re.compile(r"999(?P<type>[A-Z][A-Z_]*):(?P<rest>.*)", re.DOTALL)
+_IBAN_FIELD = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{11,30}")
+_NOTHING = {"", "EMPTY"}  # a line saying there is nothing (Komercijalna Banka's "/EMPTY/")
 
 
 @dataclass(frozen=True)
@@ -83,6 +95,9 @@ def read_details(values: list[str], raws: list[str]) -> Details:
         return numbered
     # Each :86: on its own: a second one is a new field, not the rest of a cut line.
     text = " ".join(_unwrap(value) for value in values)
+    lined = _account_then_name(values, text) or _colon_fields(values)
+    if lined is not None:
+        return lined
     fields = _fields(text)
     if not fields:
         return Details(remittance=clean(text), text=text)
@@ -236,11 +251,49 @@ def _from_fields(fields: dict[str, str], text: str) -> Details:
         text=text, structured=True)
 
 
+def _account_then_name(values: list[str], text: str) -> Details | None:
+    """Komercijalna Banka Skopje's layout, or None: "/ORDP/300000000460495", then
+    "/IVOTEHNA DOOEL SKOPJE" on a line of its own, then codes and the purpose, a line each
+    ("/747//747", "/Uplata po faktura 747"). No other /KEY/ field is written."""
+    lines = "\n".join(values).split("\n")
+    first = _ACCOUNT_LINE.fullmatch(lines[0].strip())
+    if (first is None or len(lines) < 2 or not lines[1].startswith("/")
+            or not _is_name(lines[1].strip("/"))
+            or any(_FIELD.match(line) for line in lines[1:])):
+        return None
+    rest = [clean(line.strip().strip("/")) for line in lines[2:]]
+    return Details(name=clean(lines[1].strip("/")), account=first["account"],
+                   remittance=join(line for line in rest if line.upper() not in _NOTHING),
+                   text=text, structured=True)
+
+
+def _colon_fields(values: list[str]) -> Details | None:
+    """Penta's layout, or None: "999", the type, then purpose, name and IBAN apart by colons.
+
+    Read only where the shape leaves no doubt: the 999 code and type, and the IBAN field last
+    or before one last word. The purpose may hold colons of its own ("CCI : 0150577373"), so
+    the fields are counted from the end. A card payment's placeholder account (XX95...) fails
+    the IBAN check digits and is no account."""
+    found = _PENTA.fullmatch(" ".join(value.replace("\n", " ") for value in values))
+    if found is None:
+        return None
+    fields = found["rest"].split(":")
+    at = next((i for i in (len(fields) - 1, len(fields) - 2)
+               if i >= 2 and _IBAN_FIELD.fullmatch(fields[i].strip())), None)
+    if at is None:
+        return None
+    account = fields[at].strip()
+    purpose = ":".join(fields[:at - 1])
+    return Details(code=f"999 {found['type']}", name=optional(fields[at - 1]),
+                   account=account if iban.is_valid(account) else None,
+                   remittance=join([purpose, *fields[at + 1:]]), text=purpose)
+
+
 def _party(fields: dict[str, str]) -> list[str]:
     """The counterparty's account/BIC/name/city: /CNTP/, or a /BENM/ or /ORDP/ written the same
     way (ING's "Internet Bankieren Professional" export), or as a name after an empty account.
-    Other banks write an account and free text there (Komercijalna Banka), or nothing
-    (Rabobank: /BENM//NAME/...)."""
+    Other banks write nothing there (Rabobank: /BENM//NAME/...); Komercijalna Banka's account
+    and name a line each are read by `_account_then_name`."""
     if "CNTP" in fields:
         return fields["CNTP"].split("/")
     for key in ("BENM", "ORDP"):

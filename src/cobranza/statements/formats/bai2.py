@@ -17,6 +17,7 @@ from typing import Any
 
 from bai2 import bai2 as library
 from bai2.constants import (
+    AsOfDateModifier,
     FundsType,
     GroupStatus,
     RecordCode,
@@ -45,6 +46,12 @@ _OPENING_LEDGER, _CLOSING_LEDGER = "010", "015"
 _LIBRARY_ERRORS = (ParsingException, IntegrityException, NotSupportedYetException, ValueError,
                    KeyError, IndexError, TypeError, StopIteration, AttributeError)
 _CODES = frozenset(code.value for code in RecordCode)
+# A group's as-of-date modifier (BAI2 v2, record 02, field 7): only final previous-day data (2)
+# is the day's final report; interim data (1, 3) and the same-day report (4, current-day at its
+# close) come again, as booked, in the next morning's previous-day report. Left out, the
+# report is taken as final.
+_INTERIM = frozenset({AsOfDateModifier.interim_previous_day, AsOfDateModifier.interim_same_day,
+                      AsOfDateModifier.final_same_day})
 
 
 def identify(head: bytes) -> bool:
@@ -305,7 +312,10 @@ def _statement(group: Any, account: Any, line: int, details: Any, file: str) -> 
             lines=[_line(d, currency, as_of, n) for d, n in moving],
             opening_balance=_balance(opening, currency), closing_balance=_balance(closing, currency),
             period_start=as_of, period_end=as_of, line=line, not_booked=len(read) - len(moving),
-            corrects=group.header.group_status == GroupStatus.correction)
+            # The closing ledger balance is a summary (type 015) of the 03 record.
+            closing_line=line, closing_field=f"03/{_CLOSING_LEDGER}",
+            corrects=group.header.group_status == GroupStatus.correction,
+            interim=group.header.as_of_date_modifier in _INTERIM)
     except UnknownCurrency as exc:
         raise StatementError(file, line, "currency", _(
             "'{value}' is not an ISO 4217 currency code", value=currency)) from exc

@@ -106,6 +106,7 @@ def _statement(tree: Tree, element: etree._Element, *, created: str | None) -> P
         statement_ref=tree.text(element, "Id"),
         opening_balance=opening[0] if opening else None,
         closing_balance=closing[0] if closing else None,
+        closing_line=closing[2] if closing else 0, closing_field="Bal/Amt",
         period_start=start or _earliest(opening[1] if opening else None, _first(lines)),
         period_end=(end or (closing[1] if closing else None) or _last(lines)
                     or (day(created, tree=tree, element=element, field="CreDtTm")
@@ -124,8 +125,9 @@ def _undated_day(tree: Tree, element: etree._Element, created: str | None) -> st
     return end if covered < made else created
 
 
-def _balances(tree: Tree, element: etree._Element) -> list[tuple[str, Decimal, date | None]]:
-    """The opening and closing booked balances stated, each (code, signed amount, date).
+def _balances(tree: Tree,
+              element: etree._Element) -> list[tuple[str, Decimal, date | None, int]]:
+    """The opening and closing booked balances stated, each (code, signed amount, date, line).
 
     A balance of another type (available, interim, forward) is not read, so that an odd one
     (Citibank states some with an empty amount, some signed) does not refuse the statement.
@@ -139,7 +141,8 @@ def _balances(tree: Tree, element: etree._Element) -> list[tuple[str, Decimal, d
         value = _signed(tree, balance, written)
         when = tree.text(balance, "Dt/Dt", "Dt/DtTm")
         found.append((code, value,
-                      day(when, tree=tree, element=balance, field="Bal/Dt") if when else None))
+                      day(when, tree=tree, element=balance, field="Bal/Dt") if when else None,
+                      balance.sourceline or 0))
     return found
 
 
@@ -156,12 +159,12 @@ def _signed(tree: Tree, balance: etree._Element, written: str) -> Decimal:
     return -value if indicator == "DBIT" else value
 
 
-def _pick(balances: list[tuple[str, Decimal, date | None]], codes: tuple[str, ...], *,
-          first: bool) -> tuple[Decimal, date | None] | None:
+def _pick(balances: list[tuple[str, Decimal, date | None, int]], codes: tuple[str, ...], *,
+          first: bool) -> tuple[Decimal, date | None, int] | None:
     """The opening (`first`: the earliest) or closing (the latest) balance of the first code
     stated: a statement of several days may state one of each a day, in any order."""
     for code in codes:
-        matching = [(value, when) for kind, value, when in balances if kind == code]
+        matching = [(value, when, line) for kind, value, when, line in balances if kind == code]
         if matching:
             dated = sorted(range(len(matching)),
                            key=lambda i: (matching[i][1] or (date.min if first else date.max), i))

@@ -3,8 +3,10 @@
 A batch entry (one booking for many payments, e.g. a direct-debit collection or a pile of
 incoming transfers) becomes one line per `TxDtls` when every `TxDtls` states its own amount in
 the entry's currency and those amounts add up to the entry: that is what lets reconciliation
-match each payer. Otherwise the entry is one line: with its one `TxDtls`'s details, or, for a
-batch that cannot be split (charges taken off, parts in another currency, details cut short),
+match each payer. A payment made in another currency states what it came to in the entry's
+beside its own (`AmtDtls`, after the exchange, `CcyXchg`): that amount is its part.
+Otherwise the entry is one line: with its one `TxDtls`'s details, or, for a batch that
+cannot be split (charges taken off, a part only in another currency, details cut short),
 with no one part's payer or references, which would name the wrong party for the whole amount.
 """
 
@@ -29,6 +31,10 @@ _USTRD_LINE = 35  # the line width of banks that split one remittance text over 
 # Party identifier schemes that carry a tax id (ISO 20022 ExternalOrganisationIdentification /
 # PersonIdentification codes; banks in Mexico and Chile put RFC/RUT under TXID or a Prtry name).
 _TAX_SCHEMES = {"TXID", "RFC", "RUT", "TAX", "TAXID", "NIF", "VAT"}
+# Where a transaction's amount is, the first in the entry's currency taken: its own amount
+# (version 3 on), the amount of the transaction (before, its only one; or what a payment in
+# another currency came to in the account's) or the counter value after the exchange.
+_PART_AMOUNTS = ("Amt", "AmtDtls/TxAmt/Amt", "AmtDtls/CntrValAmt/Amt")
 
 
 def entry_lines(tree: Tree, entry: etree._Element, *, undated: str | None) -> list[StatementLine]:
@@ -84,10 +90,10 @@ def _split_amounts(tree: Tree, details: list[etree._Element], currency: str, tot
         return None
     parts = []
     for detail in details:
-        amt = tree.find(detail, "Amt")
-        if amt is None:  # before version 3 the part's amount sits only in AmtDtls
-            amt = tree.find(detail, "AmtDtls/TxAmt/Amt")
-        if amt is None or (amt.get("Ccy") or "").strip() != currency:
+        amt = next((found for path in _PART_AMOUNTS
+                    if (found := tree.find(detail, path)) is not None
+                    and (found.get("Ccy") or "").strip() == currency), None)
+        if amt is None:
             return None
         part = amount(amt.text, tree=tree, element=amt, field="TxDtls/Amt")
         indicator = tree.text(detail, "CdtDbtInd")

@@ -363,6 +363,7 @@ def _statement(parsed: Transactions, block: list[_Tag], file: str) -> ParsedStat
             "line: its date (YYMMDD), D/C mark, amount with a decimal comma and transaction "
             "type", n=len(movements), read=len(parsed)))
     account = next(t.value for t in block if t.tag == "25")
+    stated = next((t for t in block if t.tag in _CLOSING), None)
     return ParsedStatement(
         format=name, account=_account(account, currency), currency=currency,
         lines=[_line(tx, currency or "", movement, details)
@@ -373,6 +374,8 @@ def _statement(parsed: Transactions, block: list[_Tag], file: str) -> ParsedStat
         opening_balance=_amount(opening), closing_balance=_amount(closing),
         period_start=opening.date if opening else None,
         period_end=closing.date if closing else None, line=block[0].line,
+        closing_line=stated.line if stated else 0,
+        closing_field=f":{stated.tag}:" if stated else "",
         totals=_totals(data, block))
 
 
