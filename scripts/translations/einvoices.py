@@ -104,10 +104,10 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "amount is applied like a payment":
         "la nota de crédito {number} se relaciona con {n} facturas; salda la primera y el resto "
         "de su monto se aplica como un pago",
-    "the payment is for CFDI {uuid}, which is neither in the ledger nor in this import; import "
-    "that invoice first":
-        "el pago es del CFDI {uuid}, que no está en el libro ni en esta importación; importe "
-        "primero esa factura",
+    "the payment is for CFDI {uuid}, which is not in the ledger yet; it will settle that "
+    "invoice when it is imported":
+        "el pago es del CFDI {uuid}, que aún no está en el libro; saldará esa factura cuando se "
+        "importe",
     "number {number} is already in the ledger for another document ({fiscal_id}); expected a new "
     "number or the same document":
         "el número {number} ya está en el libro para otro documento ({fiscal_id}); se esperaba "

@@ -680,9 +680,6 @@ BAD = {
                           "not a CFDI or a DTE"),
     "too many decimals": (cfdi(total="1160.005", traslados="160.005"), "Total",
                           "more decimals than MXN"),
-    "complement for an unknown invoice": (
-        pagos(payments=[Pago("100.00", [Docto(UUID_B, "100.00", "580.00")])]),
-        "DoctoRelacionado/IdDocumento", "neither in the ledger nor in this import"),
     "a purchase": (cfdi(emisor=OTHER_RFC, receptor=ORG_RFC), "Emisor/Rfc", "purchase"),
 }
 
