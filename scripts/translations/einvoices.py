@@ -104,10 +104,10 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "amount is applied like a payment":
         "la nota de crédito {number} se relaciona con {n} facturas; salda la primera y el resto "
         "de su monto se aplica como un pago",
-    "the payment is for CFDI {uuid}, which is neither in the ledger nor in this import; import "
-    "that invoice first":
-        "el pago es del CFDI {uuid}, que no está en el libro ni en esta importación; importe "
-        "primero esa factura",
+    "the payment is for CFDI {uuid}, which is not in the ledger yet; it will settle that "
+    "invoice when it is imported":
+        "el pago es del CFDI {uuid}, que aún no está en el libro; saldará esa factura cuando se "
+        "importe",
     "number {number} is already in the ledger for another document ({fiscal_id}); expected a new "
     "number or the same document":
         "el número {number} ya está en el libro para otro documento ({fiscal_id}); se esperaba "
@@ -158,10 +158,10 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
         "documentos y no los documentos; importe en su lugar los XML de los DTE",
     "CFDI {version} is not supported; expected CFDI 4.0 or 3.3":
         "CFDI {version} no está soportado; se esperaba CFDI 4.0 o 3.3",
-    "this XML is not a CFDI or a DTE (its root is {root}); expected a CFDI 4.0 Comprobante or an "
-    "SII DTE":
+    "this XML is not a CFDI or a DTE (its root is {root}); expected a CFDI 4.0 or 3.3 "
+    "Comprobante or an SII DTE":
         "este XML no es un CFDI ni un DTE (su raíz es {root}); se esperaba un Comprobante CFDI "
-        "4.0 o un DTE del SII",
+        "4.0 o 3.3 o un DTE del SII",
     "the Conceptos' {field} add up to {added}, and the CFDI's {header} is {stated}; expected "
     "them to agree: the file was altered or badly generated":
         "los {field} de los Conceptos suman {added} y el {header} del CFDI es {stated}; se "
@@ -308,6 +308,8 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
         "una nota de crédito o débito de monto 0 solo corrige texto (CodRef 2); no mueve dinero",
     "a CFDI egreso of Total 0 credits nothing; it moves no money":
         "un CFDI de egreso con Total 0 no acredita nada; no mueve dinero",
+    "a CFDI ingreso of Total 0 bills nothing; nobody owes it":
+        "un CFDI de ingreso con Total 0 no factura nada; nadie lo debe",
     "a DTE with FmaPago 3 (sin costo) records a free delivery; it is not a receivable":
         "un DTE con FmaPago 3 (sin costo) registra una entrega gratuita; no es una cuenta por "
         "cobrar",

@@ -212,11 +212,13 @@ def _document(root: Element, f: Fields, ns: dict[str, str], *, kind: str, uuid: 
         return None
     errors = len(f.errors)
     _check_totals(root, f, ns, currency=currency, total=total)
-    if kind == "E" and total == 0 and len(f.errors) == errors:
+    if total == 0 and len(f.errors) == errors:
         # As a DTE nota de crédito of amount 0 (`dte._document`): a credit of nothing is no
-        # credit, and would only clutter the invoice's history.
+        # credit, and would only clutter the invoice's history; an invoice of nothing (a
+        # free sample, a gift) is owed by nobody, and would only count in reports.
         not_receivable.append(f.at(root).error("Total", _(
-            "a CFDI egreso of Total 0 credits nothing; it moves no money")))
+            "a CFDI egreso of Total 0 credits nothing; it moves no money") if kind == "E"
+            else _("a CFDI ingreso of Total 0 bills nothing; nobody owes it")))
         return None
     related = _related(root, ns) if kind == "E" else ()
     # PUE: paid in one exhibition at or before issue, so due on issue. PPD: a sale on credit

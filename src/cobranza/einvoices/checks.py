@@ -170,7 +170,7 @@ def credit_note_targets(documents: list[Document], links: Links) -> dict[str, st
 
 
 def payment_targets(payments: list[PaymentLine], links: Links) -> dict[str, str]:
-    """The invoice number each payment line pays; an unknown UUID is an error."""
+    """The invoice number each payment line pays; the UUID of one not imported yet."""
     chosen: dict[str, str] = {}
     for line in payments:
         target = links.targets.get(line.target)
@@ -183,9 +183,15 @@ def payment_targets(payments: list[PaymentLine], links: Links) -> dict[str, str]
                 "(CfdiRelacionados, TipoRelacion 04); expected a payment of {new}",
                 uuid=line.target, new=links.substituted[line.target])))
         elif target is None:
-            links.errors.append(line.at.error("DoctoRelacionado/IdDocumento", _(
-                "the payment is for CFDI {uuid}, which is neither in the ledger nor in this "
-                "import; import that invoice first", uuid=line.target)))
+            # As a payments file's row naming an invoice not imported yet (DOMAIN.md: any
+            # order, any batches): the payment names the invoice by its UUID, the name the
+            # complement gives it, and `pending.named_by_uuid` gives it the invoice's number
+            # when the invoice arrives, whose import replays the customer.
+            chosen[line.code] = line.target
+            links.warnings.append(f"{line.at.file}:{line.at.line}: DoctoRelacionado/IdDocumento: "
+                                  + _("the payment is for CFDI {uuid}, which is not in the "
+                                      "ledger yet; it will settle that invoice when it is "
+                                      "imported", uuid=line.target))
         elif not _mismatch(line.at, target, line.customer.tax_id, line.currency, links,
                            fields=("Receptor/Rfc", "DoctoRelacionado/MonedaDR")):
             chosen[line.code] = target.number

@@ -101,6 +101,6 @@ def read_file(path: Path, shown: str) -> Parsed:
             or ns == SII:
         return read_sii(root, shown)
     out.errors.append(At(shown, int(root.sourceline or 1)).error(name, _(
-        "this XML is not a CFDI or a DTE (its root is {root}); expected a CFDI 4.0 "
+        "this XML is not a CFDI or a DTE (its root is {root}); expected a CFDI 4.0 or 3.3 "
         "Comprobante or an SII DTE", root=name)))
     return out

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from cobranza.core.money import to_minor
 from cobranza.core.taxid import tax_key
-from cobranza.einvoices import checks, substitutions, versions
+from cobranza.einvoices import checks, pending, substitutions, versions
 from cobranza.einvoices.model import (
     GENERIC_TAX_IDS,
     At,
@@ -238,6 +238,9 @@ def _write_steps(session: Session, *, plan: _Plan, org: Organisation, now: datet
         if kind == "customers" and not outcome.dry_run and new:
             ids.update(_customer_ids(session, org=org, parties=new))
         touched |= result.customers
+    if not outcome.dry_run:
+        touched |= pending.named_by_uuid(session, org_id=org.id, fiscal_ids=[
+            d.fiscal_id for d in plan.documents if d.kind == "invoice" and d.fiscal_id])
     if plan.linked and not outcome.dry_run:
         _link(session, org=org, linked=plan.linked, targets=plan.payment_targets)
     if not outcome.dry_run and touched:

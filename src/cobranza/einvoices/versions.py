@@ -85,8 +85,12 @@ def versions(session: Session, *, org: Organisation, payments: list[PaymentLine]
                 else _twice(line, k, first.fiscal_id or first.code))
             continue
         out.payments.append(line)
+    # A payment stored before its invoice was imported names it by UUID until this import
+    # writes the invoice (`pending`): the same installment all the same.
+    aliases = {line.target: number for line in out.payments
+               if (number := targets.get(line.code)) is not None and number != line.target}
     stored = _stored_installments(session, org=org, numbers=sorted(
-        {k[0] for line in out.payments if (k := key(line))}))
+        {k[0] for line in out.payments if (k := key(line))} | aliases.keys()), aliases=aliases)
     kept = []
     for line in out.payments:
         found = stored.get(k) if (k := key(line)) else None
@@ -152,9 +156,11 @@ def _cancelled_payments(session: Session, *, org: Organisation, reissues: list[P
     return removed
 
 
-def _stored_installments(session: Session, *, org: Organisation, numbers: list[str]) -> dict[
+def _stored_installments(session: Session, *, org: Organisation, numbers: list[str],
+                         aliases: dict[str, str]) -> dict[
         tuple[str, int], tuple[str, str | None]]:
-    """(invoice number, installment) -> (code, fiscal id) of the payments stored for them."""
+    """(invoice number, installment) -> (code, fiscal id) of the payments stored for them
+    (`aliases`: the number of an invoice a stored payment may name by its UUID)."""
     stored: dict[tuple[str, int], tuple[str, str | None]] = {}
     for start in range(0, len(numbers), 500):
         rows = session.execute(select(Payment.invoice_numbers, Payment.installment,
@@ -164,7 +170,7 @@ def _stored_installments(session: Session, *, org: Organisation, numbers: list[s
                                       Payment.invoice_numbers.in_(numbers[start:start + 500]))
                                .order_by(Payment.id))
         for number, installment, code, fiscal_id in rows:
-            stored.setdefault((number, installment), (code, fiscal_id))
+            stored.setdefault((aliases.get(number, number), installment), (code, fiscal_id))
     return stored
 
 

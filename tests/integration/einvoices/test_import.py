@@ -675,6 +675,23 @@ def test_a_credit_note_of_zero_is_skipped_with_a_located_warning_in_either_schem
     assert rows(db_url, "SELECT COUNT(*) FROM credit_notes") == [(0,)]
 
 
+def test_a_cfdi_invoice_of_zero_is_skipped_beside_others_and_refused_alone(
+        ledger: str, tmp_path: Path) -> None:
+    zero = cfdi(uuid=UUID_B, folio="2", subtotal="0.00", traslados="0.00", total="0.00")
+    result = ok(ledger, "import", "invoices", str(folder(tmp_path, a=cfdi(), zero=zero)))
+    assert "invoices: 1 new" in result.stdout
+    said = [m for line in result.stderr.splitlines()
+            if (m := LOCATED.match(line.removeprefix("warning: ")))
+            and m["file"].endswith("zero.xml")]
+    assert [(m["line"], m["column"], m["message"]) for m in said] == [
+        ("4", "Total", "a CFDI ingreso of Total 0 bills nothing; nobody owes it (skipped)")]
+    assert rows(ledger, "SELECT number FROM invoices") == [("A-1",)]
+    (tmp_path / "alone.xml").write_bytes(zero)
+    alone = cli(ledger, "import", "invoices", str(tmp_path / "alone.xml"))
+    assert alone.exit_code == 2
+    assert "alone.xml:4: Total: a CFDI ingreso of Total 0 bills nothing" in alone.stderr
+
+
 def test_a_dte_credit_note_for_another_customers_invoice_is_located_at_its_rut(
         db_url: str, tmp_path: Path) -> None:
     ok(db_url, "init", "--country", "CL", "--tax-id", ORG_RUT)
@@ -707,12 +724,10 @@ BAD = {
     "truncated": (cfdi()[:-40], "", "not well-formed"),
     "unknown currency": (cfdi(moneda="ABC"), "Moneda", "unknown currency"),
     "not a CFDI or DTE": (b"<?xml version='1.0'?>\n<html><body/></html>", "html",
-                          "not a CFDI or a DTE"),
+                          "not a CFDI or a DTE (its root is html); expected a CFDI 4.0 or 3.3 "
+                          "Comprobante or an SII DTE"),
     "too many decimals": (cfdi(total="1160.005", traslados="160.005"), "Total",
                           "more decimals than MXN"),
-    "complement for an unknown invoice": (
-        pagos(payments=[Pago("100.00", [Docto(UUID_B, "100.00", "580.00")])]),
-        "DoctoRelacionado/IdDocumento", "neither in the ledger nor in this import"),
     "a purchase": (cfdi(emisor=OTHER_RFC, receptor=ORG_RFC), "Emisor/Rfc", "purchase"),
 }
 

@@ -1,0 +1,55 @@
+"""Complement payments of invoices not imported yet, named by their UUID until they arrive.
+
+A payments file may name an invoice the ledger does not have yet: the payment keeps the name
+and the replay settles the invoice once it is imported (DOMAIN.md: any order, any batches). A
+Pagos complement names its invoice by UUID (DoctoRelacionado/IdDocumento), while the ledger
+numbers a stamped invoice by its Serie-Folio, so its payment keeps the UUID
+(`checks.payment_targets`) and is given the invoice's number here, when the invoice arrives, in
+the import that writes it and so replays its customer. Stored as if the invoice had come first,
+the ledger is then the same in either order, and every later check that finds a complement's
+payments by invoice number (`versions`, `recorded`) finds this one too.
+
+Only a payment of the invoice's customer and currency is given its number: a payments file's
+row naming another customer's invoice, or one in another currency, does not settle it either
+(the replay settles a customer's invoices in that currency only); its money stays the payer's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import cast
+
+from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy.orm import Session
+
+from cobranza.models import Invoice, Payment
+
+_CHUNK = 1000
+
+
+def named_by_uuid(session: Session, *, org_id: int, fiscal_ids: Sequence[str]) -> set[int]:
+    """Stored payments naming one of these (just written) invoices by its UUID, of its
+    customer and currency, name it by its number now; returns their customers, to replay."""
+    wanted = sorted(set(fiscal_ids))
+    moved: list[tuple[int, int, str]] = []
+    for start in range(0, len(wanted), _CHUNK):
+        # From the invoices (their fiscal id's index) to their customers' payments (the
+        # customer's index): no scan of the payments.
+        moved += session.execute(
+            select(Payment.id, Payment.customer_id, Invoice.number)
+            .join(Payment, (Payment.org_id == Invoice.org_id)
+                  & (Payment.customer_id == Invoice.customer_id)
+                  & (Payment.currency == Invoice.currency)
+                  & (Payment.invoice_numbers == Invoice.fiscal_id))
+            .where(Invoice.org_id == org_id, Invoice.kind == "invoice",
+                   Invoice.fiscal_id.in_(wanted[start:start + _CHUNK]),
+                   Invoice.number != Invoice.fiscal_id)
+            .order_by(Payment.id)).tuples().all()
+    table = cast(Table, Payment.__table__)
+    for start in range(0, len(moved), _CHUNK):
+        session.connection().execute(
+            update(table).where(table.c.org_id == org_id, table.c.id == bindparam("b_id"))
+            .values(invoice_numbers=bindparam("b_number")),
+            [{"b_id": pid, "b_number": number}
+             for pid, _customer, number in moved[start:start + _CHUNK]])
+    return {customer for _pid, customer, _number in moved}
