@@ -119,4 +119,6 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "the match of bank line {line} was reversed; its invoices owe again what it paid":
         "se revirtió la conciliación de la línea bancaria {line}; sus facturas vuelven a deber "
         "lo que pagó",
+    "'{value}' may be {large} or {small}; write the amount without a thousands mark":
+        "'{value}' puede ser {large} o {small}; escriba el monto sin separador de miles",
 }

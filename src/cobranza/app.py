@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, Request, Response
 
-from cobranza import __version__
+from cobranza import __version__, api_errors
 from cobranza.accounts.api import router as accounts
 from cobranza.config import database_url
 from cobranza.customers.api import router as customers
@@ -32,6 +32,7 @@ def create_app(db_url: str | None = None) -> FastAPI:
                     "Amounts are decimal strings in the currency's minor unit; dates ISO 8601.",
     )
     app.state.engine = make_engine(database_url(db_url))
+    api_errors.install(app)
 
     @app.middleware("http")
     async def request_language(request: Request,

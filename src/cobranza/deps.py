@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from cobranza.db import unit_of_work
+from cobranza.i18n import _
 from cobranza.models import Organisation
 from cobranza.organisations.service import current, organisation_for_key
 
@@ -32,7 +33,7 @@ def get_org(session: SessionDep, credentials: Annotated[
     """The organisation of the bearer key; every query is scoped to it."""
     org_id = organisation_for_key(session, token=credentials.credentials) if credentials else None
     if org_id is None:
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "invalid or missing API key",
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, _("invalid or missing API key"),
                             headers={"WWW-Authenticate": "Bearer"})
     return current(session, org_id=org_id)
 

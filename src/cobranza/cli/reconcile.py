@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -20,6 +19,8 @@ from cobranza.reconciliation.review import (
     confirm,
     decide_line,
     ignore,
+    line_currency,
+    part_amount,
     reverse,
     review_queue,
 )
@@ -42,7 +43,8 @@ class Format(StrEnum):
 
 FormatOption = Annotated[Format, typer.Option("--format", help="table or json.")]
 UserOption = Annotated[str | None, typer.Option("--user", help="Who decides (recorded).")]
-LineArg = Annotated[int, typer.Argument(help="The bank line's number (from `review`).")]
+LineArg = Annotated[int, typer.Argument(help="The bank line's number (from `review`).",
+                                        min=1, max=2**63 - 1)]
 
 
 @reconcile_app.callback()
@@ -204,19 +206,22 @@ def split_cmd(ctx: typer.Context, line: LineArg,
                   help="One part of the line; repeat. The parts must add up to the line.")],
               user: UserOption = None) -> None:
     """Split one bank line among customers (e.g. a group paying for its companies)."""
-    parts = []
-    for spec in part:
-        pieces = spec.split(":")
-        try:
-            # A decimal comma as well, as the API reads an amount (`reconciliation.api`).
-            amount = Decimal(pieces[1].strip().replace(",", "."))
-        except (IndexError, InvalidOperation):
-            amount = Decimal("NaN")
-        if not amount.is_finite():
+    pieces = [spec.split(":") for spec in part]
+    for spec, written in zip(part, pieces, strict=True):
+        if len(written) < 2:
             fail(_("--part: '{value}' is not CUSTOMER:AMOUNT[:INV;INV]", value=spec),
                  EXIT_INVALID)
-        numbers = tuple(n for n in (pieces[2] if len(pieces) > 2 else "").split(";") if n)
-        parts.append(Part(pieces[0], numbers, amount))
+    with ledger(ctx) as (session, org):
+        currency = line_currency(session, org_id=org.id, line_id=line)
+    parts = []
+    for spec, written in zip(part, pieces, strict=True):
+        try:
+            # Read as the API reads a part's amount (`review.part_amount`).
+            amount = part_amount(written[1], currency)
+        except ReviewError as exc:
+            fail(f"--part {spec}: {exc}", EXIT_INVALID)
+        numbers = tuple(n for n in (written[2] if len(written) > 2 else "").split(";") if n)
+        parts.append(Part(written[0], numbers, amount))
     _decide(ctx, "split", line, parts=parts, method="split", user=user)
 
 

@@ -1,8 +1,9 @@
 """JSON endpoints of reconciliation: run the matcher, the review queue and its decisions.
 
 A line is named by its row id (`id` in the review queue). An unknown line is 404; a decision
-that cannot be carried out is 422 with `detail: [{"loc", "msg", "type"}]` in the request's
-language. The rules of a decision are the use cases' (service.py, review.py): their refusal is the answer,
+on a line decided already (applied or ignored: another person's, maybe at the same moment) is
+409; any other that cannot be carried out is 422, each with `detail: [{"loc", "msg", "type"}]`
+in the request's language. The rules of a decision are the use cases' (service.py, review.py): their refusal is the answer,
 located on the line. The checks here are the request's own: amounts are decimal strings that fit
 the line's currency. The acting user recorded on matches and the timeline is `api:<key name>`.
 """
@@ -12,22 +13,22 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any
+from decimal import Decimal
+from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Path, Query
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cobranza.accounts.api import ActorDep
-from cobranza.core.money import fits_currency, minor_to_str
+from cobranza.core.money import minor_to_str
 from cobranza.deps import OrgDep, SessionDep
 from cobranza.i18n import _
 from cobranza.models import BankTransaction, Customer, Organisation, ReconciliationMatch
 from cobranza.reconciliation import review as decisions
 from cobranza.reconciliation import service
-from cobranza.reconciliation.review import Part, ReviewError, UnknownLine
+from cobranza.reconciliation.review import Decided, Part, ReviewError, UnknownLine, part_amount
 from cobranza.reconciliation.schemas import (
     AssignIn,
     ConfirmIn,
@@ -43,15 +44,20 @@ from cobranza.reconciliation.schemas import (
 )
 
 router = APIRouter(prefix="/reconciliation", tags=["reconciliation"])
+ROW_ID = 2**63 - 1  # the largest row id either database holds (a 64-bit integer)
+LineId = Annotated[int, Path(ge=1, le=ROW_ID, description="The bank line's id.")]
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
 
 
+_TYPES = {404: "not_found", 409: "conflict"}
+
+
 def _refuse(loc: Sequence[str | int], msg: str, code: int = 422) -> HTTPException:
     return HTTPException(code, [{"loc": list(loc), "msg": msg,
-                                 "type": "not_found" if code == 404 else "value_error"}])
+                                 "type": _TYPES.get(code, "value_error")}])
 
 
 @contextmanager
@@ -61,6 +67,8 @@ def _decided() -> Iterator[None]:
         yield
     except UnknownLine as error:
         raise _refuse(["path", "line_id"], str(error), 404) from None
+    except Decided as error:
+        raise _refuse(["path", "line_id"], str(error), 409) from None
     except ReviewError as error:
         raise _refuse(["path", "line_id"], str(error)) from None
 
@@ -117,7 +125,7 @@ def review(session: SessionDep, org: OrgDep) -> list[ReviewLineOut]:
 def matches(session: SessionDep, org: OrgDep, customer: str | None = None,
             include_reversed: bool = False,
             limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-            offset: Annotated[int, Query(ge=0)] = 0) -> list[MatchOut]:
+            offset: Annotated[int, Query(ge=0, le=ROW_ID)] = 0) -> list[MatchOut]:
     """Bank lines applied to customers, oldest first (reversed ones only when asked)."""
     customer_id = None
     if customer is not None:
@@ -131,7 +139,7 @@ def matches(session: SessionDep, org: OrgDep, customer: str | None = None,
 
 
 @router.post("/lines/{line_id}/confirm")
-def confirm(line_id: int, body: ConfirmIn, session: SessionDep, org: OrgDep,
+def confirm(line_id: LineId, body: ConfirmIn, session: SessionDep, org: OrgDep,
             actor: ActorDep) -> LineStateOut:
     """Apply the line's suggestion number `pick` (1 = the best)."""
     with _decided():
@@ -141,7 +149,7 @@ def confirm(line_id: int, body: ConfirmIn, session: SessionDep, org: OrgDep,
 
 
 @router.post("/lines/{line_id}/assign")
-def assign(line_id: int, body: AssignIn, session: SessionDep, org: OrgDep,
+def assign(line_id: LineId, body: AssignIn, session: SessionDep, org: OrgDep,
            actor: ActorDep) -> LineStateOut:
     """Apply the whole line to a customer (and these invoices, if given)."""
     with _decided():
@@ -151,33 +159,21 @@ def assign(line_id: int, body: AssignIn, session: SessionDep, org: OrgDep,
     return _state(session, org, line_id)
 
 
-def _amount(text: str, currency: str | None, loc: list[Any]) -> Decimal:
+def _amount(text: str, currency: str | None, loc: list[str | int]) -> Decimal:
     try:
-        amount = Decimal(text.strip().replace(",", "."))
-    except InvalidOperation:
-        amount = Decimal("NaN")
-    if not amount.is_finite():
-        raise _refuse(loc, _("'{value}' is not an amount; expected a number such as "
-                             "1500 or 1500.50", value=text))
-    # The use case rounds a part to the currency's minor unit; a user's extra decimals are a
-    # mistake to refuse, not to round away.
-    if currency is not None and not fits_currency(amount, currency):
-        raise _refuse(loc, _("'{value}' has more decimals than {currency} allows",
-                             value=text, currency=currency))
-    if amount <= 0:
-        raise _refuse(loc, _("'{value}' is not a positive amount", value=text))
-    return amount
+        return part_amount(text, currency)
+    except ReviewError as error:
+        raise _refuse(loc, str(error)) from None
 
 
 @router.post("/lines/{line_id}/split")
-def split(line_id: int, body: SplitIn, session: SessionDep, org: OrgDep,
+def split(line_id: LineId, body: SplitIn, session: SessionDep, org: OrgDep,
           actor: ActorDep) -> LineStateOut:
     """Split the line between customers; the parts' amounts add up to the line's."""
     if not body.parts:
         raise _refuse(["body", "parts"], _("missing value; this is required"))
     # No currency: the line is unknown, which the use case answers (404).
-    currency = session.scalar(select(BankTransaction.currency).where(
-        BankTransaction.id == line_id, BankTransaction.org_id == org.id))
+    currency = decisions.line_currency(session, org_id=org.id, line_id=line_id)
     amounts = [_amount(p.amount, currency, ["body", "parts", n, "amount"])
                for n, p in enumerate(body.parts)]
     with _decided():
@@ -189,7 +185,7 @@ def split(line_id: int, body: SplitIn, session: SessionDep, org: OrgDep,
 
 
 @router.post("/lines/{line_id}/ignore")
-def ignore(line_id: int, session: SessionDep, org: OrgDep, actor: ActorDep) -> LineStateOut:
+def ignore(line_id: LineId, session: SessionDep, org: OrgDep, actor: ActorDep) -> LineStateOut:
     """Mark the line as not a customer's payment (a bank fee, interest, a transfer)."""
     with _decided():
         decisions.ignore(session, org_id=org.id, line_id=line_id, now=_now(), user=actor)
@@ -197,7 +193,7 @@ def ignore(line_id: int, session: SessionDep, org: OrgDep, actor: ActorDep) -> L
 
 
 @router.post("/lines/{line_id}/reverse")
-def reverse(line_id: int, session: SessionDep, org: OrgDep, actor: ActorDep) -> LineStateOut:
+def reverse(line_id: LineId, session: SessionDep, org: OrgDep, actor: ActorDep) -> LineStateOut:
     """Take back the line's matches exactly; the line returns to the review queue."""
     with _decided():
         decisions.reverse(session, org_id=org.id, line_id=line_id, now=_now(), user=actor)

@@ -4,6 +4,7 @@ back a bank line, and the matcher learns from what a person confirms."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -12,7 +13,7 @@ from decimal import Decimal
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from cobranza.core.money import fits_currency, minor_to_str, to_minor
+from cobranza.core.money import exponent, fits_currency, minor_to_str, to_minor
 from cobranza.i18n import _, ngettext
 from cobranza.models import (
     BankTransaction,
@@ -41,6 +42,50 @@ class ReviewError(ValueError):
 
 class UnknownLine(ReviewError):
     """The bank line does not exist in this organisation."""
+
+
+class Decided(ReviewError):
+    """The bank line is decided already (applied or ignored): a person takes it back first.
+    Two people deciding one line at once: the second finds it so."""
+
+
+# A person's amount: digits, and decimals after one point or comma; no sign, exponent or
+# grouping ("1e7", "-5", "1.500,50" are refused: a person who types them means something the
+# figures do not say plainly). At most 15 digits before the decimals: more than any line holds.
+_AMOUNT = re.compile(r"(\d{1,15})(?:([.,])(\d+))?")
+
+
+def line_currency(session: Session, *, org_id: int, line_id: int) -> str | None:
+    """The currency of a line, to read a person's amounts in; None for an unknown line (which
+    the decision then refuses)."""
+    return session.scalar(select(BankTransaction.currency).where(
+        BankTransaction.id == line_id, BankTransaction.org_id == org_id))
+
+
+def part_amount(text: str, currency: str | None) -> Decimal:
+    """The amount a person wrote for part of a line (the CLI's --part, the API's split).
+
+    `3,400` in a currency of two decimals or none may be 3400 or 3.40 (a thousands comma, or a
+    decimal one): refused, as the imports refuse it, rather than read either way."""
+    written = text.strip()
+    match = _AMOUNT.fullmatch(written)
+    if match is None:
+        raise ReviewError(_("'{value}' is not an amount; expected a number such as 1500 or "
+                            "1500.50", value=text))
+    whole, mark, decimals = match.groups()
+    if mark == "," and len(decimals) == 3 and currency is not None and exponent(currency) < 3:
+        raise ReviewError(_("'{value}' may be {large} or {small}; write the amount without a "
+                            "thousands mark", value=text, large=whole + decimals,
+                            small=Decimal(f"{whole}.{decimals}").normalize()))
+    amount = Decimal(f"{whole}.{decimals}" if decimals else whole)
+    # The use case rounds a part to the currency's minor unit; a person's extra decimals are
+    # a mistake to refuse, not to round away.
+    if currency is not None and not fits_currency(amount, currency):
+        raise ReviewError(_("'{value}' has more decimals than {currency} allows",
+                            value=text, currency=currency))
+    if amount <= 0:
+        raise ReviewError(_("'{value}' is not a positive amount", value=text))
+    return amount
 
 
 def _line(session: Session, *, org_id: int, line_id: int) -> BankTransaction:
@@ -168,9 +213,9 @@ def _link(line: LineRow, customer_id: int, held: recorded.Held, ids: tuple[int, 
 def _undecided(t: BankTransaction) -> None:
     """Refuse a decision on a line already applied or ignored: it is taken back first."""
     if t.status == "applied":
-        raise ReviewError(_("bank line {line} is already applied; reverse it first", line=t.id))
+        raise Decided(_("bank line {line} is already applied; reverse it first", line=t.id))
     if t.status == "ignored":
-        raise ReviewError(_("bank line {line} is already ignored; reverse it first", line=t.id))
+        raise Decided(_("bank line {line} is already ignored; reverse it first", line=t.id))
 
 
 def _check_invoices(session: Session, *, org_id: int, part: Part, customer_id: int,
@@ -262,7 +307,7 @@ def ignore(session: Session, *, org_id: int, line_id: int, now: datetime,
     """Mark a line as not a customer payment."""
     t = _line(session, org_id=org_id, line_id=line_id)
     if t.status == "applied":
-        raise ReviewError(_("bank line {line} is applied; reverse it first", line=line_id))
+        raise Decided(_("bank line {line} is applied; reverse it first", line=line_id))
     t.status, t.handled_at, t.handled_by = "ignored", now, user
     session.flush()
     mark_statements(session, org_id=org_id, now=now)
@@ -281,7 +326,10 @@ def reverse(session: Session, *, org_id: int, line_id: int, now: datetime,
     _unlearn(session, org_id=org_id, taught=taught)
     if not undone and t.status != "ignored":
         raise ReviewError(_("bank line {line} has no match to reverse", line=line_id))
-    t.status, t.customer_id, t.handled_at, t.handled_by = "review", None, now, user
+    # Back where the matcher left it: in review with its suggestions, or, with none, money
+    # in nothing pointed to a customer (`unmatched`).
+    waits = "review" if json.loads(t.suggestions or "[]") else "unmatched"
+    t.status, t.customer_id, t.handled_at, t.handled_by = waits, None, now, user
     session.flush()
     mark_statements(session, org_id=org_id, now=now)
     return undone

@@ -1,7 +1,8 @@
 """The reconciliation JSON API on SQLite and PostgreSQL: run the matcher, the review queue, its
 decisions (confirm, assign, split, ignore, reverse) and the matches they leave; refusals are 422
 in the request's language (a decision's refusal is the use case's, located on the line), an
-unknown line 404."""
+unknown line 404, a line decided already 409; a request no check expected (a number past 64
+bits, a NUL in a text) is refused the same way, never a 500."""
 
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ def client(db: str) -> Iterator[TestClient]:
 
 
 def _detail(response: Any) -> list[dict[str, Any]]:
-    assert response.status_code in (404, 422), response.text
+    assert response.status_code in (404, 409, 422), response.text
     detail: list[dict[str, Any]] = response.json()["detail"]
     return detail
 
@@ -108,8 +109,9 @@ def test_review_queue_and_confirming_a_suggestion(db: str, client: TestClient) -
     assert open_amounts(db)["C-3001"] == 0
     again = client.post(f"/reconciliation/lines/{line}/confirm", json={"pick": 1},
                         headers={"Accept-Language": "es"})
+    assert again.status_code == 409  # decided already: another person's, maybe just now
     refused, = _detail(again)
-    assert (refused["loc"], refused["type"]) == (["path", "line_id"], "value_error")
+    assert (refused["loc"], refused["type"]) == (["path", "line_id"], "conflict")
     # The use case names the status as stored ("applied"), untranslated: only the sentence
     # around it is asserted.
     assert refused["msg"].startswith(f"la línea bancaria {line} ya está ")
@@ -185,7 +187,9 @@ def test_ignore_unknown_lines_and_money_out(db: str, client: TestClient) -> None
     assert ignored.status_code == 200, ignored.text
     assert ignored.json()["status"] == "ignored"
     assert noise not in _review(client)
-    assert client.post(f"/reconciliation/lines/{noise}/reverse").json()["status"] == "review"
+    # Taken back, it waits as the matcher left it: nothing points to a customer.
+    assert client.post(f"/reconciliation/lines/{noise}/reverse").json()["status"] == "unmatched"
+    assert queue[noise]["status"] == _review(client)[noise]["status"]
     # Money out is never a customer's payment: there is nothing to take back.
     kept = client.post(f"/reconciliation/lines/{out}/reverse")
     assert kept.status_code == 422 and "money out" in _detail(kept)[0]["msg"]
@@ -208,3 +212,51 @@ def test_ignore_unknown_lines_and_money_out(db: str, client: TestClient) -> None
 def test_a_key_is_required(client: TestClient) -> None:
     reply = client.get("/reconciliation/review", headers={"Authorization": "Bearer nope"})
     assert reply.status_code == 401
+    spanish = client.get("/reconciliation/review", headers={"Authorization": "Bearer nope",
+                                                            "Accept-Language": "es"})
+    assert spanish.json()["detail"] == "clave de API inválida o ausente"
+
+
+def test_amounts_a_person_writes_are_read_plainly_or_refused(db: str,
+                                                             client: TestClient) -> None:
+    line, = add_lines(db, {"amount": 1116000, "counterparty_name": "GRUPO"})
+    client.post("/reconciliation/run", json={"auto": True})
+    url = f"/reconciliation/lines/{line}/split"
+    for written, said in (("1e30", "is not an amount"), ("1e7", "is not an amount"),
+                          ("-5", "is not an amount"), ("1.116,00", "is not an amount"),
+                          ("9" * 29, "is not an amount"),
+                          ("11,160", "may be 11160 or 11.16"), ("0", "not a positive")):
+        refused = client.post(url, json={"parts": [{"customer_id": "M002", "amount": written}]})
+        assert refused.status_code == 422, (written, refused.text)
+        assert refused.json()["detail"][0]["loc"] == ["body", "parts", 0, "amount"]
+        assert said in refused.json()["detail"][0]["msg"], (written, refused.text)
+    done = client.post(url, json={"parts": [{"customer_id": "M002", "amount": "9999,99"},
+                                            {"customer_id": "M001", "amount": "1160.01"}]})
+    assert done.status_code == 200, done.text
+
+
+def test_what_no_check_expected_is_refused_not_a_server_error(db: str,
+                                                              client: TestClient) -> None:
+    line, = add_lines(db, {"amount": 116000, "counterparty_name": "JUAN PEREZ LOPEZ"})
+    client.post("/reconciliation/run", json={"auto": True})
+    huge = "99999999999999999999"  # past a 64-bit row id
+    for action in ("confirm", "ignore", "reverse"):
+        reply = client.post(f"/reconciliation/lines/{huge}/{action}", json={},
+                            headers={"Accept-Language": "es"})
+        assert reply.status_code == 422, reply.text
+        assert reply.json()["detail"][0]["loc"] == ["path", "line_id"]
+        assert "a lo más" in reply.json()["detail"][0]["msg"]
+    far = client.get("/reconciliation/matches", params={"offset": huge})
+    assert far.status_code == 422 and far.json()["detail"][0]["loc"] == ["query", "offset"]
+    word = client.post(f"/reconciliation/lines/{line}/confirm", json={"pick": "abc"},
+                       headers={"Accept-Language": "es"})
+    assert word.status_code == 422
+    assert word.json()["detail"][0]["msg"] == "'abc' no es un número entero"
+    broken = client.post(f"/reconciliation/lines/{line}/confirm", content=b"{",
+                         headers={"Content-Type": "application/json"})
+    assert broken.status_code == 422 and broken.json()["detail"][0]["type"] == "json_invalid"
+    # PostgreSQL holds no NUL in a text (SQLite does, and knows no such customer).
+    nul = client.post(f"/reconciliation/lines/{line}/assign", json={"customer_id": "M001\x00x"})
+    assert nul.status_code in (404, 422), nul.text
+    assert client.post(f"/reconciliation/lines/{line}/assign",
+                       json={"customer_id": "M001"}).status_code == 200

@@ -502,8 +502,16 @@ def test_split_on_the_command_line_reads_amounts_as_the_api_does(db: str) -> Non
     line, = add_lines(db, {"amount": 1116000, "counterparty_name": "GRUPO"})
     # Not an amount: said so, not that it has too many decimals.
     refused = cli(db, "reconcile", "split", str(line), "--part", "M002:NaN", lang="es")
-    assert refused.exit_code != 0
-    assert "'M002:NaN' no es CLIENTE:MONTO[:FACT;FACT]" in refused.output
+    assert refused.exit_code == 2
+    assert "--part M002:NaN: 'NaN' no es un monto" in refused.output
+    shapeless = cli(db, "reconcile", "split", str(line), "--part", "M002", lang="es")
+    assert "'M002' no es CLIENTE:MONTO[:FACT;FACT]" in shapeless.output
+    # A lone comma before three digits may group thousands or mark decimals: refused.
+    either = cli(db, "reconcile", "split", str(line), "--part", "M002:11,160")
+    assert either.exit_code == 2 and "may be 11160 or 11.16" in either.output
+    # A line number no database holds is refused as the option is, not a traceback.
+    beyond = cli(db, "reconcile", "ignore", "99999999999999999999")
+    assert beyond.exit_code == 2 and "Traceback" not in beyond.output
     # A decimal comma, as the API takes it.
     ok(db, "reconcile", "split", str(line), "--part", "M002:9999,99:B-2001",
        "--part", "M001:1160,01:A-1001")
