@@ -75,6 +75,8 @@ PRESET: dict[str, tuple[str, ...]] = {
                     "verwendungszweck", "text",
                     "details", "descricao", "historico", "transaction description",
                     "transaction type", "buchungstext", "omschrijving",
+                    # PostFinance's English export.
+                    "notification text",
                     "libelle", "descrizione"),
     # The payer's own words beside the bank's description (a SPEI's "Concepto", Banorte's
     # "Descripción detallada", CaixaBank's "Más datos"): the remittance carries both.

@@ -45,6 +45,7 @@ from cobranza.statements.formats._columns import (
     FIELDS,
     MONEY,
     MORE,
+    TEXT,
     LayoutRefused,
     find_columns,
     header_currency,
@@ -376,8 +377,10 @@ def _table(file: str, header: list[str], rows: list[list[str]], columns: dict[st
             continue
         for field, i in columns.items():
             cell = _unguarded(row[i]) if i < len(row) else ""
-            # A lone dash is how some banks (Banorte) leave a money cell empty.
-            data[field].append(None if field in MONEY and cell in _DASHES else cell or None)
+            # A lone dash is how some banks (Banorte) leave a money cell empty; a text cell of
+            # zeros only, how Banco de Chile leaves its "Docto. Nro." (00000000000): nothing.
+            data[field].append(None if (field in MONEY and cell in _DASHES)
+                               or (_text_field(field) and not cell.strip("0")) else cell or None)
         lines.append(row_lines[offset])
     frame = pl.DataFrame({**{f: pl.Series(f, v, dtype=pl.String) for f, v in data.items()},
                           LINE: pl.Series(LINE, lines, dtype=pl.Int64)})
@@ -393,6 +396,11 @@ def _table(file: str, header: list[str], rows: list[list[str]], columns: dict[st
 
 
 _DASHES = frozenset({"-", "\u2013", "\u2014"})
+
+
+def _text_field(field: str) -> bool:
+    """True for a field of the movement's words (`TEXT`, or more of them)."""
+    return field in TEXT or field.startswith(MORE)
 
 
 def _titles(row: list[str]) -> list[str]:
