@@ -79,6 +79,11 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
         "el comprobante no tiene clave de rastreo",
     "missing; a CEP names the beneficiary and the payer":
         "falta; un CEP indica el beneficiario y el ordenante",
+    "the account given ({account}) is neither account this receipt names: the payer's "
+    "{payer} and the beneficiary's {beneficiary}; give one of them with --account":
+        "la cuenta indicada ({account}) no es ninguna de las dos que nombra este comprobante: "
+        "la del ordenante, {payer}, y la del beneficiario, {beneficiary}; indique una de ellas "
+        "con --account",
     "'{value}' is not an amount; expected digits with a decimal point, such as 1234.50":
         "'{value}' no es un monto; se esperaban dígitos con punto decimal, como 1234.50",
     "'{value}' is not a date; expected YYYY-MM-DD":

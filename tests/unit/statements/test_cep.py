@@ -104,3 +104,21 @@ def test_a_receipt_naming_the_beneficiary_account_given_is_money_in() -> None:
     [statement] = cep.extract(receipt(), file="cep.xml", account="072180000000000011")
     assert statement.lines[0].amount == Decimal("1160.5")
     assert statement.lines[0].counterparty_name == "Abarrotes La Esperanza"
+
+
+@pytest.mark.parametrize("given", ["999999999999999999", "00999999999"])
+def test_a_receipt_naming_neither_account_given_is_refused(given: str) -> None:
+    # Booked on the account given, it would be money in that never reached that account.
+    with pytest.raises(StatementError) as caught:
+        cep.extract(receipt(), file="cep.xml", account=given)
+    # libxml2 places an element at the end of its start tag: the root's, on line 3 here.
+    assert (caught.value.line, caught.value.field) == (3, "--account")
+    assert caught.value.message == (
+        f"the account given ({given}) is neither account this receipt names: the payer's "
+        "012180001234567891 and the beneficiary's 072180000000000011; give one of them with "
+        "--account")
+
+
+def test_a_receipt_without_the_beneficiary_account_is_booked_on_the_account_given() -> None:
+    [statement] = cep.extract(receipt(account="NA"), file="cep.xml", account="999999999999999999")
+    assert statement.lines[0].amount == Decimal("1160.5")

@@ -765,3 +765,54 @@ def test_a_spei_s_labels_are_read_however_capitalised() -> None:
     assert [(ln.counterparty_name, ln.spei_reference) for ln in statement.lines] == [
         ("Gabriela Chavez Estrada", "20261127BANORTE00112233"),
         ("Miguel Angel Ibarra", "2026112640044SCOT000000321")]
+
+
+@pytest.mark.parametrize("day", ["31.12.2022", "2022-12-31"])
+def test_postfinance_value_column_of_dates_is_the_value_date_not_the_amount(day: str) -> None:
+    # PostFinance: "Value" is the value date beside "Credit in CHF" and "Debit in CHF" (its
+    # debits written negative), "Notification text" the movement's words.
+    text = ("\ufeffBooking date;Notification text;Credit in CHF;Debit in CHF;Value;"
+            "Balance in CHF\n"
+            f"{day};\"Preis für Bankpaket Smart\";;-5;{day};7881.98\n"
+            f"{day};\"Gutschrift ACME AG Rechnung 17\";100.50;;{day};7982.48\n")
+    [statement] = statement_csv.extract_csv(text.encode(), file="pf.csv", account="CH1")
+    assert statement.currency == "CHF"
+    assert [(ln.booking_date, ln.value_date, ln.amount, ln.remittance)
+            for ln in statement.lines] == [
+        (date(2022, 12, 31), date(2022, 12, 31), Decimal("-5"), "Preis für Bankpaket Smart"),
+        (date(2022, 12, 31), date(2022, 12, 31), Decimal("100.50"),
+         "Gutschrift ACME AG Rechnung 17")]
+
+
+BANCO_DE_CHILE = (
+    "EMPRESA DEMO SpA (076543210-K) cta:001234567890\n"
+    "Fecha;Detalle Movimiento;Cheque o Cargo;Deposito o Abono;Saldo;Docto. Nro.;Trn;Caja;"
+    "Sucursal\n"
+    "01/05/2026;ABONO CLIENTE;00000000000;+0000000100;+0000001100;00000000000;0000000001;"
+    "0000000000;INTERNET\n"
+    "02/05/2026;PAGO PROVEEDOR;+0000000200;00000000000;+0000000900;00001234567;0000000002;"
+    "0000000000;INTERNET\n")
+
+
+def test_banco_de_chile_historical_cartola_names_its_account_in_the_title_line() -> None:
+    [statement] = statement_csv.extract_csv(BANCO_DE_CHILE.encode(), file="bch.csv",
+                                            currency="CLP")
+    assert statement.account == "001234567890"
+    # A document number of zeros only adds nothing to the remittance.
+    assert [(ln.amount, ln.remittance) for ln in statement.lines] == [
+        (Decimal("100"), "ABONO CLIENTE"), (Decimal("-200"), "PAGO PROVEEDOR / 00001234567")]
+    # "Saldo" is the balance after each row: checked.
+    with pytest.raises(StatementError, match="balance"):
+        statement_csv.extract_csv(BANCO_DE_CHILE.replace("+0000000900", "+0000000901").encode(),
+                                  file="bch.csv", currency="CLP")
+
+
+@pytest.mark.parametrize(("title", "account"), [
+    ("EMPRESA DEMO SpA Cta. 001234567890", "001234567890"),
+    ("Cuenta: 001234567890", "001234567890"),
+    ("Factura cta:", None),  # no number
+])
+def test_a_title_line_naming_its_account_after_cta(title: str, account: str | None) -> None:
+    text = title + "\nFecha;Detalle;Monto\n01/05/2026;ABONO;100\n"
+    [statement] = statement_csv.extract_csv(text.encode(), file="c.csv", currency="CLP")
+    assert statement.account == (account or "")

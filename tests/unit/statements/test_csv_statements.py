@@ -730,3 +730,41 @@ def test_a_date_without_a_year_is_refused_where_it_is(day: str) -> None:
         statement_csv.extract_csv(data, file="sin_año.csv", currency="CLP")
     assert str(caught.value) == (f"sin_año.csv:3: Fecha: '{day}' is not a date; expected "
                                  "YYYY-MM-DD, DD-MM-YYYY or DD/MM/YYYY")
+
+
+def test_rows_under_a_pending_section_are_counted_as_not_booked_not_read() -> None:
+    # Charles Schwab lists pending rows under "Pending Transactions" (no running balance yet)
+    # above "Posted Transactions"; each comes again once booked.
+    data = (b'"Transactions  for Checking account ...000 as of 05/10/2023"\n'
+            b'"Date","Type","Check #","Description","Withdrawal (-)","Deposit (+)",'
+            b'"RunningBalance"\n'
+            b'"Pending Transactions"\n'
+            b'"Total Pending Check and other Credit(s)","","","","","$0.00",""\n'
+            b'"05/09/2023","","","CARD PURCHASE","$130.00","",""\n'
+            b'"05/09/2023","","","CARD PURCHASE","$50.00","",""\n'
+            b'"Posted Transactions"\n'
+            b'"12/30/2022","INTADJUST","","Interest Paid","","$1.00","$3,951.00"\n'
+            b'"12/14/2022","ACH","","Electronic Deposit","","$3,950.00","$3,950.00"\n')
+    [statement] = statement_csv.extract_csv(data, file="s.csv", account="000", currency="USD")
+    assert [(ln.line, ln.amount) for ln in statement.lines] == [
+        (8, Decimal("1.00")), (9, Decimal("3950.00"))]
+    assert statement.not_booked == 2
+    # "RunningBalance" is the balance after each row: checked.
+    with pytest.raises(StatementError, match="balance") as caught:
+        statement_csv.extract_csv(data.replace(b"$3,951.00", b"$3,952.00"), file="s.csv",
+                                  account="000", currency="USD")
+    assert caught.value.line == 8
+
+
+def test_a_current_balance_column_is_the_balance_after_each_row() -> None:
+    # DCU's export, newest first: "CURRENT BALANCE" follows from each row's amount.
+    data = (b'"DATE","TRANSACTION TYPE","DESCRIPTION","AMOUNT","ID","MEMO","CURRENT BALANCE"\n'
+            b'"12/31/2021","DEBIT","TRANSFER TO SAVINGS","-$7,971.39","a1","","$500.00"\n'
+            b'"12/30/2021","CREDIT","ELECTRONIC DEPOSIT ACME","$6,000.36","a2","","$8,471.39"\n'
+            b'"12/29/2021","CREDIT","ELECTRONIC DEPOSIT ACME","$2,471.03","a3","","$2,471.03"\n')
+    [statement] = statement_csv.extract_csv(data, file="d.csv", account="1", currency="USD")
+    assert [ln.amount for ln in statement.lines] == [
+        Decimal("-7971.39"), Decimal("6000.36"), Decimal("2471.03")]
+    with pytest.raises(StatementError, match="balance"):
+        statement_csv.extract_csv(data.replace(b"$500.00", b"$501.00"), file="d.csv",
+                                  account="1", currency="USD")

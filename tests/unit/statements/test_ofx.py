@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from cobranza.i18n import language
+from cobranza.statements.checks import check_statement
 from cobranza.statements.formats import ofx
 from cobranza.statements.model import StatementError
 from cobranza.statements.service import dedupe_keys
@@ -286,15 +287,37 @@ def test_an_amount_grouped_ambiguously_is_refused(written: str) -> None:
     assert (caught.value.field, caught.value.line) == ("TRNAMT", 14)
 
 
-@pytest.mark.parametrize("written", ["1,160", "-15.000", "+1.000"])
-def test_a_lone_mark_before_three_digits_is_refused_in_a_currency_of_two_decimals(
-        written: str) -> None:
+@pytest.mark.parametrize(("written", "currency"), [
+    ("1,160", "MXN"), ("-30,000", "USD"), ("-15.000", "CLP"), ("+1.000", "CLP")])
+def test_a_lone_mark_before_three_digits_that_may_group_thousands_is_refused(
+        written: str, currency: str) -> None:
     # "1,160" is 1160 with its thousands grouped as well as 1.160: read as 1.16 it would lose
-    # a thousand times the money without a word, where "1,234" is refused as too precise.
-    data = SGML.replace(b"<TRNAMT>1234.50", b"<TRNAMT>" + written.encode())
+    # a thousand times the money without a word, where "1,234" is refused as too precise. A
+    # peso amount has no fraction, so "15.000" CLP is fifteen thousand grouped, or nothing.
+    data = SGML.replace(b"<CURDEF>MXN", b"<CURDEF>" + currency.encode()).replace(
+        b"<TRNAMT>1234.50", b"<TRNAMT>" + written.encode())
     with pytest.raises(StatementError, match=r"may be .* with its thousands grouped") as caught:
         ofx.extract(data, file="g.ofx")
     assert (caught.value.field, caught.value.line) == ("TRNAMT", 14)
+
+
+@pytest.mark.parametrize(("written", "amount"), [
+    ("-30.000", "-30.00"), ("-3.77000", "-3.77"), ("+1.000", "1.00"), ("1160.500", "1160.50")])
+def test_a_point_is_the_decimal_point_whatever_zeros_follow(written: str, amount: str) -> None:
+    # OFX writes no thousands grouping (3.2.9.1): Bank of America writes "-30.000" for -30.00.
+    data = SGML.replace(b"<TRNTYPE>CREDIT", b"<TRNTYPE>OTHER").replace(
+        b"<CURDEF>MXN", b"<CURDEF>USD").replace(b"<TRNAMT>1234.50", b"<TRNAMT>" + written.encode())
+    [statement] = ofx.extract(data, file="b.ofx")
+    assert statement.lines[0].amount == Decimal(amount)
+    assert check_statement(statement, file="b.ofx") == []
+
+
+def test_a_point_before_decimals_the_currency_has_not_is_refused_as_too_precise() -> None:
+    data = SGML.replace(b"<TRNAMT>1234.50", b"<TRNAMT>100.125")
+    [statement] = ofx.extract(data, file="p.ofx")
+    [error] = check_statement(statement, file="p.ofx")
+    assert (error.line, error.field) == (14, "amount")
+    assert "100.125 has more decimals than MXN allows (2)" in error.message
 
 
 def test_a_lone_mark_before_three_digits_is_a_decimal_one_in_a_currency_of_three() -> None:

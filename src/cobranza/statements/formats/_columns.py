@@ -47,6 +47,9 @@ _NOTE = re.compile(r"^(?P<base>.*?\S)\s*\((?P<note>[^()]*)\)$")
 _SYMBOLS = {"€": "EUR", "£": "GBP"}
 _CODE = re.compile(r"^(?P<base>.*\S)\s+(?P<note>[A-Z]{3})$")
 _NEGATIVE = re.compile(r"[-\u2212(]")
+# A cell that is a whole date, day, month and year (31.12.2022, 12/31/2022, 2022-12-31): never
+# an amount, which has one decimal mark or groups of three digits.
+_FULL_DATE = re.compile(r"\d{1,2}([-/.])\d{1,2}\1\d{2}(?:\d{2})?|\d{4}([-/.])\d{1,2}\2\d{1,2}")
 
 
 class LayoutRefused(StatementError):
@@ -190,14 +193,19 @@ def sign_column(columns: dict[str, int], rows: list[list[str]]) -> dict[str, int
 def unused_amount(columns: dict[str, int], rows: list[list[str]]) -> dict[str, int]:
     """The columns without an amount column that no movement fills, where debit and credit
     columns stand beside it: Deutsche Bank's export has "Betrag" and writes the movements in
-    "Soll" and "Haben"."""
+    "Soll" and "Haben". One whose every cell is a date is never an amount: PostFinance's
+    "Value" beside "Credit in CHF" and "Debit in CHF" is the value date, read as one."""
     at, date_at = columns.get("amount"), columns.get("date")
     if at is None or not columns.keys() & {"debit", "credit"}:
         return columns
     movements = _movements(rows, date_at)
-    if any(at < len(row) and row[at].strip() for row in movements):
+    cells = [row[at].strip() for row in movements if at < len(row) and row[at].strip()]
+    if cells and not all(_FULL_DATE.fullmatch(cell) for cell in cells):
         return columns
-    return {field: i for field, i in columns.items() if field != "amount"}
+    found = {field: i for field, i in columns.items() if field != "amount"}
+    if cells and "value_date" not in found:
+        found["value_date"] = at
+    return found
 
 
 def own_iban(columns: dict[str, int], header: list[str], rows: list[list[str]],

@@ -22,6 +22,13 @@ _STATED_ACCOUNT = re.compile(
     r"|\d[\d .\-]{4,}[\dkK])", re.IGNORECASE)
 
 
+# An account written after "cta:" or "Cta." in a title line (Banco de Chile's historical
+# cartola: "CAYLO PREMIUM SpA (077196005-7) cta:002161402707"); a number is required.
+_STATED_CTA = re.compile(
+    r"(?:^|[\s,;\"(])cta(?:\.\s*|\s*:\s*)(?:n[°º]\.?\s*:?\s*)?(?P<account>\d[\d.\-]{4,}[\dkK])\b",
+    re.IGNORECASE)
+
+
 # An IBAN a preamble states, its label and the IBAN each a cell or after a colon (ING Germany:
 # "IBAN;DE12 3456 7890 1234 5678 90"), read without its spaces. The IBAN must end its cell: one
 # that other words follow ("IBAN: DE12 ... BIC: INGDDEFFXXX") is not taken, where it ends being
@@ -33,7 +40,8 @@ _STATED_IBAN = re.compile(
 
 def stated_account(preamble: list[str]) -> str | None:
     """The one account the lines above the header state, or None (none, or two)."""
-    found = {_compact(m["account"]) for line in preamble for m in _STATED_ACCOUNT.finditer(line)}
+    found = {_compact(m["account"]) for line in preamble
+             for pattern in (_STATED_ACCOUNT, _STATED_CTA) for m in pattern.finditer(line)}
     found |= {"".join(m["iban"].split()).upper()
               for line in preamble for m in _STATED_IBAN.finditer(line)}
     return found.pop() if len(found) == 1 else None

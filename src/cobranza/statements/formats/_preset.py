@@ -75,6 +75,8 @@ PRESET: dict[str, tuple[str, ...]] = {
                     "verwendungszweck", "text",
                     "details", "descricao", "historico", "transaction description",
                     "transaction type", "buchungstext", "omschrijving",
+                    # PostFinance's English export.
+                    "notification text",
                     "libelle", "descrizione"),
     # The payer's own words beside the bank's description (a SPEI's "Concepto", Banorte's
     # "Descripción detallada", CaixaBank's "Más datos"): the remittance carries both.
@@ -144,7 +146,9 @@ PRESET: dict[str, tuple[str, ...]] = {
     "currency": ("moneda", "divisa", "currency", "wahrung", "waehrung", "munt", "muntsoort",
                  "devise", "payment currency"),
     "balance": ("saldo", "balance", "balance amount", "partial balance", "running balance",
-                "running bal", "disponible"),
+                "running bal", "disponible",
+                # Charles Schwab's "RunningBalance"; DCU's "CURRENT BALANCE", each row's.
+                "runningbalance", "current balance"),
     # A movement's state, in exports that list pending or refused ones (Revolut, PayPal,
     # Mercado Pago, DKB): those rows are not booked (`NOT_BOOKED`). Sparkasse's CSV-CAMT
     # states it in "Info".
@@ -176,6 +180,15 @@ NOT_BOOKED = frozenset({
     "revertida", "reversed", "declined", "denied", "rechazado", "rechazada", "denegado",
     "denegada", "failed", "fallido", "fallida", "cancelled", "canceled", "cancelado",
     "cancelada", "vorgemerkt", "umsatz vorgemerkt"})
+
+
+# The title of a section of rows the bank has not booked, on a row of its own above them
+# (Charles Schwab's "Pending Transactions", then "Posted Transactions" above the booked ones):
+# its rows are not booked up to the next title (`formats._rows.sections`).
+NOT_BOOKED_SECTIONS = frozenset({
+    "pending", "pending transactions", "pending transaction", "pending activity",
+    "pendientes", "movimientos pendientes", "transacciones pendientes",
+    "operaciones pendientes", "vorgemerkte umsatze", "vorgemerkte umsaetze"})
 
 
 # The marks of a sign column (normalised; "+" and "-" as written). A lone "C" is a cargo

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from cobranza.importers.columns import normalise_header
+from cobranza.statements.formats._preset import NOT_BOOKED_SECTIONS
 
 # Rows a bank adds above or below the movements: totals and balances, not transactions
 # (matched on the cell without accents, case or punctuation). Deutsche Bank closes with
@@ -77,3 +78,15 @@ def _title(row: list[str]) -> bool:
     """True for an empty row or one holding a single cell of words and no figure."""
     filled = [cell.strip() for cell in row if cell.strip()]
     return not filled or (len(filled) == 1 and not any(c.isdigit() for c in filled[0]))
+
+
+def sections(rows: list[list[str]]) -> list[bool]:
+    """For each row, whether it stands in a section of rows not booked: below a title row
+    ("Pending Transactions", `NOT_BOOKED_SECTIONS`) and above the next title ("Posted
+    Transactions"). Read as movements, pending rows would come in again once booked."""
+    pending, found = False, []
+    for row in rows:
+        if _title(row) and any(cell.strip() for cell in row):
+            pending = normalise_header(next(c for c in row if c.strip())) in NOT_BOOKED_SECTIONS
+        found.append(pending)
+    return found

@@ -9,7 +9,7 @@ It states no balances. Banxico writes "NA" where a field does not apply and, in 
 The receipt of a transfer the organisation made (its account, given as the import's --account,
 is the payer's and not the beneficiary's) is read from the payer's side: money out of that
 account, the beneficiary as counterparty. Read as money in, a payment to a supplier would wait
-in review as if a customer had paid it.
+in review as if a customer had paid it. An --account that is neither party's is refused.
 """
 
 from __future__ import annotations
@@ -56,6 +56,13 @@ def extract(data: bytes, *, file: str, account: str | None = None) -> list[Parse
     paid = _same_account(own, _attr(payer, "Cuenta"))
     if own and paid and not _same_account(own, beneficiary_account):
         own_side, other, value = payer, beneficiary, -value  # the organisation paid
+    elif own and beneficiary_account and not _same_account(own, beneficiary_account):
+        # Another account's transfer: booked on the account given, it would be money that
+        # never reached it. (Where the receipt omits the beneficiary's, the account given is.)
+        raise tree.error(root, "--account", _(
+            "the account given ({account}) is neither account this receipt names: the payer's "
+            "{payer} and the beneficiary's {beneficiary}; give one of them with --account",
+            account=own, payer=_attr(payer, "Cuenta") or "-", beneficiary=beneficiary_account))
     else:
         own_side, other = beneficiary, payer
     line = StatementLine(

@@ -45,6 +45,7 @@ from cobranza.statements.formats._columns import (
     FIELDS,
     MONEY,
     MORE,
+    TEXT,
     LayoutRefused,
     find_columns,
     header_currency,
@@ -65,7 +66,7 @@ from cobranza.statements.formats._preset import (
     NOT_BOOKED,
     SIDE_WORDS,
 )
-from cobranza.statements.formats._rows import balance_label, footer, summary
+from cobranza.statements.formats._rows import balance_label, footer, sections, summary
 from cobranza.statements.formats._text import (
     clean,
     join,
@@ -352,8 +353,8 @@ def _table(file: str, header: list[str], rows: list[list[str]], columns: dict[st
            row_lines: list[int], delimiter: str, currency: str,
            statuses: bool = True) -> tuple[Table, int]:
     """The rows as the ledger imports' Table (stripped strings, empty as null, line numbers),
-    and how many rows were left out as not booked: pending or declined (unless `statuses` is
-    False), or marked as moving no money (PayPal's Balance Impact "Memo")."""
+    and how many rows were left out as not booked: pending or declined, by their state or their
+    section (unless `statuses` is False), or marked as moving no money (PayPal's Balance Impact "Memo")."""
     data: dict[str, list[str | None]] = {field: [] for field in columns}
     lines: list[int] = []
     not_booked = 0
@@ -362,12 +363,13 @@ def _table(file: str, header: list[str], rows: list[list[str]], columns: dict[st
     amounts_at = [i for field, i in columns.items() if field in AMOUNTS]
     end = footer(rows, date_at)
     titles = _titles(header)
+    pending = sections(rows) if statuses else [False] * len(rows)
     for offset, row in enumerate(rows[:end]):
         # An export by pages writes its header again on each.
         if (not any(cell.strip() for cell in row) or summary(row, date_at)
                 or _detail(row, date_at, amounts_at) or _titles(row) == titles):
             continue
-        if (status_at is not None and status_at < len(row)
+        if pending[offset] or (status_at is not None and status_at < len(row)
                 and normalise_header(row[status_at]) in NOT_BOOKED) or (
                 sign_at is not None and sign_at < len(row)
                 and normalise_header(row[sign_at]) in NO_IMPACT):
@@ -375,8 +377,10 @@ def _table(file: str, header: list[str], rows: list[list[str]], columns: dict[st
             continue
         for field, i in columns.items():
             cell = _unguarded(row[i]) if i < len(row) else ""
-            # A lone dash is how some banks (Banorte) leave a money cell empty.
-            data[field].append(None if field in MONEY and cell in _DASHES else cell or None)
+            # A lone dash is how some banks (Banorte) leave a money cell empty; a text cell of
+            # zeros only, how Banco de Chile leaves its "Docto. Nro." (00000000000): nothing.
+            data[field].append(None if (field in MONEY and cell in _DASHES)
+                               or (_text_field(field) and not cell.strip("0")) else cell or None)
         lines.append(row_lines[offset])
     frame = pl.DataFrame({**{f: pl.Series(f, v, dtype=pl.String) for f, v in data.items()},
                           LINE: pl.Series(LINE, lines, dtype=pl.Int64)})
@@ -392,6 +396,11 @@ def _table(file: str, header: list[str], rows: list[list[str]], columns: dict[st
 
 
 _DASHES = frozenset({"-", "\u2013", "\u2014"})
+
+
+def _text_field(field: str) -> bool:
+    """True for a field of the movement's words (`TEXT`, or more of them)."""
+    return field in TEXT or field.startswith(MORE)
 
 
 def _titles(row: list[str]) -> list[str]:

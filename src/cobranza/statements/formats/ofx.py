@@ -46,7 +46,7 @@ _GROUPED = re.compile(r"([-+]?)(\d{1,3}(?:([.,])\d{3})(?:\3\d{3})*)([.,])(\d+)")
 # PagBank (PagSeguro) writes its ledger balance for people: "R$ 5.326,43", grouped, comma decimals.
 _REAIS = re.compile(r"([-+]?)R\$\s*([-+]?)(\d{1,3}(?:\.\d{3})*|\d+),(\d{2})")
 # One mark before three digits: 1160 with its thousands grouped, or 1.160 (`_amount`).
-_LONE_THOUSANDS = re.compile(r"[-+]?[1-9]\d{0,2}[.,]\d{3}")
+_LONE_THOUSANDS = re.compile(r"[-+]?[1-9]\d{0,2}([.,])\d{3}")
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9._]*>")
 _SELF_CLOSED = re.compile(r"<([A-Z][A-Z0-9._]*)\s*/>")
 # A start tag followed by another tag: not by content, CDATA (<![CDATA[), nor its own end tag.
@@ -436,15 +436,21 @@ def _checked_sign(amount: Decimal, kind: str | None, file: str, line: int) -> De
 def _amount(element: ET.Element, tag: str, file: str, line: int, currency: str) -> Decimal:
     """An OFX amount (a point or a comma for decimals), exactly as written.
 
-    One mark before exactly three digits ("1,160", "15.000") is a decimal one only in a
-    currency of three decimals: in one of fewer it may as well group thousands, as the banks
-    that write "1,234.56" do, and read as decimals it would be a thousand times too small
-    without a word ("1,234" is refused as too precise, "1,230" would be 1.23). Refused."""
+    OFX writes amounts without thousands grouping, the fraction after a point or a comma (OFX
+    1.6 and 2.1.1, 3.2.9.1). A point is read as that decimal point, decimals that are zeros
+    beyond the currency's ("-30.000" USD, Bank of America's; "-3.77000") being the same money;
+    others are refused as too precise by the shared checks ("100.125" MXN). A comma before
+    exactly three digits ("1,160") is refused in a currency of fewer than three decimals: it is
+    what the exporters that break the rule group thousands with ("1,234.56", read below), and
+    read as decimals it would be a thousand times too small without a word ("1,230" would be
+    1.23). So is a point before three digits in a currency without decimals ("15.000" CLP): a
+    peso amount has no fraction to write, and Chilean exporters group thousands with points."""
     value = _text(element, tag)
     if value is None:
         raise StatementError(file, line, tag, _("missing value; expected an amount"))
-    if _LONE_THOUSANDS.fullmatch(value) and not (is_currency(currency)
-                                                   and exponent(currency) >= 3):
+    lone = _LONE_THOUSANDS.fullmatch(value)
+    places = exponent(currency) if is_currency(currency) else 0
+    if lone and places < 3 and (lone.group(1) == "," or places == 0):
         raise StatementError(file, line, tag, _(
             "'{value}' may be {whole} with its thousands grouped or {decimal}; expected the "
             "amount with its decimals, such as 1160.00", value=value,
