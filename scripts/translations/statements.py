@@ -119,4 +119,12 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
         "{file}: omitido, no es una cartola bancaria",
     "the folder holds no file to import":
         "la carpeta no contiene ningún archivo que importar",
+    "a debit and a credit on one row; expected one of them (a movement goes one way)":
+        "un cargo y un abono en la misma fila; se esperaba uno de los dos (un movimiento va en "
+        "un solo sentido)",
+    "a negative amount in the credit column; expected money in as a positive figure (money "
+    "out goes in {debit})":
+        "un monto negativo en la columna de abonos; se esperaba el dinero que entra como cifra "
+        "positiva (el que sale va en {debit})",
+    "a debit column": "una columna de cargos",
 }

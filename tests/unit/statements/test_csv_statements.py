@@ -768,3 +768,25 @@ def test_a_current_balance_column_is_the_balance_after_each_row() -> None:
     with pytest.raises(StatementError, match="balance"):
         statement_csv.extract_csv(data.replace(b"$500.00", b"$501.00"), file="d.csv",
                                   account="1", currency="USD")
+
+
+def test_a_row_that_says_two_directions_is_refused_where_it_is() -> None:
+    # A debit written negative is the column's direction twice: read as money out.
+    written = (b"Fecha,Descripcion,Cargo,Abono\n"
+               b"02/12/2026,COMISION,-5.00,\n"
+               b"02/12/2026,SPEI RECIBIDO,,10.00\n"
+               b"03/12/2026,AJUSTE,0.00,7.50\n")
+    [statement] = statement_csv.extract_csv(written, file="b.csv", default_currency="USD")
+    assert [line.amount for line in statement.lines] == [
+        Decimal("-5.00"), Decimal("10.00"), Decimal("7.50")]
+    # A negative credit, and a row with both a debit and a credit: which way the money went is
+    # not said, so nothing is read.
+    with pytest.raises(StatementError) as caught:
+        statement_csv.extract_csv(b"Fecha,Descripcion,Cargo,Abono\n"
+                                  b"02/12/2026,SPEI NEG,,-10.00\n"
+                                  b"02/12/2026,DOBLE,5.00,10.00\n",
+                                  file="b.csv", default_currency="USD")
+    said = "\n".join(str(error) for error in caught.value.every())
+    assert "b.csv:2: Abono: a negative amount in the credit column" in said
+    assert "money out goes in Cargo" in said
+    assert "b.csv:3: Cargo / Abono: a debit and a credit on one row" in said

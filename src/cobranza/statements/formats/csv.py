@@ -515,13 +515,18 @@ def _amounts(table: Table, columns: dict[str, int], codes: pl.Series,
             signed = [a - (f or 0) for a, f in zip(signed, fees.to_list(), strict=True)]
         return signed
     total = [0] * table.frame.height
+    sided: dict[str, list[int | None]] = {}
     for field, sign in (("credit", 1), ("debit", -1)):
         if field not in columns:
             continue
         values, found = parse_amounts(table, field, codes, exponents=exponents,
                                       required=False, positive=False)
         errors.extend(found)
-        total = [t + sign * abs(v or 0) for t, v in zip(total, values.to_list(), strict=True)]
+        sided[field] = values.to_list()
+        # A debit column's figures may be written negative (the direction twice): the column
+        # says it. A negative credit says two directions at once: refused, not read either way.
+        total = [t + sign * abs(v or 0) for t, v in zip(total, sided[field], strict=True)]
+    errors.extend(_two_sided(table, sided))
     # A dated row with neither a debit nor a credit is no movement: refused, never read as zero.
     sides = [f for f in ("debit", "credit") if f in columns]
     empty = table.frame.filter(pl.all_horizontal(pl.col(f).is_null() for f in sides))
@@ -530,6 +535,27 @@ def _amounts(table: Table, columns: dict[str, int], codes: pl.Series,
         "missing value; expected an amount in {columns}", columns=named))
         for line in empty[LINE].to_list())
     return total
+
+
+def _two_sided(table: Table, sided: dict[str, list[int | None]]) -> list[RowError]:
+    """The rows whose credit is negative (money in written as money out), or with both a debit
+    and a credit: each is one movement, whose direction those rows do not say."""
+    lines = table.frame[LINE].to_list()
+    credits = sided.get("credit", [None] * len(lines))
+    debits = sided.get("debit", [None] * len(lines))
+    found = []
+    for line, credit, debit in zip(lines, credits, debits, strict=True):
+        if credit and debit:
+            named = f"{table.header('debit')} / {table.header('credit')}"
+            found.append(RowError(table.file, line, named, _(
+                "a debit and a credit on one row; expected one of them (a movement goes one "
+                "way)")))
+        elif credit is not None and credit < 0:
+            found.append(RowError(table.file, line, table.header("credit"), _(
+                "a negative amount in the credit column; expected money in as a positive "
+                "figure (money out goes in {debit})", debit=table.header("debit")
+                if "debit" in sided else _("a debit column"))))
+    return found
 
 
 def _signed(table: Table, amounts: list[int], errors: list[RowError]) -> list[int]:
