@@ -257,6 +257,49 @@ def test_remittance_cut_into_35_character_lines_is_one_text() -> None:
         "Pago de las facturas A-1001 y A-1002 de marzo / Gracias")
 
 
+def ustrd_remittance(*parts: str) -> str:
+    """The remittance one detail of these unstructured texts gives."""
+    details = "<TxDtls><RmtInf>" + "".join(f"<Ustrd>{part}</Ustrd>" for part in parts) + (
+        "</RmtInf></TxDtls>")
+    [statement] = camt.extract(document(entry("50.00", details=details)), file="s.xml")
+    return statement.lines[0].remittance
+
+
+def test_a_word_cut_at_a_whole_number_of_27_character_lines_is_one_word() -> None:
+    # German banks build the text from 27-character lines (DFÜ-Abkommen) and cut it anywhere,
+    # here after two lines: "Absc" + "hlag", an invoice number "RE-2026-00" + "417".
+    first = "S/836516025356/604412007558 Sarrazinstr. 22 Strom Absc"
+    assert len(first) == 2 * 27
+    assert ustrd_remittance("SEPA LASTSCHRIFT", first, "hlag", "Mandat: M1") == (
+        f"SEPA LASTSCHRIFT / {first[:-4]}Abschlag / Mandat: M1")
+    assert ustrd_remittance("Zahlung Rechnung RE-2026-00", "417 Danke") == (
+        "Zahlung Rechnung RE-2026-00417 Danke")
+
+
+def test_an_iban_cut_at_a_35_character_line_is_one_iban() -> None:
+    first = "Ueberweisung IBAN: DE8937040044053"
+    assert len(first) == 35 - 1
+    first += "2"
+    assert ustrd_remittance(first, "013000 Miete") == (
+        "Ueberweisung IBAN: DE89370400440532013000 Miete")
+
+
+def test_a_full_line_cut_between_words_goes_on_after_a_space() -> None:
+    # The bank cut at its width where a word ended: the text goes on, as a new word.
+    first = "Pago de las facturas A-1001 y A-10."
+    assert len(first) == 35
+    assert ustrd_remittance(first, "Gracias") == "Pago de las facturas A-1001 y A-10. Gracias"
+    assert ustrd_remittance(first[:-1] + " ", "02") == "Pago de las facturas A-1001 y A-10 02"
+
+
+def test_texts_short_of_a_cut_width_stay_apart() -> None:
+    # Separate phrases (SEPA LASTSCHRIFT, Kundenreferenz, Mandat ...) keep the separator, even
+    # when one ends and the next begins with a letter: joined they would hide both words.
+    assert ustrd_remittance("Kundenreferenz: S/8365160253", "Mandat: M002") == (
+        "Kundenreferenz: S/8365160253 / Mandat: M002")
+    assert ustrd_remittance("A" * 36, "B") == "A" * 36 + " / B"
+
+
 def test_a_structured_remittance_gives_the_documents_it_pays_and_its_additional_text() -> None:
     details = ("<TxDtls><RmtInf><Strd><RfrdDocInf><Tp><CdOrPrtry><Cd>CINV</Cd></CdOrPrtry></Tp>"
                "<Nb>INV-1042</Nb><RltdDt>2026-02-10</RltdDt></RfrdDocInf>"
