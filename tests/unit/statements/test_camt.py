@@ -235,6 +235,38 @@ def test_an_entry_without_its_own_reference_takes_its_transactions() -> None:
     assert statement.lines[0].transaction_id == "TX-77"
 
 
+def notification_entry(amount: str, refs: str, *, entry_ref: str = "Credit Ref1") -> str:
+    """A camt.054 credit as ANZ writes it: an NtryRef, no AcctSvcrRef, the ids in Refs."""
+    return (f'<Ntry><NtryRef>{entry_ref}</NtryRef><Amt Ccy="MXN">{amount}</Amt>'
+            "<CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>"
+            "<BookgDt><Dt>2026-03-02</Dt></BookgDt><NtryDtls><TxDtls>"
+            f"<Refs><InstrId>I-1</InstrId><EndToEndId>E2E-1</EndToEndId>{refs}</Refs>"
+            "<RltdPties><Dbtr><Pty><Nm>Rocky</Nm></Pty></Dbtr></RltdPties></TxDtls></NtryDtls>"
+            "</Ntry>")
+
+
+def test_an_entry_without_the_bank_s_reference_is_known_by_its_interbank_ids() -> None:
+    # The bank's reference (AcctSvcrRef) first, the entry's or its transaction's; else the id
+    # every bank of the chain passes on unchanged (TxId), else the payment's UETR. NtryRef is
+    # unique within one message only ("Credit Ref1"), and the payer's ids (InstrId,
+    # EndToEndId) name no one movement.
+    uetr = "8a562c67-ca16-48ba-b074-65581be6f001"
+    tx_id = "<TxId>NATAAU33XXXN20240716000516437854710</TxId>"
+    entries = (notification_entry("100.01", tx_id + f"<UETR>{uetr}</UETR>")
+               + notification_entry("0.01", f"<UETR>{uetr.replace('1', '2')}</UETR>")
+               + notification_entry("0.02", "<AcctSvcrRef>BANK-9</AcctSvcrRef>" + tx_id)
+               + notification_entry("0.03", "<TxId>NOTPROVIDED</TxId>"))
+    data = document(entries, ns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.11",
+                    message="BkToCstmrDbtCdtNtfctn", kind="Ntfctn")
+    [statement] = camt.extract(data, file="n.xml")
+    assert [line.transaction_id for line in statement.lines] == [
+        "NATAAU33XXXN20240716000516437854710", uetr.replace("1", "2"), "BANK-9", None]
+    # The interbank ids are the line's other keys: the day's camt.053 gives the entry under
+    # the bank's reference, a notification before it under its TxId.
+    assert statement.lines[0].other_ids == ("NATAAU33XXXN20240716000516437854710", uetr)
+    assert statement.lines[2].other_ids == ("NATAAU33XXXN20240716000516437854710",)
+
+
 def test_an_undated_entry_of_a_statement_made_the_next_morning_is_in_its_period() -> None:
     undated = ('<Ntry><Amt Ccy="MXN">5.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>'
                "<AcctSvcrRef>R1</AcctSvcrRef></Ntry>")

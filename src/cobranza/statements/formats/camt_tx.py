@@ -28,6 +28,11 @@ _NOT_PROVIDED = {"NOTPROVIDED", "NONREF", "NONE", "NA"}
 # savings banks' (Finanz Informatik) camt.052/053 give FI-UMSATZ-ID there, with AcctSvcrRef
 # NONREF. Other types are the payer's or a clearing's references, not the booking's id.
 _BANK_ID_TYPES = {"FI-UMSATZ-ID"}
+# A payment's ids that every bank of its chain passes on unchanged (ISO 20022): TxId, the first
+# instructing agent's id of the interbank transaction, and the UETR (version 07 on), unique to
+# the payment. An entry without the bank's reference (ANZ's camt.054) is known by them; not by
+# its NtryRef, unique within one message only, nor by the payer's InstrId or EndToEndId.
+_INTERBANK_IDS = ("Refs/TxId", "Refs/UETR")
 # Party identifier schemes that carry a tax id (ISO 20022 ExternalOrganisationIdentification /
 # PersonIdentification codes; banks in Mexico and Chile put RFC/RUT under TXID or a Prtry name).
 _TAX_SCHEMES = {"TXID", "RFC", "RUT", "TAX", "TAXID", "NIF", "VAT"}
@@ -126,12 +131,15 @@ def _with_details(tree: Tree, line: StatementLine, detail: etree._Element, *,
     reference = _compact(_ref(tree.text(detail, "RmtInf/Strd/CdtrRefInf/Ref")))
     remittance = (" / ".join(_remittance(tree, detail, known=reference))
                   or line.remittance or extra or "")
+    interbank = tuple(dict.fromkeys(found for path in _INTERBANK_IDS
+                                    if (found := _ref(tree.text(detail, path)))))
     return replace(
         line, counterparty_name=name, counterparty_account=counterparty_account,
-        counterparty_tax_id=tax_id, remittance=remittance,
-        # An entry without its own reference is known by its one transaction's.
+        counterparty_tax_id=tax_id, remittance=remittance, other_ids=interbank,
+        # An entry without its own reference is known by its one transaction's: the bank's,
+        # else the payment's interbank id.
         transaction_id=(line.transaction_id or _ref(tree.text(detail, "Refs/AcctSvcrRef"))
-                        or _bank_id(tree, detail)),
+                        or _bank_id(tree, detail) or next(iter(interbank), None)),
         end_to_end_id=_ref(tree.text(detail, "Refs/EndToEndId")),
         creditor_reference=reference,
         bank_code=_bank_code(tree, detail) or line.bank_code)
