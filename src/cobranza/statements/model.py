@@ -56,6 +56,9 @@ class StatementLine:
     creditor_reference: str | None = None  # structured: ISO 11649 RF, QR/ESR reference ...
     spei_reference: str | None = None  # SPEI clave de rastreo or referencia numérica
     transaction_id: str | None = None  # the bank's own id: AcctSvcrRef, :61: bank ref, FITID
+    # The payment's ids every bank of its chain passes on (camt TxId, UETR): the same in any
+    # report of the movement, whichever id the report keys it by, so they are keys of it too.
+    other_ids: tuple[str, ...] = ()
     # The bank's id of the booking this line is one part of (a camt entry's AcctSvcrRef, its
     # batch split into its transactions): another report may give the booking whole.
     batch: str | None = None

@@ -283,6 +283,7 @@ def dedupe_keys(statement: ParsedStatement) -> list[tuple[str, ...]]:
     printed: Counter[tuple[str, ...]] = Counter()
     keys: list[tuple[str, ...]] = []
     traces = Counter(t for line in statement.lines if (t := _trace(line)))
+    others = Counter(o for line in statement.lines for o in set(line.other_ids))
     for line, named in zip(statement.lines, names, strict=True):
         trace = _trace(line)
         if trace and traces[trace] == 1:
@@ -293,7 +294,18 @@ def dedupe_keys(statement: ParsedStatement) -> list[tuple[str, ...]]:
                                 to_minor(line.amount, line.currency), line.booking_date),
                          *_keys(statement, line, named, ids, batches, occurrences, printed)))
             continue
-        keys.append(_keys(statement, line, named, ids, batches, occurrences, printed))
+        own = _keys(statement, line, named, ids, batches, occurrences, printed)
+        if line.other_ids and line.transaction_id and ids[named] == 1 and not statement.interim:
+            # Known, and stored, first by the payment's interbank id where the file gives it
+            # to one line: a camt.054 that keys it so (no bank reference) and the day's
+            # camt.053 that gives the bank's reference too find each other, either first.
+            # Lines stored under the bank's reference before are known by their next key.
+            own = tuple(dict.fromkeys((*(id_key(statement.account, other, line.currency,
+                                                to_minor(line.amount, line.currency),
+                                                line.booking_date)
+                                         for other in line.other_ids if others[other] == 1),
+                                       *own)))
+        keys.append(own)
     return keys
 
 

@@ -296,8 +296,10 @@ def _genkgo_entry(entry: dict[str, Any]) -> list[Movement]:
     refs = details[0].get("getReference") or {}
     creditor = ((details[0].get("getRemittanceInformation") or {})
                 .get("getCreditorReferenceInformation") or {})
-    # An entry without its own reference is known by its one transaction's.
-    own = whole.transaction_id or _reference(refs.get("getAccountServicerReference"))
+    # An entry without its own reference is known by its one transaction's, else by the
+    # payment's interbank id (TxId, then UETR).
+    own = whole.transaction_id or _reference(refs.get("getAccountServicerReference")) or (
+        _interbank(refs))
     return [Movement(amount=whole.amount, currency=currency, booked=whole.booked,
                      valued=whole.valued, transaction_id=own,
                      end_to_end_id=_reference(refs.get("getEndToEndId")),
@@ -306,8 +308,15 @@ def _genkgo_entry(entry: dict[str, Any]) -> list[Movement]:
 
 def _part_id(detail: dict[str, Any], whole: Movement, index: int) -> str | None:
     # Our convention: a part without its own AcctSvcrRef is known by the entry's, numbered.
-    own = _reference((detail.get("getReference") or {}).get("getAccountServicerReference"))
-    return own or (f"{whole.transaction_id}/{index + 1}" if whole.transaction_id else None)
+    refs = detail.get("getReference") or {}
+    own = _reference(refs.get("getAccountServicerReference"))
+    return own or (f"{whole.transaction_id}/{index + 1}" if whole.transaction_id else None) or (
+        _interbank(refs))
+
+
+def _interbank(refs: dict[str, Any]) -> str | None:
+    return _reference(refs.get("getTransactionId")) or _reference(
+        refs.get("getUuidEndToEndReference"))
 
 
 def _money(money: dict[str, Any]) -> Decimal:

@@ -117,6 +117,24 @@ def test_a_movement_reported_first_without_its_id_is_imported_once(
     assert rows(db, "SELECT COUNT(*), SUM(amount) FROM bank_transactions") == [(2, 4000)]
 
 
+@pytest.mark.parametrize("notification_first", [True, False],
+                         ids=["notification first", "statement first"])
+def test_a_movement_known_by_its_interbank_id_then_by_the_bank_s_is_imported_once(
+        tmp_path: Path, db: str, notification_first: bool) -> None:
+    # The camt.054 gives the transfer without the bank's reference, under the id every bank of
+    # the chain passes on (TxId), and words of its own; the day's camt.053 gives it with the
+    # bank's reference and the same TxId.
+    tx_id = "<Refs><TxId>NATAAU33XXXN20240716000516437854710</TxId></Refs>"
+    notice = march(entry("20.00", details=f"<TxDtls>{tx_id}<RmtInf><Ustrd>Aviso</Ustrd>"
+                         "</RmtInf></TxDtls>").replace("<AcctSvcrRef>REF-1</AcctSvcrRef>", ""))
+    day = march(entry("20.00", ref="B", details=f"<TxDtls>{tx_id}</TxDtls>"))
+    first, second = (notice, day) if notification_first else (day, notice)
+    ok(db, "import", "statement", write(tmp_path / "first.xml", first))
+    result = ok(db, "import", "statement", write(tmp_path / "second.xml", second))
+    assert "0 new, 1 already imported." in result.stdout
+    assert rows(db, "SELECT COUNT(*), SUM(amount) FROM bank_transactions") == [(1, 2000)]
+
+
 def _batch(amount: str, ref: str) -> str:
     return (f'<TxDtls><Refs><AcctSvcrRef>{ref}</AcctSvcrRef></Refs>'
             f'<Amt Ccy="MXN">{amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd></TxDtls>')

@@ -235,6 +235,38 @@ def test_an_entry_without_its_own_reference_takes_its_transactions() -> None:
     assert statement.lines[0].transaction_id == "TX-77"
 
 
+def notification_entry(amount: str, refs: str, *, entry_ref: str = "Credit Ref1") -> str:
+    """A camt.054 credit as ANZ writes it: an NtryRef, no AcctSvcrRef, the ids in Refs."""
+    return (f'<Ntry><NtryRef>{entry_ref}</NtryRef><Amt Ccy="MXN">{amount}</Amt>'
+            "<CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>"
+            "<BookgDt><Dt>2026-03-02</Dt></BookgDt><NtryDtls><TxDtls>"
+            f"<Refs><InstrId>I-1</InstrId><EndToEndId>E2E-1</EndToEndId>{refs}</Refs>"
+            "<RltdPties><Dbtr><Pty><Nm>Rocky</Nm></Pty></Dbtr></RltdPties></TxDtls></NtryDtls>"
+            "</Ntry>")
+
+
+def test_an_entry_without_the_bank_s_reference_is_known_by_its_interbank_ids() -> None:
+    # The bank's reference (AcctSvcrRef) first, the entry's or its transaction's; else the id
+    # every bank of the chain passes on unchanged (TxId), else the payment's UETR. NtryRef is
+    # unique within one message only ("Credit Ref1"), and the payer's ids (InstrId,
+    # EndToEndId) name no one movement.
+    uetr = "8a562c67-ca16-48ba-b074-65581be6f001"
+    tx_id = "<TxId>NATAAU33XXXN20240716000516437854710</TxId>"
+    entries = (notification_entry("100.01", tx_id + f"<UETR>{uetr}</UETR>")
+               + notification_entry("0.01", f"<UETR>{uetr.replace('1', '2')}</UETR>")
+               + notification_entry("0.02", "<AcctSvcrRef>BANK-9</AcctSvcrRef>" + tx_id)
+               + notification_entry("0.03", "<TxId>NOTPROVIDED</TxId>"))
+    data = document(entries, ns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.11",
+                    message="BkToCstmrDbtCdtNtfctn", kind="Ntfctn")
+    [statement] = camt.extract(data, file="n.xml")
+    assert [line.transaction_id for line in statement.lines] == [
+        "NATAAU33XXXN20240716000516437854710", uetr.replace("1", "2"), "BANK-9", None]
+    # The interbank ids are the line's other keys: the day's camt.053 gives the entry under
+    # the bank's reference, a notification before it under its TxId.
+    assert statement.lines[0].other_ids == ("NATAAU33XXXN20240716000516437854710", uetr)
+    assert statement.lines[2].other_ids == ("NATAAU33XXXN20240716000516437854710",)
+
+
 def test_an_undated_entry_of_a_statement_made_the_next_morning_is_in_its_period() -> None:
     undated = ('<Ntry><Amt Ccy="MXN">5.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>'
                "<AcctSvcrRef>R1</AcctSvcrRef></Ntry>")
@@ -255,6 +287,49 @@ def test_remittance_cut_into_35_character_lines_is_one_text() -> None:
     [statement] = camt.extract(document(entry("50.00", details=details)), file="s.xml")
     assert statement.lines[0].remittance == (
         "Pago de las facturas A-1001 y A-1002 de marzo / Gracias")
+
+
+def ustrd_remittance(*parts: str) -> str:
+    """The remittance one detail of these unstructured texts gives."""
+    details = "<TxDtls><RmtInf>" + "".join(f"<Ustrd>{part}</Ustrd>" for part in parts) + (
+        "</RmtInf></TxDtls>")
+    [statement] = camt.extract(document(entry("50.00", details=details)), file="s.xml")
+    return statement.lines[0].remittance
+
+
+def test_a_word_cut_at_a_whole_number_of_27_character_lines_is_one_word() -> None:
+    # German banks build the text from 27-character lines (DFÜ-Abkommen) and cut it anywhere,
+    # here after two lines: "Absc" + "hlag", an invoice number "RE-2026-00" + "417".
+    first = "S/836516025356/604412007558 Sarrazinstr. 22 Strom Absc"
+    assert len(first) == 2 * 27
+    assert ustrd_remittance("SEPA LASTSCHRIFT", first, "hlag", "Mandat: M1") == (
+        f"SEPA LASTSCHRIFT / {first[:-4]}Abschlag / Mandat: M1")
+    assert ustrd_remittance("Zahlung Rechnung RE-2026-00", "417 Danke") == (
+        "Zahlung Rechnung RE-2026-00417 Danke")
+
+
+def test_an_iban_cut_at_a_35_character_line_is_one_iban() -> None:
+    first = "Ueberweisung IBAN: DE8937040044053"
+    assert len(first) == 35 - 1
+    first += "2"
+    assert ustrd_remittance(first, "013000 Miete") == (
+        "Ueberweisung IBAN: DE89370400440532013000 Miete")
+
+
+def test_a_full_line_cut_between_words_goes_on_after_a_space() -> None:
+    # The bank cut at its width where a word ended: the text goes on, as a new word.
+    first = "Pago de las facturas A-1001 y A-10."
+    assert len(first) == 35
+    assert ustrd_remittance(first, "Gracias") == "Pago de las facturas A-1001 y A-10. Gracias"
+    assert ustrd_remittance(first[:-1] + " ", "02") == "Pago de las facturas A-1001 y A-10 02"
+
+
+def test_texts_short_of_a_cut_width_stay_apart() -> None:
+    # Separate phrases (SEPA LASTSCHRIFT, Kundenreferenz, Mandat ...) keep the separator, even
+    # when one ends and the next begins with a letter: joined they would hide both words.
+    assert ustrd_remittance("Kundenreferenz: S/8365160253", "Mandat: M002") == (
+        "Kundenreferenz: S/8365160253 / Mandat: M002")
+    assert ustrd_remittance("A" * 36, "B") == "A" * 36 + " / B"
 
 
 def test_a_structured_remittance_gives_the_documents_it_pays_and_its_additional_text() -> None:

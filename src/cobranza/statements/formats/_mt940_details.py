@@ -32,9 +32,9 @@ from dataclasses import dataclass, replace
 
 from stdnum import iban
 
-from cobranza.statements.formats._text import clean, join, optional
+from cobranza.statements.formats._text import DFUE_LINE, SWIFT_LINE, clean, join, optional
 
-_WIDTH = 27  # the width of a ?2x, ?6x, ?32 and ?33 line (DFÜ-Abkommen, Anlage 3)
+_WIDTH = DFUE_LINE  # the width of a ?2x, ?6x, ?32 and ?33 line (DFÜ-Abkommen, Anlage 3)
 # Opened by the business transaction code; some Polish exports leave it out and open with the
 # text's first line (>20) or the posting text (?00).
 _LAYOUT = re.compile(r"\A\s*(?:(?P<code>\d{3})(?P<sep>[?~>])\d{2}|(?P<bare>[?~>])(?=00|20))")
@@ -109,7 +109,7 @@ def read_details(values: list[str], raws: list[str]) -> Details:
 
 # Numbered sub-fields --------------------------------------------------------------------------
 
-_POLISH_WIDTH = 35
+_POLISH_WIDTH = SWIFT_LINE
 
 
 def _subfields(raw: str) -> Details | None:

@@ -17,6 +17,13 @@ from cobranza.i18n import _
 from cobranza.statements.model import StatementError
 
 _SPACES = re.compile(r"\s+")
+# The widths at which banks cut a long text into lines, whatever the words: 27, a ?2x line of an
+# MT940 :86: (DFÜ-Abkommen, Anlage 3), which German banks' camt texts are built from, a line or
+# several at a time (Targobank: 54); 35, the SWIFT and SEPA line (Nordea's Ustrd lines; 70 and
+# 140, the longest Ustrd, are whole numbers of it).
+DFUE_LINE = 27
+SWIFT_LINE = 35
+
 _AMOUNT = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)")
 
 
@@ -49,6 +56,19 @@ def join(parts: Iterable[str | None]) -> str:
         if text and text not in seen:
             seen.append(text)
     return " / ".join(seen)
+
+
+def goes_on(line: str, following: str) -> str | None:
+    """How a text the bank cut into pieces goes on from `line` into `following`: "" when `line`
+    fills whole cut lines (DFUE_LINE, SWIFT_LINE) and the cut falls between two letters or
+    digits (a word, IBAN or invoice number cut in two), " " when it fills them but the cut falls
+    at a space or a sign, None when `line` is short of them: the bank or the payer ended the
+    text there, and `following` is a text of its own."""
+    if not line or not any(len(line) % width == 0 for width in (DFUE_LINE, SWIFT_LINE)):
+        return None
+    # A full line that ends a word may be a text the payer ended by chance at that width: a
+    # space costs nothing where the matcher joins neighbouring words, a glue would hide both.
+    return "" if line[-1].isalnum() and following[:1].isalnum() else " "
 
 
 def optional(text: str | None) -> str | None:

@@ -19,6 +19,7 @@ from decimal import Decimal
 from lxml import etree
 
 from cobranza.i18n import _
+from cobranza.statements.formats._text import goes_on
 from cobranza.statements.formats.xmlread import Tree, amount, day
 from cobranza.statements.model import StatementLine
 
@@ -27,7 +28,11 @@ _NOT_PROVIDED = {"NOTPROVIDED", "NONREF", "NONE", "NA"}
 # savings banks' (Finanz Informatik) camt.052/053 give FI-UMSATZ-ID there, with AcctSvcrRef
 # NONREF. Other types are the payer's or a clearing's references, not the booking's id.
 _BANK_ID_TYPES = {"FI-UMSATZ-ID"}
-_USTRD_LINE = 35  # the line width of banks that split one remittance text over several Ustrd
+# A payment's ids that every bank of its chain passes on unchanged (ISO 20022): TxId, the first
+# instructing agent's id of the interbank transaction, and the UETR (version 07 on), unique to
+# the payment. An entry without the bank's reference (ANZ's camt.054) is known by them; not by
+# its NtryRef, unique within one message only, nor by the payer's InstrId or EndToEndId.
+_INTERBANK_IDS = ("Refs/TxId", "Refs/UETR")
 # Party identifier schemes that carry a tax id (ISO 20022 ExternalOrganisationIdentification /
 # PersonIdentification codes; banks in Mexico and Chile put RFC/RUT under TXID or a Prtry name).
 _TAX_SCHEMES = {"TXID", "RFC", "RUT", "TAX", "TAXID", "NIF", "VAT"}
@@ -126,12 +131,15 @@ def _with_details(tree: Tree, line: StatementLine, detail: etree._Element, *,
     reference = _compact(_ref(tree.text(detail, "RmtInf/Strd/CdtrRefInf/Ref")))
     remittance = (" / ".join(_remittance(tree, detail, known=reference))
                   or line.remittance or extra or "")
+    interbank = tuple(dict.fromkeys(found for path in _INTERBANK_IDS
+                                    if (found := _ref(tree.text(detail, path)))))
     return replace(
         line, counterparty_name=name, counterparty_account=counterparty_account,
-        counterparty_tax_id=tax_id, remittance=remittance,
-        # An entry without its own reference is known by its one transaction's.
+        counterparty_tax_id=tax_id, remittance=remittance, other_ids=interbank,
+        # An entry without its own reference is known by its one transaction's: the bank's,
+        # else the payment's interbank id.
         transaction_id=(line.transaction_id or _ref(tree.text(detail, "Refs/AcctSvcrRef"))
-                        or _bank_id(tree, detail)),
+                        or _bank_id(tree, detail) or next(iter(interbank), None)),
         end_to_end_id=_ref(tree.text(detail, "Refs/EndToEndId")),
         creditor_reference=reference,
         bank_code=_bank_code(tree, detail) or line.bank_code)
@@ -175,18 +183,24 @@ def _remittance(tree: Tree, detail: etree._Element, *, references: bool = True,
 
 
 def _unstructured(tree: Tree, detail: etree._Element) -> list[str]:
-    """The detail's unstructured remittance texts (`RmtInf/Ustrd`), in order."""
+    """The detail's unstructured remittance texts (`RmtInf/Ustrd`), in order.
+
+    Banks cut a long text into Ustrd at a fixed width, whatever the words (Nordea at 35
+    characters, German banks at a number of 27-character lines: "... Strom Absc" + "hlag"):
+    a piece that fills such a width goes on in the next one, straight on when the cut falls
+    inside a word, after a space otherwise (`goes_on`). A shorter piece ended where the bank
+    or the payer ended it: the next one is a separate text, after " / " ("SEPA LASTSCHRIFT",
+    "Mandat: ..."), which keeps two phrases' words apart."""
     texts: list[str] = []
-    cut = False
+    previous: str | None = None
     for part in tree.findall(detail, "RmtInf/Ustrd"):
         text = part.text or ""
-        # Nordea and other Nordic banks cut a long text into 35-character Ustrd lines; a full
-        # line goes on in the next one, mid-word ("... and ma", "x 35 ..."), not a new text.
-        if cut and texts:
-            texts[-1] += text
+        joint = goes_on(previous, text) if previous is not None and texts else None
+        if joint is not None:
+            texts[-1] += joint + text
         elif text.strip():
             texts.append(text)
-        cut = len(text) == _USTRD_LINE
+        previous = text
     return [_words(text) for text in texts]
 
 
