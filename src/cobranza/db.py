@@ -11,7 +11,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -53,6 +53,25 @@ def unit_of_work(engine: Engine) -> Iterator[Session]:
     """One transaction: committed when the block ends normally, rolled back otherwise."""
     with session_factory(engine)() as session, session.begin():
         yield session
+
+
+# The advisory lock keys of the organisations' serialised work (PostgreSQL), per kind.
+MONEY_IN = 0x636F62_1000  # statements imported and lines reconciled
+
+
+def serialise(session: Session, *, org_id: int, kind: int) -> None:
+    """Hold one organisation's work of `kind` to one transaction at a time, until this one
+    ends: a second waits, then reads what the first wrote.
+
+    PostgreSQL: a transaction-scoped advisory lock. SQLite: a write that takes the database's
+    write lock before anything is read (SQLite has one writer; a reader that read first would
+    act on what it read).
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": kind + org_id})
+    else:
+        session.execute(text("UPDATE organisations SET name = name WHERE id = :org"),
+                        {"org": org_id})
 
 
 def _alembic_config(engine: Engine) -> Config:

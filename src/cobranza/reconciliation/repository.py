@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from cobranza import bulk
 from cobranza.core.matching import OpenItem
+from cobranza.db import MONEY_IN, serialise
 
 CHUNK = 20_000
 
@@ -43,17 +43,13 @@ class CustomerRow(NamedTuple):
 
 
 def lock(session: Session, *, org_id: int) -> None:
-    """Serialise the reconciliation of one organisation until the transaction ends.
+    """Serialise the reconciliation of one organisation until the transaction ends, with its
+    statements' imports (`db.serialise`).
 
     Two reconcile calls (or a call and a review decision) that both read a line as pending
-    would both apply it. PostgreSQL: a transaction-scoped advisory lock. SQLite: a write that
-    takes the database's write lock before anything is read.
+    would both apply it.
     """
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": 0x636F62_1000 + org_id})
-    else:
-        session.execute(text("UPDATE organisations SET name = name WHERE id = :org"),
-                        {"org": org_id})
+    serialise(session, org_id=org_id, kind=MONEY_IN)
 
 
 def fetch(session: Session, sql: str, params: Sequence[Any] = ()) -> list[Any]:

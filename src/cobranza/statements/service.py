@@ -20,6 +20,7 @@ from typing import Any, BinaryIO
 from sqlalchemy.orm import Session
 
 from cobranza.core.money import minor_to_str, to_minor
+from cobranza.db import MONEY_IN, serialise
 from cobranza.i18n import _
 from cobranza.statements import repository
 from cobranza.statements.checks import check_statement
@@ -130,6 +131,9 @@ def import_statement(session: Session, *, org_id: int, data: bytes, file: str, n
     if account:
         statements = [replace(s, account=account.strip()) for s in statements]
     outcome.format = statements[0].format
+    # Two imports of one file at once (two uploads, a retry) would each find it new: the
+    # second waits for the first, then reads what it wrote.
+    serialise(session, org_id=org_id, kind=MONEY_IN)
     for statement in statements:
         outcome.errors.extend(check_statement(statement, file=file))
         if statement.corrects:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -11,8 +12,10 @@ import pytest
 from alembic import command
 from sqlalchemy import text
 
-from cobranza.db import _alembic_config, make_engine
+from cobranza.db import _alembic_config, make_engine, unit_of_work
 from cobranza.models.base import day_number
+from cobranza.organisations.service import current
+from cobranza.statements.service import import_statement
 from tests.support import cli, ok
 from tests.unit.statements.test_bai2 import REPORT
 from tests.unit.statements.test_camt import TX, balance, document, entry
@@ -452,3 +455,24 @@ def test_an_intraday_bai2_report_and_the_previous_day_report_store_each_movement
         ok(db, "import", "statement", write(tmp_path / f"{name}.bai", reports[name]))
     assert rows(db, "SELECT amount FROM bank_transactions ORDER BY amount") == [(-2500,),
                                                                                 (15000,)]
+
+
+def test_one_file_imported_at_once_by_several_is_imported_once(db: str) -> None:
+    """Two uploads of one statement at the same moment (a double click, a retry): the second
+    waits for the first and finds the file imported, its lines known."""
+    data = march(entry("500.00", ref="AAA1"), entry("250.00", ref="AAA2"))
+    engine = make_engine(db)
+
+    def upload(_n: int) -> tuple[int, int, bool]:
+        with unit_of_work(engine) as session:
+            outcome = import_statement(session, org_id=current(session).id, data=data,
+                                       file="march.xml", now=datetime(2026, 4, 1, tzinfo=UTC))
+            [statement] = outcome.statements
+            return statement.lines_new, statement.lines_known, statement.already_imported
+
+    with ThreadPoolExecutor(4) as pool:
+        said = sorted(pool.map(upload, range(4)))
+    engine.dispose()
+    assert said == [(0, 2, True)] * 3 + [(2, 0, False)]
+    assert rows(db, "SELECT COUNT(*) FROM bank_statements") == [(1,)]
+    assert rows(db, "SELECT COUNT(*) FROM bank_transactions") == [(2,)]
