@@ -96,10 +96,10 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "issued by {issuer}, not by the organisation ({own}); this is a purchase, not a receivable":
         "emitido por {issuer}, no por la organización ({own}); es una compra, no una cuenta por "
         "cobrar",
-    "the credit note relates to CFDI {uuid}, which is neither in the ledger nor in this import; "
-    "import that invoice first":
-        "la nota de crédito se relaciona con el CFDI {uuid}, que no está en el libro ni en esta "
-        "importación; importe primero esa factura",
+    "the credit note relates to CFDI {uuid}, which is not in the ledger yet; it will settle "
+    "that invoice when it is imported":
+        "la nota de crédito se relaciona con el CFDI {uuid}, que aún no está en el libro; "
+        "saldará esa factura cuando se importe",
     "credit note {number} relates to {n} invoices; it settles the first, and the rest of its "
     "amount is applied like a payment":
         "la nota de crédito {number} se relaciona con {n} facturas; salda la primera y el resto "

@@ -1,17 +1,20 @@
-"""Complement payments of invoices not imported yet, named by their UUID until they arrive.
+"""Complement payments and credit notes of invoices not imported yet, named by their UUID until
+they arrive.
 
 A payments file may name an invoice the ledger does not have yet: the payment keeps the name
 and the replay settles the invoice once it is imported (DOMAIN.md: any order, any batches). A
-Pagos complement names its invoice by UUID (DoctoRelacionado/IdDocumento), while the ledger
-numbers a stamped invoice by its Serie-Folio, so its payment keeps the UUID
-(`checks.payment_targets`) and is given the invoice's number here, when the invoice arrives, in
-the import that writes it and so replays its customer. Stored as if the invoice had come first,
-the ledger is then the same in either order, and every later check that finds a complement's
-payments by invoice number (`versions`, `recorded`) finds this one too.
+Pagos complement names its invoice by UUID (DoctoRelacionado/IdDocumento), and a CFDI egreso by
+UUID too (CfdiRelacionados/CfdiRelacionado), while the ledger numbers a stamped invoice by its
+Serie-Folio. So the payment keeps the UUID (`checks.payment_targets`), the credit note too
+(`checks.credit_note_targets`), and each is given the invoice's number here, when the invoice
+arrives, in the import that writes it and so replays its customer. Stored as if the invoice had
+come first, the ledger is then the same in either order, and every later check that finds a
+complement's payments by invoice number (`versions`, `recorded`) finds this one too.
 
-Only a payment of the invoice's customer and currency is given its number: a payments file's
-row naming another customer's invoice, or one in another currency, does not settle it either
-(the replay settles a customer's invoices in that currency only); its money stays the payer's.
+Only a payment or credit note of the invoice's customer and currency is given its number: a
+payments file's row naming another customer's invoice, or one in another currency, does not
+settle it either (the replay settles a customer's invoices in that currency only); its money
+stays the payer's, and such a credit note is applied like one naming no invoice.
 """
 
 from __future__ import annotations
@@ -20,36 +23,47 @@ from collections.abc import Sequence
 from typing import cast
 
 from sqlalchemy import Table, bindparam, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from cobranza.models import Invoice, Payment
+from cobranza.models import CreditNote, Invoice, Payment
 
 _CHUNK = 1000
 
 
 def named_by_uuid(session: Session, *, org_id: int, fiscal_ids: Sequence[str]) -> set[int]:
-    """Stored payments naming one of these (just written) invoices by its UUID, of its
-    customer and currency, name it by its number now; returns their customers, to replay."""
+    """Stored payments and credit notes naming one of these (just written) invoices by its
+    UUID, of its customer and currency, name it by its number now; returns their customers,
+    to replay."""
     wanted = sorted(set(fiscal_ids))
+    customers: set[int] = set()
+    for model, column in ((Payment, Payment.invoice_numbers),
+                          (CreditNote, CreditNote.invoice_number)):
+        customers |= _rename(session, org_id=org_id, wanted=wanted, model=model, column=column)
+    return customers
+
+
+def _rename(session: Session, *, org_id: int, wanted: list[str],
+            model: type[Payment] | type[CreditNote],
+            column: InstrumentedAttribute[str | None]) -> set[int]:
     moved: list[tuple[int, int, str]] = []
     for start in range(0, len(wanted), _CHUNK):
-        # From the invoices (their fiscal id's index) to their customers' payments (the
-        # customer's index): no scan of the payments.
+        # From the invoices (their fiscal id's index) to their customers' rows (the
+        # customer's index): no scan of the payments or credit notes.
         moved += session.execute(
-            select(Payment.id, Payment.customer_id, Invoice.number)
-            .join(Payment, (Payment.org_id == Invoice.org_id)
-                  & (Payment.customer_id == Invoice.customer_id)
-                  & (Payment.currency == Invoice.currency)
-                  & (Payment.invoice_numbers == Invoice.fiscal_id))
+            select(model.id, model.customer_id, Invoice.number)
+            .join(model, (model.org_id == Invoice.org_id)
+                  & (model.customer_id == Invoice.customer_id)
+                  & (model.currency == Invoice.currency)
+                  & (column == Invoice.fiscal_id))
             .where(Invoice.org_id == org_id, Invoice.kind == "invoice",
                    Invoice.fiscal_id.in_(wanted[start:start + _CHUNK]),
                    Invoice.number != Invoice.fiscal_id)
-            .order_by(Payment.id)).tuples().all()
-    table = cast(Table, Payment.__table__)
+            .order_by(model.id)).tuples().all()
+    table = cast(Table, model.__table__)
     for start in range(0, len(moved), _CHUNK):
         session.connection().execute(
             update(table).where(table.c.org_id == org_id, table.c.id == bindparam("b_id"))
-            .values(invoice_numbers=bindparam("b_number")),
-            [{"b_id": pid, "b_number": number}
-             for pid, _customer, number in moved[start:start + _CHUNK]])
-    return {customer for _pid, customer, _number in moved}
+            .values({column.key: bindparam("b_number")}),
+            [{"b_id": row_id, "b_number": number}
+             for row_id, _customer, number in moved[start:start + _CHUNK]])
+    return {customer for _row_id, customer, _number in moved}
