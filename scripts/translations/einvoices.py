@@ -181,6 +181,11 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
         "el pago de {number} por {amount} {currency} del {day} ya está registrado, con el pago "
         "{code} del {paid}, aplicado a {applied}: el complemento dice que pagó {number}; no se "
         "agrega nada (para moverlo, revierta la línea del banco y asígnela a {number})",
+    "the payment of CFDI {uuid} of {amount} {currency} on {day} is already recorded, by "
+    "payment {code} of {paid}, applied to {applied}: the complement documents it; nothing added":
+        "el pago del CFDI {uuid} por {amount} {currency} del {day} ya está registrado, con el "
+        "pago {code} del {paid}, aplicado a {applied}: el complemento lo documenta; no se "
+        "agrega nada",
     "the payment of {amount} {currency} on {day} came in on a bank line, as payment {code}: "
     "the complement's payment takes its place there, on the invoices it names":
         "el pago de {amount} {currency} del {day} llegó en una línea bancaria, como el pago "
