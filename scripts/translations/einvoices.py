@@ -96,10 +96,10 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "issued by {issuer}, not by the organisation ({own}); this is a purchase, not a receivable":
         "emitido por {issuer}, no por la organización ({own}); es una compra, no una cuenta por "
         "cobrar",
-    "the credit note relates to CFDI {uuid}, which is neither in the ledger nor in this import; "
-    "import that invoice first":
-        "la nota de crédito se relaciona con el CFDI {uuid}, que no está en el libro ni en esta "
-        "importación; importe primero esa factura",
+    "the credit note relates to CFDI {uuid}, which is not in the ledger yet; it will settle "
+    "that invoice when it is imported":
+        "la nota de crédito se relaciona con el CFDI {uuid}, que aún no está en el libro; "
+        "saldará esa factura cuando se importe",
     "credit note {number} relates to {n} invoices; it settles the first, and the rest of its "
     "amount is applied like a payment":
         "la nota de crédito {number} se relaciona con {n} facturas; salda la primera y el resto "
@@ -181,6 +181,11 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
         "el pago de {number} por {amount} {currency} del {day} ya está registrado, con el pago "
         "{code} del {paid}, aplicado a {applied}: el complemento dice que pagó {number}; no se "
         "agrega nada (para moverlo, revierta la línea del banco y asígnela a {number})",
+    "the payment of CFDI {uuid} of {amount} {currency} on {day} is already recorded, by "
+    "payment {code} of {paid}, applied to {applied}: the complement documents it; nothing added":
+        "el pago del CFDI {uuid} por {amount} {currency} del {day} ya está registrado, con el "
+        "pago {code} del {paid}, aplicado a {applied}: el complemento lo documenta; no se "
+        "agrega nada",
     "the payment of {amount} {currency} on {day} came in on a bank line, as payment {code}: "
     "the complement's payment takes its place there, on the invoices it names":
         "el pago de {amount} {currency} del {day} llegó en una línea bancaria, como el pago "

@@ -153,9 +153,13 @@ def credit_note_targets(documents: list[Document], links: Links) -> dict[str, st
                     "invoice {number} is not in the ledger yet; it will be settled when it is "
                     "imported", number=key))
             elif target is None:
-                links.errors.append(doc.at.error("CfdiRelacionado/UUID", _(
-                    "the credit note relates to CFDI {uuid}, which is neither in the ledger nor "
-                    "in this import; import that invoice first", uuid=key)))
+                # As a DTE's (DOMAIN.md: any order, any batches): the credit note names the
+                # invoice by its UUID, the name the egreso gives it, and
+                # `pending.named_by_uuid` gives it the invoice's number when it arrives.
+                chosen[doc.number] = key
+                links.warnings.append(f"{doc.at.file}:{doc.at.line}: CfdiRelacionado/UUID: " + _(
+                    "the credit note relates to CFDI {uuid}, which is not in the ledger yet; "
+                    "it will settle that invoice when it is imported", uuid=key))
             elif _mismatch(doc.at, target, doc.customer.tax_id, doc.currency, links,
                            fields=_CREDIT_NOTE_FIELDS[doc.scheme]):
                 continue

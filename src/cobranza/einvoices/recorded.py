@@ -35,7 +35,8 @@ from sqlalchemy import Table, bindparam, case, func, select, update
 from sqlalchemy.orm import Session
 
 from cobranza.core.money import minor_to_str, to_minor
-from cobranza.einvoices.model import PaymentLine
+from cobranza.core.taxid import tax_key
+from cobranza.einvoices.model import GENERIC_TAX_IDS, Party, PaymentLine
 from cobranza.i18n import _
 from cobranza.models import (
     Allocation,
@@ -198,16 +199,24 @@ def _elsewhere(session: Session, *, org_id: int, out: Recorded, targets: Mapping
     if not wanted:
         return out
     days = [line.day for line in lines if line.code in wanted]
-    payments = _unclaimed(session, org_id=org_id,
-                          numbers=sorted({targets[code] for code in wanted}),
-                          since=min(days) - timedelta(days=_DAYS),
-                          until=max(days) + timedelta(days=_DAYS))
+    since, until = min(days) - timedelta(days=_DAYS), max(days) + timedelta(days=_DAYS)
+    numbers = sorted({targets[code] for code in wanted})
+    payments = _unclaimed(session, org_id=org_id, numbers=numbers, since=since, until=until)
+    # A line whose invoice the ledger does not hold yet (named by its UUID until it arrives,
+    # or in this import) looks among its customer's payments: none of them settles it.
+    invoiced = _invoiced(session, org_id=org_id, numbers=numbers)
+    waiting = {line.customer.code: line.customer for line in lines
+               if line.code in wanted and targets[line.code] not in invoiced}
+    of_customer = _unclaimed_of(session, org_id=org_id, parties=list(waiting.values()),
+                                since=since, until=until)
     kept = []
     for line in lines:
         number = targets.get(line.code)
         amount = to_minor(line.amount, line.currency)
+        held = payments.get(number or "", ()) if number in invoiced \
+            else of_customer.get(line.customer.code, ())
         found = None if line.code not in wanted or number is None else next(
-            (p for p in payments.get(number, ()) if p.payment_id not in taken
+            (p for p in held if p.payment_id not in taken
              and p.currency == line.currency and p.amount == amount
              and abs((p.day - line.day).days) <= _DAYS), None)
         if found is None:
@@ -218,6 +227,15 @@ def _elsewhere(session: Session, *, org_id: int, out: Recorded, targets: Mapping
             kept.append(line)
             _take_over(out, [line], found.match_id, (found.payment_id, found.customer_id),
                        found.code)
+            continue
+        if number == line.target and number not in invoiced:
+            out.warnings.append(f"{line.at.file}:{line.at.line}: " + _(
+                "the payment of CFDI {uuid} of {amount} {currency} on {day} is already "
+                "recorded, by payment {code} of {paid}, applied to {applied}: the complement "
+                "documents it; nothing added", uuid=number,
+                amount=minor_to_str(amount, line.currency), currency=line.currency,
+                day=line.day.isoformat(), code=found.code, paid=found.day.isoformat(),
+                applied=found.applied))
             continue
         out.warnings.append(f"{line.at.file}:{line.at.line}: " + _(
             "the payment of {number} of {amount} {currency} on {day} is already recorded, by "
@@ -275,6 +293,72 @@ def _unclaimed(session: Session, *, org_id: int, numbers: list[str], since: date
                 found.setdefault(number, []).append(_Payment(
                     payment_id, code, day, currency, amount, applied, customer,
                     _made_by(code, match_id, line)))
+    return found
+
+
+def _invoiced(session: Session, *, org_id: int, numbers: list[str]) -> set[str]:
+    """Those of these invoice numbers the ledger holds."""
+    found: set[str] = set()
+    for start in range(0, len(numbers), _CHUNK):
+        found.update(session.scalars(select(Invoice.number).where(
+            Invoice.org_id == org_id, Invoice.number.in_(numbers[start:start + _CHUNK]))))
+    return found
+
+
+def _unclaimed_of(session: Session, *, org_id: int, parties: list[Party], since: date,
+                  until: date) -> dict[str, list[_Payment]]:
+    """By party code, the payments not read from a CFDI of the customer the import finds for
+    it (by tax id, else by code: `service._customer_ids`), dated from `since` to `until`,
+    oldest first."""
+    customers = _customers_of(session, org_id=org_id, parties=parties)
+    ids = sorted(set(customers.values()))
+    party_of = {cid: code for code, cid in customers.items()}
+    found: dict[str, list[_Payment]] = {}
+    for start in range(0, len(ids), _CHUNK):
+        rows = session.execute(
+            select(Payment.customer_id, Payment.id, Payment.code, Payment.date,
+                   Payment.currency, Payment.amount, func.min(Invoice.number),
+                   func.count(Invoice.id), Payment.match_id,
+                   ReconciliationMatch.transaction_id)
+            .outerjoin(Allocation, Allocation.payment_id == Payment.id)
+            .outerjoin(Invoice, Invoice.id == Allocation.invoice_id)
+            .outerjoin(ReconciliationMatch, ReconciliationMatch.id == Payment.match_id)
+            .where(Payment.org_id == org_id, Payment.customer_id.in_(ids[start:start + _CHUNK]),
+                   Payment.fiscal_id.is_(None), Payment.installment.is_(None),
+                   Payment.date.between(since, until))
+            .group_by(Payment.customer_id, Payment.id, Payment.code, Payment.date,
+                      Payment.currency, Payment.amount, Payment.match_id,
+                      ReconciliationMatch.transaction_id)
+            .order_by(Payment.date, Payment.id)).all()
+        for (customer, payment_id, code, day, currency, amount, first, count, match_id,
+             line) in rows:
+            applied = (first if count == 1 else f"{first}, ..." if count
+                       else _("the customer's credit"))
+            found.setdefault(party_of[customer], []).append(_Payment(
+                payment_id, code, day, currency, amount, applied, customer,
+                _made_by(code, match_id, line)))
+    return found
+
+
+def _customers_of(session: Session, *, org_id: int, parties: list[Party]) -> dict[str, int]:
+    """The stored customer of each party, by its code, as the import finds it
+    (`service._customer_ids`): the first with its tax id (a generic one finds none) or code."""
+    keys = {tax_key(p.tax_id): p.code for p in parties if p.tax_id not in GENERIC_TAX_IDS}
+    codes = {p.code for p in parties}
+    key_list, code_list = sorted(keys), sorted(codes)
+    found: dict[str, int] = {}
+    for start in range(0, max(len(key_list), len(code_list)), _CHUNK):
+        for row_id, code, key in session.execute(
+                select(Customer.id, Customer.code, Customer.tax_key).where(
+                    Customer.org_id == org_id,
+                    Customer.tax_key.in_(key_list[start:start + _CHUNK])
+                    | Customer.code.in_(code_list[start:start + _CHUNK]))
+                .order_by(Customer.id)):
+            party = keys.get(key or "")
+            if party is not None:
+                found.setdefault(party, row_id)
+            elif code in codes:
+                found.setdefault(code, row_id)
     return found
 
 
