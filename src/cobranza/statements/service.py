@@ -29,8 +29,10 @@ from cobranza.statements.model import ParsedStatement, StatementError, Statement
 
 MAX_BYTES = 50 * 1024 * 1024  # bank statements are kilobytes to a few megabytes
 _READ_CHUNK = 1 << 20
-# Column widths of bank_transactions: longer free text is cut, never refused.
-_WIDTHS = {"transaction_id": 120, "counterparty_name": 300, "counterparty_account": 64,
+# Column widths of bank_transactions: longer free text is cut, never refused. A bank id is not
+# free text: a longer one is stored as its digest (`stored_id`), never cut.
+_ID_WIDTH = 120  # transaction_id and batch_id
+_WIDTHS = {"counterparty_name": 300, "counterparty_account": 64,
            "counterparty_tax_id": 32, "end_to_end_id": 120, "creditor_reference": 64,
            "spei_reference": 64, "bank_code": 64}
 
@@ -215,7 +217,7 @@ def _write(session: Session, statement: ParsedStatement, *, org_id: int, file: s
     in_parts = repository.batch_totals(
         session, org_id=org_id, account=statement.account,
         batch_ids=sorted({kept for line in statement.lines
-                          if line.batch is None and (kept := _clip(line.transaction_id, 120))}))
+                          if line.batch is None and (kept := _stored(line.transaction_id))}))
     statement_id = repository.add_statement(session, _statement_row(
         statement, result, org_id=org_id, file=file, sha256=sha256, now=now))
     by_id = _known_by_id(session, statement, keys, known, org_id=org_id)
@@ -223,7 +225,7 @@ def _write(session: Session, statement: ParsedStatement, *, org_id: int, file: s
     for at, (line, (key, *earlier)) in enumerate(zip(statement.lines, keys, strict=True)):
         if key in known or any(k in stored for k in earlier) or at in by_id:
             continue
-        whole = _clip(line.transaction_id, 120)
+        whole = _stored(line.transaction_id)
         if line.batch is None and whole and in_parts.get(whole) == (
                 line.currency, to_minor(line.amount, line.currency)):
             continue
@@ -272,7 +274,8 @@ def dedupe_keys(statement: ParsedStatement) -> list[tuple[str, ...]]:
     whose movements the final one gives again, maybe under another id): another report may
     have given the movement without one (and imports before 0005 fingerprinted a line whose id is a
     sequence number, which names one line of its day: a file of several days gives "1" again
-    each day).
+    each day). An id longer than its column has the key older versions gave it, cut to the
+    column, as its last (`_cut_keys`).
     """
     names = [_named(line) for line in statement.lines]
     ids = Counter(n for line, n in zip(statement.lines, names, strict=True)
@@ -333,18 +336,21 @@ def _keys(statement: ParsedStatement, line: StatementLine, named: tuple[str, dat
     if line.transaction_id and ids[named] == 1:
         key = id_key(statement.account, line.transaction_id, line.currency,
                      to_minor(line.amount, line.currency), line.booking_date)
-        also = [id_key(statement.account, line.batch, line.currency,
-                       batches[(line.batch, line.currency, line.booking_date)],
-                       line.booking_date)] if line.batch else []
+        whole = batches[(line.batch, line.currency, line.booking_date)] if line.batch else 0
+        also = [id_key(statement.account, line.batch, line.currency, whole, line.booking_date),
+                *_cut_keys(statement.account, line.batch, line.currency, whole)
+                ] if line.batch else []
         # Its fingerprint is its second key: a report that gave the movement without an id
         # (an intraday camt.052 before the day's camt.053) stored it under that; and imports
         # before 0005 fingerprinted a line whose id is a sequence number.
         printed_key = "f:" + _digest(*fingerprint, str(printed[fingerprint]))
+        old = _cut_keys(statement.account, line.transaction_id, line.currency,
+                        to_minor(line.amount, line.currency))
         if statement.interim:
             # Stored under its fingerprint: the final report may give it another id or none,
             # and with the same id it is known by id and amount (`_known_by_id`).
-            return (printed_key, key, *also)
-        return (key, printed_key, *also)
+            return (printed_key, key, *also, *old)
+        return (key, printed_key, *also, *old)
     # Two equal transfers on one day are two payments: the occurrence number keeps both.
     occurrences[fingerprint] += 1
     return ("f:" + _digest(*fingerprint, str(occurrences[fingerprint])),)
@@ -352,14 +358,14 @@ def _keys(statement: ParsedStatement, line: StatementLine, named: tuple[str, dat
 
 def _named(line: StatementLine) -> tuple[str, date | None]:
     """What a line's id names: one movement, or for a sequence number, one of its day."""
-    kept = (line.transaction_id or "")[:_WIDTHS["transaction_id"]]
+    kept = stored_id(line.transaction_id or "")
     return kept, line.booking_date if _SEQUENCE.fullmatch(kept) else None
 
 
 def id_key(account: str, transaction_id: str, currency: str, amount: int,
            booked: date) -> str:
-    """The key of a line the bank gave an id: the account, the id (as stored, cut to its
-    column) and the amount in minor units. The amount keeps apart two movements of a bank
+    """The key of a line the bank gave an id: the account, the id (as stored, `stored_id`)
+    and the amount in minor units. The amount keeps apart two movements of a bank
     that gives ids again (numbering each day's or each file's movements from one): the same
     movement reported twice has the same amount. Migration 0004 keyed the stored lines so.
 
@@ -367,13 +373,37 @@ def id_key(account: str, transaction_id: str, currency: str, amount: int,
     movements apart with it): the booking date is in its key too, so that the day's fee of
     the same amount, numbered 1 every day, is a movement each day (migration 0005). A longer
     id is the bank's own for the movement, kept whatever date a later report gives it."""
-    kept = transaction_id[:_WIDTHS["transaction_id"]]
+    kept = stored_id(transaction_id)
     if _SEQUENCE.fullmatch(kept):
         return "t:" + _digest(account, kept, currency, str(amount), booked.isoformat())
     return "t:" + _digest(account, kept, currency, str(amount))
 
 
 _SEQUENCE = re.compile(r"[0-9]{1,6}")
+
+
+def stored_id(transaction_id: str) -> str:
+    """A bank id as stored and keyed: itself when it fits its column (120 characters), else
+    "sha256:" and the hex digest of the whole id.
+
+    Cut to the column, as older versions did, two ids sharing their first 120 characters were
+    one, and one of the movements was lost; the digest keeps them apart and fits (71)."""
+    if len(transaction_id) <= _ID_WIDTH:
+        return transaction_id
+    return "sha256:" + hashlib.sha256(transaction_id.encode("utf-8")).hexdigest()
+
+
+def _stored(transaction_id: str | None) -> str | None:
+    return stored_id(transaction_id) if transaction_id else None
+
+
+def _cut_keys(account: str, transaction_id: str, currency: str, amount: int) -> list[str]:
+    """The key an older version gave a line whose id is longer than its column: the id cut to
+    its first 120 characters (never a sequence number). A later key (`dedupe_keys`), so that
+    lines so stored are known; never stored again."""
+    if len(transaction_id) <= _ID_WIDTH:
+        return []
+    return ["t:" + _digest(account, transaction_id[:_ID_WIDTH], currency, str(amount))]
 
 
 def _digest(*parts: str) -> str:
@@ -406,7 +436,7 @@ def _line_row(line: StatementLine, *, key: str, org_id: int, statement_id: int,
         "remittance": " / ".join(t for t in (line.remittance, line.more_text) if t) or None}
     for name, width in _WIDTHS.items():
         row[name] = _clip(getattr(line, name), width)
-    row["batch_id"] = _clip(line.batch, 120)
+    row["transaction_id"], row["batch_id"] = _stored(line.transaction_id), _stored(line.batch)
     return row
 
 

@@ -275,6 +275,43 @@ def test_a_bank_id_is_known_whatever_date_a_later_report_gives_it(tmp_path: Path
     assert "0 new, 1 already imported." in result.stdout
 
 
+def test_bank_ids_longer_than_their_column_are_kept_apart_whole(tmp_path: Path, db: str) -> None:
+    # A credit union's CSV gives 235-character ids; two that share their first 200 characters
+    # are two movements, each stored once, under the digest of its whole id.
+    shared = "dwA4AEUAZQBKAGcAKwBGAG8ATwBQAEkAeQBiAHIAWAAv" * 5
+    first, second = shared[:200] + "A" * 35, shared[:200] + "B" * 35
+    data = march(entry("10.00", ref=first), entry("10.00", ref=second))
+    path = write(tmp_path / "long.xml", data)
+    assert "2 new, 0 already imported." in ok(db, "import", "statement", path).stdout
+    assert rows(db, "SELECT transaction_id FROM bank_transactions ORDER BY id") == [
+        ("sha256:" + hashlib.sha256(whole.encode()).hexdigest(),) for whole in (first, second)]
+    before = digest(db)
+    assert "0 new, 2 already imported." in ok(db, "import", "statement", path).stdout
+    assert digest(db) == before
+    # The same movements in another file (another statement) are known by their ids.
+    again = ok(db, "import", "statement", write(tmp_path / "again.xml", data.replace(
+        b"<Id>STMT-1</Id>", b"<Id>STMT-2</Id>")))
+    assert "0 new, 2 already imported." in again.stdout
+    assert rows(db, "SELECT COUNT(*) FROM bank_transactions") == [(2,)]
+
+
+def test_a_long_bank_id_stored_cut_to_its_column_by_an_older_version_is_known(
+        tmp_path: Path, db: str) -> None:
+    long_id = "X" * 119 + "YZ"
+    ok(db, "import", "statement", write(tmp_path / "a.xml", march(entry("10.00", ref=long_id))))
+    # Before, such an id was stored, and keyed, cut to its first 120 characters.
+    old = "t:" + hashlib.sha256("\x1f".join(["MX00TEST", long_id[:120], "MXN", "1000"])
+                                .encode()).hexdigest()
+    engine = make_engine(db)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE bank_transactions SET dedupe_key = :key, transaction_id = :id"),
+                     {"key": old, "id": long_id[:120]})
+    engine.dispose()
+    again = ok(db, "import", "statement", write(tmp_path / "b.xml", march(
+        entry("10.00", ref=long_id), entry("20.00", ref="B"))))
+    assert "1 new, 1 already imported." in again.stdout
+
+
 def test_sequence_numbers_keyed_before_migration_0005_are_known_after_the_upgrade(
         tmp_path: Path, db: str) -> None:
     fee = entry("4.50", "DBIT", ref="1")
