@@ -101,6 +101,8 @@ class Links:
     substituted: dict[str, str] = field(default_factory=dict)
     errors: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # The payment lines naming an invoice not imported yet, by code (`payment_targets`).
+    waiting: set[str] = field(default_factory=set)
 
 
 def targets(session: Session, *, org: Organisation, documents: list[Document],
@@ -190,16 +192,23 @@ def payment_targets(payments: list[PaymentLine], links: Links) -> dict[str, str]
             # As a payments file's row naming an invoice not imported yet (DOMAIN.md: any
             # order, any batches): the payment names the invoice by its UUID, the name the
             # complement gives it, and `pending.named_by_uuid` gives it the invoice's number
-            # when the invoice arrives, whose import replays the customer.
+            # when the invoice arrives, whose import replays the customer. Said for the
+            # payments recorded (`waiting`): one the ledger holds already is said as such.
             chosen[line.code] = line.target
-            links.warnings.append(f"{line.at.file}:{line.at.line}: DoctoRelacionado/IdDocumento: "
-                                  + _("the payment is for CFDI {uuid}, which is not in the "
-                                      "ledger yet; it will settle that invoice when it is "
-                                      "imported", uuid=line.target))
+            links.waiting.add(line.code)
         elif not _mismatch(line.at, target, line.customer.tax_id, line.currency, links,
                            fields=("Receptor/Rfc", "DoctoRelacionado/MonedaDR")):
             chosen[line.code] = target.number
     return chosen
+
+
+def waiting(payments: list[PaymentLine], links: Links) -> list[str]:
+    """What the payments recorded for an invoice not imported yet say: it settles that
+    invoice when it arrives (`payment_targets` names it by its UUID meanwhile)."""
+    return [f"{line.at.file}:{line.at.line}: DoctoRelacionado/IdDocumento: " + _(
+        "the payment is for CFDI {uuid}, which is not in the ledger yet; it will settle that "
+        "invoice when it is imported", uuid=line.target)
+        for line in payments if line.code in links.waiting]
 
 
 # Where a credit note names its customer and currency, by scheme: a DTE has no Rfc.

@@ -35,8 +35,8 @@ from sqlalchemy import Table, bindparam, case, func, select, update
 from sqlalchemy.orm import Session
 
 from cobranza.core.money import minor_to_str, to_minor
-from cobranza.core.taxid import tax_key
-from cobranza.einvoices.model import GENERIC_TAX_IDS, Party, PaymentLine
+from cobranza.einvoices.model import Party, PaymentLine
+from cobranza.einvoices.parties import stored_customers
 from cobranza.i18n import _
 from cobranza.models import (
     Allocation,
@@ -308,9 +308,9 @@ def _invoiced(session: Session, *, org_id: int, numbers: list[str]) -> set[str]:
 def _unclaimed_of(session: Session, *, org_id: int, parties: list[Party], since: date,
                   until: date) -> dict[str, list[_Payment]]:
     """By party code, the payments not read from a CFDI of the customer the import finds for
-    it (by tax id, else by code: `service._customer_ids`), dated from `since` to `until`,
+    it (by tax id, else by code: `parties.stored_customers`), dated from `since` to `until`,
     oldest first."""
-    customers = _customers_of(session, org_id=org_id, parties=parties)
+    customers = stored_customers(session, org_id=org_id, parties=parties)
     ids = sorted(set(customers.values()))
     party_of = {cid: code for code, cid in customers.items()}
     found: dict[str, list[_Payment]] = {}
@@ -337,28 +337,6 @@ def _unclaimed_of(session: Session, *, org_id: int, parties: list[Party], since:
             found.setdefault(party_of[customer], []).append(_Payment(
                 payment_id, code, day, currency, amount, applied, customer,
                 _made_by(code, match_id, line)))
-    return found
-
-
-def _customers_of(session: Session, *, org_id: int, parties: list[Party]) -> dict[str, int]:
-    """The stored customer of each party, by its code, as the import finds it
-    (`service._customer_ids`): the first with its tax id (a generic one finds none) or code."""
-    keys = {tax_key(p.tax_id): p.code for p in parties if p.tax_id not in GENERIC_TAX_IDS}
-    codes = {p.code for p in parties}
-    key_list, code_list = sorted(keys), sorted(codes)
-    found: dict[str, int] = {}
-    for start in range(0, max(len(key_list), len(code_list)), _CHUNK):
-        for row_id, code, key in session.execute(
-                select(Customer.id, Customer.code, Customer.tax_key).where(
-                    Customer.org_id == org_id,
-                    Customer.tax_key.in_(key_list[start:start + _CHUNK])
-                    | Customer.code.in_(code_list[start:start + _CHUNK]))
-                .order_by(Customer.id)):
-            party = keys.get(key or "")
-            if party is not None:
-                found.setdefault(party, row_id)
-            elif code in codes:
-                found.setdefault(code, row_id)
     return found
 
 

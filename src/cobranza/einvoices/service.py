@@ -20,13 +20,13 @@ from cobranza.core.money import to_minor
 from cobranza.core.taxid import tax_key
 from cobranza.einvoices import checks, pending, substitutions, versions
 from cobranza.einvoices.model import (
-    GENERIC_TAX_IDS,
     At,
     Document,
     Party,
     PaymentLine,
     Removal,
 )
+from cobranza.einvoices.parties import stored_customers
 from cobranza.einvoices.read import read_path
 from cobranza.einvoices.recorded import already_recorded, balance_disagreements, restate
 from cobranza.i18n import _, ngettext
@@ -146,7 +146,7 @@ def _check(session: Session, *, path: Path, shown: str, org: Organisation, terms
     # The money the bank statement already brought in is not recorded again.
     known = already_recorded(session, org_id=org.id, payments=kept.payments,
                              targets=payment_targets)
-    outcome.warnings += known.warnings
+    outcome.warnings += known.warnings + checks.waiting(known.to_record, links)
     outcome.warnings += balance_disagreements(
         session, org_id=org.id, payments=known.to_record, targets=payment_targets,
         settled=set(kept.rekey.values()) | set(known.linked))
@@ -197,7 +197,7 @@ def _write(session: Session, *, plan: _Plan, org: Organisation, now: datetime,
            outcome: EInvoiceOutcome) -> None:
     parties = {d.customer.code: d.customer for d in plan.documents}
     parties.update({p.customer.code: p.customer for p in plan.payments})
-    ids = _customer_ids(session, org=org, parties=list(parties.values()))
+    ids = stored_customers(session, org_id=org.id, parties=list(parties.values()))
     new = [p for code, p in parties.items() if code not in ids]
     # A dry run that takes rows over re-keys them in a savepoint, always rolled back, so its
     # counts say "updated" for them as the real import will.
@@ -236,7 +236,7 @@ def _write_steps(session: Session, *, plan: _Plan, org: Organisation, now: datet
                                 org=org, now=now, dry_run=outcome.dry_run)
         outcome.counts[kind] = (result.new, result.updated, result.unchanged)
         if kind == "customers" and not outcome.dry_run and new:
-            ids.update(_customer_ids(session, org=org, parties=new))
+            ids.update(stored_customers(session, org_id=org.id, parties=new))
         touched |= result.customers
     if not outcome.dry_run:
         touched |= pending.named_by_uuid(session, org_id=org.id, fiscal_ids=[
@@ -289,28 +289,6 @@ def _remove(session: Session, *, org: Organisation,
             session.execute(delete(model).where(model.org_id == org.id, model.id.in_(chunk)),
                             execution_options={"synchronize_session": False})
     return set(customers)
-
-
-def _customer_ids(session: Session, *, org: Organisation, parties: list[Party]) -> dict[str, int]:
-    """Existing customers by tax id (tax_key), else by code; new parties are absent. A generic
-    tax id (a foreign customer's without its own) finds by code only."""
-    keys = {tax_key(p.tax_id): p.code for p in parties if p.tax_id not in GENERIC_TAX_IDS}
-    codes = {p.code for p in parties}
-    found: dict[str, int] = {}
-    key_list, code_list = sorted(keys), sorted(codes)
-    for start in range(0, max(len(key_list), len(code_list)), 1000):
-        rows = session.execute(select(Customer.id, Customer.code, Customer.tax_key).where(
-            Customer.org_id == org.id,
-            Customer.tax_key.in_(key_list[start:start + 1000])
-            | Customer.code.in_(code_list[start:start + 1000]))
-            .order_by(Customer.id)).all()
-        for row_id, code, key in rows:
-            party = keys.get(key or "")
-            if party is not None:
-                found.setdefault(party, row_id)  # the first customer with that tax id
-            elif code in codes:
-                found.setdefault(code, row_id)
-    return found
 
 
 def _with_ids(frame: pl.DataFrame, ids: dict[str, int]) -> pl.DataFrame:
