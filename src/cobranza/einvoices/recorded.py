@@ -288,11 +288,9 @@ def _unclaimed(session: Session, *, org_id: int, numbers: list[str], since: date
         for (number, payment_id, code, day, currency, amount, first, count, own, customer,
              match_id, line) in rows:
             if not own:
-                applied = (first if count == 1 else f"{first}, ..." if count
-                           else _("the customer's credit"))
-                found.setdefault(number, []).append(_Payment(
-                    payment_id, code, day, currency, amount, applied, customer,
-                    _made_by(code, match_id, line)))
+                found.setdefault(number, []).append(_payment(
+                    payment_id, code, day, currency, amount, first, count, customer, match_id,
+                    line))
     return found
 
 
@@ -332,12 +330,21 @@ def _unclaimed_of(session: Session, *, org_id: int, parties: list[Party], since:
             .order_by(Payment.date, Payment.id)).all()
         for (customer, payment_id, code, day, currency, amount, first, count, match_id,
              line) in rows:
-            applied = (first if count == 1 else f"{first}, ..." if count
-                       else _("the customer's credit"))
-            found.setdefault(party_of[customer], []).append(_Payment(
-                payment_id, code, day, currency, amount, applied, customer,
-                _made_by(code, match_id, line)))
+            found.setdefault(party_of[customer], []).append(_payment(
+                payment_id, code, day, currency, amount, first, count, customer, match_id,
+                line))
     return found
+
+
+def _payment(payment_id: int, code: str, day: date, currency: str, amount: int,
+             first: str | None, count: int, customer: int, match_id: int | None,
+             line: int | None) -> _Payment:
+    """A payment read with the first of the invoices it settles and how many (`first`,
+    `count`): where it was applied, said as a person reads it."""
+    applied = (str(first) if count == 1 else f"{first}, ..." if count
+               else _("the customer's credit"))
+    return _Payment(payment_id, code, day, currency, amount, applied, customer,
+                    _made_by(code, match_id, line))
 
 
 def _made_by(code: str, match_id: int | None, line: int | None) -> int | None:
