@@ -127,4 +127,15 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
         "un monto negativo en la columna de abonos; se esperaba el dinero que entra como cifra "
         "positiva (el que sale va en {debit})",
     "a debit column": "una columna de cargos",
+    "the file ends inside a row ({why}): it was cut short, as a broken download is; expected "
+    "the whole row and a line break; download the statement again":
+        "el archivo termina dentro de una fila ({why}): quedó cortado, como queda una descarga "
+        "interrumpida; se esperaba la fila completa y un salto de línea; descargue la cartola "
+        "de nuevo",
+    "a quoted cell is not closed": "una celda entre comillas no se cierra",
+    "the row has {cells} of the {columns} cells of the header":
+        "la fila tiene {cells} de las {columns} celdas del encabezado",
+    "its last cell '{value}' ({column}) is written shorter than its column's other cells":
+        "su última celda '{value}' ({column}) está escrita más corta que las demás celdas de su "
+        "columna",
 }

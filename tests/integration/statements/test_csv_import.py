@@ -121,3 +121,21 @@ def test_the_api_takes_currency_and_map_as_the_command_line_does(
     bad = client.post("/statements", content=data, params={"filename": "x.csv", "map": "Texto"})
     assert bad.status_code == 422
     assert bad.json()["detail"][0]["message"] == "'Texto' is not FIELD=HEADER"
+
+
+def test_an_export_cut_inside_its_last_row_imports_nothing(tmp_path: Path, db: str) -> None:
+    ok(db, "import", "statement", write(tmp_path / "first.csv", MEXICO), "--account", "A")
+    before = digest(db)
+    # The download broke off in the last row's balance: "9,925.44" came as "9,9".
+    cut = MEXICO.replace(b"02/03/2026", b"03/03/2026")[:-len(b'25.44"\n')] + b'"'
+    path = write(tmp_path / "cut.csv", cut)
+    result = cli(db, "import", "statement", path, "--account", "A")
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"{path}:3: the file ends inside a row (its last cell "
+                                    "'9,9' (Saldo)")
+    assert "nothing was imported" in result.stderr
+    assert digest(db) == before
+    # Whole, but for its last line break, it imports.
+    whole = ok(db, "import", "statement", write(tmp_path / "whole.csv", MEXICO.rstrip(b"\n")),
+               "--account", "A")
+    assert "0 new, 2 already imported." in whole.stdout

@@ -790,3 +790,62 @@ def test_a_row_that_says_two_directions_is_refused_where_it_is() -> None:
     assert "b.csv:2: Abono: a negative amount in the credit column" in said
     assert "money out goes in Cargo" in said
     assert "b.csv:3: Cargo / Abono: a debit and a credit on one row" in said
+
+
+# --- A download cut short ------------------------------------------------------------------------
+
+SIGNED = (b"Date,Amount,Description\n2026-03-01,1250.75,Pago A-10\n"
+          b"2026-03-02,-80.00,Comision\n")
+
+
+@pytest.mark.parametrize(("data", "why"), [
+    (SIGNED[:-len(b",Comision\n")], "the row has 2 of the 3 cells of the header"),
+    (SIGNED[:-len(b"0,Comision\n")], "the row has 2 of the 3 cells of the header"),
+    (SIGNED[:-len(b"-03-02,-80.00,Comision\n")], "the row has 1 of the 3 cells"),
+    # The amount is the last cell: cut, it would import as -8.
+    (b"Date,Description,Amount\n2026-03-01,Pago A-10,1250.75\n2026-03-02,Comision,-8",
+     "its last cell '-8' (Amount) is written shorter than its column's other cells"),
+    (b"Date,Description,Amount\n2026-03-01,Pago A-10,1250.75\n2026-03-02,Comision,-80.",
+     "'-80.' (Amount)"),
+    # Pesos grouped by thousands: the balance cut inside a group, or a group short.
+    (SANTIAGO[:-len(b"0\n")], "'6.147.01' (Saldo (CLP))"),
+    (SANTIAGO[:-len(b".010\n")], "'6.147' (Saldo (CLP))"),  # 6,147 pesos: refused by its balance
+    (SANTIAGO[:-len(b"7.010\n")], "'6.14' (Saldo (CLP))"),
+    # The date is the last cell.
+    (b"Amount;Date\n10,00;15/03/2026\n20,00;16/03/20", "'16/03/20' (Date)"),
+    # A quoted cell never closed: the line break after it is the cell's own, not the row's end.
+    (MEXICO[:-len(b'44"\n')], "a quoted cell is not closed"),
+    (MEXICO[:-len(b'34.56",,"9,925.44"\n')] + b"\n", "a quoted cell is not closed"),
+])
+def test_a_file_cut_inside_its_last_row_is_refused_there(data: bytes, why: str) -> None:
+    with pytest.raises(StatementError) as caught:
+        statement_csv.extract_csv(data, file="cut.csv", currency="MXN"
+                                  if b"CLP" not in data else None)
+    if "'6.147' " in why:  # 6.147 is a whole figure of pesos: the balances say it is wrong
+        assert caught.value.line == 3 and "do not follow from the amounts" in caught.value.message
+        return
+    assert caught.value.line == 3 and caught.value.file == "cut.csv"
+    assert caught.value.message.startswith("the file ends inside a row (")
+    assert why in caught.value.message and "cut short" in caught.value.message
+
+
+@pytest.mark.parametrize("data", [
+    SIGNED.rstrip(b"\n"),  # Excel and many banks end the last row without a line break
+    SIGNED.rstrip(b"\n") + b"\x1a",  # or with DOS's end-of-file mark
+    MEXICO.rstrip(b"\n"),
+    SANTIAGO.rstrip(b"\n"),
+    # A last amount of fewer decimals, where the others show no one way of writing them.
+    b"Date,Description,Amount\n2026-03-01,Pago,1250.75\n2026-03-01,Pago,12.5\n2026-03-02,X,-8",
+    # Pesos grouped, the last a figure under a thousand.
+    b"Fecha;Texto;Monto\n01/03/2026;A;1.160.000\n02/03/2026;B;500",
+    # Every row leaves its empty last cells out, as the last does.
+    b"Date,Amount,Description,Reference\n2026-03-01,1250.75,Pago\n2026-03-02,-80.00,Comision",
+    # A closing row of fewer cells than the header.
+    b"Fecha;Texto;Monto\n01/03/2026;A;1.160\nSaldo final;1.160",
+])
+def test_a_whole_last_row_without_a_line_break_is_read(data: bytes) -> None:
+    currency = "CLP" if b"Fecha;" in data or b"CLP" in data else "MXN"
+    [statement] = statement_csv.extract_csv(data, file="whole.csv", currency=currency)
+    assert len(statement.lines) >= 1
+    assert statement.lines[-1].amount == statement_csv.extract_csv(
+        data + b"\n", file="whole.csv", currency=currency)[0].lines[-1].amount
