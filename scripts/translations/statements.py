@@ -138,4 +138,8 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "its last cell '{value}' ({column}) is written shorter than its column's other cells":
         "su última celda '{value}' ({column}) está escrita más corta que las demás celdas de su "
         "columna",
+    "'{value}' is written in {written}, not in {currency}, the row's currency; expected an "
+    "amount in {currency}":
+        "'{value}' está escrito en {written}, no en {currency}, la moneda de su fila; se esperaba "
+        "un monto en {currency}",
 }

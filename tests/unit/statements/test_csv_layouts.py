@@ -437,16 +437,17 @@ def test_caixabank_groups_thousands_with_dots_and_writes_the_currency_on_each_am
         (date(2026, 6, 22), Decimal("1586.96"))]
 
 
-@pytest.mark.parametrize(("text", "kwargs", "message"), [
-    (CAIXABANK, {"currency": "USD"}, "the amounts are written in EUR, not in USD"),
-    (CAIXABANK.replace("-293,48EUR", "-293,48USD"), {},
+@pytest.mark.parametrize(("text", "kwargs", "line", "message"), [
+    (CAIXABANK, {"currency": "USD"}, 2, "the amounts are written in EUR, not in USD"),
+    (CAIXABANK.replace("-293,48EUR", "-293,48USD"), {}, 3,
      "the amounts are written in different currencies (EUR, USD)"),
 ])
 def test_a_currency_the_cells_contradict_is_refused(text: str, kwargs: dict[str, str],
-                                                    message: str) -> None:
+                                                    line: int, message: str) -> None:
     with language("en"), pytest.raises(StatementError) as caught:
         statement_csv.extract_csv(text.encode(), file="c.csv", **kwargs)  # type: ignore[arg-type]
-    assert (caught.value.line, caught.value.field) == (1, "currency")
+    # Located at the first amount written in the other currency.
+    assert (caught.value.line, caught.value.field) == (line, "Importe")
     assert caught.value.message.startswith(message)
 
 

@@ -849,3 +849,53 @@ def test_a_whole_last_row_without_a_line_break_is_read(data: bytes) -> None:
     assert len(statement.lines) >= 1
     assert statement.lines[-1].amount == statement_csv.extract_csv(
         data + b"\n", file="whole.csv", currency=currency)[0].lines[-1].amount
+
+
+# --- An amount with its currency's code and a CR or DR mark ---------------------------------------
+
+@pytest.mark.parametrize(("cells", "currency", "amounts"), [
+    (("1,234.56 MXN CR", "MXN 1,234.56 DR"), "MXN", [Decimal("1234.56"), Decimal("-1234.56")]),
+    (("CR 1.234,56 EUR", "12,50 EUR DR"), "EUR", [Decimal("1234.56"), Decimal("-12.50")]),
+    (("CR 1.234 CLP", "DR CLP 12.990"), "CLP", [Decimal("1234"), Decimal("-12990")]),
+    (("MXN CR 10.00", "5.00 DR. MXN"), "MXN", [Decimal("10.00"), Decimal("-5.00")]),
+])
+def test_an_amount_written_with_its_currency_and_marked_cr_or_dr_is_read(
+        cells: tuple[str, str], currency: str, amounts: list[Decimal]) -> None:
+    delimiter = ";" if "," in cells[0].split()[-1] or currency == "CLP" else ","
+    data = (f'Date{delimiter}Description{delimiter}Amount\n'
+            f'01/03/2026{delimiter}GIRO ACME{delimiter}"{cells[0]}"\n'
+            f'02/03/2026{delimiter}FEE{delimiter}"{cells[1]}"\n').encode()
+    # The code in the cells is the file's currency, whatever the organisation's is.
+    [statement] = statement_csv.extract_csv(data, file="b.csv", default_currency="USD")
+    assert statement.currency == currency
+    assert [line.amount for line in statement.lines] == amounts
+
+
+def test_an_amount_marked_cr_in_another_currency_than_the_statement_s_is_refused_at_its_row(
+        ) -> None:
+    data = (b"Date,Description,Amount\n01/03/2026,GIRO ACME,\"1,234.56 CR\"\n"
+            b"02/03/2026,FEE,\"MXN 12.50 DR\"\n")
+    with pytest.raises(StatementError) as caught:
+        statement_csv.extract_csv(data, file="b.csv", currency="USD")
+    assert (caught.value.line, caught.value.field) == (3, "Amount")
+    assert caught.value.message.startswith("the amounts are written in MXN, not in USD")
+    mixed = data.replace(b'"1,234.56 CR"', b'"EUR 1,234.56 CR"')
+    with pytest.raises(StatementError, match=r"^b\.csv:3: Amount: the amounts are written in "
+                                             r"different currencies \(EUR, MXN\)"):
+        statement_csv.extract_csv(mixed, file="b.csv")
+
+
+def test_an_amount_written_in_another_currency_than_its_row_s_is_refused() -> None:
+    data = (b"Date,Description,Amount,Currency\n01/03/2026,GIRO ACME,1234.56 USD CR,USD\n"
+            b"02/03/2026,FEE,12.50 MXN DR,USD\n")
+    with pytest.raises(StatementError, match=r"^b\.csv:3: Amount: '-12\.50 MXN' is written in "
+                                             r"MXN, not in USD, the row's currency"):
+        statement_csv.extract_csv(data, file="b.csv")
+
+
+@pytest.mark.parametrize("cell", ["MXN 5.00 USD CR", "5.00 ABC CR", "CR 5.00 MXN DR"])
+def test_an_amount_with_two_codes_or_no_currency_s_code_beside_its_mark_is_refused(
+        cell: str) -> None:
+    data = f"Date,Description,Amount\n01/03/2026,GIRO,{cell}\n".encode()
+    with pytest.raises(StatementError, match=r"^b\.csv:2: Amount: .+ is not an amount"):
+        statement_csv.extract_csv(data, file="b.csv", default_currency="MXN")

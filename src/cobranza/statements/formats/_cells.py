@@ -79,14 +79,10 @@ _CODE_AFTER = re.compile(r"[\d)]\s*([A-Z]{3})\s*$")
 _CODE_BEFORE = re.compile(r"^\s*([A-Z]{3})\s*[-+(\u2212]?\s*\d")
 
 
-def written_currencies(cells: list[str]) -> set[str]:
-    """The ISO 4217 codes the amounts are written with ("-293,48EUR" is in euros)."""
-    found = set()
-    for cell in cells:
-        match = _CODE_AFTER.search(cell) or _CODE_BEFORE.match(cell)
-        if match and is_currency(match[1]):
-            found.add(match[1])
-    return found
+def written_currency(cell: str) -> str:
+    """The ISO 4217 code an amount is written with ("EUR" of "-293,48EUR"), "" for none."""
+    match = _CODE_AFTER.search(cell) or _CODE_BEFORE.match(cell)
+    return match[1] if match and is_currency(match[1]) else ""
 
 
 # A workbook's date stored as its serial number (a General-formatted cell: 46000, or that text):
@@ -107,20 +103,29 @@ def serial_date(cell: str, epoch: datetime) -> str:
 
 
 # An amount marked CR (money in) or DR (money out) before or after its figures, as British,
-# Australian and Indian banks write a single amount column ("1.234,56 CR", "DR 500.00", "Cr").
-# Only an unsigned figure: "-5 CR" says its direction twice and is refused as written.
+# Australian and Indian banks write a single amount column ("1.234,56 CR", "DR 500.00", "Cr"),
+# with the ISO code of its currency on either side of the figures or of the mark, or none
+# ("1,234.56 MXN CR", "MXN 1,234.56 DR", "CR 1.234,56 CLP"). Only an unsigned figure: "-5 CR"
+# says its direction twice and is refused as written; so is a figure with two codes.
+_FIGURES = r"[^-+\u2212()A-Za-z]*\d[^-+\u2212()A-Za-z]*?"
+_CODE = r"(?:(?P<{0}>[A-Z]{{3}})\s*)?"
 _SIDE_MARK = re.compile(
-    r"\s*(?:(?P<before>CR|DR)\.?\s*(?P<figures>[^-+\u2212()A-Za-z]*\d[^-+\u2212()A-Za-z]*?)"
-    r"|(?P<written>[^-+\u2212()A-Za-z]*\d[^-+\u2212()A-Za-z]*?)\s*(?P<after>CR|DR)\.?)\s*",
-    re.IGNORECASE)
+    rf"\s*{_CODE.format('code1')}(?:(?P<before>(?i:CR|DR))\.?\s*)?{_CODE.format('code2')}"
+    rf"(?P<figures>{_FIGURES})\s*{_CODE.format('code3')}"
+    rf"(?:(?P<after>(?i:CR|DR))\.?\s*)?{_CODE.format('code4')}")
 
 
 def side_marked(cell: str) -> str:
-    """An amount marked CR or DR as a signed figure ("1,234.56 DR" is "-1,234.56"); any other
-    cell as written. The figures keep their marks, so the file's decimal mark still decides
-    "1,500 CR" as it decides "1,500"."""
+    """An amount marked CR or DR as a signed figure ("1,234.56 DR" is "-1,234.56"), its currency
+    code, if written, after it ("MXN 1,234.56 DR" is "-1,234.56 MXN", for the file's currency to
+    be checked against it); any other cell as written. The figures keep their marks, so the
+    file's decimal mark still decides "1,500 CR" as it decides "1,500"."""
     match = _SIDE_MARK.fullmatch(cell)
-    if match is None:
+    if match is None or not (match["before"] or match["after"]) or (
+            match["before"] and match["after"]):
         return cell
-    figures = (match["figures"] or match["written"]).strip()
+    codes = [code for code in match.group("code1", "code2", "code3", "code4") if code]
+    if len(codes) > 1 or not all(is_currency(code) for code in codes):
+        return cell
+    figures = match["figures"].strip() + "".join(f" {code}" for code in codes)
     return "-" + figures if (match["before"] or match["after"]).upper() == "DR" else figures

@@ -38,7 +38,7 @@ from cobranza.statements.formats._cells import (
     month_first,
     serial_date,
     side_marked,
-    written_currencies,
+    written_currency,
 )
 from cobranza.statements.formats._columns import (
     AMOUNTS,
@@ -147,6 +147,7 @@ def extract_csv(data: bytes, *, file: str, mapping: Mapping[str, str] | None = N
         account = stated_account(lines[:max(start, 0)])
     code = _currency(header, columns, rows[1:], file, given=given,
                      default=(default_currency or "").strip().upper(), line=start + 1,
+                     row_lines=at,
                      stated=stated_currency(lines[:max(start, 0)]))
     table, columns, statement_lines, not_booked = _read(
         file, header, rows[1:], columns, row_lines=at, delimiter=delimiter,
@@ -297,7 +298,8 @@ def _stated_balances(table: Table, preamble: list[str], currency: str, *,
 
 
 def _currency(header: list[str], columns: dict[str, int], rows: list[list[str]], file: str, *,
-              given: str, default: str, line: int, stated: str = "") -> str:
+              given: str, default: str, line: int, row_lines: list[int],
+              stated: str = "") -> str:
     """The file's currency ("" when a currency column gives each row's): the one given, the
     one its money headers or cells name (CaixaBank writes "-293,48EUR"), the one its preamble
     states (`stated`: "Moneda: DOLARES"), else `default`.
@@ -306,18 +308,24 @@ def _currency(header: list[str], columns: dict[str, int], rows: list[list[str]],
     only assumed, and a given currency the cells contradict is refused.
     """
     named = "" if given else (header_currency(header, columns, file, line=line) or stated)
-    written: set[str] = set()
+    # Each amount written with a code: its column's header, the code and its row's line.
+    coded: list[tuple[str, str, int]] = []
     if "currency" not in columns:
         at = [columns[field] for field in MONEY if field in columns]
-        written = written_currencies([row[i] for row in rows for i in at if i < len(row)])
+        coded = [(header[i], code, row_line)
+                 for row, row_line in zip(rows, row_lines, strict=True)
+                 for i in at if i < len(row) and (code := written_currency(row[i]))]
+    written = {code for _column, code, _line in coded}
+    in_cells = coded[0][1] if coded else ""
     if len(written) > 1:
-        raise StatementError(file, line, "currency", _(
+        column, _written, at_line = next(c for c in coded if c[1] != in_cells)
+        raise StatementError(file, at_line, column, _(
             "the amounts are written in different currencies ({codes}); expected one currency "
             "per file, or a currency column", codes=", ".join(sorted(written))))
-    in_cells = written.pop() if written else ""
     for other in (given, named):
         if in_cells and other and other != in_cells:
-            raise StatementError(file, line, "currency", _(
+            column, _written, at_line = coded[0]
+            raise StatementError(file, at_line, column, _(
                 "the amounts are written in {written}, not in {other}; give the currency the "
                 "file is in (--currency)", written=in_cells, other=other))
     code = given or named or in_cells or ("" if "currency" in columns else default)
@@ -534,6 +542,10 @@ def _lines(table: Table, columns: dict[str, int], currency: str,
         if not code or not is_currency(code)]
     if unknown:
         raise refused(unknown)
+    if "currency" in columns:
+        unknown = _other_currency(table, codes)
+        if unknown:
+            raise refused(unknown)
     exponents = {c: exponent(c) for c in set(codes.to_list())}
     # Amounts written 1.234,50 (or CLP's 1.250) come from no bank in the United States: their
     # dates are day-first unless a day over 12 in second place says otherwise.
@@ -558,6 +570,21 @@ def _lines(table: Table, columns: dict[str, int], currency: str,
         code = codes[i]
         out.append(_line(row, dates[i], values[i], from_minor(amounts[i], code), code))
     return out, checked
+
+
+def _other_currency(table: Table, codes: pl.Series) -> list[RowError]:
+    """The amounts written with a code that is not their row's currency ("1,234.56 MXN CR" on a
+    row in USD): read in the row's currency, they would be another sum."""
+    found = []
+    for field in (f for f in MONEY if f in table.frame.columns):
+        for cell, code, line in zip(table.frame[field].to_list(), codes.to_list(),
+                                    table.frame[LINE].to_list(), strict=True):
+            if cell and (written := written_currency(cell)) and written != code:
+                found.append(RowError(table.file, line, table.header(field), _(
+                    "'{value}' is written in {written}, not in {currency}, the row's currency; "
+                    "expected an amount in {currency}", value=cell, written=written,
+                    currency=code)))
+    return found
 
 
 def _unconfirmed_fee(table: Table) -> None:
