@@ -10,6 +10,7 @@ import pytest
 
 from cobranza.i18n import language
 from cobranza.statements.formats import csv as statement_csv
+from cobranza.statements.formats._csv_text import header_columns
 from cobranza.statements.model import StatementError
 
 CHILE = ("Fecha;Descripción;N° Documento;Cargo;Abono;Saldo\n"
@@ -194,7 +195,7 @@ def test_giros_y_cargos_debe_haber_and_fecha_liquidacion_are_read() -> None:
 ])
 def test_headers_are_recognised_by_their_leading_words(header: str, field: str) -> None:
     first = "Otro" if field == "date" else "Fecha Contable"
-    columns = statement_csv._header_columns(f"{first};Cargo;{header}")
+    columns = header_columns(f"{first};Cargo;{header}")
     assert columns is not None and columns.get(field) == 2
 
 
@@ -204,7 +205,7 @@ def test_headers_are_recognised_by_their_leading_words(header: str, field: str) 
     ("Amount Credit", "credit"), ("Monto Débito/Crédito", "amount"),
 ])
 def test_an_amount_header_naming_a_side_is_that_sides_column(header: str, field: str) -> None:
-    columns = statement_csv._header_columns(f"Fecha;{header}")
+    columns = header_columns(f"Fecha;{header}")
     assert columns == {"date": 0, field: 1}
 
 

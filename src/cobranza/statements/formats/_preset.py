@@ -115,7 +115,7 @@ PRESET: dict[str, tuple[str, ...]] = {
     "counterparty_tax_id": ("rut", "rfc", "rut ordenante", "rfc ordenante", "tax id"),
     # The payee's side (Santander México's "Nombre Beneficiario", Wise's "Payee Name"): the
     # counterparty of a debit. Next to a payer's column the payee on a credit is the account's
-    # own holder; alone it is the counterparty of every line (`formats.csv._side`).
+    # own holder; alone it is the counterparty of every line (`formats._csv_movements._side`).
     # DKB's "Zahlungsempfänger*in", Oberbank's "Empfängername" and "Empfänger IBAN/Kto.Nr.".
     "payee_name": ("beneficiario", "nombre beneficiario", "payee", "payee name",
                    "zahlungsempfanger in", "zahlungsempfaenger in", "zahlungsempfanger",
@@ -154,7 +154,7 @@ PRESET: dict[str, tuple[str, ...]] = {
     # states it in "Info".
     "status": ("estado", "estatus", "status", "state", "info"),
     # A column that says whether an unsigned amount is a debit or a credit (Santander México's
-    # "Cargo/Abono" of + and -, PayPal's "Balance Impact"): `formats.csv._signs`.
+    # "Cargo/Abono" of + and -, PayPal's "Balance Impact"): `formats._csv_amounts._signs`.
     "sign": ("cargo abono", "abono cargo", "cargo o abono", "c a", "a c", "debito credito",
              "credito debito", "debit credit", "credit debit", "debit or credit", "dr cr", "cr dr",
              "d c", "c d", "signo", "sign", "naturaleza", "direction", "af bij",
