@@ -19,13 +19,15 @@ _STATEMENTS: Table = BankStatement.__table__  # type: ignore[assignment]
 _LINES: Table = BankTransaction.__table__  # type: ignore[assignment]
 
 
-def find_statement(session: Session, *, org_id: int, file_sha256: str, account: str,
+def find_statement(session: Session, *, org_id: int, digests: Sequence[str], account: str,
                    statement_ref: str | None) -> int | None:
-    """The id of the same statement imported before from the same file, if any."""
+    """The id of the same statement imported before, if any: stored under one of `digests`
+    (`file_sha256`: the digest of what it says, or of its file's bytes, as older versions
+    stored it), for the same account and reference."""
     ref = (_STATEMENTS.c.statement_ref.is_(None) if statement_ref is None
            else _STATEMENTS.c.statement_ref == statement_ref)
     query = select(_STATEMENTS.c.id).where(
-        _STATEMENTS.c.org_id == org_id, _STATEMENTS.c.file_sha256 == file_sha256,
+        _STATEMENTS.c.org_id == org_id, _STATEMENTS.c.file_sha256.in_(list(digests)),
         _STATEMENTS.c.account == account, ref).limit(1)
     return session.execute(query).scalar_one_or_none()
 

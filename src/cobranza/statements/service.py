@@ -9,10 +9,11 @@ of work commits; nothing here does.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -142,19 +143,38 @@ def import_statement(session: Session, *, org_id: int, data: bytes, file: str, n
             outcome.errors.extend(_corrections(session, statement, org_id=org_id, file=file))
     if outcome.errors:
         return outcome
-    sha256 = hashlib.sha256(data).hexdigest()
+    file_sha256 = hashlib.sha256(data).hexdigest()
+    digests = [statement_digest(s) for s in statements]
     # Asked before anything is written: statements of one file may share account and reference
     # (German banks head every MT940 statement STARTUMSE), and writing the first must not make
-    # the next look imported already.
-    before = [repository.find_statement(session, org_id=org_id, file_sha256=sha256,
+    # the next look imported already. A statement is known by what it says, so the same one
+    # saved again in another encoding or with other line breaks is known; and by its file's
+    # bytes, as versions before this one stored it.
+    before = [repository.find_statement(session, org_id=org_id, digests=[digest, file_sha256],
                                         account=s.account,
                                         statement_ref=_clip(s.statement_ref, 120)) is not None
-              for s in statements]
+              for s, digest in zip(statements, digests, strict=True)]
     seen: set[str] = set()  # keys written by an earlier statement of this same file
-    for statement, imported in zip(statements, before, strict=True):
+    for statement, digest, imported in zip(statements, digests, before, strict=True):
         outcome.statements.append(_write(session, statement, org_id=org_id, file=file,
-                                         sha256=sha256, now=now, seen=seen, imported=imported))
+                                         sha256=digest, now=now, seen=seen, imported=imported))
     return outcome
+
+
+def statement_digest(statement: ParsedStatement) -> str:
+    """The sha256 of what a statement says: its format, account, reference, currency, period,
+    balances and movements, without where in the file each stands (line numbers): the same
+    in any encoding (UTF-16, Latin-1, UTF-8 with or without its BOM) or line breaks (CRLF)
+    it is saved in."""
+    def said(value: Any) -> Any:
+        if is_dataclass(value) and not isinstance(value, type):
+            return [[f.name, said(getattr(value, f.name))] for f in fields(value)
+                    if f.name != "line" and not f.name.endswith("_line")]
+        if isinstance(value, list | tuple):
+            return [said(item) for item in value]
+        return value if value is None or isinstance(value, bool | int | str) else str(value)
+    text = json.dumps(said(statement), ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _corrections(session: Session, statement: ParsedStatement, *, org_id: int,

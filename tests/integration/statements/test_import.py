@@ -513,3 +513,46 @@ def test_one_file_imported_at_once_by_several_is_imported_once(db: str) -> None:
     assert said == [(0, 2, True)] * 3 + [(2, 0, False)]
     assert rows(db, "SELECT COUNT(*) FROM bank_statements") == [(1,)]
     assert rows(db, "SELECT COUNT(*) FROM bank_transactions") == [(2,)]
+
+
+MT940 = (b":20:STARTUMSE\n:25:10020030/1234567890\n:28C:1/1\n:60F:C260301EUR100,00\n"
+         b":61:2603020302C10,00NTRFNONREF//BNK1\n:86:166?00GUTSCHRIFT?20Factura F-1001?32ACME\n"
+         b":61:2603020302D2,50NMSCNONREF//BNK2\n:86:Comision\n:62F:C260302EUR107,50\n-\n")
+EXPORT = ("Fecha,Concepto,Cargo,Abono,Saldo\n"
+          "01/03/2026,SPEI RECIBIDO ACME FACT A-10,,1160.00,11160.00\n"
+          "02/03/2026,COMISIÓN MANEJO DE CUENTA,1234.56,,9925.44\n")
+
+
+@pytest.mark.parametrize(("name", "first", "again"), [
+    ("export.csv", EXPORT.encode(), EXPORT.replace("\n", "\r\n").encode("utf-16")),
+    ("export.csv", EXPORT.encode("cp1252"), b"\xef\xbb\xbf" + EXPORT.encode()),
+    ("report.sta", MT940, MT940.replace(b"\n", b"\r\n")),
+])
+def test_a_statement_saved_again_in_another_encoding_is_the_statement_imported(
+        tmp_path: Path, db: str, name: str, first: bytes, again: bytes) -> None:
+    account = ["--account", "0123456789"] if name.endswith(".csv") else []
+    ok(db, "import", "statement", write(tmp_path / name, first), *account)
+    before = digest(db)
+    result = ok(db, "import", "statement", write(tmp_path / f"again-{name}", again), *account)
+    assert "0 new, 2 already imported." in result.stdout
+    assert digest(db) == before  # not even a second statement row
+
+
+def test_a_statement_another_version_keyed_by_its_file_s_bytes_is_known(tmp_path: Path,
+                                                                        db: str) -> None:
+    path = write(tmp_path / "report.sta", MT940)
+    ok(db, "import", "statement", path)
+    # Versions before the statement's digest stored the sha256 of the file's bytes.
+    engine = make_engine(db)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE bank_statements SET file_sha256 = :sha"),
+                     {"sha": hashlib.sha256(MT940).hexdigest()})
+    engine.dispose()
+    before = digest(db)
+    assert "0 new, 2 already imported." in ok(db, "import", "statement", path).stdout
+    assert digest(db) == before
+    # Another statement of the same account and reference is still another statement.
+    other = MT940.replace(b"C10,00", b"C11,00").replace(b"107,50", b"108,50")
+    result = ok(db, "import", "statement", write(tmp_path / "other.sta", other))
+    assert "1 new, 1 already imported." in result.stdout
+    assert len(rows(db, "SELECT id FROM bank_statements")) == 2
