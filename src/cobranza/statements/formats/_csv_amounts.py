@@ -12,12 +12,8 @@ from cobranza.i18n import _
 from cobranza.importers.columns import normalise_header
 from cobranza.importers.parsing import parse_amounts
 from cobranza.importers.tabular import LINE, RowError, Table
-from cobranza.statements.formats._cells import (
-    written_currency,
-)
-from cobranza.statements.formats._columns import (
-    MONEY,
-)
+from cobranza.statements.formats._cells import written_currency
+from cobranza.statements.formats._columns import MONEY
 from cobranza.statements.formats._preset import (
     CREDIT_MARKS,
     DEBIT_MARKS,

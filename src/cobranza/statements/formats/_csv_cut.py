@@ -9,9 +9,7 @@ import io
 import re
 
 from cobranza.i18n import _
-from cobranza.statements.formats._columns import (
-    MONEY,
-)
+from cobranza.statements.formats._columns import MONEY
 from cobranza.statements.formats._csv_text import titles
 from cobranza.statements.formats._rows import balance_label, summary
 from cobranza.statements.model import StatementError
@@ -45,8 +43,8 @@ def cut_short(rows: list[list[str]], row_lines: list[int], header: list[str],
         others = [other[len(row) - 1].strip() for other in body if len(other) >= len(row)]
         if not _cell_cut(field, row[-1].strip(), [cell for cell in others if cell]):
             return
-        why = _("its last cell '{value}' ({column}) is written shorter than its column's other cells",
-                value=row[-1].strip(), column=header[len(row) - 1])
+        why = _("its last cell '{value}' ({column}) is written shorter than its column's other "
+                "cells", value=row[-1].strip(), column=header[len(row) - 1])
     raise StatementError(file, row_lines[last], "", _(
         "the file ends inside a row ({why}): it was cut short, as a broken download is; "
         "expected the whole row and a line break; download the statement again", why=why))

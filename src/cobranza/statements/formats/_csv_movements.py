@@ -17,12 +17,8 @@ from cobranza.importers.columns import normalise_header
 from cobranza.importers.parsing import parse_dates
 from cobranza.importers.tabular import LINE, RowError, Table
 from cobranza.statements.formats._balances import check_running_balance
-from cobranza.statements.formats._cells import (
-    month_first,
-)
-from cobranza.statements.formats._columns import (
-    MORE,
-)
+from cobranza.statements.formats._cells import month_first
+from cobranza.statements.formats._columns import MORE
 from cobranza.statements.formats._csv_amounts import (
     other_currency,
     refused,
@@ -31,9 +27,7 @@ from cobranza.statements.formats._csv_amounts import (
 )
 from cobranza.statements.formats._csv_table import accounts
 from cobranza.statements.formats._labelled import counterparty, spei_trace
-from cobranza.statements.formats._preset import (
-    SIDE_WORDS,
-)
+from cobranza.statements.formats._preset import SIDE_WORDS
 from cobranza.statements.formats._text import (
     clean,
     join,

@@ -33,9 +33,7 @@ from cobranza.i18n import _
 from cobranza.importers.parsing import parse_amounts
 from cobranza.importers.tabular import LINE, Table, detect_delimiter, to_utf8
 from cobranza.statements.formats._balances import BalanceBreak
-from cobranza.statements.formats._cells import (
-    written_currency,
-)
+from cobranza.statements.formats._cells import written_currency
 from cobranza.statements.formats._columns import (
     FIELDS,
     MONEY,
