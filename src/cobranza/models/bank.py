@@ -37,6 +37,8 @@ class BankStatement(Base):
     period_start: Mapped[date | None] = mapped_column(Day(), nullable=True)
     opening_balance: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     closing_balance: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    # The sha256 of what the statement says (`statements.service.statement_digest`: the same in
+    # any encoding or line breaks); statements imported before that kept their file's bytes' hash.
     file_sha256: Mapped[str | None] = mapped_column(String(64))
     lines_new: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     lines_known: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
