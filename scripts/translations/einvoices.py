@@ -318,4 +318,15 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "a DTE with FmaPago 3 (sin costo) records a free delivery; it is not a receivable":
         "un DTE con FmaPago 3 (sin costo) registra una entrega gratuita; no es una cuenta por "
         "cobrar",
+    "payment complement {uuid}": "el complemento de pago {uuid}",
+    "credit note {number}": "la nota de crédito {number}",
+    "invoice {number} ({uuid}) is for another customer than {other}, imported before, which "
+    "relates to it; expected an invoice of that customer":
+        "la factura {number} ({uuid}) es de otro cliente que {other}, que se relaciona con ella "
+        "y ya está en el libro; se esperaba una factura de ese cliente",
+    "invoice {number} ({uuid}) is in {invoice_currency}, not {currency} as {other}, imported "
+    "before, which relates to it; expected an invoice in the same currency":
+        "la factura {number} ({uuid}) está en {invoice_currency}, no en {currency} como {other}, "
+        "que se relaciona con ella y ya está en el libro; se esperaba una factura en la misma "
+        "moneda",
 }

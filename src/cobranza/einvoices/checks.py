@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cobranza.core.taxid import tax_key
@@ -18,7 +18,7 @@ from cobranza.einvoices.model import At, Document, Parsed, PaymentLine
 from cobranza.einvoices.substitutions import substituted_by, substitutes
 from cobranza.i18n import _
 from cobranza.importers.tabular import RowError
-from cobranza.models import CreditNote, Customer, Invoice, Organisation
+from cobranza.models import CreditNote, Customer, Invoice, Organisation, Payment
 
 
 def _issuer_field(scheme: str) -> str:
@@ -252,3 +252,58 @@ def taken_numbers(session: Session, *, org: Organisation,
                         "({fiscal_id}); expected a new number or the same document",
                         number=number, fiscal_id=fiscal_id)))
     return errors
+
+
+_UUID_LENGTH = 36
+
+
+def waiting_for(session: Session, *, org: Organisation,
+                documents: list[Document]) -> list[RowError]:
+    """Errors for invoices that a stored complement payment or credit note, imported before
+    them, names by UUID (`pending`) for another customer or in another currency.
+
+    Imported together, or after the invoice, such a payment or credit note is refused
+    (`payment_targets`, `credit_note_targets`); imported before it, the invoice that arrives
+    is refused the same way, so that the same files give the same ledger in any order
+    (DOMAIN.md): one refused, nothing written."""
+    invoices = {d.fiscal_id: d for d in documents
+                if d.kind == "invoice" and d.fiscal_id is not None}
+    if not invoices:
+        return []
+    # No index on the names: one pass over those that can be a UUID (36 characters), which
+    # few are, rather than one per chunk of invoices.
+    rows = [("payment", str(uuid), fiscal_id or code, key or tax_key(customer), currency)
+            for uuid, code, fiscal_id, key, customer, currency in session.execute(
+                select(Payment.invoice_numbers, Payment.code, Payment.fiscal_id,
+                       Customer.tax_key, Customer.code, Payment.currency)
+                .join(Customer, Customer.id == Payment.customer_id)
+                .where(Payment.org_id == org.id,
+                       func.length(Payment.invoice_numbers) == _UUID_LENGTH)
+                .order_by(Payment.code)).tuples() if uuid in invoices]
+    rows += [("credit_note", str(uuid), number, key or tax_key(customer), currency)
+             for uuid, number, key, customer, currency in session.execute(
+                 select(CreditNote.invoice_number, CreditNote.number, Customer.tax_key,
+                        Customer.code, CreditNote.currency)
+                 .join(Customer, Customer.id == CreditNote.customer_id)
+                 .where(CreditNote.org_id == org.id,
+                        func.length(CreditNote.invoice_number) == _UUID_LENGTH)
+                 .order_by(CreditNote.number)).tuples() if uuid in invoices]
+    errors: list[RowError] = []
+    for kind, uuid, name, key, currency in rows:
+        doc = invoices[uuid]
+        other = (_("payment complement {uuid}", uuid=name) if kind == "payment"
+                 else _("credit note {number}", number=name))
+        customer_field, currency_field = _CREDIT_NOTE_FIELDS[doc.scheme]
+        if key != tax_key(doc.customer.tax_id):
+            errors.append(doc.at.error(customer_field, _(
+                "invoice {number} ({uuid}) is for another customer than {other}, imported "
+                "before, which relates to it; expected an invoice of that customer",
+                number=doc.number, uuid=uuid, other=other)))
+        elif currency != doc.currency:
+            errors.append(doc.at.error(currency_field, _(
+                "invoice {number} ({uuid}) is in {invoice_currency}, not {currency} as "
+                "{other}, imported before, which relates to it; expected an invoice in the "
+                "same currency", number=doc.number, uuid=uuid,
+                invoice_currency=doc.currency, currency=currency, other=other)))
+    return errors
+

@@ -129,6 +129,7 @@ def _check(session: Session, *, path: Path, shown: str, org: Organisation, terms
     named, found = _terms(session, org=org, code=terms, shown=shown)
     errors += found
     errors += checks.taken_numbers(session, org=org, documents=documents)
+    errors += checks.waiting_for(session, org=org, documents=documents)
     links = checks.targets(session, org=org, documents=documents, payments=payments)
     credit_targets = checks.credit_note_targets(documents, links)
     payment_targets = checks.payment_targets(payments, links)
