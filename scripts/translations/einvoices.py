@@ -296,14 +296,24 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
         "{new} sustituye al CFDI {uuid}, que no está en el libro; el libro lo recuerda como "
         "cancelado, así que se omitirá si se importa después",
     "the credit note relates to CFDI {uuid}, cancelled and substituted by invoice {new} "
-    "(CfdiRelacionados, TipoRelacion 04); expected a credit note relating to {new}":
+    "(CfdiRelacionados, TipoRelacion 04): it credits nothing of {new} by name, and is applied "
+    "to the customer's open invoices, as what a cancelled invoice was credited is; the SAT "
+    "cancels no CFDI another valid one relates to: check whether the credit note was cancelled "
+    "too":
         "la nota de crédito se relaciona con el CFDI {uuid}, cancelado y sustituido por la "
-        "factura {new} (CfdiRelacionados, TipoRelacion 04); se esperaba una nota de crédito "
-        "relacionada con {new}",
+        "factura {new} (CfdiRelacionados, TipoRelacion 04): no acredita nada de {new} por "
+        "nombre, y se aplica a las facturas abiertas del cliente, como lo acreditado a una "
+        "factura cancelada; el SAT no cancela un CFDI con el que se relaciona otro vigente: "
+        "revise si la nota de crédito también se canceló",
     "the payment is for CFDI {uuid}, cancelled and substituted by invoice {new} "
-    "(CfdiRelacionados, TipoRelacion 04); expected a payment of {new}":
+    "(CfdiRelacionados, TipoRelacion 04): it pays nothing of {new} by name, and its money goes "
+    "to the customer's open invoices, as what was paid on a cancelled invoice does; the SAT "
+    "cancels no CFDI a valid complement pays: check whether the complement was cancelled too":
         "el pago es del CFDI {uuid}, cancelado y sustituido por la factura {new} "
-        "(CfdiRelacionados, TipoRelacion 04); se esperaba un pago de {new}",
+        "(CfdiRelacionados, TipoRelacion 04): no paga nada de {new} por nombre, y su dinero va "
+        "a las facturas abiertas del cliente, como lo pagado a una factura cancelada; el SAT no "
+        "cancela un CFDI que paga un complemento vigente: revise si el complemento también se "
+        "canceló",
     "'{value}' has more digits than an amount has (at most {n})":
         "'{value}' tiene más dígitos de los que tiene un monto (como máximo {n})",
     "missing value; an ingreso CFDI states PUE (paid at issue) or PPD (paid later)":
@@ -318,4 +328,15 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "a DTE with FmaPago 3 (sin costo) records a free delivery; it is not a receivable":
         "un DTE con FmaPago 3 (sin costo) registra una entrega gratuita; no es una cuenta por "
         "cobrar",
+    "payment complement {uuid}": "el complemento de pago {uuid}",
+    "credit note {number}": "la nota de crédito {number}",
+    "invoice {number} ({uuid}) is for another customer than {other}, imported before, which "
+    "relates to it; expected an invoice of that customer":
+        "la factura {number} ({uuid}) es de otro cliente que {other}, que se relaciona con ella "
+        "y ya está en el libro; se esperaba una factura de ese cliente",
+    "invoice {number} ({uuid}) is in {invoice_currency}, not {currency} as {other}, imported "
+    "before, which relates to it; expected an invoice in the same currency":
+        "la factura {number} ({uuid}) está en {invoice_currency}, no en {currency} como {other}, "
+        "que se relaciona con ella y ya está en el libro; se esperaba una factura en la misma "
+        "moneda",
 }

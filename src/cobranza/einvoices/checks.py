@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cobranza.core.taxid import tax_key
@@ -18,7 +18,7 @@ from cobranza.einvoices.model import At, Document, Parsed, PaymentLine
 from cobranza.einvoices.substitutions import substituted_by, substitutes
 from cobranza.i18n import _
 from cobranza.importers.tabular import RowError
-from cobranza.models import CreditNote, Customer, Invoice, Organisation
+from cobranza.models import CreditNote, Customer, Invoice, Organisation, Payment
 
 
 def _issuer_field(scheme: str) -> str:
@@ -142,12 +142,18 @@ def credit_note_targets(documents: list[Document], links: Links) -> dict[str, st
         for key in doc.related[:1]:
             target = links.targets.get(key)
             if key in links.substituted and not doc.closing:
-                # Refused even where the cancelled invoice is stored: the SAT cancels no CFDI
-                # another valid one relates to, so this one was cancelled too.
-                links.errors.append(doc.at.error("CfdiRelacionado/UUID", _(
+                # Kept in any order, as when it comes before the substitute (`_kept`).
+                if target is None or not _mismatch(
+                        doc.at, target, doc.customer.tax_id, doc.currency, links,
+                        fields=_CREDIT_NOTE_FIELDS[doc.scheme]):
+                    chosen[doc.number] = key if target is None else target.number
+                links.warnings.append(f"{doc.at.file}:{doc.at.line}: CfdiRelacionado/UUID: " + _(
                     "the credit note relates to CFDI {uuid}, cancelled and substituted by "
-                    "invoice {new} (CfdiRelacionados, TipoRelacion 04); expected a credit note "
-                    "relating to {new}", uuid=key, new=links.substituted[key])))
+                    "invoice {new} (CfdiRelacionados, TipoRelacion 04): it credits nothing of "
+                    "{new} by name, and is applied to the customer's open invoices, as what a "
+                    "cancelled invoice was credited is; the SAT cancels no CFDI another valid "
+                    "one relates to: check whether the credit note was cancelled too",
+                    uuid=key, new=links.substituted[key]))
             elif target is None and doc.scheme == "dte":
                 # A DTE's invoice number is its key: settled when the invoice is imported.
                 chosen[doc.number] = key
@@ -175,19 +181,37 @@ def credit_note_targets(documents: list[Document], links: Links) -> dict[str, st
     return chosen
 
 
+# `_kept`: a complement payment or credit note naming a CFDI cancelled and substituted
+# (TipoRelacion 04). The SAT cancels no CFDI a valid one relates to, so it was likely
+# cancelled too; but imported before the substitute it is in the ledger already, and the
+# substitute's SUST- note then hands what it paid or credited on to the customer's other open
+# invoices. Refused only when it comes after the substitute, the ledger would depend on the
+# order (DOMAIN.md: any order, any batches give the same allocations). So it is kept in any
+# order, said where it is, naming the cancelled invoice as it would have had it come first:
+# the stored invoice's number, else its UUID, which no invoice will take (the cancelled one is
+# skipped when it comes): its money goes to the customer's open invoices by the usual order,
+# never to the substitute by guess.
+
+
 def payment_targets(payments: list[PaymentLine], links: Links) -> dict[str, str]:
     """The invoice number each payment line pays; the UUID of one not imported yet."""
     chosen: dict[str, str] = {}
     for line in payments:
         target = links.targets.get(line.target)
         if line.target in links.substituted:
-            # Not applied elsewhere either, nor to the cancelled invoice where it is still
-            # stored: the SAT does not cancel a CFDI that a valid complement pays, so this
-            # complement was cancelled too, or wrongly issued.
-            links.errors.append(line.at.error("DoctoRelacionado/IdDocumento", _(
-                "the payment is for CFDI {uuid}, cancelled and substituted by invoice {new} "
-                "(CfdiRelacionados, TipoRelacion 04); expected a payment of {new}",
-                uuid=line.target, new=links.substituted[line.target])))
+            # Kept in any order (`_kept`).
+            if target is None or not _mismatch(
+                    line.at, target, line.customer.tax_id, line.currency, links,
+                    fields=("Receptor/Rfc", "DoctoRelacionado/MonedaDR")):
+                chosen[line.code] = line.target if target is None else target.number
+            links.warnings.append(f"{line.at.file}:{line.at.line}: DoctoRelacionado/IdDocumento: "
+                                  + _("the payment is for CFDI {uuid}, cancelled and substituted "
+                                      "by invoice {new} (CfdiRelacionados, TipoRelacion 04): it "
+                                      "pays nothing of {new} by name, and its money goes to the "
+                                      "customer's open invoices, as what was paid on a cancelled "
+                                      "invoice does; the SAT cancels no CFDI a valid complement "
+                                      "pays: check whether the complement was cancelled too",
+                                      uuid=line.target, new=links.substituted[line.target]))
         elif target is None:
             # As a payments file's row naming an invoice not imported yet (DOMAIN.md: any
             # order, any batches): the payment names the invoice by its UUID, the name the
@@ -252,3 +276,58 @@ def taken_numbers(session: Session, *, org: Organisation,
                         "({fiscal_id}); expected a new number or the same document",
                         number=number, fiscal_id=fiscal_id)))
     return errors
+
+
+_UUID_LENGTH = 36
+
+
+def waiting_for(session: Session, *, org: Organisation,
+                documents: list[Document]) -> list[RowError]:
+    """Errors for invoices that a stored complement payment or credit note, imported before
+    them, names by UUID (`pending`) for another customer or in another currency.
+
+    Imported together, or after the invoice, such a payment or credit note is refused
+    (`payment_targets`, `credit_note_targets`); imported before it, the invoice that arrives
+    is refused the same way, so that the same files give the same ledger in any order
+    (DOMAIN.md): one refused, nothing written."""
+    invoices = {d.fiscal_id: d for d in documents
+                if d.kind == "invoice" and d.fiscal_id is not None}
+    if not invoices:
+        return []
+    # No index on the names: one pass over those that can be a UUID (36 characters), which
+    # few are, rather than one per chunk of invoices.
+    rows = [("payment", str(uuid), fiscal_id or code, key or tax_key(customer), currency)
+            for uuid, code, fiscal_id, key, customer, currency in session.execute(
+                select(Payment.invoice_numbers, Payment.code, Payment.fiscal_id,
+                       Customer.tax_key, Customer.code, Payment.currency)
+                .join(Customer, Customer.id == Payment.customer_id)
+                .where(Payment.org_id == org.id,
+                       func.length(Payment.invoice_numbers) == _UUID_LENGTH)
+                .order_by(Payment.code)).tuples() if uuid in invoices]
+    rows += [("credit_note", str(uuid), number, key or tax_key(customer), currency)
+             for uuid, number, key, customer, currency in session.execute(
+                 select(CreditNote.invoice_number, CreditNote.number, Customer.tax_key,
+                        Customer.code, CreditNote.currency)
+                 .join(Customer, Customer.id == CreditNote.customer_id)
+                 .where(CreditNote.org_id == org.id,
+                        func.length(CreditNote.invoice_number) == _UUID_LENGTH)
+                 .order_by(CreditNote.number)).tuples() if uuid in invoices]
+    errors: list[RowError] = []
+    for kind, uuid, name, key, currency in rows:
+        doc = invoices[uuid]
+        other = (_("payment complement {uuid}", uuid=name) if kind == "payment"
+                 else _("credit note {number}", number=name))
+        customer_field, currency_field = _CREDIT_NOTE_FIELDS[doc.scheme]
+        if key != tax_key(doc.customer.tax_id):
+            errors.append(doc.at.error(customer_field, _(
+                "invoice {number} ({uuid}) is for another customer than {other}, imported "
+                "before, which relates to it; expected an invoice of that customer",
+                number=doc.number, uuid=uuid, other=other)))
+        elif currency != doc.currency:
+            errors.append(doc.at.error(currency_field, _(
+                "invoice {number} ({uuid}) is in {invoice_currency}, not {currency} as "
+                "{other}, imported before, which relates to it; expected an invoice in the "
+                "same currency", number=doc.number, uuid=uuid,
+                invoice_currency=doc.currency, currency=currency, other=other)))
+    return errors
+

@@ -11,10 +11,12 @@ arrives, in the import that writes it and so replays its customer. Stored as if 
 come first, the ledger is then the same in either order, and every later check that finds a
 complement's payments by invoice number (`versions`, `recorded`) finds this one too.
 
-Only a payment or credit note of the invoice's customer and currency is given its number: a
-payments file's row naming another customer's invoice, or one in another currency, does not
-settle it either (the replay settles a customer's invoices in that currency only); its money
-stays the payer's, and such a credit note is applied like one naming no invoice.
+Only a payment or credit note of the invoice's customer and currency is given its number.
+An invoice arriving for another customer, or in another currency, than a complement payment
+or credit note stored before it says is refused (`checks.waiting_for`), as the complement or
+credit note is when it comes with the invoice or after it: the same files give the same
+outcome in any order. A payments file's row naming such an invoice does not settle it (the
+replay settles a customer's invoices in that currency only); its money stays the payer's.
 """
 
 from __future__ import annotations

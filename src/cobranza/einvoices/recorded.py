@@ -20,50 +20,34 @@ the issuer's word then says which invoices the money paid, with its UUID and ins
 reversing the line lets go of them rather than losing them (`reconciliation.apply`). The match
 and its line's suggestions then say the complement settles the line (`FIT`, `restate`), not
 the fit the matcher found for the bank's payment.
+
+What the ledger holds (its payments not read from a CFDI, what they settled, what invoices
+owe) is read in `held`; this module decides from it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import cast
 
 import orjson
-from sqlalchemy import Table, bindparam, case, func, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from cobranza.core.money import minor_to_str, to_minor
-from cobranza.einvoices.model import Party, PaymentLine
-from cobranza.einvoices.parties import stored_customers
+from cobranza.einvoices import held
+from cobranza.einvoices.model import PaymentLine
 from cobranza.i18n import _
-from cobranza.models import (
-    Allocation,
-    BankTransaction,
-    CreditNote,
-    Customer,
-    Invoice,
-    Payment,
-    ReconciliationMatch,
-)
+from cobranza.models import BankTransaction, Customer, ReconciliationMatch
 
 # The bank books a transfer on the day the complement's FechaPago gives, or a few days on for
 # a cheque or a weekend; further apart it is another payment.
 _DAYS = 5
 _CHUNK = 1000
 FIT = "complement"  # the fit of a bank line whose payment a complement's took the place of
-
-
-@dataclass(frozen=True)
-class _Settled:
-    payment_id: int
-    code: str
-    day: date
-    customer_id: int
-    amount: int  # the whole payment's
-    match_id: int | None  # the bank line's match that made it
-    fee: int  # a bank fee written off beside it, counted in the settlement
 
 
 @dataclass
@@ -82,11 +66,11 @@ def already_recorded(session: Session, *, org_id: int, payments: Sequence[Paymen
     """The complement payments to record, and a located warning for each the ledger already
     holds; `targets`: each line's invoice number (`checks.payment_targets`)."""
     numbers = sorted({targets[p.code] for p in payments if p.code in targets})
-    settled = _settlements(session, org_id=org_id, numbers=numbers)
-    stored = _stored(session, org_id=org_id, codes=sorted(p.code for p in payments))
+    settled = held.settlements(session, org_id=org_id, numbers=numbers)
+    stored = held.stored_codes(session, org_id=org_id, codes=sorted(p.code for p in payments))
     taken: set[tuple[int, str]] = set()
     kept: list[PaymentLine] = []
-    claims: dict[int, list[tuple[PaymentLine, str, _Settled]]] = {}
+    claims: dict[int, list[tuple[PaymentLine, str, held.Settled]]] = {}
     for line in payments:
         # One the ledger holds from this complement already stays what it is.
         number = None if line.code in stored else targets.get(line.code)
@@ -201,22 +185,22 @@ def _elsewhere(session: Session, *, org_id: int, out: Recorded, targets: Mapping
     days = [line.day for line in lines if line.code in wanted]
     since, until = min(days) - timedelta(days=_DAYS), max(days) + timedelta(days=_DAYS)
     numbers = sorted({targets[code] for code in wanted})
-    payments = _unclaimed(session, org_id=org_id, numbers=numbers, since=since, until=until)
+    payments = held.unclaimed(session, org_id=org_id, numbers=numbers, since=since, until=until)
     # A line whose invoice the ledger does not hold yet (named by its UUID until it arrives,
     # or in this import) looks among its customer's payments: none of them settles it.
-    invoiced = _invoiced(session, org_id=org_id, numbers=numbers)
+    invoiced = held.invoiced(session, org_id=org_id, numbers=numbers)
     waiting = {line.customer.code: line.customer for line in lines
                if line.code in wanted and targets[line.code] not in invoiced}
-    of_customer = _unclaimed_of(session, org_id=org_id, parties=list(waiting.values()),
-                                since=since, until=until)
+    of_customer = held.unclaimed_of(session, org_id=org_id, parties=list(waiting.values()),
+                                     since=since, until=until)
     kept = []
     for line in lines:
         number = targets.get(line.code)
         amount = to_minor(line.amount, line.currency)
-        held = payments.get(number or "", ()) if number in invoiced \
+        candidates = payments.get(number or "", ()) if number in invoiced \
             else of_customer.get(line.customer.code, ())
         found = None if line.code not in wanted or number is None else next(
-            (p for p in held if p.payment_id not in taken
+            (p for p in candidates if p.payment_id not in taken
              and p.currency == line.currency and p.amount == amount
              and abs((p.day - line.day).days) <= _DAYS), None)
         if found is None:
@@ -248,173 +232,6 @@ def _elsewhere(session: Session, *, org_id: int, out: Recorded, targets: Mapping
     return out
 
 
-@dataclass(frozen=True)
-class _Payment:
-    payment_id: int
-    code: str
-    day: date
-    currency: str
-    amount: int
-    applied: str  # the invoices it settles, as the ledger names them
-    customer_id: int
-    match_id: int | None  # the bank line's match that made it
-
-
-def _unclaimed(session: Session, *, org_id: int, numbers: list[str], since: date,
-               until: date) -> dict[str, list[_Payment]]:
-    """By invoice number, the payments not read from a CFDI of that invoice's customer, dated
-    from `since` to `until`, that settle none of it, oldest first."""
-    found: dict[str, list[_Payment]] = {}
-    for start in range(0, len(numbers), _CHUNK):
-        target = Invoice.__table__.alias("target")
-        settled = Invoice.__table__.alias("settled")
-        rows = session.execute(
-            select(target.c.number, Payment.id, Payment.code, Payment.date, Payment.currency,
-                   Payment.amount, func.min(settled.c.number), func.count(settled.c.id),
-                   func.sum(case((settled.c.id == target.c.id, 1), else_=0)),
-                   Payment.customer_id, Payment.match_id, ReconciliationMatch.transaction_id)
-            .join(Payment, Payment.customer_id == target.c.customer_id)
-            .outerjoin(Allocation, Allocation.payment_id == Payment.id)
-            .outerjoin(settled, settled.c.id == Allocation.invoice_id)
-            .outerjoin(ReconciliationMatch, ReconciliationMatch.id == Payment.match_id)
-            .where(target.c.org_id == org_id,
-                   target.c.number.in_(numbers[start:start + _CHUNK]),
-                   Payment.fiscal_id.is_(None), Payment.installment.is_(None),
-                   Payment.date.between(since, until))
-            .group_by(target.c.number, Payment.id, Payment.code, Payment.date,
-                      Payment.currency, Payment.amount, Payment.customer_id, Payment.match_id,
-                      ReconciliationMatch.transaction_id)
-            .order_by(Payment.date, Payment.id)).all()
-        for (number, payment_id, code, day, currency, amount, first, count, own, customer,
-             match_id, line) in rows:
-            if not own:
-                found.setdefault(number, []).append(_payment(
-                    payment_id, code, day, currency, amount, first, count, customer, match_id,
-                    line))
-    return found
-
-
-def _invoiced(session: Session, *, org_id: int, numbers: list[str]) -> set[str]:
-    """Those of these invoice numbers the ledger holds."""
-    found: set[str] = set()
-    for start in range(0, len(numbers), _CHUNK):
-        found.update(session.scalars(select(Invoice.number).where(
-            Invoice.org_id == org_id, Invoice.number.in_(numbers[start:start + _CHUNK]))))
-    return found
-
-
-def _unclaimed_of(session: Session, *, org_id: int, parties: list[Party], since: date,
-                  until: date) -> dict[str, list[_Payment]]:
-    """By party code, the payments not read from a CFDI of the customer the import finds for
-    it (by tax id, else by code: `parties.stored_customers`), dated from `since` to `until`,
-    oldest first."""
-    customers = stored_customers(session, org_id=org_id, parties=parties)
-    ids = sorted(set(customers.values()))
-    party_of = {cid: code for code, cid in customers.items()}
-    found: dict[str, list[_Payment]] = {}
-    for start in range(0, len(ids), _CHUNK):
-        rows = session.execute(
-            select(Payment.customer_id, Payment.id, Payment.code, Payment.date,
-                   Payment.currency, Payment.amount, func.min(Invoice.number),
-                   func.count(Invoice.id), Payment.match_id,
-                   ReconciliationMatch.transaction_id)
-            .outerjoin(Allocation, Allocation.payment_id == Payment.id)
-            .outerjoin(Invoice, Invoice.id == Allocation.invoice_id)
-            .outerjoin(ReconciliationMatch, ReconciliationMatch.id == Payment.match_id)
-            .where(Payment.org_id == org_id, Payment.customer_id.in_(ids[start:start + _CHUNK]),
-                   Payment.fiscal_id.is_(None), Payment.installment.is_(None),
-                   Payment.date.between(since, until))
-            .group_by(Payment.customer_id, Payment.id, Payment.code, Payment.date,
-                      Payment.currency, Payment.amount, Payment.match_id,
-                      ReconciliationMatch.transaction_id)
-            .order_by(Payment.date, Payment.id)).all()
-        for (customer, payment_id, code, day, currency, amount, first, count, match_id,
-             line) in rows:
-            found.setdefault(party_of[customer], []).append(_payment(
-                payment_id, code, day, currency, amount, first, count, customer, match_id,
-                line))
-    return found
-
-
-def _payment(payment_id: int, code: str, day: date, currency: str, amount: int,
-             first: str | None, count: int, customer: int, match_id: int | None,
-             line: int | None) -> _Payment:
-    """A payment read with the first of the invoices it settles and how many (`first`,
-    `count`): where it was applied, said as a person reads it."""
-    applied = (str(first) if count == 1 else f"{first}, ..." if count
-               else _("the customer's credit"))
-    return _Payment(payment_id, code, day, currency, amount, applied, customer,
-                    _made_by(code, match_id, line))
-
-
-def _made_by(code: str, match_id: int | None, line: int | None) -> int | None:
-    """The match that made this payment when reconciling bank line `line` (its code is
-    `reconciliation.apply`'s), else None: one from the accounts that a line was linked to is
-    the accounts' to keep."""
-    return match_id if match_id is not None and code == f"BANK-{line}-{match_id}" else None
-
-
-def _stored(session: Session, *, org_id: int, codes: list[str]) -> set[str]:
-    found: set[str] = set()
-    for start in range(0, len(codes), _CHUNK):
-        found.update(session.scalars(select(Payment.code).where(
-            Payment.org_id == org_id, Payment.code.in_(codes[start:start + _CHUNK]))))
-    return found
-
-
-def _settlements(session: Session, *, org_id: int,
-                 numbers: list[str]) -> dict[tuple[str, str, int], list[_Settled]]:
-    """What each payment not read from a CFDI settled of each invoice, by (number, currency,
-    amount), oldest first."""
-    found: dict[tuple[str, str, int], list[_Settled]] = {}
-    for start in range(0, len(numbers), _CHUNK):
-        rows = session.execute(
-            select(Invoice.number, Allocation.currency, func.sum(Allocation.amount), Payment.id,
-                   Payment.code, Payment.date, Payment.match_id, Payment.customer_id,
-                   Payment.amount, ReconciliationMatch.transaction_id)
-            .join(Allocation, Allocation.invoice_id == Invoice.id)
-            .join(Payment, Payment.id == Allocation.payment_id)
-            .outerjoin(ReconciliationMatch, ReconciliationMatch.id == Payment.match_id)
-            .where(Invoice.org_id == org_id, Invoice.number.in_(numbers[start:start + _CHUNK]),
-                   Allocation.source_kind == "payment", Payment.fiscal_id.is_(None),
-                   Payment.installment.is_(None))  # a draft complement's has its installment
-            .group_by(Invoice.number, Allocation.currency, Payment.id, Payment.code,
-                      Payment.date, Payment.match_id, Payment.customer_id, Payment.amount,
-                      ReconciliationMatch.transaction_id)
-            .order_by(Payment.date, Payment.id)).all()
-        written_off = _written_off(session, org_id=org_id,
-                                   numbers=numbers[start:start + _CHUNK])
-        for (number, currency, amount, payment_id, code, day, match_id, customer, whole,
-             line) in rows:
-            # A bank fee written off beside the payment settled the rest of what was paid
-            # (`reconciliation.apply`: WO-BANK-<match>): the complement counts both.
-            fee = written_off.get((number, match_id), 0) if match_id is not None else 0
-            for settled in {amount, amount + fee}:
-                found.setdefault((number, currency, settled), []).append(
-                    _Settled(payment_id, code, day, customer, whole,
-                             _made_by(code, match_id, line), fee))
-    return found
-
-
-def _written_off(session: Session, *, org_id: int,
-                 numbers: list[str]) -> dict[tuple[str, int], int]:
-    """What bank fees written off at reconciliation settled of each invoice, by (number, the
-    match that wrote them off)."""
-    rows = session.execute(
-        select(Invoice.number, CreditNote.number, func.sum(Allocation.amount))
-        .join(Allocation, Allocation.invoice_id == Invoice.id)
-        .join(CreditNote, CreditNote.id == Allocation.credit_note_id)
-        .where(Invoice.org_id == org_id, Invoice.number.in_(numbers),
-               CreditNote.number.like("WO-BANK-%"))
-        .group_by(Invoice.number, CreditNote.number)).all()
-    found = {}
-    for number, note, amount in rows:
-        match = note.removeprefix("WO-BANK-")
-        if match.isdigit():
-            found[(number, int(match))] = int(amount)
-    return found
-
-
 def balance_disagreements(session: Session, *, org_id: int, payments: Sequence[PaymentLine],
                           targets: Mapping[str, str], settled: set[str]) -> list[str]:
     """A located warning for each new complement payment whose balance before it (ImpSaldoAnt)
@@ -425,7 +242,7 @@ def balance_disagreements(session: Session, *, org_id: int, payments: Sequence[P
     invoice in the import, not taking over another's (`settled`: the codes of lines that
     replace a draft's or a cancelled complement's payments, whose money the ledger holds).
     """
-    stored = _stored(session, org_id=org_id, codes=sorted(p.code for p in payments))
+    stored = held.stored_codes(session, org_id=org_id, codes=sorted(p.code for p in payments))
     per_invoice: dict[str, int] = {}
     for line in payments:
         if line.code in targets:
@@ -434,7 +251,7 @@ def balance_disagreements(session: Session, *, org_id: int, payments: Sequence[P
              if line.balance_before is not None and line.code in targets
              and line.code not in stored and line.code not in settled and not line.replaces
              and per_invoice[targets[line.code]] == 1]
-    owed = _owed(session, org_id=org_id, numbers=sorted({targets[p.code] for p in lines}))
+    owed = held.owed(session, org_id=org_id, numbers=sorted({targets[p.code] for p in lines}))
     warnings = []
     for line in lines:
         number = targets[line.code]
@@ -449,19 +266,3 @@ def balance_disagreements(session: Session, *, org_id: int, payments: Sequence[P
             "the ledger lacks", number=number, stated=minor_to_str(stated, line.currency),
             ledger=minor_to_str(ledger, line.currency), currency=line.currency))
     return warnings
-
-
-def _owed(session: Session, *, org_id: int,
-          numbers: list[str]) -> dict[tuple[str, str], int]:
-    """What each invoice still owes, by (number, currency), in minor units."""
-    found: dict[tuple[str, str], int] = {}
-    for start in range(0, len(numbers), _CHUNK):
-        rows = session.execute(
-            select(Invoice.number, Invoice.currency,
-                   Invoice.amount - func.coalesce(func.sum(Allocation.amount), 0))
-            .outerjoin(Allocation, Allocation.invoice_id == Invoice.id)
-            .where(Invoice.org_id == org_id,
-                   Invoice.number.in_(numbers[start:start + _CHUNK]))
-            .group_by(Invoice.id, Invoice.number, Invoice.currency, Invoice.amount)).all()
-        found.update({(number, currency): int(owed) for number, currency, owed in rows})
-    return found

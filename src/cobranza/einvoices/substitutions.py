@@ -10,8 +10,9 @@ is closed by a SUST- credit note of its whole amount (what was paid on it goes t
 customer's other invoices); a cancelled credit note in the ledger is removed, so the credit
 counts once; either one in the same import is left out. The ledger remembers each substitution
 (`substitutes`, `substituted_by`), so a cancelled CFDI imported after its substitute is skipped,
-and a credit note or complement naming one is refused (`checks`). The same for the payments of
-Pagos complements is `versions`.
+and a credit note or complement naming one is said where it is and settles nothing by name,
+in any order (`checks.payment_targets`). The same for the payments of Pagos complements is
+`versions`.
 """
 
 from __future__ import annotations

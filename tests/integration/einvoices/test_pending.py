@@ -161,30 +161,64 @@ def test_a_second_complement_for_the_installment_stored_before_its_invoice_is_re
     assert snapshot(ledger) == before
 
 
-# The invoice arrives for another customer, or in another currency, than the payment said:
-# a payments file's row and a complement's payment behave alike. The invoice is imported and
-# left open; the payment settles nothing of it, and its money stays the payer's (here, their
-# unapplied credit: they owe nothing else).
+# The invoice arrives for another customer, or in another currency, than the payment said.
 MISMATCHED = {
-    "customer": cfdi(uuid=UUID_A, folio="1", receptor=OTHER_RFC),
-    "currency": cfdi(uuid=UUID_A, folio="1", moneda="USD", extra='TipoCambio="17.5"'),
+    "customer": (cfdi(uuid=UUID_A, folio="1", receptor=OTHER_RFC),
+                 f"a.xml:4: Receptor/Rfc: invoice A-1 ({UUID_A}) is for another customer than "
+                 f"payment complement {UUID_PAY}, imported before, which relates to it; "
+                 "expected an invoice of that customer"),
+    "currency": (cfdi(uuid=UUID_A, folio="1", moneda="USD", extra='TipoCambio="17.5"'),
+                 f"a.xml:4: Moneda: invoice A-1 ({UUID_A}) is in USD, not MXN as payment "
+                 f"complement {UUID_PAY}, imported before, which relates to it; expected an "
+                 "invoice in the same currency"),
 }
 
 
-@pytest.mark.parametrize("source", ["payments-file", "complement"])
 @pytest.mark.parametrize("mismatch", list(MISMATCHED))
-def test_an_invoice_arriving_for_another_customer_or_currency_is_not_settled(
-        source: str, mismatch: str, ledger: str, tmp_path: Path) -> None:
-    if source == "complement":
-        ok(ledger, "import", "invoices", write(tmp_path, "pay.xml", pagos(
-            payments=[Pago("300.00", [Docto(UUID_A, "300.00", "1160.00")])])))
-    else:
-        ok(ledger, "import", "customers", str(write_csv(
-            tmp_path / "c.csv", "id,name,tax_id,country", f"{CUSTOMER_RFC},Kij,{CUSTOMER_RFC},MX")))
-        ok(ledger, "import", "payments", str(write_csv(
-            tmp_path / "p.csv", "id,customer_id,date,currency,amount,invoice_numbers",
-            f"PAY-1,{CUSTOMER_RFC},2026-02-01,MXN,300.00,A-1")))
-    result = ok(ledger, "import", "invoices", write(tmp_path, "a.xml", MISMATCHED[mismatch]))
+def test_an_invoice_arriving_for_another_customer_or_currency_than_its_complement_is_refused(
+        mismatch: str, ledger: str, tmp_path: Path) -> None:
+    # As the complement is refused when it comes with the invoice or after it: one rule in
+    # any order, and nothing written.
+    invoice, refusal = MISMATCHED[mismatch]
+    ok(ledger, "import", "invoices", write(tmp_path, "pay.xml", pagos(
+        payments=[Pago("300.00", [Docto(UUID_A, "300.00", "1160.00")])])))
+    before = snapshot(ledger)
+    result = cli(ledger, "import", "invoices", write(tmp_path, "a.xml", invoice))
+    assert result.exit_code == 2, result.output
+    assert refusal in result.stderr
+    assert snapshot(ledger) == before
+
+
+@pytest.mark.parametrize("mismatch", list(MISMATCHED))
+@pytest.mark.parametrize("batches", [(("a.xml", "pay.xml"),), (("a.xml",), ("pay.xml",)),
+                                     (("pay.xml",), ("a.xml",))],
+                         ids=["together", "invoice-first", "complement-first"])
+def test_a_complement_and_an_invoice_of_another_customer_or_currency_never_both_import(
+        mismatch: str, batches: tuple[tuple[str, ...], ...], ledger: str,
+        tmp_path: Path) -> None:
+    files = {"a.xml": MISMATCHED[mismatch][0], "pay.xml": pagos(
+        payments=[Pago("300.00", [Docto(UUID_A, "300.00", "1160.00")])])}
+    codes = []
+    for i, batch in enumerate(batches):
+        target = tmp_path / f"batch{i}"
+        target.mkdir()
+        for name in batch:
+            (target / name).write_bytes(files[name])
+        codes.append(cli(ledger, "import", "invoices", str(target)).exit_code)
+    assert codes[-1] == 2 and all(code == 0 for code in codes[:-1])
+
+
+# A payments file's row naming an invoice not imported yet is not checked against the invoice
+# when it arrives: the invoice is imported and left open; the payment settles nothing of it,
+# and its money stays the payer's (here, their unapplied credit: they owe nothing else).
+def test_an_invoice_arriving_for_another_customer_than_a_payments_files_row_is_not_settled(
+        ledger: str, tmp_path: Path) -> None:
+    ok(ledger, "import", "customers", str(write_csv(
+        tmp_path / "c.csv", "id,name,tax_id,country", f"{CUSTOMER_RFC},Kij,{CUSTOMER_RFC},MX")))
+    ok(ledger, "import", "payments", str(write_csv(
+        tmp_path / "p.csv", "id,customer_id,date,currency,amount,invoice_numbers",
+        f"PAY-1,{CUSTOMER_RFC},2026-02-01,MXN,300.00,A-1")))
+    result = ok(ledger, "import", "invoices", write(tmp_path, "a.xml", MISMATCHED["customer"][0]))
     assert "invoices: 1 new" in result.stdout
     open_amounts, allocations, _payments = ledger_state(ledger)
     assert open_amounts == [("A-1", 116000)]

@@ -121,11 +121,12 @@ def test_a_dry_run_does_not_record_the_substitution(ledger: str, tmp_path: Path)
 
 
 @pytest.mark.parametrize("where", ["ledger", "both-in-ledger", "import"])
-def test_a_payment_of_a_cancelled_invoice_is_refused_once_its_substitute_is_known(
+def test_a_payment_of_a_cancelled_invoice_after_its_substitute_is_kept_with_a_warning(
         ledger: str, tmp_path: Path, where: str) -> None:
-    # The SAT does not cancel an invoice a valid complement pays: one naming it was cancelled
-    # too (or wrongly issued), so it neither revives A-1 (stored and closed, when it came
-    # first) nor is applied to A-2 by guess.
+    # The SAT does not cancel an invoice a valid complement pays: one naming it was likely
+    # cancelled too. Imported before the substitute, it is kept and what it paid goes on
+    # (SUST-); so it is kept after it too, and in one folder with it (DOMAIN.md: any order):
+    # it neither revives A-1 nor pays A-2 by name; its money goes to the open invoices.
     (tmp_path / "xml").mkdir()
     if where == "both-in-ledger":
         ok(ledger, "import", "invoices", write(tmp_path, "a.xml", ORIGINAL))
@@ -135,28 +136,39 @@ def test_a_payment_of_a_cancelled_invoice_is_refused_once_its_substitute_is_know
         write(tmp_path / "xml", "a2.xml", SUBSTITUTE)
         write(tmp_path / "xml", "a.xml", ORIGINAL)
     pay = write(tmp_path / "xml", "pay.xml", PAID_CANCELLED)
-    before = digest(ledger)
-    result = cli(ledger, "import", "invoices", pay if where != "import" else str(tmp_path / "xml"))
-    assert result.exit_code != 0
-    assert (f"DoctoRelacionado/IdDocumento: the payment is for CFDI {UUID_A}, cancelled and "
-            "substituted by invoice A-2 (CfdiRelacionados, TipoRelacion 04); expected a "
-            "payment of A-2") in result.stderr
-    assert digest(ledger) == before
+    result = ok(ledger, "import", "invoices",
+                pay if where != "import" else str(tmp_path / "xml"))
+    assert re.search(r"pay\.xml:\d+: DoctoRelacionado/IdDocumento: " + re.escape(
+        f"the payment is for CFDI {UUID_A}, cancelled and substituted by invoice A-2 "
+        "(CfdiRelacionados, TipoRelacion 04): it pays nothing of A-2 by name, and its money "
+        "goes to the customer's open invoices, as what was paid on a cancelled invoice does; "
+        "the SAT cancels no CFDI a valid complement pays: check whether the complement was "
+        "cancelled too"), " ".join(result.stderr.split()))  # as said, unwrapped
+    # Its ImpSaldoAnt is what the cancelled invoice owed, not compared with the ledger.
+    assert "ImpSaldoAnt" not in result.stderr
+    # Named as it would be had it come before the substitute: the stored A-1, else its UUID.
+    assert rows(ledger, "SELECT invoice_numbers FROM payments") == [
+        ("A-1" if where == "both-in-ledger" else UUID_A,)]
+    assert balance(ledger) == [("MXN", "744.00", "0.00")]
 
 
 @pytest.mark.parametrize("original", [False, True], ids=["never-imported", "stored"])
-def test_a_credit_note_on_a_cancelled_invoice_is_refused_once_its_substitute_is_known(
+def test_a_credit_note_on_a_cancelled_invoice_after_its_substitute_is_kept_with_a_warning(
         ledger: str, tmp_path: Path, original: bool) -> None:
     if original:
         ok(ledger, "import", "invoices", write(tmp_path, "a.xml", ORIGINAL))
     ok(ledger, "import", "invoices", write(tmp_path, "a2.xml", SUBSTITUTE))
-    before = digest(ledger)
-    result = cli(ledger, "import", "invoices", write(tmp_path, "nc.xml", CREDITED_CANCELLED))
-    assert result.exit_code != 0
-    assert (f"CfdiRelacionado/UUID: the credit note relates to CFDI {UUID_A}, cancelled and "
-            "substituted by invoice A-2 (CfdiRelacionados, TipoRelacion 04); expected a credit "
-            "note relating to A-2") in result.stderr
-    assert digest(ledger) == before
+    result = ok(ledger, "import", "invoices", write(tmp_path, "nc.xml", CREDITED_CANCELLED))
+    assert re.search(r"nc\.xml:\d+: CfdiRelacionado/UUID: " + re.escape(
+        f"the credit note relates to CFDI {UUID_A}, cancelled and substituted by invoice A-2 "
+        "(CfdiRelacionados, TipoRelacion 04): it credits nothing of A-2 by name, and is "
+        "applied to the customer's open invoices, as what a cancelled invoice was credited "
+        "is; the SAT cancels no CFDI another valid one relates to: check whether the credit "
+        "note was cancelled too"), " ".join(result.stderr.split()))
+    assert rows(ledger, "SELECT number, invoice_number FROM credit_notes "
+                        "WHERE number = 'NC-1'") == [("NC-1", "A-1" if original else UUID_A)]
+    assert balance(ledger) == [("MXN", "928.00", "0.00")]
+
 
 
 def test_substitutes_imported_before_migration_0006_are_recorded_when_imported_again(
