@@ -22,7 +22,7 @@ from cobranza.models import (
     ReconciliationMatch,
 )
 from cobranza.models.base import day_number, from_day_number
-from cobranza.reconciliation import recorded
+from cobranza.reconciliation import landed, recorded
 from cobranza.reconciliation import repository as repo
 from cobranza.reconciliation.apply import (
     Application,
@@ -32,6 +32,7 @@ from cobranza.reconciliation.apply import (
     reverse_line,
 )
 from cobranza.reconciliation.index import compact, name_key
+from cobranza.reconciliation.landed import Landed
 from cobranza.reconciliation.repository import LineRow
 from cobranza.reconciliation.service import fee_tolerance, mark_statements
 
@@ -115,13 +116,19 @@ class Part:
     # The shortfall below the invoices' open amounts is the bank's deducted fee, written off
     # as the matcher does (a confirmed `less_fee` suggestion), where the tolerance allows it.
     fee: bool = False
+    # The person asks for what exceeds the named invoices' open amount to go to the customer's
+    # other open invoices or stay as their credit (DOMAIN.md, allocation); else such a part is
+    # refused (`_within_named`): 5,000 typed for 500 would pay invoices nobody named.
+    rest_on_account: bool = False
 
 
 def decide_line(session: Session, *, org_id: int, line_id: int, parts: Sequence[Part],
-                method: str, now: datetime, user: str | None) -> None:
-    """Apply a line as the user says (confirm, pick, assign or split), and learn from it.
+                method: str, now: datetime, user: str | None) -> list[Landed]:
+    """Apply a line as the user says (confirm, pick, assign or split), and learn from it;
+    returns where each part's money went (`landed`), to tell the person.
 
-    A part that brings a payment the ledger holds already, waiting for its bank line (a line
+    A part naming invoices for more than they owe is refused unless it asks for the rest on
+    account (`Part.rest_on_account`). A part that brings a payment the ledger holds already, waiting for its bank line (a line
     whose link to it was reversed, say), is linked to it: nothing new is recorded
     (`recorded.for_person`)."""
     t = _line(session, org_id=org_id, line_id=line_id)
@@ -154,6 +161,8 @@ def decide_line(session: Session, *, org_id: int, line_id: int, parts: Sequence[
             continue
         owed = _check_invoices(session, org_id=org_id, part=part, customer_id=customer_id,
                                line=row)
+        _within_named(session, org_id=org_id, part=part, customer_id=customer_id, amount=amount,
+                      line=row)
         fee = fee_tolerance(t.currency)
         apps.append(Application(line=row, customer_id=customer_id, amount=amount,
                                 invoice_numbers=part.invoices, confidence=Decimal(1),
@@ -167,6 +176,55 @@ def decide_line(session: Session, *, org_id: int, line_id: int, parts: Sequence[
         learn(session, org_id=org_id, line=t, customer_id=customer_id, now=now)
     session.flush()
     mark_statements(session, org_id=org_id, now=now)
+    return _landed(session, org_id=org_id, line=row, decided=decided, linked=set(links))
+
+
+def _within_named(session: Session, *, org_id: int, part: Part, customer_id: int, amount: int,
+                  line: LineRow) -> None:
+    """Refuse a part naming invoices for more than they owe (their late charges included),
+    unless the person asked for the rest on account: the excess would pay invoices they did
+    not name, or sit as credit, unsaid (DOMAIN.md, allocation)."""
+    if not part.invoices or part.rest_on_account:
+        return
+    owed = repo.owed_by_named(session, org_id=org_id, customer_id=customer_id,
+                              numbers=sorted(set(part.invoices)), day=line.booking_day)
+    if amount > owed:
+        raise ReviewError(_(
+            "{amount} {currency} for customer {code} is more than {invoices} owe "
+            "({owed} {currency}); correct the amount, or ask for the rest, {rest} {currency}, "
+            "to go on account (to the customer's other open invoices, or as credit)",
+            amount=minor_to_str(amount, line.currency), currency=line.currency,
+            code=part.customer, invoices=", ".join(dict.fromkeys(part.invoices)),
+            owed=minor_to_str(owed, line.currency),
+            rest=minor_to_str(amount - owed, line.currency)))
+
+
+def _landed(session: Session, *, org_id: int, line: LineRow,
+            decided: Sequence[tuple[Part, int, int]], linked: set[int]) -> list[Landed]:
+    """Where each part's money went, in the parts' order: the payment made for it (matches are
+    made in the parts' order, `apply.apply_all`), or the held payment it brought."""
+    payments: dict[int, list[tuple[int, str]]] = {}
+    for match, payment, code in repo.line_payments(session, org_id=org_id, line_id=line.id):
+        payments.setdefault(match, []).append((payment, code))
+    # The payment a part made is under its match's code (`apply.apply_all`); a link's are
+    # the held ones it brought (`apply.link_all`, written after).
+    made = iter([[p for p, code in each if code == f"BANK-{line.id}-{match}"]
+                 for match, each in payments.items()
+                 if any(code == f"BANK-{line.id}-{match}" for _p, code in each)])
+    brought = iter([[p for p, _code in each] for match, each in payments.items()
+                    if all(code != f"BANK-{line.id}-{match}" for _p, code in each)])
+    codes = {customer: code for customer, code in session.execute(
+        select(Customer.id, Customer.code).where(
+            Customer.org_id == org_id, Customer.id.in_(sorted({c for _p, c, _a in decided}))))}
+    out = []
+    for n, (part, customer_id, amount) in enumerate(decided):
+        held_ = n in linked
+        out.append(landed.applied(session, org_id=org_id, customer=codes[customer_id],
+                                  customer_id=customer_id, currency=line.currency,
+                                  amount=amount, named=part.invoices,
+                                  payment_ids=next(brought if held_ else made),
+                                  recorded=held_))
+    return out
 
 
 def _brought(session: Session, *, org_id: int, line: LineRow,
@@ -252,9 +310,16 @@ def _check_invoices(session: Session, *, org_id: int, part: Part, customer_id: i
     return sum(found[number][2] for number in set(part.invoices))
 
 
+# The fits whose suggestion says the money goes beyond its invoices (`core.matching.Fit`):
+# confirming one asks for the rest on account. Any other whose invoices owe less than the line
+# now (paid meanwhile) no longer says what the money does, and is refused.
+_BEYOND = frozenset({"over", "on_account", "undetermined"})
+
+
 def confirm(session: Session, *, org_id: int, line_id: int, pick: int, now: datetime,
-            user: str | None) -> None:
-    """Apply the line's suggestion number `pick` (1 = the best)."""
+            user: str | None) -> list[Landed]:
+    """Apply the line's suggestion number `pick` (1 = the best); returns where the money
+    went (`landed`)."""
     t = _line(session, org_id=org_id, line_id=line_id)
     stored = json.loads(t.suggestions or "[]")
     if not stored:
@@ -266,17 +331,17 @@ def confirm(session: Session, *, org_id: int, line_id: int, pick: int, now: date
                                    len(stored), line=line_id, pick=pick))
     chosen = stored[pick - 1]
     if chosen.get("fit") == recorded.FIT:
-        _confirm_recorded(session, org_id=org_id, t=t, code=chosen["customer_id"], now=now,
-                          user=user)
-        return
-    decide_line(session, org_id=org_id, line_id=line_id,
-                parts=[Part(chosen["customer_id"], tuple(chosen["invoice_numbers"]),
-                            fee=chosen.get("fit") == "less_fee")],
-                method="confirmed" if pick == 1 else "picked", now=now, user=user)
+        return [_confirm_recorded(session, org_id=org_id, t=t, code=chosen["customer_id"],
+                                  now=now, user=user)]
+    return decide_line(session, org_id=org_id, line_id=line_id,
+                       parts=[Part(chosen["customer_id"], tuple(chosen["invoice_numbers"]),
+                                   fee=chosen.get("fit") == "less_fee",
+                                   rest_on_account=chosen.get("fit") in _BEYOND)],
+                       method="confirmed" if pick == 1 else "picked", now=now, user=user)
 
 
 def _confirm_recorded(session: Session, *, org_id: int, t: BankTransaction, code: str,
-                      now: datetime, user: str | None) -> None:
+                      now: datetime, user: str | None) -> Landed:
     """A person says the line brought the customer's payment recorded before it: linked,
     nothing added (`recorded`)."""
     _undecided(t)
@@ -300,6 +365,9 @@ def _confirm_recorded(session: Session, *, org_id: int, t: BankTransaction, code
     learn(session, org_id=org_id, line=t, customer_id=customer, now=now)
     session.flush()
     mark_statements(session, org_id=org_id, now=now)
+    return landed.applied(session, org_id=org_id, customer=code, customer_id=customer,
+                          currency=t.currency, amount=t.amount, named=(),
+                          payment_ids=h.payment_ids, recorded=True)
 
 
 def ignore(session: Session, *, org_id: int, line_id: int, now: datetime,

@@ -1,0 +1,89 @@
+"""Where a person's decision put the money of a bank line, part by part, to tell them.
+
+A part that names invoices settles those up to their open amount; the rest goes to the
+customer's other open invoices, oldest due first, or stays as their unapplied credit (DOMAIN.md,
+allocation). Done silently, a part of 5,000 typed for 500 would pay invoices nobody named: the
+review refuses such a part unless the person asks for the rest on account (`review`), and says
+where every part went (this module), on the command line and in the API's answer alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from cobranza.core.money import minor_to_str
+from cobranza.i18n import _
+from cobranza.reconciliation import repository as repo
+
+
+@dataclass(frozen=True)
+class Landed:
+    """Where one part of a line went: to the invoices named, to others, or on credit."""
+
+    customer: str  # customer code
+    currency: str
+    amount: int
+    named: tuple[tuple[str, int], ...]  # (invoice number, amount) of the invoices named
+    others: tuple[tuple[str, int], ...]  # (invoice number, amount) the rest settled
+    unapplied: int  # what stays as the customer's unapplied credit
+    recorded: bool = False  # the payment was on the ledger already: nothing added
+    not_paid: tuple[str, ...] = ()  # invoices the person named that a recorded payment did not pay
+
+
+def applied(session: Session, *, org_id: int, customer: str, customer_id: int, currency: str,
+            amount: int, named: Sequence[str], payment_ids: Sequence[int],
+            recorded: bool = False) -> Landed:
+    """What the payments made (or brought) for a part settle, against what the person named."""
+    wanted = {n.upper() for n in named}
+    mine: dict[str, int] = {}
+    rest: dict[str, int] = {}
+    for _payment, number, settled in repo.landed(session, org_id=org_id,
+                                                 customer_ids=[customer_id],
+                                                 payment_ids=payment_ids):
+        # Naming none, the person asked for the oldest first: all of it went where they said.
+        into = mine if not wanted or number.upper() in wanted else rest
+        into[number] = into.get(number, 0) + settled
+    spent = sum(mine.values()) + sum(rest.values())
+    paid = {n.upper() for n in mine}
+    return Landed(customer, currency, amount, tuple(mine.items()), tuple(rest.items()),
+                  amount - spent, recorded,
+                  tuple(n for n in dict.fromkeys(named) if recorded and n.upper() not in paid))
+
+
+def _listed(pairs: Sequence[tuple[str, int]], currency: str) -> str:
+    return ", ".join(f"{number} ({minor_to_str(amount, currency)})" for number, amount in pairs)
+
+
+def told(part: Landed) -> list[str]:
+    """What happened to a part, in the user's language: one sentence a line."""
+    money = minor_to_str(part.amount, part.currency)
+    if part.recorded:
+        out = [_("{customer}: {amount} {currency} is the payment recorded before the line, "
+                 "which paid {invoices}; nothing added", customer=part.customer, amount=money,
+                 currency=part.currency,
+                 invoices=_listed(part.named + part.others, part.currency) or "-")]
+        if part.not_paid:
+            out.append(_("{customer}: that payment did not pay {invoices}; they owe as before",
+                         customer=part.customer, invoices=", ".join(part.not_paid)))
+        return out
+    out = []
+    if part.named:
+        out.append(_("{customer}: {amount} {currency} to {invoices}", customer=part.customer,
+                     amount=money, currency=part.currency,
+                     invoices=_listed(part.named, part.currency)))
+    else:
+        out.append(_("{customer}: {amount} {currency}", customer=part.customer, amount=money,
+                     currency=part.currency))
+    if part.others:
+        rest = sum(a for _n, a in part.others)
+        out.append(_("{customer}: {rest} {currency} went to other open invoices: {invoices}",
+                      customer=part.customer, rest=minor_to_str(rest, part.currency),
+                      currency=part.currency, invoices=_listed(part.others, part.currency)))
+    if part.unapplied:
+        out.append(_("{customer}: {rest} {currency} stays as the customer's unapplied credit",
+                     customer=part.customer,
+                     rest=minor_to_str(part.unapplied, part.currency), currency=part.currency))
+    return out
