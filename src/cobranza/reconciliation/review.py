@@ -230,8 +230,9 @@ def _landed(session: Session, *, org_id: int, line: LineRow,
 def _brought(session: Session, *, org_id: int, line: LineRow,
              decided: Sequence[tuple[Part, int, int]], method: str) -> dict[int, Link]:
     """Part number -> the link to the held payment it brings (`recorded.for_person`), each
-    payment to one part. A part naming invoices brings only a payment that settled them all:
-    one naming others is another payment (as `recorded.links`)."""
+    payment to one part. A part naming invoices brings only a payment that settled one of
+    them, by the matcher's rule (`recorded.brings`): one naming only others is another
+    payment."""
     found = recorded.held(session, org_id=org_id, lines=[line])
     options = {n: each for n, (_part, customer_id, amount) in enumerate(decided)
                if (each := recorded.for_person(found, line=line, customer_id=customer_id,
@@ -248,9 +249,9 @@ def _brought(session: Session, *, org_id: int, line: LineRow,
         part, customer_id, _amount = decided[n]
         for h in each:
             ids = tuple(dict.fromkeys(i for p in h.payment_ids for i in paid.get(p, ())))
-            if not taken.isdisjoint(h.payment_ids) or not {
-                    number.upper() for number in part.invoices} <= {
-                    numbers[i].upper() for i in ids if i in numbers}:
+            if not taken.isdisjoint(h.payment_ids) or not recorded.brings(
+                    (number.upper() for number in part.invoices),
+                    (numbers[i].upper() for i in ids if i in numbers)):
                 continue
             taken.update(h.payment_ids)
             links[n] = _link(line, customer_id, h, ids, numbers, method)
