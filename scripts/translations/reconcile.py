@@ -141,4 +141,10 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
         "{customer}: {rest} {currency} se aplicaron a otras facturas abiertas: {invoices}",
     "{customer}: {rest} {currency} stays as the customer's unapplied credit":
         "{customer}: {rest} {currency} quedan como saldo a favor del cliente",
+    "{customer}: {fee} {currency} written off on {invoice} as the bank's fee":
+        "{customer}: {fee} {currency} castigados en {invoice} como comisión del banco",
+    "{invoices} owe {owed} {currency}: {amount} {currency} is no longer short of them by a "
+    "bank fee; assign or split the line":
+        "{invoices} deben {owed} {currency}: {amount} {currency} ya no es lo que deben menos "
+        "una comisión del banco; asigne o divida la línea",
 }

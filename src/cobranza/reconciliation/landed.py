@@ -31,11 +31,13 @@ class Landed:
     unapplied: int  # what stays as the customer's unapplied credit
     recorded: bool = False  # the payment was on the ledger already: nothing added
     not_paid: tuple[str, ...] = ()  # invoices the person named that a recorded payment did not pay
+    written_off: int = 0  # the bank's fee written off ...
+    fee_on: str = ""  # ... on the last invoice named (`apply.apply_all`)
 
 
 def applied(session: Session, *, org_id: int, customer: str, customer_id: int, currency: str,
             amount: int, named: Sequence[str], payment_ids: Sequence[int],
-            recorded: bool = False) -> Landed:
+            recorded: bool = False, written_off: int = 0) -> Landed:
     """What the payments made (or brought) for a part settle, against what the person named."""
     wanted = {n.upper() for n in named}
     mine: dict[str, int] = {}
@@ -50,7 +52,8 @@ def applied(session: Session, *, org_id: int, customer: str, customer_id: int, c
     paid = {n.upper() for n in mine}
     return Landed(customer, currency, amount, tuple(mine.items()), tuple(rest.items()),
                   amount - spent, recorded,
-                  tuple(n for n in dict.fromkeys(named) if recorded and n.upper() not in paid))
+                  tuple(n for n in dict.fromkeys(named) if recorded and n.upper() not in paid),
+                  written_off, named[-1] if written_off and named else "")
 
 
 def _listed(pairs: Sequence[tuple[str, int]], currency: str) -> str:
@@ -82,6 +85,10 @@ def told(part: Landed) -> list[str]:
         out.append(_("{customer}: {rest} {currency} went to other open invoices: {invoices}",
                       customer=part.customer, rest=minor_to_str(rest, part.currency),
                       currency=part.currency, invoices=_listed(part.others, part.currency)))
+    if part.written_off:
+        out.append(_("{customer}: {fee} {currency} written off on {invoice} as the bank's fee",
+                     customer=part.customer, fee=minor_to_str(part.written_off, part.currency),
+                     currency=part.currency, invoice=part.fee_on))
     if part.unapplied:
         out.append(_("{customer}: {rest} {currency} stays as the customer's unapplied credit",
                      customer=part.customer,

@@ -163,11 +163,10 @@ def decide_line(session: Session, *, org_id: int, line_id: int, parts: Sequence[
                                line=row)
         _within_named(session, org_id=org_id, part=part, customer_id=customer_id, amount=amount,
                       line=row)
-        fee = fee_tolerance(t.currency)
         apps.append(Application(line=row, customer_id=customer_id, amount=amount,
                                 invoice_numbers=part.invoices, confidence=Decimal(1),
-                                method=method, write_off=owed - amount if part.fee and
-                                fee.allows(owed - amount, owed) else 0))
+                                method=method, write_off=_fee(part, amount=amount, owed=owed,
+                                                              currency=t.currency)))
     apply_all(session, org_id=org_id, applications=apps, now=now, user=user)
     link_all(session, org_id=org_id, links=list(links.values()), now=now, user=user)
     t.status, t.handled_at, t.handled_by = "applied", now, user
@@ -176,7 +175,26 @@ def decide_line(session: Session, *, org_id: int, line_id: int, parts: Sequence[
         learn(session, org_id=org_id, line=t, customer_id=customer_id, now=now)
     session.flush()
     mark_statements(session, org_id=org_id, now=now)
-    return _landed(session, org_id=org_id, line=row, decided=decided, linked=set(links))
+    out = _landed(session, org_id=org_id, line=row, decided=decided, linked=set(links),
+                  written_off=dict(zip([n for n in range(len(decided)) if n not in links],
+                                       [a.write_off for a in apps], strict=True)))
+    _as_named(decided, out)
+    return out
+
+
+def _fee(part: Part, *, amount: int, owed: int, currency: str) -> int:
+    """The bank's fee a part less a fee writes off: what its invoices owe beyond it. Where
+    they were paid in part since it was suggested and the shortfall is no longer a fee
+    (`service.fee_tolerance`), refused: applied, it would leave them owing, not settled."""
+    if not part.fee or owed <= amount:
+        return 0
+    if not fee_tolerance(currency).allows(owed - amount, owed):
+        raise ReviewError(_(
+            "{invoices} owe {owed} {currency}: {amount} {currency} is no longer short of them by "
+            "a bank fee; assign or split the line", invoices=", ".join(part.invoices),
+            owed=minor_to_str(owed, currency), amount=minor_to_str(amount, currency),
+            currency=currency))
+    return owed - amount
 
 
 def _within_named(session: Session, *, org_id: int, part: Part, customer_id: int, amount: int,
@@ -189,18 +207,34 @@ def _within_named(session: Session, *, org_id: int, part: Part, customer_id: int
     owed = repo.owed_by_named(session, org_id=org_id, customer_id=customer_id,
                               numbers=sorted(set(part.invoices)), day=line.booking_day)
     if amount > owed:
-        raise ReviewError(_(
-            "{amount} {currency} for customer {code} is more than {invoices} owe "
-            "({owed} {currency}); correct the amount, or ask for the rest, {rest} {currency}, "
-            "to go on account (to the customer's other open invoices, or as credit)",
-            amount=minor_to_str(amount, line.currency), currency=line.currency,
-            code=part.customer, invoices=", ".join(dict.fromkeys(part.invoices)),
-            owed=minor_to_str(owed, line.currency),
-            rest=minor_to_str(amount - owed, line.currency)))
+        raise _beyond(part, amount=amount, owed=owed, currency=line.currency)
+
+
+def _beyond(part: Part, *, amount: int, owed: int, currency: str) -> ReviewError:
+    return ReviewError(_(
+        "{amount} {currency} for customer {code} is more than {invoices} owe "
+        "({owed} {currency}); correct the amount, or ask for the rest, {rest} {currency}, "
+        "to go on account (to the customer's other open invoices, or as credit)",
+        amount=minor_to_str(amount, currency), currency=currency,
+        code=part.customer, invoices=", ".join(dict.fromkeys(part.invoices)),
+        owed=minor_to_str(owed, currency), rest=minor_to_str(amount - owed, currency)))
+
+
+def _as_named(decided: Sequence[tuple[Part, int, int]], landed_: Sequence[Landed]) -> None:
+    """Refuse, after allocating, a part naming invoices whose money went elsewhere unasked:
+    what the parts of one decision do to each other (two naming one invoice, or one naming
+    none taking, oldest first, an invoice another names) the check before cannot see. The
+    caller's transaction is rolled back with the refusal."""
+    for (part, _customer, amount), where in zip(decided, landed_, strict=True):
+        if (part.invoices and not part.rest_on_account and not where.recorded
+                and (where.others or where.unapplied)):
+            raise _beyond(part, amount=amount, owed=sum(a for _n, a in where.named),
+                          currency=where.currency)
 
 
 def _landed(session: Session, *, org_id: int, line: LineRow,
-            decided: Sequence[tuple[Part, int, int]], linked: set[int]) -> list[Landed]:
+            decided: Sequence[tuple[Part, int, int]], linked: set[int],
+            written_off: dict[int, int]) -> list[Landed]:
     """Where each part's money went, in the parts' order: the payment made for it (matches are
     made in the parts' order, `apply.apply_all`), or the held payment it brought."""
     payments: dict[int, list[tuple[int, str]]] = {}
@@ -223,7 +257,7 @@ def _landed(session: Session, *, org_id: int, line: LineRow,
                                   customer_id=customer_id, currency=line.currency,
                                   amount=amount, named=part.invoices,
                                   payment_ids=next(brought if held_ else made),
-                                  recorded=held_))
+                                  recorded=held_, written_off=written_off.get(n, 0)))
     return out
 
 

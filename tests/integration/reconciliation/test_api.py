@@ -300,3 +300,18 @@ def test_a_part_beyond_what_its_customer_owes_stays_as_credit_and_is_said(
     assert part["messages"] == ["M003: 8000.00 MXN to C-3001 (7500.00)",
                                 "M003: 500.00 MXN stays as the customer's unapplied credit"]
     assert open_amounts(db)["C-3001"] == 0
+
+
+def test_parts_naming_one_invoice_twice_are_refused_and_nothing_is_kept(
+        db: str, client: TestClient) -> None:
+    line, = add_lines(db, {"amount": 166000, "counterparty_name": "GRUPO"})
+    before = open_amounts(db)
+    refused = client.post(f"/reconciliation/lines/{line}/split", json={"parts": [
+        {"customer_id": "M001", "amount": "1160.00", "invoice_numbers": ["A-1001"]},
+        {"customer_id": "M001", "amount": "500.00", "invoice_numbers": ["A-1001"]}]})
+    assert "500.00 MXN for customer M001 is more than A-1001 owe (0.00 MXN)" in _detail(
+        refused)[0]["msg"]
+    assert open_amounts(db) == before
+    assert client.get("/reconciliation/matches").json() == []
+    # Not applied: still the person's to decide.
+    assert client.post(f"/reconciliation/lines/{line}/ignore").status_code == 200

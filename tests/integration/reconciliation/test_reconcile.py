@@ -579,3 +579,39 @@ def test_a_line_naming_an_invoice_issued_after_it_waits_for_a_person(db: str) ->
     before = open_amounts(db)
     assert run(db)[line] == ("review", "M001", ["A-1003"])
     assert open_amounts(db) == before
+
+
+@pytest.mark.parametrize("parts", [
+    # A-1001 (1,160.00) named by two parts: the second's money would go to A-1002.
+    [Part("M001", ("A-1001",), Decimal("1160.00")), Part("M001", ("A-1001",), Decimal("500.00"))],
+    # The first part, naming none, settles the oldest, A-1001, which the second names.
+    [Part("M001", (), Decimal("1160.00")), Part("M001", ("A-1001",), Decimal("500.00"))],
+])
+def test_parts_of_one_decision_do_not_send_each_other_s_money_elsewhere_unasked(
+        db: str, parts: list[Part]) -> None:
+    line, = add_lines(db, {"amount": 166000, "counterparty_name": "GRUPO"})
+    before = open_amounts(db)
+    # Refused once allocated: the unit of work the refusal leaves is rolled back.
+    with pytest.raises(ReviewError,
+                       match=r"500.00 MXN for customer M001 is more than A-1001 owe \(0.00"), \
+            uow(db) as (session, org):
+        decide_line(session, org_id=org.id, line_id=line, parts=parts, method="split",
+                    now=NOW, user="ana")
+    assert open_amounts(db) == before
+    with uow(db) as (session, org):
+        assert session.get(BankTransaction, line).status == "new"  # type: ignore[union-attr]
+
+
+def test_a_suggestion_less_a_bank_fee_says_the_fee_it_writes_off(db: str) -> None:
+    line, other = add_lines(db, {"amount": 998499, "remittance": "FACT B 2001",
+                                 "counterparty_name": "FERRETERIA HDZ"},
+                            {"amount": 500, "counterparty_name": "Y"})
+    assert run(db, auto=False)[line] == ("review", "M002", ["B-2001"])
+    done = ok(db, "reconcile", "confirm", str(line))
+    assert "M002: 15.00 MXN written off on B-2001 as the bank's fee" in done.output
+    ok(db, "reconcile", "reverse", str(line))
+    # B-2001 paid 5.00 meanwhile: the fee written off is what it still owes beyond the line.
+    ok(db, "reconcile", "assign", str(other), "--customer", "M002", "--invoices", "B-2001")
+    again = ok(db, "reconcile", "confirm", str(line))
+    assert "M002: 10.00 MXN written off on B-2001 as the bank's fee" in again.output
+    assert open_amounts(db)["B-2001"] == 0
