@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy.orm import Session
 
@@ -54,6 +55,37 @@ def applied(session: Session, *, org_id: int, customer: str, customer_id: int, c
                   amount - spent, recorded,
                   tuple(n for n in dict.fromkeys(named) if recorded and n.upper() not in paid),
                   written_off, named[-1] if written_off and named else "")
+
+
+class Asked(NamedTuple):
+    """A part as decided: whose, how much, the invoices named; whether it brought a payment
+    the ledger held, else the bank fee it wrote off."""
+
+    customer: str  # customer code
+    customer_id: int
+    amount: int
+    invoices: tuple[str, ...]
+    recorded: bool
+    written_off: int
+
+
+def of_line(session: Session, *, org_id: int, line_id: int, currency: str,
+            parts: Sequence[Asked]) -> list[Landed]:
+    """Where each part of a line just decided went, in the parts' order: the payment made for
+    it (its match's code, made in the parts' order: `apply.apply_all`), or the held payments
+    it brought (`apply.link_all`, written after)."""
+    payments: dict[int, list[tuple[int, str]]] = {}
+    for match, payment, code in repo.line_payments(session, org_id=org_id, line_id=line_id):
+        payments.setdefault(match, []).append((payment, code))
+    made = iter([[p for p, code in each if code == f"BANK-{line_id}-{match}"]
+                 for match, each in payments.items()
+                 if any(code == f"BANK-{line_id}-{match}" for _p, code in each)])
+    brought = iter([[p for p, _code in each] for match, each in payments.items()
+                    if all(code != f"BANK-{line_id}-{match}" for _p, code in each)])
+    return [applied(session, org_id=org_id, customer=a.customer, customer_id=a.customer_id,
+                    currency=currency, amount=a.amount, named=a.invoices,
+                    payment_ids=next(brought if a.recorded else made), recorded=a.recorded,
+                    written_off=a.written_off) for a in parts]
 
 
 def _listed(pairs: Sequence[tuple[str, int]], currency: str) -> str:

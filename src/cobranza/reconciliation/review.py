@@ -128,9 +128,9 @@ def decide_line(session: Session, *, org_id: int, line_id: int, parts: Sequence[
     returns where each part's money went (`landed`), to tell the person.
 
     A part naming invoices for more than they owe is refused unless it asks for the rest on
-    account (`Part.rest_on_account`). A part that brings a payment the ledger holds already, waiting for its bank line (a line
-    whose link to it was reversed, say), is linked to it: nothing new is recorded
-    (`recorded.for_person`)."""
+    account (`Part.rest_on_account`). A part that brings a payment the ledger holds already,
+    waiting for its bank line (a line whose link to it was reversed, say), is linked to it:
+    nothing new is recorded (`recorded.for_person`)."""
     t = _line(session, org_id=org_id, line_id=line_id)
     if t.amount <= 0:
         raise ReviewError(_("bank line {line} is money out, not a customer's payment",
@@ -175,9 +175,11 @@ def decide_line(session: Session, *, org_id: int, line_id: int, parts: Sequence[
         learn(session, org_id=org_id, line=t, customer_id=customer_id, now=now)
     session.flush()
     mark_statements(session, org_id=org_id, now=now)
-    out = _landed(session, org_id=org_id, line=row, decided=decided, linked=set(links),
-                  written_off=dict(zip([n for n in range(len(decided)) if n not in links],
-                                       [a.write_off for a in apps], strict=True)))
+    fees = iter(a.write_off for a in apps)
+    out = landed.of_line(session, org_id=org_id, line_id=t.id, currency=t.currency, parts=[
+        landed.Asked(part.customer, customer_id, amount, part.invoices, n in links,
+                     0 if n in links else next(fees))
+        for n, (part, customer_id, amount) in enumerate(decided)])
     _as_named(decided, out)
     return out
 
@@ -230,35 +232,6 @@ def _as_named(decided: Sequence[tuple[Part, int, int]], landed_: Sequence[Landed
                 and (where.others or where.unapplied)):
             raise _beyond(part, amount=amount, owed=sum(a for _n, a in where.named),
                           currency=where.currency)
-
-
-def _landed(session: Session, *, org_id: int, line: LineRow,
-            decided: Sequence[tuple[Part, int, int]], linked: set[int],
-            written_off: dict[int, int]) -> list[Landed]:
-    """Where each part's money went, in the parts' order: the payment made for it (matches are
-    made in the parts' order, `apply.apply_all`), or the held payment it brought."""
-    payments: dict[int, list[tuple[int, str]]] = {}
-    for match, payment, code in repo.line_payments(session, org_id=org_id, line_id=line.id):
-        payments.setdefault(match, []).append((payment, code))
-    # The payment a part made is under its match's code (`apply.apply_all`); a link's are
-    # the held ones it brought (`apply.link_all`, written after).
-    made = iter([[p for p, code in each if code == f"BANK-{line.id}-{match}"]
-                 for match, each in payments.items()
-                 if any(code == f"BANK-{line.id}-{match}" for _p, code in each)])
-    brought = iter([[p for p, _code in each] for match, each in payments.items()
-                    if all(code != f"BANK-{line.id}-{match}" for _p, code in each)])
-    codes = {customer: code for customer, code in session.execute(
-        select(Customer.id, Customer.code).where(
-            Customer.org_id == org_id, Customer.id.in_(sorted({c for _p, c, _a in decided}))))}
-    out = []
-    for n, (part, customer_id, amount) in enumerate(decided):
-        held_ = n in linked
-        out.append(landed.applied(session, org_id=org_id, customer=codes[customer_id],
-                                  customer_id=customer_id, currency=line.currency,
-                                  amount=amount, named=part.invoices,
-                                  payment_ids=next(brought if held_ else made),
-                                  recorded=held_, written_off=written_off.get(n, 0)))
-    return out
 
 
 def _brought(session: Session, *, org_id: int, line: LineRow,
