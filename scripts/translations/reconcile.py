@@ -121,4 +121,30 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
         "lo que pagó",
     "'{value}' may be {large} or {small}; write the amount without a thousands mark":
         "'{value}' puede ser {large} o {small}; escriba el monto sin separador de miles",
+    # a person's decision: where each part's money went (`reconciliation.landed`)
+    "{amount} {currency} for customer {code} is more than {invoices} owe ({owed} {currency}); "
+    "correct the amount, or ask for the rest, {rest} {currency}, to go on account (to the "
+    "customer's other open invoices, or as credit)":
+        "{amount} {currency} para el cliente {code} es más de lo que deben {invoices} "
+        "({owed} {currency}); corrija el monto, o pida que el resto, {rest} {currency}, vaya a "
+        "cuenta (a las demás facturas abiertas del cliente, o como saldo a favor)",
+    "{customer}: {amount} {currency} is the payment recorded before the line, which paid "
+    "{invoices}; nothing added":
+        "{customer}: {amount} {currency} es el pago registrado antes que la línea, que pagó "
+        "{invoices}; no se agrega nada",
+    "{customer}: that payment did not pay {invoices}; they owe as before":
+        "{customer}: ese pago no pagó {invoices}; deben lo mismo que antes",
+    "{customer}: {amount} {currency} to {invoices}":
+        "{customer}: {amount} {currency} a {invoices}",
+    "{customer}: {amount} {currency}": "{customer}: {amount} {currency}",
+    "{customer}: {rest} {currency} went to other open invoices: {invoices}":
+        "{customer}: {rest} {currency} se aplicaron a otras facturas abiertas: {invoices}",
+    "{customer}: {rest} {currency} stays as the customer's unapplied credit":
+        "{customer}: {rest} {currency} quedan como saldo a favor del cliente",
+    "{customer}: {fee} {currency} written off on {invoice} as the bank's fee":
+        "{customer}: {fee} {currency} castigados en {invoice} como comisión del banco",
+    "{invoices} owe {owed} {currency}: {amount} {currency} is no longer short of them by a "
+    "bank fee; assign or split the line":
+        "{invoices} deben {owed} {currency}: {amount} {currency} ya no es lo que deben menos "
+        "una comisión del banco; asigne o divida la línea",
 }

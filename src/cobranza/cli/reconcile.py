@@ -13,6 +13,7 @@ from cobranza.batching import usable_cpus
 from cobranza.cli.app import EXIT_INVALID, app, console, fail, ledger, now
 from cobranza.config import load_settings
 from cobranza.i18n import _
+from cobranza.reconciliation.landed import Landed, told
 from cobranza.reconciliation.review import (
     Part,
     ReviewError,
@@ -43,6 +44,9 @@ class Format(StrEnum):
 
 FormatOption = Annotated[Format, typer.Option("--format", help="table or json.")]
 UserOption = Annotated[str | None, typer.Option("--user", help="Who decides (recorded).")]
+RestOption = Annotated[bool, typer.Option("--rest-on-account", help=(
+    "Apply what exceeds the open amount of the invoices named to the customer's other open "
+    "invoices, or keep it as their credit; without it, such an amount is refused."))]
 LineArg = Annotated[int, typer.Argument(help="The bank line's number (from `review`).",
                                         min=1, max=2**63 - 1)]
 
@@ -164,20 +168,25 @@ def review_cmd(ctx: typer.Context, format_: FormatOption = Format.TABLE) -> None
 
 
 def _decide(ctx: typer.Context, action: str, line: int, **kwargs: Any) -> None:
+    parts: list[Landed] = []
     with ledger(ctx) as (session, org):
         try:
             if action == "confirm":
-                confirm(session, org_id=org.id, line_id=line, now=now(), **kwargs)
+                parts = confirm(session, org_id=org.id, line_id=line, now=now(), **kwargs)
             elif action == "ignore":
                 ignore(session, org_id=org.id, line_id=line, now=now(), **kwargs)
             elif action == "reverse":
                 reverse(session, org_id=org.id, line_id=line, now=now(), **kwargs)
             else:
-                decide_line(session, org_id=org.id, line_id=line, now=now(), **kwargs)
+                parts = decide_line(session, org_id=org.id, line_id=line, now=now(), **kwargs)
         except ReviewError as exc:
             session.rollback()
             fail(str(exc), EXIT_INVALID)
     console.print(_("Bank line {line}: done.", line=line))
+    # Where the money went, part by part (`reconciliation.landed`): the user's own codes and
+    # numbers, not markup.
+    for sentence in (s for part in parts for s in told(part)):
+        console.print(sentence, markup=False, highlight=False, emoji=False)
 
 
 @reconcile_app.command("confirm")
@@ -193,10 +202,11 @@ def assign_cmd(ctx: typer.Context, line: LineArg,
                customer: Annotated[str, typer.Option("--customer", help="Customer code.")],
                invoices: Annotated[str, typer.Option(
                    "--invoices", help="Invoice numbers, comma-separated (else oldest first).")]
-               = "", user: UserOption = None) -> None:
+               = "", rest_on_account: RestOption = False, user: UserOption = None) -> None:
     """Apply the line to a customer (and invoices) you choose."""
     numbers = tuple(n.strip() for n in invoices.split(",") if n.strip())
-    _decide(ctx, "assign", line, parts=[Part(customer, numbers)], method="manual", user=user)
+    _decide(ctx, "assign", line, parts=[Part(customer, numbers, rest_on_account=rest_on_account)],
+            method="manual", user=user)
 
 
 @reconcile_app.command("split")
@@ -204,7 +214,7 @@ def split_cmd(ctx: typer.Context, line: LineArg,
               part: Annotated[list[str], typer.Option(
                   "--part", metavar="CUSTOMER:AMOUNT[:INV;INV]",
                   help="One part of the line; repeat. The parts must add up to the line.")],
-              user: UserOption = None) -> None:
+              rest_on_account: RestOption = False, user: UserOption = None) -> None:
     """Split one bank line among customers (e.g. a group paying for its companies)."""
     pieces = [spec.split(":") for spec in part]
     for spec, written in zip(part, pieces, strict=True):
@@ -221,7 +231,7 @@ def split_cmd(ctx: typer.Context, line: LineArg,
         except ReviewError as exc:
             fail(f"--part {spec}: {exc}", EXIT_INVALID)
         numbers = tuple(n for n in (written[2] if len(written) > 2 else "").split(";") if n)
-        parts.append(Part(written[0], numbers, amount))
+        parts.append(Part(written[0], numbers, amount, rest_on_account=rest_on_account))
     _decide(ctx, "split", line, parts=parts, method="split", user=user)
 
 

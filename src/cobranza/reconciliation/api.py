@@ -28,6 +28,7 @@ from cobranza.i18n import _
 from cobranza.models import BankTransaction, Customer, Organisation, ReconciliationMatch
 from cobranza.reconciliation import review as decisions
 from cobranza.reconciliation import service
+from cobranza.reconciliation.landed import Landed
 from cobranza.reconciliation.review import Decided, Part, ReviewError, UnknownLine, part_amount
 from cobranza.reconciliation.schemas import (
     AssignIn,
@@ -39,6 +40,7 @@ from cobranza.reconciliation.schemas import (
     RunOut,
     SplitIn,
     confidence_str,
+    landed_out,
     lines_json,
     review_line,
 )
@@ -100,11 +102,13 @@ def _matches(session: Session, org: Organisation, *, line_id: int | None = None,
             for m, code in session.execute(stmt)]
 
 
-def _state(session: Session, org: Organisation, line_id: int) -> LineStateOut:
+def _state(session: Session, org: Organisation, line_id: int,
+           parts: Sequence[Landed] = ()) -> LineStateOut:
     line = session.get_one(BankTransaction, line_id)  # the use case found it in `org`
     session.refresh(line)
     return LineStateOut(id=line.id, status=line.status,
-                        matches=_matches(session, org, line_id=line.id))
+                        matches=_matches(session, org, line_id=line.id),
+                        parts=[landed_out(p) for p in parts])
 
 
 @router.post("/run")
@@ -143,9 +147,9 @@ def confirm(line_id: LineId, body: ConfirmIn, session: SessionDep, org: OrgDep,
             actor: ActorDep) -> LineStateOut:
     """Apply the line's suggestion number `pick` (1 = the best)."""
     with _decided():
-        decisions.confirm(session, org_id=org.id, line_id=line_id, pick=body.pick, now=_now(),
-                        user=actor)
-    return _state(session, org, line_id)
+        parts = decisions.confirm(session, org_id=org.id, line_id=line_id, pick=body.pick,
+                                  now=_now(), user=actor)
+    return _state(session, org, line_id, parts)
 
 
 @router.post("/lines/{line_id}/assign")
@@ -153,10 +157,12 @@ def assign(line_id: LineId, body: AssignIn, session: SessionDep, org: OrgDep,
            actor: ActorDep) -> LineStateOut:
     """Apply the whole line to a customer (and these invoices, if given)."""
     with _decided():
-        decisions.decide_line(session, org_id=org.id, line_id=line_id,
-                            parts=[Part(body.customer_id, tuple(body.invoice_numbers))],
-                            method="manual", now=_now(), user=actor)
-    return _state(session, org, line_id)
+        parts = decisions.decide_line(
+            session, org_id=org.id, line_id=line_id,
+            parts=[Part(body.customer_id, tuple(body.invoice_numbers),
+                        rest_on_account=body.rest_on_account)],
+            method="manual", now=_now(), user=actor)
+    return _state(session, org, line_id, parts)
 
 
 def _amount(text: str, currency: str | None, loc: list[str | int]) -> Decimal:
@@ -177,11 +183,11 @@ def split(line_id: LineId, body: SplitIn, session: SessionDep, org: OrgDep,
     amounts = [_amount(p.amount, currency, ["body", "parts", n, "amount"])
                for n, p in enumerate(body.parts)]
     with _decided():
-        decisions.decide_line(session, org_id=org.id, line_id=line_id, parts=[
-            Part(p.customer_id, tuple(p.invoice_numbers), a)
+        landed = decisions.decide_line(session, org_id=org.id, line_id=line_id, parts=[
+            Part(p.customer_id, tuple(p.invoice_numbers), a, rest_on_account=p.rest_on_account)
             for p, a in zip(body.parts, amounts, strict=True)],
             method="split", now=_now(), user=actor)
-    return _state(session, org, line_id)
+    return _state(session, org, line_id, landed)
 
 
 @router.post("/lines/{line_id}/ignore")

@@ -13,7 +13,10 @@ A line is such a payment's where
 - the line points to the payment's customer: the customer's RF reference, CLABE, tax id,
   account or confirmed alias, or the matcher would apply the line to it; or the line carries
   the payment's operation number (NumOperacion, often the SPEI clave de rastreo);
-- it names no open invoice the payment did not pay (then it is another payment);
+- where it names invoices (in its text, or a person's decision does), the payment paid one of
+  them (`brings`): naming only others, it is another payment; naming one the payment paid and
+  others besides, it is the payment, whose remittance listed more than the payment settled
+  (applied again, the money would count twice);
 - and it carries no clave de rastreo other than the payment's (then it is another transfer,
   and the one that paid it may be on another account's statement).
 Each payment goes to one line: where several could take it, the one carrying its operation
@@ -25,9 +28,9 @@ was. A person's decision on a line brings the payment by the same rules (`for_pe
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -46,6 +49,7 @@ _SHORTEST_REFERENCE = 6  # an operation number shorter than this is found in any
 _TRACE_LEAST = 10  # the length from which a reference is a clave de rastreo (`_trace`)
 _WORDS = re.compile(r"[0-9A-Z]+")
 FIT = "recorded"  # the fit of a line that brought a payment recorded before it
+T = TypeVar("T")
 
 
 class Held(NamedTuple):
@@ -139,8 +143,7 @@ def links(verdicts: Sequence[Verdict], found: dict[tuple[int, str, int], list[He
         named = _named(v)
         options = [(h, e) for h, e in options if abs(h.day - line.booking_day) <= DAYS
                    and not _another_transfer(h, line)
-                   and (not named or any(named.intersection(paid.get(p, ()))
-                                         for p in h.payment_ids))]
+                   and brings(named, (i for p in h.payment_ids for i in paid.get(p, ())))]
         if len({h.customer_id for h, _e in options}) != 1:
             continue  # none, or two customers' payments: the matcher's verdict stands
         pairs += [((not agrees, abs(h.day - line.booking_day), line.booking_day, line.id,
@@ -174,6 +177,14 @@ def _another_transfer(h: Held, line: LineRow) -> bool:
     mine = _trace(h.reference)
     theirs = _trace("".join(_WORDS.findall((line.spei_reference or "").upper())))
     return bool(mine and theirs) and mine != theirs
+
+
+def brings(named: Iterable[T], settled: Iterable[T]) -> bool:
+    """Whether a line (or a person's part) naming the invoices `named` may be the held payment
+    that settled `settled` (ids, or numbers upper case): it names none, or one of those. The
+    one rule of the matcher (`links`) and of a person's decision (`review`)."""
+    wanted = set(named)
+    return not wanted or not wanted.isdisjoint(settled)
 
 
 def for_person(found: dict[tuple[int, str, int], list[Held]], *, line: LineRow,

@@ -179,3 +179,49 @@ def invoices_named(session: Session, *, org_id: int,
                           "i.org_id AND a.invoice_id = i.id), 0) AS BIGINT), i.issue_date FROM invoices i "
                           f"WHERE i.org_id = {{m}} AND i.number IN ({marks})",
                  (org_id, *numbers))
+
+
+def owed_by_named(session: Session, *, org_id: int, customer_id: int, numbers: Sequence[str],
+                  day: int) -> int:
+    """What the customer's invoices with these numbers owe together, their posted late charges
+    included (a payment naming an invoice settles its charges first, DOMAIN.md allocation),
+    counting only the documents issued by `day` (a day number)."""
+    if not numbers:
+        return 0
+    marks = ", ".join(["{m}"] * len(numbers))
+    [(owed,)] = fetch(session, "SELECT CAST(COALESCE(SUM(i.amount - COALESCE((SELECT SUM(a.amount) "
+                               "FROM allocations a WHERE a.org_id = i.org_id AND a.invoice_id = "
+                               "i.id), 0)), 0) AS BIGINT) FROM invoices i WHERE i.org_id = {m} "
+                               "AND i.customer_id = {m} AND i.issue_date <= {m} AND ((i.kind = "
+                               f"'invoice' AND i.number IN ({marks})) OR i.parent_id IN (SELECT "
+                               "p.id FROM invoices p WHERE p.org_id = {m} AND p.customer_id = {m} "
+                               f"AND p.number IN ({marks})))",
+                      (org_id, customer_id, day, *numbers, org_id, customer_id, *numbers))
+    return int(owed)
+
+
+def landed(session: Session, *, org_id: int, customer_ids: Sequence[int],
+           payment_ids: Sequence[int]) -> list[tuple[int, str, int]]:
+    """(payment id, invoice number, amount) of what these payments settle, a late charge
+    under its invoice's number, in the order the allocation made them (read through the
+    customers' index: `allocations` has none on the payment)."""
+    if not payment_ids:
+        return []
+    cs = ", ".join(["{m}"] * len(customer_ids))
+    ps = ", ".join(["{m}"] * len(payment_ids))
+    rows = fetch(session, "SELECT a.payment_id, COALESCE(p.number, i.number), a.amount "
+                          "FROM allocations a JOIN invoices i ON i.id = a.invoice_id "
+                          "LEFT JOIN invoices p ON p.id = i.parent_id "
+                          f"WHERE a.org_id = {{m}} AND a.customer_id IN ({cs}) "
+                          f"AND a.payment_id IN ({ps}) AND a.source_kind = 'payment' "
+                          "ORDER BY a.id", (org_id, *customer_ids, *payment_ids))
+    return [(payment, number, amount) for payment, number, amount in rows]
+
+
+def line_payments(session: Session, *, org_id: int,
+                  line_id: int) -> list[tuple[int, int, str]]:
+    """(match id, payment id, payment code) of the line's active matches, oldest first."""
+    return [(m, p, code) for m, p, code in fetch(
+        session, "SELECT m.id, p.id, p.code FROM reconciliation_matches m JOIN payments p "
+                 "ON p.match_id = m.id WHERE m.org_id = {m} AND m.transaction_id = {m} "
+                 "AND m.reversed_at IS NULL ORDER BY m.id, p.id", (org_id, line_id))]

@@ -22,7 +22,7 @@ from cobranza.models import (
     ReconciliationMatch,
 )
 from cobranza.models.base import day_number, from_day_number
-from cobranza.reconciliation import recorded
+from cobranza.reconciliation import landed, recorded
 from cobranza.reconciliation import repository as repo
 from cobranza.reconciliation.apply import (
     Application,
@@ -32,6 +32,7 @@ from cobranza.reconciliation.apply import (
     reverse_line,
 )
 from cobranza.reconciliation.index import compact, name_key
+from cobranza.reconciliation.landed import Landed
 from cobranza.reconciliation.repository import LineRow
 from cobranza.reconciliation.service import fee_tolerance, mark_statements
 
@@ -115,15 +116,21 @@ class Part:
     # The shortfall below the invoices' open amounts is the bank's deducted fee, written off
     # as the matcher does (a confirmed `less_fee` suggestion), where the tolerance allows it.
     fee: bool = False
+    # The person asks for what exceeds the named invoices' open amount to go to the customer's
+    # other open invoices or stay as their credit (DOMAIN.md, allocation); else such a part is
+    # refused (`_within_named`): 5,000 typed for 500 would pay invoices nobody named.
+    rest_on_account: bool = False
 
 
 def decide_line(session: Session, *, org_id: int, line_id: int, parts: Sequence[Part],
-                method: str, now: datetime, user: str | None) -> None:
-    """Apply a line as the user says (confirm, pick, assign or split), and learn from it.
+                method: str, now: datetime, user: str | None) -> list[Landed]:
+    """Apply a line as the user says (confirm, pick, assign or split), and learn from it;
+    returns where each part's money went (`landed`), to tell the person.
 
-    A part that brings a payment the ledger holds already, waiting for its bank line (a line
-    whose link to it was reversed, say), is linked to it: nothing new is recorded
-    (`recorded.for_person`)."""
+    A part naming invoices for more than they owe is refused unless it asks for the rest on
+    account (`Part.rest_on_account`). A part that brings a payment the ledger holds already,
+    waiting for its bank line (a line whose link to it was reversed, say), is linked to it:
+    nothing new is recorded (`recorded.for_person`)."""
     t = _line(session, org_id=org_id, line_id=line_id)
     if t.amount <= 0:
         raise ReviewError(_("bank line {line} is money out, not a customer's payment",
@@ -154,11 +161,12 @@ def decide_line(session: Session, *, org_id: int, line_id: int, parts: Sequence[
             continue
         owed = _check_invoices(session, org_id=org_id, part=part, customer_id=customer_id,
                                line=row)
-        fee = fee_tolerance(t.currency)
+        _within_named(session, org_id=org_id, part=part, customer_id=customer_id, amount=amount,
+                      line=row)
         apps.append(Application(line=row, customer_id=customer_id, amount=amount,
                                 invoice_numbers=part.invoices, confidence=Decimal(1),
-                                method=method, write_off=owed - amount if part.fee and
-                                fee.allows(owed - amount, owed) else 0))
+                                method=method, write_off=_fee(part, amount=amount, owed=owed,
+                                                              currency=t.currency)))
     apply_all(session, org_id=org_id, applications=apps, now=now, user=user)
     link_all(session, org_id=org_id, links=list(links.values()), now=now, user=user)
     t.status, t.handled_at, t.handled_by = "applied", now, user
@@ -167,13 +175,71 @@ def decide_line(session: Session, *, org_id: int, line_id: int, parts: Sequence[
         learn(session, org_id=org_id, line=t, customer_id=customer_id, now=now)
     session.flush()
     mark_statements(session, org_id=org_id, now=now)
+    fees = iter(a.write_off for a in apps)
+    out = landed.of_line(session, org_id=org_id, line_id=t.id, currency=t.currency, parts=[
+        landed.Asked(part.customer, customer_id, amount, part.invoices, n in links,
+                     0 if n in links else next(fees))
+        for n, (part, customer_id, amount) in enumerate(decided)])
+    _as_named(decided, out)
+    return out
+
+
+def _fee(part: Part, *, amount: int, owed: int, currency: str) -> int:
+    """The bank's fee a part less a fee writes off: what its invoices owe beyond it. Where
+    they were paid in part since it was suggested and the shortfall is no longer a fee
+    (`service.fee_tolerance`), refused: applied, it would leave them owing, not settled."""
+    if not part.fee or owed <= amount:
+        return 0
+    if not fee_tolerance(currency).allows(owed - amount, owed):
+        raise ReviewError(_(
+            "{invoices} owe {owed} {currency}: {amount} {currency} is no longer short of them by "
+            "a bank fee; assign or split the line", invoices=", ".join(part.invoices),
+            owed=minor_to_str(owed, currency), amount=minor_to_str(amount, currency),
+            currency=currency))
+    return owed - amount
+
+
+def _within_named(session: Session, *, org_id: int, part: Part, customer_id: int, amount: int,
+                  line: LineRow) -> None:
+    """Refuse a part naming invoices for more than they owe (their late charges included),
+    unless the person asked for the rest on account: the excess would pay invoices they did
+    not name, or sit as credit, unsaid (DOMAIN.md, allocation)."""
+    if not part.invoices or part.rest_on_account:
+        return
+    owed = repo.owed_by_named(session, org_id=org_id, customer_id=customer_id,
+                              numbers=sorted(set(part.invoices)), day=line.booking_day)
+    if amount > owed:
+        raise _beyond(part, amount=amount, owed=owed, currency=line.currency)
+
+
+def _beyond(part: Part, *, amount: int, owed: int, currency: str) -> ReviewError:
+    return ReviewError(_(
+        "{amount} {currency} for customer {code} is more than {invoices} owe "
+        "({owed} {currency}); correct the amount, or ask for the rest, {rest} {currency}, "
+        "to go on account (to the customer's other open invoices, or as credit)",
+        amount=minor_to_str(amount, currency), currency=currency,
+        code=part.customer, invoices=", ".join(dict.fromkeys(part.invoices)),
+        owed=minor_to_str(owed, currency), rest=minor_to_str(amount - owed, currency)))
+
+
+def _as_named(decided: Sequence[tuple[Part, int, int]], landed_: Sequence[Landed]) -> None:
+    """Refuse, after allocating, a part naming invoices whose money went elsewhere unasked:
+    what the parts of one decision do to each other (two naming one invoice, or one naming
+    none taking, oldest first, an invoice another names) the check before cannot see. The
+    caller's transaction is rolled back with the refusal."""
+    for (part, _customer, amount), where in zip(decided, landed_, strict=True):
+        if (part.invoices and not part.rest_on_account and not where.recorded
+                and (where.others or where.unapplied)):
+            raise _beyond(part, amount=amount, owed=sum(a for _n, a in where.named),
+                          currency=where.currency)
 
 
 def _brought(session: Session, *, org_id: int, line: LineRow,
              decided: Sequence[tuple[Part, int, int]], method: str) -> dict[int, Link]:
     """Part number -> the link to the held payment it brings (`recorded.for_person`), each
-    payment to one part. A part naming invoices brings only a payment that settled them all:
-    one naming others is another payment (as `recorded.links`)."""
+    payment to one part. A part naming invoices brings only a payment that settled one of
+    them, by the matcher's rule (`recorded.brings`): one naming only others is another
+    payment."""
     found = recorded.held(session, org_id=org_id, lines=[line])
     options = {n: each for n, (_part, customer_id, amount) in enumerate(decided)
                if (each := recorded.for_person(found, line=line, customer_id=customer_id,
@@ -190,9 +256,9 @@ def _brought(session: Session, *, org_id: int, line: LineRow,
         part, customer_id, _amount = decided[n]
         for h in each:
             ids = tuple(dict.fromkeys(i for p in h.payment_ids for i in paid.get(p, ())))
-            if not taken.isdisjoint(h.payment_ids) or not {
-                    number.upper() for number in part.invoices} <= {
-                    numbers[i].upper() for i in ids if i in numbers}:
+            if not taken.isdisjoint(h.payment_ids) or not recorded.brings(
+                    (number.upper() for number in part.invoices),
+                    (numbers[i].upper() for i in ids if i in numbers)):
                 continue
             taken.update(h.payment_ids)
             links[n] = _link(line, customer_id, h, ids, numbers, method)
@@ -252,9 +318,16 @@ def _check_invoices(session: Session, *, org_id: int, part: Part, customer_id: i
     return sum(found[number][2] for number in set(part.invoices))
 
 
+# The fits whose suggestion says the money goes beyond its invoices (`core.matching.Fit`):
+# confirming one asks for the rest on account. Any other whose invoices owe less than the line
+# now (paid meanwhile) no longer says what the money does, and is refused.
+_BEYOND = frozenset({"over", "on_account", "undetermined"})
+
+
 def confirm(session: Session, *, org_id: int, line_id: int, pick: int, now: datetime,
-            user: str | None) -> None:
-    """Apply the line's suggestion number `pick` (1 = the best)."""
+            user: str | None) -> list[Landed]:
+    """Apply the line's suggestion number `pick` (1 = the best); returns where the money
+    went (`landed`)."""
     t = _line(session, org_id=org_id, line_id=line_id)
     stored = json.loads(t.suggestions or "[]")
     if not stored:
@@ -266,17 +339,17 @@ def confirm(session: Session, *, org_id: int, line_id: int, pick: int, now: date
                                    len(stored), line=line_id, pick=pick))
     chosen = stored[pick - 1]
     if chosen.get("fit") == recorded.FIT:
-        _confirm_recorded(session, org_id=org_id, t=t, code=chosen["customer_id"], now=now,
-                          user=user)
-        return
-    decide_line(session, org_id=org_id, line_id=line_id,
-                parts=[Part(chosen["customer_id"], tuple(chosen["invoice_numbers"]),
-                            fee=chosen.get("fit") == "less_fee")],
-                method="confirmed" if pick == 1 else "picked", now=now, user=user)
+        return [_confirm_recorded(session, org_id=org_id, t=t, code=chosen["customer_id"],
+                                  now=now, user=user)]
+    return decide_line(session, org_id=org_id, line_id=line_id,
+                       parts=[Part(chosen["customer_id"], tuple(chosen["invoice_numbers"]),
+                                   fee=chosen.get("fit") == "less_fee",
+                                   rest_on_account=chosen.get("fit") in _BEYOND)],
+                       method="confirmed" if pick == 1 else "picked", now=now, user=user)
 
 
 def _confirm_recorded(session: Session, *, org_id: int, t: BankTransaction, code: str,
-                      now: datetime, user: str | None) -> None:
+                      now: datetime, user: str | None) -> Landed:
     """A person says the line brought the customer's payment recorded before it: linked,
     nothing added (`recorded`)."""
     _undecided(t)
@@ -300,6 +373,9 @@ def _confirm_recorded(session: Session, *, org_id: int, t: BankTransaction, code
     learn(session, org_id=org_id, line=t, customer_id=customer, now=now)
     session.flush()
     mark_statements(session, org_id=org_id, now=now)
+    return landed.applied(session, org_id=org_id, customer=code, customer_id=customer,
+                          currency=t.currency, amount=t.amount, named=(),
+                          payment_ids=h.payment_ids, recorded=True)
 
 
 def ignore(session: Session, *, org_id: int, line_id: int, now: datetime,

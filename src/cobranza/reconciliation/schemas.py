@@ -16,6 +16,7 @@ from cobranza.core.matching import Suggestion
 from cobranza.core.money import minor_to_str
 from cobranza.models import BankTransaction
 from cobranza.models.base import from_day_number
+from cobranza.reconciliation.landed import Landed, told
 from cobranza.reconciliation.matcher import Verdict
 from cobranza.reconciliation.service import Outcome
 
@@ -151,12 +152,50 @@ class MatchOut(BaseModel):
     reversed_by: str | None
 
 
+class SettledOut(BaseModel):
+    """What (part of) a line settled of one invoice (its late charges included)."""
+
+    invoice_number: str
+    amount: str
+
+
+class LandedOut(BaseModel):
+    """Where a part of a line went after a person's decision (`reconciliation.landed`)."""
+
+    customer_id: str
+    amount: str
+    currency: str
+    invoices: list[SettledOut] = Field(description="what the invoices named received")
+    other_invoices: list[SettledOut] = Field(
+        description="the rest, applied to the customer's other open invoices")
+    unapplied: str = Field(description="what stays as the customer's unapplied credit")
+    recorded: bool = Field(description="the payment was on the ledger already: nothing added")
+    not_paid: list[str] = Field(
+        description="invoices named that the payment recorded before did not pay")
+    messages: list[str] = Field(description="the same, in the request's language")
+
+
+def landed_out(part: Landed) -> LandedOut:
+    """A part's outcome as the API gives it."""
+    def settled(pairs: tuple[tuple[str, int], ...]) -> list[SettledOut]:
+        return [SettledOut(invoice_number=n, amount=minor_to_str(a, part.currency))
+                for n, a in pairs]
+    return LandedOut(customer_id=part.customer,
+                     amount=minor_to_str(part.amount, part.currency), currency=part.currency,
+                     invoices=settled(part.named), other_invoices=settled(part.others),
+                     unapplied=minor_to_str(part.unapplied, part.currency),
+                     recorded=part.recorded, not_paid=list(part.not_paid),
+                     messages=told(part))
+
+
 class LineStateOut(BaseModel):
-    """A line after a decision: its status and its active matches."""
+    """A line after a decision: its status and its active matches; after applying it, where
+    each part's money went (`parts`)."""
 
     id: int
     status: str
     matches: list[MatchOut]
+    parts: list[LandedOut] = []
 
 
 class ConfirmIn(BaseModel):
@@ -165,11 +204,16 @@ class ConfirmIn(BaseModel):
     pick: int = 1
 
 
+_REST = ("what exceeds the open amount of the invoices named goes to the customer's other "
+         "open invoices, or stays as their credit; without it such an amount is refused")
+
+
 class AssignIn(BaseModel):
     """Apply the whole line to a customer, optionally to these invoices."""
 
     customer_id: str
     invoice_numbers: list[str] = []
+    rest_on_account: bool = Field(False, description=_REST)
 
 
 class PartIn(BaseModel):
@@ -178,6 +222,7 @@ class PartIn(BaseModel):
     customer_id: str
     amount: str
     invoice_numbers: list[str] = []
+    rest_on_account: bool = Field(False, description=_REST)
 
 
 class SplitIn(BaseModel):

@@ -131,10 +131,14 @@ def test_assign_then_reverse_restores_the_invoices(db: str, client: TestClient) 
     assert assigned.status_code == 200, assigned.text
     assert [(m["customer_id"], m["invoice_numbers"], m["method"])
             for m in assigned.json()["matches"]] == [("M001", ["A-1001"], "manual")]
+    [part] = assigned.json()["parts"]
+    assert (part["invoices"], part["other_invoices"], part["unapplied"]) == (
+        [{"invoice_number": "A-1001", "amount": "1160.00"}], [], "0.00")
+    assert part["messages"] == ["M001: 1160.00 MXN to A-1001 (1160.00)"]
     assert open_amounts(db)["A-1001"] == 0
     reversed_ = client.post(f"/reconciliation/lines/{line}/reverse")
     assert reversed_.status_code == 200, reversed_.text
-    assert reversed_.json() == {"id": line, "status": "review", "matches": []}
+    assert reversed_.json() == {"id": line, "status": "review", "matches": [], "parts": []}
     assert open_amounts(db) == before
     assert line in _review(client)
     assert client.get("/reconciliation/matches").json() == []
@@ -164,10 +168,26 @@ def test_split_between_customers(db: str, client: TestClient) -> None:
                                            {"customer_id": "NOPE", "amount": "11159"}]})
     assert _detail(who) == [{"loc": ["path", "line_id"], "type": "value_error",
                              "msg": "unknown customer 'NOPE'"}]
-    done = client.post(url, json={"parts": [
-        {"customer_id": "M002", "amount": "9999.99", "invoice_numbers": ["B-2001"]},
-        {"customer_id": "M001", "amount": "1160.01", "invoice_numbers": ["A-1001"]}]})
+    parts = [{"customer_id": "M002", "amount": "9999.99", "invoice_numbers": ["B-2001"]},
+             {"customer_id": "M001", "amount": "1160.01", "invoice_numbers": ["A-1001"]}]
+    # A-1001 owes 1160.00: the cent more would pay A-1002, which nobody named.
+    beyond = client.post(url, json={"parts": parts})
+    assert _detail(beyond) == [{"loc": ["path", "line_id"], "type": "value_error", "msg": (
+        "1160.01 MXN for customer M001 is more than A-1001 owe (1160.00 MXN); correct the "
+        "amount, or ask for the rest, 0.01 MXN, to go on account (to the customer's other "
+        "open invoices, or as credit)")}]
+    assert client.get("/reconciliation/matches").json() == []
+    parts[1]["rest_on_account"] = True
+    done = client.post(url, json={"parts": parts})
     assert done.status_code == 200, done.text
+    assert [(p["customer_id"], p["invoices"], p["other_invoices"], p["unapplied"])
+            for p in done.json()["parts"]] == [
+        ("M002", [{"invoice_number": "B-2001", "amount": "9999.99"}], [], "0.00"),
+        ("M001", [{"invoice_number": "A-1001", "amount": "1160.00"}],
+         [{"invoice_number": "A-1002", "amount": "0.01"}], "0.00")]
+    assert done.json()["parts"][1]["messages"] == [
+        "M001: 1160.01 MXN to A-1001 (1160.00)",
+        "M001: 0.01 MXN went to other open invoices: A-1002 (0.01)"]
     assert sorted((m["customer_id"], m["amount"], m["method"])
                   for m in done.json()["matches"]) == [
         ("M001", "1160.01", "split"), ("M002", "9999.99", "split")]
@@ -260,3 +280,38 @@ def test_what_no_check_expected_is_refused_not_a_server_error(db: str,
     assert nul.status_code in (404, 422), nul.text
     assert client.post(f"/reconciliation/lines/{line}/assign",
                        json={"customer_id": "M001"}).status_code == 200
+
+
+def test_a_part_beyond_what_its_customer_owes_stays_as_credit_and_is_said(
+        db: str, client: TestClient) -> None:
+    # M003 owes 7,500.00 (C-3001) and nothing else: the rest of 8,000.00 stays as its credit.
+    line, = add_lines(db, {"amount": 800000, "counterparty_name": "GRUPO"})
+    url = f"/reconciliation/lines/{line}/assign"
+    refused = client.post(url, json={"customer_id": "M003", "invoice_numbers": ["C-3001"]},
+                          headers={"Accept-Language": "es"})
+    assert refused.status_code == 422
+    assert "(7500.00 MXN)" in _detail(refused)[0]["msg"]
+    done = client.post(url, json={"customer_id": "M003", "invoice_numbers": ["C-3001"],
+                                  "rest_on_account": True})
+    assert done.status_code == 200, done.text
+    [part] = done.json()["parts"]
+    assert (part["amount"], part["other_invoices"], part["unapplied"], part["recorded"]) == (
+        "8000.00", [], "500.00", False)
+    assert part["messages"] == ["M003: 8000.00 MXN to C-3001 (7500.00)",
+                                "M003: 500.00 MXN stays as the customer's unapplied credit"]
+    assert open_amounts(db)["C-3001"] == 0
+
+
+def test_parts_naming_one_invoice_twice_are_refused_and_nothing_is_kept(
+        db: str, client: TestClient) -> None:
+    line, = add_lines(db, {"amount": 166000, "counterparty_name": "GRUPO"})
+    before = open_amounts(db)
+    refused = client.post(f"/reconciliation/lines/{line}/split", json={"parts": [
+        {"customer_id": "M001", "amount": "1160.00", "invoice_numbers": ["A-1001"]},
+        {"customer_id": "M001", "amount": "500.00", "invoice_numbers": ["A-1001"]}]})
+    assert "500.00 MXN for customer M001 is more than A-1001 owe (0.00 MXN)" in _detail(
+        refused)[0]["msg"]
+    assert open_amounts(db) == before
+    assert client.get("/reconciliation/matches").json() == []
+    # Not applied: still the person's to decide.
+    assert client.post(f"/reconciliation/lines/{line}/ignore").status_code == 200

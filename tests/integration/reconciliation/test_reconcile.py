@@ -224,7 +224,8 @@ def test_review_decisions_split_pick_and_ignore(db: str) -> None:
                         method="split", now=NOW, user="ana")
         decide_line(session, org_id=org.id, line_id=split,
                     parts=[Part("M002", ("B-2001",), Decimal("9999.99")),
-                           Part("M001", ("A-1001",), Decimal("1160.01"))],
+                           Part("M001", ("A-1001",), Decimal("1160.01"),
+                                rest_on_account=True)],
                     method="split", now=NOW, user="ana")
         confirm(session, org_id=org.id, line_id=other, pick=1, now=NOW, user="ana")
     after = open_amounts(db)
@@ -513,10 +514,52 @@ def test_split_on_the_command_line_reads_amounts_as_the_api_does(db: str) -> Non
     beyond = cli(db, "reconcile", "ignore", "99999999999999999999")
     assert beyond.exit_code == 2 and "Traceback" not in beyond.output
     # A decimal comma, as the API takes it.
-    ok(db, "reconcile", "split", str(line), "--part", "M002:9999,99:B-2001",
-       "--part", "M001:1160,01:A-1001")
+    done = ok(db, "reconcile", "split", str(line), "--part", "M002:9999,99:B-2001",
+              "--part", "M001:1160,01:A-1001", "--rest-on-account")
+    assert "M001: 0.01 MXN went to other open invoices: A-1002 (0.01)" in done.output
     after = open_amounts(db)
     assert (after["B-2001"], after["A-1001"]) == (0, 0)
+
+
+def test_a_part_typed_ten_times_too_large_is_refused_with_what_the_invoice_owes(
+        db: str) -> None:
+    # 5,800 typed for 580: A-1003 owes 580.00; the rest would pay A-1001 and A-1002 unsaid.
+    line, = add_lines(db, {"amount": 580000, "counterparty_name": "ABARROTES"})
+    before = open_amounts(db)
+    refused = cli(db, "reconcile", "split", str(line), "--part", "M001:5800:A-1003")
+    assert refused.exit_code == 2
+    assert ("5800.00 MXN for customer M001 is more than A-1003 owe (580.00 MXN); correct the "
+            "amount, or ask for the rest, 5220.00 MXN, to go on account") in " ".join(
+        refused.output.split())
+    assert open_amounts(db) == before
+    # Asked for, the rest goes to the customer's other open invoices, oldest due first, and
+    # what they do not owe stays as credit; each said.
+    done = ok(db, "reconcile", "split", str(line), "--part", "M001:5800:A-1003",
+              "--rest-on-account")
+    said = [" ".join(x.split()) for x in done.output.splitlines()]
+    assert said[1:] == [
+        "M001: 5800.00 MXN to A-1003 (580.00)",
+        "M001: 3480.50 MXN went to other open invoices: A-1001 (1160.00), A-1002 (2320.50)",
+        "M001: 1739.50 MXN stays as the customer's unapplied credit"]
+    assert (open_amounts(db)["A-1001"], open_amounts(db)["A-1002"]) == (0, 0)
+
+
+def test_confirming_a_suggestion_whose_invoice_was_paid_in_part_meanwhile_is_refused(
+        db: str) -> None:
+    # Suggested for A-1002 (2,320.50), which another line then pays 1,000.00 of: confirmed as
+    # it stood, 1,000.00 would pay A-1001 and A-1003, which the suggestion did not name.
+    line, other = add_lines(db, {"amount": 232050, "remittance": "FACTURA A-1002",
+                                 "counterparty_name": "X"},
+                            {"amount": 100000, "counterparty_name": "Y"})
+    assert run(db, auto=False)[line] == ("review", "M001", ["A-1002"])
+    with uow(db) as (session, org):
+        decide_line(session, org_id=org.id, line_id=other, parts=[Part("M001", ("A-1002",))],
+                    method="manual", now=NOW, user="ana")
+    before = open_amounts(db)
+    with uow(db) as (session, org), pytest.raises(
+            ReviewError, match=r"more than A-1002 owe \(1320.50 MXN\)"):
+        confirm(session, org_id=org.id, line_id=line, pick=1, now=NOW, user="ana")
+    assert open_amounts(db) == before
 
 
 def test_confirming_a_line_without_suggestions_says_what_to_do(db: str) -> None:
@@ -536,3 +579,39 @@ def test_a_line_naming_an_invoice_issued_after_it_waits_for_a_person(db: str) ->
     before = open_amounts(db)
     assert run(db)[line] == ("review", "M001", ["A-1003"])
     assert open_amounts(db) == before
+
+
+@pytest.mark.parametrize("parts", [
+    # A-1001 (1,160.00) named by two parts: the second's money would go to A-1002.
+    [Part("M001", ("A-1001",), Decimal("1160.00")), Part("M001", ("A-1001",), Decimal("500.00"))],
+    # The first part, naming none, settles the oldest, A-1001, which the second names.
+    [Part("M001", (), Decimal("1160.00")), Part("M001", ("A-1001",), Decimal("500.00"))],
+])
+def test_parts_of_one_decision_do_not_send_each_other_s_money_elsewhere_unasked(
+        db: str, parts: list[Part]) -> None:
+    line, = add_lines(db, {"amount": 166000, "counterparty_name": "GRUPO"})
+    before = open_amounts(db)
+    # Refused once allocated: the unit of work the refusal leaves is rolled back.
+    with pytest.raises(ReviewError,
+                       match=r"500.00 MXN for customer M001 is more than A-1001 owe \(0.00"), \
+            uow(db) as (session, org):
+        decide_line(session, org_id=org.id, line_id=line, parts=parts, method="split",
+                    now=NOW, user="ana")
+    assert open_amounts(db) == before
+    with uow(db) as (session, org):
+        assert session.get(BankTransaction, line).status == "new"  # type: ignore[union-attr]
+
+
+def test_a_suggestion_less_a_bank_fee_says_the_fee_it_writes_off(db: str) -> None:
+    line, other = add_lines(db, {"amount": 998499, "remittance": "FACT B 2001",
+                                 "counterparty_name": "FERRETERIA HDZ"},
+                            {"amount": 500, "counterparty_name": "Y"})
+    assert run(db, auto=False)[line] == ("review", "M002", ["B-2001"])
+    done = ok(db, "reconcile", "confirm", str(line))
+    assert "M002: 15.00 MXN written off on B-2001 as the bank's fee" in done.output
+    ok(db, "reconcile", "reverse", str(line))
+    # B-2001 paid 5.00 meanwhile: the fee written off is what it still owes beyond the line.
+    ok(db, "reconcile", "assign", str(other), "--customer", "M002", "--invoices", "B-2001")
+    again = ok(db, "reconcile", "confirm", str(line))
+    assert "M002: 10.00 MXN written off on B-2001 as the bank's fee" in again.output
+    assert open_amounts(db)["B-2001"] == 0

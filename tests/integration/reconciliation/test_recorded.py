@@ -252,3 +252,48 @@ def test_a_payment_from_the_accounts_is_not_linked_to_a_transfer_with_another_tr
     assert (line["status"], line["invoice_numbers"]) == ("applied", ["A-2"])
     assert rows(ledger, "SELECT match_id FROM payments WHERE code = 'ERP-1'") == [(None,)]
     assert open_amounts(ledger) == {"A-1": 0, "A-2": 0}
+
+
+def _held_part_of_a1(ledger: str, tmp_path: Path) -> int:
+    """The accounts' payment of 500.00 on A-1, and the transfer that brought it, whose
+    remittance names A-1 and A-2: the line's id."""
+    ok(ledger, "import", "payments", str(write_csv(
+        tmp_path / "p.csv", "id,customer_id,date,currency,amount,invoice_numbers",
+        f"ERP-1,{CUSTOMER_RFC},2026-02-01,MXN,500.00,A-1")))
+    statement(ledger, tmp_path, f"02/02/2026,SPEI RECIBIDO {CUSTOMER_RFC} FACTURAS A-1 A-2,"
+                                "BNET1,,500.00")
+    [(line_id,)] = rows(ledger, "SELECT id FROM bank_transactions")
+    return int(line_id)
+
+
+def test_a_line_naming_an_invoice_its_recorded_payment_paid_and_another_is_that_payment(
+        ledger: str, tmp_path: Path) -> None:
+    _held_part_of_a1(ledger, tmp_path)
+    [line] = reconciled(ledger, "--auto")
+    # The remittance listed more than the accounts applied: still the one transfer of 500.00.
+    assert (line["status"], line["invoice_numbers"]) == ("applied", ["A-1"])
+    assert open_amounts(ledger) == {"A-1": 66000, "A-2": 116000}
+    assert rows(ledger, "SELECT COUNT(*), COUNT(match_id) FROM payments") == [(1, 1)]
+
+
+def test_a_person_naming_those_invoices_brings_the_payment_by_the_matcher_s_rule(
+        ledger: str, tmp_path: Path) -> None:
+    line_id = _held_part_of_a1(ledger, tmp_path)
+    reconciled(ledger)
+    # One rule for the matcher and a person (`recorded.brings`): naming an invoice the payment
+    # paid, and another, the line is that payment; the money counts once, and the person is
+    # told A-2 was not paid by it.
+    done = ok(ledger, "reconcile", "assign", str(line_id), "--customer", CUSTOMER_RFC,
+              "--invoices", "A-1,A-2")
+    said = " ".join(done.output.split())
+    assert (f"{CUSTOMER_RFC}: 500.00 MXN is the payment recorded before the line, which paid "
+            "A-1 (500.00); nothing added") in said
+    assert f"{CUSTOMER_RFC}: that payment did not pay A-2; they owe as before" in said
+    assert open_amounts(ledger) == {"A-1": 66000, "A-2": 116000}
+    assert rows(ledger, "SELECT COUNT(*), COUNT(match_id) FROM payments") == [(1, 1)]
+    # Naming only the invoice it did not pay, it is another payment: new money, on A-2.
+    ok(ledger, "reconcile", "reverse", str(line_id))
+    ok(ledger, "reconcile", "assign", str(line_id), "--customer", CUSTOMER_RFC,
+       "--invoices", "A-2")
+    assert open_amounts(ledger) == {"A-1": 66000, "A-2": 66000}
+    assert rows(ledger, "SELECT match_id FROM payments WHERE code = 'ERP-1'") == [(None,)]
