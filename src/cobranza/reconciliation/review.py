@@ -167,20 +167,23 @@ def decide_line(session: Session, *, org_id: int, line_id: int, parts: Sequence[
                                 invoice_numbers=part.invoices, confidence=Decimal(1),
                                 method=method, write_off=_fee(part, amount=amount, owed=owed,
                                                               currency=t.currency)))
-    apply_all(session, org_id=org_id, applications=apps, now=now, user=user)
-    link_all(session, org_id=org_id, links=list(links.values()), now=now, user=user)
-    t.status, t.handled_at, t.handled_by = "applied", now, user
-    t.customer_id = decided[0][1] if len(decided) == 1 else None
-    for _part, customer_id, _amount in decided:
-        learn(session, org_id=org_id, line=t, customer_id=customer_id, now=now)
-    session.flush()
-    mark_statements(session, org_id=org_id, now=now)
-    fees = iter(a.write_off for a in apps)
-    out = landed.of_line(session, org_id=org_id, line_id=t.id, currency=t.currency, parts=[
-        landed.Asked(part.customer, customer_id, amount, part.invoices, n in links,
-                     0 if n in links else next(fees))
-        for n, (part, customer_id, amount) in enumerate(decided)])
-    _as_named(decided, out)
+    # A savepoint: a refusal once allocated (`_as_named`) takes back what this decision wrote,
+    # whatever the caller then does with its unit of work.
+    with session.begin_nested():
+        apply_all(session, org_id=org_id, applications=apps, now=now, user=user)
+        link_all(session, org_id=org_id, links=list(links.values()), now=now, user=user)
+        t.status, t.handled_at, t.handled_by = "applied", now, user
+        t.customer_id = decided[0][1] if len(decided) == 1 else None
+        for _part, customer_id, _amount in decided:
+            learn(session, org_id=org_id, line=t, customer_id=customer_id, now=now)
+        session.flush()
+        mark_statements(session, org_id=org_id, now=now)
+        fees = iter(a.write_off for a in apps)
+        out = landed.of_line(session, org_id=org_id, line_id=t.id, currency=t.currency, parts=[
+            landed.Asked(part.customer, customer_id, amount, part.invoices, n in links,
+                         0 if n in links else next(fees))
+            for n, (part, customer_id, amount) in enumerate(decided)])
+        _as_named(decided, out)
     return out
 
 

@@ -591,12 +591,13 @@ def test_parts_of_one_decision_do_not_send_each_other_s_money_elsewhere_unasked(
         db: str, parts: list[Part]) -> None:
     line, = add_lines(db, {"amount": 166000, "counterparty_name": "GRUPO"})
     before = open_amounts(db)
-    # Refused once allocated: the unit of work the refusal leaves is rolled back.
-    with pytest.raises(ReviewError,
-                       match=r"500.00 MXN for customer M001 is more than A-1001 owe \(0.00"), \
-            uow(db) as (session, org):
-        decide_line(session, org_id=org.id, line_id=line, parts=parts, method="split",
-                    now=NOW, user="ana")
+    # Refused once allocated: what the decision wrote is taken back, even by a caller that
+    # goes on and commits its unit of work.
+    with uow(db) as (session, org):
+        with pytest.raises(ReviewError,
+                           match=r"500.00 MXN for customer M001 is more than A-1001 owe \(0.00"):
+            decide_line(session, org_id=org.id, line_id=line, parts=parts, method="split",
+                        now=NOW, user="ana")
     assert open_amounts(db) == before
     with uow(db) as (session, org):
         assert session.get(BankTransaction, line).status == "new"  # type: ignore[union-attr]
