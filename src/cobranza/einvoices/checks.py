@@ -74,7 +74,8 @@ def issuers(documents: list[Document], payments: list[PaymentLine],
             if documents or payments else []
     own = tax_key(org.tax_id)
     found = [(d.at, d.issuer_tax_id, _issuer_field(d.scheme)) for d in documents]
-    found += [(p.at, p.issuer_tax_id, "Emisor/Rfc") for p in payments]
+    # A DTE's payment at issue is its document's, whose issuer is checked above.
+    found += [(p.at, p.issuer_tax_id, "Emisor/Rfc") for p in payments if p.scheme == "cfdi"]
     errors = [at.error(column, _(
         "issued by {issuer}, not by the organisation ({own}); this is a purchase, not a "
         "receivable", issuer=issuer, own=org.tax_id))
