@@ -88,3 +88,21 @@ def test_money_the_ledger_holds_already_is_not_recorded_again(
            "CAJA-7" in " ".join(result.stderr.split())
     assert rows(ledger, OWED) == [("33-20", 59500)]
     assert rows(ledger, "SELECT code FROM payments") == [("CAJA-7",)]
+
+
+def test_a_refused_import_says_its_errors_not_what_it_would_have_done(
+        ledger: str, tmp_path: Path) -> None:
+    # A credit note naming two invoices would settle the first (a warning), but a bad file
+    # beside it stops the import: only the error is said.
+    path = folder(tmp_path, a=dte(folio="1"), b=dte(folio="2"),
+                  nc=dte(tipo="61", folio="7", neto=10000, iva=1900, emitted="2026-01-20",
+                         refs=[("33", "1"), ("33", "2")]),
+                  zbad=paid("3", "<MntCancel>59500</MntCancel><SaldoInsol>1</SaldoInsol>"))
+    result = cli(ledger, "import", "invoices", str(path))
+    assert result.exit_code == 2
+    assert "zbad.xml:6: IdDoc/SaldoInsol" in result.stderr
+    assert "relates to 2 invoices" not in result.stderr and "warning" not in result.stderr
+    good = tmp_path / "nc.xml"
+    good.write_bytes(dte(tipo="61", folio="8", neto=10000, iva=1900, emitted="2026-01-20",
+                         refs=[("33", "1"), ("33", "2")]))
+    assert "relates to 2 invoices" in ok(ledger, "import", "invoices", str(good)).stderr
