@@ -343,4 +343,13 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "receivable is MntTotal, record the rest separately if it is owed":
         "el documento {number} cobra VlrPagar {to_pay} ({parts}) y factura MntTotal {total}; la "
         "cuenta por cobrar es MntTotal: registre el resto aparte si se adeuda",
+    "the payment's Monto {amount} {currency} pays its documents {applied} {currency}; the rest, "
+    "{rest} {currency}, is recorded as the customer's credit (a payment naming no invoice)":
+        "el Monto del pago, {amount} {currency}, paga a sus documentos {applied} {currency}; el "
+        "resto, {rest} {currency}, se registra como saldo a favor del cliente (un pago que no "
+        "nombra factura)",
+    "the rest of the payment's Monto, {rest} {currency}, goes with its payments of documents, "
+    "which are not recorded from this complement (said above); nothing added":
+        "el resto del Monto del pago, {rest} {currency}, va con sus pagos de documentos, que no "
+        "se registran desde este complemento (ver arriba); no se agrega nada",
 }

@@ -114,7 +114,8 @@ def targets(session: Session, *, org: Organisation, documents: list[Document],
         if doc.kind == "invoice" and doc.fiscal_id is not None:
             links.targets[doc.fiscal_id] = Target(doc.number, tax_key(doc.customer.tax_id),
                                                   doc.currency)
-    wanted = {key for doc in documents for key in doc.related} | {p.target for p in payments}
+    wanted = {key for doc in documents for key in doc.related} | {
+        p.target for p in payments if p.target}
     missing = sorted(wanted - links.targets.keys())
     for start in range(0, len(missing), 1000):
         rows = session.execute(
@@ -180,6 +181,8 @@ def payment_targets(payments: list[PaymentLine], links: Links) -> dict[str, str]
     """The invoice number each payment line pays; the UUID of one not imported yet."""
     chosen: dict[str, str] = {}
     for line in payments:
+        if line.credit_of:
+            continue  # the rest of a Pago's Monto names no invoice: the customer's credit
         target = links.targets.get(line.target)
         if line.target in links.substituted:
             # Not applied elsewhere either, nor to the cancelled invoice where it is still

@@ -112,6 +112,10 @@ class PaymentLine:
     # cancelled and this one reissued in their place).
     replaces: tuple[str, ...] = ()
     scheme: Literal["cfdi", "dte"] = "cfdi"
+    # What a Pago's Monto leaves beyond its documents (`cfdi._rest`): target "", installment
+    # 0, the codes of that Pago's lines, and the warning that says so once it is recorded.
+    credit_of: tuple[str, ...] = ()
+    note: str | None = None
 
 
 @dataclass

@@ -178,7 +178,7 @@ def test_a_stamped_cfdi_without_serie_or_folio_carries_the_number_its_draft_had(
 
 def test_an_unstamped_complement_is_read_with_codes_from_its_serie_folio(
         tmp_path: Path) -> None:
-    data = pagos(uuid=None, payments=[Pago("700.00", [Docto(UUID_A, "500.00", "1160.00", 1)]),
+    data = pagos(uuid=None, payments=[Pago("500.00", [Docto(UUID_A, "500.00", "1160.00", 1)]),
                                       Pago("200.00", [Docto(UUID_B, "200.00", "200.00", 3)],
                                            date="2026-02-03T09:00:00")])
     parsed = read(tmp_path, data)
@@ -704,3 +704,38 @@ def test_a_utf16_entity_bomb_is_refused_without_expanding(tmp_path: Path) -> Non
     assert parsed.documents == [] and parsed.payments == []
     [error] = parsed.errors
     assert error.file.endswith("doc.xml")
+
+
+def test_what_a_pago_brings_beyond_its_documents_is_the_customers_credit(
+        tmp_path: Path) -> None:
+    parsed = read(tmp_path, pagos(payments=[
+        Pago("2000.00", [Docto(UUID_A, "1160.00", "1160.00", 1)]),
+        Pago("500.00", [Docto(UUID_B, "500.00", "580.00", 1)], date="2026-02-03T12:00:00")]))
+    assert parsed.errors == []
+    assert [(p.code, p.target, p.amount, p.installment, p.credit_of)
+            for p in parsed.payments] == [
+        (f"{UUID_PAY}/1", UUID_A, Decimal("1160.00"), 1, ()),
+        (f"{UUID_PAY}/credit-1", "", Decimal("840.00"), 0, (f"{UUID_PAY}/1",)),
+        (f"{UUID_PAY}/2", UUID_B, Decimal("500.00"), 1, ())]
+    credit = parsed.payments[1]
+    assert (credit.fiscal_id, credit.day, credit.currency) == (UUID_PAY, date(2026, 2, 1), "MXN")
+    assert credit.note is not None and credit.note.endswith(
+        "Pago/Monto: the payment's Monto 2000.00 MXN pays its documents 1160.00 MXN; the rest, "
+        "840.00 MXN, is recorded as the customer's credit (a payment naming no invoice)")
+
+
+def test_a_pago_10_beyond_its_documents_leaves_the_customers_credit(tmp_path: Path) -> None:
+    parsed = read(tmp_path, pagos10(amount="1500.00",
+                                    docs=[Docto10(UUID_A, "1160.00", "1160.00")]))
+    assert parsed.errors == []
+    assert [(p.target, p.amount) for p in parsed.payments] == [
+        (UUID_A, Decimal("1160.00")), ("", Decimal("340.00"))]
+
+
+def test_a_pago_converted_to_its_documents_currency_leaves_no_credit_of_rounding(
+        tmp_path: Path) -> None:
+    # 100.00 USD at 17.1234 MXN per USD pays 1712.34 MXN: converted back, 100.0000 USD.
+    parsed = read(tmp_path, pagos(payments=[Pago("100.00", [Docto(
+        UUID_A, "1712.34", "1712.34", 1, equivalence="17.1234")], currency="USD",
+        rate="17.1234")], total="1712.34"))
+    assert parsed.errors == [] and [p.credit_of for p in parsed.payments] == [()]
