@@ -84,3 +84,19 @@ def test_a_bank_line_of_the_whole_monto_is_the_pagos_payments_and_credit(
     assert rows(ledger, "SELECT code, match_id IS NOT NULL FROM payments ORDER BY code") == [
         (f"{UUID_PAY}/1", True), (f"{UUID_PAY}/credit-1", True)]
     assert rows(ledger, OWED) == [("A-1", 0), ("A-2", 116000 - 84000)]
+
+
+def test_the_stamped_complement_takes_over_its_drafts_credit(
+        ledger: str, tmp_path: Path) -> None:  # noqa: F811
+    ok(ledger, "import", "invoices", str(invoices(tmp_path)))
+    draft = tmp_path / "draft.xml"
+    draft.write_bytes(pagos(uuid=None, payments=[
+        Pago("2000.00", [Docto(UUID_A, "1160.00", "1160.00", 1)])]))
+    ok(ledger, "import", "invoices", str(draft))
+    assert rows(ledger, "SELECT code FROM payments ORDER BY code") == [("P-1/1",),
+                                                                      ("P-1/credit-1",)]
+    result = ok(ledger, "import", "invoices", str(complement(tmp_path)))
+    assert "payments: 0 new, 2 updated" in result.stdout
+    assert rows(ledger, "SELECT code, fiscal_id, amount FROM payments ORDER BY code") == [
+        (f"{UUID_PAY}/1", UUID_PAY, 116000), (f"{UUID_PAY}/credit-1", UUID_PAY, 84000)]
+    assert rows(ledger, OWED) == [("A-1", 0), ("A-2", 116000 - 84000)]
