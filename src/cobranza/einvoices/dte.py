@@ -267,11 +267,13 @@ def _paid_at_issue(header: Element, f: Fields, q: Callable[[str], str], *, key: 
         return None
     # FchCancel is used when the document was paid before its issue (SII, Formato DTE): the
     # payment is dated on the issue date, because a payment applies only to documents issued
-    # on or before its date (DOMAIN.md), and this one says it paid this document.
+    # on or before its date (DOMAIN.md), and this one says it paid this document. No balance
+    # before it is stated: it is the document's first payment, made as it was issued (the
+    # comparison with the ledger, `recorded.balance_disagreements`, is a complement's).
     return PaymentLine(code=f"{key}/1", fiscal_id=key, installment=1, issuer_tax_id=issuer,
                        customer=party, day=max(day or issued, issued), currency=currency,
                        amount=paid, target=key, at=f.at(_at(header, "IdDoc/MntCancel", q)),
-                       balance_before=amount, balance_after=amount - paid, scheme="dte")
+                       scheme="dte")
 
 
 def _to_collect(totals: Element, f: Fields, q: Callable[[str], str], *, key: str,
