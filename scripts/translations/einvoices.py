@@ -127,11 +127,20 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
         "el {what} de la firma no está en base64; el archivo está dañado o fue alterado",
     "missing element; a DTE has an Encabezado":
         "falta el elemento; un DTE tiene un Encabezado",
-    "DTE type {value} is not a document cobranza collects; expected 33 (factura), 34 (factura "
-    "exenta), 56 (nota de débito) or 61 (nota de crédito), or their exports 110, 111 or 112":
-        "el DTE de tipo {value} no es un documento que cobranza cobre; se esperaba 33 (factura), "
-        "34 (factura exenta), 56 (nota de débito) o 61 (nota de crédito), o sus exportaciones "
-        "110, 111 o 112",
+    "expected 33 (factura), 34 (factura exenta), 56 (nota de débito) or 61 (nota de crédito), "
+    "or their exports 110, 111 or 112":
+        "se esperaba 33 (factura), 34 (factura exenta), 56 (nota de débito) o 61 (nota de "
+        "crédito), o sus exportaciones 110, 111 o 112",
+    "DTE type {value} is not a document cobranza collects; {expected}":
+        "el DTE de tipo {value} no es un documento que cobranza cobre; {expected}",
+    "DTE type {value} is not a document cobranza collects: {reason}; {expected}":
+        "el DTE de tipo {value} no es un documento que cobranza cobre: {reason}; {expected}",
+    "a boleta is paid at the sale":
+        "una boleta se paga al momento de la venta",
+    "a factura de compra is issued by the buyer, not by the seller":
+        "una factura de compra la emite el comprador, no el vendedor",
+    "a guía de despacho moves goods and bills nothing":
+        "una guía de despacho traslada mercadería y no factura nada",
     "unknown currency '{value}'; expected a currency of the SII's table, such as DOLAR USA, EURO "
     "or PESO CL":
         "moneda desconocida '{value}'; se esperaba una moneda de la tabla del SII, como DOLAR "
@@ -339,4 +348,29 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
         "la factura {number} ({uuid}) está en {invoice_currency}, no en {currency} como {other}, "
         "que se relaciona con ella y ya está en el libro; se esperaba una factura en la misma "
         "moneda",
+    "an export DTE with FmaPagExp 21 (sin pago) ships goods for no payment; it is not a "
+    "receivable":
+        "un DTE de exportación con FmaPagExp 21 (sin pago) despacha mercadería sin pago; no es "
+        "una cuenta por cobrar",
+    "the amount paid at issue, {paid}, is not between 0 and MntTotal {total}; the file was "
+    "altered or badly generated":
+        "el monto pagado al emitir, {paid}, no está entre 0 y MntTotal {total}; el archivo fue "
+        "alterado o mal generado",
+    "SaldoInsol {left} is not MntTotal {total} − MntCancel {paid} = {expected}; the file was "
+    "altered or badly generated":
+        "SaldoInsol {left} no es MntTotal {total} − MntCancel {paid} = {expected}; el archivo fue "
+        "alterado o mal generado",
+    "document {number} asks for VlrPagar {to_pay} ({parts}) and bills MntTotal {total}; the "
+    "receivable is MntTotal, record the rest separately if it is owed":
+        "el documento {number} cobra VlrPagar {to_pay} ({parts}) y factura MntTotal {total}; la "
+        "cuenta por cobrar es MntTotal: registre el resto aparte si se adeuda",
+    "the payment's Monto {amount} {currency} pays its documents {applied} {currency}; the rest, "
+    "{rest} {currency}, is recorded as the customer's credit (a payment naming no invoice)":
+        "el Monto del pago, {amount} {currency}, paga a sus documentos {applied} {currency}; el "
+        "resto, {rest} {currency}, se registra como saldo a favor del cliente (un pago que no "
+        "nombra factura)",
+    "the rest of the payment's Monto, {rest} {currency}, goes with its payments of documents, "
+    "which are not recorded from this complement (said above); nothing added":
+        "el resto del Monto del pago, {rest} {currency}, va con sus pagos de documentos, que no "
+        "se registran desde este complemento (ver arriba); no se agrega nada",
 }

@@ -31,8 +31,13 @@ def import_path(ctx: typer.Context, path: Path, *, terms: str | None, dry_run: b
 
 
 def report(outcome: EInvoiceOutcome) -> None:
-    """Print what was imported per kind of row; exit 2 with every error when nothing was."""
-    for warning in outcome.warnings:
+    """Print what was imported per kind of row; exit 2 with every error when nothing was.
+
+    The warnings of a refused import are not printed: they say what the import does (a credit
+    note settling the first of its invoices, a payment taking a bank line's place), and it did
+    none of it; the errors alone say why nothing was imported.
+    """
+    for warning in outcome.warnings if outcome.ok else ():
         errors.print(f"{_('warning')}: {warning}", highlight=False, markup=False)
     refuse(outcome.errors, outcome.file)
     prefix = _("Dry run, nothing written") if outcome.dry_run else _("Imported")

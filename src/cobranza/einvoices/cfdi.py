@@ -304,9 +304,10 @@ def _payments(root: Element, f: Fields, schema: Schema, *, uuid: str | None, num
     lines: list[PaymentLine] = []
     in_mxn = ZERO
     replaces = _related(root, ns, frozenset({SUBSTITUTION}))
-    for pago in pagos.findall("pago:Pago", ns):
+    for position, pago in enumerate(pagos.findall("pago:Pago", ns), start=1):
         found, amount_mxn = _pago(pago, f, schema, uuid=uuid, number=number, issuer=issuer,
-                                  customer=customer, first=len(lines) + 1)
+                                  customer=customer, position=position,
+                                  first=sum(not line.credit_of for line in lines) + 1)
         lines += [replace(line, replaces=replaces) for line in found] if replaces else found
         in_mxn += amount_mxn
     totals = pagos.find("pago:Totales", ns)  # Pagos 2.0 only
@@ -347,8 +348,9 @@ def _no_pagos(root: Element, f: Fields, schema: Schema) -> None:
 
 
 def _pago(pago: Element, f: Fields, schema: Schema, *, uuid: str | None, number: str, issuer: str,
-          customer: Party, first: int) -> tuple[list[PaymentLine], Decimal]:
-    """One Pago's lines (one per DoctoRelacionado) and its amount in MXN for the totals."""
+          customer: Party, first: int, position: int) -> tuple[list[PaymentLine], Decimal]:
+    """One Pago's lines (one per DoctoRelacionado, then what they leave of its Monto) and its
+    amount in MXN for the totals."""
     currency = f.currency(pago.get("MonedaP"), pago, "Pago/MonedaP")
     amount = f.money(pago.get("Monto"), pago, "Pago/Monto", currency)
     rate = f.decimal(pago.get("TipoCambioP"), pago, "Pago/TipoCambioP", default=Decimal(1))
@@ -357,6 +359,7 @@ def _pago(pago: Element, f: Fields, schema: Schema, *, uuid: str | None, number:
         return [], ZERO
     lines: list[PaymentLine] = []
     applied = ZERO
+    converted = 0  # the lines whose amount is converted, each of which may round by one unit
     docs = pago.findall("pago:DoctoRelacionado", schema.ns)
     # Pagos 1.0 lets a Pago of one document in its own currency omit ImpPagado: it is the
     # Monto (Anexo 20, Pagos 1.0, ImpPagado); Pagos 2.0 requires it.
@@ -375,6 +378,7 @@ def _pago(pago: Element, f: Fields, schema: Schema, *, uuid: str | None, number:
         # is units of it per unit of MonedaP.
         if equivalence:
             applied += line.amount / equivalence
+            converted += equivalence != 1
     # The documents may take less than the payment (the rest is the customer's credit) but
     # not more; each conversion may round by one unit (Anexo 20, Pagos 2.0 and 1.0, Monto).
     if round_money(applied, currency) > amount + quantum(currency) * len(lines):
@@ -382,7 +386,26 @@ def _pago(pago: Element, f: Fields, schema: Schema, *, uuid: str | None, number:
             "the related documents are paid {applied} {currency} in all, more than the "
             "payment's Monto {amount}", applied=round_money(applied, currency),
             currency=currency, amount=amount))
+    elif lines and round_money(applied, currency) < amount - quantum(currency) * converted:
+        lines.append(_rest(pago, f, lines, code=f"{uuid or number}/credit-{position}",
+                           currency=currency, amount=amount,
+                           applied=round_money(applied, currency)))
     return lines, amount * rate
+
+
+def _rest(pago: Element, f: Fields, lines: list[PaymentLine], *, code: str, currency: str,
+          amount: Decimal, applied: Decimal) -> PaymentLine:
+    """What a Pago's Monto brought beyond what it pays of its documents: the customer's
+    unapplied credit (DOMAIN.md), a payment naming no invoice, said where the Pago is."""
+    at = f.at(pago)
+    rest = amount - applied
+    return replace(
+        lines[0], code=code, installment=0, currency=currency, amount=rest, target="", at=at,
+        balance_before=None, balance_after=None, credit_of=tuple(line.code for line in lines),
+        note=f"{at.file}:{at.line}: Pago/Monto: " + _(
+            "the payment's Monto {amount} {currency} pays its documents {applied} {currency}; "
+            "the rest, {rest} {currency}, is recorded as the customer's credit (a payment "
+            "naming no invoice)", amount=amount, currency=currency, applied=applied, rest=rest))
 
 
 def _docto(doc: Element, f: Fields, schema: Schema, *, code: str, uuid: str | None,

@@ -74,7 +74,8 @@ def issuers(documents: list[Document], payments: list[PaymentLine],
             if documents or payments else []
     own = tax_key(org.tax_id)
     found = [(d.at, d.issuer_tax_id, _issuer_field(d.scheme)) for d in documents]
-    found += [(p.at, p.issuer_tax_id, "Emisor/Rfc") for p in payments]
+    # A DTE's payment at issue is its document's, whose issuer is checked above.
+    found += [(p.at, p.issuer_tax_id, "Emisor/Rfc") for p in payments if p.scheme == "cfdi"]
     errors = [at.error(column, _(
         "issued by {issuer}, not by the organisation ({own}); this is a purchase, not a "
         "receivable", issuer=issuer, own=org.tax_id))
@@ -113,7 +114,8 @@ def targets(session: Session, *, org: Organisation, documents: list[Document],
         if doc.kind == "invoice" and doc.fiscal_id is not None:
             links.targets[doc.fiscal_id] = Target(doc.number, tax_key(doc.customer.tax_id),
                                                   doc.currency)
-    wanted = {key for doc in documents for key in doc.related} | {p.target for p in payments}
+    wanted = {key for doc in documents for key in doc.related} | {
+        p.target for p in payments if p.target}
     missing = sorted(wanted - links.targets.keys())
     for start in range(0, len(missing), 1000):
         rows = session.execute(
@@ -197,6 +199,8 @@ def payment_targets(payments: list[PaymentLine], links: Links) -> dict[str, str]
     """The invoice number each payment line pays; the UUID of one not imported yet."""
     chosen: dict[str, str] = {}
     for line in payments:
+        if line.credit_of:
+            continue  # the rest of a Pago's Monto names no invoice: the customer's credit
         target = links.targets.get(line.target)
         if line.target in links.substituted:
             # Kept in any order (`_kept`).

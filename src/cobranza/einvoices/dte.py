@@ -16,7 +16,14 @@ from decimal import Decimal
 
 from cobranza.core.money import is_currency
 from cobranza.einvoices.fields import Element, Fields, namespace
-from cobranza.einvoices.model import FOREIGN_RUT, Document, Parsed, Party, foreign_party
+from cobranza.einvoices.model import (
+    FOREIGN_RUT,
+    Document,
+    Parsed,
+    Party,
+    PaymentLine,
+    foreign_party,
+)
 from cobranza.i18n import _
 from cobranza.importers.tabular import RowError
 from cobranza.statements.safexml import local_name
@@ -40,8 +47,11 @@ SII_CURRENCIES = {
 # each with the reason a boleta is not collected).
 ENVELOPES = ("EnvioDTE", "EnvioBOLETA")
 # Documents that are no receivable of the issuer: boletas (paid at the sale), factura de compra
-# (issued by the buyer), guía de despacho (goods moved, not billed).
+# (issued by the buyer), guía de despacho (goods moved, not billed); `_why_not` says why.
 _NOT_RECEIVABLE = frozenset({"39", "41", "46", "52"})
+# FmaPagExp 21, "sin pago": an export shipped for no payment (samples, goods returned under
+# warranty), as FmaPago 3 for a domestic DTE (SII, Tabla Formas de Pago de Exportación).
+_EXPORT_UNPAID = "21"
 _NOTES = frozenset({"56", "111"})  # notas de débito (the credit notes: CREDIT_NOTES)
 # Totales that only a plain document carries; with any other (withholdings, additional taxes,
 # commissions) the sum rule is the SII's long list, and MntTotal is taken as stated.
@@ -77,11 +87,11 @@ def read_sii(root: Element, file: str) -> Parsed:
         f.error(root, "Documento", _("the file holds no Documento; expected a factura, nota "
                                      "de débito or nota de crédito"))
     for element in documents:
-        document = _document(element, f, q, out.not_receivable)
+        document = _document(element, f, q, out)
         if document is not None:
             out.documents.append(document)
     if out.errors:
-        out.documents = []
+        out.documents, out.payments = [], []
     return out
 
 
@@ -121,8 +131,7 @@ def _text(element: Element | None, path: str, q: Callable[[str], str]) -> str | 
     return None if found is None or found.text is None else found.text.strip()
 
 
-def _document(doc: Element, f: Fields, q: Callable[[str], str],
-              not_receivable: list[RowError]) -> Document | None:
+def _document(doc: Element, f: Fields, q: Callable[[str], str], out: Parsed) -> Document | None:
     header = doc.find(q("Encabezado"))
     if header is None:
         f.error(doc, "Encabezado", _("missing element; a DTE has an Encabezado"))
@@ -130,20 +139,9 @@ def _document(doc: Element, f: Fields, q: Callable[[str], str],
     kind = f.required(*_field(header, "IdDoc/TipoDTE", q))
     folio = f.required(*_field(header, "IdDoc/Folio", q))
     if kind is not None and kind not in INVOICE_TYPES | CREDIT_NOTES:
-        message = _("DTE type {value} is not a document cobranza collects; expected 33 "
-                    "(factura), 34 (factura exenta), 56 (nota de débito) or 61 (nota de "
-                    "crédito), or their exports 110, 111 or 112", value=kind)
-        if kind in _NOT_RECEIVABLE:
-            not_receivable.append(f.at(header).error("IdDoc/TipoDTE", message))
-        else:
-            f.error(_at(header, "IdDoc/TipoDTE", q), "IdDoc/TipoDTE", message)
+        _not_collected(header, f, q, kind, out.not_receivable)
         return None
-    if _text(header, "IdDoc/FmaPago", q) == "3":
-        # FmaPago 3, "sin costo": goods delivered free (samples, replacements under warranty);
-        # the document states their value, but nobody owes it.
-        not_receivable.append(f.at(header).error("IdDoc/FmaPago", _(
-            "a DTE with FmaPago 3 (sin costo) records a free delivery; it is not a "
-            "receivable")))
+    if _free(header, f, q, out.not_receivable):
         return None
     issued = f.day(*_field(header, "IdDoc/FchEmis", q))
     due = f.day(*_field(header, "IdDoc/FchVenc", q), required=False)
@@ -159,7 +157,7 @@ def _document(doc: Element, f: Fields, q: Callable[[str], str],
     if amount == 0 and kind in CREDIT_NOTES | _NOTES:
         # A note that corrects a document's text (Referencia CodRef 2, "corrige texto") is
         # issued for no amount: it moves no money, and a credit of nothing is no credit.
-        not_receivable.append(f.at(header).error("Totales/MntTotal", _(
+        out.not_receivable.append(f.at(header).error("Totales/MntTotal", _(
             "a nota de crédito or débito of amount 0 corrects text only (CodRef 2); it moves "
             "no money")))
         return None
@@ -171,15 +169,134 @@ def _document(doc: Element, f: Fields, q: Callable[[str], str],
     if due is None:
         due = _stated_due(header, f, q, issued)
     key = _key(kind, folio)
+    party = _party(header, q, rut)
+    if kind not in CREDIT_NOTES:
+        out.warnings += _to_collect(totals, f, q, key=key, amount=amount)
+        paid = _paid_at_issue(header, f, q, key=key, issuer=str(issuer), party=party,
+                              issued=issued, currency=currency, amount=amount)
+        if paid is not None:
+            out.payments.append(paid)
     # A nota de débito adds to what the customer owes: it is collected as an invoice of its
     # own (its Referencia names the document it corrects, which it does not change).
     return Document(kind="credit_note" if kind in CREDIT_NOTES else "invoice", scheme="dte",
                     number=key,
                     fiscal_id=key, issuer_tax_id=str(issuer),
-                    customer=_party(header, q, rut),
+                    customer=party,
                     issue_date=issued, due_date=due, currency=currency, amount=amount,
                     at=f.at(doc), exchange_rate=_clp_rate(header, f, q, currency),
                     related=_references(doc, q) if kind in CREDIT_NOTES else ())
+
+
+def _not_collected(header: Element, f: Fields, q: Callable[[str], str], kind: str,
+                   not_receivable: list[RowError]) -> None:
+    """Why a DTE of another type is not imported: a sound one that is no receivable (a boleta,
+    a guía de despacho) is skipped beside others, said with its reason; any other is refused."""
+    expected = _("expected 33 (factura), 34 (factura exenta), 56 (nota de débito) or 61 (nota "
+                 "de crédito), or their exports 110, 111 or 112")
+    if kind in _NOT_RECEIVABLE:
+        not_receivable.append(f.at(header).error("IdDoc/TipoDTE", _(
+            "DTE type {value} is not a document cobranza collects: {reason}; {expected}",
+            value=kind, reason=_why_not(kind), expected=expected)))
+        return
+    f.error(_at(header, "IdDoc/TipoDTE", q), "IdDoc/TipoDTE", _(
+        "DTE type {value} is not a document cobranza collects; {expected}", value=kind,
+        expected=expected))
+
+
+def _why_not(kind: str) -> str:
+    """Why a DTE of type `kind` (in `_NOT_RECEIVABLE`) is nobody's debt to the issuer."""
+    if kind in ("39", "41"):
+        return _("a boleta is paid at the sale")
+    if kind == "46":
+        return _("a factura de compra is issued by the buyer, not by the seller")
+    return _("a guía de despacho moves goods and bills nothing")
+
+
+def _free(header: Element, f: Fields, q: Callable[[str], str],
+          not_receivable: list[RowError]) -> bool:
+    """True, said as not receivable, for a DTE nobody pays for: FmaPago 3 (sin costo: goods
+    delivered free, samples, replacements under warranty: the document states their value,
+    but nobody owes it), or an export's FmaPagExp 21 (sin pago)."""
+    if _text(header, "IdDoc/FmaPago", q) == "3":
+        not_receivable.append(f.at(header).error("IdDoc/FmaPago", _(
+            "a DTE with FmaPago 3 (sin costo) records a free delivery; it is not a "
+            "receivable")))
+        return True
+    if _text(header, "IdDoc/FmaPagExp", q) == _EXPORT_UNPAID:
+        not_receivable.append(f.at(header).error("IdDoc/FmaPagExp", _(
+            "an export DTE with FmaPagExp 21 (sin pago) ships goods for no payment; it is not "
+            "a receivable")))
+        return True
+    return False
+
+
+def _paid_at_issue(header: Element, f: Fields, q: Callable[[str], str], *, key: str,
+                   issuer: str, party: Party, issued: date, currency: str,
+                   amount: Decimal) -> PaymentLine | None:
+    """The money a DTE says was paid when it was issued (IdDoc FchCancel, MntCancel,
+    SaldoInsol), as a payment of the document itself; None when it says none was.
+
+    The invoice stays at MntTotal and the money is a payment, as a Pagos complement's: a bank
+    line bringing the same money is then found to be this payment (`einvoices.recorded`,
+    `reconciliation.recorded`) rather than counted twice. The amount is MntCancel; else
+    MntTotal − SaldoInsol; else, with FchCancel alone, MntTotal (paid in full on that date).
+    """
+    day = f.day(*_field(header, "IdDoc/FchCancel", q), required=False)
+    stated = {name: f.money(_text(header, f"IdDoc/{name}", q),
+                            _at(header, f"IdDoc/{name}", q), f"IdDoc/{name}", currency)
+              if _text(header, f"IdDoc/{name}", q) else None
+              for name in ("MntCancel", "SaldoInsol")}
+    paid, left = stated["MntCancel"], stated["SaldoInsol"]
+    if paid is None and left is not None:
+        paid = amount - left
+    elif paid is None and day is not None:
+        paid = amount
+    if paid is None or paid == 0:
+        return None
+    if paid < 0 or paid > amount:
+        name = "IdDoc/MntCancel" if stated["MntCancel"] is not None else "IdDoc/SaldoInsol"
+        f.error(_at(header, name, q), name, _(
+            "the amount paid at issue, {paid}, is not between 0 and MntTotal {total}; the file "
+            "was altered or badly generated", paid=paid, total=amount))
+        return None
+    if left is not None and amount - paid != left:
+        f.error(_at(header, "IdDoc/SaldoInsol", q), "IdDoc/SaldoInsol", _(
+            "SaldoInsol {left} is not MntTotal {total} − MntCancel {paid} = {expected}; the "
+            "file was altered or badly generated", left=left, total=amount, paid=paid,
+            expected=amount - paid))
+        return None
+    # FchCancel is used when the document was paid before its issue (SII, Formato DTE): the
+    # payment is dated on the issue date, because a payment applies only to documents issued
+    # on or before its date (DOMAIN.md), and this one says it paid this document. No balance
+    # before it is stated: it is the document's first payment, made as it was issued (the
+    # comparison with the ledger, `recorded.balance_disagreements`, is a complement's).
+    return PaymentLine(code=f"{key}/1", fiscal_id=key, installment=1, issuer_tax_id=issuer,
+                       customer=party, day=max(day or issued, issued), currency=currency,
+                       amount=paid, target=key, at=f.at(_at(header, "IdDoc/MntCancel", q)),
+                       scheme="dte")
+
+
+def _to_collect(totals: Element, f: Fields, q: Callable[[str], str], *, key: str,
+                amount: Decimal) -> list[str]:
+    """A warning when the DTE asks the customer for another amount than the document's.
+
+    VlrPagar = MntTotal + MontoNF + SaldoAnterior (SII, Formato DTE): MontoNF bills items
+    that are not sales (a deposit, a reimbursed expense) and SaldoAnterior what an earlier
+    document left unpaid. The receivable stays MntTotal: the earlier balance is collected as
+    the earlier document, and a non-billable amount is no invoice's (no credit note or
+    Pagos complement can name it), so the difference is said for a person to record.
+    """
+    raw = _text(totals, "VlrPagar", q)
+    to_pay = f.decimal(raw, _at(totals, "VlrPagar", q), "Totales/VlrPagar") if raw else None
+    if to_pay is None or to_pay == amount:
+        return []
+    at = f.at(_at(totals, "VlrPagar", q))
+    parts = ", ".join(f"{name} {value}" for name in ("MontoNF", "SaldoAnterior")
+                      if (value := _text(totals, name, q)))
+    return [f"{at.file}:{at.line}: Totales/VlrPagar: " + _(
+        "document {number} asks for VlrPagar {to_pay} ({parts}) and bills MntTotal {total}; "
+        "the receivable is MntTotal, record the rest separately if it is owed", number=key,
+        to_pay=to_pay, parts=parts or "?", total=amount)]
 
 
 def _stated_due(header: Element, f: Fields, q: Callable[[str], str],

@@ -89,7 +89,9 @@ class Document:
 
 @dataclass(frozen=True)
 class PaymentLine:
-    """One related document of a Pagos 2.0 (or 1.0) complement: a payment of one invoice."""
+    """One related document of a Pagos 2.0 (or 1.0) complement: a payment of one invoice; or
+    what a DTE says was paid at its issue (IdDoc MntCancel: `scheme` "dte", fiscal id and
+    target the DTE's own key, installment 1)."""
 
     code: str  # complement UUID (serie-folio when not stamped) / position, unique per line
     fiscal_id: str | None  # the complement's UUID; None when it is not stamped
@@ -109,6 +111,11 @@ class PaymentLine:
     # The complements this one substitutes (CfdiRelacionados TipoRelacion 04: they were
     # cancelled and this one reissued in their place).
     replaces: tuple[str, ...] = ()
+    scheme: Literal["cfdi", "dte"] = "cfdi"
+    # What a Pago's Monto leaves beyond its documents (`cfdi._rest`): target "", installment
+    # 0, the codes of that Pago's lines, and the warning that says so once it is recorded.
+    credit_of: tuple[str, ...] = ()
+    note: str | None = None
 
 
 @dataclass

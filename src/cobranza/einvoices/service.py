@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from cobranza.core.money import to_minor
 from cobranza.core.taxid import tax_key
-from cobranza.einvoices import checks, pending, substitutions, versions
+from cobranza.einvoices import checks, credits, pending, substitutions, versions
 from cobranza.einvoices.model import (
     At,
     Document,
@@ -147,7 +147,9 @@ def _check(session: Session, *, path: Path, shown: str, org: Organisation, terms
     # The money the bank statement already brought in is not recorded again.
     known = already_recorded(session, org_id=org.id, payments=kept.payments,
                              targets=payment_targets)
-    outcome.warnings += known.warnings + checks.waiting(known.to_record, links)
+    known.to_record, rekey, found_warnings = credits.settle(known.to_record, rekey=kept.rekey)
+    kept.rekey |= rekey
+    outcome.warnings += known.warnings + found_warnings + checks.waiting(known.to_record, links)
     # A payment of a cancelled invoice states what that one owed, not what the ledger can
     # compare (closed by its SUST- note, or never imported): said once, by `payment_targets`.
     cancelled = {p.code for p in known.to_record if p.target in links.substituted}
@@ -431,11 +433,12 @@ def _payments_frame(plan: _Plan) -> Prepared:
         "code": [p.code for p in lines], "_party": [p.customer.code for p in lines],
         "date": [_days(p.day) for p in lines], "currency": [p.currency for p in lines],
         "amount": [to_minor(p.amount, p.currency) for p in lines],
-        "invoice_numbers": [plan.payment_targets[p.code] for p in lines],
+        # The rest of a Pago's Monto names no invoice: the customer's credit (`credits`).
+        "invoice_numbers": [plan.payment_targets.get(p.code) for p in lines],
         "reference": [(p.reference or "")[:200] or None for p in lines],
         "method": [(p.method or "")[:32] or None for p in lines],
         "fiscal_id": [p.fiscal_id for p in lines],
-        "installment": [p.installment for p in lines],
+        "installment": [None if p.credit_of else p.installment for p in lines],
     }, schema={"code": pl.Utf8, "_party": pl.Utf8, "date": pl.Int64, "currency": pl.Utf8,
                "amount": pl.Int64, "invoice_numbers": pl.Utf8, "reference": pl.Utf8,
                "method": pl.Utf8, "fiscal_id": pl.Utf8, "installment": pl.Int64})

@@ -178,7 +178,7 @@ def test_a_stamped_cfdi_without_serie_or_folio_carries_the_number_its_draft_had(
 
 def test_an_unstamped_complement_is_read_with_codes_from_its_serie_folio(
         tmp_path: Path) -> None:
-    data = pagos(uuid=None, payments=[Pago("700.00", [Docto(UUID_A, "500.00", "1160.00", 1)]),
+    data = pagos(uuid=None, payments=[Pago("500.00", [Docto(UUID_A, "500.00", "1160.00", 1)]),
                                       Pago("200.00", [Docto(UUID_B, "200.00", "200.00", 3)],
                                            date="2026-02-03T09:00:00")])
     parsed = read(tmp_path, data)
@@ -580,7 +580,101 @@ def test_boletas_sent_in_an_envioboleta_are_refused_as_not_receivables(tmp_path:
     assert parsed.documents == []
     [error] = parsed.errors
     assert error.column == "IdDoc/TipoDTE"
-    assert "DTE type 39 is not a document cobranza collects" in error.message
+    assert "DTE type 39 is not a document cobranza collects: a boleta is paid at the sale" \
+        in error.message
+
+
+def _paid(data: bytes, fields: str) -> bytes:
+    """A DTE whose IdDoc says what was paid at its issue (FchCancel, MntCancel, SaldoInsol)."""
+    return data.replace(b"<FmaPago>2</FmaPago>", f"<FmaPago>2</FmaPago>{fields}".encode())
+
+
+def test_a_dte_paid_in_full_at_issue_is_an_invoice_and_its_payment(tmp_path: Path) -> None:
+    parsed = read(tmp_path, _paid(dte(folio="22"), "<FchCancel>2026-01-07</FchCancel>"
+                                  "<MntCancel>119000</MntCancel><SaldoInsol>0</SaldoInsol>"))
+    assert parsed.errors == []
+    [doc] = parsed.documents
+    assert (doc.number, doc.amount) == ("33-22", Decimal(119000))  # the invoice stays whole
+    [paid] = parsed.payments
+    assert (paid.code, paid.target, paid.fiscal_id, paid.installment, paid.scheme) == (
+        "33-22/1", "33-22", "33-22", 1, "dte")
+    assert (paid.day, paid.amount, paid.currency) == (date(2026, 1, 7), Decimal(119000), "CLP")
+    assert paid.customer == doc.customer
+
+
+@pytest.mark.parametrize(("fields", "day", "amount"), [
+    # Part paid at issue: MntCancel, dated on the issue date without FchCancel.
+    ("<MntCancel>59500</MntCancel><SaldoInsol>59500</SaldoInsol>", date(2026, 1, 5), 59500),
+    # FchCancel alone: paid in full on that date.
+    ("<FchCancel>2026-01-09</FchCancel>", date(2026, 1, 9), 119000),
+    # SaldoInsol alone: what is not left was paid.
+    ("<SaldoInsol>19000</SaldoInsol>", date(2026, 1, 5), 100000),
+    # Paid before the issue (what FchCancel is for): dated on the issue, so that it pays it.
+    ("<FchCancel>2025-12-30</FchCancel><MntCancel>119000</MntCancel>", date(2026, 1, 5),
+     119000),
+])
+def test_what_a_dte_says_was_paid_at_issue_is_one_payment(
+        tmp_path: Path, fields: str, day: date, amount: int) -> None:
+    parsed = read(tmp_path, _paid(dte(folio="20"), fields))
+    assert parsed.errors == []
+    assert [(p.day, p.amount) for p in parsed.payments] == [(day, Decimal(amount))]
+
+
+def test_a_dte_that_says_nothing_was_paid_at_issue_has_no_payment(tmp_path: Path) -> None:
+    for fields in ("", "<MntCancel>0</MntCancel><SaldoInsol>119000</SaldoInsol>"):
+        parsed = read(tmp_path, _paid(dte(), fields))
+        assert parsed.errors == [] and parsed.payments == []
+
+
+@pytest.mark.parametrize(("fields", "column", "said"), [
+    ("<MntCancel>59500</MntCancel><SaldoInsol>50000</SaldoInsol>", "IdDoc/SaldoInsol",
+     "SaldoInsol 50000 is not MntTotal 119000 − MntCancel 59500 = 59500"),
+    ("<MntCancel>120000</MntCancel>", "IdDoc/MntCancel",
+     "the amount paid at issue, 120000, is not between 0 and MntTotal 119000"),
+    ("<SaldoInsol>200000</SaldoInsol>", "IdDoc/SaldoInsol", "is not between 0 and MntTotal"),
+    ("<MntCancel>abc</MntCancel>", "IdDoc/MntCancel", "'abc' is not a number"),
+])
+def test_a_dte_whose_payment_at_issue_does_not_add_up_is_refused_located(
+        tmp_path: Path, fields: str, column: str, said: str) -> None:
+    parsed = read(tmp_path, _paid(dte(), fields))
+    assert parsed.documents == [] and parsed.payments == []
+    [error] = parsed.errors
+    assert (error.column, error.line) == (column, 6)
+    assert said in error.message
+
+
+def test_a_credit_note_reads_no_payment_at_issue(tmp_path: Path) -> None:
+    note = _paid(dte(tipo="61", folio="7", refs=[("33", "100")]), "<MntCancel>119000</MntCancel>")
+    assert read(tmp_path, note).payments == []
+
+
+def test_an_export_shipped_sin_pago_is_skipped_beside_invoices_and_refused_alone(
+        tmp_path: Path) -> None:
+    # FmaPagExp 21 ("sin pago"): an export for which nothing is to be paid, as FmaPago 3.
+    unpaid = export_dte(folio="10").replace(b"<FmaPago>2</FmaPago>",
+                                            b"<FmaPagExp>21</FmaPagExp>")
+    (tmp_path / "a.xml").write_bytes(dte(folio="100"))
+    (tmp_path / "sinpago.xml").write_bytes(unpaid)
+    parsed = read_path(tmp_path)
+    assert parsed.errors == [] and [d.number for d in parsed.documents] == ["33-100"]
+    assert [w for w in parsed.warnings if "sinpago.xml" in w and "FmaPagExp 21" in w
+            and "(skipped)" in w]
+    [error] = read(tmp_path, unpaid, "alone.xml").errors
+    assert error.column == "IdDoc/FmaPagExp" and "not a receivable" in error.message
+
+
+def test_a_dte_asking_for_more_than_it_bills_says_both_amounts(tmp_path: Path) -> None:
+    # VlrPagar = MntTotal + MontoNF + SaldoAnterior (SII): the receivable stays MntTotal.
+    data = dte(folio="5").replace(b"</MntTotal>", b"</MntTotal><MontoNF>10000</MontoNF>"
+                                                  b"<VlrPagar>129000</VlrPagar>")
+    parsed = read(tmp_path, data)
+    assert parsed.errors == [] and [d.amount for d in parsed.documents] == [Decimal(119000)]
+    [warning] = parsed.warnings
+    assert warning.endswith("Totales/VlrPagar: document 33-5 asks for VlrPagar 129000 "
+                            "(MontoNF 10000) and bills MntTotal 119000; the receivable is "
+                            "MntTotal, record the rest separately if it is owed")
+    same = dte(folio="6").replace(b"</MntTotal>", b"</MntTotal><VlrPagar>119000</VlrPagar>")
+    assert read(tmp_path, same).warnings == []
 
 
 def test_a_folder_of_payroll_receipts_alone_is_refused_with_the_reason(tmp_path: Path) -> None:
@@ -610,3 +704,38 @@ def test_a_utf16_entity_bomb_is_refused_without_expanding(tmp_path: Path) -> Non
     assert parsed.documents == [] and parsed.payments == []
     [error] = parsed.errors
     assert error.file.endswith("doc.xml")
+
+
+def test_what_a_pago_brings_beyond_its_documents_is_the_customers_credit(
+        tmp_path: Path) -> None:
+    parsed = read(tmp_path, pagos(payments=[
+        Pago("2000.00", [Docto(UUID_A, "1160.00", "1160.00", 1)]),
+        Pago("500.00", [Docto(UUID_B, "500.00", "580.00", 1)], date="2026-02-03T12:00:00")]))
+    assert parsed.errors == []
+    assert [(p.code, p.target, p.amount, p.installment, p.credit_of)
+            for p in parsed.payments] == [
+        (f"{UUID_PAY}/1", UUID_A, Decimal("1160.00"), 1, ()),
+        (f"{UUID_PAY}/credit-1", "", Decimal("840.00"), 0, (f"{UUID_PAY}/1",)),
+        (f"{UUID_PAY}/2", UUID_B, Decimal("500.00"), 1, ())]
+    credit = parsed.payments[1]
+    assert (credit.fiscal_id, credit.day, credit.currency) == (UUID_PAY, date(2026, 2, 1), "MXN")
+    assert credit.note is not None and credit.note.endswith(
+        "Pago/Monto: the payment's Monto 2000.00 MXN pays its documents 1160.00 MXN; the rest, "
+        "840.00 MXN, is recorded as the customer's credit (a payment naming no invoice)")
+
+
+def test_a_pago_10_beyond_its_documents_leaves_the_customers_credit(tmp_path: Path) -> None:
+    parsed = read(tmp_path, pagos10(amount="1500.00",
+                                    docs=[Docto10(UUID_A, "1160.00", "1160.00")]))
+    assert parsed.errors == []
+    assert [(p.target, p.amount) for p in parsed.payments] == [
+        (UUID_A, Decimal("1160.00")), ("", Decimal("340.00"))]
+
+
+def test_a_pago_converted_to_its_documents_currency_leaves_no_credit_of_rounding(
+        tmp_path: Path) -> None:
+    # 100.00 USD at 17.1234 MXN per USD pays 1712.34 MXN: converted back, 100.0000 USD.
+    parsed = read(tmp_path, pagos(payments=[Pago("100.00", [Docto(
+        UUID_A, "1712.34", "1712.34", 1, equivalence="17.1234")], currency="USD",
+        rate="17.1234")], total="1712.34"))
+    assert parsed.errors == [] and [p.credit_of for p in parsed.payments] == [()]

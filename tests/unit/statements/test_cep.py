@@ -122,3 +122,22 @@ def test_a_receipt_naming_neither_account_given_is_refused(given: str) -> None:
 def test_a_receipt_without_the_beneficiary_account_is_booked_on_the_account_given() -> None:
     [statement] = cep.extract(receipt(account="NA"), file="cep.xml", account="999999999999999999")
     assert statement.lines[0].amount == Decimal("1160.5")
+
+
+@pytest.mark.parametrize(("chain", "value"), [
+    # Sent after the SPEI cut-off on the 4th: its business day is the 5th, and the money was
+    # in the account on the 4th (the cadenaCDA's fecha de abono).
+    ("||1|05032026|04032026|183315|90646|BBVA MEXICO|", date(2026, 3, 4)),
+    ("||1|05032026|05032026|105336|90646|BBVA MEXICO|", date(2026, 3, 5)),
+    # Not this receipt's operation day, or no date: the operation day.
+    ("||1|06032026|04032026|183315|", date(2026, 3, 5)),
+    ("||1|05032026|ND|183315|", date(2026, 3, 5)),
+    ("||1|05032026|31022026|183315|", date(2026, 3, 5)),
+    ("", date(2026, 3, 5)),
+])
+def test_the_value_date_is_the_calendar_day_the_money_was_credited(chain: str,
+                                                                  value: date) -> None:
+    data = receipt().replace(b'ClaveSPEI="90723"',
+                             f'ClaveSPEI="90723" cadenaCDA="{chain}"'.encode())
+    [line] = cep.extract(data, file="cep.xml")[0].lines
+    assert (line.booking_date, line.value_date) == (date(2026, 3, 5), value)

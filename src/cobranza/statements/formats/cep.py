@@ -14,6 +14,8 @@ in review as if a customer had paid it. An --account that is neither party's is 
 
 from __future__ import annotations
 
+from datetime import date
+
 from lxml import etree
 
 from cobranza.i18n import _
@@ -66,7 +68,7 @@ def extract(data: bytes, *, file: str, account: str | None = None) -> list[Parse
     else:
         own_side, other = beneficiary, payer
     line = StatementLine(
-        booking_date=when, value_date=when, amount=value, currency="MXN",
+        booking_date=when, value_date=_credited(root, when), amount=value, currency="MXN",
         counterparty_name=_attr(other, "Nombre"), counterparty_account=_attr(other, "Cuenta"),
         counterparty_tax_id=_tax_id(other), remittance=_attr(beneficiary, "Concepto") or "",
         spei_reference=trace, transaction_id=trace, bank_code="SPEI",
@@ -74,6 +76,30 @@ def extract(data: bytes, *, file: str, account: str | None = None) -> list[Parse
     return [ParsedStatement(format=name, account=_attr(own_side, "Cuenta") or "",
                             currency="MXN", lines=[line], statement_ref=trace,
                             period_start=when, period_end=when, line=root.sourceline or 0)]
+
+
+def _credited(root: etree._Element, operation: date) -> date:
+    """The calendar day the money was credited, from the receipt's cadenaCDA; else the
+    operation day.
+
+    FechaOperacion is the SPEI business day the transfer belongs to: one made after the day's
+    cut-off, or on a holiday, belongs to the next business day, though the money was in the
+    account on the calendar day the cadenaCDA gives ("||tipo|operación DDMMAAAA|abono DDMMAAAA|
+    hora HHMMSS|...", Banxico). The line stays booked on the business day, as the bank's own
+    statement of the account books it, so that the two agree; the value date, the day the
+    money was available to the organisation, is the calendar day. A cadenaCDA whose operation
+    day is not FechaOperacion is not this receipt's, and is not read.
+    """
+    parts = (root.get("cadenaCDA") or "").split("|")
+    if len(parts) < 5 or parts[3] != operation.strftime("%d%m%Y"):
+        return operation
+    raw = parts[4]
+    try:
+        credited = date(int(raw[4:8]), int(raw[2:4]), int(raw[0:2]))
+    except ValueError:
+        return operation
+    # Money is credited on, or at most a few days before, the business day it belongs to.
+    return credited if len(raw) == 8 and raw.isdigit() and credited <= operation else operation
 
 
 def _same_account(given: str, written: str | None) -> bool:
