@@ -87,10 +87,15 @@ def already_recorded(session: Session, *, org_id: int, payments: Sequence[Paymen
     out = Recorded(kept, [])
     for payment_id, claimed in claims.items():
         found = claimed[0][2]
+        # A Pago's credit (what its Monto brought beyond its documents, `credits`) is the same
+        # money as the payments it goes with: a bank line of the whole Monto brought both.
+        codes = {line.code for line, _n, _f in claimed}
+        credits = [line for line in kept if line.credit_of and codes.issuperset(line.credit_of)]
         if found.match_id is not None and not found.fee and found.amount == sum(
-                to_minor(line.amount, line.currency) for line, _n, _f in claimed):
+                to_minor(line.amount, line.currency)
+                for line in [*(line for line, _n, _f in claimed), *credits]):
             out.to_record += [line for line, _n, _f in claimed]
-            _take_over(out, [line for line, _n, _f in claimed], found.match_id,
+            _take_over(out, [*(line for line, _n, _f in claimed), *credits], found.match_id,
                        (payment_id, found.customer_id), found.code)
             continue
         out.warnings += [f"{line.at.file}:{line.at.line}: " + _(

@@ -264,7 +264,8 @@ def _link(session: Session, *, org: Organisation, linked: dict[str, int],
         [{"b_code": code, "b_match": match} for code, match in linked.items()])
     named: dict[int, list[str]] = {}
     for code, match in sorted(linked.items()):
-        named.setdefault(match, []).append(targets[code])
+        # A Pago's credit (`credits`) names no invoice.
+        named.setdefault(match, []).extend([targets[code]] if code in targets else [])
     matches = cast(Table, ReconciliationMatch.__table__)
     session.connection().execute(
         update(matches).where(matches.c.org_id == org.id, matches.c.id == bindparam("b_match"))

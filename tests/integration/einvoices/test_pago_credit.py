@@ -86,6 +86,22 @@ def test_a_bank_line_of_the_whole_monto_is_the_pagos_payments_and_credit(
     assert rows(ledger, OWED) == [("A-1", 0), ("A-2", 116000 - 84000)]
 
 
+def test_a_pago_after_its_bank_line_of_the_whole_monto_takes_its_place(
+        ledger: str, tmp_path: Path) -> None:  # noqa: F811
+    ok(ledger, "import", "invoices", str(invoices(tmp_path)))
+    reconciled_line(ledger, tmp_path, f"02/02/2026,SPEI RECIBIDO {CUSTOMER_RFC},BNET1,,2000.00")
+    bank, = rows(ledger, "SELECT code FROM payments")
+    result = ok(ledger, "import", "invoices", str(complement(tmp_path)))
+    said = " ".join(result.stderr.split())
+    assert f"came in on a bank line, as payment {bank[0]}" in said
+    # The complement's payment and credit take the bank payment's place on its line: the
+    # 2,000.00 counted once, A-1 paid as the complement says, the rest the customer's credit.
+    assert rows(ledger, "SELECT code, amount, match_id IS NOT NULL FROM payments "
+                        "ORDER BY code") == [(f"{UUID_PAY}/1", 116000, True),
+                                             (f"{UUID_PAY}/credit-1", 84000, True)]
+    assert rows(ledger, OWED) == [("A-1", 0), ("A-2", 116000 - 84000)]
+
+
 def test_the_stamped_complement_takes_over_its_drafts_credit(
         ledger: str, tmp_path: Path) -> None:  # noqa: F811
     ok(ledger, "import", "invoices", str(invoices(tmp_path)))
