@@ -78,7 +78,9 @@ def header_currency(header: list[str], columns: dict[str, int], file: str, *,
 
 def field_of(key: str) -> str | None:
     """The field a normalised header names: an exact spelling, else the longest leading one;
-    an amount's header that adds one side's word is that side ("Monto debitado"); a text
+    an amount's or a net's header that adds one side's word is that side ("Monto debitado";
+    Mercado Pago's "NET_CREDIT_AMOUNT" and "NET_DEBIT_AMOUNT", a pair read as credit minus
+    debit, not the first of two nets); a text
     field's spelling numbered is that field ("Description1" at UBS, "Referencia 2" at
     Sabadell)."""
     if key in OTHER:
@@ -93,7 +95,7 @@ def field_of(key: str) -> str | None:
                for spelling in spellings if key.startswith(spelling + " ")]
     named = max(leading)[1] if leading else None
     words = set(key.split())
-    if named == "amount" and bool(words & DEBIT_WORDS) != bool(words & CREDIT_WORDS):
+    if named in ("amount", "net") and bool(words & DEBIT_WORDS) != bool(words & CREDIT_WORDS):
         return "debit" if words & DEBIT_WORDS else "credit"
     return named
 

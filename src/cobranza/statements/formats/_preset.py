@@ -39,8 +39,10 @@ PRESET: dict[str, tuple[str, ...]] = {
                "credit debit amount", "debit credit amount"),
     # What reached the balance after fees (PayPal's "Net" beside "Gross", Stripe's beside
     # "Amount"): where a file has it, it is the movement's amount (`formats._columns`).
+    # Mercado Pago's settlement report: "SETTLEMENT_NET_AMOUNT" beside "TRANSACTION_AMOUNT"
+    # and "FEE_AMOUNT".
     "net": ("net", "net amount", "transaction net amount", "neto", "monto neto", "importe neto",
-            "netto"),
+            "netto", "settlement net amount"),
     # A fee taken from the movement, in files without a net (Revolut's and Stripe's "Fee",
     # charged as a positive number): the balance moves by the amount less the fee.
     "fee": ("fee", "fees", "fee amount"),
@@ -144,7 +146,9 @@ PRESET: dict[str, tuple[str, ...]] = {
     # Revolut Business's "Payment currency" is the account's; its "Orig currency" is what a
     # card payment abroad was charged in, never read.
     "currency": ("moneda", "divisa", "currency", "wahrung", "waehrung", "munt", "muntsoort",
-                 "devise", "payment currency"),
+                 "devise", "payment currency",
+                 # Mercado Pago's settlement report: the currency its net is in.
+                 "settlement currency"),
     "balance": ("saldo", "balance", "balance amount", "partial balance", "running balance",
                 "running bal", "disponible",
                 # Charles Schwab's "RunningBalance"; DCU's "CURRENT BALANCE", each row's.

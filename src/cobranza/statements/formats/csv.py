@@ -30,6 +30,7 @@ import polars as pl
 
 from cobranza.core.money import exponent, from_minor, is_currency
 from cobranza.i18n import _
+from cobranza.importers.columns import normalise_header
 from cobranza.importers.parsing import parse_amounts
 from cobranza.importers.tabular import LINE, Table, detect_delimiter, to_utf8
 from cobranza.statements.formats._balances import BalanceBreak
@@ -65,7 +66,7 @@ from cobranza.statements.formats._preamble import (
     stated_balances,
     stated_currency,
 )
-from cobranza.statements.formats._rows import footer
+from cobranza.statements.formats._rows import OPENING_ROW, TOTAL_ROW, footer
 from cobranza.statements.model import ParsedStatement, StatementError, StatementLine
 
 name = "csv"
@@ -146,10 +147,16 @@ def extract_csv(data: bytes, *, file: str, mapping: Mapping[str, str] | None = N
         end = footer(body, columns.get("date"))
         opening, closing = _stated_balances(table, lines[:max(start, 0)], code,
                                             below=body[end:], below_lines=at[end:])
+        closing_line, closing_field = 0, ""
+        if opening is None and closing is None and code:
+            moved = sum((line.amount for line in statement_lines), Decimal(0))
+            opening, closing, closing_line, closing_field = _listed_balances(
+                table, body, at, columns, code, moved=moved)
         return [ParsedStatement(format=name, account=(account or "").strip(),
                                 currency=code or None, lines=statement_lines, line=start + 1,
                                 not_booked=not_booked, opening_balance=opening,
-                                closing_balance=closing)]
+                                closing_balance=closing, closing_line=closing_line,
+                                closing_field=closing_field)]
     # One statement per account the rows name, in the order they first appear.
     by_account: dict[str, list[StatementLine]] = {}
     for own, line in zip(accounts(table), statement_lines, strict=True):
@@ -188,6 +195,53 @@ def _stated_balances(table: Table, preamble: list[str], currency: str, *,
             raise refused(errors)
         read.append(from_minor(amounts[0], currency))
     return read[0], read[1]
+
+
+def _listed_balances(table: Table, rows: list[list[str]], row_lines: list[int],
+                     columns: dict[str, int], currency: str, *, moved: Decimal
+                     ) -> tuple[Decimal | None, Decimal | None, int, str]:
+    """The opening balance an export lists as a row among its movements, its figure in the
+    amount (or credit and debit) columns (`_rows.OPENING_ROW`: Mercado Pago's
+    "initial_available_balance"), and the closing balance its total row then states: the
+    total of every row, the opening balance included (Mercado Pago's "total", the sum of its
+    sections' subtotals). A total of the movements alone (`moved`) states the same closing
+    balance. With its line and columns, for `checks.py` to hold the movements to it."""
+    money = {f: i for f, i in columns.items() if f in ("amount", "charge", "debit", "credit")}
+    found: dict[str, tuple[int, list[str]]] = {}
+    for row, line in zip(rows, row_lines, strict=True):
+        labels = {normalise_header(cell) for cell in row}
+        for kind, label in (("opening", OPENING_ROW), ("total", TOTAL_ROW)):
+            if any(label.match(text) for text in labels) and any(
+                    i < len(row) and row[i].strip() for i in money.values()):
+                found.setdefault(kind, (line, row))
+    if "opening" not in found:
+        return None, None, 0, ""
+    lines = [found[kind][0] for kind in ("opening", "total") if kind in found]
+    data = {f: [found[kind][1][i].strip() if i < len(found[kind][1]) else ""
+                for kind in ("opening", "total") if kind in found] for f, i in money.items()}
+    figures = Table(table.file, pl.DataFrame({
+        **{f: pl.Series(f, [c or None for c in v], dtype=pl.String) for f, v in data.items()},
+        LINE: pl.Series(LINE, lines, dtype=pl.Int64)}),
+        {f: table.header(f) for f in money}, table.delimiter, table.encoding,
+        table.decimal_comma)
+    # A total's row states both sides at once: credit less debit, not one movement's side.
+    amounts = [0] * len(lines)
+    for field, sign in (("amount", 1), ("charge", -1), ("credit", 1), ("debit", -1)):
+        if field not in money:
+            continue
+        values, errors = parse_amounts(figures, field, pl.Series([currency] * len(lines)),
+                                       exponents={currency: exponent(currency)},
+                                       required=False, positive=False)
+        if errors:
+            raise refused(errors)
+        amounts = [a + sign * (abs(v or 0) if field in ("credit", "debit") else v or 0)
+                   for a, v in zip(amounts, values.to_list(), strict=True)]
+    opening = from_minor(amounts[0], currency)
+    if len(amounts) == 1:
+        return opening, None, 0, ""
+    total = from_minor(amounts[1], currency)
+    closing = opening + total if total == moved and opening else total
+    return opening, closing, lines[1], " / ".join(table.header(f) for f in money)
 
 
 def _currency(header: list[str], columns: dict[str, int], rows: list[list[str]], file: str, *,
