@@ -142,4 +142,12 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "amount in {currency}":
         "'{value}' está escrito en {written}, no en {currency}, la moneda de su fila; se esperaba "
         "un monto en {currency}",
+    "'{value}' could be day first or month first, and no date of the file says which; give the "
+    "order with --date-order DMY (day first) or --date-order MDY (month first)":
+        "'{value}' puede ser día primero o mes primero, y ninguna fecha del archivo lo aclara; "
+        "indique el orden con --date-order DMY (día primero) o --date-order MDY (mes primero)",
+    "'{value}' is not a date order; expected DMY (day first, 03/02/2026 is 3 February) or MDY "
+    "(month first, March 2)":
+        "'{value}' no es un orden de fecha; se esperaba DMY (día primero, 03/02/2026 es el 3 de "
+        "febrero) o MDY (mes primero, 2 de marzo)",
 }

@@ -113,17 +113,19 @@ def _too_large(file: str, size: int, max_bytes: int) -> StatementError:
 def import_statement(session: Session, *, org_id: int, data: bytes, file: str, now: datetime,
                      format: str = "auto", account: str | None = None,
                      mapping: Mapping[str, str] | None = None, currency: str | None = None,
-                     default_currency: str | None = None) -> StatementImport:
+                     default_currency: str | None = None,
+                     date_order: str | None = None) -> StatementImport:
     """Import every statement of a file; with any error, write nothing and say why.
 
     CSV only: `mapping` names the header of a field, `currency` is the account's currency and
-    `default_currency` (the organisation's base currency) the one assumed when nothing says.
+    `default_currency` (the organisation's base currency) the one assumed when nothing says,
+    `date_order` ("DMY" or "MDY") how the dates are written where they do not show it.
     """
     outcome = StatementImport(file=file)
     try:
         statements = read_statements(data, file=file, format=format, mapping=mapping,
                                      currency=currency, default_currency=default_currency,
-                                     account=account)
+                                     account=account, date_order=date_order)
     except StatementError as error:
         outcome.errors.extend(error.every())
         return outcome

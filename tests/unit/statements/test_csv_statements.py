@@ -346,6 +346,40 @@ def test_undecided_dates_take_the_reading_that_spans_the_shorter_period() -> Non
     assert [line.booking_date for line in statement.lines] == [date(2026, 3, 1), date(2026, 3, 3)]
 
 
+def test_an_english_export_of_one_ambiguous_day_is_refused_until_its_order_is_given() -> None:
+    data = b"Date,Description,Amount\n03/02/2026,Payment,1000.00\n03/02/2026,Other,200.00\n"
+    with pytest.raises(StatementError, match=(
+            r"^d\.csv:2: Date: '03/02/2026' could be day first or month first.*--date-order")):
+        statement_csv.extract_csv(data, file="d.csv", currency="USD")
+    for order, day in (("MDY", date(2026, 3, 2)), ("dmy", date(2026, 2, 3))):
+        [statement] = statement_csv.extract_csv(data, file="d.csv", currency="USD",
+                                                date_order=order)
+        assert {line.booking_date for line in statement.lines} == {day}
+    with pytest.raises(StatementError, match=r"--date-order: 'YMD' is not a date order"):
+        statement_csv.extract_csv(data, file="d.csv", currency="USD", date_order="YMD")
+
+
+def test_one_day_of_a_layout_documented_month_first_is_read_month_first() -> None:
+    chase = (b"Details,Posting Date,Description,Amount,Type,Balance,Check or Slip #\n"
+             b"CREDIT,03/02/2026,PAYMENT,1160.00,ACH_CREDIT,\"11,160.00\",,\n")
+    paypal = (b'"Date","Time","TimeZone","Name","Type","Status","Currency","Gross","Fee","Net",'
+              b'"Transaction ID","Balance","Balance Impact"\n'
+              b'"03/02/2026","10:11:12","PST","ACME","Website Payment","Completed","USD",'
+              b'"1,160.00","-45.54","1,114.46","8AB1","1,114.46","Credit"\n')
+    for data in (chase, paypal):
+        [statement] = statement_csv.extract_csv(data, file="us.csv", currency="USD")
+        assert [line.booking_date for line in statement.lines] == [date(2026, 3, 2)]
+    # PayPal's export of an account outside the United States (its zone "CET") says nothing.
+    with pytest.raises(StatementError, match="could be day first or month first"):
+        statement_csv.extract_csv(paypal.replace(b'"PST"', b'"CET"'), file="eu.csv")
+
+
+def test_one_ambiguous_day_under_a_header_no_american_bank_writes_is_day_first() -> None:
+    data = b"Fecha,Descripcion,Monto\n03/02/2026,Pago,1000\n"
+    [statement] = statement_csv.extract_csv(data, file="mx.csv", currency="MXN")
+    assert [line.booking_date for line in statement.lines] == [date(2026, 2, 3)]
+
+
 def test_amounts_no_american_bank_writes_keep_undecided_dates_day_first() -> None:
     # BancoEstado's savings cartola: interest on the 5th of each month, CLP written 1.250. Read
     # by the shorter span it would be the 1st to the 3rd of May.

@@ -22,10 +22,13 @@ from cobranza.statements.formats._preset import (
     CARD,
     CREDIT_WORDS,
     DEBIT_WORDS,
+    MONTH_FIRST_LAYOUTS,
     OTHER,
+    PAYPAL_ACTIVITY,
     PRESET,
     SIDE_WORDS,
     TRANSFER_SIDES,
+    US_TIME_ZONES,
 )
 from cobranza.statements.formats._rows import footer, summary
 from cobranza.statements.model import StatementError
@@ -242,3 +245,18 @@ def _side_words(rows: list[list[str]], at: int) -> bool:
     """True when every filled cell of column `at` is a word of a movement's direction."""
     words = {normalise_header(row[at]) for row in rows if at < len(row) and row[at].strip()}
     return bool(words) and words <= SIDE_WORDS
+
+
+def documented_order(header: list[str], rows: list[list[str]]) -> bool | None:
+    """True where the layout is one whose dates its provider documents as month-first
+    (`_preset.MONTH_FIRST_LAYOUTS`; PayPal's activity of an account in the United States,
+    whose "TimeZone" cells are all its zones), None where the layout says nothing."""
+    keys = [normalise_header(h) for h in header]
+    if any(layout <= set(keys) for layout in MONTH_FIRST_LAYOUTS):
+        return True
+    if PAYPAL_ACTIVITY <= set(keys):
+        at = keys.index("timezone")
+        zones = {normalise_header(row[at]) for row in rows if at < len(row) and row[at].strip()}
+        if zones and zones <= US_TIME_ZONES:
+            return True
+    return None

@@ -233,3 +233,14 @@ CARD = frozenset({"card member", "appears on your statement as", "extended detai
 # that reached the other (Wise's transaction history: "Source amount (after fees)", "Target
 # amount (after fees)", Direction IN, OUT or NEUTRAL): no account's movements, refused.
 TRANSFER_SIDES = frozenset({"source amount", "target amount"})
+
+# Layouts whose dates their provider documents as month-first (MM/DD/YYYY), told by headers
+# only their exports have: Chase's checking account activity ("Details", "Posting Date",
+# "Check or Slip #"). An export of one day (03/02/2026 only) does not show its order itself
+# (`formats._cells.month_first`).
+MONTH_FIRST_LAYOUTS = (frozenset({"details", "posting date", "check or slip"}),)
+# PayPal's activity download ("TimeZone", "Balance Impact") writes its dates as the account's
+# country does: month-first in the United States, whose time zones its "TimeZone" cells name.
+PAYPAL_ACTIVITY = frozenset({"timezone", "balance impact"})
+US_TIME_ZONES = frozenset({"pst", "pdt", "mst", "mdt", "cst", "cdt", "est", "edt", "akst",
+                           "akdt", "hst", "hast", "hadt"})

@@ -38,6 +38,7 @@ from cobranza.statements.formats._cells import written_currency
 from cobranza.statements.formats._columns import (
     FIELDS,
     MONEY,
+    documented_order,
     find_columns,
     header_currency,
     own_iban,
@@ -88,10 +89,13 @@ def extract(data: bytes, *, file: str) -> list[ParsedStatement]:
 
 def extract_csv(data: bytes, *, file: str, mapping: Mapping[str, str] | None = None,
                 account: str | None = None, currency: str | None = None,
-                default_currency: str | None = None,
+                default_currency: str | None = None, date_order: str | None = None,
                 serial_epoch: datetime | None = None) -> list[ParsedStatement]:
     """Read a CSV statement; `mapping` names the header of a field (`amount=Importe MXN`), or
     its column's number in a file without a header row (`amount=2`).
+
+    `date_order`: "MDY" or "DMY", how the file writes its dates, where they do not show it
+    (an export of one day, 03/02/2026 only) and its layout does not say (`documented_order`).
 
     `serial_epoch`: the rows are a workbook's (`formats.xlsx`), whose date columns may hold
     dates as serial numbers counted from it.
@@ -136,9 +140,10 @@ def extract_csv(data: bytes, *, file: str, mapping: Mapping[str, str] | None = N
                      default=(default_currency or "").strip().upper(), line=start + 1,
                      row_lines=at,
                      stated=stated_currency(lines[:max(start, 0)]))
+    order = _date_order(date_order, file) if date_order else documented_order(header, rows[1:])
     table, columns, statement_lines, not_booked = _read(
         file, header, rows[1:], columns, row_lines=at, delimiter=delimiter,
-        currency=code, own=not account)
+        currency=code, own=not account, order=order)
     if account or "account" not in columns:
         # A currency column that gives every line one currency is the balances' too (UBS).
         line_codes = {line.currency for line in statement_lines}
@@ -195,6 +200,16 @@ def _stated_balances(table: Table, preamble: list[str], currency: str, *,
             raise refused(errors)
         read.append(from_minor(amounts[0], currency))
     return read[0], read[1]
+
+
+def _date_order(given: str, file: str) -> bool:
+    """True for a month-first order given ("MDY"), False for a day-first one ("DMY")."""
+    order = given.strip().upper()
+    if order not in ("DMY", "MDY"):
+        raise StatementError(file, 0, "--date-order", _(
+            "'{value}' is not a date order; expected DMY (day first, 03/02/2026 is 3 February) "
+            "or MDY (month first, March 2)", value=given))
+    return order == "MDY"
 
 
 def _listed_balances(table: Table, rows: list[list[str]], row_lines: list[int],
@@ -283,13 +298,14 @@ def _currency(header: list[str], columns: dict[str, int], rows: list[list[str]],
 
 
 def _read(file: str, header: list[str], rows: list[list[str]], columns: dict[str, int], *,
-          row_lines: list[int], delimiter: str, currency: str,
-          own: bool) -> tuple[Table, dict[str, int], list[StatementLine], int]:
+          row_lines: list[int], delimiter: str, currency: str, own: bool,
+          order: bool | None = None) -> tuple[Table, dict[str, int], list[StatementLine], int]:
     """The table, its columns, its lines and how many rows are not booked.
 
     A row whose state says it is not booked is left out, unless the running balances add up
     only with it: PayPal marks a transfer from or to the bank Pending while its Balance already
-    counts it. `own`: an account column may be the statement's own (no --account given).
+    counts it. `own`: an account column may be the statement's own (no --account given);
+    `order`: True when the dates are month-first, False day-first, None as they show.
     """
     def attempt(statuses: bool) -> tuple[Table, dict[str, int], list[StatementLine], int, bool]:
         table, not_booked = read_table(file, header, rows, columns, row_lines=row_lines,
@@ -297,7 +313,7 @@ def _read(file: str, header: list[str], rows: list[list[str]], columns: dict[str
         read = columns
         if own and "account" in columns:
             table, read = own_account(table, columns)
-        lines, checked = movements(table, read, currency, file)
+        lines, checked = movements(table, read, currency, file, order=order)
         return table, read, lines, not_booked, checked
 
     try:
