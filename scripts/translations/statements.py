@@ -150,4 +150,10 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "(month first, March 2)":
         "'{value}' no es un orden de fecha; se esperaba DMY (día primero, 03/02/2026 es el 3 de "
         "febrero) o MDY (mes primero, 2 de marzo)",
+    "the balance {balance} is not the {expected} that the balance stated on line {line} and "
+    "the movements since make: they differ by {difference} (an amount misread, or movements "
+    "missing from the file)":
+        "el saldo {balance} no es el {expected} que dan el saldo indicado en la línea {line} y "
+        "los movimientos desde entonces: difieren en {difference} (un monto mal leído, o "
+        "movimientos que faltan en el archivo)",
 }

@@ -517,14 +517,37 @@ RUNNING = ("Fecha;Detalle;Cargo;Abono;Saldo\n"
     # The days newest first, each day's movements oldest first.
     "Fecha;Detalle;Cargo;Abono;Saldo\n03/03/2026;Pago ACME;;500;1.480\n"
     "02/03/2026;Pago Sur;;1.000;1.000\n02/03/2026;Comisión;20;;980\n",
-    # A balance at the end of each day only: nothing to check.
+    # A balance at the end of each day only, on the day's last row.
     "Fecha;Detalle;Cargo;Abono;Saldo\n02/03/2026;Pago Sur;;1.000;\n"
-    "02/03/2026;Comisión;20;;980\n03/03/2026;Pago ACME;;500;99\n",
+    "02/03/2026;Comisión;20;;980\n03/03/2026;Pago ACME;;500;1.480\n",
+    # The same, newest first, each day's rows oldest first.
+    "Fecha;Detalle;Cargo;Abono;Saldo\n03/03/2026;Pago ACME;;500;1.480\n"
+    "02/03/2026;Pago Sur;;1.000;\n02/03/2026;Comisión;20;;980\n",
 ])
 def test_balances_that_follow_from_the_amounts_in_any_order_read(rows: str) -> None:
     [statement] = statement_csv.extract_csv(rows.encode(), file="r.csv", currency="CLP")
     assert sorted(line.amount for line in statement.lines) == [-20, 500, 1000]
 
+
+
+@pytest.mark.parametrize(("rows", "line"), [
+    ("Fecha;Descripción;Cargos;Abonos;Saldo Diario\n"
+     "02/03/2026;TRANSF DE ANDES;;550.000;\n02/03/2026;PAGO PROVEEDOR;20.000;;1.530.000\n"
+     "03/03/2026;TRANSF DE BETA;;100.000;\n03/03/2026;COMISION;5.000;;1.725.000\n", 5),
+    # Newest first.
+    ("Fecha;Descripción;Cargos;Abonos;Saldo Diario\n"
+     "03/03/2026;TRANSF DE BETA;;100.000;\n03/03/2026;COMISION;5.000;;1.725.000\n"
+     "02/03/2026;TRANSF DE ANDES;;550.000;\n02/03/2026;PAGO PROVEEDOR;20.000;;1.530.000\n", 3),
+])
+def test_a_balance_stated_at_each_days_end_only_is_checked_where_stated(rows: str,
+                                                                        line: int) -> None:
+    # Itaú's "Saldo Diario": the balance on each day's last row; 1.530.000 + 100.000 - 5.000
+    # is 1.625.000, not 1.725.000.
+    with pytest.raises(StatementError) as caught:
+        statement_csv.extract_csv(rows.encode(), file="itau.csv", currency="CLP")
+    assert (caught.value.line, caught.value.field) == (line, "Saldo Diario")
+    assert "the balance 1725000 CLP is not the 1625000 CLP" in caught.value.message
+    assert "they differ by 100000 CLP" in caught.value.message
 
 def test_a_balance_that_does_not_follow_from_its_amount_is_refused_where_it_breaks() -> None:
     # 20 misread (or mistyped) as 2: the balance before the fee is no movement's balance.
