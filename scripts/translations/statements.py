@@ -156,4 +156,8 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
         "el saldo {balance} no es el {expected} que dan el saldo indicado en la línea {line} y "
         "los movimientos desde entonces: difieren en {difference} (un monto mal leído, o "
         "movimientos que faltan en el archivo)",
+    "the subtotal of {section} is {stated} {currency}, but its movements add up to {read} "
+    "{currency}: they differ by {difference} {currency}":
+        "el subtotal de {section} es {stated} {currency}, pero sus movimientos suman {read} "
+        "{currency}: difieren en {difference} {currency}",
 }

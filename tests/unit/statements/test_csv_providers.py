@@ -274,3 +274,14 @@ def test_mercado_pago_settlement_report_is_read_by_its_settlement_net_amount() -
     assert _read(text, account="MP-CL") == [
         (date(2026, 3, 5), Decimal(137640), "CLP", "900001"),
         (date(2026, 3, 7), Decimal(-20000), "CLP", "900001")]
+
+
+def test_a_mercado_pago_section_whose_subtotal_its_movements_miss_is_refused() -> None:
+    text = MP_RELEASES.format(total="245010").replace(",,,subtotal,release,95010,220000",
+                                                      ",,,subtotal,release,95010,200000")
+    with pytest.raises(StatementError) as caught:
+        statement_csv.extract_csv(text.encode(), file="mp.csv", account="MP-CL", currency="CLP")
+    assert (caught.value.line, caught.value.field) == (6, "NET_CREDIT_AMOUNT / NET_DEBIT_AMOUNT")
+    assert caught.value.message == (
+        "the subtotal of release is -104990 CLP, but its movements add up to -124990 CLP: "
+        "they differ by 20000 CLP")

@@ -33,6 +33,7 @@ OPENING_ROW = re.compile(
     r"^(?:(?:opening|starting|beginning|initial) balance|initial available balance"
     r"|saldo (?:inicial|anterior))$")
 TOTAL_ROW = re.compile(r"^(?:total|totales|total general)$")
+SUBTOTAL_ROW = re.compile(r"^sub ?totale?s?$")
 # The first words of a cell stating a balance, however the bank goes on ("SALDO AL 28/02/2026",
 # "Saldo inicial del periodo", "Saldo día anterior", "Opening balance 01/03/2026").
 _BALANCE = re.compile(

@@ -30,7 +30,6 @@ import polars as pl
 
 from cobranza.core.money import exponent, from_minor, is_currency
 from cobranza.i18n import _
-from cobranza.importers.columns import normalise_header
 from cobranza.importers.parsing import parse_amounts
 from cobranza.importers.tabular import LINE, Table, detect_delimiter, to_utf8
 from cobranza.statements.formats._balances import BalanceBreak
@@ -47,6 +46,7 @@ from cobranza.statements.formats._columns import (
 )
 from cobranza.statements.formats._csv_amounts import refused
 from cobranza.statements.formats._csv_cut import cut_short
+from cobranza.statements.formats._csv_listed import listed_balances
 from cobranza.statements.formats._csv_movements import movements
 from cobranza.statements.formats._csv_table import (
     accounts,
@@ -67,7 +67,7 @@ from cobranza.statements.formats._preamble import (
     stated_balances,
     stated_currency,
 )
-from cobranza.statements.formats._rows import OPENING_ROW, TOTAL_ROW, footer
+from cobranza.statements.formats._rows import footer
 from cobranza.statements.model import ParsedStatement, StatementError, StatementLine
 
 name = "csv"
@@ -154,9 +154,8 @@ def extract_csv(data: bytes, *, file: str, mapping: Mapping[str, str] | None = N
                                             below=body[end:], below_lines=at[end:])
         closing_line, closing_field = 0, ""
         if opening is None and closing is None and code:
-            moved = sum((line.amount for line in statement_lines), Decimal(0))
-            opening, closing, closing_line, closing_field = _listed_balances(
-                table, body, at, columns, code, moved=moved)
+            opening, closing, closing_line, closing_field = listed_balances(
+                table, body, at, columns, code, movements=statement_lines)
         return [ParsedStatement(format=name, account=(account or "").strip(),
                                 currency=code or None, lines=statement_lines, line=start + 1,
                                 not_booked=not_booked, opening_balance=opening,
@@ -210,53 +209,6 @@ def _date_order(given: str, file: str) -> bool:
             "'{value}' is not a date order; expected DMY (day first, 03/02/2026 is 3 February) "
             "or MDY (month first, March 2)", value=given))
     return order == "MDY"
-
-
-def _listed_balances(table: Table, rows: list[list[str]], row_lines: list[int],
-                     columns: dict[str, int], currency: str, *, moved: Decimal
-                     ) -> tuple[Decimal | None, Decimal | None, int, str]:
-    """The opening balance an export lists as a row among its movements, its figure in the
-    amount (or credit and debit) columns (`_rows.OPENING_ROW`: Mercado Pago's
-    "initial_available_balance"), and the closing balance its total row then states: the
-    total of every row, the opening balance included (Mercado Pago's "total", the sum of its
-    sections' subtotals). A total of the movements alone (`moved`) states the same closing
-    balance. With its line and columns, for `checks.py` to hold the movements to it."""
-    money = {f: i for f, i in columns.items() if f in ("amount", "charge", "debit", "credit")}
-    found: dict[str, tuple[int, list[str]]] = {}
-    for row, line in zip(rows, row_lines, strict=True):
-        labels = {normalise_header(cell) for cell in row}
-        for kind, label in (("opening", OPENING_ROW), ("total", TOTAL_ROW)):
-            if any(label.match(text) for text in labels) and any(
-                    i < len(row) and row[i].strip() for i in money.values()):
-                found.setdefault(kind, (line, row))
-    if "opening" not in found:
-        return None, None, 0, ""
-    lines = [found[kind][0] for kind in ("opening", "total") if kind in found]
-    data = {f: [found[kind][1][i].strip() if i < len(found[kind][1]) else ""
-                for kind in ("opening", "total") if kind in found] for f, i in money.items()}
-    figures = Table(table.file, pl.DataFrame({
-        **{f: pl.Series(f, [c or None for c in v], dtype=pl.String) for f, v in data.items()},
-        LINE: pl.Series(LINE, lines, dtype=pl.Int64)}),
-        {f: table.header(f) for f in money}, table.delimiter, table.encoding,
-        table.decimal_comma)
-    # A total's row states both sides at once: credit less debit, not one movement's side.
-    amounts = [0] * len(lines)
-    for field, sign in (("amount", 1), ("charge", -1), ("credit", 1), ("debit", -1)):
-        if field not in money:
-            continue
-        values, errors = parse_amounts(figures, field, pl.Series([currency] * len(lines)),
-                                       exponents={currency: exponent(currency)},
-                                       required=False, positive=False)
-        if errors:
-            raise refused(errors)
-        amounts = [a + sign * (abs(v or 0) if field in ("credit", "debit") else v or 0)
-                   for a, v in zip(amounts, values.to_list(), strict=True)]
-    opening = from_minor(amounts[0], currency)
-    if len(amounts) == 1:
-        return opening, None, 0, ""
-    total = from_minor(amounts[1], currency)
-    closing = opening + total if total == moved and opening else total
-    return opening, closing, lines[1], " / ".join(table.header(f) for f in money)
 
 
 def _currency(header: list[str], columns: dict[str, int], rows: list[list[str]], file: str, *,
