@@ -142,4 +142,22 @@ ES: dict[str | tuple[str, str], str | tuple[str, str]] = {
     "amount in {currency}":
         "'{value}' está escrito en {written}, no en {currency}, la moneda de su fila; se esperaba "
         "un monto en {currency}",
+    "'{value}' could be day first or month first, and no date of the file says which; give the "
+    "order with --date-order DMY (day first) or --date-order MDY (month first)":
+        "'{value}' puede ser día primero o mes primero, y ninguna fecha del archivo lo aclara; "
+        "indique el orden con --date-order DMY (día primero) o --date-order MDY (mes primero)",
+    "'{value}' is not a date order; expected DMY (day first, 03/02/2026 is 3 February) or MDY "
+    "(month first, March 2)":
+        "'{value}' no es un orden de fecha; se esperaba DMY (día primero, 03/02/2026 es el 3 de "
+        "febrero) o MDY (mes primero, 2 de marzo)",
+    "the balance {balance} is not the {expected} that the balance stated on line {line} and "
+    "the movements since make: they differ by {difference} (an amount misread, or movements "
+    "missing from the file)":
+        "el saldo {balance} no es el {expected} que dan el saldo indicado en la línea {line} y "
+        "los movimientos desde entonces: difieren en {difference} (un monto mal leído, o "
+        "movimientos que faltan en el archivo)",
+    "the subtotal of {section} is {stated} {currency}, but its movements add up to {read} "
+    "{currency}: they differ by {difference} {currency}":
+        "el subtotal de {section} es {stated} {currency}, pero sus movimientos suman {read} "
+        "{currency}: difieren en {difference} {currency}",
 }

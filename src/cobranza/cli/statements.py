@@ -43,6 +43,10 @@ def import_statement_command(
         help="CSV: the account's currency (ISO 4217), when the file has no currency column; "
              "default: the one a header names (\"Cargos (CLP)\"), else the organisation's "
              "base currency.")] = None,
+    date_order: Annotated[str | None, typer.Option(
+        "--date-order", metavar="DMY|MDY",
+        help="CSV or Excel: how the file writes its dates, where none shows it (an export of "
+             "one day, 03/02/2026 only): DMY day first, MDY month first.")] = None,
     max_mb: Annotated[int, typer.Option(
         "--max-mb", min=1, help="Refuse files larger than this many megabytes.")]
         = MAX_BYTES // (1024 * 1024),
@@ -72,7 +76,7 @@ def import_statement_command(
             outcomes.append(import_statement(
                 session, org_id=org.id, data=data, file=str(path), now=now(), format=format_,
                 account=account, mapping=mapping, currency=currency,
-                default_currency=org.base_currency))
+                default_currency=org.base_currency, date_order=date_order))
         if not outcomes:
             outcomes.append(StatementImport(file=str(file), errors=[StatementError(
                 str(file), 0, "", _("the folder holds no file to import"))]))

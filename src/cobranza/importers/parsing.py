@@ -17,7 +17,9 @@ from cobranza.i18n import _
 from cobranza.importers.tabular import LINE, RowError, Table
 
 _RAW, _PROBLEM = "_raw", "_problem"
-_TIME = r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$"  # the time some systems append to a date: ignored
+# The time some systems append to a date, ignored: the date is the calendar day as written,
+# never moved to UTC by an offset (Mercado Pago's ISO 8601 "2026-03-05T10:12:00.000-03:00").
+_TIME = r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)?$"
 _DATE_SHAPE = r"^(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}-\d{1,2}-\d{4})$"
 _SHORT_YEAR = r"^\d{1,2}-\d{1,2}-\d{2}$"  # 02-03-26: the years 2000-2068 (chrono's %y)
 # Months by name, in Spanish and English, whole or cut ("02-mar-2026", "2 de marzo de 2026",

@@ -134,11 +134,12 @@ def detect(data: bytes, *, file: str) -> StatementFormat:
 def read_statements(data: bytes, *, file: str, format: str = "auto",
                     mapping: Mapping[str, str] | None = None, currency: str | None = None,
                     default_currency: str | None = None,
-                    account: str | None = None) -> list[ParsedStatement]:
+                    account: str | None = None,
+                    date_order: str | None = None) -> list[ParsedStatement]:
     """Detect (or take) the format and read every statement of the file; `account`, the
     account the import names, tells which side of a CEP's transfer is the organisation's.
 
-    `mapping` and the currencies are for CSV and Excel exports, the formats without fixed
+    `mapping`, the currencies and `date_order` are for CSV and Excel exports, the formats without fixed
     fields: the others name their own currency and ignore them; a mapping given for another
     format is an error.
     """
@@ -168,7 +169,7 @@ def read_statements(data: bytes, *, file: str, format: str = "auto",
         from cobranza.statements.formats.xlsx import extract_xlsx
         extract = extract_csv if reader.name == "csv" else extract_xlsx
         return extract(data, file=file, mapping=mapping, currency=currency,
-                       default_currency=default_currency)
+                       default_currency=default_currency, date_order=date_order)
     if mapping:
         raise _map_refused(file, reader.name)
     if reader.name == "cep":

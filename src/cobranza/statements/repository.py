@@ -76,6 +76,18 @@ def amounts_by_id(session: Session, *, org_id: int, account: str,
     return found
 
 
+def ids_by_keys(session: Session, *, org_id: int, keys: Sequence[str]) -> dict[str, str | None]:
+    """The bank id (None where none) of the line stored under each of these keys."""
+    found: dict[str, str | None] = {}
+    column = _LINES.c.dedupe_key
+    for start in range(0, len(keys), _IN_CHUNK):
+        part = keys[start:start + _IN_CHUNK]
+        query = select(column, _LINES.c.transaction_id).where(_LINES.c.org_id == org_id,
+                                                               column.in_(part))
+        found.update({key: transaction_id for key, transaction_id in session.execute(query)})
+    return found
+
+
 def add_statement(session: Session, values: dict[str, Any]) -> int:
     """Insert one statement row; its id."""
     result = session.execute(insert(_STATEMENTS).values(**values).returning(_STATEMENTS.c.id))

@@ -113,17 +113,19 @@ def _too_large(file: str, size: int, max_bytes: int) -> StatementError:
 def import_statement(session: Session, *, org_id: int, data: bytes, file: str, now: datetime,
                      format: str = "auto", account: str | None = None,
                      mapping: Mapping[str, str] | None = None, currency: str | None = None,
-                     default_currency: str | None = None) -> StatementImport:
+                     default_currency: str | None = None,
+                     date_order: str | None = None) -> StatementImport:
     """Import every statement of a file; with any error, write nothing and say why.
 
     CSV only: `mapping` names the header of a field, `currency` is the account's currency and
-    `default_currency` (the organisation's base currency) the one assumed when nothing says.
+    `default_currency` (the organisation's base currency) the one assumed when nothing says,
+    `date_order` ("DMY" or "MDY") how the dates are written where they do not show it.
     """
     outcome = StatementImport(file=file)
     try:
         statements = read_statements(data, file=file, format=format, mapping=mapping,
                                      currency=currency, default_currency=default_currency,
-                                     account=account)
+                                     account=account, date_order=date_order)
     except StatementError as error:
         outcome.errors.extend(error.every())
         return outcome
@@ -241,8 +243,11 @@ def _write(session: Session, statement: ParsedStatement, *, org_id: int, file: s
     statement_id = repository.add_statement(session, _statement_row(
         statement, result, org_id=org_id, file=file, sha256=sha256, now=now))
     by_id = _known_by_id(session, statement, keys, known, org_id=org_id)
+    new_ids = _new_by_id(session, statement, keys, stored, org_id=org_id)
     rows = []
     for at, (line, (key, *earlier)) in enumerate(zip(statement.lines, keys, strict=True)):
+        if at in new_ids:
+            key, earlier = new_ids[at], []
         if key in known or any(k in stored for k in earlier) or at in by_id:
             continue
         whole = _stored(line.transaction_id)
@@ -284,6 +289,36 @@ def _known_by_id(session: Session, statement: ParsedStatement, keys: list[tuple[
             if any(amount == to_minor(statement.lines[i].amount, statement.lines[i].currency)
                    and (names[i][1] is None or booked == names[i][1])
                    for amount, booked in stored.get(names[i][0], ()))}
+
+
+def _new_by_id(session: Session, statement: ParsedStatement, keys: list[tuple[str, ...]],
+               stored: set[str], *, org_id: int) -> dict[int, str]:
+    """The lines (by index, with the key each is stored under) of a BAI2 interim report that
+    are new movements, though their fingerprint is stored: a bank id no line of the account
+    has, where the line stored under that fingerprint has another id.
+
+    An interim report that lists only the items new since the last (FED000002 at 12:00, after
+    FED000001 at 11:00), each of the same amount, day, payer and text, gives two movements: an
+    interim report names each by its own bank id, and only a later report (a cumulative
+    interim one, or the final report) repeats one. Such a repetition is still known: its id is
+    stored (`_known_by_id`), or its fingerprint is and holds the same id or none (a report
+    without the id gave it). The key is the fingerprint with the id, for the line's
+    fingerprint key is another's."""
+    if not statement.interim or statement.format != "bai2":
+        return {}
+    names = [_named(line) for line in statement.lines]
+    ids = Counter(n for line, n in zip(statement.lines, names, strict=True)
+                  if line.transaction_id)
+    asked = [i for i, (line, (key, *_rest)) in enumerate(zip(statement.lines, keys, strict=True))
+             if line.transaction_id and ids[names[i]] == 1 and key in stored]
+    if not asked:
+        return {}
+    owners = repository.ids_by_keys(session, org_id=org_id, keys=[keys[i][0] for i in asked])
+    known_ids = repository.amounts_by_id(session, org_id=org_id, account=statement.account,
+                                         transaction_ids=sorted({names[i][0] for i in asked}))
+    return {i: "f:" + _digest(keys[i][0], names[i][0]) for i in asked
+            if owners.get(keys[i][0]) not in (None, names[i][0])
+            and names[i][0] not in known_ids}
 
 
 def dedupe_keys(statement: ParsedStatement) -> list[tuple[str, ...]]:

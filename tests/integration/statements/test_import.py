@@ -494,6 +494,37 @@ def test_an_intraday_bai2_report_and_the_previous_day_report_store_each_movement
                                                                                 (15000,)]
 
 
+# Intraday reports that list only the items new since the last one: two wires alike in all
+# but their bank reference, one in each report; the day's final report lists both.
+ITEM = b"16,195,116000,0,{ref},NONREF,ORIG CO NAME:ACME INC/\n"
+
+
+def _bai2(time: bytes, modifier: bytes, *refs: bytes) -> bytes:
+    body = b"".join(ITEM.replace(b"{ref}", ref) for ref in refs)
+    total = str(100000 + 116000 * len(refs)).encode()
+    return (b"01,BANKUS,ACMECL,260302," + time + b",1,,,2/\n"
+            b"02,ACMECL,121000248,1,260302," + time + b",USD," + modifier + b"/\n"
+            b"03,4001234567,USD,010,100000,,/\n" + body
+            + b"49," + total + b"," + str(2 + len(refs)).encode() + b"/\n"
+            b"98," + total + b",1," + str(4 + len(refs)).encode() + b"/\n"
+            b"99," + total + b",1," + str(6 + len(refs)).encode() + b"/\n")
+
+
+@pytest.mark.parametrize("order", [("1", "2", "final"), ("2", "1", "final"),
+                                   ("1", "2", "both"), ("final", "2", "1"),
+                                   ("1", "2", "2 again")])
+def test_intraday_reports_of_new_items_only_store_each_bank_reference_once(
+        tmp_path: Path, db: str, order: tuple[str, ...]) -> None:
+    reports = {"1": _bai2(b"1100", b"3", b"FED000001"), "2": _bai2(b"1200", b"3", b"FED000002"),
+               "2 again": _bai2(b"1300", b"3", b"FED000002"),
+               "both": _bai2(b"1300", b"3", b"FED000001", b"FED000002"),
+               "final": _bai2(b"2300", b"2", b"FED000001", b"FED000002")}
+    for name in order:
+        ok(db, "import", "statement", write(tmp_path / f"{name}.bai", reports[name]))
+    assert rows(db, "SELECT transaction_id, amount FROM bank_transactions ORDER BY "
+                    "transaction_id") == [("FED000001", 116000), ("FED000002", 116000)]
+
+
 def test_one_file_imported_at_once_by_several_is_imported_once(db: str) -> None:
     """Two uploads of one statement at the same moment (a double click, a retry): the second
     waits for the first and finds the file imported, its lines known."""

@@ -50,6 +50,8 @@ def amounts(values: Sequence[str | None], currency: str | list[str | None], *,
 @pytest.mark.parametrize("written", [
     "2026-03-01", "01-03-2026", "01/03/2026", "2026/03/01", "01.03.2026", "1/3/2026",
     "2026-03-01 00:00:00", "2026-03-01T00:00",
+    # ISO 8601 with an offset (Mercado Pago): the calendar day as written, not moved to UTC.
+    "2026-03-01T23:30:00.000-03:00", "2026-03-01T00:10:00+0100", "2026-03-01T23:59:59Z",
 ])
 def test_dates_in_every_accepted_form(written: str) -> None:
     values, errors = parse_dates(table("issue_date", [written]), "issue_date")

@@ -104,6 +104,29 @@ def test_a_batch_that_cannot_be_split_names_no_single_payer() -> None:
     assert line.remittance == "Factura A-1001 / y A-1002 / Factura A-1001 / y A-1002"
 
 
+CHARGED = ('<Chrgs><Rcrd><Amt Ccy="MXN">0.30</Amt><CdtDbtInd>DBIT</CdtDbtInd>'
+           '<ChrgInclInd>{included}</ChrgInclInd></Rcrd></Chrgs>')
+
+
+def test_a_collective_credit_with_charges_deducted_is_its_parts_and_a_line_of_charges() -> None:
+    # PostFinance's QR-bill Sammelgutschrift: 100 + 50 paid, 0.60 of charges taken off the
+    # booking of 149.40 (ChrgInclInd true); each payer keeps its name and reference.
+    details = "".join(TX.format(amount=f'<Amt Ccy="MXN">{part}</Amt>'
+                                + CHARGED.format(included="true"))
+                      for part in ("100.00", "50.00"))
+    [statement] = camt.extract(document(entry("149.40", details=details)), file="s.xml")
+    assert [(line.amount, line.transaction_id, line.batch) for line in statement.lines] == [
+        (Decimal("100.00"), "REF-1/1", "REF-1"), (Decimal("50.00"), "REF-1/2", "REF-1"),
+        (Decimal("-0.60"), "REF-1/3", "REF-1")]
+    assert [line.creditor_reference for line in statement.lines] == [
+        "RF18539007547034", "RF18539007547034", None]
+    assert statement.lines[2].counterparty_name is None
+    # Charges not taken off the booking (ChrgInclInd false) leave it no sum of its parts.
+    details = details.replace("true", "false")
+    [statement] = camt.extract(document(entry("149.40", details=details)), file="s.xml")
+    assert [line.amount for line in statement.lines] == [Decimal("149.40")]
+
+
 def test_one_detail_of_a_larger_batch_does_not_name_the_payer_of_all() -> None:
     details = "<Btch><NbOfTxs>20</NbOfTxs></Btch>" + TX.format(amount="")
     [statement] = camt.extract(document(entry("900.00", details=details)), file="s.xml")

@@ -223,3 +223,65 @@ def test_a_list_of_card_payments_with_fees_and_no_net_is_refused() -> None:
     [statement] = statement_csv.extract_csv(data, file="s.csv", mapping={"amount": "Amount"})
     assert [(ln.amount, ln.currency) for ln in statement.lines] == [
         (Decimal("100.00"), "EUR"), (Decimal("50.00"), "EUR")]
+
+
+# Mercado Pago's release report ("reporte de liberaciones"): the money in NET_CREDIT_AMOUNT and
+# the money out in NET_DEBIT_AMOUNT, the opening balance as its first row's RECORD_TYPE, each
+# section's subtotal and the total of them all (the opening balance included) below, and its
+# dates in ISO 8601 with their offset.
+MP_RELEASES = (
+    "DATE,SOURCE_ID,EXTERNAL_REFERENCE,RECORD_TYPE,DESCRIPTION,NET_CREDIT_AMOUNT,"
+    "NET_DEBIT_AMOUNT,GROSS_AMOUNT,MP_FEE_AMOUNT,INSTALLMENTS,PAYMENT_METHOD\n"
+    "2026-03-01T00:00:00.000-03:00,,,initial_available_balance,,150000,0,150000,0,,\n"
+    "2026-03-02T23:15:22.000-03:00,61234567890,F-1001,release,payment,95010,0,100000,-4990,1,visa\n"
+    "2026-03-04T09:00:00.000-03:00,61234560001,,release,withdrawal,0,200000,-200000,0,,\n"
+    "2026-03-05T16:30:00.000-03:00,61234567890,F-1001,release,refund,0,20000,-20000,0,,\n"
+    ",,,subtotal,release,95010,220000,,,,\n"
+    ",,,total,,{total},220000,,,,\n")
+
+
+def test_mercado_pago_releases_are_credit_less_debit_and_its_balances_are_no_movements(
+) -> None:
+    text = MP_RELEASES.format(total="245010")
+    [statement] = statement_csv.extract_csv(text.encode(), file="mp.csv", account="MP-CL",
+                                            currency="CLP")
+    assert [(ln.booking_date, ln.amount, ln.transaction_id) for ln in statement.lines] == [
+        (date(2026, 3, 2), Decimal(95010), "61234567890"),
+        (date(2026, 3, 4), Decimal(-200000), "61234560001"),
+        (date(2026, 3, 5), Decimal(-20000), "61234567890")]
+    # The date is the calendar day as written, never moved to UTC (23:15 at -03:00).
+    assert (statement.opening_balance, statement.closing_balance) == (
+        Decimal(150000), Decimal(25010))
+
+
+def test_mercado_pago_releases_whose_total_does_not_follow_are_refused_by_how_much() -> None:
+    from cobranza.statements.checks import check_statement
+
+    text = MP_RELEASES.format(total="345010")
+    [statement] = statement_csv.extract_csv(text.encode(), file="mp.csv", account="MP-CL",
+                                            currency="CLP")
+    [error] = check_statement(statement, file="mp.csv")
+    assert (error.line, error.field) == (7, "NET_CREDIT_AMOUNT / NET_DEBIT_AMOUNT")
+    assert "differ by 100000 CLP" in error.message
+
+
+def test_mercado_pago_settlement_report_is_read_by_its_settlement_net_amount() -> None:
+    text = ("EXTERNAL_REFERENCE,SOURCE_ID,TRANSACTION_TYPE,TRANSACTION_DATE,TRANSACTION_AMOUNT,"
+            "FEE_AMOUNT,SETTLEMENT_NET_AMOUNT,SETTLEMENT_CURRENCY,DESCRIPTION\n"
+            "F-1001,900001,SETTLEMENT,2026-03-05T10:12:00.000-03:00,148000.00,-10360.00,"
+            "137640.00,CLP,Pago factura F-1001\n"
+            "F-1001,900001,REFUND,2026-03-07,-20000.00,0.00,-20000.00,CLP,Devolucion\n")
+    assert _read(text, account="MP-CL") == [
+        (date(2026, 3, 5), Decimal(137640), "CLP", "900001"),
+        (date(2026, 3, 7), Decimal(-20000), "CLP", "900001")]
+
+
+def test_a_mercado_pago_section_whose_subtotal_its_movements_miss_is_refused() -> None:
+    text = MP_RELEASES.format(total="245010").replace(",,,subtotal,release,95010,220000",
+                                                      ",,,subtotal,release,95010,200000")
+    with pytest.raises(StatementError) as caught:
+        statement_csv.extract_csv(text.encode(), file="mp.csv", account="MP-CL", currency="CLP")
+    assert (caught.value.line, caught.value.field) == (6, "NET_CREDIT_AMOUNT / NET_DEBIT_AMOUNT")
+    assert caught.value.message == (
+        "the subtotal of release is -104990 CLP, but its movements add up to -124990 CLP: "
+        "they differ by 20000 CLP")

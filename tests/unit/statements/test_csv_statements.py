@@ -346,6 +346,40 @@ def test_undecided_dates_take_the_reading_that_spans_the_shorter_period() -> Non
     assert [line.booking_date for line in statement.lines] == [date(2026, 3, 1), date(2026, 3, 3)]
 
 
+def test_an_english_export_of_one_ambiguous_day_is_refused_until_its_order_is_given() -> None:
+    data = b"Date,Description,Amount\n03/02/2026,Payment,1000.00\n03/02/2026,Other,200.00\n"
+    with pytest.raises(StatementError, match=(
+            r"^d\.csv:2: Date: '03/02/2026' could be day first or month first.*--date-order")):
+        statement_csv.extract_csv(data, file="d.csv", currency="USD")
+    for order, day in (("MDY", date(2026, 3, 2)), ("dmy", date(2026, 2, 3))):
+        [statement] = statement_csv.extract_csv(data, file="d.csv", currency="USD",
+                                                date_order=order)
+        assert {line.booking_date for line in statement.lines} == {day}
+    with pytest.raises(StatementError, match=r"--date-order: 'YMD' is not a date order"):
+        statement_csv.extract_csv(data, file="d.csv", currency="USD", date_order="YMD")
+
+
+def test_one_day_of_a_layout_documented_month_first_is_read_month_first() -> None:
+    chase = (b"Details,Posting Date,Description,Amount,Type,Balance,Check or Slip #\n"
+             b"CREDIT,03/02/2026,PAYMENT,1160.00,ACH_CREDIT,\"11,160.00\",,\n")
+    paypal = (b'"Date","Time","TimeZone","Name","Type","Status","Currency","Gross","Fee","Net",'
+              b'"Transaction ID","Balance","Balance Impact"\n'
+              b'"03/02/2026","10:11:12","PST","ACME","Website Payment","Completed","USD",'
+              b'"1,160.00","-45.54","1,114.46","8AB1","1,114.46","Credit"\n')
+    for data in (chase, paypal):
+        [statement] = statement_csv.extract_csv(data, file="us.csv", currency="USD")
+        assert [line.booking_date for line in statement.lines] == [date(2026, 3, 2)]
+    # PayPal's export of an account outside the United States (its zone "CET") says nothing.
+    with pytest.raises(StatementError, match="could be day first or month first"):
+        statement_csv.extract_csv(paypal.replace(b'"PST"', b'"CET"'), file="eu.csv")
+
+
+def test_one_ambiguous_day_under_a_header_no_american_bank_writes_is_day_first() -> None:
+    data = b"Fecha,Descripcion,Monto\n03/02/2026,Pago,1000\n"
+    [statement] = statement_csv.extract_csv(data, file="mx.csv", currency="MXN")
+    assert [line.booking_date for line in statement.lines] == [date(2026, 2, 3)]
+
+
 def test_amounts_no_american_bank_writes_keep_undecided_dates_day_first() -> None:
     # BancoEstado's savings cartola: interest on the 5th of each month, CLP written 1.250. Read
     # by the shorter span it would be the 1st to the 3rd of May.
@@ -483,14 +517,37 @@ RUNNING = ("Fecha;Detalle;Cargo;Abono;Saldo\n"
     # The days newest first, each day's movements oldest first.
     "Fecha;Detalle;Cargo;Abono;Saldo\n03/03/2026;Pago ACME;;500;1.480\n"
     "02/03/2026;Pago Sur;;1.000;1.000\n02/03/2026;Comisión;20;;980\n",
-    # A balance at the end of each day only: nothing to check.
+    # A balance at the end of each day only, on the day's last row.
     "Fecha;Detalle;Cargo;Abono;Saldo\n02/03/2026;Pago Sur;;1.000;\n"
-    "02/03/2026;Comisión;20;;980\n03/03/2026;Pago ACME;;500;99\n",
+    "02/03/2026;Comisión;20;;980\n03/03/2026;Pago ACME;;500;1.480\n",
+    # The same, newest first, each day's rows oldest first.
+    "Fecha;Detalle;Cargo;Abono;Saldo\n03/03/2026;Pago ACME;;500;1.480\n"
+    "02/03/2026;Pago Sur;;1.000;\n02/03/2026;Comisión;20;;980\n",
 ])
 def test_balances_that_follow_from_the_amounts_in_any_order_read(rows: str) -> None:
     [statement] = statement_csv.extract_csv(rows.encode(), file="r.csv", currency="CLP")
     assert sorted(line.amount for line in statement.lines) == [-20, 500, 1000]
 
+
+
+@pytest.mark.parametrize(("rows", "line"), [
+    ("Fecha;Descripción;Cargos;Abonos;Saldo Diario\n"
+     "02/03/2026;TRANSF DE ANDES;;550.000;\n02/03/2026;PAGO PROVEEDOR;20.000;;1.530.000\n"
+     "03/03/2026;TRANSF DE BETA;;100.000;\n03/03/2026;COMISION;5.000;;1.725.000\n", 5),
+    # Newest first.
+    ("Fecha;Descripción;Cargos;Abonos;Saldo Diario\n"
+     "03/03/2026;TRANSF DE BETA;;100.000;\n03/03/2026;COMISION;5.000;;1.725.000\n"
+     "02/03/2026;TRANSF DE ANDES;;550.000;\n02/03/2026;PAGO PROVEEDOR;20.000;;1.530.000\n", 3),
+])
+def test_a_balance_stated_at_each_days_end_only_is_checked_where_stated(rows: str,
+                                                                        line: int) -> None:
+    # Itaú's "Saldo Diario": the balance on each day's last row; 1.530.000 + 100.000 - 5.000
+    # is 1.625.000, not 1.725.000.
+    with pytest.raises(StatementError) as caught:
+        statement_csv.extract_csv(rows.encode(), file="itau.csv", currency="CLP")
+    assert (caught.value.line, caught.value.field) == (line, "Saldo Diario")
+    assert "the balance 1725000 CLP is not the 1625000 CLP" in caught.value.message
+    assert "they differ by 100000 CLP" in caught.value.message
 
 def test_a_balance_that_does_not_follow_from_its_amount_is_refused_where_it_breaks() -> None:
     # 20 misread (or mistyped) as 2: the balance before the fee is no movement's balance.

@@ -452,3 +452,21 @@ def test_a_closing_balance_the_movements_miss_is_located_at_its_62f_line() -> No
     [error] = check_statement(statement, file="s.sta")
     assert (error.line, error.field) == (12, ":62F:")
     assert "differ by -0.50 EUR" in error.message
+
+
+RABO = (":940:\n:20:940S170606\n:25:NL84RABO01212121212 EUR\n:28C:17109\n"
+        ":60F:C170605EUR000000010000,50\n:61:170606C000000001000,00N541EREF\n"
+        "NL55RABO044444444\n:86:/EREF/201700101-2222222/ORDP//NAME/STG. KLANTGELDEN SEPAY/ADDR/Dr.\n"
+        " Huisstraaaat 99 1000AA 'S-GRAVENHAGE Nederland NL/REMI//REMI/AFR\n"
+        "EK. BETAALAUTOMAAT MaestroREFNR. H6MJV5DAT. 20170601 AANT. 11\n"
+        ":62F:C170606EUR000000011000,50\n")
+
+
+def test_rabobanks_remi_written_twice_is_read_and_its_61_iban_is_the_other_partys() -> None:
+    [statement] = mt940.extract(RABO.encode(), file="rabo.txt")
+    [line] = statement.lines
+    assert line.remittance == ("AFREK. BETAALAUTOMAAT MaestroREFNR. H6MJV5DAT. 20170601 "
+                               "AANT. 11")
+    # Its check digits fail (anonymised): an account as written, not remittance words.
+    assert line.counterparty_account == "NL55RABO044444444"
+    assert line.counterparty_name == "STG. KLANTGELDEN SEPAY"

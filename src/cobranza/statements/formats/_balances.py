@@ -31,14 +31,18 @@ def check_running_balance(table: Table, groups: list[tuple[str, str]],
     (newest first, or the days newest first and each day's movements oldest first), and a
     misread amount, sign or decimal point breaks it: its balance before is no movement's
     balance. Without a stated opening balance, the first movement's amount is taken as
-    written. A balance column that is partly empty or unreadable (some banks give the balance
-    at the end of each day only) states nothing checkable, and is let be. One that writes the
-    day's closing balance on each of the day's movements is checked day by day
-    (`_day_ends_follow`).
+    written. A balance column that is partly empty (Itaú's "Saldo Diario", the balance at
+    the end of each day only, on the day's last movement) is checked at every row that states
+    one (`_stated_rows_follow`), and False returned: the rows between are not. One that is
+    unreadable is let be. One that writes the day's closing balance on each of the day's
+    movements is checked day by day (`_day_ends_follow`).
     """
     balances, unreadable = parse_amounts(table, "balance", codes, exponents=exponents,
                                          required=False, positive=False)
-    if unreadable or balances.null_count():
+    if unreadable:
+        return False
+    if balances.null_count():
+        _stated_rows_follow(table, groups, balances.to_list(), amounts, dates, codes)
         return False
     # Per account and currency (`groups`): (position, balance before, balance after).
     rows: dict[tuple[str, str], list[tuple[int, int, int]]] = {}
@@ -64,6 +68,54 @@ def check_running_balance(table: Table, groups: list[tuple[str, str]],
             balance=_money(balances[at], codes[at]), amount=_money(amounts[at], codes[at]),
             before=_money(balances[at] - amounts[at], codes[at])))
     return True
+
+
+def _stated_rows_follow(table: Table, groups: list[tuple[str, str]],
+                        balances: list[int | None], amounts: list[int], dates: list[date],
+                        codes: pl.Series) -> None:
+    """Raise at the first row whose stated balance is not the balance stated before it plus
+    the movements since (rows with no balance carry on), per account and currency, oldest
+    first. The first stated balance only anchors the walk: without an opening balance,
+    nothing precedes it to check.
+
+    A file listed newest first is walked by days, oldest first, whatever the order of each
+    day's rows: a day's one stated balance is its closing balance; a day stating several, in
+    an order the file does not say, anchors the walk again at none of them.
+    """
+    # (the row a balance is stated on, the rows it moves by, that balance, whether the walk
+    # loses its anchor there)
+    steps: list[tuple[int, list[int], int | None, bool]] = []
+    if len(set(dates)) > 1 and all(a >= b for a, b in zip(dates, dates[1:], strict=False)):
+        days: dict[tuple[date, tuple[str, str]], list[int]] = {}
+        for at in range(len(amounts) - 1, -1, -1):
+            days.setdefault((dates[at], groups[at]), []).append(at)
+        for day in days.values():
+            given = [at for at in day if balances[at] is not None]
+            at = given[0] if given else day[0]
+            steps.append((at, day, balances[at] if len(given) == 1 else None, len(given) > 1))
+    else:
+        steps = [(at, [at], balances[at], False) for at in range(len(amounts))]
+    walked: dict[tuple[str, str], tuple[int, int]] = {}  # group: (balance, its row)
+    for at, moved, stated, lost in steps:
+        group = groups[at]
+        if lost:
+            walked.pop(group, None)
+            continue
+        if group in walked:
+            previous, since = walked[group]
+            walked[group] = (previous + sum(amounts[i] for i in moved), since)
+        if stated is None:
+            continue
+        if group in walked and walked[group][0] != stated:
+            expected, since = walked[group]
+            raise BalanceBreak(table.file, table.frame[LINE][at], table.header("balance"), _(
+                "the balance {balance} is not the {expected} that the balance stated on line "
+                "{line} and the movements since make: they differ by {difference} (an amount "
+                "misread, or movements missing from the file)",
+                balance=_money(stated, codes[at]), expected=_money(expected, codes[at]),
+                line=table.frame[LINE][since],
+                difference=_money(stated - expected, codes[at])))
+        walked[group] = (stated, at)
 
 
 def _day_ends_follow(table: Table, movements: list[tuple[int, int, int]], dates: list[date],

@@ -44,16 +44,18 @@ def _decimal_mark(cell: str, *, places: int | None) -> str | None:
 _NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})(?:[ T].*)?$")
 
 
-def month_first(cells: list[str], *, by_span: bool = True) -> bool:
-    """True when the dates are written MM/DD/YYYY, as banks in the United States write them.
+def month_first(cells: list[str], *, by_span: bool = True) -> bool | None:
+    """True when the dates are written MM/DD/YYYY, as banks in the United States write them;
+    None when nothing in them decides.
 
     A day over 12 decides: in the first place the file is day-first, in the second month-first
     (both: day-first, and the others are refused with their lines). When no day is over 12 the
     reading whose dates span the shorter period wins, since an export covers days or weeks, not
-    months apart (07/01..07/05/2026 is five days of July, not January to May); a tie is read
-    day-first, as banks in Chile, Mexico and Spain write. Without `by_span` (a file whose
-    amounts no American bank writes) only a day over 12 makes it month-first: a savings
-    account's interest on the 5th of each month (05/01, 05/02, 05/03) is no three days of May.
+    months apart (07/01..07/05/2026 is five days of July, not January to May). A tie (an
+    export of one day, 03/02/2026 only) decides nothing: None, unless every date reads the
+    same either way (03/03/2026). Without `by_span` (a file whose amounts no American bank
+    writes) only a day over 12 makes it month-first: a savings account's interest on the 5th of
+    each month (05/01, 05/02, 05/03) is no three days of May.
     """
     parts = [(int(m[1]), int(m[2]), int(m[3]) + (2000 if len(m[3]) == 2 else 0))
              for c in cells if (m := _NUMERIC_DATE.match(c))]
@@ -70,7 +72,17 @@ def month_first(cells: list[str], *, by_span: bool = True) -> bool:
         month_first = [date(year, a, b) for a, b, year in parts]
     except ValueError:  # an impossible date, refused later with its line
         return False
-    return (max(month_first) - min(month_first)) < (max(day_first) - min(day_first))
+    by_month = max(month_first) - min(month_first)
+    by_day = max(day_first) - min(day_first)
+    if by_month == by_day:
+        return None if any(a != b for a, b, _year in parts) else False
+    return by_month < by_day
+
+
+def ambiguous_date(cells: list[str]) -> str | None:
+    """The first cell that reads as two dates (03/02/2026: 3 February or March 2), if any."""
+    return next((c for c in cells if (m := _NUMERIC_DATE.match(c)) and int(m[1]) != int(m[2])
+                 and int(m[1]) <= 12 and int(m[2]) <= 12), None)
 
 
 # An ISO code written before or after the figures of an amount ("-13,18EUR", CaixaBank's

@@ -22,10 +22,13 @@ from cobranza.statements.formats._preset import (
     CARD,
     CREDIT_WORDS,
     DEBIT_WORDS,
+    MONTH_FIRST_LAYOUTS,
     OTHER,
+    PAYPAL_ACTIVITY,
     PRESET,
     SIDE_WORDS,
     TRANSFER_SIDES,
+    US_TIME_ZONES,
 )
 from cobranza.statements.formats._rows import footer, summary
 from cobranza.statements.model import StatementError
@@ -78,7 +81,9 @@ def header_currency(header: list[str], columns: dict[str, int], file: str, *,
 
 def field_of(key: str) -> str | None:
     """The field a normalised header names: an exact spelling, else the longest leading one;
-    an amount's header that adds one side's word is that side ("Monto debitado"); a text
+    an amount's or a net's header that adds one side's word is that side ("Monto debitado";
+    Mercado Pago's "NET_CREDIT_AMOUNT" and "NET_DEBIT_AMOUNT", a pair read as credit minus
+    debit, not the first of two nets); a text
     field's spelling numbered is that field ("Description1" at UBS, "Referencia 2" at
     Sabadell)."""
     if key in OTHER:
@@ -93,7 +98,7 @@ def field_of(key: str) -> str | None:
                for spelling in spellings if key.startswith(spelling + " ")]
     named = max(leading)[1] if leading else None
     words = set(key.split())
-    if named == "amount" and bool(words & DEBIT_WORDS) != bool(words & CREDIT_WORDS):
+    if named in ("amount", "net") and bool(words & DEBIT_WORDS) != bool(words & CREDIT_WORDS):
         return "debit" if words & DEBIT_WORDS else "credit"
     return named
 
@@ -240,3 +245,18 @@ def _side_words(rows: list[list[str]], at: int) -> bool:
     """True when every filled cell of column `at` is a word of a movement's direction."""
     words = {normalise_header(row[at]) for row in rows if at < len(row) and row[at].strip()}
     return bool(words) and words <= SIDE_WORDS
+
+
+def documented_order(header: list[str], rows: list[list[str]]) -> bool | None:
+    """True where the layout is one whose dates its provider documents as month-first
+    (`_preset.MONTH_FIRST_LAYOUTS`; PayPal's activity of an account in the United States,
+    whose "TimeZone" cells are all its zones), None where the layout says nothing."""
+    keys = [normalise_header(h) for h in header]
+    if any(layout <= set(keys) for layout in MONTH_FIRST_LAYOUTS):
+        return True
+    if PAYPAL_ACTIVITY <= set(keys):
+        at = keys.index("timezone")
+        zones = {normalise_header(row[at]) for row in rows if at < len(row) and row[at].strip()}
+        if zones and zones <= US_TIME_ZONES:
+            return True
+    return None

@@ -17,7 +17,7 @@ from cobranza.importers.columns import normalise_header
 from cobranza.importers.parsing import parse_dates
 from cobranza.importers.tabular import LINE, RowError, Table
 from cobranza.statements.formats._balances import check_running_balance
-from cobranza.statements.formats._cells import month_first
+from cobranza.statements.formats._cells import ambiguous_date, month_first
 from cobranza.statements.formats._columns import MORE
 from cobranza.statements.formats._csv_amounts import (
     other_currency,
@@ -39,10 +39,11 @@ from cobranza.statements.formats._text import (
 from cobranza.statements.model import StatementLine
 
 
-def movements(table: Table, columns: dict[str, int], currency: str,
-           file: str) -> tuple[list[StatementLine], bool]:
+def movements(table: Table, columns: dict[str, int], currency: str, file: str, *,
+              order: bool | None = None) -> tuple[list[StatementLine], bool]:
     """One line per row: signed amount (amount, or credit minus debit), dates and references;
-    and whether a running balance on every row was checked."""
+    and whether a running balance on every row was checked. `order`: True when the dates are
+    month-first, False day-first (given, or the layout's), None as the dates show."""
     frame = table.frame
     codes = frame["currency"].str.to_uppercase() if "currency" in columns else None
     codes = (codes.fill_null(currency) if codes is not None
@@ -62,11 +63,15 @@ def movements(table: Table, columns: dict[str, int], currency: str,
     # dates are day-first unless a day over 12 in second place says otherwise.
     written = frame["date"].drop_nulls().unique().to_list() + (
         frame["value_date"].drop_nulls().unique().to_list() if "value_date" in columns else [])
-    us_order = month_first(written, by_span=not table.decimal_comma)
-    dates, errors = parse_dates(table, "date", month_first=us_order)
-    values, more = (parse_dates(table, "value_date", required=False, month_first=us_order)
+    us_order = order if order is not None else month_first(
+        written, by_span=not table.decimal_comma)
+    undecided = us_order is None and _english(table.header("date"))
+    dates, errors = parse_dates(table, "date", month_first=bool(us_order))
+    values, more = (parse_dates(table, "value_date", required=False, month_first=bool(us_order))
                     if "value_date" in columns else (pl.Series([None] * frame.height), []))
     amounts = signed_amounts(table, columns, codes, exponents, errors)
+    if undecided:
+        errors.append(_undecided(table, written))
     if errors or more:
         raise refused(errors + more)
     checked = False
@@ -81,6 +86,30 @@ def movements(table: Table, columns: dict[str, int], currency: str,
         code = codes[i]
         out.append(_line(row, dates[i], values[i], from_minor(amounts[i], code), code))
     return out, checked
+
+
+def _english(header: str) -> bool:
+    """True for a date header in English, as banks in the United States write it ("Posting
+    Date"). Dates that read either way under a header in another language ("Fecha", "Data",
+    "Buchungstag") are day-first: no bank in the United States writes those headers."""
+    return set(normalise_header(header).split()) <= _ENGLISH_DATE_WORDS
+
+
+_ENGLISH_DATE_WORDS = frozenset({"date", "booking", "booked", "at", "transaction", "trans",
+                                 "posting", "posted", "post", "completed", "release", "created",
+                                 "settlement", "operation", "value", "effective"})
+
+
+def _undecided(table: Table, written: list[str]) -> RowError:
+    """The refusal of dates that read either way, located at the first such date: a guess
+    would file a payment a month away from its day, silently."""
+    cell = ambiguous_date(written) or written[0]
+    field = "date" if cell in table.frame["date"].to_list() else "value_date"
+    line = table.frame.filter(pl.col(field) == cell)[LINE][0]
+    return RowError(table.file, line, table.header(field), _(
+        "'{value}' could be day first or month first, and no date of the file says which; "
+        "give the order with --date-order DMY (day first) or --date-order MDY (month first)",
+        value=cell))
 
 
 def _side(row: dict[str, Any], payer: str, payee: str, *, credit: bool) -> str | None:

@@ -232,7 +232,10 @@ def _fields(text: str) -> dict[str, str]:
     for i, match in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
         # ING ends every field with "/" too ("/EREF/123//CNTP/..."): that one is no part of it.
-        fields.setdefault(match.group(1), text[match.end() + 1:end].strip().removesuffix("/"))
+        value = text[match.end() + 1:end].strip().removesuffix("/")
+        # Rabobank writes "/REMI//REMI/text": the first, empty, opens the second.
+        if not fields.get(match.group(1)):
+            fields[match.group(1)] = value
     return fields
 
 

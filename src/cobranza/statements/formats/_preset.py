@@ -39,8 +39,10 @@ PRESET: dict[str, tuple[str, ...]] = {
                "credit debit amount", "debit credit amount"),
     # What reached the balance after fees (PayPal's "Net" beside "Gross", Stripe's beside
     # "Amount"): where a file has it, it is the movement's amount (`formats._columns`).
+    # Mercado Pago's settlement report: "SETTLEMENT_NET_AMOUNT" beside "TRANSACTION_AMOUNT"
+    # and "FEE_AMOUNT".
     "net": ("net", "net amount", "transaction net amount", "neto", "monto neto", "importe neto",
-            "netto"),
+            "netto", "settlement net amount"),
     # A fee taken from the movement, in files without a net (Revolut's and Stripe's "Fee",
     # charged as a positive number): the balance moves by the amount less the fee.
     "fee": ("fee", "fees", "fee amount"),
@@ -144,7 +146,9 @@ PRESET: dict[str, tuple[str, ...]] = {
     # Revolut Business's "Payment currency" is the account's; its "Orig currency" is what a
     # card payment abroad was charged in, never read.
     "currency": ("moneda", "divisa", "currency", "wahrung", "waehrung", "munt", "muntsoort",
-                 "devise", "payment currency"),
+                 "devise", "payment currency",
+                 # Mercado Pago's settlement report: the currency its net is in.
+                 "settlement currency"),
     "balance": ("saldo", "balance", "balance amount", "partial balance", "running balance",
                 "running bal", "disponible",
                 # Charles Schwab's "RunningBalance"; DCU's "CURRENT BALANCE", each row's.
@@ -229,3 +233,14 @@ CARD = frozenset({"card member", "appears on your statement as", "extended detai
 # that reached the other (Wise's transaction history: "Source amount (after fees)", "Target
 # amount (after fees)", Direction IN, OUT or NEUTRAL): no account's movements, refused.
 TRANSFER_SIDES = frozenset({"source amount", "target amount"})
+
+# Layouts whose dates their provider documents as month-first (MM/DD/YYYY), told by headers
+# only their exports have: Chase's checking account activity ("Details", "Posting Date",
+# "Check or Slip #"). An export of one day (03/02/2026 only) does not show its order itself
+# (`formats._cells.month_first`).
+MONTH_FIRST_LAYOUTS = (frozenset({"details", "posting date", "check or slip"}),)
+# PayPal's activity download ("TimeZone", "Balance Impact") writes its dates as the account's
+# country does: month-first in the United States, whose time zones its "TimeZone" cells name.
+PAYPAL_ACTIVITY = frozenset({"timezone", "balance impact"})
+US_TIME_ZONES = frozenset({"pst", "pdt", "mst", "mdt", "cst", "cdt", "est", "edt", "akst",
+                           "akdt", "hst", "hast", "hadt"})

@@ -22,7 +22,18 @@ _LABEL = re.compile(
     r"^(?:sub ?)?(?:totale?s?|sumas?)(?: (?:cargos|abonos|debitos|creditos|depositos|retiros"
     r"|movimientos|general|del periodo|del mes))?$"
     r"|^saldos? (?:inicial|final|anterior|actual|disponible|contable|al cierre)(?: al [\d ]+)?$"
-    r"|^(?:opening|closing|ending|starting|beginning|final) balance(?: as of [\d ]+)?$")
+    r"|^(?:opening|closing|ending|starting|beginning|final|initial) balance(?: as of [\d ]+)?$"
+    # Mercado Pago's RECORD_TYPE "initial_available_balance" (its release report).
+    r"|^(?:(?:initial|final) )?available balance$")
+# A row's label naming the opening balance that an export lists among its rows, its figure in
+# the amount (or credit and debit) columns, and the total of all its rows, the opening balance
+# included: Mercado Pago's release report ("initial_available_balance" ... "total"), whose
+# total is the closing balance (`formats.csv._listed_balances`).
+OPENING_ROW = re.compile(
+    r"^(?:(?:opening|starting|beginning|initial) balance|initial available balance"
+    r"|saldo (?:inicial|anterior))$")
+TOTAL_ROW = re.compile(r"^(?:total|totales|total general)$")
+SUBTOTAL_ROW = re.compile(r"^sub ?totale?s?$")
 # The first words of a cell stating a balance, however the bank goes on ("SALDO AL 28/02/2026",
 # "Saldo inicial del periodo", "Saldo día anterior", "Opening balance 01/03/2026").
 _BALANCE = re.compile(

@@ -5,9 +5,12 @@ incoming transfers) becomes one line per `TxDtls` when every `TxDtls` states its
 the entry's currency and those amounts add up to the entry: that is what lets reconciliation
 match each payer. A payment made in another currency states what it came to in the entry's
 beside its own (`AmtDtls`, after the exchange, `CcyXchg`): that amount is its part.
+A collective credit with the charges taken off it (each part's `Chrgs/Rcrd` with
+`ChrgInclInd` true: PostFinance's QR-bill Sammelgutschrift) is split the same way when the
+parts less those charges add up to the entry, the charges one line of their own.
 Otherwise the entry is one line: with its one `TxDtls`'s details, or, for a batch that
-cannot be split (charges taken off, a part only in another currency, details cut short),
-with no one part's payer or references, which would name the wrong party for the whole amount.
+cannot be split (a part only in another currency, details cut short), with no one part's payer
+or references, which would name the wrong party for the whole amount.
 """
 
 from __future__ import annotations
@@ -65,6 +68,11 @@ def entry_lines(tree: Tree, entry: etree._Element, *, undated: str | None) -> li
     if not details:
         return [base]
     split = _split_amounts(tree, details, currency, value, credit=credit)
+    charges = Decimal(0)
+    if split is None and (charges := _deducted(tree, details, currency)):
+        # The parts as the payers paid them, the charges the bank took from their sum.
+        split = _split_amounts(tree, details, currency,
+                               value + charges if credit else value - charges, credit=credit)
     if split is None and len(details) == 1 and not _batch_of_more(tree, entry, details):
         return [_with_details(tree, base, details[0], credit=credit, reversal=reversal)]
     if split is None:
@@ -80,7 +88,31 @@ def entry_lines(tree: Tree, entry: etree._Element, *, undated: str | None) -> li
                        transaction_id=own_id or _nth(base.transaction_id, index),
                        batch=base.transaction_id)
         lines.append(_with_details(tree, line, detail, credit=part_credit, reversal=reversal))
+    if charges:
+        lines.append(replace(base, amount=-charges, remittance=_CHARGES, bank_code=None,
+                             transaction_id=_nth(base.transaction_id, len(details)),
+                             batch=base.transaction_id))
     return lines
+
+
+# The words of the line of a collective entry's charges (`_deducted`): the bank's own booking.
+_CHARGES = "Charges deducted from the collective entry"
+
+
+def _deducted(tree: Tree, details: list[etree._Element], currency: str) -> Decimal:
+    """The charges the bank took off the entry's amount (`Chrgs/Rcrd` with `ChrgInclInd` true,
+    in the entry's currency, as debits): what the parts add up to beyond it. Zero when any
+    charge record is in another currency or a credit: then the sums say nothing sure."""
+    total = Decimal(0)
+    for record in (r for detail in details for r in tree.findall(detail, "Chrgs/Rcrd")):
+        if (tree.text(record, "ChrgInclInd") or "").lower() not in ("true", "1"):
+            continue
+        amt = tree.find(record, "Amt")
+        if (amt is None or (amt.get("Ccy") or "").strip() != currency
+                or (tree.text(record, "CdtDbtInd") or "DBIT") != "DBIT"):
+            return Decimal(0)
+        total += amount(amt.text, tree=tree, element=amt, field="Chrgs/Rcrd/Amt")
+    return total
 
 
 def _batch_of_more(tree: Tree, entry: etree._Element, details: list[etree._Element]) -> bool:

@@ -37,6 +37,7 @@ from cobranza.statements.formats._cells import written_currency
 from cobranza.statements.formats._columns import (
     FIELDS,
     MONEY,
+    documented_order,
     find_columns,
     header_currency,
     own_iban,
@@ -45,6 +46,7 @@ from cobranza.statements.formats._columns import (
 )
 from cobranza.statements.formats._csv_amounts import refused
 from cobranza.statements.formats._csv_cut import cut_short
+from cobranza.statements.formats._csv_listed import listed_balances
 from cobranza.statements.formats._csv_movements import movements
 from cobranza.statements.formats._csv_table import (
     accounts,
@@ -87,10 +89,13 @@ def extract(data: bytes, *, file: str) -> list[ParsedStatement]:
 
 def extract_csv(data: bytes, *, file: str, mapping: Mapping[str, str] | None = None,
                 account: str | None = None, currency: str | None = None,
-                default_currency: str | None = None,
+                default_currency: str | None = None, date_order: str | None = None,
                 serial_epoch: datetime | None = None) -> list[ParsedStatement]:
     """Read a CSV statement; `mapping` names the header of a field (`amount=Importe MXN`), or
     its column's number in a file without a header row (`amount=2`).
+
+    `date_order`: "MDY" or "DMY", how the file writes its dates, where they do not show it
+    (an export of one day, 03/02/2026 only) and its layout does not say (`documented_order`).
 
     `serial_epoch`: the rows are a workbook's (`formats.xlsx`), whose date columns may hold
     dates as serial numbers counted from it.
@@ -135,9 +140,10 @@ def extract_csv(data: bytes, *, file: str, mapping: Mapping[str, str] | None = N
                      default=(default_currency or "").strip().upper(), line=start + 1,
                      row_lines=at,
                      stated=stated_currency(lines[:max(start, 0)]))
+    order = _date_order(date_order, file) if date_order else documented_order(header, rows[1:])
     table, columns, statement_lines, not_booked = _read(
         file, header, rows[1:], columns, row_lines=at, delimiter=delimiter,
-        currency=code, own=not account)
+        currency=code, own=not account, order=order)
     if account or "account" not in columns:
         # A currency column that gives every line one currency is the balances' too (UBS).
         line_codes = {line.currency for line in statement_lines}
@@ -146,10 +152,15 @@ def extract_csv(data: bytes, *, file: str, mapping: Mapping[str, str] | None = N
         end = footer(body, columns.get("date"))
         opening, closing = _stated_balances(table, lines[:max(start, 0)], code,
                                             below=body[end:], below_lines=at[end:])
+        closing_line, closing_field = 0, ""
+        if opening is None and closing is None and code:
+            opening, closing, closing_line, closing_field = listed_balances(
+                table, body, at, columns, code, movements=statement_lines)
         return [ParsedStatement(format=name, account=(account or "").strip(),
                                 currency=code or None, lines=statement_lines, line=start + 1,
                                 not_booked=not_booked, opening_balance=opening,
-                                closing_balance=closing)]
+                                closing_balance=closing, closing_line=closing_line,
+                                closing_field=closing_field)]
     # One statement per account the rows name, in the order they first appear.
     by_account: dict[str, list[StatementLine]] = {}
     for own, line in zip(accounts(table), statement_lines, strict=True):
@@ -188,6 +199,16 @@ def _stated_balances(table: Table, preamble: list[str], currency: str, *,
             raise refused(errors)
         read.append(from_minor(amounts[0], currency))
     return read[0], read[1]
+
+
+def _date_order(given: str, file: str) -> bool:
+    """True for a month-first order given ("MDY"), False for a day-first one ("DMY")."""
+    order = given.strip().upper()
+    if order not in ("DMY", "MDY"):
+        raise StatementError(file, 0, "--date-order", _(
+            "'{value}' is not a date order; expected DMY (day first, 03/02/2026 is 3 February) "
+            "or MDY (month first, March 2)", value=given))
+    return order == "MDY"
 
 
 def _currency(header: list[str], columns: dict[str, int], rows: list[list[str]], file: str, *,
@@ -229,13 +250,14 @@ def _currency(header: list[str], columns: dict[str, int], rows: list[list[str]],
 
 
 def _read(file: str, header: list[str], rows: list[list[str]], columns: dict[str, int], *,
-          row_lines: list[int], delimiter: str, currency: str,
-          own: bool) -> tuple[Table, dict[str, int], list[StatementLine], int]:
+          row_lines: list[int], delimiter: str, currency: str, own: bool,
+          order: bool | None = None) -> tuple[Table, dict[str, int], list[StatementLine], int]:
     """The table, its columns, its lines and how many rows are not booked.
 
     A row whose state says it is not booked is left out, unless the running balances add up
     only with it: PayPal marks a transfer from or to the bank Pending while its Balance already
-    counts it. `own`: an account column may be the statement's own (no --account given).
+    counts it. `own`: an account column may be the statement's own (no --account given);
+    `order`: True when the dates are month-first, False day-first, None as they show.
     """
     def attempt(statuses: bool) -> tuple[Table, dict[str, int], list[StatementLine], int, bool]:
         table, not_booked = read_table(file, header, rows, columns, row_lines=row_lines,
@@ -243,7 +265,7 @@ def _read(file: str, header: list[str], rows: list[list[str]], columns: dict[str
         read = columns
         if own and "account" in columns:
             table, read = own_account(table, columns)
-        lines, checked = movements(table, read, currency, file)
+        lines, checked = movements(table, read, currency, file, order=order)
         return table, read, lines, not_booked, checked
 
     try:

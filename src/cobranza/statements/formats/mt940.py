@@ -68,6 +68,7 @@ _PLACEHOLDERS = {"", "NONREF", "NOTPROVIDED", "NOT PROVIDED", "EREF", "PREF", "M
 # An account on the :61: line before a /KEY/value :86: that gives none (Rabobank: /BENM/ or
 # /ORDP/ name the party only): an old Dutch account number, a Postbank "P" one, or zeros for none.
 _DUTCH_ACCOUNT = re.compile(r"P?\d{7,10}")
+_IBAN_LIKE = re.compile(r"[A-Z]{2}\d{2}[A-Z]{4}\d{7,26}")  # an IBAN's shape: NL55RABO0...
 # Old Rabobank :61: lines: the counterparty's account padded to the 16 characters of the
 # reference, then its name ("N0440121470966      W.P. Jansen").
 _PADDED_ACCOUNT = re.compile(r"(?P<account>NONREF|P?\d{1,14}) {2,}(?P<name>\S.*)")
@@ -490,9 +491,14 @@ def _references(value: str, d: dict[str, Any]) -> tuple[str, str, str]:
 def _party_account(extra: str, details: Details) -> str | None:
     """The counterparty's account on the :61: line's supplementary details, if that is what
     they hold: a valid IBAN, or before /KEY/value details that give none (Rabobank: /BENM/,
-    /ORDP/, /PREF/) an old Dutch account number ("" when it is all zeros: no account)."""
+    /ORDP/, /PREF/) one shaped as an IBAN or an old Dutch account number ("" when it is all
+    zeros: no account)."""
     if iban.is_valid(extra):
         return iban.compact(extra)
     if details.structured and _DUTCH_ACCOUNT.fullmatch(extra):
         return extra if extra.strip("0") else ""
+    if details.structured and _IBAN_LIKE.fullmatch(extra):
+        # Rabobank's :61: second line is the counterparty's IBAN, as written even where its
+        # check digits fail (an anonymised or mistyped one): an account, not remittance words.
+        return extra
     return None

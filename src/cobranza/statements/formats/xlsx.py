@@ -49,11 +49,13 @@ def extract(data: bytes, *, file: str) -> list[ParsedStatement]:
 
 def extract_xlsx(data: bytes, *, file: str, mapping: Mapping[str, str] | None = None,
                  account: str | None = None, currency: str | None = None,
-                 default_currency: str | None = None) -> list[ParsedStatement]:
+                 default_currency: str | None = None,
+                 date_order: str | None = None) -> list[ParsedStatement]:
     """Read the first worksheet as `formats.csv.extract_csv` reads a CSV export."""
     text, epoch = _as_text(data, file)
     return extract_csv(text, file=file, mapping=mapping, account=account, currency=currency,
-                       default_currency=default_currency, serial_epoch=epoch)
+                       default_currency=default_currency, date_order=date_order,
+                       serial_epoch=epoch)
 
 
 def _shown(value: object) -> object:
